@@ -1,0 +1,212 @@
+package trace
+
+import "sort"
+
+// Assembler groups events into journeys. Feed it every event of a
+// subscription, in order, with Add. It keeps the newest journeys only.
+// It is not safe for concurrent use.
+type Assembler struct {
+	max      int
+	nextID   int
+	journeys []*Journey
+	conns    map[ConnID]*connState
+	links    map[string]link // dialed connection's local address -> where it came from
+	linkFIFO []string        // links in the order they came, to bound the map
+}
+
+// connState is what the Assembler knows of one tapped connection.
+type connState struct {
+	layer   string
+	side    Side
+	local   string
+	remote  string
+	peer    string // the layer at the other end
+	linked  bool   // its journey came from a link: it is an inner hop
+	journey *Journey
+	lastDir Dir
+	pending []Event // events seen before the connection had a journey
+}
+
+// link is a dialed connection that carries a journey on to another layer.
+type link struct {
+	journey *Journey
+	layer   string
+}
+
+// maxLinks bounds the links the Assembler remembers for connections that
+// never show up (a peer outside the lab, which nobody taps).
+const maxLinks = 4096
+
+// NewAssembler returns an Assembler that keeps at most max journeys.
+func NewAssembler(max int) *Assembler {
+	if max <= 0 {
+		max = 1000
+	}
+	return &Assembler{max: max, conns: map[ConnID]*connState{}, links: map[string]link{}}
+}
+
+// Journeys returns the journeys held, oldest first. The caller must not
+// change them.
+func (a *Assembler) Journeys() []*Journey { return a.journeys }
+
+// Journey returns the journey with the given ID, or nil.
+func (a *Assembler) Journey(id int) *Journey {
+	i := sort.Search(len(a.journeys), func(i int) bool { return a.journeys[i].ID >= id })
+	if i < len(a.journeys) && a.journeys[i].ID == id {
+		return a.journeys[i]
+	}
+	return nil
+}
+
+// Add files one event and returns the journey it went to, or nil when it
+// belongs to none (an idle connection, a layer's own log line).
+func (a *Assembler) Add(e Event) *Journey {
+	switch e.Kind {
+	case KindOpen:
+		a.open(e)
+		return nil
+	case KindLink:
+		return a.link(e)
+	}
+	st := a.conns[e.Conn]
+	if st == nil {
+		return nil
+	}
+	if e.Kind == KindClose {
+		delete(a.conns, e.Conn)
+	}
+	if e.Kind == KindBytes && (st.journey == nil || (!st.linked && e.Dir == Down && st.lastDir == Up)) {
+		a.start(st)
+	}
+	if st.journey == nil {
+		return nil
+	}
+	a.fill(st, &e)
+	st.journey.Events = append(st.journey.Events, e)
+	return st.journey
+}
+
+// open starts tracking a connection; a server-side connection dialed by a
+// layer that recorded a link joins that layer's journey.
+func (a *Assembler) open(e Event) {
+	st := &connState{layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
+	a.conns[e.Conn] = st
+	st.pending = append(st.pending, e)
+	if e.Side != Server {
+		st.peer = e.Remote
+		return
+	}
+	if l, ok := a.links[e.Remote]; ok {
+		a.forgetLink(e.Remote)
+		a.join(st, l)
+	}
+}
+
+// link records where a request continues, and joins a connection that was
+// opened before its link was recorded.
+func (a *Assembler) link(e Event) *Journey {
+	in := a.conns[e.Conn]
+	if in == nil || in.journey == nil {
+		return nil
+	}
+	l := link{journey: in.journey, layer: e.Layer}
+	for _, st := range a.conns {
+		if st.side == Server && st.remote == e.Local {
+			a.rehome(st, l)
+			return in.journey
+		}
+	}
+	a.links[e.Local] = l
+	a.linkFIFO = append(a.linkFIFO, e.Local)
+	if len(a.linkFIFO) > maxLinks {
+		a.forgetLink(a.linkFIFO[0])
+	}
+	return in.journey
+}
+
+func (a *Assembler) forgetLink(addr string) {
+	delete(a.links, addr)
+	for i, x := range a.linkFIFO {
+		if x == addr {
+			a.linkFIFO = append(a.linkFIFO[:i], a.linkFIFO[i+1:]...)
+			break
+		}
+	}
+}
+
+// join makes st an inner hop of l's journey.
+func (a *Assembler) join(st *connState, l link) {
+	st.peer = l.layer
+	st.linked = true
+	st.journey = l.journey
+	a.flush(st)
+}
+
+// rehome moves a connection that began a journey of its own, because its
+// link came late, into the journey it belongs to.
+func (a *Assembler) rehome(st *connState, l link) {
+	if old := st.journey; old != nil && old != l.journey {
+		a.remove(old)
+		st.pending = append(old.Events, st.pending...)
+	}
+	a.join(st, l)
+	sort.SliceStable(l.journey.Events, func(i, j int) bool {
+		return l.journey.Events[i].Seq < l.journey.Events[j].Seq
+	})
+}
+
+// start begins a new journey on a front connection.
+func (a *Assembler) start(st *connState) {
+	a.nextID++
+	j := &Journey{ID: a.nextID}
+	a.journeys = append(a.journeys, j)
+	if len(a.journeys) > a.max {
+		a.journeys = append(a.journeys[:0], a.journeys[len(a.journeys)-a.max:]...)
+	}
+	st.journey = j
+	a.flush(st)
+}
+
+// flush moves events held before the connection had a journey into it.
+func (a *Assembler) flush(st *connState) {
+	for _, e := range st.pending {
+		a.fill(st, &e)
+		st.journey.Events = append(st.journey.Events, e)
+	}
+	st.pending = nil
+}
+
+func (a *Assembler) remove(j *Journey) {
+	for i, x := range a.journeys {
+		if x == j {
+			a.journeys = append(a.journeys[:i], a.journeys[i+1:]...)
+			return
+		}
+	}
+}
+
+// fill names the hop of a connection event and, for closes, its direction.
+func (a *Assembler) fill(st *connState, e *Event) {
+	if e.Kind == KindHandoff {
+		return
+	}
+	if st.side == Server {
+		e.From, e.To = st.peer, st.layer
+	} else {
+		e.From, e.To = st.layer, st.peer
+	}
+	switch e.Kind {
+	case KindBytes:
+		st.lastDir = e.Dir
+	case KindClose, KindError:
+		e.Dir = Up
+		if st.side == Client {
+			e.Dir = Down
+		}
+	case KindEOF:
+		e.Dir = Down
+		if st.side == Client {
+			e.Dir = Up
+		}
+	}
+}

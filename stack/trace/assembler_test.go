@@ -1,0 +1,166 @@
+package trace
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// ev builds events tersely for assembler tables.
+func open(layer string, c uint64, side Side, local, remote string) Event {
+	return Event{Kind: KindOpen, Layer: layer, Conn: ConnID{1, c}, Side: side, Local: local, Remote: remote}
+}
+func bytesEv(layer string, c uint64, d Dir, s string) Event {
+	return Event{Kind: KindBytes, Layer: layer, Conn: ConnID{1, c}, Dir: d, Data: []byte(s)}
+}
+func closeEv(layer string, c uint64) Event {
+	return Event{Kind: KindClose, Layer: layer, Conn: ConnID{1, c}}
+}
+func linkEv(layer string, in uint64, local, remote string) Event {
+	return Event{Kind: KindLink, Layer: layer, Conn: ConnID{1, in}, Local: local, Remote: remote}
+}
+func handoff(layer string, c uint64, from, to, name string) Event {
+	return Event{Kind: KindHandoff, Layer: layer, Conn: ConnID{1, c}, From: from, To: to, Dir: Down, Name: name}
+}
+
+// describe renders journeys as "J1: client>rawsock:GET|rawsock<client:OK|close".
+func describe(js []*Journey) string {
+	var out []string
+	for _, j := range js {
+		var hops []string
+		for _, h := range j.Hops() {
+			arrow := ">"
+			if h.Dir == Up {
+				arrow = "<"
+			}
+			s := h.From + arrow + h.To
+			switch h.Kind {
+			case KindBytes:
+				s += ":" + string(h.Data())
+			case KindHandoff:
+				s += ":" + h.Name
+			default:
+				s += ":" + h.Kind.String()
+			}
+			hops = append(hops, s)
+		}
+		out = append(out, fmt.Sprintf("J%d: %s", j.ID, strings.Join(hops, "|")))
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestAssembler(t *testing.T) {
+	t.Parallel()
+	const (
+		cli  = "127.0.0.1:50000"
+		prx  = "127.0.0.1:8080"
+		dial = "127.0.0.1:50001"
+		app  = "127.0.0.1:8000"
+	)
+	tests := []struct {
+		name   string
+		events []Event
+		want   string
+	}{
+		{
+			name: "one request on a front connection",
+			events: []Event{
+				open("rawsock", 1, Server, app, cli),
+				bytesEv("rawsock", 1, Down, "GET"),
+				bytesEv("rawsock", 1, Up, "OK"),
+				closeEv("rawsock", 1),
+			},
+			want: "J1: client>rawsock:GET|client<rawsock:OK|client<rawsock:close",
+		},
+		{
+			name: "consecutive reads are one hop",
+			events: []Event{
+				open("rawsock", 1, Server, app, cli),
+				bytesEv("rawsock", 1, Down, "GE"),
+				bytesEv("rawsock", 1, Down, "T"),
+				bytesEv("rawsock", 1, Up, "OK"),
+			},
+			want: "J1: client>rawsock:GET|client<rawsock:OK",
+		},
+		{
+			name: "keep-alive: a request after a response starts a journey",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "A"),
+				bytesEv("proxy", 1, Up, "a"),
+				bytesEv("proxy", 1, Down, "B"),
+				bytesEv("proxy", 1, Up, "b"),
+			},
+			want: "J1: client>proxy:A|client<proxy:a\nJ2: client>proxy:B|client<proxy:b",
+		},
+		{
+			name: "link before the upstream opens",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				linkEv("proxy", 1, dial, app),
+				open("prefork", 2, Server, app, dial),
+				bytesEv("prefork", 2, Down, "GET'"),
+				handoff("prefork", 2, "prefork", "gateway", "environ"),
+				bytesEv("prefork", 2, Up, "OK'"),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>prefork:GET'|prefork>gateway:environ|proxy<prefork:OK'|client<proxy:OK",
+		},
+		{
+			name: "link after the upstream already read: rehomed in order",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("prefork", 2, Server, app, dial),
+				bytesEv("prefork", 2, Down, "GET'"),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("prefork", 2, Up, "OK'"),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|client<proxy:OK",
+		},
+		{
+			name: "idle connection and unknown connection make no journey",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				closeEv("proxy", 1),
+				bytesEv("proxy", 9, Down, "stray"),
+				{Kind: KindLog, Layer: "prefork", Name: "hook", Data: []byte("when_ready")},
+			},
+			want: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := NewAssembler(0)
+			for i, e := range tt.events {
+				e.Seq = uint64(i + 1)
+				a.Add(e)
+			}
+			if got := describe(a.Journeys()); got != tt.want {
+				t.Errorf("journeys:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAssemblerKeepsNewest(t *testing.T) {
+	t.Parallel()
+	a := NewAssembler(2)
+	for c := uint64(1); c <= 3; c++ {
+		a.Add(open("rawsock", c, Server, "a", fmt.Sprint("c", c)))
+		a.Add(bytesEv("rawsock", c, Down, "x"))
+	}
+	js := a.Journeys()
+	if len(js) != 2 || js[0].ID != 2 || js[1].ID != 3 {
+		t.Fatalf("kept %s, want journeys 2 and 3", describe(js))
+	}
+	if a.Journey(3) != js[1] || a.Journey(1) != nil {
+		t.Error("Journey lookup by ID is wrong")
+	}
+	if got := js[0].Layers(); strings.Join(got, ",") != "client,rawsock" {
+		t.Errorf("Layers = %v", got)
+	}
+}

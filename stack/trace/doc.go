@@ -1,0 +1,24 @@
+// Package trace is the lab's wire tap: it records every read and write the
+// layers make on their connections, byte for byte, and the hand-offs between
+// layers that are not bytes (an environ, a start_response call, a route
+// match), and groups them into journeys: one request's way down the stack
+// and its response's way back up.
+//
+// A layer wraps its listener with a Tap; every accepted connection then
+// reports its bytes to a Sink, usually a Recorder. The Recorder keeps the
+// newest events in a bounded ring and hands them to subscribers (the TUI, the
+// plain printer). An Assembler turns the stream of events into Journeys.
+//
+// NOTES:
+//   - Recording never changes what a layer sends: a tapped connection passes
+//     every byte through unchanged and records a copy.
+//   - A write is recorded before it is made, so a peer that has seen the bytes
+//     can be sure the recorder has them too. A short write is recorded as an
+//     error event after it.
+//   - Record never blocks for long: it takes a mutex, copies the bytes, and
+//     wakes subscribers without waiting for them. A subscriber that falls
+//     behind the ring misses events and is told how many.
+//   - Connections are tapped where they are accepted. A layer that dials
+//     another one records a Link, and the Assembler follows it to the
+//     accepted side, within one process or across processes.
+package trace

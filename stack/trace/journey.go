@@ -1,0 +1,91 @@
+package trace
+
+// ClientName is the name journeys give the program at the front of the
+// stack: telnet, curl, a browser, or the lab's own client.
+const ClientName = "client"
+
+// Journey is one request's way down the stack and its response's way back
+// up: every event that belongs to it, in the order they were recorded.
+type Journey struct {
+	ID     int
+	Events []Event
+}
+
+// Hop is one arrow of a journey's sequence diagram: consecutive events that
+// crossed between the same two layers in the same direction.
+type Hop struct {
+	N        int // 1-based position in the journey
+	From, To string
+	Dir      Dir
+	Kind     Kind   // KindBytes, KindHandoff, KindClose, KindEOF or KindError
+	Name     string // the hand-off's name, for KindHandoff
+	Events   []Event
+}
+
+// Data returns the bytes of all the hop's events, in order.
+func (h Hop) Data() []byte {
+	if len(h.Events) == 1 {
+		return h.Events[0].Data
+	}
+	var b []byte
+	for _, e := range h.Events {
+		b = append(b, e.Data...)
+	}
+	return b
+}
+
+// Hops returns the journey as arrows. Log and open events are not arrows;
+// consecutive bytes on the same hop and direction are one arrow; each
+// hand-off, close and error is its own arrow.
+func (j *Journey) Hops() []Hop {
+	var hops []Hop
+	for _, e := range j.Events {
+		switch e.Kind {
+		case KindOpen, KindLog, KindLink:
+			continue
+		}
+		if n := len(hops); n > 0 && e.Kind == KindBytes {
+			last := &hops[n-1]
+			if last.Kind == KindBytes && last.From == e.From && last.To == e.To && last.Dir == e.Dir {
+				last.Events = append(last.Events, e)
+				continue
+			}
+		}
+		hops = append(hops, Hop{
+			N: len(hops) + 1, From: e.From, To: e.To, Dir: e.Dir,
+			Kind: e.Kind, Name: e.Name, Events: []Event{e},
+		})
+	}
+	return hops
+}
+
+// Layers returns the layers the journey touched, the client first, in the
+// order the request reached them.
+func (j *Journey) Layers() []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if name != "" && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	for _, e := range j.Events {
+		if e.Kind == KindBytes || e.Kind == KindHandoff {
+			add(e.From)
+			add(e.To)
+		}
+	}
+	return out
+}
+
+// Logs returns the log lines recorded for the journey, in order.
+func (j *Journey) Logs() []Event {
+	var out []Event
+	for _, e := range j.Events {
+		if e.Kind == KindLog {
+			out = append(out, e)
+		}
+	}
+	return out
+}

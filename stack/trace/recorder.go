@@ -1,0 +1,199 @@
+package trace
+
+import (
+	"context"
+	"os"
+	"sync"
+	"time"
+)
+
+// Default bounds of a Recorder's ring.
+const (
+	DefaultEvents = 1 << 16
+	DefaultBytes  = 64 << 20
+)
+
+// Recorder keeps the newest events in a bounded ring and hands them to
+// subscribers. It is safe for concurrent use. Recording never waits for a
+// subscriber: when the ring is full the oldest event is dropped, and a
+// subscriber that had not read it yet is told it missed it.
+type Recorder struct {
+	pid      int
+	maxBytes int
+
+	mu      sync.Mutex
+	ring    []Event
+	first   uint64 // Seq of the oldest event still held; first == next when empty
+	next    uint64 // Seq the next event gets
+	bytes   int    // len(Data) summed over the events held
+	dropped uint64 // events pushed out of the ring
+	subs    []*Subscription
+}
+
+// NewRecorder returns a Recorder holding at most events events and bytes
+// bytes of event data. Zero or negative values mean the defaults.
+func NewRecorder(events, bytes int) *Recorder {
+	if events <= 0 {
+		events = DefaultEvents
+	}
+	if bytes <= 0 {
+		bytes = DefaultBytes
+	}
+	return &Recorder{
+		pid:      os.Getpid(),
+		maxBytes: bytes,
+		ring:     make([]Event, events),
+		first:    1,
+		next:     1,
+	}
+}
+
+// Record stores a copy of e. It sets e.Seq, and e.Time and e.PID when they
+// are zero. It copies e.Data and keeps e.Fields.
+func (r *Recorder) Record(e Event) {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	if e.PID == 0 {
+		e.PID = r.pid
+	}
+	if len(e.Data) > 0 {
+		e.Data = append([]byte(nil), e.Data...)
+	}
+	r.mu.Lock()
+	if r.next-r.first == uint64(len(r.ring)) {
+		r.dropOldest()
+	}
+	for r.bytes+len(e.Data) > r.maxBytes && r.first < r.next {
+		r.dropOldest()
+	}
+	e.Seq = r.next
+	r.ring[e.Seq%uint64(len(r.ring))] = e
+	r.next++
+	r.bytes += len(e.Data)
+	for _, s := range r.subs {
+		s.wake()
+	}
+	r.mu.Unlock()
+}
+
+// dropOldest frees the oldest slot. r.mu must be held.
+func (r *Recorder) dropOldest() {
+	slot := &r.ring[r.first%uint64(len(r.ring))]
+	r.bytes -= len(slot.Data)
+	*slot = Event{}
+	r.first++
+	r.dropped++
+}
+
+// Stats is what a Recorder has seen so far.
+type Stats struct {
+	Recorded uint64 // events recorded since the start
+	Held     int    // events in the ring now
+	Bytes    int    // bytes of event data in the ring now
+	Dropped  uint64 // events pushed out of the full ring
+}
+
+// Stats returns the Recorder's counters.
+func (r *Recorder) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Stats{
+		Recorded: r.next - 1,
+		Held:     int(r.next - r.first),
+		Bytes:    r.bytes,
+		Dropped:  r.dropped,
+	}
+}
+
+// Subscribe returns a Subscription that reads the events recorded from now
+// on. Close it when done.
+func (r *Recorder) Subscribe() *Subscription {
+	s := &Subscription{r: r, signal: make(chan struct{}, 1)}
+	r.mu.Lock()
+	s.next = r.next
+	r.subs = append(r.subs, s)
+	r.mu.Unlock()
+	return s
+}
+
+// Subscription reads a Recorder's events in order.
+type Subscription struct {
+	r      *Recorder
+	signal chan struct{}
+	next   uint64 // guarded by r.mu
+	missed uint64 // guarded by r.mu
+}
+
+// wake tells the subscriber that events are waiting, without blocking.
+func (s *Subscription) wake() {
+	select {
+	case s.signal <- struct{}{}:
+	default:
+	}
+}
+
+// TryNext returns up to max events that are waiting, or none, at once.
+func (s *Subscription) TryNext(max int) []Event {
+	r := s.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s.next < r.first {
+		s.missed += r.first - s.next
+		s.next = r.first
+	}
+	n := r.next - s.next
+	if max > 0 && n > uint64(max) {
+		n = uint64(max)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Event, n)
+	for i := range out {
+		out[i] = r.ring[(s.next+uint64(i))%uint64(len(r.ring))]
+	}
+	s.next += n
+	return out
+}
+
+// Next waits until at least one event is waiting and returns up to max of
+// them (all waiting when max <= 0). It returns ctx's error when ctx ends
+// first.
+func (s *Subscription) Next(ctx context.Context, max int) ([]Event, error) {
+	for {
+		if evs := s.TryNext(max); len(evs) > 0 {
+			return evs, nil
+		}
+		select {
+		case <-s.signal:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Wait returns a channel that receives a value when events may be waiting.
+// It lets a caller select on new events next to other channels.
+func (s *Subscription) Wait() <-chan struct{} { return s.signal }
+
+// Missed returns how many events this subscriber lost because the ring
+// dropped them before it read them.
+func (s *Subscription) Missed() uint64 {
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	return s.missed
+}
+
+// Close stops the subscription.
+func (s *Subscription) Close() {
+	r := s.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, x := range r.subs {
+		if x == s {
+			r.subs = append(r.subs[:i], r.subs[i+1:]...)
+			return
+		}
+	}
+}

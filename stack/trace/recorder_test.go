@@ -1,0 +1,160 @@
+package trace
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestRecorderRing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		events      int
+		bytes       int
+		record      []string
+		wantHeld    []string
+		wantDropped uint64
+	}{
+		{name: "fits", events: 4, bytes: 100, record: []string{"a", "b"}, wantHeld: []string{"a", "b"}},
+		{name: "event bound drops oldest", events: 2, bytes: 100, record: []string{"a", "b", "c"}, wantHeld: []string{"b", "c"}, wantDropped: 1},
+		{name: "byte bound drops oldest", events: 8, bytes: 5, record: []string{"aa", "bb", "cc"}, wantHeld: []string{"bb", "cc"}, wantDropped: 1},
+		{name: "event bigger than bound", events: 8, bytes: 3, record: []string{"a", "bbbb"}, wantHeld: []string{"bbbb"}, wantDropped: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := NewRecorder(tt.events, tt.bytes)
+			sub := r.Subscribe()
+			defer sub.Close()
+			for _, s := range tt.record {
+				r.Record(Event{Kind: KindBytes, Data: []byte(s)})
+			}
+			var got []string
+			for _, e := range sub.TryNext(0) {
+				got = append(got, string(e.Data))
+			}
+			if !equalStrings(got, tt.wantHeld) {
+				t.Errorf("held %q, want %q", got, tt.wantHeld)
+			}
+			st := r.Stats()
+			if st.Dropped != tt.wantDropped || sub.Missed() != tt.wantDropped {
+				t.Errorf("dropped %d, missed %d, want %d", st.Dropped, sub.Missed(), tt.wantDropped)
+			}
+			if st.Recorded != uint64(len(tt.record)) {
+				t.Errorf("recorded %d, want %d", st.Recorded, len(tt.record))
+			}
+		})
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRecordCopiesData(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(4, 0)
+	sub := r.Subscribe()
+	defer sub.Close()
+	buf := []byte("GET /")
+	r.Record(Event{Kind: KindBytes, Data: buf})
+	copy(buf, "XXXXX")
+	evs := sub.TryNext(0)
+	if len(evs) != 1 || string(evs[0].Data) != "GET /" {
+		t.Fatalf("recorded %v, want the bytes as they were", evs)
+	}
+	if evs[0].Seq != 1 || evs[0].PID == 0 || evs[0].Time.IsZero() {
+		t.Errorf("Seq %d, PID %d, Time %v: want them set", evs[0].Seq, evs[0].PID, evs[0].Time)
+	}
+}
+
+func TestSubscriptionNextWaits(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(16, 0)
+	sub := r.Subscribe()
+	defer sub.Close()
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		r.Record(Event{Kind: KindLog, Data: []byte("x")})
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	evs, err := sub.Next(ctx, 0)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("Next = %v, %v; want one event", evs, err)
+	}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	if _, err := sub.Next(ctx2, 0); err == nil {
+		t.Error("Next on a done context returned no error")
+	}
+}
+
+// TestRecorderConcurrent records from many goroutines while a subscriber
+// reads; run with -race.
+func TestRecorderConcurrent(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(64, 0)
+	sub := r.Subscribe()
+	defer sub.Close()
+	const writers, each = 8, 500
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				r.Record(Event{Kind: KindBytes, Data: []byte("abc")})
+			}
+		}()
+	}
+	done := make(chan struct{})
+	var read uint64
+	go func() {
+		defer close(done)
+		for read+sub.Missed() < writers*each {
+			read += uint64(len(sub.TryNext(16)))
+		}
+	}()
+	wg.Wait()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("subscriber never caught up")
+	}
+	if got := read + sub.Missed(); got != writers*each {
+		t.Errorf("read %d + missed %d != %d recorded", read, sub.Missed(), writers*each)
+	}
+}
+
+func BenchmarkRecord(b *testing.B) {
+	r := NewRecorder(0, 0)
+	sub := r.Subscribe()
+	defer sub.Close()
+	data := []byte("GET / HTTP/1.0\r\n\r\n")
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Record(Event{Kind: KindBytes, Dir: Down, Data: data})
+	}
+}
+
+func BenchmarkRecordParallel(b *testing.B) {
+	r := NewRecorder(0, 0)
+	data := []byte("GET / HTTP/1.0\r\n\r\n")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r.Record(Event{Kind: KindBytes, Dir: Down, Data: data})
+		}
+	})
+}

@@ -1,0 +1,213 @@
+package trace
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+)
+
+// Tap records the traffic of one layer into a Sink. A nil *Tap, or a Tap
+// with a nil Sink, records nothing and wraps nothing, so a layer with
+// tracing off runs exactly as it would without the lab.
+type Tap struct {
+	sink  Sink
+	layer string
+	pid   int
+}
+
+// NewTap returns a Tap that records what layer does into sink. It returns
+// nil when sink is nil.
+func NewTap(sink Sink, layer string) *Tap {
+	if sink == nil {
+		return nil
+	}
+	return &Tap{sink: sink, layer: layer, pid: os.Getpid()}
+}
+
+// Layer returns the name of the layer the Tap records for.
+func (t *Tap) Layer() string {
+	if t == nil {
+		return ""
+	}
+	return t.layer
+}
+
+// record stamps e with the tap's layer and process and hands it on.
+func (t *Tap) record(e Event) {
+	e.Layer = t.layer
+	e.PID = t.pid
+	t.sink.Record(e)
+}
+
+// Listen wraps ln so that every connection it accepts is tapped on the
+// server side.
+func (t *Tap) Listen(ln net.Listener) net.Listener {
+	if t == nil {
+		return ln
+	}
+	return &listener{Listener: ln, tap: t}
+}
+
+// Conn wraps c so that its traffic is recorded as seen from side.
+func (t *Tap) Conn(c net.Conn, side Side) net.Conn {
+	if t == nil {
+		return c
+	}
+	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side}
+	t.record(Event{
+		Kind: KindOpen, Conn: tc.id, Side: side,
+		Local: addrString(c.LocalAddr()), Remote: addrString(c.RemoteAddr()),
+	})
+	return tc
+}
+
+// Link records that the request on the tapped connection in continues on
+// out, a connection the layer dialed. The Assembler uses it to follow a
+// journey from one layer to the next.
+func (t *Tap) Link(in net.Conn, out net.Conn) {
+	if t == nil {
+		return
+	}
+	t.record(Event{
+		Kind: KindLink, Conn: ID(in),
+		Local: addrString(out.LocalAddr()), Remote: addrString(out.RemoteAddr()),
+	})
+}
+
+// Handoff records a structured hand-off from one layer to another that is
+// not bytes on a socket, for the request on the tapped connection c. data
+// may be nil; fields are kept, data is copied.
+func (t *Tap) Handoff(c net.Conn, h Handoff) {
+	if t == nil {
+		return
+	}
+	t.record(Event{
+		Kind: KindHandoff, Conn: ID(c), Dir: h.Dir, From: h.From, To: h.To,
+		Name: h.Name, Fields: h.Fields, Data: h.Data,
+	})
+}
+
+// Handoff describes a structured event for Tap.Handoff.
+type Handoff struct {
+	From, To string
+	Dir      Dir
+	Name     string
+	Fields   []Field
+	Data     []byte
+}
+
+// Log records a line the layer logs, for the request on c (which may be
+// nil).
+func (t *Tap) Log(c net.Conn, name, text string) {
+	if t == nil {
+		return
+	}
+	t.record(Event{Kind: KindLog, Conn: ID(c), Name: name, Data: []byte(text)})
+}
+
+// ID returns the ConnID of a tapped connection, or the zero ConnID when c is
+// not tapped.
+func ID(c net.Conn) ConnID {
+	if tc, ok := c.(*Conn); ok {
+		return tc.id
+	}
+	return ConnID{}
+}
+
+func addrString(a net.Addr) string {
+	if a == nil {
+		return ""
+	}
+	return a.String()
+}
+
+type listener struct {
+	net.Listener
+	tap *Tap
+}
+
+func (l *listener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return l.tap.Conn(c, Server), nil
+}
+
+// Conn is a tapped connection. It passes every byte through unchanged.
+// It deliberately has no ReadFrom or WriteTo, so that io.Copy cannot move
+// bytes past the tap.
+type Conn struct {
+	net.Conn
+	tap       *Tap
+	id        ConnID
+	side      Side
+	closeOnce sync.Once
+}
+
+// ID returns the connection's ConnID.
+func (c *Conn) ID() ConnID { return c.id }
+
+// dir returns the direction of bytes this side reads (read true) or writes.
+func (c *Conn) dir(read bool) Dir {
+	if read == (c.side == Server) {
+		return Down
+	}
+	return Up
+}
+
+// Read reads from the connection and records what it got.
+func (c *Conn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(true), Data: b[:n]})
+	}
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF):
+		c.tap.record(Event{Kind: KindEOF, Conn: c.id})
+	case !errors.Is(err, net.ErrClosed) && !isTimeout(err):
+		c.tap.record(Event{Kind: KindError, Conn: c.id, Err: err.Error()})
+	}
+	return n, err
+}
+
+// Write records b and then writes it. A short write is recorded as an error.
+func (c *Conn) Write(b []byte) (int, error) {
+	if len(b) > 0 {
+		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(false), Data: b})
+	}
+	n, err := c.Conn.Write(b)
+	if err != nil {
+		c.tap.record(Event{Kind: KindError, Conn: c.id, Err: err.Error()})
+	}
+	return n, err
+}
+
+// Close records the close and then closes the connection. The close is
+// recorded before it happens, so a peer that sees it knows the recorder has
+// every byte this side wrote.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		c.tap.record(Event{Kind: KindClose, Conn: c.id})
+	})
+	return c.Conn.Close()
+}
+
+// CloseWrite shuts down the writing side when the connection supports it.
+func (c *Conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.New("trace: connection cannot half-close")
+}
+
+// Unwrap returns the connection under the tap.
+func (c *Conn) Unwrap() net.Conn { return c.Conn }
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

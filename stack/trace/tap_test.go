@@ -1,0 +1,183 @@
+package trace
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"testing"
+)
+
+// serveOnce accepts one connection on ln, reads the request until the
+// client half-closes, answers resp and closes.
+func serveOnce(t testing.TB, ln net.Listener, resp []byte) <-chan []byte {
+	got := make(chan []byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- nil
+			return
+		}
+		req, _ := io.ReadAll(c)
+		c.Write(resp)
+		c.Close()
+		got <- req
+	}()
+	return got
+}
+
+func exchange(t *testing.T, ln net.Listener, req, resp []byte) (serverGot, clientGot []byte) {
+	t.Helper()
+	got := serveOnce(t, ln, resp)
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write(req); err != nil {
+		t.Fatal(err)
+	}
+	c.(*net.TCPConn).CloseWrite()
+	clientGot, err = io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return <-got, clientGot
+}
+
+func TestTapPassesBytesUnchanged(t *testing.T) {
+	t.Parallel()
+	req := []byte("GET / HTTP/1.0\r\nX-Odd: \x00\xff\r\n\r\n")
+	resp := []byte("HTTP/1.1 200 OK\n\nHello\n")
+
+	plain, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer plain.Close()
+	wantServer, wantClient := exchange(t, plain, req, resp)
+
+	rec := NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	raw, _ := net.Listen("tcp", "127.0.0.1:0")
+	tapped := NewTap(rec, "rawsock").Listen(raw)
+	defer tapped.Close()
+	gotServer, gotClient := exchange(t, tapped, req, resp)
+
+	if !bytes.Equal(gotServer, wantServer) || !bytes.Equal(gotClient, wantClient) {
+		t.Fatalf("tapped exchange differs: server got %q (untapped %q), client got %q (untapped %q)",
+			gotServer, wantServer, gotClient, wantClient)
+	}
+
+	var down, up []byte
+	var kinds []Kind
+	for _, e := range sub.TryNext(0) {
+		if e.Layer != "rawsock" {
+			t.Errorf("event layer %q, want rawsock", e.Layer)
+		}
+		kinds = append(kinds, e.Kind)
+		if e.Kind == KindBytes && e.Dir == Down {
+			down = append(down, e.Data...)
+		}
+		if e.Kind == KindBytes && e.Dir == Up {
+			up = append(up, e.Data...)
+		}
+	}
+	if !bytes.Equal(down, req) || !bytes.Equal(up, resp) {
+		t.Errorf("recorded down %q up %q, want %q and %q", down, up, req, resp)
+	}
+	if kinds[0] != KindOpen || kinds[len(kinds)-1] != KindClose {
+		t.Errorf("kinds %v: want open first and close last", kinds)
+	}
+}
+
+func TestNilTapWrapsNothing(t *testing.T) {
+	t.Parallel()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	tap := NewTap(nil, "rawsock")
+	if tap != nil {
+		t.Fatal("NewTap(nil) returned a Tap")
+	}
+	if got := tap.Listen(ln); got != ln {
+		t.Error("a nil Tap wrapped the listener")
+	}
+	tap.Log(nil, "x", "y") // must not panic
+}
+
+func TestClientSideDirections(t *testing.T) {
+	t.Parallel()
+	rec := NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	got := serveOnce(t, ln, []byte("pong"))
+	raw, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewTap(rec, "proxy").Conn(raw, Client)
+	c.Write([]byte("ping"))
+	raw.(*net.TCPConn).CloseWrite()
+	io.ReadAll(c)
+	c.Close()
+	<-got
+	dirs := map[string]Dir{}
+	for _, e := range sub.TryNext(0) {
+		if e.Kind == KindBytes {
+			dirs[string(e.Data)] = e.Dir
+		}
+	}
+	if dirs["ping"] != Down || dirs["pong"] != Up {
+		t.Errorf("client side directions %v: want ping down, pong up", dirs)
+	}
+}
+
+// BenchmarkLoopback measures throughput over a loopback connection, tapped
+// and untapped, with the server side reading 32 KiB at a time.
+func BenchmarkLoopback(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		tap  *Tap
+	}{
+		{"untapped", nil},
+		{"tapped", NewTap(NewRecorder(0, 0), "bench")},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			raw, _ := net.Listen("tcp", "127.0.0.1:0")
+			ln := tc.tap.Listen(raw)
+			defer ln.Close()
+			done := make(chan int64)
+			go func() {
+				c, err := ln.Accept()
+				if err != nil {
+					done <- 0
+					return
+				}
+				buf := make([]byte, 32<<10)
+				var n int64
+				for {
+					m, err := c.Read(buf)
+					n += int64(m)
+					if err != nil {
+						break
+					}
+				}
+				c.Close()
+				done <- n
+			}()
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			chunk := bytes.Repeat([]byte("x"), 32<<10)
+			b.SetBytes(int64(len(chunk)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Write(chunk); err != nil {
+					b.Fatal(err)
+				}
+			}
+			c.Close()
+			<-done
+		})
+	}
+}
