@@ -1,0 +1,86 @@
+// Package stack holds what every layer of the lab has in common: the
+// Layer surface (start it, ask its address and processes, stop it), the
+// configuration each layer starts from, and Stack, the layers of one lesson
+// started in order and stopped in reverse.
+//
+// Each layer lives in a package of its own below this one: rawsock (the
+// dozen-line socket server), and the layers of the later lessons.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// ErrServerClosed is returned by a layer's Start after it was stopped.
+var ErrServerClosed = errors.New("stack: server closed")
+
+// Layer is the surface every layer shares, so lessons and the TUI can treat
+// them alike.
+type Layer interface {
+	// Name is the layer's name in journeys and on screen ("rawsock").
+	Name() string
+	// Start binds the layer's socket and starts serving. It returns once the
+	// layer accepts connections, or with the reason it cannot.
+	Start(ctx context.Context) error
+	// Addr is the address the layer listens on; nil before Start.
+	Addr() net.Addr
+	// PIDs lists the layer's processes, the master first.
+	PIDs() []int
+	// Shutdown stops accepting and waits for connections in flight to end,
+	// or for ctx to end, whichever comes first.
+	Shutdown(ctx context.Context) error
+	// Close stops the layer at once, closing every connection.
+	Close() error
+}
+
+// Config is what every layer starts from.
+type Config struct {
+	// Name is the layer's name in journeys; empty means the layer's kind.
+	Name string
+	// Addr is the host:port to listen on; empty means 127.0.0.1:0, a free
+	// port on loopback.
+	Addr string
+	// Trace receives the layer's events; nil turns tracing off.
+	Trace trace.Sink
+}
+
+// NameOr returns c.Name, or kind when it is empty.
+func (c Config) NameOr(kind string) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return kind
+}
+
+// Listen opens a TCP listener on addr (127.0.0.1:0 when empty) for the
+// layer named layer. A port already in use comes back as a *PortBusyError.
+func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, &PortBusyError{Layer: layer, Addr: addr}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", layer, err)
+	}
+	return ln, nil
+}
+
+// PortBusyError reports that a layer's port is taken by another program.
+type PortBusyError struct {
+	Layer string
+	Addr  string
+}
+
+func (e *PortBusyError) Error() string {
+	return fmt.Sprintf("%s: cannot listen on %s: the port is already in use by another program (stop it, or pick another port with --port)", e.Layer, e.Addr)
+}
