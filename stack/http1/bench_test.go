@@ -1,0 +1,82 @@
+package http1
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// loopReader hands out the same message again and again, like a
+// keep-alive connection carrying one request after another.
+type loopReader struct {
+	msg []byte
+	off int
+}
+
+func (l *loopReader) Read(p []byte) (int, error) {
+	n := copy(p, l.msg[l.off:])
+	l.off = (l.off + n) % len(l.msg)
+	return n, nil
+}
+
+// BenchmarkReadRequest reads requests one after another with one Reader,
+// as a worker does on a keep-alive connection.
+func BenchmarkReadRequest(b *testing.B) {
+	curl, err := os.ReadFile(filepath.Join("testdata", "requests", "curl-get.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	chromium, err := os.ReadFile(filepath.Join("testdata", "requests", "chromium-navigate.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bm := range []struct {
+		name string
+		msg  []byte
+	}{
+		{"talk", []byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")},
+		{"curl", curl},
+		{"chromium", chromium},
+		{"post", []byte("POST /form HTTP/1.1\r\nHost: localhost\r\nContent-Length: 19\r\n\r\nname=lab&talk=ngw2f")},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			r := NewReader(&loopReader{msg: bm.msg}, NginxLimits())
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bm.msg)))
+			for b.Loop() {
+				req, err := r.ReadRequest()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, req.Body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAppendResponseHead writes the head nginx sends with a static
+// file.
+func BenchmarkAppendResponseHead(b *testing.B) {
+	h := Headers{
+		{Name: "Server", Value: "nginx/1.22.1"},
+		{Name: "Date", Value: "Mon, 23 Nov 2026 08:53:53 GMT"},
+		{Name: "Content-Type", Value: "text/html"},
+		{Name: "Content-Length", Value: "25"},
+		{Name: "Last-Modified", Value: "Mon, 23 Nov 2026 08:53:45 GMT"},
+		{Name: "Connection", Value: "keep-alive"},
+		{Name: "ETag", Value: `"6b03ff19-19"`},
+		{Name: "Accept-Ranges", Value: "bytes"},
+	}
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendResponseHead(buf[:0], "HTTP/1.1", 200, "OK", h)
+	}
+	if !bytes.HasPrefix(buf, []byte("HTTP/1.1 200 OK\r\n")) {
+		b.Fatalf("wrote %q", buf)
+	}
+}

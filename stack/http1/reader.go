@@ -1,0 +1,340 @@
+package http1
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// readBufferSize is the size of the bufio.Reader a Reader makes.
+const readBufferSize = 4096
+
+// Reader reads HTTP/1.x messages, one after another, from a connection.
+// It reads ahead into its buffer, so a pipelined request that follows the
+// current one stays in the Reader for the next ReadRequest.
+//
+// A Reader is not safe for use by several goroutines at once.
+type Reader struct {
+	br  *bufio.Reader
+	lim Limits
+
+	head    []byte  // the current head's bytes, reused from message to message
+	spans   []field // where the current head's headers are in head
+	body    *body   // the last message's body, finished before the next head
+	pending []byte  // what a ReadResponse read and could not use
+}
+
+// field is a header line's place in a Reader's head buffer.
+type field struct {
+	name, value span
+	invalid     bool
+}
+
+// NewReader returns a Reader that reads from r with the limits lim. When r
+// is a *bufio.Reader of at least 4096 bytes, it is used as it is.
+func NewReader(r io.Reader, lim Limits) *Reader {
+	br, ok := r.(*bufio.Reader)
+	if !ok || br.Size() < readBufferSize {
+		br = bufio.NewReaderSize(r, readBufferSize)
+	}
+	return &Reader{br: br, lim: lim}
+}
+
+// Reset makes the Reader read from src, dropping what it had buffered, so
+// that one Reader can serve connection after connection.
+func (r *Reader) Reset(src io.Reader) {
+	r.br.Reset(src)
+	r.body = nil
+	r.pending = nil
+}
+
+// Buffered returns how many bytes the Reader has read from the connection
+// that no message has used yet, such as a pipelined request.
+func (r *Reader) Buffered() int { return r.br.Buffered() }
+
+// ReadRequest reads the next request's head and returns the request, with
+// a Body that reads its body. It first reads to its end any body of the
+// previous message that the caller left unread.
+//
+// Empty lines before the request line are skipped, as nginx does. It
+// returns io.EOF when the peer closed the connection before sending any
+// byte but such empty lines, and an error wrapping io.ErrUnexpectedEOF when
+// the peer closed it in the middle of a head. A request that nginx would
+// refuse gives an *Error that says how nginx answers; when the request line
+// could be read, the request so far (its method, target and version) comes
+// back with it, so that a server can word its answer (with no status line
+// for HTTP/0.9) and its log.
+func (r *Reader) ReadRequest() (*Request, error) {
+	if err := r.finishBody(); err != nil {
+		return nil, err
+	}
+	leading, err := r.skipEmptyLines()
+	if err != nil {
+		return nil, err
+	}
+	r.head = r.head[:0]
+	r.spans = r.spans[:0]
+	pack := newPacking(&r.lim, leading)
+
+	rl, parsed, err := r.readRequestLine(&pack)
+	if !parsed {
+		return nil, err
+	}
+	req := &Request{}
+	req.Body = &req.body
+	if rl.major == 0 {
+		// An HTTP/0.9 simple request has no headers and no body.
+		r.finishHead(req, nil, rl)
+		return req, err
+	}
+	herr := r.readHeaders(&pack, headerRules{underscores: r.lim.UnderscoresInHeaders})
+	if herr != nil && !isSyntaxError(herr) {
+		return nil, herr
+	}
+	r.finishHead(req, nil, rl)
+	if herr != nil {
+		return req, herr
+	}
+	if e := requestFraming(req); e != nil {
+		return req, e
+	}
+	switch {
+	case req.Chunked:
+		req.body.mode = bodyChunked
+		req.body.trailers = &req.Trailers
+	case req.ContentLength > 0:
+		req.body.mode = bodyLength
+		req.body.left = req.ContentLength
+	}
+	r.body = &req.body
+	return req, nil
+}
+
+// isSyntaxError reports whether err is an *Error, rather than a failure
+// to read.
+func isSyntaxError(err error) bool {
+	var e *Error
+	return errors.As(err, &e)
+}
+
+// finishBody reads the rest of the previous message's body.
+func (r *Reader) finishBody() error {
+	if r.body == nil {
+		return nil
+	}
+	b := r.body
+	r.body = nil
+	_, err := io.Copy(io.Discard, b)
+	return err
+}
+
+// skipEmptyLines skips CR and LF bytes before a request line and returns
+// how many there were.
+func (r *Reader) skipEmptyLines() (int, error) {
+	n := 0
+	for {
+		c, err := r.br.ReadByte()
+		if err != nil {
+			if err == io.EOF {
+				return n, io.EOF
+			}
+			return n, fmt.Errorf("http1: reading request: %w", err)
+		}
+		if c != '\r' && c != '\n' {
+			return n, r.br.UnreadByte()
+		}
+		n++
+	}
+}
+
+// readRequestLine reads and parses the request line into r.head. It
+// reports whether it could take the line apart: true for a good line, and
+// for an HTTP/0.9 line with a method other than GET, which nginx refuses.
+func (r *Reader) readRequestLine(pack *packing) (rl requestLine, parsed bool, err error) {
+	max := pack.longestLine(r.lim.MaxRequestLine)
+	if max < 0 {
+		return rl, false, errTooLongURI()
+	}
+	line, tooLong, err := r.readLine(max)
+	if tooLong {
+		if _, _, e := parseRequestLine(bytesTrimCR(line), true); e != nil {
+			return rl, false, e
+		}
+		return rl, false, errTooLongURI()
+	}
+	if err != nil {
+		return rl, false, truncated("request line", err)
+	}
+	pack.fit(len(line) + 1)
+	rl, ok, e := parseRequestLine(line, false)
+	if e != nil {
+		return rl, rl.major == 0 && rl.minor == 9, e
+	}
+	return rl, ok, nil
+}
+
+func errTooLongURI() *Error {
+	return &Error{Status: 414, Reason: reasonURITooLarge, Detail: "client sent too long URI"}
+}
+
+// readHeaders reads header lines up to the empty line into r.head and
+// r.spans. A request's lines are packed in pack and counted; a response's
+// (pack is nil) are bounded by MaxResponseHead.
+func (r *Reader) readHeaders(pack *packing, rules headerRules) error {
+	request := pack != nil
+	count := 0
+	for {
+		max, err := r.nextLineLimit(pack)
+		if err != nil {
+			return err
+		}
+		start := len(r.head)
+		line, tooLong, err := r.readLine(max)
+		switch {
+		case tooLong && !request:
+			return badUpstream("upstream sent too big header")
+		case tooLong:
+			if _, _, e := parseHeaderLine(bytesTrimCR(line), true, rules); e != nil {
+				return e
+			}
+			return headerTooLarge("client sent too long header line")
+		case err != nil:
+			return truncated("header", err)
+		case request && !pack.fit(len(line)+1):
+			return headerTooLarge("client sent too long header line")
+		case len(line) == 0 || len(line) == 1 && line[0] == '\r':
+			return nil // the empty line that ends the head
+		}
+		h, _, e := parseHeaderLine(line, false, rules)
+		if e != nil {
+			return e
+		}
+		r.spans = append(r.spans, field{name: h.name.shift(start), value: h.value.shift(start), invalid: h.invalid})
+		if h.invalid || !request {
+			continue
+		}
+		count++
+		if r.lim.MaxHeaders > 0 && count > r.lim.MaxHeaders {
+			return headerTooLarge("client sent too many header lines")
+		}
+		if r.repeats("Content-Length", "Transfer-Encoding") {
+			return badRequest("client sent duplicate header line")
+		}
+	}
+}
+
+// nextLineLimit returns the longest header line that may come next, or 0
+// for no limit. A request's comes from packing; a response's from what is
+// left of MaxResponseHead.
+func (r *Reader) nextLineLimit(pack *packing) (int, error) {
+	if pack != nil {
+		max := pack.longestLine(r.lim.MaxHeaderLine)
+		if max < 0 {
+			return 0, headerTooLarge("client sent too long header line")
+		}
+		return max, nil
+	}
+	if r.lim.MaxResponseHead <= 0 {
+		return 0, nil
+	}
+	max := r.lim.MaxResponseHead - len(r.head)
+	if max <= 0 {
+		return 0, badUpstream("upstream sent too big header")
+	}
+	return max, nil
+}
+
+// repeats reports whether the last header read is one of the unique
+// names, which nginx allows only once, and a valid header before it has
+// the same name.
+func (r *Reader) repeats(unique ...string) bool {
+	last := r.spans[len(r.spans)-1]
+	n := r.head[last.name.start:last.name.end]
+	for _, u := range unique {
+		if !equalFold(n, u) {
+			continue
+		}
+		for _, f := range r.spans[:len(r.spans)-1] {
+			if !f.invalid && equalFold(r.head[f.name.start:f.name.end], u) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// equalFold reports whether b and s are equal without regard to ASCII case.
+func equalFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		if b[i]|0x20 != s[i]|0x20 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s span) shift(by int) span { return span{s.start + by, s.end + by} }
+
+// finishHead turns r.head into the strings of req (or resp): one string
+// holds the whole head and every field is a part of it. It returns that
+// string.
+func (r *Reader) finishHead(req *Request, resp *Response, rl requestLine) string {
+	s := string(r.head)
+	hs := make(Headers, len(r.spans))
+	for i, f := range r.spans {
+		hs[i] = Header{Name: s[f.name.start:f.name.end], Value: s[f.value.start:f.value.end], Invalid: f.invalid}
+	}
+	if len(hs) == 0 {
+		hs = nil
+	}
+	if resp != nil {
+		resp.Headers = hs
+		resp.HeadSize = len(s)
+		return s
+	}
+	req.Headers = hs
+	req.HeadSize = len(s)
+	req.Method = s[rl.method.start:rl.method.end]
+	req.Target = s[rl.target.start:rl.target.end]
+	req.Proto = s[rl.proto.start:rl.proto.end]
+	req.Major, req.Minor = rl.major, rl.minor
+	req.ContentLength = -1
+	req.body = body{r: r}
+	return s
+}
+
+// readLine reads one line, up to and including its LF, onto the end of
+// r.head, and returns it without the LF (a CR before it is kept). When the
+// line with its LF would be longer than max (max > 0), it stops and
+// returns the line's first max bytes with tooLong set. At the end of the
+// input it returns what it read and the error.
+func (r *Reader) readLine(max int) (line []byte, tooLong bool, err error) {
+	start := len(r.head)
+	for {
+		frag, err := r.br.ReadSlice('\n')
+		if max > 0 && len(r.head)-start+len(frag) > max {
+			r.head = append(r.head, frag[:max-(len(r.head)-start)]...)
+			return r.head[start:], true, nil
+		}
+		r.head = append(r.head, frag...)
+		switch err {
+		case nil:
+			return r.head[start : len(r.head)-1], false, nil
+		case bufio.ErrBufferFull:
+			continue
+		}
+		return r.head[start:], false, err
+	}
+}
+
+// truncated wraps an error met while reading part of a head.
+func truncated(what string, err error) error {
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("http1: reading %s: %w", what, err)
+}
