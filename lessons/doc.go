@@ -1,0 +1,27 @@
+// Package lessons reads the lab's lessons. A lesson is data, not code: a
+// markdown file whose front matter says which lesson it is, whose text is
+// the narrative, and whose level-two headings are its steps. Each step's
+// fenced ```lab blocks say what the lab does in that step, one action a
+// line:
+//
+//	start rawsock          start a layer
+//	stop rawsock           stop it
+//	telnet rawsock         open a telnet connection to a layer
+//	> GET / HTTP/1.0       type a line on it (sent with CR LF)
+//	>                      type an empty line
+//	send "GET /\n" + "a"*9 send exact bytes: Go-quoted strings, + and *N
+//	wait                   wait for the answer to what was sent
+//	close                  close the connection, as telnet's close command
+//	expect status 200      check the answer (see Expectations)
+//	explain request        show how the lab's HTTP reader parses what was sent
+//	try rawsock            give the learner a telnet prompt on a layer,
+//	offer HTTP/1.0         with ready-made requests to pick: a label,
+//	> GET / HTTP/1.0       then the lines it types
+//
+// Lines starting with # in a lab block are comments. Fenced ```notes
+// blocks are speaker notes: kept apart from the text the learner reads.
+//
+// The lessons the lab ships are embedded in the binary; Load reads one from
+// a file, so a presenter can write their own. Every problem in a file is
+// reported as FILE:LINE: what is wrong.
+package lessons

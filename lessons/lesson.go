@@ -1,0 +1,129 @@
+package lessons
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lesson is one lesson of the lab.
+type Lesson struct {
+	Number  int
+	Slug    string // short name, used in file names ("http")
+	Title   string
+	Talk    string // the talk's section it follows ("3) HTTP")
+	Minute  string // where that section starts in the talk ("2:30")
+	Summary string // one line for the lesson list
+	Planned bool   // announced but not written yet
+	Intro   string // markdown before the first step
+	Steps   []Step
+	Source  string // file the lesson was read from
+}
+
+// ID returns the lesson's file-style name, as "01-http".
+func (l *Lesson) ID() string { return fmt.Sprintf("%02d-%s", l.Number, l.Slug) }
+
+// Step is one step of a lesson: a heading, then narrative and lab blocks
+// in the order the file has them.
+type Step struct {
+	Title  string
+	Blocks []Block
+	Notes  string // speaker notes
+	Line   int    // line of the heading in the source
+}
+
+// Block is a stretch of narrative or one lab block.
+type Block struct {
+	Prose   string   // markdown; empty for a lab block
+	Actions []Action // a lab block's actions; nil for narrative
+	Line    int      // first line in the source
+}
+
+// Text returns the step's narrative as markdown, each lab block shown as a
+// fenced block of the lines it carries out.
+func (s Step) Text() string {
+	var parts []string
+	for _, b := range s.Blocks {
+		if b.Actions == nil {
+			parts = append(parts, b.Prose)
+			continue
+		}
+		lines := []string{"```lab"}
+		for _, a := range b.Actions {
+			lines = append(lines, a.Lines()...)
+		}
+		parts = append(parts, strings.Join(append(lines, "```"), "\n"))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// Actions returns every action of the step, in order.
+func (s Step) Actions() []Action {
+	var out []Action
+	for _, b := range s.Blocks {
+		out = append(out, b.Actions...)
+	}
+	return out
+}
+
+// Verb is what an action does.
+type Verb string
+
+// The verbs a lab block may use.
+const (
+	Start   Verb = "start"
+	Stop    Verb = "stop"
+	Telnet  Verb = "telnet"
+	Type    Verb = ">"
+	Send    Verb = "send"
+	Wait    Verb = "wait"
+	Close   Verb = "close"
+	Expect  Verb = "expect"
+	Explain Verb = "explain"
+	Try     Verb = "try"
+	// OfferVerb starts a ready-made request inside a Try; it is not an
+	// action of its own.
+	OfferVerb Verb = "offer"
+)
+
+// Action is one line of a lab block.
+type Action struct {
+	Verb   Verb
+	Args   []string // words after the verb; for Type, the typed line
+	Data   []byte   // for Send: the bytes to send
+	Offers []Offer  // for Try: the ready-made requests
+	Line   int      // line in the source
+}
+
+// Offer is a ready-made request a Try action offers: a label and the lines
+// to type.
+type Offer struct {
+	Label string
+	Lines []string
+}
+
+// Lines returns the action as the lines of a lab block, a Try with its
+// offers.
+func (a Action) Lines() []string {
+	lines := []string{a.Text()}
+	for _, o := range a.Offers {
+		lines = append(lines, "offer "+o.Label)
+		for _, l := range o.Lines {
+			lines = append(lines, Action{Verb: Type, Args: []string{l}}.Text())
+		}
+	}
+	return lines
+}
+
+// Text returns the action as a lab block line would say it.
+func (a Action) Text() string {
+	switch a.Verb {
+	case Type:
+		if len(a.Args) == 0 || a.Args[0] == "" {
+			return ">"
+		}
+		return "> " + a.Args[0]
+	case Send:
+		return fmt.Sprintf("send %q", a.Data)
+	}
+	return strings.TrimSpace(string(a.Verb) + " " + strings.Join(a.Args, " "))
+}

@@ -1,0 +1,284 @@
+package lessons
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Error is a problem in a lesson file, with where it is.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Parse reads a lesson from src; file names it in errors.
+func Parse(file string, src []byte) (*Lesson, error) {
+	p := &parser{file: file, lesson: &Lesson{Source: file}}
+	if err := p.parse(src); err != nil {
+		return nil, err
+	}
+	return p.lesson, nil
+}
+
+type parser struct {
+	file   string
+	lesson *Lesson
+	line   int
+	text   strings.Builder // narrative of the current part
+	textL  int             // line the narrative of the current part starts on
+	step   *Step           // nil while in the intro
+	fence  string          // info string of the open fenced block, if any
+	fenceL int             // line the open fence started on
+	notes  strings.Builder
+}
+
+func (p *parser) errorf(format string, args ...any) error {
+	return &Error{File: p.file, Line: p.line, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *parser) parse(src []byte) error {
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	if err := p.frontMatter(sc); err != nil {
+		return err
+	}
+	for sc.Scan() {
+		p.line++
+		if err := p.parseLine(strings.TrimRight(sc.Text(), "\r")); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return p.errorf("%v", err)
+	}
+	if p.fence != "" {
+		p.line = p.fenceL
+		return p.errorf("```%s block is never closed", p.fence)
+	}
+	p.endPart()
+	return p.check()
+}
+
+func (p *parser) parseLine(line string) error {
+	trimmed := strings.TrimSpace(line)
+	if p.fence != "" {
+		if trimmed == "```" {
+			if p.fence == "lab" && len(p.labBlock().Actions) == 0 {
+				return p.errorf("an empty lab block")
+			}
+			p.fence = ""
+			return nil
+		}
+		return p.fenced(line)
+	}
+	if rest, ok := strings.CutPrefix(trimmed, "```"); ok && (rest == "lab" || rest == "notes") {
+		if rest == "lab" {
+			if p.step == nil {
+				return p.errorf("a lab block before the first step (a \"## \" heading)")
+			}
+			p.endProse()
+			p.step.Blocks = append(p.step.Blocks, Block{Actions: []Action{}, Line: p.line})
+		}
+		p.fence, p.fenceL = rest, p.line
+		return nil
+	}
+	if title, ok := strings.CutPrefix(line, "## "); ok {
+		p.endPart()
+		p.lesson.Steps = append(p.lesson.Steps, Step{Title: strings.TrimSpace(title), Line: p.line})
+		p.step = &p.lesson.Steps[len(p.lesson.Steps)-1]
+		return nil
+	}
+	if p.text.Len() == 0 {
+		p.textL = p.line
+	}
+	p.text.WriteString(line)
+	p.text.WriteByte('\n')
+	return nil
+}
+
+// labBlock returns the lab block being read.
+func (p *parser) labBlock() *Block { return &p.step.Blocks[len(p.step.Blocks)-1] }
+
+// fenced handles one line inside a lab or notes block.
+func (p *parser) fenced(line string) error {
+	if p.fence == "notes" {
+		p.notes.WriteString(line)
+		p.notes.WriteByte('\n')
+		return nil
+	}
+	a, err := p.action(line)
+	if err != nil || a == nil {
+		return err
+	}
+	return p.add(*a)
+}
+
+// add appends an action to the current step, attaching offers and their
+// typed lines to the Try they belong to.
+func (p *parser) add(a Action) error {
+	acts := &p.labBlock().Actions
+	var last *Action
+	if n := len(*acts); n > 0 {
+		last = &(*acts)[n-1]
+	}
+	switch {
+	case a.Verb == OfferVerb:
+		if last == nil || last.Verb != Try {
+			return p.errorf("offer outside a try")
+		}
+		last.Offers = append(last.Offers, Offer{Label: strings.Join(a.Args, " ")})
+		return nil
+	case a.Verb == Type && last != nil && last.Verb == Try:
+		if len(last.Offers) == 0 {
+			return p.errorf("a typed line in a try needs an offer line before it (offer LABEL)")
+		}
+		o := &last.Offers[len(last.Offers)-1]
+		o.Lines = append(o.Lines, a.Args[0])
+		return nil
+	}
+	*acts = append(*acts, a)
+	return nil
+}
+
+// endProse stores the narrative gathered so far in the intro or as a block
+// of the step.
+func (p *parser) endProse() {
+	text := strings.TrimSpace(p.text.String())
+	p.text.Reset()
+	switch {
+	case p.step == nil:
+		p.lesson.Intro = text
+	case text != "":
+		p.step.Blocks = append(p.step.Blocks, Block{Prose: text, Line: p.textL})
+	}
+}
+
+// endPart ends the intro or a step.
+func (p *parser) endPart() {
+	p.endProse()
+	if p.step != nil {
+		p.step.Notes = strings.TrimSpace(p.notes.String())
+		p.notes.Reset()
+	}
+}
+
+// action parses one line of a lab block; it returns nil for a blank line or
+// a comment.
+func (p *parser) action(line string) (*Action, error) {
+	trimmed := strings.TrimSpace(line)
+	if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+		return nil, nil
+	}
+	a := &Action{Line: p.line}
+	if rest, ok := strings.CutPrefix(trimmed, ">"); ok {
+		a.Verb = Type
+		a.Args = []string{strings.TrimPrefix(rest, " ")}
+		return a, nil
+	}
+	verb, rest, _ := strings.Cut(trimmed, " ")
+	a.Verb = Verb(verb)
+	rest = strings.TrimSpace(rest)
+	if a.Verb == Send {
+		data, err := parseBytes(rest)
+		if err != nil {
+			return nil, p.errorf("send: %v", err)
+		}
+		a.Data = data
+		return a, nil
+	}
+	a.Args = strings.Fields(rest)
+	if err := checkArgs(a); err != nil {
+		return nil, p.errorf("%v", err)
+	}
+	return a, nil
+}
+
+// arity is how many words each verb takes: at least min, at most max
+// (-1 for any).
+var arity = map[Verb][2]int{
+	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
+	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, OfferVerb: {1, -1},
+}
+
+func checkArgs(a *Action) error {
+	n, ok := arity[a.Verb]
+	if !ok {
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer)", a.Verb)
+	}
+	switch {
+	case len(a.Args) < n[0]:
+		return fmt.Errorf("%s needs %d argument(s)", a.Verb, n[0])
+	case n[1] >= 0 && len(a.Args) > n[1]:
+		return fmt.Errorf("%s takes at most %d argument(s), got %d", a.Verb, n[1], len(a.Args))
+	}
+	if a.Verb == Explain && a.Args[0] != "request" && a.Args[0] != "response" {
+		return fmt.Errorf("explain takes request or response, not %q", a.Args[0])
+	}
+	if a.Verb == Expect {
+		return checkExpect(a.Args)
+	}
+	return nil
+}
+
+// parseBytes reads the argument of send: Go-quoted strings joined by +,
+// each optionally repeated with *N, as "GET / HTTP/1.0\r\n" + "a"*1500.
+func parseBytes(s string) ([]byte, error) {
+	var out []byte
+	for {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return nil, fmt.Errorf("want a quoted string")
+		}
+		prefix, err := strconv.QuotedPrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("want a Go-quoted string at %q", s)
+		}
+		part, _ := strconv.Unquote(prefix)
+		s = strings.TrimSpace(s[len(prefix):])
+		times := 1
+		if rest, ok := strings.CutPrefix(s, "*"); ok {
+			rest = strings.TrimSpace(rest)
+			end := strings.IndexFunc(rest, func(r rune) bool { return r < '0' || r > '9' })
+			if end < 0 {
+				end = len(rest)
+			}
+			times, err = strconv.Atoi(rest[:end])
+			if err != nil || times < 0 || times > 1<<20 {
+				return nil, fmt.Errorf("want a count from 0 to %d after *", 1<<20)
+			}
+			s = strings.TrimSpace(rest[end:])
+		}
+		out = append(out, strings.Repeat(part, times)...)
+		if s == "" {
+			return out, nil
+		}
+		rest, ok := strings.CutPrefix(s, "+")
+		if !ok {
+			return nil, fmt.Errorf("want + between strings, not %q", s)
+		}
+		s = rest
+	}
+}
+
+// check validates what only the whole lesson shows.
+func (p *parser) check() error {
+	l := p.lesson
+	p.line = 1
+	switch {
+	case l.Number <= 0:
+		return p.errorf("front matter needs number: N (a positive whole number)")
+	case l.Title == "":
+		return p.errorf("front matter needs title:")
+	case l.Slug == "":
+		return p.errorf("front matter needs slug:")
+	case !l.Planned && len(l.Steps) == 0:
+		return p.errorf("a lesson needs at least one step (a \"## \" heading); a lesson not written yet says status: planned")
+	}
+	return nil
+}

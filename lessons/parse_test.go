@@ -1,0 +1,136 @@
+package lessons
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const header = "---\nnumber: 1\nslug: t\ntitle: T\n---\n"
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	src := header + "# T\n\nIntro.\n\n## First\n\nProse.\n\n```lab\nstart rawsock\ntelnet rawsock\n> GET / HTTP/1.0\n>\n# a comment\nsend \"a\\r\\n\" + \"b\"*3\nexpect status 200\n```\n\n```notes\nSay hi.\n```\n\n## Second\n\n```lab\ntry rawsock\noffer one\n> GET /\noffer two\n> GET / HTTP/1.0\n>\n```\n"
+	l, err := Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Number != 1 || l.Title != "T" || l.Intro != "# T\n\nIntro." || len(l.Steps) != 2 {
+		t.Fatalf("lesson %+v", l)
+	}
+	s := l.Steps[0]
+	if s.Title != "First" || s.Notes != "Say hi." || s.Line != 10 || len(s.Blocks) != 2 || s.Blocks[0].Prose != "Prose." {
+		t.Errorf("step %+v", s)
+	}
+	var got []string
+	for _, a := range s.Actions() {
+		got = append(got, a.Text())
+	}
+	want := []string{"start rawsock", "telnet rawsock", "> GET / HTTP/1.0", ">", `send "a\r\nbbb"`, "expect status 200"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("actions %q, want %q", got, want)
+	}
+	try := l.Steps[1].Actions()
+	if len(try) != 1 || len(try[0].Offers) != 2 || try[0].Offers[1].Label != "two" ||
+		strings.Join(try[0].Offers[1].Lines, "|") != "GET / HTTP/1.0|" {
+		t.Errorf("try %+v", try)
+	}
+}
+
+func TestStepText(t *testing.T) {
+	t.Parallel()
+	src := header + "## S\n\nBefore.\n\n```lab\ntry rawsock\noffer one\n> GET /\n```\n\nAfter.\n"
+	l, err := Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Before.\n\n```lab\ntry rawsock\noffer one\n> GET /\n```\n\nAfter."
+	if got := l.Steps[0].Text(); got != want {
+		t.Errorf("Text() = %q, want %q", got, want)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, src, want string
+	}{
+		{"no front matter", "# T\n", "t.md:1: a lesson starts with a --- front matter block"},
+		{"unclosed front matter", "---\nnumber: 1\n", "t.md:2: front matter is never closed with ---"},
+		{"bad number", "---\nnumber: x\n---\n", `t.md:2: number must be a positive whole number, not "x"`},
+		{"unknown key", "---\ncolour: red\n---\n", `t.md:2: unknown front matter key "colour"`},
+		{"no steps", header + "# T\n", "t.md:1: a lesson needs at least one step"},
+		{"unknown verb", header + "## S\n```lab\nfly away\n```\n", `t.md:8: unknown action "fly"`},
+		{"missing argument", header + "## S\n```lab\nstart\n```\n", "t.md:8: start needs 1 argument(s)"},
+		{"bad expectation", header + "## S\n```lab\nexpect status OK\n```\n", `t.md:8: expect status wants a three-digit code, not "OK"`},
+		{"bad send", header + "## S\n```lab\nsend GET\n```\n", `t.md:8: send: want a Go-quoted string at "GET"`},
+		{"unclosed block", header + "## S\n```lab\nstart rawsock\n", "t.md:7: ```lab block is never closed"},
+		{"lab before steps", header + "```lab\nstart rawsock\n```\n", "t.md:6: a lab block before the first step"},
+		{"offer outside try", header + "## S\n```lab\noffer x\n```\n", "t.md:8: offer outside a try"},
+		{"empty lab block", header + "## S\n```lab\n# nothing\n```\n", "t.md:9: an empty lab block"},
+		{"typed line without offer", header + "## S\n```lab\ntry rawsock\n> GET /\n```\n", "t.md:9: a typed line in a try needs an offer line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse("t.md", []byte(tt.src))
+			var lerr *Error
+			if !errors.As(err, &lerr) {
+				t.Fatalf("error %v, want a *lessons.Error", err)
+			}
+			if !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("error %q, want it to start with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestShippedLessons(t *testing.T) {
+	t.Parallel()
+	all, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 9 {
+		t.Fatalf("%d lessons, want the nine DESIGN.md plans", len(all))
+	}
+	for i, l := range all {
+		if l.Number != i+1 {
+			t.Errorf("lesson %d is numbered %d", i+1, l.Number)
+		}
+		if l.Summary == "" || l.Talk == "" {
+			t.Errorf("lesson %d lacks a summary or its talk section", l.Number)
+		}
+	}
+	if all[0].Planned {
+		t.Error("lesson 1 is marked planned; it is written")
+	}
+	if _, err := Get(42); !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "1 to 9") {
+		t.Errorf("Get(42) = %v, want an unknown-lesson error naming the range", err)
+	}
+	if _, err := Find("./nope.md"); !errors.Is(err, ErrUnknown) {
+		t.Errorf("Find of a missing file = %v, want ErrUnknown", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	all, _ := All()
+	for _, l := range all {
+		src, _ := embedded.ReadFile(l.ID() + ".md")
+		f.Add(src)
+	}
+	f.Add([]byte(header + "## S\n```lab\nsend \"\\x00\" * 3 + \"b\"\n```\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		l, err := Parse("f.md", src)
+		if err != nil {
+			var lerr *Error
+			if !errors.As(err, &lerr) || lerr.Line < 1 {
+				t.Fatalf("error %v has no file:line", err)
+			}
+			return
+		}
+		if l.Number <= 0 || l.Title == "" {
+			t.Fatalf("accepted a lesson without number or title: %+v", l)
+		}
+	})
+}

@@ -1,0 +1,192 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/telnet"
+)
+
+// do carries out one action.
+func (r *Runner) do(ctx context.Context, a lessons.Action) error {
+	switch a.Verb {
+	case lessons.Start:
+		return r.start(ctx, a.Args[0])
+	case lessons.Stop:
+		if err := r.finishExchange(ctx); err != nil {
+			return err
+		}
+		if err := r.stack.Stop(ctx, a.Args[0]); err != nil {
+			return err
+		}
+		r.out(Output{Kind: OutInfo, Text: "stopped " + a.Args[0]})
+		return nil
+	case lessons.Telnet:
+		return r.telnet(ctx, a.Args[0])
+	case lessons.Type:
+		return r.typeLine(ctx, a.Args[0])
+	case lessons.Send:
+		return r.send(a.Data)
+	case lessons.Wait:
+		return r.finishExchange(ctx)
+	case lessons.Close:
+		return r.closeSession(ctx)
+	case lessons.Expect:
+		if err := r.finishExchange(ctx); err != nil {
+			return err
+		}
+		e, err := lessons.ParseExpectation(a.Args)
+		if err != nil {
+			return err
+		}
+		r.check(e)
+		return nil
+	case lessons.Explain:
+		if err := r.finishExchange(ctx); err != nil {
+			return err
+		}
+		return r.explain(a.Args[0])
+	case lessons.Try:
+		return r.try(a)
+	}
+	return fmt.Errorf("unknown action %q", a.Verb)
+}
+
+// start starts a layer, on the talk's port when asked and free.
+func (r *Runner) start(ctx context.Context, name string) error {
+	k, _ := LookupKind(name)
+	addr, preferred := r.addrFor(k)
+	l := k.New(stack.Config{Name: name, Addr: addr, Trace: r.rec})
+	err := r.stack.Start(ctx, l)
+	var busy *stack.PortBusyError
+	if preferred && errors.As(err, &busy) {
+		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %d is busy; %s takes a free port instead", k.Port, name)})
+		l = k.New(stack.Config{Name: name, Addr: net.JoinHostPort(r.opts.Listen, "0"), Trace: r.rec})
+		err = r.stack.Start(ctx, l)
+	}
+	if err != nil {
+		return err
+	}
+	if ta, ok := l.Addr().(*net.TCPAddr); ok {
+		r.ports[ta.Port] = name
+	}
+	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
+		name, l.Addr(), pidList(l.PIDs()), k.Mirrors)})
+	return nil
+}
+
+func pidList(pids []int) string {
+	s := make([]string, len(pids))
+	for i, p := range pids {
+		s[i] = fmt.Sprintf("pid %d", p)
+	}
+	return strings.Join(s, ", ")
+}
+
+// telnet opens a telnet connection to a running layer.
+func (r *Runner) telnet(ctx context.Context, name string) error {
+	if err := r.closeSession(ctx); err != nil {
+		return err
+	}
+	l := r.stack.Get(name)
+	if l == nil {
+		return fmt.Errorf("telnet %s: %s is not running (start it first)", name, name)
+	}
+	addr := l.Addr().String()
+	_, port, _ := net.SplitHostPort(addr)
+	r.out(Output{Kind: OutCommand, Text: "telnet localhost " + port})
+	s, err := telnet.Dial(ctx, "localhost", addr, screenWriter{r})
+	if err != nil {
+		return err
+	}
+	r.session, r.exchange, r.receivedSoFar, r.sentAll = s, nil, 0, 0
+	r.front.watch(s.LocalAddr().String())
+	return nil
+}
+
+// screenWriter turns what a telnet session shows into Outputs.
+type screenWriter struct{ r *Runner }
+
+func (w screenWriter) Write(p []byte) (int, error) {
+	w.r.out(Output{Kind: OutScreen, Text: string(p)})
+	return len(p), nil
+}
+
+// typeLine types one line on the telnet connection, at a person's pace.
+// Once the server has closed the connection, the lines left are not typed:
+// telnet would have exited.
+func (r *Runner) typeLine(ctx context.Context, line string) error {
+	if r.session == nil {
+		return errors.New("nothing to type on: open a connection with telnet LAYER first")
+	}
+	if ended, _ := r.session.Ended(); ended {
+		if !r.gaveUp {
+			r.gaveUp = true
+			r.out(Output{Kind: OutInfo, Text: "the server has closed the connection, so telnet is gone: the rest is never typed"})
+		}
+		return nil
+	}
+	r.sent = append(r.sent, line+"\r\n"...)
+	r.sentAll += len(line) + 2
+	if err := r.session.SendLine(line); err != nil {
+		return err
+	}
+	r.settle(ctx, r.sentAll)
+	return nil
+}
+
+func (r *Runner) send(data []byte) error {
+	if err := r.needSession(); err != nil {
+		return err
+	}
+	r.sent = append(r.sent, data...)
+	r.sentAll += len(data)
+	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("sends %d bytes in one write", len(data))})
+	return r.session.Send(data)
+}
+
+// needSession checks that there is a connection to type on.
+func (r *Runner) needSession() error {
+	if r.session == nil {
+		return errors.New("nothing to type on: open a connection with telnet LAYER first")
+	}
+	if ended, _ := r.session.Ended(); ended {
+		return errors.New("the server already closed this connection: open a new one with telnet LAYER")
+	}
+	return nil
+}
+
+// closeSession closes the open telnet connection, as telnet's close
+// command, after waiting for any answer still due.
+func (r *Runner) closeSession(ctx context.Context) error {
+	if r.session == nil {
+		return nil
+	}
+	if err := r.finishExchange(ctx); err != nil {
+		return err
+	}
+	err := r.session.Close()
+	r.session = nil
+	return err
+}
+
+// try offers the learner a telnet prompt. Headless, there is nobody to
+// type, so the runner shows what the prompt would offer.
+func (r *Runner) try(a lessons.Action) error {
+	l := r.stack.Get(a.Args[0])
+	if l == nil {
+		return fmt.Errorf("try %s: %s is not running (start it first)", a.Args[0], a.Args[0])
+	}
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf(
+		"your turn: in the TUI, a telnet prompt on %s opens here (telnet localhost %s), offering:", a.Args[0], port)})
+	for _, o := range a.Offers {
+		r.out(Output{Kind: OutOffer, Text: o.Label + "\n" + strings.Join(o.Lines, "\n")})
+	}
+	return nil
+}

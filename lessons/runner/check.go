@@ -1,0 +1,105 @@
+package runner
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+)
+
+// check tells whether an expectation holds for the last exchange, and
+// reports it.
+func (r *Runner) check(e lessons.Expectation) {
+	ok, got := r.verdict(e)
+	text := e.String()
+	if !ok {
+		text += " (got: " + got + ")"
+		r.failed++
+	}
+	r.checked++
+	r.out(Output{Kind: OutCheck, OK: ok, Text: text})
+}
+
+// verdict returns whether e holds and, when it does not, what was seen.
+func (r *Runner) verdict(e lessons.Expectation) (bool, string) {
+	x := r.exchange
+	if x == nil {
+		return false, "no request was sent"
+	}
+	switch e.What {
+	case "status":
+		code := statusOf(x.received)
+		return code == e.Status, statusWords(code)
+	case "closed":
+		return x.ended && x.endErr == nil, endWords(x)
+	case "reset":
+		return x.ended && x.endErr != nil, endWords(x)
+	case "open":
+		return !x.ended, endWords(x)
+	case "body":
+		return bytes.Contains(x.received, []byte(e.Text)), fmt.Sprintf("%d bytes without it", len(x.received))
+	case "read":
+		n := layerRead(x.journeys, e.Layer)
+		return n == e.N, fmt.Sprintf("%d bytes", n)
+	}
+	return false, "an unknown expectation"
+}
+
+// statusOf returns the status code of an answer, or 0 when it has no
+// status line.
+func statusOf(answer []byte) int {
+	resp, err := http1.NewReader(bytes.NewReader(answer), http1.NginxLimits()).ReadResponse("GET")
+	if err != nil {
+		return 0
+	}
+	return resp.Status
+}
+
+func statusWords(code int) string {
+	if code == 0 {
+		return "no status line"
+	}
+	return fmt.Sprint(code)
+}
+
+func endWords(x *exchange) string {
+	switch {
+	case !x.ended:
+		return "the connection is still open"
+	case x.endErr != nil:
+		return "the server reset the connection"
+	}
+	return "the server closed the connection"
+}
+
+// AnswerComplete reports whether answer is a whole response to request by
+// its own framing: a Content-Length or chunked body read to its end, or a
+// response that has no body. An answer framed by the connection's close,
+// and any answer to an HTTP/0.9 request, is complete only at the close.
+func AnswerComplete(request, answer []byte) bool {
+	method, simple := requestMethod(request)
+	if simple || len(answer) == 0 {
+		return false
+	}
+	resp, err := http1.NewReader(bytes.NewReader(answer), http1.NginxLimits()).ReadResponse(method)
+	if err != nil || resp.UntilClose {
+		return false
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err == nil
+}
+
+// requestMethod returns the method of the last request in sent, and
+// whether it was an HTTP/0.9 simple request (a request line with no
+// version).
+func requestMethod(sent []byte) (method string, simple bool) {
+	line, _, _ := bytes.Cut(sent, []byte("\n"))
+	fields := strings.Fields(string(line))
+	if len(fields) == 0 {
+		return "", false
+	}
+	return fields[0], len(fields) == 2
+}

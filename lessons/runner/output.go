@@ -1,0 +1,41 @@
+package runner
+
+import "github.com/ngw2f/ngw2f-lab/stack/trace"
+
+// OutputKind says what an Output is.
+type OutputKind int
+
+const (
+	// OutLesson opens the lesson: Text is its title line.
+	OutLesson OutputKind = iota + 1
+	// OutStep opens a step: Text is its title; Step its index.
+	OutStep
+	// OutProse is the lesson's narrative, markdown.
+	OutProse
+	// OutCommand is a command as the learner would type it ("telnet
+	// localhost 8000").
+	OutCommand
+	// OutScreen is text a telnet session shows, as it arrives.
+	OutScreen
+	// OutInfo is a line from the lab itself: a layer started, stopped.
+	OutInfo
+	// OutCheck is an expectation's verdict: OK says whether it held.
+	OutCheck
+	// OutExplain is a line of an explanation of a message.
+	OutExplain
+	// OutJourney is a finished journey.
+	OutJourney
+	// OutOffer is a ready-made request the learner may send at a prompt.
+	OutOffer
+	// OutEnd closes the lesson: Text sums it up.
+	OutEnd
+)
+
+// Output is one piece of what a lesson shows as it runs.
+type Output struct {
+	Kind    OutputKind
+	Step    int // index of the step it belongs to
+	Text    string
+	OK      bool
+	Journey *trace.Journey
+}

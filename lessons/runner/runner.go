@@ -1,0 +1,231 @@
+// Package runner carries out a lesson's steps against real layers: it
+// starts and stops them, types requests through the lab's telnet client,
+// waits for the answers, follows the wire tap, and reports all of it as a
+// stream of Outputs that the plain printer and the TUI render.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/telnet"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// Options configure a Runner. The zero value runs on loopback, on free
+// ports, with a recorder of its own and output thrown away.
+type Options struct {
+	// Listen is the host layers listen on; empty means 127.0.0.1.
+	Listen string
+	// TalkPorts makes layers listen on the talk's ports (8080 for the
+	// proxy, 8000 for the app server) when those are free.
+	TalkPorts bool
+	// FrontPort, when not zero, is the port of the first layer started.
+	FrontPort int
+	// Recorder receives the layers' events; nil means a new one.
+	Recorder *trace.Recorder
+	// Out receives what the lesson shows, one call at a time.
+	Out func(Output)
+	// AnswerTimeout bounds the wait for an answer that neither ends nor
+	// closes; zero means 3 seconds.
+	AnswerTimeout time.Duration
+	// TypingPause is how long the runner waits, after the layer has read a
+	// typed line, for an early answer before typing the next; zero means
+	// 50 milliseconds.
+	TypingPause time.Duration
+}
+
+// Runner runs one lesson.
+type Runner struct {
+	lesson *lessons.Lesson
+	opts   Options
+	rec    *trace.Recorder
+	sub    *trace.Subscription
+	asm    *trace.Assembler
+	stack  stack.Stack
+
+	outMu sync.Mutex // serialises calls to opts.Out
+
+	step     int             // index of the step running
+	session  *telnet.Session // the open telnet connection, if any
+	sent     []byte          // what the session sent since the last answer
+	sentAll  int             // what the session sent in all
+	gaveUp   bool            // typed lines are skipped: the server closed
+	exchange *exchange       // the last request and answer
+	// receivedSoFar counts what the session received in earlier exchanges.
+	receivedSoFar int
+	printed       int // ID of the last journey reported
+	front         frontTracker
+	failed        int
+	checked       int
+	ports         map[int]string // every port a layer listened on, and the layer
+}
+
+// New prepares a Runner for l. It checks that every layer l starts exists.
+func New(l *lessons.Lesson, opts Options) (*Runner, error) {
+	if l.Planned {
+		return nil, fmt.Errorf("lesson %d (%s) is not written yet", l.Number, l.Title)
+	}
+	if err := validate(l); err != nil {
+		return nil, err
+	}
+	if opts.Listen == "" {
+		opts.Listen = "127.0.0.1"
+	}
+	if opts.AnswerTimeout == 0 {
+		opts.AnswerTimeout = 3 * time.Second
+	}
+	if opts.TypingPause == 0 {
+		opts.TypingPause = 50 * time.Millisecond
+	}
+	rec := opts.Recorder
+	if rec == nil {
+		rec = trace.NewRecorder(0, 0)
+	}
+	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0), ports: map[int]string{}}
+	r.sub = rec.Subscribe()
+	return r, nil
+}
+
+// validate reports, as FILE:LINE, an action naming a layer the lab lacks.
+func validate(l *lessons.Lesson) error {
+	for _, s := range l.Steps {
+		for _, a := range s.Actions() {
+			switch a.Verb {
+			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try:
+				if _, ok := LookupKind(a.Args[0]); !ok {
+					return &lessons.Error{File: l.Source, Line: a.Line,
+						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Lesson returns the lesson being run.
+func (r *Runner) Lesson() *lessons.Lesson { return r.lesson }
+
+// Stack returns the layers running now.
+func (r *Runner) Stack() *stack.Stack { return &r.stack }
+
+// Recorder returns the recorder the layers report to.
+func (r *Runner) Recorder() *trace.Recorder { return r.rec }
+
+// Ports returns every port a layer of this run listened on, with the
+// layer's name, for normalizing transcripts.
+func (r *Runner) Ports() map[int]string { return r.ports }
+
+// Failed returns how many expectations did not hold, and how many were
+// checked.
+func (r *Runner) Failed() (failed, checked int) { return r.failed, r.checked }
+
+func (r *Runner) out(o Output) {
+	if r.opts.Out == nil {
+		return
+	}
+	o.Step = r.step
+	r.outMu.Lock()
+	defer r.outMu.Unlock()
+	r.opts.Out(o)
+}
+
+// Run carries out every step in order and then stops the stack. It returns
+// the first error that stops the lesson; expectations that fail do not stop
+// it (see Failed).
+func (r *Runner) Run(ctx context.Context) error {
+	r.out(Output{Kind: OutLesson, Text: fmt.Sprintf("Lesson %d: %s", r.lesson.Number, r.lesson.Title)})
+	if r.lesson.Intro != "" {
+		r.out(Output{Kind: OutProse, Text: r.lesson.Intro})
+	}
+	var err error
+	for i := range r.lesson.Steps {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		if err = r.RunStep(ctx, i); err != nil {
+			break
+		}
+	}
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		r.out(Output{Kind: OutEnd, Text: r.summary()})
+	}
+	return err
+}
+
+func (r *Runner) summary() string {
+	if r.failed > 0 {
+		return fmt.Sprintf("Lesson %d finished: %d of %d checks failed.", r.lesson.Number, r.failed, r.checked)
+	}
+	return fmt.Sprintf("Lesson %d finished: all %d checks held.", r.lesson.Number, r.checked)
+}
+
+// RunStep carries out step i: its narrative and its lab blocks in order.
+// At the end of each lab block, the answer to what was sent is waited for.
+func (r *Runner) RunStep(ctx context.Context, i int) error {
+	if i < 0 || i >= len(r.lesson.Steps) {
+		return fmt.Errorf("lesson %d has no step %d", r.lesson.Number, i+1)
+	}
+	r.step = i
+	s := r.lesson.Steps[i]
+	r.out(Output{Kind: OutStep, Text: fmt.Sprintf("Step %d of %d: %s", i+1, len(r.lesson.Steps), s.Title)})
+	for _, b := range s.Blocks {
+		if b.Actions == nil {
+			r.out(Output{Kind: OutProse, Text: b.Prose})
+			continue
+		}
+		r.gaveUp = false
+		for _, a := range b.Actions {
+			if err := r.do(ctx, a); err != nil {
+				return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error()}
+			}
+		}
+		if err := r.finishExchange(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close closes the telnet connection and stops every layer, the last
+// started first, giving them two seconds to finish what they serve.
+func (r *Runner) Close() error {
+	var errs []error
+	if r.session != nil {
+		errs = append(errs, r.session.Close())
+		r.session = nil
+	}
+	layers := r.stack.Layers()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	errs = append(errs, r.stack.StopAll(ctx))
+	for i := len(layers) - 1; i >= 0; i-- {
+		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("stopped %s", layers[i].Name())})
+	}
+	r.sub.Close()
+	return errors.Join(errs...)
+}
+
+// addrFor returns the address a layer of kind k listens on: the front port
+// for the first layer when set, else the talk's port when asked for and
+// free, else a free port.
+func (r *Runner) addrFor(k Kind) (addr string, preferred bool) {
+	port := 0
+	switch {
+	case r.opts.FrontPort != 0 && len(r.stack.Layers()) == 0:
+		port = r.opts.FrontPort
+	case r.opts.TalkPorts:
+		port, preferred = k.Port, true
+	}
+	return net.JoinHostPort(r.opts.Listen, strconv.Itoa(port)), preferred
+}

@@ -1,0 +1,137 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestAnswerComplete(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name            string
+		request, answer string
+		want            bool
+	}{
+		{"content-length, whole", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", true},
+		{"content-length, short", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhi", false},
+		{"chunked, whole", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", true},
+		{"chunked, no last chunk", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n", false},
+		{"until close", "GET / HTTP/1.0\r\n", "HTTP/1.1 200 OK\n\nhello\n", false},
+		{"head has no body", "HEAD / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true},
+		{"304 has no body", "GET / HTTP/1.1\r\n", "HTTP/1.1 304 Not Modified\r\n\r\n", true},
+		{"head not finished", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Le", false},
+		{"0.9 request ends at close", "GET /\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false},
+		{"nothing yet", "GET / HTTP/1.1\r\n", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := AnswerComplete([]byte(tt.request), []byte(tt.answer)); got != tt.want {
+				t.Errorf("AnswerComplete = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// lessonWith parses a one-step lesson whose lab block is block.
+func lessonWith(t *testing.T, block string) *lessons.Lesson {
+	t.Helper()
+	src := "---\nnumber: 99\nslug: t\ntitle: T\n---\n## S\n```lab\n" + block + "```\n"
+	l, err := lessons.Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func TestUnknownLayerIsReportedWithItsLine(t *testing.T) {
+	t.Parallel()
+	_, err := New(lessonWith(t, "start rawsock\nstart nginx-for-real\n"), Options{})
+	var lerr *lessons.Error
+	if !errors.As(err, &lerr) || lerr.Line != 9 || !strings.Contains(err.Error(), `no layer "nginx-for-real"`) {
+		t.Errorf("error %v, want t.md:9 naming the layer", err)
+	}
+}
+
+func TestRunReportsFailedExpectations(t *testing.T) {
+	t.Parallel()
+	var outs []Output
+	l := lessonWith(t, "start rawsock\ntelnet rawsock\n> GET / HTTP/1.0\nexpect status 404\nexpect open\nexpect closed\n")
+	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	failed, checked := r.Failed()
+	if failed != 2 || checked != 3 {
+		t.Errorf("failed %d of %d, want 2 of 3", failed, checked)
+	}
+	var verdicts []string
+	for _, o := range outs {
+		if o.Kind == OutCheck {
+			verdicts = append(verdicts, o.Text)
+		}
+	}
+	want := []string{
+		"the answer's status is 404 (got: 200)",
+		"the connection is still open (got: the server closed the connection)",
+		"the server closed the connection",
+	}
+	if strings.Join(verdicts, "|") != strings.Join(want, "|") {
+		t.Errorf("verdicts %q, want %q", verdicts, want)
+	}
+}
+
+func TestActionErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, block, want string
+	}{
+		{"telnet to a stopped layer", "telnet rawsock\n", "t.md:8: telnet rawsock: rawsock is not running (start it first)"},
+		{"typing without a connection", "start rawsock\n> GET /\n", "t.md:9: nothing to type on"},
+		{"explain before anything was sent", "explain request\n", "t.md:8: explain request: nothing was sent yet"},
+		{"starting twice", "start rawsock\nstart rawsock\n", "t.md:9: stack: rawsock is already running"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := New(lessonWith(t, tt.block), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = r.Run(context.Background())
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("Run error %v, want it to start with %q", err, tt.want)
+			}
+			if n := len(r.Stack().Layers()); n != 0 {
+				t.Errorf("%d layers still running after the error", n)
+			}
+		})
+	}
+}
+
+func TestInterruptStopsEverything(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r, err := New(lessonWith(t, "start rawsock\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run on a cancelled context: %v", err)
+	}
+	if n := len(r.Stack().Layers()); n != 0 {
+		t.Errorf("%d layers still running", n)
+	}
+}
