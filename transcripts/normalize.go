@@ -1,0 +1,62 @@
+package transcripts
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Normalizer replaces what changes from run to run (dates, ports, PIDs,
+// durations, ETags) with stable placeholders, so that two runs of a lesson
+// give the same text.
+type Normalizer struct {
+	ports map[string]string // port number -> placeholder
+}
+
+// NewNormalizer returns a Normalizer. ports names the ports of the run's
+// layers ("41234" -> "rawsock"); any other port becomes <port>.
+func NewNormalizer(ports map[int]string) *Normalizer {
+	n := &Normalizer{ports: map[string]string{}}
+	for p, name := range ports {
+		n.ports[strconv.Itoa(p)] = "<" + name + "-port>"
+	}
+	return n
+}
+
+var (
+	httpDate  = regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT`)
+	logDate   = regexp.MustCompile(`\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`)
+	errDate   = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`)
+	etag      = regexp.MustCompile(`ETag: "[0-9a-f]+-[0-9a-f]+"`)
+	pid       = regexp.MustCompile(`\bpid \d+`)
+	duration  = regexp.MustCompile(`\((\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\)`)
+	hostPort  = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)\b`)
+	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
+)
+
+// Normalize returns text with its changing parts replaced.
+func (n *Normalizer) Normalize(text string) string {
+	text = httpDate.ReplaceAllString(text, "<date>")
+	text = logDate.ReplaceAllString(text, "<date>")
+	text = errDate.ReplaceAllString(text, "<date>")
+	text = etag.ReplaceAllString(text, `ETag: "<etag>"`)
+	text = pid.ReplaceAllString(text, "pid <pid>")
+	text = duration.ReplaceAllString(text, "(<duration>)")
+	text = n.replacePorts(hostPort, text)
+	return n.replacePorts(telnetCmd, text)
+}
+
+// replacePorts replaces the port, the second group of re, in every match.
+func (n *Normalizer) replacePorts(re *regexp.Regexp, text string) string {
+	return re.ReplaceAllStringFunc(text, func(m string) string {
+		sub := re.FindStringSubmatch(m)
+		return strings.TrimSuffix(m, sub[2]) + n.port(sub[2])
+	})
+}
+
+func (n *Normalizer) port(p string) string {
+	if name, ok := n.ports[p]; ok {
+		return name
+	}
+	return "<port>"
+}

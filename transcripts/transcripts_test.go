@@ -1,0 +1,123 @@
+package transcripts
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+)
+
+var update = flag.Bool("update", false, "rewrite the recorded transcripts from a fresh run")
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// runLesson runs l for real on free loopback ports and returns its
+// normalized transcript.
+func runLesson(t *testing.T, l *lessons.Lesson) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	r, err := runner.New(l, runner.Options{Out: w.Write})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatalf("lesson %d: %v\n%s", l.Number, err, buf.String())
+	}
+	if failed, checked := r.Failed(); failed > 0 {
+		t.Errorf("lesson %d: %d of %d checks failed:\n%s", l.Number, failed, checked, buf.String())
+	}
+	return NewNormalizer(r.Ports()).Normalize(buf.String())
+}
+
+// TestLessonsMatchTranscripts reruns every written lesson for real and
+// compares its run with the recorded transcript.
+func TestLessonsMatchTranscripts(t *testing.T) {
+	all, err := lessons.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		if l.Planned {
+			continue
+		}
+		t.Run(l.ID(), func(t *testing.T) {
+			got := runLesson(t, l)
+			path := filepath.Join(".", l.ID()+".txt")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to record it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("lesson %d differs from %s (rerun with -update if the change is meant):\n%s",
+					l.Number, path, lineDiff(string(want), got))
+			}
+		})
+	}
+}
+
+// lineDiff shows the first lines where two texts part.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n  want: %s\n  got:  %s", i+1, a, b)
+		}
+	}
+	return ""
+}
+
+// TestRunLeavesNothingOpen runs lesson 1 and checks that no file
+// descriptor stays open afterwards (goroutines are checked by TestMain).
+func TestRunLeavesNothingOpen(t *testing.T) {
+	l, err := lessons.Get(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := openFDs(t)
+	runLesson(t, l)
+	if after := openFDs(t); after > before {
+		t.Errorf("%d file descriptors open after the run, %d before", after, before)
+	}
+}
+
+func openFDs(t *testing.T) int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("cannot count file descriptors here: %v", err)
+	}
+	return len(entries)
+}
+
+func TestRecordedMatchesLessons(t *testing.T) {
+	all, _ := lessons.All()
+	for _, l := range all {
+		_, err := Recorded(l.ID())
+		if l.Planned != (err != nil) {
+			t.Errorf("lesson %d (planned %v): recorded transcript error %v", l.Number, l.Planned, err)
+		}
+	}
+}

@@ -1,0 +1,210 @@
+package transcripts
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// indent starts every line the lab shows, so that the narrative stands
+// apart from what happened.
+const indent = "    "
+
+// maxLine is the longest line of bytes a transcript shows in full.
+const maxLine = 110
+
+// Writer prints a lesson's run as plain text. Its Write method is meant to
+// be a runner's Out.
+type Writer struct {
+	w           *tailWriter
+	last        runner.OutputKind // kind of the previous Output
+	screenOpen  bool              // a telnet screen is being printed
+	atLineStart bool              // the screen's last byte was a line end
+}
+
+// NewWriter returns a Writer printing to w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: &tailWriter{w: w}} }
+
+// tailWriter remembers the last two bytes written, so that paragraphs can
+// be separated by exactly one empty line.
+type tailWriter struct {
+	w    io.Writer
+	tail [2]byte
+}
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	switch len(p) {
+	case 0:
+	case 1:
+		t.tail = [2]byte{t.tail[1], p[0]}
+	default:
+		t.tail = [2]byte{p[len(p)-2], p[len(p)-1]}
+	}
+	return t.w.Write(p)
+}
+
+// paragraph starts a new paragraph: it ends the current line and leaves
+// one empty line, unless the output is at its start or has one already.
+func (t *tailWriter) paragraph() {
+	switch {
+	case t.tail == [2]byte{}, t.tail == [2]byte{'\n', '\n'}:
+	case t.tail[1] == '\n':
+		io.WriteString(t.w, "\n")
+		t.tail = [2]byte{'\n', '\n'}
+	default:
+		io.WriteString(t.w, "\n\n")
+		t.tail = [2]byte{'\n', '\n'}
+	}
+}
+
+// Write prints one Output.
+func (tw *Writer) Write(o runner.Output) {
+	if o.Kind != runner.OutScreen {
+		tw.endScreen()
+	}
+	if tw.last == runner.OutProse && o.Kind != runner.OutProse {
+		tw.w.paragraph()
+	}
+	tw.last = o.Kind
+	switch o.Kind {
+	case runner.OutLesson:
+		tw.printf("%s\n%s\n", o.Text, strings.Repeat("=", len(o.Text)))
+	case runner.OutStep:
+		tw.w.paragraph()
+		tw.printf("\n%s\n%s\n", o.Text, strings.Repeat("-", len(o.Text)))
+	case runner.OutProse:
+		tw.w.paragraph()
+		tw.printf("%s\n", o.Text)
+	case runner.OutCommand:
+		tw.w.paragraph()
+		tw.printf("%s$ %s\n", indent, o.Text)
+	case runner.OutScreen:
+		tw.screen(o.Text)
+	case runner.OutInfo:
+		tw.printf("%slab: %s\n", indent, o.Text)
+	case runner.OutCheck:
+		mark := "ok"
+		if !o.OK {
+			mark = "FAILED"
+		}
+		tw.printf("%scheck %s: %s\n", indent, mark, o.Text)
+	case runner.OutExplain:
+		tw.printf("%s%s\n", indent, o.Text)
+	case runner.OutOffer:
+		label, lines, _ := strings.Cut(o.Text, "\n")
+		tw.printf("%s  offer: %s\n", indent, label)
+		for _, l := range strings.Split(lines, "\n") {
+			tw.printf("%s    > %s\n", indent, l)
+		}
+	case runner.OutJourney:
+		tw.journey(o.Journey)
+	case runner.OutEnd:
+		tw.w.paragraph()
+		tw.printf("%s\n", o.Text)
+	}
+}
+
+func (tw *Writer) printf(format string, args ...any) { fmt.Fprintf(tw.w, format, args...) }
+
+// screen prints what telnet showed, indented, as it arrives in pieces.
+func (tw *Writer) screen(text string) {
+	if !tw.screenOpen {
+		tw.screenOpen, tw.atLineStart = true, true
+	}
+	for _, line := range strings.SplitAfter(Screen(text), "\n") {
+		if line == "" {
+			continue
+		}
+		if tw.atLineStart {
+			io.WriteString(tw.w, indent)
+		}
+		io.WriteString(tw.w, line)
+		tw.atLineStart = strings.HasSuffix(line, "\n")
+	}
+}
+
+// endScreen ends a telnet screen whose last line had no line end.
+func (tw *Writer) endScreen() {
+	if tw.screenOpen && !tw.atLineStart {
+		io.WriteString(tw.w, "\n")
+	}
+	tw.screenOpen = false
+}
+
+// journey prints every hop of a journey with its bytes, and the layers'
+// log lines where they happened.
+func (tw *Writer) journey(j *trace.Journey) {
+	tw.w.paragraph()
+	tw.printf("%sjourney %d: %s (%s)\n", indent, j.ID, strings.Join(j.Layers(), " -> "), span(j))
+	for _, item := range items(j) {
+		if item.log != nil {
+			tw.printf("%s     %s logs: %s\n", indent, item.log.Layer, item.log.Data)
+			continue
+		}
+		tw.hop(item.hop)
+	}
+	tw.w.paragraph()
+}
+
+// item is a hop or a log line of a journey.
+type item struct {
+	seq uint64
+	hop *trace.Hop
+	log *trace.Event
+}
+
+// items merges a journey's hops and log lines in the order they happened.
+func items(j *trace.Journey) []item {
+	var out []item
+	hops := j.Hops()
+	for i := range hops {
+		out = append(out, item{seq: hops[i].Events[0].Seq, hop: &hops[i]})
+	}
+	logs := j.Logs()
+	for i := range logs {
+		out = append(out, item{seq: logs[i].Seq, log: &logs[i]})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].seq < out[b].seq })
+	return out
+}
+
+func (tw *Writer) hop(h *trace.Hop) {
+	arrow, mark := "->", ">"
+	if h.Dir == trace.Up {
+		arrow, mark = "<-", "<"
+	}
+	head := fmt.Sprintf("%s%3d  %s %s %s  ", indent, h.N, h.From, arrow, h.To)
+	switch h.Kind {
+	case trace.KindBytes:
+		data := h.Data()
+		tw.printf("%s%d bytes\n", head, len(data))
+		for _, line := range Lines(data) {
+			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
+		}
+	case trace.KindHandoff:
+		tw.printf("%s%s\n", head, h.Name)
+		for _, f := range h.Events[0].Fields {
+			tw.printf("%s       %s = %s\n", indent, f.Key, f.Value)
+		}
+	case trace.KindClose:
+		tw.printf("%s%s closes the connection\n", head, h.Events[0].Layer)
+	case trace.KindEOF:
+		tw.printf("%sthe other side closed the connection; %s reads end of file\n", head, h.Events[0].Layer)
+	case trace.KindError:
+		tw.printf("%s%s: %s\n", head, h.Events[0].Layer, h.Events[0].Err)
+	}
+}
+
+// span is how long a journey took from its first event to its last.
+func span(j *trace.Journey) string {
+	if len(j.Events) == 0 {
+		return "0s"
+	}
+	d := j.Events[len(j.Events)-1].Time.Sub(j.Events[0].Time)
+	return d.Round(time.Microsecond).String()
+}
