@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+)
+
+// lessonOptions are the flags of the lesson command.
+type lessonOptions struct {
+	Arg    string // a lesson number or a lesson file
+	Plain  bool
+	Listen string
+	Port   int
+}
+
+func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command {
+	opts := lessonOptions{}
+	cmd := &cobra.Command{
+		Use:   "lesson N|FILE",
+		Short: "Run a lesson: its layers start for real and every hop's bytes show",
+		Long: `Lesson runs lesson N (or a lesson file of your own) step by step against
+real layers. With --plain, or when the output is not a terminal, it runs
+every step at once and prints what happened as text.`,
+		Example: "  ngw2f-lab lesson 1\n  ngw2f-lab lesson 1 --plain\n  ngw2f-lab lesson ./my-lesson.md",
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			opts.Arg = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return lessonRun(c.Context(), ios, opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
+	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	return cmd
+}
+
+// addServeFlags adds the flags every command that starts layers takes.
+func addServeFlags(cmd *cobra.Command, listen *string, port *int) {
+	cmd.Flags().StringVar(listen, "listen", "127.0.0.1", "address the layers listen on")
+	cmd.Flags().IntVar(port, "port", 0, "port of the front layer (default: the talk's port when free)")
+}
+
+func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
+	if opts.Port < 0 || opts.Port > 65535 {
+		return &usageError{fmt.Errorf("--port %d is not a port number (0 to 65535)", opts.Port)}
+	}
+	if ip := net.ParseIP(opts.Listen); ip == nil {
+		return &usageError{fmt.Errorf("--listen %q is not an IP address", opts.Listen)}
+	} else if !ip.IsLoopback() {
+		fmt.Fprintf(ios.Err, "warning: listening on %s makes the lab's servers reachable from other machines\n", opts.Listen)
+	}
+	l, err := lessons.Find(opts.Arg)
+	if err != nil {
+		return err
+	}
+	return runPlain(ctx, ios, l, opts)
+}
+
+// runPlain runs every step of l and prints the transcript.
+func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lessonOptions) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w := transcripts.NewWriter(ios.Out)
+	r, err := runner.New(l, runner.Options{
+		Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Out: w.Write,
+	})
+	if err != nil {
+		return err
+	}
+	if err := r.Run(ctx); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("lesson %d interrupted; every layer was stopped", l.Number)
+		}
+		return err
+	}
+	if failed, checked := r.Failed(); failed > 0 {
+		return fmt.Errorf("lesson %d: %d of %d checks failed", l.Number, failed, checked)
+	}
+	return nil
+}

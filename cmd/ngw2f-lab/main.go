@@ -1,0 +1,53 @@
+// Command ngw2f-lab is a hands-on lab in the terminal for the talk "The
+// Request-Response Cycle in the ngw2f Stack": it starts each layer of the
+// stack for real (a raw socket server, a proxy, a pre-fork server, a
+// gateway app, a toolkit, a framework), sends telnet-style requests
+// through them, and shows the exact bytes that cross every hop.
+//
+// Usage:
+//
+//	ngw2f-lab list              the lessons
+//	ngw2f-lab lesson 1          run lesson 1 (--plain for text)
+//	ngw2f-lab replay 1          print lesson 1's recorded run, no sockets
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the lab failed, or a lesson's checks did not hold
+	exitUsage = 2 // the command line was wrong
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the command line args and returns the exit code.
+func run(args []string) int {
+	cmd := newRootCmd(defaultIO())
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(os.Stderr, "ngw2f-lab: %v\n", err)
+	var uerr *usageError
+	if errors.As(err, &uerr) || errors.Is(err, lessons.ErrUnknown) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// usageError is a command line the lab cannot make sense of.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// execute runs the root command with args and returns what it printed.
+func execute(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd := newRootCmd(ioStreams{Out: &out, Err: &errb})
+	cmd.SetArgs(args)
+	err = cmd.Execute()
+	return out.String(), errb.String(), err
+}
+
+func TestLessonFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		want    lessonOptions
+		wantErr bool
+	}{
+		{name: "number", args: []string{"3"}, want: lessonOptions{Arg: "3", Listen: "127.0.0.1"}},
+		{name: "plain and port", args: []string{"1", "--plain", "--port", "9090"}, want: lessonOptions{Arg: "1", Plain: true, Listen: "127.0.0.1", Port: 9090}},
+		{name: "file", args: []string{"./x.md", "--listen", "127.0.0.2"}, want: lessonOptions{Arg: "./x.md", Listen: "127.0.0.2"}},
+		{name: "no lesson", args: nil, wantErr: true},
+		{name: "two lessons", args: []string{"1", "2"}, wantErr: true},
+		{name: "bad flag", args: []string{"1", "--colour"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got lessonOptions
+			cmd := newLessonCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(o lessonOptions) error {
+				got = o
+				return nil
+			})
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			err := cmd.Execute()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want error: %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && got != tt.want {
+				t.Errorf("options %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"list", []string{"list"}, exitOK},
+		{"unknown lesson", []string{"replay", "12"}, exitUsage},
+		{"not a lesson", []string{"lesson", "nope", "--plain"}, exitUsage},
+		{"bad flag", []string{"list", "--nope"}, exitUsage},
+		{"missing argument", []string{"replay"}, exitUsage},
+		{"planned lesson", []string{"lesson", "9", "--plain"}, exitError},
+		{"bad port", []string{"lesson", "1", "--plain", "--port", "70000"}, exitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := run(tt.args); got != tt.want {
+				t.Errorf("run(%q) = %d, want %d", tt.args, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBadFlagPrintsUsageOnce(t *testing.T) {
+	t.Parallel()
+	_, stderr, err := execute(t, "list", "--nope")
+	if err == nil {
+		t.Fatal("a bad flag was accepted")
+	}
+	if n := strings.Count(stderr, "Usage:"); n != 1 {
+		t.Errorf("usage printed %d times:\n%s", n, stderr)
+	}
+}
+
+func TestList(t *testing.T) {
+	t.Parallel()
+	out, _, err := execute(t, "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 9 {
+		t.Fatalf("list printed %d lines, want 9:\n%s", len(lines), out)
+	}
+	if !strings.HasPrefix(lines[0], "1  HTTP is text") || strings.Contains(lines[0], "not written") {
+		t.Errorf("first line %q", lines[0])
+	}
+	if !strings.Contains(lines[8], "(not written yet)") {
+		t.Errorf("a planned lesson does not say so: %q", lines[8])
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	out, _, err := execute(t, "--version")
+	if err != nil || !strings.HasPrefix(out, "ngw2f-lab version ") {
+		t.Errorf("--version printed %q, %v", out, err)
+	}
+}
+
+func TestReplayOpensNoSocket(t *testing.T) {
+	t.Parallel()
+	out, _, err := execute(t, "replay", "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "Lesson 1: HTTP is text") || !strings.Contains(out, "<rawsock-port>") {
+		t.Errorf("replay 1 printed:\n%s", out)
+	}
+}
