@@ -48,6 +48,20 @@ type Config struct {
 	Addr string
 	// Trace receives the layer's events; nil turns tracing off.
 	Trace trace.Sink
+	// Peers maps addresses the layer's own configuration names (the talk's,
+	// such as 127.0.0.1:8000) to where those peers really listen in this
+	// run, when that differs: the talk's port was busy, or a test runs
+	// every layer on a free port. A layer looks every address it is
+	// configured to reach up here first.
+	Peers map[string]string
+}
+
+// Peer returns where the peer configured at addr really listens.
+func (c Config) Peer(addr string) string {
+	if real, ok := c.Peers[addr]; ok {
+		return real
+	}
+	return addr
 }
 
 // NameOr returns c.Name, or kind when it is empty.

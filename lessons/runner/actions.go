@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
@@ -16,7 +17,7 @@ import (
 func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 	switch a.Verb {
 	case lessons.Start:
-		return r.start(ctx, a.Args[0])
+		return r.start(ctx, a.Args[0], a.Args[1:])
 	case lessons.Stop:
 		if err := r.finishExchange(ctx); err != nil {
 			return err
@@ -58,16 +59,18 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 }
 
 // start starts a layer, on the talk's port when asked and free.
-func (r *Runner) start(ctx context.Context, name string) error {
+func (r *Runner) start(ctx context.Context, name string, words []string) error {
 	k, _ := LookupKind(name)
+	args, err := parseArgs(words)
+	if err != nil {
+		return err
+	}
 	addr, preferred := r.addrFor(k)
-	l := k.New(stack.Config{Name: name, Addr: addr, Trace: r.rec})
-	err := r.stack.Start(ctx, l)
+	l, err := r.startLayer(ctx, k, addr, args)
 	var busy *stack.PortBusyError
 	if preferred && errors.As(err, &busy) {
 		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %d is busy; %s takes a free port instead", k.Port, name)})
-		l = k.New(stack.Config{Name: name, Addr: net.JoinHostPort(r.opts.Listen, "0"), Trace: r.rec})
-		err = r.stack.Start(ctx, l)
+		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.opts.Listen, "0"), args)
 	}
 	if err != nil {
 		return err
@@ -78,6 +81,33 @@ func (r *Runner) start(ctx context.Context, name string) error {
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
 		name, l.Addr(), pidList(l.PIDs()), k.Mirrors)})
 	return nil
+}
+
+// startLayer makes and starts one layer of kind k on addr.
+func (r *Runner) startLayer(ctx context.Context, k Kind, addr string, args map[string]string) (stack.Layer, error) {
+	l, err := k.New(stack.Config{Name: k.Name, Addr: addr, Trace: r.rec, Peers: r.peers()}, args)
+	if err != nil {
+		return nil, err
+	}
+	return l, r.stack.Start(ctx, l)
+}
+
+// peers maps the talk's address of every running layer to where it really
+// listens, when the two differ.
+func (r *Runner) peers() map[string]string {
+	m := map[string]string{}
+	for _, l := range r.stack.Layers() {
+		k, ok := LookupKind(l.Name())
+		ta, isTCP := l.Addr().(*net.TCPAddr)
+		if !ok || !isTCP || k.Port == 0 || ta.Port == k.Port {
+			continue
+		}
+		real := l.Addr().String()
+		for _, host := range []string{"127.0.0.1", "localhost", r.opts.Listen} {
+			m[net.JoinHostPort(host, strconv.Itoa(k.Port))] = real
+		}
+	}
+	return m
 }
 
 func pidList(pids []int) string {

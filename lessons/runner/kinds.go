@@ -1,7 +1,9 @@
 package runner
 
 import (
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
@@ -12,7 +14,9 @@ type Kind struct {
 	Name    string // what lessons call it: "rawsock"
 	Mirrors string // what it stands for in the talk's world
 	Port    int    // the talk's port for it, used when free
-	New     func(stack.Config) stack.Layer
+	// New makes a layer from its configuration and the key=value words
+	// that followed "start NAME" in the lesson; an unknown key is an error.
+	New func(cfg stack.Config, args map[string]string) (stack.Layer, error)
 }
 
 // kinds are the layers the lab has, by name.
@@ -21,8 +25,34 @@ var kinds = map[string]Kind{
 		Name:    rawsock.Kind,
 		Mirrors: "the dozen-line Python socket server",
 		Port:    8000,
-		New:     func(c stack.Config) stack.Layer { return rawsock.New(c) },
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			if err := noArgs(rawsock.Kind, args); err != nil {
+				return nil, err
+			}
+			return rawsock.New(c), nil
+		},
 	},
+}
+
+// noArgs is the argument check of a layer that takes none.
+func noArgs(kind string, args map[string]string) error {
+	for k := range args {
+		return fmt.Errorf("%s takes no settings, not %q", kind, k)
+	}
+	return nil
+}
+
+// parseArgs reads the key=value words after "start NAME".
+func parseArgs(words []string) (map[string]string, error) {
+	args := map[string]string{}
+	for _, w := range words {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("start: %q is not key=value", w)
+		}
+		args[k] = v
+	}
+	return args, nil
 }
 
 // LookupKind returns the layer kind named name.

@@ -100,6 +100,8 @@ func TestActionErrors(t *testing.T) {
 		{"telnet to a stopped layer", "telnet rawsock\n", "t.md:8: telnet rawsock: rawsock is not running (start it first)"},
 		{"typing without a connection", "start rawsock\n> GET /\n", "t.md:9: nothing to type on"},
 		{"explain before anything was sent", "explain request\n", "t.md:8: explain request: nothing was sent yet"},
+		{"a setting the layer lacks", "start rawsock colour=red\n", `t.md:8: rawsock takes no settings, not "colour"`},
+		{"a setting without a value", "start rawsock colour\n", `t.md:8: start: "colour" is not key=value`},
 		{"starting twice", "start rawsock\nstart rawsock\n", "t.md:9: stack: rawsock is already running"},
 	}
 	for _, tt := range tests {
