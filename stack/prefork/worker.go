@@ -1,0 +1,328 @@
+package prefork
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/gateway"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// orphanDeadline is how long a worker whose master is gone may take to
+// finish the request it is serving before it exits anyway.
+const orphanDeadline = 500 * time.Millisecond
+
+// IsWorker reports whether this process was started by a pre-fork master
+// as one of its workers. The lab's main, and the TestMain of every test
+// that starts a pre-fork server, check it before anything else:
+//
+//	if prefork.IsWorker() {
+//		os.Exit(prefork.RunWorker())
+//	}
+func IsWorker() bool { return os.Getenv(envWorker) != "" }
+
+// RunWorker runs this process as a worker until it is told to stop, its
+// master goes away, or it served its --max-requests, and returns the exit
+// code. It never returns when a signal stops it at once.
+func RunWorker() int {
+	var cfg workerConfig
+	if err := json.Unmarshal([]byte(os.Getenv(envWorker)), &cfg); err != nil {
+		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
+		return exitBootError
+	}
+	os.Unsetenv(envWorker) // what the app starts is no worker
+	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
+	w.hooks.fire(nil, "post_fork", "")
+	lf := os.NewFile(fdListener, "listener")
+	ln, err := net.FileListener(lf)
+	lf.Close()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "prefork worker: inheriting the socket: %v\n", err)
+		return exitBootError
+	}
+	app, err := gateway.Lookup(cfg.App)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return exitAppError
+	}
+	w.app = app
+	w.ln = ln.(*net.TCPListener)
+	w.accept = w.tap.Listen(ln)
+	w.hooks.fire(nil, "post_worker_init", "")
+	go w.signals()
+	go w.watchMaster(os.NewFile(fdControl, "control"))
+	w.out.ready()
+	code := w.serve()
+	w.exit(code)
+	return code
+}
+
+// worker is a worker process's state: a sync worker, one request at a
+// time.
+type worker struct {
+	cfg    workerConfig
+	out    *pipeSink
+	tap    *trace.Tap
+	hooks  hookPrinter
+	app    gateway.App
+	ln     *net.TCPListener
+	accept net.Listener // ln, tapped
+	reader *http1.Reader
+	served int
+
+	mu       sync.Mutex
+	stopping bool // TERM, or the master is gone: stop accepting
+	exited   bool
+}
+
+func newWorker(cfg workerConfig, events *os.File) *worker {
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}}
+	var sink trace.Sink
+	if cfg.Trace {
+		sink = w.out
+	}
+	w.tap = trace.NewTap(sink, cfg.Layer)
+	w.hooks = newHookPrinter(w.tap, cfg.Hooks, "worker")
+	return w
+}
+
+// beatEvery is how often an idle worker tells the master it is alive:
+// half the timeout, as gunicorn's workers do.
+func (w *worker) beatEvery() time.Duration {
+	if w.cfg.Timeout <= 0 {
+		return time.Second
+	}
+	return w.cfg.Timeout / 2
+}
+
+// serve accepts and serves connections one at a time until told to stop.
+func (w *worker) serve() int {
+	for {
+		w.ln.SetDeadline(time.Now().Add(w.beatEvery()))
+		c, err := w.accept.Accept()
+		w.out.beat()
+		if w.isStopping() {
+			if c != nil {
+				c.Close()
+			}
+			return exitOK
+		}
+		var ne net.Error
+		switch {
+		case errors.As(err, &ne) && ne.Timeout():
+			continue
+		case err != nil:
+			w.tap.Log(nil, "log", fmt.Sprintf("accept failed: %v", err))
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		last := w.handle(c)
+		w.out.beat()
+		if last {
+			return exitOK
+		}
+	}
+}
+
+func (w *worker) isStopping() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.stopping
+}
+
+// stop stops accepting; the request being served, if any, goes on.
+func (w *worker) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.stopping {
+		w.stopping = true
+		w.ln.Close()
+	}
+}
+
+// exit fires worker_exit, once.
+func (w *worker) exit(code int) {
+	w.mu.Lock()
+	done := w.exited
+	w.exited = true
+	w.mu.Unlock()
+	if !done {
+		w.hooks.fire(nil, "worker_exit", "")
+	}
+}
+
+// signals handles the signals a master sends: TERM stops gracefully; INT
+// and QUIT stop at once (worker_int); ABRT, the timeout, stops at once
+// (worker_abort). Terminal signals never reach a worker: it runs in a
+// process group of its own.
+func (w *worker) signals() {
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
+	for sig := range ch {
+		switch sig {
+		case syscall.SIGTERM:
+			w.stop()
+		case syscall.SIGINT, syscall.SIGQUIT:
+			w.hooks.fire(nil, "worker_int", "")
+			w.exit(exitOK)
+			os.Exit(exitOK)
+		case syscall.SIGABRT:
+			w.hooks.fire(nil, "worker_abort", "")
+			w.exit(exitAbort)
+			os.Exit(exitAbort)
+		}
+	}
+}
+
+// watchMaster reads the master's commands. Its end of the pipe closes when
+// the master dies, however it dies: the worker then stops accepting and
+// exits within orphanDeadline, whatever it was doing.
+func (w *worker) watchMaster(ctl *os.File) {
+	cmd := make([]byte, 9)
+	for {
+		if _, err := io.ReadFull(ctl, cmd); err != nil {
+			break
+		}
+		if cmd[0] == cmdFlush {
+			w.out.flushed(binary.BigEndian.Uint64(cmd[1:]))
+		}
+	}
+	w.stop()
+	time.Sleep(orphanDeadline)
+	os.Exit(exitOrphan)
+}
+
+// handle serves one connection: one request, then close, as gunicorn's
+// sync worker. It reports whether this was the worker's last request.
+func (w *worker) handle(c net.Conn) (last bool) {
+	defer c.Close()
+	head := &headCapture{r: c, max: maxCapture}
+	if w.reader == nil {
+		w.reader = http1.NewReader(head, readLimits)
+	} else {
+		w.reader.Reset(head)
+	}
+	req, err := w.reader.ReadRequest()
+	if err == io.EOF || err != nil && !isHTTPError(err) {
+		return false // gunicorn: "Ignored premature client disconnection"
+	}
+	if r := checkHead(head.buf); r != nil {
+		w.refuse(c, r)
+		return false
+	}
+	if err != nil {
+		w.refuse(c, refuse(err, req))
+		return false
+	}
+	w.served++
+	if w.cfg.MaxRequests > 0 && w.served >= w.cfg.MaxRequests {
+		w.tap.Log(c, "log", "Autorestarting worker after current request.")
+		last = true
+	}
+	w.serveRequest(c, req)
+	return last
+}
+
+func isHTTPError(err error) bool {
+	var e *http1.Error
+	return errors.As(err, &e)
+}
+
+func (w *worker) refuse(c net.Conn, r *refusal) {
+	w.tap.Log(c, "log", "Invalid request: "+r.mesg)
+	c.Write(errorPage(r))
+}
+
+// serveRequest builds the environ, calls the app through the gateway and
+// writes its answer, between the pre_request and post_request hooks.
+func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
+	w.hooks.fire(c, "pre_request", "")
+	defer w.hooks.fire(c, "post_request", "")
+	if req.Major == 1 && req.Minor >= 1 && strings.EqualFold(req.Headers.Get("Expect"), "100-continue") {
+		c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+	}
+	raw := c
+	if tc, ok := c.(*trace.Conn); ok {
+		raw = tc.Unwrap()
+	}
+	env := gateway.RequestEnviron(req, gateway.Origin{
+		Software:     Software,
+		Local:        w.ln.Addr(),
+		Remote:       raw.RemoteAddr(),
+		Multiprocess: w.cfg.Workers > 1,
+		Errors:       &errorLog{tap: w.tap, conn: c},
+		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
+	})
+	resp := newResponse(c, req, time.Now)
+	err := gateway.Serve(w.app, env, resp, gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer})
+	if err == nil {
+		return
+	}
+	w.tap.Log(c, "log", fmt.Sprintf("Error handling request %s: %v", req.Target, err))
+	if !resp.started {
+		c.Write(errorPage(internalError))
+		return
+	}
+	if tcp, ok := raw.(*net.TCPConn); ok {
+		tcp.CloseWrite() // the headers went out: all a server can do is end the answer early
+	}
+}
+
+// socketValue is gunicorn.socket in the environ: the client's connection.
+type socketValue struct{ net.Conn }
+
+func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
+
+// errorLog is wsgi.errors: each line the app writes becomes a log event
+// of the request's connection.
+type errorLog struct {
+	tap  *trace.Tap
+	conn net.Conn
+	part []byte
+}
+
+func (l *errorLog) Write(p []byte) (int, error) {
+	l.part = append(l.part, p...)
+	for {
+		i := bytes.IndexByte(l.part, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		l.tap.Log(l.conn, "wsgi.errors", string(l.part[:i]))
+		l.part = l.part[i+1:]
+	}
+}
+
+func (l *errorLog) String() string { return "<wsgi.errors>" }
+
+// maxCapture is how much of a request's first bytes a worker keeps for
+// checkHead: heads longer than this are judged by the reader alone.
+const maxCapture = 64 << 10
+
+// headCapture keeps the first bytes read from a connection, where the
+// request head is, so that checkHead can judge them as gunicorn would.
+type headCapture struct {
+	r   io.Reader
+	max int
+	buf []byte
+}
+
+func (h *headCapture) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	if room := h.max - len(h.buf); room > 0 {
+		h.buf = append(h.buf, p[:min(n, room)]...)
+	}
+	return n, err
+}
