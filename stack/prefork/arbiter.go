@@ -197,7 +197,7 @@ func (a *arbiter) settled() bool {
 		return true
 	}
 	for _, w := range a.s.workers {
-		if !w.readyNow || w.retiring || w.aborted || w.gone.Load() {
+		if !w.readyNow || w.retiring || w.aborted || w.killed || w.gone.Load() || w.leaving.Load() {
 			return false
 		}
 	}

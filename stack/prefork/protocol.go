@@ -59,6 +59,7 @@ const (
 	frameReady = 'R' // the worker booted and accepts
 	frameBeat  = 'B' // the worker is alive and not stuck in a request
 	frameFlush = 'F' // an answer to a flush command; its id follows
+	frameBye   = 'X' // the worker will exit after the request it serves
 )
 
 // cmdFlush is the one command the master sends: it is followed by an id
@@ -99,6 +100,7 @@ func (p *pipeSink) Record(e trace.Event) {
 
 func (p *pipeSink) ready() { p.frame(frameReady, nil) }
 func (p *pipeSink) beat()  { p.frame(frameBeat, nil) }
+func (p *pipeSink) bye()   { p.frame(frameBye, nil) }
 func (p *pipeSink) flushed(id uint64) {
 	p.frame(frameFlush, binary.BigEndian.AppendUint64(nil, id))
 }

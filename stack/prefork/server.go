@@ -241,6 +241,7 @@ func (s *Server) KillWorker(ctx context.Context) (int, error) {
 			return fmt.Errorf("%s: no worker to kill", s.name)
 		}
 		pid = w.pid
+		w.killed = true
 		return s.procs.Signal(w.pid, syscall.SIGKILL)
 	})
 	return pid, err
@@ -250,8 +251,16 @@ func (s *Server) KillWorker(ctx context.Context) (int, error) {
 // running and ready, and every worker it lost has been replaced) and every
 // event its workers recorded so far is in the recorder. The lab calls it
 // before it shows what a request did, so that what it shows is complete.
+//
+// Each round asks every worker for a flush mark first: once a worker's
+// mark is back, every frame it sent before is handled, including the one
+// that says it is about to exit. Only then is the worker set judged.
 func (s *Server) FlushTrace(ctx context.Context) error {
 	for {
+		marked, err := s.mark(ctx)
+		if err != nil {
+			return err
+		}
 		settled := false
 		if err := s.call(ctx, func() error { settled = s.arbiter.settled(); return nil }); err != nil {
 			if errors.Is(err, stack.ErrServerClosed) {
@@ -259,8 +268,8 @@ func (s *Server) FlushTrace(ctx context.Context) error {
 			}
 			return err
 		}
-		if settled {
-			break
+		if marked && settled {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
@@ -268,20 +277,27 @@ func (s *Server) FlushTrace(ctx context.Context) error {
 		case <-time.After(2 * time.Millisecond):
 		}
 	}
+}
+
+// mark sends a flush command to every worker and waits for the answers.
+// It reports false when a worker could not take the command: it is dying.
+func (s *Server) mark(ctx context.Context) (bool, error) {
 	s.mu.Lock()
 	ws := append([]*workerProc(nil), s.workers...)
 	s.flushID++
 	id := s.flushID
 	s.mu.Unlock()
+	all := true
 	for _, w := range ws {
 		if _, err := w.ctl.Write(flushCommand(id)); err != nil {
-			continue // it is exiting; its events end with its pipe
+			all = false
+			continue
 		}
 		if err := waitAck(ctx, w, id); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			return false, fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
-	return nil
+	return all, nil
 }
 
 // waitAck waits for w to answer flush id, or to exit.

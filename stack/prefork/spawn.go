@@ -52,6 +52,7 @@ type workerProc struct {
 	ready     chan struct{} // closed when the worker says it accepts
 	exited    chan struct{} // closed once it was reaped and its events read
 	gone      atomic.Bool   // its event pipe closed: it is exiting
+	leaving   atomic.Bool   // it said it will exit (max requests)
 	lastBeat  atomic.Int64  // unix nanoseconds of its last sign of life
 	acks      chan uint64   // answers to flush commands
 	readySeen bool          // owned by watch
@@ -59,6 +60,7 @@ type workerProc struct {
 	// Owned by the arbiter.
 	aborted  bool // sent SIGABRT for a timeout
 	retiring bool // sent SIGTERM: it is not replaced
+	killed   bool // sent SIGKILL by KillWorker
 	readyNow bool
 }
 
@@ -174,6 +176,8 @@ func (s *Server) frame(w *workerProc, p []byte) bool {
 		w.readySeen = true
 		w.lastBeat.Store(time.Now().UnixNano())
 		close(w.ready)
+	case frameBye:
+		w.leaving.Store(true)
 	case frameBeat:
 		w.lastBeat.Store(time.Now().UnixNano())
 	case frameFlush:

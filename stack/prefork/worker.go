@@ -229,6 +229,7 @@ func (w *worker) handle(c net.Conn) (last bool) {
 	w.served++
 	if w.cfg.MaxRequests > 0 && w.served >= w.cfg.MaxRequests {
 		w.tap.Log(c, "log", "Autorestarting worker after current request.")
+		w.out.bye()
 		last = true
 	}
 	w.serveRequest(c, req)
