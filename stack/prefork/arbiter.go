@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -242,4 +243,26 @@ func (a *arbiter) killAll() {
 	for _, w := range a.s.workers {
 		a.s.procs.Signal(w.pid, syscall.SIGKILL)
 	}
+}
+
+// describe says how the workers stand, for an error message.
+func (a *arbiter) describe() string {
+	parts := []string{fmt.Sprintf("%d wanted", a.target)}
+	for _, w := range a.s.workers {
+		var flags []string
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{!w.readyNow, "booting"}, {w.retiring, "retiring"}, {w.aborted, "timed out"},
+			{w.killed, "killed"}, {w.gone.Load(), "exiting"}, {w.leaving.Load(), "leaving"}} {
+			if f.on {
+				flags = append(flags, f.name)
+			}
+		}
+		if len(flags) == 0 {
+			flags = []string{"ready"}
+		}
+		parts = append(parts, fmt.Sprintf("pid %d %s", w.pid, strings.Join(flags, ",")))
+	}
+	return strings.Join(parts, "; ")
 }

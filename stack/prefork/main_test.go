@@ -13,5 +13,10 @@ func TestMain(m *testing.M) {
 	if IsWorker() {
 		os.Exit(RunWorker())
 	}
+	// A race-enabled binary sleeps a second when it exits; workers exit
+	// often in these tests.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	goleak.VerifyTestMain(m)
 }

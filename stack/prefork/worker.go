@@ -45,11 +45,9 @@ func RunWorker() int {
 	os.Unsetenv(envWorker) // what the app starts is no worker
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
 	w.hooks.fire(nil, "post_fork", "")
-	lf := os.NewFile(fdListener, "listener")
-	ln, err := net.FileListener(lf)
-	lf.Close()
+	acc, err := newAcceptor(fdListener)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "prefork worker: inheriting the socket: %v\n", err)
+		fmt.Fprintf(os.Stderr, "prefork worker: %v\n", err)
 		return exitBootError
 	}
 	app, err := gateway.Lookup(cfg.App)
@@ -58,10 +56,11 @@ func RunWorker() int {
 		return exitAppError
 	}
 	w.app = app
-	w.ln = ln.(*net.TCPListener)
-	w.accept = w.tap.Listen(ln)
+	w.acc = acc
 	w.hooks.fire(nil, "post_worker_init", "")
-	go w.signals()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
+	go w.signals(sigs)
 	go w.watchMaster(os.NewFile(fdControl, "control"))
 	w.out.ready()
 	code := w.serve()
@@ -77,8 +76,7 @@ type worker struct {
 	tap    *trace.Tap
 	hooks  hookPrinter
 	app    gateway.App
-	ln     *net.TCPListener
-	accept net.Listener // ln, tapped
+	acc    *acceptor
 	reader *http1.Reader
 	served int
 
@@ -98,42 +96,32 @@ func newWorker(cfg workerConfig, events *os.File) *worker {
 	return w
 }
 
-// beatEvery is how often an idle worker tells the master it is alive:
-// half the timeout, as gunicorn's workers do.
-func (w *worker) beatEvery() time.Duration {
-	if w.cfg.Timeout <= 0 {
-		return time.Second
-	}
-	return w.cfg.Timeout / 2
-}
-
 // serve accepts and serves connections one at a time until told to stop.
+// Each time accept returns, with a client or after acceptWait without one,
+// the worker tells the master it is alive; a request that runs long keeps
+// it from doing so, which is how the master sees a stuck worker.
 func (w *worker) serve() int {
-	for {
-		w.ln.SetDeadline(time.Now().Add(w.beatEvery()))
-		c, err := w.accept.Accept()
+	for !w.isStopping() {
+		c, err := w.acc.accept()
 		w.out.beat()
-		if w.isStopping() {
-			if c != nil {
-				c.Close()
-			}
-			return exitOK
-		}
-		var ne net.Error
 		switch {
-		case errors.As(err, &ne) && ne.Timeout():
+		case err == errIdle:
 			continue
 		case err != nil:
-			w.tap.Log(nil, "log", fmt.Sprintf("accept failed: %v", err))
+			w.tap.Log(nil, "log", err.Error())
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		last := w.handle(c)
+		// A client accepted as TERM arrived is still served: it is off the
+		// shared queue, so no other worker would take it.
+		last := w.handle(w.tap.Conn(c, trace.Server))
 		w.out.beat()
 		if last {
-			return exitOK
+			break
 		}
 	}
+	w.acc.close()
+	return exitOK
 }
 
 func (w *worker) isStopping() bool {
@@ -142,14 +130,12 @@ func (w *worker) isStopping() bool {
 	return w.stopping
 }
 
-// stop stops accepting; the request being served, if any, goes on.
+// stop makes the worker stop accepting: the request being served, if
+// any, goes on; an idle worker notices within acceptWait.
 func (w *worker) stop() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.stopping {
-		w.stopping = true
-		w.ln.Close()
-	}
+	w.stopping = true
 }
 
 // exit fires worker_exit, once.
@@ -167,9 +153,7 @@ func (w *worker) exit(code int) {
 // and QUIT stop at once (worker_int); ABRT, the timeout, stops at once
 // (worker_abort). Terminal signals never reach a worker: it runs in a
 // process group of its own.
-func (w *worker) signals() {
-	ch := make(chan os.Signal, 4)
-	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
+func (w *worker) signals(ch <-chan os.Signal) {
 	for sig := range ch {
 		switch sig {
 		case syscall.SIGTERM:
@@ -260,7 +244,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 	}
 	env := gateway.RequestEnviron(req, gateway.Origin{
 		Software:     Software,
-		Local:        w.ln.Addr(),
+		Local:        w.acc.addr,
 		Remote:       raw.RemoteAddr(),
 		Multiprocess: w.cfg.Workers > 1,
 		Errors:       &errorLog{tap: w.tap, conn: c},
