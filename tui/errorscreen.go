@@ -29,7 +29,9 @@ func (m errorScreen) View() string {
 }
 
 // ShortHelp is the screen's keys.
-func (m errorScreen) ShortHelp() []key.Binding { return []key.Binding{m.com.Keys.Back, m.com.Keys.Quit} }
+func (m errorScreen) ShortHelp() []key.Binding {
+	return []key.Binding{m.com.Keys.Back, m.com.Keys.Quit}
+}
 
 // FullHelp is the screen's keys.
 func (m errorScreen) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

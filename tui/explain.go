@@ -56,7 +56,9 @@ func headTerms(data []byte, dir trace.Dir) []term {
 	hd := splitHead(data)
 	fields := strings.Fields(hd.first)
 	var out []term
-	part := func(name, value string) { out = append(out, term{kind: glossary.RequestPart, name: name, value: value}) }
+	part := func(name, value string) {
+		out = append(out, term{kind: glossary.RequestPart, name: name, value: value})
+	}
 	switch {
 	case dir == trace.Up && len(fields) >= 2 && strings.HasPrefix(fields[0], "HTTP/"):
 		part("version", fields[0])

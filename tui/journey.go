@@ -139,7 +139,8 @@ func (m journeyPanel) Update(msg tea.Msg) (journeyPanel, tea.Cmd) {
 		case key.Matches(msg, k.Search):
 			m.searching = true
 			m.search.SetValue(m.query)
-			return m, m.search.Focus()
+			cmd := m.search.Focus()
+			return m, cmd
 		}
 	case tea.MouseWheelMsg:
 		if msg.Button == tea.MouseWheelUp {

@@ -50,7 +50,7 @@ func (m *lessonScreen) layout() {
 		rw := w - lw
 		m.rects[panelLesson] = rect{0, bodyY, lw, bodyH}
 		sh := min(m.stack.Rows()+2, 8)
-		th := max(9, bodyH/4)
+		th := max(9, bodyH/3)
 		if m.prompt.open && m.prompt.picking {
 			th = max(th, len(m.prompt.offers)+5)
 		}

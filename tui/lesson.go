@@ -99,7 +99,8 @@ func (m lessonScreen) typing() bool {
 func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case feedMsg:
-		return m, m.fed(msg)
+		cmd := m.fed(msg)
+		return m, cmd
 	case stackMsg:
 		m.stack.apply(msg)
 		m.stack.served = m.traffic.served
@@ -122,7 +123,8 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 	case dialMsg:
 		return m, m.lab.dial(msg.addr)
 	case promptMsg:
-		return m, m.prompt.connected(msg.session)
+		cmd := m.prompt.connected(msg.session)
+		return m, cmd
 	case promptFail:
 		m.prompt.add(lineError, "telnet: "+msg.err.Error())
 		return m, nil

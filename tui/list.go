@@ -94,7 +94,8 @@ func (m listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 			m.selected = min(m.selected+1, max(len(shown)-1, 0))
 		case key.Matches(msg, k.Filter):
 			m.filtering = true
-			return m, m.filter.Focus()
+			cmd := m.filter.Focus()
+			return m, cmd
 		case key.Matches(msg, k.Back):
 			m.filter.SetValue("")
 		case key.Matches(msg, k.Open):

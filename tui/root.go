@@ -120,9 +120,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lesson, cmd = m.lesson.Update(msg.msg)
 		return m, cmd
 	case openMsg:
-		return m, m.open(msg.lesson)
+		cmd := m.open(msg.lesson)
+		return m, cmd
 	case backMsg:
-		return m, m.back()
+		cmd := m.back()
+		return m, cmd
 	case tea.KeyPressMsg:
 		if cmd, done := m.globalKey(msg); done {
 			return m, cmd

@@ -258,7 +258,8 @@ func (m telnetPrompt) key(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 			m.history = append(m.history, line)
 		}
 		m.hist = len(m.history)
-		return m, m.send(line)
+		cmd := m.send(line)
+		return m, cmd
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
@@ -301,7 +302,8 @@ func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	case key.Matches(msg, k.Send):
 		m.picking = false
 		o := m.offers[m.pick]
-		return m, m.send(o.Lines...)
+		cmd := m.send(o.Lines...)
+		return m, cmd
 	case msg.String() == "esc", key.Matches(msg, k.Offers):
 		m.picking = false
 	}
