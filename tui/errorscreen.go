@@ -23,7 +23,7 @@ func (m errorScreen) View() string {
 	w := min(m.com.Width-6, 90)
 	body := st.Error.Render(m.failure.title) + "\n\n" +
 		lipgloss.NewStyle().Width(w-4).Render(m.failure.text) + "\n\n" +
-		st.Bold.Render("What to do: ") + lipgloss.NewStyle().Width(w-4).Render(m.failure.hint) + "\n\n" +
+		lipgloss.NewStyle().Width(w-4).Render(st.Bold.Render("What to do:")+" "+m.failure.hint) + "\n\n" +
 		st.Muted.Render("esc: the lesson list · q: quit")
 	return lipgloss.Place(m.com.Width, m.com.Height, lipgloss.Center, lipgloss.Center, st.ErrBox.Width(w).Render(body))
 }

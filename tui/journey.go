@@ -325,7 +325,7 @@ func (m journeyPanel) View() string {
 	case m.query != "":
 		lines = append(lines, st.Muted.Render(fmt.Sprintf("search: %q (/ then enter for the next)", m.query)))
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(fit(strings.Join(lines, "\n"), w, h), "\n")
 }
 
 // content renders the selected hop, cached while nothing changes.

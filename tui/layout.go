@@ -205,8 +205,8 @@ func (m lessonScreen) failureBox() string {
 	f := m.failure
 	w := min(m.com.Width-8, 90)
 	text := lipgloss.NewStyle().Width(w - 4).Render(f.text)
-	hint := lipgloss.NewStyle().Width(w - 4).Render(f.hint)
-	body := st.Error.Render(f.title) + "\n\n" + text + "\n\n" + st.Bold.Render("What to do: ") + hint +
+	hint := lipgloss.NewStyle().Width(w - 4).Render(st.Bold.Render("What to do:") + " " + f.hint)
+	body := st.Error.Render(f.title) + "\n\n" + text + "\n\n" + hint +
 		"\n\n" + st.Muted.Render("Any key closes this; enter runs the step again.")
 	return st.ErrBox.Width(w).Render(body)
 }

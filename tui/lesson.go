@@ -406,9 +406,9 @@ func (m lessonScreen) ShortHelp() []key.Binding {
 		panel = m.explain.ShortHelp()
 	}
 	if m.typing() {
-		return append(panel, k.Tab)
+		return append([]key.Binding{k.Tab}, panel...)
 	}
-	return append(panel, k.Tab, k.Help, k.Quit)
+	return append([]key.Binding{k.Help, k.Quit, k.Tab}, panel...)
 }
 
 // FullHelp is every key of the lesson screen, grouped.

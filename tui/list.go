@@ -188,13 +188,13 @@ func (m listScreen) View() string {
 	h := help.New()
 	h.Styles = helpStyles(st)
 	h.SetWidth(w)
-	return strings.Join(append(body, pad(foot, w), h.ShortHelpView(m.ShortHelp())), "\n")
+	return strings.Join(append(body, pad(foot, w), pad(h.ShortHelpView(m.ShortHelp()), w)), "\n")
 }
 
 // ShortHelp is the list's keys.
 func (m listScreen) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Help, k.Quit, k.Open, k.Filter, k.Up, k.Down}
 }
 
 // FullHelp is the list's keys.
