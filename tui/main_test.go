@@ -15,7 +15,7 @@ func TestMain(m *testing.M) {
 		// teatest waits for an interrupt for the whole test binary's life.
 		goleak.IgnoreAnyFunction("github.com/charmbracelet/x/exp/teatest/v2.NewTestModel.func2"),
 		// glamour's syntax highlighter keeps a clock for regexp timeouts.
-		goleak.IgnoreTopFunction("github.com/dlclark/regexp2.runClock"),
+		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"),
 		goleak.IgnoreAnyFunction("os/signal.signal_recv"),
 		goleak.IgnoreAnyFunction("os/signal.loop"),
 	)
