@@ -16,6 +16,8 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreAnyFunction("github.com/charmbracelet/x/exp/teatest/v2.NewTestModel.func2"),
 		// glamour's syntax highlighter keeps a clock for regexp timeouts.
 		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"),
+		// a text input's cursor blink outlives the program that asked for it.
+		goleak.IgnoreAnyFunction("charm.land/bubbles/v2/cursor.(*Model).Blink.func1"),
 		goleak.IgnoreAnyFunction("os/signal.signal_recv"),
 		goleak.IgnoreAnyFunction("os/signal.loop"),
 	)
