@@ -76,9 +76,11 @@ func (t *traffic) forget() {
 			}
 		}
 	}
-	for id := range t.hops {
-		if id < oldest {
-			delete(t.hops, id)
+	if len(t.hops) > maxJourneys {
+		for id := range t.hops {
+			if id < oldest {
+				delete(t.hops, id)
+			}
 		}
 	}
 }
