@@ -2,9 +2,9 @@ package tui
 
 import (
 	"bytes"
-	"sync"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
@@ -36,10 +37,11 @@ func (m helpScreen) View() string {
 	h.Styles = helpStyles(st)
 	h.SetWidth(m.com.Width - 4)
 	h.ShowAll = true
-	body := st.Header.Render("Keys") + "\n\n" + h.FullHelpView(m.keys.FullHelp()) + "\n\n" +
-		st.Muted.Render("In the telnet prompt, keys are typed: esc leaves it, tab moves to the next panel.\n"+
-			"The mouse wheel scrolls the panel under it; a click on an arrow selects that hop.\n\n"+
+	notes := lipgloss.NewStyle().Width(m.com.Width - 2).Render(
+		"In the telnet prompt, keys are typed: esc leaves it, tab moves to the next panel. " +
+			"The mouse wheel scrolls the panel under it; a click on an arrow selects that hop.\n\n" +
 			"Press any key to go back.")
+	body := st.Header.Render("Keys") + "\n\n" + h.FullHelpView(m.keys.FullHelp()) + "\n\n" + st.Muted.Render(notes)
 	return strings.Join(fit(body, m.com.Width, m.com.Height), "\n")
 }
 

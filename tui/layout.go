@@ -170,8 +170,8 @@ func (m lessonScreen) header() string {
 	l := m.lab.lesson
 	left := st.Header.Render("ngw2f-lab") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · step %d of %d: %s",
 		l.Number, m.selected+1, len(l.Steps), l.Steps[m.selected].Title))
-	if m.status == "" {
-		return left
+	if m.status == "" || !m.wide() {
+		return left // the small layout says the status on the tab row
 	}
 	return left + st.HeaderDim.Render("  ·  ") + st.Warn.Render(m.status)
 }
@@ -187,6 +187,9 @@ func (m lessonScreen) tabs() string {
 		} else {
 			out = append(out, st.TabInactive.Render(name))
 		}
+	}
+	if m.status != "" {
+		return strings.Join(out, "") + " " + st.Warn.Render(m.status)
 	}
 	return strings.Join(out, " ") + st.Muted.Render("  (tab switches)")
 }

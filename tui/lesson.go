@@ -341,7 +341,7 @@ func (m lessonScreen) killWorker() (lessonScreen, tea.Cmd) {
 		}
 	}
 	if pick < 0 {
-		m.status = "no layer runs worker processes to kill (the pre-fork server does, from lesson 3)"
+		m.status = "no worker to kill: the pre-fork server (lesson 3) has them"
 		return m, nil
 	}
 	r := rows[pick]
