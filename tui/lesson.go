@@ -208,7 +208,7 @@ func explainError(title string, err error) *failure {
 		f.hint = "Another program uses that port. Stop it, or start the lab with --port set to a free port."
 	case errors.As(err, &lerr) && strings.Contains(lerr.Msg, "is not running"):
 		f.hint = "Steps build on each other: run the earlier steps first (b goes back, enter runs a step)."
-	case errors.As(err, &lerr):
+	case errors.As(err, &lerr) && lerr.Err == nil:
 		f.hint = "The lesson file asks for something the lab cannot do: fix " + lerr.File + " at the line shown and open it again."
 	}
 	return f

@@ -192,7 +192,7 @@ func (r *Runner) RunStep(ctx context.Context, i int) error {
 		r.gaveUp = false
 		for _, a := range b.Actions {
 			if err := r.do(ctx, a); err != nil {
-				return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error()}
+				return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error(), Err: err}
 			}
 		}
 		if err := r.finishExchange(ctx); err != nil {

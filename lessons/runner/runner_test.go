@@ -3,12 +3,14 @@ package runner
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -182,5 +184,26 @@ func TestRestartKeepsTheAddress(t *testing.T) {
 	after := r.Stack().Get("rawsock")
 	if after == nil || after == before || after.Addr().String() != before.Addr().String() {
 		t.Errorf("after restart: %v on %v, want a new layer on %v", after, after.Addr(), before.Addr())
+	}
+}
+
+func TestABusyPortKeepsItsType(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	r, err := New(lessonWith(t, "start rawsock\n"), Options{FrontPort: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	err = r.RunStep(context.Background(), 0)
+	var busy *stack.PortBusyError
+	var lerr *lessons.Error
+	if !errors.As(err, &busy) || !errors.As(err, &lerr) || lerr.Line != 8 {
+		t.Errorf("error %v (%T): want a lessons.Error at line 8 wrapping a PortBusyError", err, err)
 	}
 }
