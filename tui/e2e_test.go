@@ -79,13 +79,7 @@ func (s *tmuxSession) waitFor(wants ...string) string {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		screen := s.screen()
-		missing := ""
-		for _, w := range wants {
-			if !strings.Contains(screen, w) {
-				missing = w
-				break
-			}
-		}
+		missing := firstMissing(screen, wants)
 		if missing == "" {
 			return screen
 		}

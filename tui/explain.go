@@ -116,14 +116,7 @@ func (m *explainPanel) SetHop(hops []trace.Hop, i int) {
 
 // Update moves between the hop's terms.
 func (m explainPanel) Update(msg tea.Msg) (explainPanel, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(msg, m.com.Keys.Up):
-			m.selected = max(m.selected-1, 0)
-		case key.Matches(msg, m.com.Keys.Down):
-			m.selected = min(m.selected+1, max(len(m.terms)-1, 0))
-		}
-	}
+	m.selected = moveSelection(msg, m.com.Keys, m.selected, len(m.terms))
 	return m, nil
 }
 

@@ -57,6 +57,16 @@ func startFlow(t *testing.T) (*teatest.TestModel, *screenProbe, *labSet) {
 	return tm, probe, labs
 }
 
+// firstMissing returns the first of wants that s lacks, or "".
+func firstMissing(s string, wants []string) string {
+	for _, w := range wants {
+		if !strings.Contains(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
 // waitFor waits until the screen shows every one of wants.
 func waitFor(t *testing.T, tm *teatest.TestModel, p *screenProbe, wants ...string) {
 	t.Helper()
@@ -65,13 +75,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, p *screenProbe, wants ...strin
 		tm.Send(nudge{})
 		time.Sleep(20 * time.Millisecond)
 		s := p.get()
-		missing := ""
-		for _, w := range wants {
-			if !strings.Contains(s, w) {
-				missing = w
-				break
-			}
-		}
+		missing := firstMissing(s, wants)
 		if missing == "" {
 			return
 		}

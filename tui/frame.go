@@ -3,6 +3,9 @@ package tui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -92,3 +95,25 @@ func cutTo(s string, x int) string { return ansi.Truncate(s, x, "") }
 
 // cutLeft keeps the cells of a styled line from x to w.
 func cutLeft(s string, x, w int) string { return ansi.Cut(s, x, w) }
+
+// moveSelection moves a selection among n rows by the up and down keys
+// and the mouse wheel.
+func moveSelection(msg tea.Msg, k *common.KeyMap, sel, n int) int {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			sel--
+		case key.Matches(msg, k.Down):
+			sel++
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			sel--
+		case tea.MouseWheelDown:
+			sel++
+		}
+	}
+	return max(min(sel, n-1), 0)
+}

@@ -21,8 +21,13 @@ func testJourney(w, h int) (journeyPanel, *traffic) {
 	return p, t
 }
 
+// keyMsg is the key press named k: a special key's name, or its text.
 func keyMsg(k string) tea.KeyPressMsg {
 	switch k {
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
 	case "left":
 		return tea.KeyPressMsg{Code: tea.KeyLeft}
 	case "right":

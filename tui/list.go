@@ -87,11 +87,8 @@ func (m listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		m.notice = ""
+		m.selected = moveSelection(msg, k, m.selected, len(shown))
 		switch {
-		case key.Matches(msg, k.Up):
-			m.selected = max(m.selected-1, 0)
-		case key.Matches(msg, k.Down):
-			m.selected = min(m.selected+1, max(len(shown)-1, 0))
 		case key.Matches(msg, k.Filter):
 			m.filtering = true
 			cmd := m.filter.Focus()
@@ -109,11 +106,7 @@ func (m listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 			}
 		}
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.selected = max(m.selected-1, 0)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.selected = min(m.selected+1, max(len(shown)-1, 0))
-		}
+		m.selected = moveSelection(msg, k, m.selected, len(shown))
 	case tea.MouseClickMsg:
 		if i := msg.Mouse().Y - 3; i >= 0 && i < len(shown) {
 			m.selected = i

@@ -133,14 +133,7 @@ func (m stackPanel) Selected() (layerRow, bool) {
 
 // Update moves the selection.
 func (m stackPanel) Update(msg tea.Msg) (stackPanel, tea.Cmd) {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(msg, m.com.Keys.Up):
-			m.selected = max(m.selected-1, 0)
-		case key.Matches(msg, m.com.Keys.Down):
-			m.selected = min(m.selected+1, max(len(m.rows)-1, 0))
-		}
-	}
+	m.selected = moveSelection(msg, m.com.Keys, m.selected, len(m.rows))
 	return m, nil
 }
 
