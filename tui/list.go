@@ -171,7 +171,7 @@ func (m listScreen) View() string {
 		lines = append(lines, st.Text.Render(pad(shown[m.selected].Summary, w)))
 	}
 	if m.notice != "" {
-		lines = append(lines, st.Warn.Render(m.notice))
+		lines = append(lines, st.Warn.Width(w).Render(m.notice))
 	}
 	body := fit(strings.Join(lines, "\n"), w, m.com.Height-2)
 	foot := ""
