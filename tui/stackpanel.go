@@ -143,7 +143,7 @@ func (m stackPanel) View() string {
 	if len(m.rows) == 0 {
 		return st.Muted.Render("no layer runs yet: the lesson's steps start them")
 	}
-	wide := m.com.Width >= 90
+	wide := m.com.Width >= 110
 	head := fmt.Sprintf("  %-9s %-8s %-16s %-7s %s", "layer", "state", "address", "served", "processes")
 	if wide {
 		head = fmt.Sprintf("  %-9s %-22s %-8s %-16s %-7s %s", "layer", "mirrors", "state", "address", "served", "processes")
