@@ -15,7 +15,6 @@ type traffic struct {
 	served  map[string]int
 	counted map[int]map[string]bool // journey ID -> layers already counted for it
 	missed  uint64
-	gen     int // changes whenever a journey changed, for caches
 	hops    map[int]hopCache
 }
 
@@ -41,7 +40,6 @@ func (t *traffic) add(events []trace.Event) {
 		if j == nil {
 			continue
 		}
-		t.gen++
 		if e.Kind == trace.KindBytes && e.Dir == trace.Down && e.Layer != "" {
 			t.count(j.ID, e.Layer)
 		}

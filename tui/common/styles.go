@@ -32,12 +32,8 @@ func ParseTheme(s string) (Theme, error) {
 // alone: marks (✓, ▶, +, -) and attributes (bold, reverse) carry it too, so
 // the screen reads the same under NO_COLOR.
 type Styles struct {
-	NoColor bool
-
-	App          lipgloss.Style
 	Header       lipgloss.Style
 	HeaderDim    lipgloss.Style
-	Footer       lipgloss.Style
 	Panel        lipgloss.Style // a panel's border
 	PanelFocused lipgloss.Style
 	PanelTitle   lipgloss.Style
@@ -126,11 +122,9 @@ func NewStyles(theme Theme, isDark, noColor bool) *Styles {
 		}
 		return st
 	}
-	st := &Styles{NoColor: noColor}
-	st.App = s()
+	st := &Styles{}
 	st.Header = fg(p.accent).Bold(true)
 	st.HeaderDim = fg(p.dim)
-	st.Footer = fg(p.dim)
 	st.Panel = bc(p.border)
 	st.PanelFocused = bc(p.focus).Border(focusBorder)
 	st.PanelTitle = fg(p.accent).Bold(true)
