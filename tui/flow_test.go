@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -21,6 +22,18 @@ import (
 type screenProbe struct {
 	mu     sync.Mutex
 	screen string
+	state  flowState
+}
+
+// flowState is what the flows check of the model, copied in the filter:
+// the model's slices change under the test's feet afterwards.
+type flowState struct {
+	width      int
+	ran        []bool
+	running    int
+	failure    *failure
+	promptOpen bool
+	addrs      []string // where the lesson's layers listen
 }
 
 // nudge is a message that does nothing but pass the filter.
@@ -29,8 +42,15 @@ type nudge struct{}
 func (p *screenProbe) filter(m tea.Model, msg tea.Msg) tea.Msg {
 	if rm, ok := m.(model); ok {
 		s := stripANSI(rm.content())
+		st := flowState{width: rm.com.Width, ran: append([]bool(nil), rm.lesson.ran...), running: rm.lesson.running,
+			failure: rm.lesson.failure, promptOpen: rm.lesson.prompt.open}
+		if rm.current != nil {
+			for _, l := range rm.current.r.Stack().Layers() {
+				st.addrs = append(st.addrs, l.Addr().String())
+			}
+		}
 		p.mu.Lock()
-		p.screen = s
+		p.screen, p.state = s, st
 		p.mu.Unlock()
 	}
 	return msg
@@ -42,8 +62,32 @@ func (p *screenProbe) get() string {
 	return p.screen
 }
 
+// until waits until cond holds for the model shown.
+func (p *screenProbe) until(t *testing.T, tm *teatest.TestModel, what string, cond func(flowState) bool) flowState {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tm.Send(nudge{})
+		time.Sleep(20 * time.Millisecond)
+		p.mu.Lock()
+		m, s := p.state, p.screen
+		p.mu.Unlock()
+		if m.width > 0 && cond(m) {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never %s:\n%s", what, s)
+		}
+	}
+}
+
 // startFlow runs the TUI on lesson 1 in a test program at 120x40.
 func startFlow(t *testing.T) (*teatest.TestModel, *screenProbe, *labSet) {
+	return startLesson(t, lesson1(t))
+}
+
+// startLesson runs the TUI on lesson l, on free ports, at 120x40.
+func startLesson(t *testing.T, l *lessons.Lesson) (*teatest.TestModel, *screenProbe, *labSet) {
 	all, err := lessons.All()
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +95,7 @@ func startFlow(t *testing.T) (*teatest.TestModel, *screenProbe, *labSet) {
 	labs := &labSet{}
 	t.Cleanup(func() { labs.closeAll() })
 	probe := &screenProbe{}
-	m := newModel(Options{Lessons: all, Lesson: lesson1(t)}, labs)
+	m := newModel(Options{Lessons: all, Lesson: l}, labs)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(probe.filter)))
 	return tm, probe, labs
@@ -159,4 +203,64 @@ func TestFlowTryPrompt(t *testing.T) {
 	if !strings.Contains(out.String(), "$ telnet localhost ") {
 		t.Errorf("the prompt never said it connected:\n%s", out.String())
 	}
+}
+
+// TestFlowEveryLesson runs every written lesson in the TUI, one key a
+// step as a presenter would, and checks that every step ends well and that
+// quitting stops every layer the lesson started.
+func TestFlowEveryLesson(t *testing.T) {
+	all, err := lessons.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		if l.Planned {
+			continue
+		}
+		t.Run(l.ID(), func(t *testing.T) {
+			tm, p, labs := startLesson(t, l)
+			for i := range l.Steps {
+				tm.Type("n")
+				p.until(t, tm, fmt.Sprintf("finished step %d", i+1), func(m flowState) bool {
+					if f := m.failure; f != nil {
+						t.Fatalf("step %d: %s: %s", i+1, f.title, f.text)
+					}
+					return m.ran[i] && m.running < 0
+				})
+			}
+			last := p.until(t, tm, "opened the telnet prompt", func(m flowState) bool { return m.promptOpen || !hasTry(l) })
+			addrs := last.addrs
+			// Out of a try's request picker, then out of its prompt.
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+			tm.Type("q")
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
+			for i, s := range fm.lesson.text.states {
+				if s != stepDone {
+					t.Errorf("step %d ended as %v", i+1, s)
+				}
+			}
+			if err := labs.closeAll(); err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range addrs {
+				if c, err := net.DialTimeout("tcp", a, time.Second); err == nil {
+					c.Close()
+					t.Errorf("%s still answers after quitting", a)
+				}
+			}
+		})
+	}
+}
+
+// hasTry reports whether a lesson hands the learner a telnet prompt.
+func hasTry(l *lessons.Lesson) bool {
+	for _, s := range l.Steps {
+		for _, a := range s.Actions() {
+			if a.Verb == lessons.Try {
+				return true
+			}
+		}
+	}
+	return false
 }

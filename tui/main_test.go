@@ -17,7 +17,9 @@ func TestMain(m *testing.M) {
 		// glamour's syntax highlighter keeps a clock for regexp timeouts.
 		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"),
 		// a text input's cursor blink outlives the program that asked for it.
+		// and a Batch holding that blink waits for it.
 		goleak.IgnoreAnyFunction("charm.land/bubbles/v2/cursor.(*Model).Blink.func1"),
+		goleak.IgnoreAnyFunction("charm.land/bubbletea/v2.(*Program).execBatchMsg"),
 		goleak.IgnoreAnyFunction("os/signal.signal_recv"),
 		goleak.IgnoreAnyFunction("os/signal.loop"),
 	)
