@@ -13,8 +13,9 @@ import (
 // flow slides: one column per layer, the client first, and one numbered
 // arrow per hop, pointing right for the request on its way down and left
 // for the response on its way back up. It returns the header row and one
-// row per hop, each exactly w cells wide.
-func diagram(st *common.Styles, layers []string, hops []trace.Hop, selected, w int) (header string, rows []string) {
+// row per hop, each exactly w cells wide. summaries say what each hop
+// carried.
+func diagram(st *common.Styles, layers []string, hops []trace.Hop, summaries []string, selected, w int) (header string, rows []string) {
 	const margin = 2 // room for the selection mark
 	w -= margin
 	xs := columns(layers, w)
@@ -28,7 +29,7 @@ func diagram(st *common.Styles, layers []string, hops []trace.Hop, selected, w i
 	}
 	header = "  " + st.Bold.Render(string(head))
 	for i, h := range hops {
-		line := hopRow(xs, layers, h, w)
+		line := hopRow(xs, layers, h, summaries[i], w)
 		style := st.Down
 		switch {
 		case h.Kind == trace.KindHandoff:
@@ -66,7 +67,7 @@ func columns(layers []string, w int) []int {
 }
 
 // hopRow draws one arrow between the lifelines of its two layers.
-func hopRow(xs []int, layers []string, h trace.Hop, w int) string {
+func hopRow(xs []int, layers []string, h trace.Hop, summary string, w int) string {
 	row := []rune(strings.Repeat(" ", w))
 	for _, x := range xs {
 		if x < w {
@@ -75,7 +76,7 @@ func hopRow(xs []int, layers []string, h trace.Hop, w int) string {
 	}
 	a, b := indexOf(layers, h.From), indexOf(layers, h.To)
 	if a < 0 || b < 0 || a == b {
-		copy(row, []rune(fmt.Sprintf(" %d %s", h.N, hopSummary(h))))
+		copy(row, []rune(fmt.Sprintf(" %d %s", h.N, summary)))
 		return string(row)
 	}
 	if a > b {
@@ -99,7 +100,7 @@ func hopRow(xs []int, layers []string, h trace.Hop, w int) string {
 	} else {
 		row[x1-1] = '▶'
 	}
-	label := []rune(fmt.Sprintf(" %d %s ", h.N, hopSummary(h)))
+	label := []rune(fmt.Sprintf(" %d %s ", h.N, summary))
 	room := x1 - 2 - labelAt
 	if h.Dir == trace.Up {
 		room = x1 - labelAt

@@ -293,7 +293,7 @@ func (m journeyPanel) View() string {
 		status += fmt.Sprintf(" · %d events dropped", m.traffic.missed)
 	}
 	lines := []string{st.Muted.Render(status)}
-	header, rows := diagram(st, j.Layers(), hops, sel, w)
+	header, rows := diagram(st, j.Layers(), hops, m.traffic.summariesOf(j), sel, w)
 	maxRows := max(min(len(rows), h/2-2), 1)
 	rowWin, first := window(rows, sel-maxRows/2, maxRows)
 	lines = append(lines, header)

@@ -20,8 +20,9 @@ type traffic struct {
 
 // hopCache holds a journey's hops while its events do not change.
 type hopCache struct {
-	events int
-	hops   []trace.Hop
+	events    int
+	hops      []trace.Hop
+	summaries []string // hopSummary of each hop
 }
 
 func newTraffic() *traffic {
@@ -87,11 +88,19 @@ func (t *traffic) forget() {
 func (t *traffic) journeys() []*trace.Journey { return t.asm.Journeys() }
 
 // hopsOf returns j's hops, computed once per change of the journey.
-func (t *traffic) hopsOf(j *trace.Journey) []trace.Hop {
+func (t *traffic) hopsOf(j *trace.Journey) []trace.Hop { return t.cached(j).hops }
+
+// summariesOf returns what each of j's hops carried, in a few words.
+func (t *traffic) summariesOf(j *trace.Journey) []string { return t.cached(j).summaries }
+
+func (t *traffic) cached(j *trace.Journey) hopCache {
 	if c, ok := t.hops[j.ID]; ok && c.events == len(j.Events) {
-		return c.hops
+		return c
 	}
-	h := j.Hops()
-	t.hops[j.ID] = hopCache{events: len(j.Events), hops: h}
-	return h
+	c := hopCache{events: len(j.Events), hops: j.Hops()}
+	for _, h := range c.hops {
+		c.summaries = append(c.summaries, hopSummary(h))
+	}
+	t.hops[j.ID] = c
+	return c
 }
