@@ -96,27 +96,3 @@ func canonical(name string) string {
 	}
 	return string(b)
 }
-
-// Terms returns every term of a kind the glossary has an entry for.
-func Terms(kind Kind) []string {
-	var out []string
-	switch kind {
-	case Header:
-		for k := range headers {
-			out = append(out, canonical(k))
-		}
-	case Status:
-		for c := range statuses {
-			out = append(out, strconv.Itoa(c))
-		}
-	case RequestPart:
-		for k := range parts {
-			out = append(out, k)
-		}
-	case Environ:
-		for k := range environ {
-			out = append(out, k)
-		}
-	}
-	return out
-}
