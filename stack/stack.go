@@ -39,6 +39,15 @@ type Layer interface {
 	Close() error
 }
 
+// TraceFlusher is a layer whose events can reach the recorder after its
+// traffic: a pre-fork server's workers send theirs over a pipe. FlushTrace
+// returns once every event of what the layer did so far is recorded, and
+// the layer has settled (a worker it lost is replaced), so that what the
+// lab shows next is complete and always the same.
+type TraceFlusher interface {
+	FlushTrace(ctx context.Context) error
+}
+
 // Config is what every layer starts from.
 type Config struct {
 	// Name is the layer's name in journeys; empty means the layer's kind.

@@ -103,6 +103,8 @@ func (tw *Writer) Write(o runner.Output) {
 		}
 	case runner.OutJourney:
 		tw.journey(o.Journey)
+	case runner.OutLog:
+		tw.printf("%s%s logs: %s\n", indent, o.Layer, o.Text)
 	case runner.OutEnd:
 		tw.w.paragraph()
 		tw.printf("%s\n", o.Text)
@@ -187,9 +189,17 @@ func (tw *Writer) hop(h *trace.Hop) {
 			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
 	case trace.KindHandoff:
-		tw.printf("%s%s\n", head, h.Name)
-		for _, f := range h.Events[0].Fields {
+		e := h.Events[0]
+		if len(e.Data) > 0 || e.Name == "chunk" {
+			tw.printf("%s%s, %d bytes\n", head, h.Name, len(e.Data))
+		} else {
+			tw.printf("%s%s\n", head, h.Name)
+		}
+		for _, f := range e.Fields {
 			tw.printf("%s       %s = %s\n", indent, f.Key, f.Value)
+		}
+		for _, line := range Lines(e.Data) {
+			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
 	case trace.KindClose:
 		tw.printf("%s%s closes the connection\n", head, h.Events[0].Layer)

@@ -25,6 +25,8 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		if err := r.stack.Stop(ctx, a.Args[0]); err != nil {
 			return err
 		}
+		r.pump()
+		r.logs = nil // a stop's log lines come in any order: workers stop side by side
 		r.out(Output{Kind: OutInfo, Text: "stopped " + a.Args[0]})
 		return nil
 	case lessons.Telnet:
@@ -54,6 +56,10 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.explain(a.Args[0])
 	case lessons.Try:
 		return r.try(a)
+	case lessons.Kill:
+		return r.kill(ctx, a.Args[0])
+	case lessons.Signal:
+		return r.signal(ctx, a.Args[0], a.Args[1])
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }
@@ -89,7 +95,7 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	r.started[name] = words
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
 		name, l.Addr(), pidList(l.PIDs()), k.Mirrors)})
-	return nil
+	return r.settleLayers(ctx)
 }
 
 // startLayer makes and starts one layer of kind k on addr.

@@ -31,6 +31,9 @@ func (r *Runner) finishExchange(ctx context.Context) error {
 	ended, endErr := s.Ended()
 	r.receivedSoFar += len(got)
 	r.syncTap(r.receivedSoFar, ended)
+	if err := r.flushLayers(ctx); err != nil {
+		return err
+	}
 	x := &exchange{sent: r.sent, received: got, ended: ended, endErr: endErr, journeys: r.newJourneys()}
 	r.exchange, r.sent = x, nil
 	if endErr != nil {
@@ -40,6 +43,7 @@ func (r *Runner) finishExchange(ctx context.Context) error {
 	for _, j := range x.journeys {
 		r.out(Output{Kind: OutJourney, Journey: j})
 	}
+	r.showLogs()
 	return nil
 }
 
@@ -102,6 +106,7 @@ func (r *Runner) pump() {
 	for _, e := range r.sub.TryNext(0) {
 		r.front.see(e)
 		r.asm.Add(e)
+		r.background(e)
 	}
 }
 

@@ -36,6 +36,9 @@ const (
 	// interactive: Layer is the layer to connect to, Addr where it
 	// listens, Offers the ready-made requests.
 	OutTry
+	// OutLog is a line a layer logged that belongs to no request, such as
+	// a pre-fork server's hook firing: Layer is the layer, Text the line.
+	OutLog
 )
 
 // Output is one piece of what a lesson shows as it runs.
@@ -45,7 +48,7 @@ type Output struct {
 	Text    string
 	OK      bool
 	Journey *trace.Journey
-	Layer   string          // for OutTry
+	Layer   string          // for OutTry and OutLog
 	Addr    string          // for OutTry
 	Offers  []lessons.Offer // for OutTry
 }

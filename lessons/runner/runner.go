@@ -70,6 +70,7 @@ type Runner struct {
 	checked       int
 	ports         map[int]string      // every port a layer listened on, and the layer
 	started       map[string][]string // each layer started, with its settings
+	logs          []trace.Event       // layers' log lines of no request, not shown yet
 }
 
 // New prepares a Runner for l. It checks that every layer l starts exists.
