@@ -1,7 +1,6 @@
 package prefork
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -242,16 +241,17 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 	if tc, ok := c.(*trace.Conn); ok {
 		raw = tc.Unwrap()
 	}
+	tracer := gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer}
 	env := gateway.RequestEnviron(req, gateway.Origin{
 		Software:     Software,
 		Local:        w.acc.addr,
 		Remote:       raw.RemoteAddr(),
 		Multiprocess: w.cfg.Workers > 1,
-		Errors:       &errorLog{tap: w.tap, conn: c},
+		Errors:       tracer.Errors(),
 		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
 	})
 	resp := newResponse(c, req, time.Now)
-	err := gateway.Serve(w.app, env, resp, gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer})
+	err := gateway.Serve(w.app, env, resp, tracer)
 	if err == nil {
 		return
 	}
@@ -269,28 +269,6 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 type socketValue struct{ net.Conn }
 
 func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
-
-// errorLog is wsgi.errors: each line the app writes becomes a log event
-// of the request's connection.
-type errorLog struct {
-	tap  *trace.Tap
-	conn net.Conn
-	part []byte
-}
-
-func (l *errorLog) Write(p []byte) (int, error) {
-	l.part = append(l.part, p...)
-	for {
-		i := bytes.IndexByte(l.part, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		l.tap.Log(l.conn, "wsgi.errors", string(l.part[:i]))
-		l.part = l.part[i+1:]
-	}
-}
-
-func (l *errorLog) String() string { return "<wsgi.errors>" }
 
 // maxCapture is how much of a request's first bytes a worker keeps for
 // checkHead: heads longer than this are judged by the reader alone.
