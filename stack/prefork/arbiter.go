@@ -126,7 +126,11 @@ func (a *arbiter) reap(w *workerProc) {
 	}
 	s.mu.Unlock()
 	if i < 0 {
-		return // it never booted: spawn said so
+		if w == s.spare {
+			s.spare = nil
+		}
+		w.ctl.Close()
+		return // a spare, or a worker that never booted: spawn said so
 	}
 	w.ctl.Close()
 	if st, ok := w.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && st.Signaled() {
@@ -215,6 +219,10 @@ func (a *arbiter) stop(ctx context.Context, sig syscall.Signal) error {
 	s.ln.Close()
 	s.lnFile.Close()
 	s.mu.Unlock()
+	if s.spare != nil {
+		s.spare.ctl.Close() // it exits: no configuration will come
+		s.spare = nil
+	}
 	for _, w := range s.workers {
 		s.procs.Signal(w.pid, sig)
 	}

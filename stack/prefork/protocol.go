@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -13,8 +14,8 @@ import (
 
 // envWorker marks a worker process: the lab's binary, started again with
 // this variable set, runs as a worker instead of parsing its command
-// line. Its value is the worker's configuration as JSON. The suffix makes
-// it unlikely to be set by anything else.
+// line. The suffix makes it unlikely to be set by anything else. The
+// worker's configuration comes on the control pipe.
 const envWorker = "NGW2F_PREFORK_WORKER_5RK2Q"
 
 // The file descriptors a worker inherits, after stdin, stdout, stderr.
@@ -33,7 +34,8 @@ const (
 	exitOrphan    = 5 // the master went away
 )
 
-// workerConfig is what the master tells a worker through envWorker.
+// workerConfig is what the master tells a worker, first thing on its
+// control pipe.
 type workerConfig struct {
 	Layer       string        `json:"layer"`
 	App         string        `json:"app"`
@@ -45,12 +47,36 @@ type workerConfig struct {
 	Trace       bool          `json:"trace"` // send events
 }
 
-func (c workerConfig) env() (string, error) {
+// message encodes c for the control pipe: cmdConfig, the length of the
+// JSON in 4 bytes, the JSON.
+func (c workerConfig) message() ([]byte, error) {
 	b, err := json.Marshal(c)
 	if err != nil {
-		return "", fmt.Errorf("prefork: %w", err)
+		return nil, fmt.Errorf("prefork: %w", err)
 	}
-	return envWorker + "=" + string(b), nil
+	msg := binary.BigEndian.AppendUint32([]byte{cmdConfig}, uint32(len(b)))
+	return append(msg, b...), nil
+}
+
+// maxConfig bounds the configuration a worker accepts.
+const maxConfig = 1 << 16
+
+// readConfig reads the configuration a master sends first.
+func readConfig(r io.Reader) (workerConfig, error) {
+	var c workerConfig
+	head := make([]byte, 5)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return c, err
+	}
+	n := binary.BigEndian.Uint32(head[1:])
+	if head[0] != cmdConfig || n > maxConfig {
+		return c, fmt.Errorf("prefork: not a worker configuration")
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal(b, &c)
 }
 
 // Frames from a worker to the master start with one of these bytes.
@@ -62,10 +88,14 @@ const (
 	frameBye   = 'X' // the worker will exit after the request it serves
 )
 
-// cmdFlush is the one command the master sends: it is followed by an id
-// of 8 bytes, and the worker answers with a frameFlush of the same id
-// once every event it recorded before is in the pipe.
-const cmdFlush = 'F'
+// The master's commands on the control pipe. cmdConfig comes first, once:
+// see workerConfig.message. cmdFlush is followed by an id of 8 bytes; the
+// worker answers with a frameFlush of the same id once every event it
+// recorded before is in the pipe.
+const (
+	cmdConfig = 'C'
+	cmdFlush  = 'F'
+)
 
 // pipeSink sends a worker's frames to the master. Frames are written whole
 // and in order under a mutex, and synchronously: a tapped write is in the

@@ -83,6 +83,7 @@ type Server struct {
 	lnFile  *os.File // the socket, as the workers inherit it
 	exe     string
 	workers []*workerProc // alive, oldest first; written by the arbiter
+	spare   *workerProc   // started ahead, waiting to be a worker; the arbiter's
 	closed  bool
 
 	reqs     chan func()

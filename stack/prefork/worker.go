@@ -2,7 +2,6 @@ package prefork
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,12 +35,16 @@ func IsWorker() bool { return os.Getenv(envWorker) != "" }
 // master goes away, or it served its --max-requests, and returns the exit
 // code. It never returns when a signal stops it at once.
 func RunWorker() int {
-	var cfg workerConfig
-	if err := json.Unmarshal([]byte(os.Getenv(envWorker)), &cfg); err != nil {
+	os.Unsetenv(envWorker) // what the app starts is no worker
+	ctl := os.NewFile(fdControl, "control")
+	cfg, err := readConfig(ctl) // a spare waits here until it is needed
+	if err == io.EOF {
+		return exitOrphan // a spare the master no longer needs
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
 		return exitBootError
 	}
-	os.Unsetenv(envWorker) // what the app starts is no worker
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
 	w.hooks.fire(nil, "post_fork", "")
 	acc, err := newAcceptor(fdListener)
@@ -60,7 +63,7 @@ func RunWorker() int {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
 	go w.signals(sigs)
-	go w.watchMaster(os.NewFile(fdControl, "control"))
+	go w.watchMaster(ctl)
 	w.out.ready()
 	code := w.serve()
 	w.exit(code)
