@@ -33,6 +33,7 @@ var (
 	duration  = regexp.MustCompile(`\((\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\)`)
 	hostPort  = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)\b`)
 	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
+	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT ?= ?)(\d+)\b`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -45,6 +46,7 @@ func (n *Normalizer) Normalize(text string) string {
 	text = killCmd.ReplaceAllString(text, "$1 <pid>")
 	text = duration.ReplaceAllString(text, "(<duration>)")
 	text = n.replacePorts(hostPort, text)
+	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)
 }
 

@@ -57,7 +57,8 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 	for {
 		got := r.session.Received()[from:]
 		if AnswerComplete(r.sent, got) {
-			return got
+			r.awaitPromisedClose(ctx, got)
+			return r.session.Received()[from:]
 		}
 		select {
 		case <-r.session.Done():
@@ -68,6 +69,25 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 			return got
 		case <-tick.C:
 		}
+	}
+}
+
+// closeGrace bounds the wait for a close that an answer announced.
+const closeGrace = time.Second
+
+// awaitPromisedClose waits, briefly, for the server to close a connection
+// whose complete answer said it would (Connection: close), so that the
+// close shows where it happens and not a moment later.
+func (r *Runner) awaitPromisedClose(ctx context.Context, answer []byte) {
+	if !AnnouncesClose(answer) {
+		return
+	}
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-r.session.Done():
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }
 
@@ -144,6 +164,7 @@ func (r *Runner) settle(ctx context.Context, sentTotal int) {
 	for {
 		got := r.session.Received()[r.receivedSoFar:]
 		if len(got) > 0 && AnswerComplete(r.sent, got) {
+			r.awaitPromisedClose(ctx, got)
 			return
 		}
 		select {

@@ -217,3 +217,24 @@ func TestABusyPortKeepsItsType(t *testing.T) {
 		t.Errorf("error %v (%T): want a lessons.Error at line 8 wrapping a PortBusyError", err, err)
 	}
 }
+
+func TestAnnouncesClose(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, answer string
+		want         bool
+	}{
+		{"gunicorn's answer", "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", true},
+		{"keep-alive", "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", false},
+		{"no header", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false},
+		{"no status line", "hello", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := AnnouncesClose([]byte(tt.answer)); got != tt.want {
+				t.Errorf("AnnouncesClose = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
