@@ -145,12 +145,21 @@ func (tw *Writer) journey(j *trace.Journey) {
 	tw.printf("%sjourney %d: %s (%s)\n", indent, j.ID, strings.Join(j.Layers(), " -> "), span(j))
 	for _, item := range items(j) {
 		if item.log != nil {
-			tw.printf("%s     %s logs: %s\n", indent, item.log.Layer, item.log.Data)
+			tw.printf("%s     %s: %s\n", indent, logLabel(item.log), item.log.Data)
 			continue
 		}
 		tw.hop(item.hop)
 	}
 	tw.w.paragraph()
+}
+
+// logLabel names who logged a journey's log line: "prefork logs", or the
+// stream it went to, as "prefork wsgi.errors".
+func logLabel(e *trace.Event) string {
+	if e.Name == "wsgi.errors" {
+		return e.Layer + " " + e.Name
+	}
+	return e.Layer + " logs"
 }
 
 // item is a hop or a log line of a journey.
