@@ -52,7 +52,7 @@ func newAcceptor(fd int) (*acceptor, error) {
 // accept waits at most acceptWait for a connection.
 func (a *acceptor) accept() (net.Conn, error) {
 	for {
-		nfd, _, err := syscall.Accept4(a.fd, syscall.SOCK_CLOEXEC)
+		nfd, sa, err := syscall.Accept4(a.fd, syscall.SOCK_CLOEXEC)
 		switch {
 		case err == syscall.EINTR || err == syscall.ECONNABORTED:
 			continue
@@ -61,12 +61,47 @@ func (a *acceptor) accept() (net.Conn, error) {
 		case err != nil:
 			return nil, fmt.Errorf("prefork: accept: %w", err)
 		}
-		f := os.NewFile(uintptr(nfd), "client")
-		c, err := net.FileConn(f)
-		f.Close()
-		return c, err
+		// The new socket inherits the listener's SO_RCVTIMEO: a client
+		// may take its time, as with gunicorn's sync worker.
+		var none syscall.Timeval
+		if err := syscall.SetsockoptTimeval(nfd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &none); err != nil {
+			syscall.Close(nfd)
+			return nil, fmt.Errorf("prefork: %w", err)
+		}
+		return &clientConn{File: os.NewFile(uintptr(nfd), "client"), fd: nfd, remote: sockaddrTCP(sa)}, nil
 	}
 }
+
+// clientConn is an accepted connection used the way a sync worker uses
+// it: blocking reads and writes from the one goroutine that serves it, and
+// no deadlines (a client that stalls stalls the worker, until the
+// master's timeout). It spares the poller's bookkeeping for a connection
+// that lives for one request.
+type clientConn struct {
+	*os.File
+	fd     int
+	remote net.Addr
+}
+
+func (c *clientConn) RemoteAddr() net.Addr { return c.remote }
+
+func (c *clientConn) LocalAddr() net.Addr {
+	sa, err := syscall.Getsockname(c.fd)
+	if err != nil {
+		return &net.TCPAddr{}
+	}
+	return sockaddrTCP(sa)
+}
+
+// CloseWrite ends the sending side, so the client sees the end of the
+// answer while the worker may still read.
+func (c *clientConn) CloseWrite() error { return syscall.Shutdown(c.fd, syscall.SHUT_WR) }
+
+var errNoDeadlines = errors.New("prefork: a sync worker's connection has no deadlines")
+
+func (c *clientConn) SetDeadline(time.Time) error      { return errNoDeadlines }
+func (c *clientConn) SetReadDeadline(time.Time) error  { return errNoDeadlines }
+func (c *clientConn) SetWriteDeadline(time.Time) error { return errNoDeadlines }
 
 // close closes the worker's copy of the socket; the others keep theirs.
 func (a *acceptor) close() { syscall.Close(a.fd) }

@@ -97,42 +97,89 @@ const (
 	cmdFlush  = 'F'
 )
 
-// pipeSink sends a worker's frames to the master. Frames are written whole
-// and in order under a mutex, and synchronously: a tapped write is in the
-// pipe before its bytes are on the socket, so once a peer has seen the
-// bytes, a flush finds the event already sent.
+// pipeSink sends a worker's frames to the master. Events are kept in a
+// buffer and written in one go at the worker's flush points (after each
+// request, before the app is called, on a flush command, before exiting),
+// so a request costs the pipe one or two writes, not one per event; the
+// other frames go out at once. Frames keep their order: a flush answer
+// follows every event recorded before it.
 type pipeSink struct {
-	mu  sync.Mutex
-	f   *os.File
-	buf []byte
-	tmp []byte
+	mu       sync.Mutex
+	f        *os.File
+	buf      []byte // frames not written yet
+	tmp      []byte
+	lastBeat time.Time
 }
 
-func (p *pipeSink) frame(kind byte, body []byte) {
+// maxPending is how many bytes of frames wait before they are written
+// anyway.
+const maxPending = 64 << 10
+
+// add appends a frame; mu must be held.
+func (p *pipeSink) add(kind byte, body []byte) {
+	p.tmp = append(append(p.tmp[:0], kind), body...)
+	p.buf = trace.AppendFrame(p.buf, p.tmp)
+}
+
+// flushLocked writes what waits; mu must be held. A master that is gone
+// is noticed on the control pipe, not here.
+func (p *pipeSink) flushLocked() {
+	if len(p.buf) > 0 {
+		p.f.Write(p.buf)
+		p.buf = p.buf[:0]
+	}
+}
+
+// Flush writes the frames that wait.
+func (p *pipeSink) Flush() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.tmp = append(append(p.tmp[:0], kind), body...)
-	p.buf = trace.AppendFrame(p.buf[:0], p.tmp)
-	p.f.Write(p.buf) // a master that is gone is noticed on the control pipe
+	p.flushLocked()
 }
 
-// Record sends an event.
+// Record keeps an event for the next flush.
 func (p *pipeSink) Record(e trace.Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.tmp = trace.AppendEvent(append(p.tmp[:0], frameEvent), e)
-	p.buf = trace.AppendFrame(p.buf[:0], p.tmp)
-	p.f.Write(p.buf)
-	p.mu.Unlock()
+	p.buf = trace.AppendFrame(p.buf, p.tmp)
+	if len(p.buf) > maxPending {
+		p.flushLocked()
+	}
 }
 
-func (p *pipeSink) ready() { p.frame(frameReady, nil) }
-func (p *pipeSink) beat()  { p.frame(frameBeat, nil) }
-func (p *pipeSink) bye()   { p.frame(frameBye, nil) }
+// send writes a frame now, after any that wait.
+func (p *pipeSink) send(kind byte, body []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.add(kind, body)
+	p.flushLocked()
+}
+
+func (p *pipeSink) ready() { p.send(frameReady, nil) }
+func (p *pipeSink) bye()   { p.send(frameBye, nil) }
 func (p *pipeSink) flushed(id uint64) {
-	p.frame(frameFlush, binary.BigEndian.AppendUint64(nil, id))
+	p.send(frameFlush, binary.BigEndian.AppendUint64(nil, id))
+}
+
+// beatGap is the least time between two heartbeats: the master's timeout
+// is counted in seconds, and a busy worker need not say it is alive after
+// every request.
+const beatGap = 50 * time.Millisecond
+
+// tick is the worker's flush point between requests: it writes the
+// frames that wait, with a heartbeat when the last one is old enough.
+func (p *pipeSink) tick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := time.Now(); now.Sub(p.lastBeat) >= beatGap {
+		p.lastBeat = now
+		p.add(frameBeat, nil)
+	}
+	p.flushLocked()
 }
 
 func flushCommand(id uint64) []byte {

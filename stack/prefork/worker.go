@@ -67,6 +67,7 @@ func RunWorker() int {
 	w.out.ready()
 	code := w.serve()
 	w.exit(code)
+	w.out.Flush()
 	return code
 }
 
@@ -105,7 +106,7 @@ func newWorker(cfg workerConfig, events *os.File) *worker {
 func (w *worker) serve() int {
 	for !w.isStopping() {
 		c, err := w.acc.accept()
-		w.out.beat()
+		w.out.tick()
 		switch {
 		case err == errIdle:
 			continue
@@ -117,7 +118,7 @@ func (w *worker) serve() int {
 		// A client accepted as TERM arrived is still served: it is off the
 		// shared queue, so no other worker would take it.
 		last := w.handle(w.tap.Conn(c, trace.Server))
-		w.out.beat()
+		w.out.tick()
 		if last {
 			break
 		}
@@ -163,10 +164,12 @@ func (w *worker) signals(ch <-chan os.Signal) {
 		case syscall.SIGINT, syscall.SIGQUIT:
 			w.hooks.fire(nil, "worker_int", "")
 			w.exit(exitOK)
+			w.out.Flush()
 			os.Exit(exitOK)
 		case syscall.SIGABRT:
 			w.hooks.fire(nil, "worker_abort", "")
 			w.exit(exitAbort)
+			w.out.Flush()
 			os.Exit(exitAbort)
 		}
 	}
@@ -254,7 +257,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
 	})
 	resp := newResponse(c, req, time.Now)
-	err := gateway.Serve(w.app, env, resp, tracer)
+	err := gateway.Serve(w.callApp, env, resp, tracer)
 	if err == nil {
 		return
 	}
@@ -263,9 +266,17 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		c.Write(errorPage(internalError))
 		return
 	}
-	if tcp, ok := raw.(*net.TCPConn); ok {
-		tcp.CloseWrite() // the headers went out: all a server can do is end the answer early
+	if cw, ok := raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite() // the headers went out: all a server can do is end the answer early
 	}
+}
+
+// callApp calls the app once what came before it (the request, the
+// environ) is with the master: an app that hangs, and a worker killed for
+// it, must not take them along.
+func (w *worker) callApp(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
+	w.out.Flush()
+	return w.app(env, start)
 }
 
 // socketValue is gunicorn.socket in the environ: the client's connection.
