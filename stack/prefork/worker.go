@@ -197,7 +197,7 @@ func (w *worker) watchMaster(ctl *os.File) {
 // sync worker. It reports whether this was the worker's last request.
 func (w *worker) handle(c net.Conn) (last bool) {
 	defer c.Close()
-	head := &headCapture{r: c, max: maxCapture}
+	head := &clientReader{r: c, out: w.out, max: maxCapture}
 	if w.reader == nil {
 		w.reader = http1.NewReader(head, readLimits)
 	} else {
@@ -288,15 +288,24 @@ func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String
 // checkHead: heads longer than this are judged by the reader alone.
 const maxCapture = 64 << 10
 
-// headCapture keeps the first bytes read from a connection, where the
-// request head is, so that checkHead can judge them as gunicorn would.
-type headCapture struct {
-	r   io.Reader
-	max int
-	buf []byte
+// clientReader is what the worker reads a request through. It keeps the
+// first bytes read, where the request head is, so that checkHead can
+// judge them as gunicorn would. And before it waits for more from the
+// client, it sends the master the events recorded so far: a client that
+// types its request line by line is seen arriving line by line.
+type clientReader struct {
+	r     io.Reader
+	out   *pipeSink
+	max   int
+	buf   []byte
+	reads int
 }
 
-func (h *headCapture) Read(p []byte) (int, error) {
+func (h *clientReader) Read(p []byte) (int, error) {
+	if h.reads > 0 {
+		h.out.Flush()
+	}
+	h.reads++
 	n, err := h.r.Read(p)
 	if room := h.max - len(h.buf); room > 0 {
 		h.buf = append(h.buf, p[:min(n, room)]...)
