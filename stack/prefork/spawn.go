@@ -132,12 +132,13 @@ func (s *Server) exec() (*workerProc, error) {
 // and waits until it accepts.
 func (s *Server) boot(w *workerProc, age int) error {
 	w.age = age
+	w.lastBeat.Store(time.Now().UnixNano())
+	// Logged before the worker hears of it: what it records comes after.
+	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
 	msg, err := s.workerConfig(age).message()
 	if err == nil {
 		_, err = w.ctl.Write(msg)
 	}
-	w.lastBeat.Store(time.Now().UnixNano())
-	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
 	if err != nil {
 		s.procs.Signal(w.pid, syscall.SIGKILL)
 	}
