@@ -262,7 +262,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		return
 	}
 	w.tap.Log(c, "log", fmt.Sprintf("Error handling request %s: %v", req.Target, err))
-	if !resp.started {
+	if !resp.headSent() {
 		c.Write(errorPage(internalError))
 		return
 	}
