@@ -37,14 +37,12 @@ const (
 // workerConfig is what the master tells a worker, first thing on its
 // control pipe.
 type workerConfig struct {
-	Layer       string        `json:"layer"`
-	App         string        `json:"app"`
-	Age         int           `json:"age"`     // 1 for the first worker, counting up
-	Workers     int           `json:"workers"` // how many workers the master runs: wsgi.multiprocess
-	Timeout     time.Duration `json:"timeout"`
-	MaxRequests int           `json:"max_requests"`
-	Hooks       []string      `json:"hooks"` // the hooks that print
-	Trace       bool          `json:"trace"` // send events
+	Layer       string   `json:"layer"`
+	App         string   `json:"app"`
+	Workers     int      `json:"workers"` // how many workers the master runs: wsgi.multiprocess
+	MaxRequests int      `json:"max_requests"`
+	Hooks       []string `json:"hooks"` // the hooks that print
+	Trace       bool     `json:"trace"` // send events
 }
 
 // message encodes c for the control pipe: cmdConfig, the length of the
