@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,12 +15,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the files under testdata/nginx from a real nginx")
-
-// nginxVersion is the nginx whose answers testdata/nginx holds.
-const nginxVersion = "nginx/1.22.1"
 
 // TestNginxAnswers compares the Reader with real nginx. For every case,
 // the committed capture of nginx's answer must agree with the Reader's
@@ -185,112 +183,14 @@ http {
 }
 `
 
-// startNginx starts nginx in a directory of its own on a free loopback
-// port, and stops it, by its PID, when the test ends. It skips the test
-// when nginx is not installed, or is another version than the captures'.
+// startNginx starts nginx with nginxConf and a root holding index.html,
+// and returns its address. It skips the test when nginx is not installed,
+// or is another version than the captures' (unless rewriting them).
 func startNginx(t *testing.T) string {
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if _, serr := os.Stat("/usr/sbin/nginx"); serr != nil {
-			t.Skip("nginx not installed: apt-get install nginx")
-		}
-		bin = "/usr/sbin/nginx"
-	}
-	out, _ := exec.Command(bin, "-v").CombinedOutput()
-	if !bytes.Contains(out, []byte(nginxVersion)) && !*update {
-		t.Skipf("the captures are %s's answers, this is %s", nginxVersion, bytes.TrimSpace(out))
-	}
-	// The workers may run as another user (nobody), so the directory must
-	// be readable by all.
-	dir, err := os.MkdirTemp("", "http1-nginx-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	html := filepath.Join(dir, "html")
-	if err := os.MkdirAll(html, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(html, "index.html"), []byte("Hello World (from Nginx)\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for try := 0; ; try++ {
-		addr := freeAddr(t)
-		conf := strings.NewReplacer("{{dir}}", dir, "{{addr}}", addr).Replace(nginxConf)
-		confPath := filepath.Join(dir, "nginx.conf")
-		if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting nginx: %v", err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if waitListening(addr, exited) {
-			t.Cleanup(func() { stopNginx(t, cmd.Process, exited) })
-			return addr
-		}
-		stopNginx(t, cmd.Process, exited)
-		if try == 2 {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx did not start: %s%s", stderr.Bytes(), log)
-		}
-	}
-}
-
-// freeAddr returns a loopback address with a port that was free a moment
-// ago.
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// waitListening waits up to five seconds for addr to accept connections,
-// and gives up early when nginx exits.
-func waitListening(addr string, exited chan error) bool {
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			return false
-		default:
-		}
-		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			conn.Close()
-			return true
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return false
-}
-
-// stopNginx asks nginx's master process to stop (SIGTERM, a fast
-// shutdown that stops its workers too) and kills it if it has not
-// stopped after five seconds.
-func stopNginx(t *testing.T, p *os.Process, exited chan error) {
-	select {
-	case err := <-exited:
-		exited <- err
-		return
-	default:
-	}
-	_ = p.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(5 * time.Second):
-		t.Errorf("nginx (pid %d) did not stop; killing it", p.Pid)
-		_ = p.Kill()
-		<-exited
-	}
+	n := nginxtest.Start(t, nginxtest.Options{
+		Conf:       nginxConf,
+		Files:      map[string]string{"html/index.html": "Hello World (from Nginx)\n"},
+		AnyVersion: *update,
+	})
+	return n.Addr
 }
