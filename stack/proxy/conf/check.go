@@ -24,11 +24,16 @@ type Spec struct {
 // Check walks dirs, found in context ctx ("main" at the top), and reports
 // the first directive that specs does not allow there, as nginx would.
 // Inside a block whose name is in free ("types"), any directive is taken
-// as data and not checked.
+// as data and not checked. A spec named "CONTEXT/NAME" applies to NAME
+// inside CONTEXT blocks, ahead of the spec named NAME: upstream's "server"
+// is not http's.
 func Check(dirs []*Directive, ctx string, specs map[string]Spec, free ...string) error {
 	seen := map[string]bool{}
 	for _, d := range dirs {
-		s, ok := specs[d.Name]
+		s, ok := specs[ctx+"/"+d.Name]
+		if !ok {
+			s, ok = specs[d.Name]
+		}
 		switch {
 		case !ok:
 			return d.Errorf(`unknown directive "%s"`, d.Name)

@@ -82,7 +82,7 @@ const maxIncludeDepth = 16
 func ParseFile(files Files, name string) ([]*Directive, error) {
 	src, err := files.read(name)
 	if err != nil {
-		return nil, fmt.Errorf(`open() "%s" failed (%s)`, name, errnoText(err))
+		return nil, fmt.Errorf(`open() "%s" failed (%s)`, name, SysErr(err))
 	}
 	return Parse(files, name, src)
 }
@@ -164,7 +164,7 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 	for _, name := range names {
 		src, err := p.files.read(name)
 		if err != nil {
-			return nil, d.Errorf(`open() "%s" failed (%s)`, name, errnoText(err))
+			return nil, d.Errorf(`open() "%s" failed (%s)`, name, SysErr(err))
 		}
 		dirs, err := p.parseFile(name, src, depth+1)
 		if err != nil {
@@ -175,9 +175,9 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 	return out, nil
 }
 
-// errnoText words a file error as nginx does: "2: No such file or
+// SysErr words a system error as nginx logs it: "2: No such file or
 // directory".
-func errnoText(err error) string {
+func SysErr(err error) string {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		msg := errno.Error()

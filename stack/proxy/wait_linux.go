@@ -1,0 +1,25 @@
+package proxy
+
+import (
+	"net"
+	"syscall"
+)
+
+// waitReadable waits, within the connection's read deadline, until it
+// has something to read (or the peer closed), without reading it and
+// without a buffer: it peeks one byte into a local array.
+func waitReadable(c net.Conn) error {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return nil
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var b [1]byte
+	return rc.Read(func(fd uintptr) bool {
+		_, _, err := syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		return err != syscall.EAGAIN
+	})
+}
