@@ -158,37 +158,12 @@ func ask(addr, raw string) ([]byte, error) {
 	return answer, nil
 }
 
-// nginxConf is the configuration of the test's nginx: the index page, and
-// /body, which reads a request's body (to pass it to /ok) before it
-// answers.
-const nginxConf = `daemon off;
-worker_processes 1;
-pid {{dir}}/nginx.pid;
-error_log {{dir}}/error.log info;
-events { worker_connections 64; }
-http {
-	access_log {{dir}}/access.log;
-	client_body_temp_path {{dir}}/body;
-	proxy_temp_path {{dir}}/proxy;
-	fastcgi_temp_path {{dir}}/fastcgi;
-	uwsgi_temp_path {{dir}}/uwsgi;
-	scgi_temp_path {{dir}}/scgi;
-	server {
-		listen {{addr}};
-		root {{dir}}/html;
-		index index.html;
-		location = /ok { return 200 "body ok\n"; }
-		location /body { proxy_pass http://{{addr}}/ok; }
-	}
-}
-`
-
 // startNginx starts nginx with nginxConf and a root holding index.html,
 // and returns its address. It skips the test when nginx is not installed,
 // or is another version than the captures' (unless rewriting them).
 func startNginx(t *testing.T) string {
 	n := nginxtest.Start(t, nginxtest.Options{
-		Conf:       nginxConf,
+		Conf:       nginxtest.ReaderConf,
 		Files:      map[string]string{"html/index.html": "Hello World (from Nginx)\n"},
 		AnyVersion: *update,
 	})

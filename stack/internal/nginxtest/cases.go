@@ -21,6 +21,31 @@ type Case struct {
 	Server string
 }
 
+// ReaderConf is the configuration nginx answered Cases with: the index
+// page, and /body, which reads a request's body (to pass it to /ok)
+// before it answers.
+const ReaderConf = `daemon off;
+worker_processes 1;
+pid {{dir}}/nginx.pid;
+error_log {{dir}}/error.log info;
+events { worker_connections 64; }
+http {
+	access_log {{dir}}/access.log;
+	client_body_temp_path {{dir}}/body;
+	proxy_temp_path {{dir}}/proxy;
+	fastcgi_temp_path {{dir}}/fastcgi;
+	uwsgi_temp_path {{dir}}/uwsgi;
+	scgi_temp_path {{dir}}/scgi;
+	server {
+		listen {{addr}};
+		root {{dir}}/html;
+		index index.html;
+		location = /ok { return 200 "body ok\n"; }
+		location /body { proxy_pass http://{{addr}}/ok; }
+	}
+}
+`
+
 // CapturePath returns the path of nginx's captured answer to the case
 // named name.
 func CapturePath(name string) string {
