@@ -64,7 +64,11 @@ func (c *conn) serve() {
 			return
 		}
 		c.nc.SetReadDeadline(time.Now().Add(c.rt.headerTimeout))
-		hr, err := c.rp.rd.ReadRequest()
+		var hr *http1.Request
+		err := c.badStart()
+		if err == nil {
+			hr, err = c.rp.rd.ReadRequest()
+		}
 		if hr == nil && errors.Is(err, io.EOF) {
 			return // the client left without a word, or after its last request
 		}
@@ -83,6 +87,24 @@ func (c *conn) serve() {
 			c.rp = nil
 		}
 	}
+}
+
+// badStart refuses at once a request whose first byte cannot start a
+// method, as nginx does byte by byte: the reader reads whole lines, and a
+// TLS handshake sent to this plain port has none.
+func (c *conn) badStart() error {
+	b, _ := c.rp.br.Peek(c.rp.br.Buffered())
+	for _, ch := range b {
+		switch {
+		case ch == '\r' || ch == '\n':
+			continue
+		case ch >= 'A' && ch <= 'Z' || ch == '_' || ch == '-':
+			return nil
+		}
+		c.rp.br.Discard(len(b))
+		return &http1.Error{Status: 400, Reason: "Bad Request", Detail: "client sent invalid method"}
+	}
+	return nil
 }
 
 // awaitRequest waits up to timeout for the first byte of the next

@@ -224,7 +224,7 @@ func setProxyPass(b *builder, blk *block, d *conf.Directive) error {
 		if strings.HasPrefix(raw, "https://") {
 			return d.Errorf(`"proxy_pass" directive is not supported by ngw2f-lab with https`)
 		}
-		return d.Errorf(`invalid URL prefix in "%s"`, raw)
+		return d.Errorf("invalid URL prefix")
 	}
 	p := &proxyPass{url: raw, host: rest, line: d}
 	if i := strings.IndexByte(rest, '/'); i >= 0 {

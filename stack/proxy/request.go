@@ -98,6 +98,7 @@ func (r *request) refuse(err error) bool {
 	var he *http1.Error
 	switch {
 	case errors.As(err, &he):
+		r.bodyLength = 0 // a refused request's body is never read
 		r.logError(levelInfo, he.Detail+r.while())
 		status := he.Status
 		if he.Reason == "Request Header Or Cookie Too Large" {

@@ -39,28 +39,33 @@ func statusLine(code int) string {
 	return strconv.Itoa(code) + " "
 }
 
-// pageTitles are the titles of nginx's error pages where they differ
-// from the status line.
-var pageTitles = map[int]string{
-	302: "302 Found", 401: "401 Authorization Required",
-	494: "400 Request Header Or Cookie Too Large",
-	495: "400 The SSL certificate error", 496: "400 No required SSL certificate was sent",
-	497: "400 The plain HTTP request was sent to HTTPS port",
+// longPages are nginx's error pages whose title is not their status line:
+// the title, then what the page's <h1> and a line under it say.
+var longPages = map[int][3]string{
+	302: {"302 Found", "302 Found", ""},
+	401: {"401 Authorization Required", "401 Authorization Required", ""},
+	494: {"400 Request Header Or Cookie Too Large", "400 Bad Request", "Request Header Or Cookie Too Large"},
+	495: {"400 The SSL certificate error", "400 Bad Request", "The SSL certificate error"},
+	496: {"400 No required SSL certificate was sent", "400 Bad Request", "No required SSL certificate was sent"},
+	497: {"400 The plain HTTP request was sent to HTTPS port", "400 Bad Request", "The plain HTTP request was sent to HTTPS port"},
 }
 
-// errorPage returns nginx's page for code, ending with the server's name
+// errorPage returns nginx's page for code, signed with the server's name
 // as the Server header gives it, and whether nginx has one.
 func errorPage(code int, token string) ([]byte, bool) {
-	title, ok := pageTitles[code]
+	p, ok := longPages[code]
 	if !ok {
 		line, known := statusLines[code]
 		if !known || code < 301 || code == 304 {
 			return nil, false
 		}
-		title = line
+		p = [3]string{line, line, ""}
 	}
-	page := "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title +
-		"</h1></center>\r\n<hr><center>" + token + "</center>\r\n</body>\r\n</html>\r\n"
+	page := "<html>\r\n<head><title>" + p[0] + "</title></head>\r\n<body>\r\n<center><h1>" + p[1] + "</h1></center>\r\n"
+	if p[2] != "" {
+		page += "<center>" + p[2] + "</center>\r\n"
+	}
+	page += "<hr><center>" + token + "</center>\r\n</body>\r\n</html>\r\n"
 	return []byte(page), true
 }
 
