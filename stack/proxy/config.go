@@ -186,9 +186,10 @@ func (p prefixFS) Open(name string) (fs.File, error) {
 	return embedded.Open("configs/" + name)
 }
 
-// writeOut writes an embedded configuration's prefix directory, its
-// configuration and the shared conf/ and html/ trees, into dir.
-func writeOut(name, dir string) error {
+// WriteEmbedded writes an embedded configuration's prefix directory into
+// dir: conf/nginx.conf, conf/mime.types, html/ and an empty logs/, as
+// nginx -p dir would find them.
+func WriteEmbedded(name, dir string) error {
 	for _, sub := range []string{"conf", "html", "logs"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return err

@@ -76,7 +76,9 @@ func (c *conn) serve() {
 		r := &request{c: c, hr: hr, start: time.Now(), loc: c.rt.def.base, bodyLength: -1}
 		keep := r.serve(err)
 		if !keep || c.srv.shuttingDown() {
-			if r.linger {
+			// As nginx, linger when the client may still be sending, so
+			// that it reads the answer rather than a reset.
+			if r.linger || c.rp != nil && c.rp.rd.Buffered() > 0 || pendingInput(c.raw) {
 				c.lingeringClose(r.loc, !r.bodyPending())
 			}
 			return

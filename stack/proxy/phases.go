@@ -38,8 +38,7 @@ func (r *request) tryFiles() (next *target, done bool) {
 		if name == "" || name[0] != '/' {
 			name = "/" + name
 		}
-		f, rootErr := r.mapPath(name)
-		fi, err := f.stat(rootErr)
+		f, fi, err := r.lookup(name)
 		if err != nil {
 			if e := sysErr(err); !notFound(e) {
 				r.logError(levelCrit, fmt.Sprintf(`stat() "%s" failed (%s)`, f.path, errnoText(e)))
@@ -72,8 +71,7 @@ func (r *request) index() (string, bool) {
 		if strings.HasPrefix(name, "/") {
 			return name, true
 		}
-		f, rootErr := r.mapPath(r.uri + name)
-		if _, err := f.stat(rootErr); err == nil {
+		if f, _, err := r.lookup(r.uri + name); err == nil {
 			return r.uri + name, true
 		} else if e := sysErr(err); !notFound(e) {
 			r.discardBody()
@@ -82,9 +80,8 @@ func (r *request) index() (string, bool) {
 			return "", false
 		}
 	}
-	dir, rootErr := r.mapPath(r.uri)
+	dir, fi, err := r.lookup(r.uri)
 	r.discardBody()
-	fi, err := dir.stat(rootErr)
 	if err == nil && !fi.IsDir() {
 		err = syscall.ENOTDIR
 	}

@@ -39,9 +39,10 @@ type request struct {
 	writeFailed bool
 	noLog       bool // the client went away before the request was read: no access log
 
-	rangeError   string // Content-Range of a 416 answer
-	expectSeen   bool   // "Expect: 100-continue" was answered
-	upstreamURL  string // "http://127.0.0.1:8000/", for the error log
+	rangeError   string       // Content-Range of a 416 answer
+	stats        []statResult // files looked up
+	expectSeen   bool         // "Expect: 100-continue" was answered
+	upstreamURL  string       // "http://127.0.0.1:8000/", for the error log
 	upstreamAddr string
 	upstreamCode string
 	proxyHost    string
@@ -435,7 +436,7 @@ func (r *request) variable(name string) string {
 	case "msec":
 		return msec(time.Now())
 	case "time_local":
-		return logTime(time.Now())
+		return r.c.srv.dates.get().log
 	case "time_iso8601":
 		return time.Now().Format("2006-01-02T15:04:05-07:00")
 	case "status":
@@ -544,5 +545,8 @@ func cookieValue(cookies, name string) string {
 
 // statusCode is $status: three digits, "009" for an HTTP/0.9 answer.
 func statusCode(s int) string {
+	if s >= 100 && s <= 999 {
+		return strconv.Itoa(s)
+	}
 	return fmt.Sprintf("%03d", s)
 }

@@ -82,25 +82,29 @@ type head struct {
 	others        http1.Headers // written last, in order
 }
 
-// dates caches the Date header's value, which changes once a second.
+// dates caches the Date header's value and the access log's time, which
+// change once a second.
 type dates struct {
 	cur atomic.Pointer[dateValue]
 }
 
 type dateValue struct {
-	sec  int64
-	text string
+	sec       int64
+	http, log string
 }
 
-func (d *dates) now() string {
+func (d *dates) get() *dateValue {
 	t := time.Now()
 	if v := d.cur.Load(); v != nil && v.sec == t.Unix() {
-		return v.text
+		return v
 	}
-	v := &dateValue{sec: t.Unix(), text: t.UTC().Format(http.TimeFormat)}
+	v := &dateValue{sec: t.Unix(), http: t.UTC().Format(http.TimeFormat), log: logTime(t)}
 	d.cur.Store(v)
-	return v.text
+	return v
 }
+
+// now is the Date header's value.
+func (d *dates) now() string { return d.get().http }
 
 // appendHead appends the head nginx writes for h to dst: the status line,
 // Server, Date, Content-Type, Content-Length, Last-Modified, Location,

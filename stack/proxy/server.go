@@ -125,7 +125,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		if s.dir, err = os.MkdirTemp("", "ngw2f-lab-proxy-"); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		if err := writeOut(c.embedded, s.dir); err != nil {
+		if err := WriteEmbedded(c.embedded, s.dir); err != nil {
 			s.cleanup(nil)
 			return fmt.Errorf("%s: writing out its files: %w", s.name, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -72,13 +73,30 @@ func (r *request) mapPath(uri string) (file, error) {
 	return f, err
 }
 
-// stat looks a file up; a root that cannot be opened counts as the file
-// not being there.
-func (f file) stat(rootErr error) (fs.FileInfo, error) {
-	if rootErr != nil {
-		return nil, rootErr
+// statResult is a file looked up during a request.
+type statResult struct {
+	path string
+	fi   fs.FileInfo
+	err  error
+}
+
+// lookup maps a URI to a file and looks it up. A request looks at the
+// same file several times on its way (try_files, index, the static
+// module), as nginx does; the lab asks the file system once per request.
+// A root that cannot be opened counts as the file not being there.
+func (r *request) lookup(uri string) (file, fs.FileInfo, error) {
+	f, err := r.mapPath(uri)
+	for _, st := range r.stats {
+		if st.path == f.path {
+			return f, st.fi, st.err
+		}
 	}
-	return f.root.Stat(f.name)
+	var fi fs.FileInfo
+	if err == nil {
+		fi, err = f.root.Stat(f.name)
+	}
+	r.stats = append(r.stats, statResult{f.path, fi, err})
+	return f, fi, err
 }
 
 // sysErr returns the errno nginx would have met: a path leading out of
@@ -138,8 +156,7 @@ func (r *request) static() {
 		r.sendError(405, "")
 		return
 	}
-	f, rootErr := r.mapPath(r.uri)
-	fi, err := f.stat(rootErr)
+	f, fi, err := r.lookup(r.uri)
 	if err != nil {
 		r.openFailed(f, err)
 		return
@@ -175,7 +192,7 @@ func (r *request) serveFile(f file, fi fs.FileInfo) {
 	h := head{status: 200, contentType: r.contentType(), contentLength: size, lastModified: mod}
 	etag := ""
 	if r.loc.etag {
-		etag = fmt.Sprintf(`"%x-%x"`, fi.ModTime().Unix(), size)
+		etag = appendETag(nil, fi.ModTime().Unix(), size)
 		h.others = append(h.others, http1.Header{Name: "ETag", Value: etag})
 	}
 	h.others = append(h.others, http1.Header{Name: "Accept-Ranges", Value: "bytes"})
@@ -199,6 +216,16 @@ func (r *request) serveFile(f file, fi fs.FileInfo) {
 		return
 	}
 	r.sendBody(&h, body, 0, size)
+}
+
+// appendETag forms an ETag as nginx does: the modification time and the
+// size in hex, quoted.
+func appendETag(dst []byte, mtime, size int64) string {
+	dst = append(dst, '"')
+	dst = strconv.AppendInt(dst, mtime, 16)
+	dst = append(dst, '-')
+	dst = strconv.AppendInt(dst, size, 16)
+	return string(append(dst, '"'))
 }
 
 // sendHead writes a head with no body at all.

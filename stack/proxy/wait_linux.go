@@ -23,3 +23,23 @@ func waitReadable(c net.Conn) error {
 		return err != syscall.EAGAIN
 	})
 }
+
+// pendingInput reports, without waiting, whether the client has sent
+// bytes not read yet.
+func pendingInput(c net.Conn) bool {
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	var b [1]byte
+	n := 0
+	rc.Read(func(fd uintptr) bool {
+		n, _, _ = syscall.Recvfrom(int(fd), b[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		return true
+	})
+	return n > 0
+}
