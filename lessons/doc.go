@@ -14,6 +14,10 @@
 //	close                  close the connection, as telnet's close command
 //	expect status 200      check the answer (see Expectations)
 //	explain request        show how the lab's HTTP reader parses what was sent
+//	idle proxy 1000        open 1000 connections to a layer that send
+//	                       nothing, held until the step ends, and show
+//	                       what they cost the lab's process: goroutines,
+//	                       open files, threads
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

@@ -80,6 +80,7 @@ const (
 	Expect  Verb = "expect"
 	Explain Verb = "explain"
 	Try     Verb = "try"
+	Idle    Verb = "idle"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

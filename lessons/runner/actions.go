@@ -54,6 +54,9 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.explain(a.Args[0])
 	case lessons.Try:
 		return r.try(a)
+	case lessons.Idle:
+		n, _ := strconv.Atoi(a.Args[1])
+		return r.openIdle(ctx, a.Args[0], n)
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }

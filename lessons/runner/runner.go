@@ -27,7 +27,8 @@ type Options struct {
 	// TalkPorts makes layers listen on the talk's ports (8080 for the
 	// proxy, 8000 for the app server) when those are free.
 	TalkPorts bool
-	// FrontPort, when not zero, is the port of the first layer started.
+	// FrontPort, when not zero, is the port of the front layer: the proxy
+	// when the lesson starts one, else the first layer it starts.
 	FrontPort int
 	// Recorder receives the layers' events; nil means a new one.
 	Recorder *trace.Recorder
@@ -66,6 +67,8 @@ type Runner struct {
 	failed        int
 	checked       int
 	ports         map[int]string // every port a layer listened on, and the layer
+	idle          []net.Conn     // connections an idle action holds open
+	frontName     string         // the kind of the front layer
 }
 
 // New prepares a Runner for l. It checks that every layer l starts exists.
@@ -89,7 +92,7 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	if rec == nil {
 		rec = trace.NewRecorder(0, 0)
 	}
-	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0), ports: map[int]string{}}
+	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0), ports: map[int]string{}, frontName: frontKind(l)}
 	r.sub = rec.Subscribe()
 	return r, nil
 }
@@ -99,7 +102,7 @@ func validate(l *lessons.Lesson) error {
 	for _, s := range l.Steps {
 		for _, a := range s.Actions() {
 			switch a.Verb {
-			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try:
+			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Idle:
 				if _, ok := LookupKind(a.Args[0]); !ok {
 					return &lessons.Error{File: l.Source, Line: a.Line,
 						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
@@ -108,6 +111,26 @@ func validate(l *lessons.Lesson) error {
 		}
 	}
 	return nil
+}
+
+// frontKind returns the kind of the layer clients talk to first in l: the
+// proxy when l starts one, else the first layer l starts.
+func frontKind(l *lessons.Lesson) string {
+	first := ""
+	for _, s := range l.Steps {
+		for _, a := range s.Actions() {
+			if a.Verb != lessons.Start {
+				continue
+			}
+			if a.Args[0] == "proxy" {
+				return "proxy"
+			}
+			if first == "" {
+				first = a.Args[0]
+			}
+		}
+	}
+	return first
 }
 
 // Lesson returns the lesson being run.
@@ -194,12 +217,14 @@ func (r *Runner) RunStep(ctx context.Context, i int) error {
 			return err
 		}
 	}
+	r.closeIdle()
 	return nil
 }
 
 // Close closes the telnet connection and stops every layer, the last
 // started first, giving them two seconds to finish what they serve.
 func (r *Runner) Close() error {
+	r.closeIdle()
 	var errs []error
 	if r.session != nil {
 		errs = append(errs, r.session.Close())
@@ -217,12 +242,12 @@ func (r *Runner) Close() error {
 }
 
 // addrFor returns the address a layer of kind k listens on: the front port
-// for the first layer when set, else the talk's port when asked for and
+// for the front layer when set, else the talk's port when asked for and
 // free, else a free port.
 func (r *Runner) addrFor(k Kind) (addr string, preferred bool) {
 	port := 0
 	switch {
-	case r.opts.FrontPort != 0 && len(r.stack.Layers()) == 0:
+	case r.opts.FrontPort != 0 && k.Name == r.frontName:
 		port = r.opts.FrontPort
 	case r.opts.TalkPorts:
 		port, preferred = k.Port, true
