@@ -68,10 +68,14 @@ func (r *Runner) start(ctx context.Context, name string, words []string) error {
 	if err != nil {
 		return err
 	}
+	for key, v := range r.opts.Settings[name] {
+		args[key] = v
+	}
 	addr, preferred := r.addrFor(k)
 	l, err := r.startLayer(ctx, k, addr, args)
 	var busy *stack.PortBusyError
-	if preferred && errors.As(err, &busy) {
+	strict := r.opts.StrictFront && name == r.frontName
+	if preferred && !strict && errors.As(err, &busy) {
 		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %d is busy; %s takes a free port instead", k.Port, name)})
 		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.opts.Listen, "0"), args)
 	}

@@ -37,6 +37,13 @@ type Options struct {
 	// AnswerTimeout bounds the wait for an answer that neither ends nor
 	// closes; zero means 3 seconds.
 	AnswerTimeout time.Duration
+	// Settings override the settings of a layer's start line, by kind:
+	// {"proxy": {"config": "/etc/my-nginx.conf"}}.
+	Settings map[string]map[string]string
+	// StrictFront makes a busy port an error for the front layer, rather
+	// than a reason to take a free one: outside clients are told the
+	// front's port.
+	StrictFront bool
 	// TypingPause is how long the runner waits, after the layer has read a
 	// typed line, for an early answer before typing the next; zero means
 	// 50 milliseconds.

@@ -201,3 +201,23 @@ func TestFrontPortGoesToTheProxy(t *testing.T) {
 		t.Errorf("front layer %q, want rawsock", got)
 	}
 }
+
+func TestStartStackStartsEveryLayerOnce(t *testing.T) {
+	t.Parallel()
+	l := lessonWith(t, "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n")
+	r, err := New(l, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.StartStack(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, layer := range r.Stack().Layers() {
+		names = append(names, layer.Name())
+	}
+	if strings.Join(names, " ") != "rawsock proxy" {
+		t.Errorf("started %v, want rawsock then proxy", names)
+	}
+}
