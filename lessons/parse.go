@@ -8,14 +8,19 @@ import (
 	"strings"
 )
 
-// Error is a problem in a lesson file, with where it is.
+// Error is a problem in a lesson file, or in carrying out one of its
+// lines, with where it is.
 type Error struct {
 	File string
 	Line int
 	Msg  string
+	Err  error // the cause, when carrying out the line failed; may be nil
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Parse reads a lesson from src; file names it in errors.
 func Parse(file string, src []byte) (*Lesson, error) {

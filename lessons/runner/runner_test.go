@@ -3,12 +3,14 @@ package runner
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 )
 
@@ -136,6 +138,74 @@ func TestInterruptStopsEverything(t *testing.T) {
 	}
 	if n := len(r.Stack().Layers()); n != 0 {
 		t.Errorf("%d layers still running", n)
+	}
+}
+
+func TestInteractiveTryHandsOverThePrompt(t *testing.T) {
+	t.Parallel()
+	var tries []Output
+	l := lessonWith(t, "start rawsock\ntry rawsock\noffer one\n> GET / HTTP/1.0\n>\n")
+	r, err := New(l, Options{Interactive: true, Out: func(o Output) {
+		if o.Kind == OutTry || o.Kind == OutOffer {
+			tries = append(tries, o)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.RunStep(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	addr := r.Stack().Get("rawsock").Addr().String()
+	if len(tries) != 1 || tries[0].Kind != OutTry || tries[0].Layer != "rawsock" || tries[0].Addr != addr ||
+		len(tries[0].Offers) != 1 || tries[0].Offers[0].Label != "one" {
+		t.Errorf("outputs %+v, want one OutTry for rawsock at %s with its offer", tries, addr)
+	}
+}
+
+func TestRestartKeepsTheAddress(t *testing.T) {
+	t.Parallel()
+	r, err := New(lessonWith(t, "start rawsock\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	if err := r.Restart(ctx, "rawsock"); err == nil {
+		t.Error("restarting a layer that never started worked")
+	}
+	if err := r.RunStep(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	before := r.Stack().Get("rawsock")
+	if err := r.Restart(ctx, "rawsock"); err != nil {
+		t.Fatal(err)
+	}
+	after := r.Stack().Get("rawsock")
+	if after == nil || after == before || after.Addr().String() != before.Addr().String() {
+		t.Errorf("after restart: %v on %v, want a new layer on %v", after, after.Addr(), before.Addr())
+	}
+}
+
+func TestABusyPortKeepsItsType(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	r, err := New(lessonWith(t, "start rawsock\n"), Options{FrontPort: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	err = r.RunStep(context.Background(), 0)
+	var busy *stack.PortBusyError
+	var lerr *lessons.Error
+	if !errors.As(err, &busy) || !errors.As(err, &lerr) || lerr.Line != 8 {
+		t.Errorf("error %v (%T): want a lessons.Error at line 8 wrapping a PortBusyError", err, err)
 	}
 }
 
