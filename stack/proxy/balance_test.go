@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -95,4 +96,67 @@ func TestLeastConn(t *testing.T) {
 	if p := b.pick(map[*peer]bool{}); p.conf.addr != second.conf.addr {
 		t.Errorf("least_conn picked %s, busy, over idle %s", p.conf.addr, second.conf.addr)
 	}
+}
+
+// TestUpstreamFailover runs an upstream of two servers, one of them
+// gone: the request that meets it goes on to the other, the error log
+// says what nginx says, and the dead server is set aside afterwards.
+func TestUpstreamFailover(t *testing.T) {
+	up := startUpstream(t)
+	dead := deadAddr(t)
+	conf := `events {}
+http {
+    upstream app { server ` + dead + `; server ` + up.addr() + `; }
+    server { listen 8080; location / { proxy_pass http://app; } }
+}`
+	p := startProxy(t, conf, nil)
+	for i := 0; i < 4; i++ {
+		got := ask(t, p.Addr().String(), "GET / HTTP/1.0\r\n\r\n", 3*time.Second)
+		if !strings.HasPrefix(string(got), "HTTP/1.1 200 OK") {
+			t.Fatalf("request %d: %.60q", i, got)
+		}
+	}
+	logs := strings.Join(p.logs("error_log"), "\n")
+	for _, want := range []string{
+		"[error]", "connect() failed (111: Connection refused) while connecting to upstream",
+		`upstream: "http://` + dead + `/"`,
+		"[warn]", "upstream server temporarily disabled while connecting to upstream",
+	} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("error log lacks %q:\n%s", want, logs)
+		}
+	}
+	if n := strings.Count(logs, "connect() failed"); n != 1 {
+		t.Errorf("the dead server was tried %d times; max_fails=1 sets it aside after one", n)
+	}
+}
+
+// TestNoLiveUpstreams sends requests to an upstream whose one server
+// is marked down: nginx answers 502 and says "no live upstreams".
+func TestNoLiveUpstreamsAnswers502(t *testing.T) {
+	conf := `events {}
+http {
+    upstream app { server ` + deadAddr(t) + ` down; server 127.0.0.1:1 down; }
+    server { listen 8080; location / { proxy_pass http://app; } }
+}`
+	p := startProxy(t, conf, nil)
+	got := ask(t, p.Addr().String(), "GET / HTTP/1.0\r\n\r\n", 3*time.Second)
+	if !strings.HasPrefix(string(got), "HTTP/1.1 502 Bad Gateway") {
+		t.Errorf("answered %.60q", got)
+	}
+	if logs := strings.Join(p.logs("error_log"), "\n"); !strings.Contains(logs, `no live upstreams while connecting to upstream`) ||
+		!strings.Contains(logs, `upstream: "http://app/"`) {
+		t.Errorf("error log:\n%s", logs)
+	}
+}
+
+// deadAddr returns a loopback address nothing listens on.
+func deadAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
 }
