@@ -30,15 +30,7 @@ func TestUpFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var got upOptions
-			cmd := newUpCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(o upOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			got, err := flagsOf(newUpCmd, tt.args)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error %v, want error: %v", err, tt.wantErr)
 			}

@@ -95,15 +95,23 @@ func (r *request) relay(up net.Conn, resp *http1.Response) {
 	r.relayStreaming(up, resp, h)
 }
 
-// relayBuffered reads the whole body, then sends head and body at once.
-func (r *request) relayBuffered(up net.Conn, resp *http1.Response, h *head) {
+// bufferBody reads an upstream's whole body into a spool and frees the
+// upstream. A body that broke off comes back as far as it came, with the
+// error.
+func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
 	s := &spool{}
-	defer s.close()
-	err := r.readUpstream(up, resp.Body, func(p []byte) error {
+	err := r.readUpstream(up, body, func(p []byte) error {
 		_, err := s.Write(p)
 		return err
 	})
 	up.Close()
+	return s, err
+}
+
+// relayBuffered reads the whole body, then sends head and body at once.
+func (r *request) relayBuffered(up net.Conn, resp *http1.Response, h *head) {
+	s, err := r.bufferBody(up, resp.Body)
+	defer s.close()
 	buf := r.c.buf[:0]
 	if !r.http09 {
 		buf = r.appendHead(buf, h)
@@ -209,13 +217,8 @@ func appendChunk(dst, p []byte, chunked bool) []byte {
 // 1.22 does (HTTP/0.9); the access log says 009.
 func (r *request) relaySimple(up net.Conn, resp *http1.Response) {
 	r.status = 9
-	s := &spool{}
+	s, err := r.bufferBody(up, resp.Body)
 	defer s.close()
-	err := r.readUpstream(up, resp.Body, func(p []byte) error {
-		_, err := s.Write(p)
-		return err
-	})
-	up.Close()
 	if data, small := s.small(); small {
 		r.write(append(r.c.buf[:0], data...), 0)
 	} else {
