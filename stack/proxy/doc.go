@@ -22,8 +22,9 @@
 // finds the location, phases.go and static.go serve files (conditional.go
 // the conditions and ranges), proxypass.go and relay.go proxy, balance.go
 // picks upstream servers, response.go writes heads and error pages,
-// logs.go writes the logs. config.go, directives*.go and compile.go read
-// the configuration; the conf subpackage reads nginx.conf's syntax.
+// logs.go writes the logs, variables.go gives $uri and the rest.
+// config.go, directives*.go and compile.go read the configuration; the
+// conf subpackage reads nginx.conf's syntax.
 //
 // NOTES:
 //   - nginx runs worker processes around an event loop; the proxy runs as
