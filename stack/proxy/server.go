@@ -274,6 +274,7 @@ func (s *Server) putReader(rp *readerPair) {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.shutting.Store(true)
 	if !s.stopAccepting() {
+		s.cancel()
 		return nil
 	}
 	finished := make(chan struct{})
@@ -300,10 +301,10 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // ones too, and the files it wrote out are removed.
 func (s *Server) Close() error {
 	s.shutting.Store(true)
+	s.cancel()
 	if !s.stopAccepting() {
 		return nil
 	}
-	s.cancel()
 	s.mu.Lock()
 	for c := range s.conns {
 		c.abort()
