@@ -74,11 +74,14 @@ func (c Config) NameOr(kind string) string {
 
 // Listen opens a TCP listener on addr (127.0.0.1:0 when empty) for the
 // layer named layer. A port already in use comes back as a *PortBusyError.
+// Connections it accepts send no TCP keep-alive probes.
 func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	var lc net.ListenConfig
+	// No TCP keep-alive probes on accepted connections: the programs the
+	// layers mirror (nginx, gunicorn, a Python socket server) set none.
+	lc := net.ListenConfig{KeepAlive: -1}
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return nil, &PortBusyError{Layer: layer, Addr: addr}

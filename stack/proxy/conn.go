@@ -78,7 +78,7 @@ func (c *conn) serve() {
 		if !keep || c.srv.shuttingDown() {
 			// As nginx, linger when the client may still be sending, so
 			// that it reads the answer rather than a reset.
-			if r.linger || c.rp != nil && c.rp.rd.Buffered() > 0 || pendingInput(c.raw) {
+			if r.linger || c.rp != nil && c.rp.rd.Buffered() > 0 || r.mayPipeline() && pendingInput(c.raw) {
 				c.lingeringClose(r.loc, !r.bodyPending())
 			}
 			return

@@ -335,6 +335,10 @@ func (r *request) discardBody() {
 	}
 }
 
+// mayPipeline reports whether the client may have sent another request
+// behind this one: only one that asked to keep the connection would.
+func (r *request) mayPipeline() bool { return r.hr != nil && r.hr.KeepAlive() }
+
 // bodyPending reports a request body not read yet.
 func (r *request) bodyPending() bool {
 	return r.hr != nil && r.bodyLength < 0 && (r.hr.ContentLength > 0 || r.hr.Chunked)
