@@ -17,6 +17,8 @@
 //	explain response       the same for the answer
 //	explain environ        the environ the app got for the last request, key
 //	                       by key, with what each key means
+//	explain packet         the uwsgi packet the last request crossed a hop
+//	                       as (uwsgi_pass), field by field
 //	kill prefork           kill -9 a worker of a layer (the oldest), and wait
 //	                       for its master to replace it
 //	signal prefork TTIN    send a layer's master a signal: TTIN adds a worker,

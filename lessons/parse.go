@@ -232,8 +232,8 @@ func checkArgs(a *Action) error {
 	case n[1] >= 0 && len(a.Args) > n[1]:
 		return fmt.Errorf("%s takes at most %d argument(s), got %d", a.Verb, n[1], len(a.Args))
 	}
-	if a.Verb == Explain && !slices.Contains([]string{"request", "response", "environ"}, a.Args[0]) {
-		return fmt.Errorf("explain takes request, response or environ, not %q", a.Args[0])
+	if a.Verb == Explain && !slices.Contains([]string{"request", "response", "environ", "packet"}, a.Args[0]) {
+		return fmt.Errorf("explain takes request, response, environ or packet, not %q", a.Args[0])
 	}
 	if a.Verb == Signal && !slices.Contains(signals, a.Args[1]) {
 		return fmt.Errorf("signal %s: %q is not a signal the master handles (want one of %s)", a.Args[0], a.Args[1], strings.Join(signals, ", "))

@@ -33,7 +33,7 @@ var (
 	duration  = regexp.MustCompile(`\((\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\)`)
 	hostPort  = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)\b`)
 	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
-	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT ?= ?)(\d+)\b`)
+	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT(?: ?= ?|  [0-9a-f]{2} 00 ))(\d+)\b`)
 	logPID    = regexp.MustCompile(`\[(debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+:`)
 	tempDir   = regexp.MustCompile(`/[^\s"]*ngw2f-lab-proxy-\d+`)
 )

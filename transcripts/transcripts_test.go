@@ -141,6 +141,7 @@ func TestNormalize(t *testing.T) {
 		{"2026/11/23 10:44:09 [error] 18705#18705: *4 open()", "<date> [error] <pid>#<pid>: *4 open()"},
 		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
 		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
+		{"0b 00 REMOTE_PORT  05 00 50123", "0b 00 REMOTE_PORT  05 00 <port>"},
 	}
 	for _, tt := range tests {
 		if got := n.Normalize(tt.in); got != tt.want {

@@ -42,8 +42,10 @@ func (w *worker) serveThreads() int {
 			continue
 		}
 		busy.Add(1)
+		w.addServing(1)
 		go func() {
 			defer busy.Done()
+			defer w.addServing(-1)
 			if w.handle(w.tap.Conn(c, trace.Server), &rd) {
 				w.stop() // max requests: accept no more, finish what runs
 			}
@@ -53,4 +55,13 @@ func (w *worker) serveThreads() int {
 	busy.Wait()
 	w.acc.close()
 	return exitOK
+}
+
+// addServing counts the connections a thread worker is serving, so that
+// a flush mark waits for them all (waitIdle).
+func (w *worker) addServing(n int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.serving += n
+	w.busy = w.serving > 0
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
@@ -26,6 +27,7 @@ func (w *worker) handleUwsgi(c net.Conn, in io.Reader) (last bool) {
 	}
 	if err != nil {
 		w.tap.Log(c, "log", "Invalid uwsgi request: "+err.Error())
+		discardPending(c)
 		return false
 	}
 	last = w.count(c)
@@ -40,18 +42,22 @@ func (w *worker) handleUwsgi(c net.Conn, in io.Reader) (last bool) {
 	if tc, ok := c.(interface{ Unwrap() net.Conn }); ok {
 		raw = tc.Unwrap()
 	}
+	body := io.LimitReader(in, max(length, 0))
 	tracer := gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer}
 	env := gateway.VarEnviron(vars, gateway.Origin{
 		Software:     Software,
 		Multiprocess: w.cfg.Workers > 1,
 		Multithread:  w.cfg.Threads > 1,
-		Input:        io.LimitReader(in, max(length, 0)),
+		Input:        body,
 		Errors:       tracer.Errors(),
 	})
 	req := packetRequest(p)
 	resp := newResponse(c, req, time.Now)
 	resp.bare = true
 	w.callAndAnswer(c, raw, env, resp, tracer, valueOf(p, "REQUEST_URI"))
+	// What the app left of the body is read before the close, which would
+	// otherwise be a reset that may cost nginx the answer.
+	io.Copy(io.Discard, body)
 	return last
 }
 
@@ -73,6 +79,31 @@ func readPacket(in io.Reader) (*uwsgi.Packet, error) {
 		return nil, fmt.Errorf("modifier1 %d%s; only 0, a WSGI request, is served", m, what)
 	}
 	return uwsgi.Read(io.MultiReader(bytes.NewReader(first[:]), in))
+}
+
+// discardPending reads what the client has already sent and nothing
+// more, so that the close that follows is a clean one: closing a socket
+// with bytes unread sends the client a reset instead. The bytes are read
+// through c, so the journey shows them.
+func discardPending(c net.Conn) {
+	raw := c
+	if tc, ok := c.(interface{ Unwrap() net.Conn }); ok {
+		raw = tc.Unwrap()
+	}
+	cc, ok := raw.(*clientConn)
+	if !ok {
+		return
+	}
+	buf := make([]byte, 4096)
+	for range 16 {
+		n, _, err := syscall.Recvfrom(cc.fd, buf, syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		if err != nil || n <= 0 {
+			return
+		}
+		if _, err := io.ReadFull(c, buf[:n]); err != nil {
+			return
+		}
+	}
 }
 
 // valueOf returns the packet's variable key, or "".

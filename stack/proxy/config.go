@@ -91,6 +91,7 @@ var embedded embed.FS
 var embeddedConfigs = map[string]string{
 	"part-1": "the talk's part I: nginx alone, serving a static root",
 	"part-2": "the talk's parts II to V: nginx in front of an app server on 127.0.0.1:8000",
+	"uwsgi":  "part II with uwsgi_pass: the uwsgi protocol to an app server on 127.0.0.1:8000",
 }
 
 // EmbeddedNames returns the names of the configurations the lab ships,
