@@ -28,6 +28,10 @@
 //	                       nothing, held until the step ends, and show
 //	                       what they cost the lab's process: goroutines,
 //	                       open files, threads
+//	measure cgi 200 /x     send a layer 200 requests for /x, one after
+//	                       another, and show the time each took (median
+//	                       and 90th percentile) next to the layers measured
+//	                       before in the lesson
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

@@ -83,6 +83,7 @@ const (
 	Kill    Verb = "kill"
 	Signal  Verb = "signal"
 	Idle    Verb = "idle"
+	Measure Verb = "measure"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

@@ -36,6 +36,8 @@ var (
 	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT(?: ?= ?|  [0-9a-f]{2} 00 ))(\d+)\b`)
 	logPID    = regexp.MustCompile(`\[(debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+:`)
 	tempDir   = regexp.MustCompile(`/[^\s"]*ngw2f-lab-proxy-\d+`)
+	measured  = regexp.MustCompile(`\b(median|within|after) \d+(\.\d+)?(ns|µs|ms|s)\b`)
+	times     = regexp.MustCompile(`\btakes \d+ times as long\b`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -49,6 +51,8 @@ func (n *Normalizer) Normalize(text string) string {
 	text = logPID.ReplaceAllString(text, "[$1] <pid>#<pid>:")
 	text = tempDir.ReplaceAllString(text, "<prefix>")
 	text = duration.ReplaceAllString(text, "(<duration>)")
+	text = measured.ReplaceAllString(text, "$1 <duration>")
+	text = times.ReplaceAllString(text, "takes <n> times as long")
 	text = n.replacePorts(hostPort, text)
 	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)

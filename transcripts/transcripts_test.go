@@ -142,6 +142,9 @@ func TestNormalize(t *testing.T) {
 		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
 		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
 		{"0b 00 REMOTE_PORT  05 00 50123", "0b 00 REMOTE_PORT  05 00 <port>"},
+		{"cgi  /x  median 14.2ms, 90% within 1.5s", "cgi  /x  median <duration>, 90% within <duration>"},
+		{"pid 7 exited with status 0 after 12ms", "pid <pid> exited with status 0 after <duration>"},
+		{"cgi takes 35 times as long as prefork", "cgi takes <n> times as long as prefork"},
 	}
 	for _, tt := range tests {
 		if got := n.Normalize(tt.in); got != tt.want {

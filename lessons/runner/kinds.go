@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/cgi"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway/wsgiref"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
@@ -58,6 +59,17 @@ var kinds = map[string]Kind{
 				return nil, err
 			}
 			return wsgiref.New(c, app)
+		},
+	},
+	cgi.Kind: {
+		Name:    cgi.Kind,
+		Mirrors: "a web server running CGI scripts, as Apache's mod_cgi",
+		Port:    8001,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			if err := noArgs(cgi.Kind, args); err != nil {
+				return nil, err
+			}
+			return cgi.New(c), nil
 		},
 	},
 	proxy.Kind: {

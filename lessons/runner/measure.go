@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"slices"
+	"strings"
+	"time"
+)
+
+// measurement is what one measure action found.
+type measurement struct {
+	layer, target string
+	n, failed     int
+	median, p90   time.Duration
+}
+
+// measure sends a running layer n requests for target, one after another
+// (GET, HTTP/1.0, each on a connection of its own), and shows the time
+// each took with every measurement of the lesson so far, side by side.
+func (r *Runner) measure(ctx context.Context, name string, n int, target string) error {
+	l := r.stack.Get(name)
+	if l == nil {
+		return fmt.Errorf("measure %s: %s is not running (start it first)", name, name)
+	}
+	if err := r.finishExchange(ctx); err != nil {
+		return err
+	}
+	m := measurement{layer: name, target: target, n: n}
+	times := make([]time.Duration, 0, n)
+	request := "GET " + target + " HTTP/1.0\r\n\r\n"
+	for range n {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start := time.Now()
+		if !timeRequest(ctx, l.Addr().String(), request) {
+			m.failed++
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	m.median, m.p90 = times[len(times)/2], times[len(times)*9/10]
+	r.measured = append(r.measured, m)
+	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("sent %s %d requests for %s, one after another, each on a new connection", name, n, target)})
+	for _, line := range measuredTable(r.measured) {
+		r.out(Output{Kind: OutInfo, Text: line})
+	}
+	return nil
+}
+
+// timeRequest sends one request and reads the answer to its end; it
+// reports whether the answer was a 200.
+func timeRequest(ctx context.Context, addr, request string) bool {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := c.Write([]byte(request)); err != nil {
+		return false
+	}
+	br := bufio.NewReader(c)
+	status, err := br.ReadString('\n')
+	if err != nil {
+		return false
+	}
+	for err == nil {
+		_, err = br.Discard(4096)
+	}
+	return strings.HasPrefix(status, "HTTP/1.0 200 ") || strings.HasPrefix(status, "HTTP/1.1 200 ")
+}
+
+// measuredTable lays the measurements out side by side.
+func measuredTable(ms []measurement) []string {
+	out := []string{"time per request, measured:"}
+	for _, m := range ms {
+		line := fmt.Sprintf("  %-8s %-16s median %s, 90%% within %s", m.layer, m.target, round(m.median), round(m.p90))
+		if m.failed > 0 {
+			line += fmt.Sprintf(", %d of %d failed", m.failed, m.n)
+		}
+		out = append(out, line)
+	}
+	if len(ms) > 1 {
+		first, last := ms[0], ms[len(ms)-1]
+		if last.median > 0 {
+			out = append(out, fmt.Sprintf("  %s takes %.0f times as long as %s, by the medians",
+				first.layer, float64(first.median)/float64(last.median), last.layer))
+		}
+	}
+	return out
+}
+
+// round keeps three significant digits of d, enough to compare.
+func round(d time.Duration) string {
+	switch {
+	case d >= 100*time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	case d >= 10*time.Millisecond:
+		return d.Round(100 * time.Microsecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
