@@ -32,6 +32,9 @@
 //	                       another, and show the time each took (median
 //	                       and 90th percentile) next to the layers measured
 //	                       before in the lesson
+//	trickle prefork 6      start 6 slow clients against a layer: each sends
+//	                       its request one byte every 100 ms, then reads
+//	                       the answer; they run until done or the step ends
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

@@ -84,6 +84,7 @@ const (
 	Signal  Verb = "signal"
 	Idle    Verb = "idle"
 	Measure Verb = "measure"
+	Trickle Verb = "trickle"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

@@ -210,7 +210,7 @@ func (p *parser) action(line string) (*Action, error) {
 var arity = map[Verb][2]int{
 	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
 	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, OfferVerb: {1, -1},
-	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3},
+	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3}, Trickle: {2, 2},
 }
 
 // signals are the names a signal action may send, as gunicorn's master
@@ -221,6 +221,9 @@ var signals = []string{"TTIN", "TTOU", "HUP", "TERM", "INT", "QUIT"}
 // may be shared, and the lesson waits for them.
 const maxMeasure = 1000
 
+// maxTrickle bounds the slow clients a trickle action starts.
+const maxTrickle = 100
+
 // maxIdle bounds the connections an idle action opens: the lab holds
 // both ends of each, and the file descriptors are finite.
 const maxIdle = 5000
@@ -228,7 +231,7 @@ const maxIdle = 5000
 func checkArgs(a *Action) error {
 	n, ok := arity[a.Verb]
 	if !ok {
-		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer, kill, signal, idle, measure)", a.Verb)
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer, kill, signal, idle, measure, trickle)", a.Verb)
 	}
 	switch {
 	case len(a.Args) < n[0]:
@@ -251,6 +254,11 @@ func checkArgs(a *Action) error {
 		}
 		if !strings.HasPrefix(a.Args[2], "/") {
 			return fmt.Errorf("measure wants a target that starts with /, not %q", a.Args[2])
+		}
+	}
+	if a.Verb == Trickle {
+		if n, err := strconv.Atoi(a.Args[1]); err != nil || n < 1 || n > maxTrickle {
+			return fmt.Errorf("trickle wants a number of slow clients from 1 to %d, not %q", maxTrickle, a.Args[1])
 		}
 	}
 	if a.Verb == Idle {

@@ -48,6 +48,7 @@ func (r *Runner) openIdle(ctx context.Context, name string, n int) error {
 
 // closeIdle closes the connections an idle action holds.
 func (r *Runner) closeIdle() {
+	r.stopTrickle()
 	if len(r.idle) == 0 {
 		return
 	}

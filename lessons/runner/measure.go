@@ -14,6 +14,7 @@ import (
 type measurement struct {
 	layer, target string
 	n, failed     int
+	slow          int // slow clients running meanwhile (trickle)
 	median, p90   time.Duration
 }
 
@@ -29,6 +30,9 @@ func (r *Runner) measure(ctx context.Context, name string, n int, target string)
 		return err
 	}
 	m := measurement{layer: name, target: target, n: n}
+	if r.trickling != nil {
+		m.slow = r.trickling.n
+	}
 	times := make([]time.Duration, 0, n)
 	request := "GET " + target + " HTTP/1.0\r\n\r\n"
 	for range n {
@@ -44,7 +48,11 @@ func (r *Runner) measure(ctx context.Context, name string, n int, target string)
 	slices.Sort(times)
 	m.median, m.p90 = times[len(times)/2], times[len(times)*9/10]
 	r.measured = append(r.measured, m)
-	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("sent %s %d requests for %s, one after another, each on a new connection", name, n, target)})
+	what := fmt.Sprintf("%d requests for %s, one after another", n, target)
+	if n == 1 {
+		what = "1 request for " + target
+	}
+	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("sent %s %s, each on a new connection", name, what)})
 	for _, line := range measuredTable(r.measured) {
 		r.out(Output{Kind: OutInfo, Text: line})
 	}
@@ -77,19 +85,25 @@ func timeRequest(ctx context.Context, addr, request string) bool {
 
 // measuredTable lays the measurements out side by side.
 func measuredTable(ms []measurement) []string {
-	out := []string{"time per request, measured:"}
+	out := []string{"time per request, connect to close, measured:"}
 	for _, m := range ms {
 		line := fmt.Sprintf("  %-8s %-16s median %s, 90%% within %s", m.layer, m.target, round(m.median), round(m.p90))
+		if m.slow > 0 {
+			line += fmt.Sprintf(", with %d slow clients", m.slow)
+		}
 		if m.failed > 0 {
 			line += fmt.Sprintf(", %d of %d failed", m.failed, m.n)
 		}
 		out = append(out, line)
 	}
-	if len(ms) > 1 {
-		first, last := ms[0], ms[len(ms)-1]
-		if last.median > 0 {
+	if len(ms) == 2 {
+		slow, fast := ms[0], ms[1]
+		if slow.median < fast.median {
+			slow, fast = fast, slow
+		}
+		if fast.median > 0 {
 			out = append(out, fmt.Sprintf("  %s takes %.0f times as long as %s, by the medians",
-				first.layer, float64(first.median)/float64(last.median), last.layer))
+				slow.layer, float64(slow.median)/float64(fast.median), fast.layer))
 		}
 	}
 	return out

@@ -81,6 +81,7 @@ type Runner struct {
 	logs          []trace.Event       // layers' log lines of no request, not shown yet
 	idle          []net.Conn          // connections an idle action holds open
 	measured      []measurement       // what measure actions found, in order
+	trickling     *trickling          // the slow clients of a trickle action
 	frontName     string              // the kind of the front layer
 }
 

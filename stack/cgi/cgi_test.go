@@ -22,9 +22,6 @@ func TestMain(m *testing.M) {
 	if child.Is() {
 		os.Exit(child.Run())
 	}
-	if os.Getenv("GORACE") == "" {
-		os.Setenv("GORACE", "atexit_sleep_ms=0") // scripts exit at once
-	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -22,8 +22,9 @@
 //     dozen-line socket server does; a CGI server of the 1990s forked per
 //     connection, but every request here still costs a new process.
 //   - The script's environment holds the meta-variables and nothing of
-//     the lab's own environment, but for GORACE, so that a race-enabled
-//     test binary standing in for the lab exits at once.
+//     the lab's own environment, but for GORACE (atexit_sleep_ms=0 when
+//     unset): a race-enabled binary otherwise sleeps a second as it
+//     exits, which a test binary standing in for the lab is.
 //   - A script that runs longer than Timeout is killed and answered 504;
 //     one that exits without a header block, or fails, is answered 500,
 //     and its standard error goes to the server's log.

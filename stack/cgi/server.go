@@ -88,9 +88,11 @@ func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []
 	defer cancel()
 	cmd := exec.CommandContext(ctx, s.exe)
 	cmd.Env = append(env, child.Mark(role(script)))
-	if v, ok := os.LookupEnv("GORACE"); ok {
-		cmd.Env = append(cmd.Env, "GORACE="+v)
+	race, ok := os.LookupEnv("GORACE")
+	if !ok {
+		race = "atexit_sleep_ms=0"
 	}
+	cmd.Env = append(cmd.Env, "GORACE="+race)
 	in, err := io.ReadAll(body)
 	if err != nil {
 		return errorAnswer("400 Bad Request")
