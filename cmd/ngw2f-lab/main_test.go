@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
 )
 
 // execute runs the root command with args and returns what it printed.
@@ -114,6 +117,7 @@ func TestThemeIsChecked(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
+	planned := plannedLesson(t)
 	tests := []struct {
 		name string
 		args []string
@@ -124,7 +128,7 @@ func TestExitCodes(t *testing.T) {
 		{"not a lesson", []string{"lesson", "nope", "--plain"}, exitUsage},
 		{"bad flag", []string{"list", "--nope"}, exitUsage},
 		{"missing argument", []string{"replay"}, exitUsage},
-		{"planned lesson", []string{"lesson", "9", "--plain"}, exitError},
+		{"planned lesson", []string{"lesson", strconv.Itoa(planned), "--plain"}, exitError},
 		{"bad port", []string{"lesson", "1", "--plain", "--port", "70000"}, exitUsage},
 	}
 	for _, tt := range tests {
@@ -160,9 +164,26 @@ func TestList(t *testing.T) {
 	if !strings.HasPrefix(lines[0], "1  HTTP is text") || strings.Contains(lines[0], "not written") {
 		t.Errorf("first line %q", lines[0])
 	}
-	if !strings.Contains(lines[8], "(not written yet)") {
-		t.Errorf("a planned lesson does not say so: %q", lines[8])
+	if line := lines[plannedLesson(t)-1]; !strings.Contains(line, "(not written yet)") {
+		t.Errorf("a planned lesson does not say so: %q", line)
 	}
+}
+
+// plannedLesson returns the number of the last lesson not written yet,
+// and skips the test when every lesson is written.
+func plannedLesson(t *testing.T) int {
+	t.Helper()
+	all, err := lessons.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].Planned {
+			return all[i].Number
+		}
+	}
+	t.Skip("every lesson is written: there is no planned lesson to try")
+	return 0
 }
 
 func TestVersion(t *testing.T) {

@@ -94,4 +94,5 @@ func (r *Runner) stopTrickle() {
 	r.trickling.cancel()
 	r.trickling.wg.Wait()
 	r.trickling = nil
+	r.passOver(context.Background())
 }

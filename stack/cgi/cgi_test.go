@@ -15,6 +15,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/child"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
 // TestMain lets the test binary run the scripts, as the lab's binary does.
@@ -48,8 +49,6 @@ func ask(t *testing.T, addr net.Addr, raw string) string {
 	return string(b)
 }
 
-var pidInBody = regexp.MustCompile(`pid (\d+)`)
-
 func TestServer(t *testing.T) {
 	s := startServer(t)
 	tests := []struct {
@@ -58,7 +57,7 @@ func TestServer(t *testing.T) {
 		want []string
 	}{
 		{name: "hello", raw: "GET /cgi-bin/hello HTTP/1.0\r\n\r\n",
-			want: []string{"HTTP/1.0 200 OK\r\nServer: " + Software + "\r\nDate: ", "\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nHello, World! (from CGI, pid "}},
+			want: []string{"HTTP/1.0 200 OK\r\nServer: " + Software + "\r\nDate: ", "\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nHello, World! (from CGI)\n"}},
 		{name: "the environment", raw: "POST /cgi-bin/env/a%20b?x=1&y=%41 HTTP/1.1\r\nHost: localhost\r\nAccept: a\r\nAccept: b\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
 			want: []string{"CONTENT_LENGTH=5\n", "CONTENT_TYPE=text/plain\n", "GATEWAY_INTERFACE=CGI/1.1\n", "PATH_INFO=/a b\n",
 				"QUERY_STRING=x=1&y=%41\n", "REMOTE_ADDR=127.0.0.1\n", "REQUEST_METHOD=POST\n", "REQUEST_URI=/cgi-bin/env/a%20b?x=1&y=%41\n",
@@ -82,21 +81,38 @@ func TestServer(t *testing.T) {
 }
 
 // TestNewProcessPerRequest checks that every request is served by a
-// process of its own.
+// process of its own, as the server's log names them.
 func TestNewProcessPerRequest(t *testing.T) {
-	s := startServer(t)
-	seen := map[string]bool{}
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	s := New(stack.Config{Trace: rec})
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	for range 3 {
-		m := pidInBody.FindStringSubmatch(ask(t, s.Addr(), "GET /cgi-bin/hello HTTP/1.0\r\n\r\n"))
-		if m == nil {
-			t.Fatal("no pid in the answer")
+		if got := ask(t, s.Addr(), "GET /cgi-bin/hello HTTP/1.0\r\n\r\n"); !strings.HasSuffix(got, "\r\n\r\nHello, World! (from CGI)\n") {
+			t.Fatalf("answer %q", got)
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range sub.TryNext(0) {
+		m := startedPID.FindStringSubmatch(string(e.Data))
+		if e.Kind != trace.KindLog || m == nil {
+			continue
 		}
 		if seen[m[1]] || m[1] == strconv.Itoa(os.Getpid()) {
 			t.Errorf("pid %s served twice, or is the server's own", m[1])
 		}
 		seen[m[1]] = true
 	}
+	if len(seen) != 3 {
+		t.Errorf("%d scripts started for 3 requests", len(seen))
+	}
 }
+
+var startedPID = regexp.MustCompile(`^started /cgi-bin/hello as pid (\d+)$`)
 
 func TestParseOutput(t *testing.T) {
 	t.Parallel()

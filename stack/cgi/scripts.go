@@ -40,16 +40,15 @@ func init() {
 	}
 }
 
-// hello is the talk's app as a CGI script, with the PID of the process
-// that ran it: a new one for every request.
+// hello is the talk's app as a CGI script.
 func hello(_ func(string) (string, bool), _ io.Reader, out io.Writer) int {
-	fmt.Fprintf(out, "Content-Type: text/plain\n\nHello, World! (from CGI, pid %d)\n", os.Getpid())
+	fmt.Fprint(out, "Content-Type: text/plain\n\nHello, World! (from CGI)\n")
 	return 0
 }
 
 // showEnv answers with the meta-variables it was given, in RFC 3875's
-// order (those the server set), then the HTTP_* ones, then its PID and
-// the body it read.
+// order (those the server set), then the HTTP_* ones, then the body it
+// read.
 func showEnv(lookup func(string) (string, bool), in io.Reader, out io.Writer) int {
 	body, err := io.ReadAll(in)
 	if err != nil {
@@ -72,6 +71,6 @@ func showEnv(lookup func(string) (string, bool), in io.Reader, out io.Writer) in
 	for _, kv := range http {
 		fmt.Fprintln(out, kv)
 	}
-	fmt.Fprintf(out, "pid %d read %d bytes of body: %q\n", os.Getpid(), len(body), body)
+	fmt.Fprintf(out, "read %d bytes of body: %q\n", len(body), body)
 	return 0
 }
