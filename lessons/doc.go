@@ -35,6 +35,8 @@
 //	trickle prefork 6      start 6 slow clients against a layer: each sends
 //	                       its request one byte every 100 ms, then reads
 //	                       the answer; they run until done or the step ends
+//	spread proxy 30 /x     send a layer 30 requests for /x, 6 at a time,
+//	                       and show which layer behind it served each
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

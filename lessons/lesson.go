@@ -85,6 +85,7 @@ const (
 	Idle    Verb = "idle"
 	Measure Verb = "measure"
 	Trickle Verb = "trickle"
+	Spread  Verb = "spread"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

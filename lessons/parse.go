@@ -210,7 +210,7 @@ func (p *parser) action(line string) (*Action, error) {
 var arity = map[Verb][2]int{
 	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
 	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, OfferVerb: {1, -1},
-	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3}, Trickle: {2, 2},
+	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3}, Trickle: {2, 2}, Spread: {3, 3},
 }
 
 // signals are the names a signal action may send, as gunicorn's master
@@ -231,7 +231,7 @@ const maxIdle = 5000
 func checkArgs(a *Action) error {
 	n, ok := arity[a.Verb]
 	if !ok {
-		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer, kill, signal, idle, measure, trickle)", a.Verb)
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer, kill, signal, idle, measure, trickle, spread)", a.Verb)
 	}
 	switch {
 	case len(a.Args) < n[0]:
@@ -248,12 +248,12 @@ func checkArgs(a *Action) error {
 	if a.Verb == Expect {
 		return checkExpect(a.Args)
 	}
-	if a.Verb == Measure {
+	if a.Verb == Measure || a.Verb == Spread {
 		if n, err := strconv.Atoi(a.Args[1]); err != nil || n < 1 || n > maxMeasure {
-			return fmt.Errorf("measure wants a number of requests from 1 to %d, not %q", maxMeasure, a.Args[1])
+			return fmt.Errorf("%s wants a number of requests from 1 to %d, not %q", a.Verb, maxMeasure, a.Args[1])
 		}
 		if !strings.HasPrefix(a.Args[2], "/") {
-			return fmt.Errorf("measure wants a target that starts with /, not %q", a.Args[2])
+			return fmt.Errorf("%s wants a target that starts with /, not %q", a.Verb, a.Args[2])
 		}
 	}
 	if a.Verb == Trickle {

@@ -38,6 +38,7 @@ var (
 	tempDir   = regexp.MustCompile(`/[^\s"]*ngw2f-lab-proxy-\d+`)
 	measured  = regexp.MustCompile(`\b(median|within|after) \d+(\.\d+)?(ns|µs|ms|s)\b`)
 	times     = regexp.MustCompile(`\btakes \d+ times as long\b`)
+	share     = regexp.MustCompile(`\b\d+ \(\d+%\)`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -53,6 +54,7 @@ func (n *Normalizer) Normalize(text string) string {
 	text = duration.ReplaceAllString(text, "(<duration>)")
 	text = measured.ReplaceAllString(text, "$1 <duration>")
 	text = times.ReplaceAllString(text, "takes <n> times as long")
+	text = share.ReplaceAllString(text, "<n> (<share>)")
 	text = n.replacePorts(hostPort, text)
 	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)

@@ -145,6 +145,7 @@ func TestNormalize(t *testing.T) {
 		{"cgi  /x  median 14.2ms, 90% within 1.5s", "cgi  /x  median <duration>, 90% within <duration>"},
 		{"pid 7 exited with status 0 after 12ms", "pid <pid> exited with status 0 after <duration>"},
 		{"cgi takes 35 times as long as prefork", "cgi takes <n> times as long as prefork"},
+		{"served by: app-a 15 (50%), app-c 0 (0%)", "served by: app-a <n> (<share>), app-c <n> (<share>)"},
 	}
 	for _, tt := range tests {
 		if got := n.Normalize(tt.in); got != tt.want {

@@ -80,6 +80,21 @@ var kinds = map[string]Kind{
 	},
 }
 
+// backends are three pre-fork servers for an upstream block to balance
+// (the proxy's "balance" configurations), each with its own name and port.
+var backends = map[string]int{"app-a": 9001, "app-b": 9002, "app-c": 9003}
+
+func init() {
+	for name, port := range backends {
+		kinds[name] = Kind{
+			Name:    name,
+			Mirrors: "a pre-fork server, one of three behind the proxy's upstream",
+			Port:    port,
+			New:     kinds[prefork.Kind].New,
+		}
+	}
+}
+
 // newProxy makes the proxy from "config=NAME", one of the talk's
 // configurations the lab ships (part-1 when none is named), or
 // "config=FILE", an nginx.conf of one's own.
