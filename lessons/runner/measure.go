@@ -22,11 +22,8 @@ type measurement struct {
 // (GET, HTTP/1.0, each on a connection of its own), and shows the time
 // each took with every measurement of the lesson so far, side by side.
 func (r *Runner) measure(ctx context.Context, name string, n int, target string) error {
-	l := r.stack.Get(name)
-	if l == nil {
-		return fmt.Errorf("measure %s: %s is not running (start it first)", name, name)
-	}
-	if err := r.finishExchange(ctx); err != nil {
+	l, err := r.runningLayer(ctx, "measure", name)
+	if err != nil {
 		return err
 	}
 	m := measurement{layer: name, target: target, n: n}

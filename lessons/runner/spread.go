@@ -15,11 +15,8 @@ const spreadAtOnce = 6
 // time, and shows which layer behind it served how many: the share each
 // server of an upstream got.
 func (r *Runner) spread(ctx context.Context, name string, n int, target string) error {
-	l := r.stack.Get(name)
-	if l == nil {
-		return fmt.Errorf("spread %s: %s is not running (start it first)", name, name)
-	}
-	if err := r.finishExchange(ctx); err != nil {
+	l, err := r.runningLayer(ctx, "spread", name)
+	if err != nil {
 		return err
 	}
 	if err := r.passOver(ctx); err != nil {

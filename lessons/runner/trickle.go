@@ -27,11 +27,8 @@ type trickling struct {
 // mobile connection would, then reads the answer. They run until they are
 // done or the step ends.
 func (r *Runner) trickle(ctx context.Context, name string, n int) error {
-	l := r.stack.Get(name)
-	if l == nil {
-		return fmt.Errorf("trickle %s: %s is not running (start it first)", name, name)
-	}
-	if err := r.finishExchange(ctx); err != nil {
+	l, err := r.runningLayer(ctx, "trickle", name)
+	if err != nil {
 		return err
 	}
 	r.stopTrickle()
