@@ -26,11 +26,13 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
@@ -49,6 +51,7 @@ func main() {
 	n := flag.Int("n", 3000, "requests for -latency")
 	wrkArgs := flag.String("wrk-args", "-t2 -c50 -d10s", "wrk's settings")
 	cpuprofile := flag.String("cpuprofile", "", "write the lab process's CPU profile here")
+	hold := flag.Bool("hold", false, "start the lab's stack, print its address and keep it up until interrupted (to profile it from outside)")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -63,6 +66,8 @@ func main() {
 		err = measureLatency(*n)
 	case *wrk:
 		err = compareWrk(strings.Fields(*wrkArgs))
+	case *hold:
+		err = holdStack()
 	default:
 		flag.Usage()
 		os.Exit(2)
@@ -328,4 +333,19 @@ func waitFor(addr string) error {
 		time.Sleep(25 * time.Millisecond)
 	}
 	return fmt.Errorf("nothing listens on %s", addr)
+}
+
+// holdStack starts the lab's stack and keeps it up until SIGINT or
+// SIGTERM, for wrk, perf or pprof from another terminal.
+func holdStack() error {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	addr, stop, err := labStack(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Println("ready", addr)
+	<-ctx.Done()
+	return nil
 }
