@@ -301,7 +301,8 @@ type realPeers struct {
 }
 
 // realStack starts gunicorn (2 sync workers, apps.py's hello) and nginx
-// with the talk's part II configuration pointed at it, in a temporary
+// with the talk's part II configuration pointed at it (an access log
+// line per request, as the lab's proxy writes), in a temporary
 // directory, and returns nginx's address and PIDs and a function that
 // stops both by their PIDs.
 func realStack() (realPeers, func(), error) {
@@ -318,7 +319,7 @@ func realStack() (realPeers, func(), error) {
 	conf := fmt.Sprintf(`worker_processes 1; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log %[1]s/access.log;
   upstream app_server { server %[2]s fail_timeout=0; }
   server {
     listen %[3]s;
