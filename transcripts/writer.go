@@ -102,7 +102,7 @@ func (tw *Writer) Write(o runner.Output) {
 			tw.printf("%s    > %s\n", indent, l)
 		}
 	case runner.OutJourney:
-		tw.journey(o.Journey)
+		tw.journey(settled(o.Journey))
 	case runner.OutLog:
 		tw.printf("%s%s logs: %s\n", indent, o.Layer, o.Text)
 	case runner.OutEnd:

@@ -302,22 +302,31 @@ func TestFrontPortGoesToTheProxy(t *testing.T) {
 	}
 }
 
-func TestStartStackStartsEveryLayerOnce(t *testing.T) {
+func TestStartStack(t *testing.T) {
 	t.Parallel()
-	l := lessonWith(t, "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n")
-	r, err := New(l, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := r.StartStack(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, layer := range r.Stack().Layers() {
-		names = append(names, layer.Name())
-	}
-	if strings.Join(names, " ") != "rawsock proxy" {
-		t.Errorf("started %v, want rawsock then proxy", names)
+	for _, tc := range []struct {
+		name, lesson, want string
+	}{
+		{"every layer once", "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n", "rawsock proxy"},
+		{"the front last", "start rawsock\nstart proxy config=part-2\nstop rawsock\nstart rawsock\n", "rawsock proxy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := New(lessonWith(t, tc.lesson), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.StartStack(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, layer := range r.Stack().Layers() {
+				names = append(names, layer.Name())
+			}
+			if got := strings.Join(names, " "); got != tc.want {
+				t.Errorf("started %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

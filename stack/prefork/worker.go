@@ -82,6 +82,9 @@ type worker struct {
 	acc    *acceptor
 	reader *http1.Reader
 	served int
+	// serving is full while a connection is being served, so that a
+	// flush can wait for the events of the request in flight.
+	serving chan struct{}
 
 	mu       sync.Mutex
 	stopping bool // TERM, or the master is gone: stop accepting
@@ -89,7 +92,7 @@ type worker struct {
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
-	w := &worker{cfg: cfg, out: &pipeSink{f: events}}
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, 1)}
 	var sink trace.Sink
 	if cfg.Trace {
 		sink = w.out
@@ -117,7 +120,9 @@ func (w *worker) serve() int {
 		}
 		// A client accepted as TERM arrived is still served: it is off the
 		// shared queue, so no other worker would take it.
+		w.serving <- struct{}{}
 		last := w.handle(w.tap.Conn(c, trace.Server))
+		<-w.serving
 		w.out.tick()
 		if last {
 			break
@@ -185,12 +190,28 @@ func (w *worker) watchMaster(ctl *os.File) {
 			break
 		}
 		if cmd[0] == cmdFlush {
-			w.out.flushed(binary.BigEndian.Uint64(cmd[1:]))
+			go w.flushed(binary.BigEndian.Uint64(cmd[1:]))
 		}
 	}
 	w.stop()
 	time.Sleep(orphanDeadline)
 	os.Exit(exitOrphan)
+}
+
+// flushWait bounds how long a flush waits for the request in flight.
+const flushWait = time.Second
+
+// flushed answers the master's flush id once the request in flight, if
+// any, is over: a proxy in front may have its whole answer, and its
+// client too, before the worker fires post_request and closes. A request
+// that takes longer than flushWait is flushed as it stands.
+func (w *worker) flushed(id uint64) {
+	select {
+	case w.serving <- struct{}{}:
+		<-w.serving
+	case <-time.After(flushWait):
+	}
+	w.out.flushed(id)
 }
 
 // handle serves one connection: one request, then close, as gunicorn's
