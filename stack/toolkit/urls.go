@@ -95,7 +95,7 @@ func unhex(c byte) byte {
 	if c <= '9' {
 		return c - '0'
 	}
-	return c|0x20 - 'a' + 10
+	return c | 0x20 - 'a' + 10
 }
 
 // alwaysSafe are the bytes Werkzeug never escapes in a URL: letters,

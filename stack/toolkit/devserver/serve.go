@@ -173,4 +173,3 @@ func (l *lineLog) Write(p []byte) (int, error) {
 }
 
 func (l *lineLog) String() string { return "<wsgi.errors>" }
-
