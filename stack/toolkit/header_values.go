@@ -92,7 +92,7 @@ func ParseListHeader(value string) []string {
 			continue
 		case quoted && c == '"':
 			quoted = false
-		case c == ',':
+		case !quoted && c == ',':
 			parts = append(parts, string(part))
 			part = part[:0]
 			continue

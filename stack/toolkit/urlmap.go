@@ -331,9 +331,16 @@ func (r *Rule) build(values Args) (string, error) {
 		b.WriteString(s)
 	}
 	for _, v := range values {
-		if !r.arguments[v.Name] && v.Value != nil {
-			query = append(query, Pair{v.Name, queryText(v.Value)})
+		if r.arguments[v.Name] || v.Value == nil {
+			continue
 		}
+		if list, ok := v.Value.([]string); ok {
+			for _, x := range list {
+				query = append(query, Pair{v.Name, x})
+			}
+			continue
+		}
+		query = append(query, Pair{v.Name, queryText(v.Value)})
 	}
 	if len(query) > 0 {
 		b.WriteString("?" + EncodeQuery(query))
