@@ -67,7 +67,7 @@ func TestDispatcher(t *testing.T) {
 	t.Parallel()
 	mounted := func(name string) gateway.App {
 		return func(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
-			return NewResponse(name + " " + env.String("SCRIPT_NAME") + " " + env.String("PATH_INFO")).ServeWSGI(env, start)
+			return NewResponse(name+" "+env.String("SCRIPT_NAME")+" "+env.String("PATH_INFO")).ServeWSGI(env, start)
 		}
 	}
 	app := Dispatcher(mounted("root"), map[string]gateway.App{"/api": mounted("api"), "/api/v2": mounted("v2")})
