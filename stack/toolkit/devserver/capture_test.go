@@ -2,8 +2,6 @@ package devserver
 
 import (
 	"context"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/toolkit"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -23,34 +22,10 @@ import (
 // (capture.py). These tests serve the lab's apps of the same names with
 // the lab's development server, send the same bytes and compare.
 
-var (
-	httpDate   = regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT`)
-	localPort  = regexp.MustCompile(`127\.0\.0\.1:\d+`)
-	serverLine = regexp.MustCompile(`(?m)^Server: [^\r]*\r$`)
-	logDate    = regexp.MustCompile(`\[\d\d/\w\w\w/\d{4} \d\d:\d\d:\d\d\]`)
-)
+// captures holds what Werkzeug's server answered.
+var captures = filepath.Join("..", "testdata", "werkzeug")
 
-// normalize blanks what differs between runs and, by design, between the
-// two servers: dates, ports, and the Server header, which names the lab.
-func normalize(s string) string {
-	s = httpDate.ReplaceAllString(s, "<date>")
-	s = localPort.ReplaceAllString(s, "127.0.0.1:<port>")
-	return serverLine.ReplaceAllString(s, "Server: <server>\r")
-}
-
-func readCapture(t *testing.T, name string) (req, resp string) {
-	t.Helper()
-	dir := filepath.Join("..", "testdata", "werkzeug")
-	rq, err := os.ReadFile(filepath.Join(dir, name+".req"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := os.ReadFile(filepath.Join(dir, name+".resp"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(rq), string(rs)
-}
+var logDate = regexp.MustCompile(`\[\d\d/\w\w\w/\d{4} \d\d:\d\d:\d\d\]`)
 
 // events is a Sink that keeps every event.
 type events struct {
@@ -84,33 +59,13 @@ func startServer(t *testing.T, opts Options) (*Server, *events) {
 	return s, rec
 }
 
-// roundTrip sends raw to addr and returns all that came back until the
-// server closed the connection.
-func roundTrip(t *testing.T, addr net.Addr, raw string) string {
-	t.Helper()
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(c)
-	if err != nil {
-		t.Fatalf("reading the answer: %v (got %q)", err, got)
-	}
-	return string(got)
-}
-
 // staticApp is apps.py's static: SharedData over the captured folder,
 // whose files get the times they had when captured.
 func staticApp(t *testing.T) gateway.App {
 	dir := t.TempDir()
 	mtime := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, name := range []string{"hello.txt", "index.html"} {
-		b, err := os.ReadFile(filepath.Join("..", "testdata", "werkzeug", "static", name))
+		b, err := os.ReadFile(filepath.Join(captures, "static", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -145,10 +100,6 @@ var captureGroups = []struct {
 
 func TestAnswersAsWerkzeug(t *testing.T) {
 	t.Parallel()
-	names, err := filepath.Glob(filepath.Join("..", "testdata", "werkzeug", "*.req"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no captures: %v", err)
-	}
 	for _, g := range captureGroups {
 		t.Run(g.prefix, func(t *testing.T) {
 			t.Parallel()
@@ -157,29 +108,11 @@ func TestAnswersAsWerkzeug(t *testing.T) {
 				opts = Options{Handler: staticApp(t)}
 			}
 			s, _ := startServer(t, opts)
-			n := 0
-			for _, path := range names {
-				name := strings.TrimSuffix(filepath.Base(path), ".req")
-				if !strings.HasPrefix(name, g.prefix) {
-					continue
-				}
-				n++
+			for _, name := range capture.Names(t, captures, g.prefix) {
 				t.Run(name, func(t *testing.T) {
-					req, want := readCapture(t, name)
-					got := roundTrip(t, s.Addr(), req)
-					if reason, ok := g.differ[name]; ok {
-						if normalize(got) == normalize(want) {
-							t.Errorf("the lab now answers as Werkzeug: drop the known difference %q", reason)
-						}
-						t.Skip("known difference: " + reason)
-					}
-					if normalize(got) != normalize(want) {
-						t.Errorf("answer differs from Werkzeug's\n got: %q\nwant: %q", normalize(got), normalize(want))
-					}
+					req, want := capture.Read(t, captures, name)
+					capture.Compare(t, capture.RoundTrip(t, s.Addr(), req), want, g.differ[name])
 				})
-			}
-			if n == 0 {
-				t.Fatalf("no capture starts with %q", g.prefix)
 			}
 		})
 	}
@@ -189,7 +122,7 @@ func TestAnswersAsWerkzeug(t *testing.T) {
 // Werkzeug's server logged for the same requests.
 func TestLogsAsWerkzeug(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile(filepath.Join("..", "testdata", "werkzeug", "devserver.log"))
+	raw, err := os.ReadFile(filepath.Join(captures, "devserver.log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,8 +143,8 @@ func TestLogsAsWerkzeug(t *testing.T) {
 				}
 			}
 			s, rec := startServer(t, Options{App: tt.app})
-			req, _ := readCapture(t, tt.req)
-			roundTrip(t, s.Addr(), req)
+			req, _ := capture.Read(t, captures, tt.req)
+			capture.RoundTrip(t, s.Addr(), req)
 			var got []string
 			for _, e := range rec.all() {
 				if e.Kind == trace.KindLog && e.Name == "log" && strings.Contains(string(e.Data), " - - [") {

@@ -112,6 +112,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.app, s.ln, s.done = app, s.tap.Listen(ln), make(chan struct{})
+	s.tap.Log(nil, "log", "WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.")
 	s.tap.Log(nil, "log", fmt.Sprintf(" * Running on http://%s", ln.Addr()))
 	s.wg.Add(1)
 	go s.serve()
