@@ -171,4 +171,3 @@ func reprJSONish(v any) (string, error) {
 	}
 	return "", fmt.Errorf("not a container")
 }
-

@@ -10,13 +10,27 @@ import (
 // The methods a method view may have, each answering the HTTP method of
 // its name, as the methods of a Flask MethodView.
 type (
-	getView     interface{ Get(*Request, toolkit.Args) any }
-	postView    interface{ Post(*Request, toolkit.Args) any }
-	putView     interface{ Put(*Request, toolkit.Args) any }
-	patchView   interface{ Patch(*Request, toolkit.Args) any }
-	deleteView  interface{ Delete(*Request, toolkit.Args) any }
-	headView    interface{ Head(*Request, toolkit.Args) any }
-	optionsView interface{ Options(*Request, toolkit.Args) any }
+	getView interface {
+		Get(*Request, toolkit.Args) any
+	}
+	postView interface {
+		Post(*Request, toolkit.Args) any
+	}
+	putView interface {
+		Put(*Request, toolkit.Args) any
+	}
+	patchView interface {
+		Patch(*Request, toolkit.Args) any
+	}
+	deleteView interface {
+		Delete(*Request, toolkit.Args) any
+	}
+	headView interface {
+		Head(*Request, toolkit.Args) any
+	}
+	optionsView interface {
+		Options(*Request, toolkit.Args) any
+	}
 )
 
 // handlers returns the views v has, by HTTP method.
