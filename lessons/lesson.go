@@ -80,6 +80,8 @@ const (
 	Expect  Verb = "expect"
 	Explain Verb = "explain"
 	Try     Verb = "try"
+	Kill    Verb = "kill"
+	Signal  Verb = "signal"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

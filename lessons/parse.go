@@ -4,18 +4,24 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
 
-// Error is a problem in a lesson file, with where it is.
+// Error is a problem in a lesson file, or in carrying out one of its
+// lines, with where it is.
 type Error struct {
 	File string
 	Line int
 	Msg  string
+	Err  error // the cause, when carrying out the line failed; may be nil
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Parse reads a lesson from src; file names it in errors.
 func Parse(file string, src []byte) (*Lesson, error) {
@@ -204,12 +210,17 @@ func (p *parser) action(line string) (*Action, error) {
 var arity = map[Verb][2]int{
 	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
 	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, OfferVerb: {1, -1},
+	Kill: {1, 1}, Signal: {2, 2},
 }
+
+// signals are the names a signal action may send, as gunicorn's master
+// handles them.
+var signals = []string{"TTIN", "TTOU", "HUP", "TERM", "INT", "QUIT"}
 
 func checkArgs(a *Action) error {
 	n, ok := arity[a.Verb]
 	if !ok {
-		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer)", a.Verb)
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer, kill, signal)", a.Verb)
 	}
 	switch {
 	case len(a.Args) < n[0]:
@@ -217,8 +228,11 @@ func checkArgs(a *Action) error {
 	case n[1] >= 0 && len(a.Args) > n[1]:
 		return fmt.Errorf("%s takes at most %d argument(s), got %d", a.Verb, n[1], len(a.Args))
 	}
-	if a.Verb == Explain && a.Args[0] != "request" && a.Args[0] != "response" {
-		return fmt.Errorf("explain takes request or response, not %q", a.Args[0])
+	if a.Verb == Explain && !slices.Contains([]string{"request", "response", "environ"}, a.Args[0]) {
+		return fmt.Errorf("explain takes request, response or environ, not %q", a.Args[0])
+	}
+	if a.Verb == Signal && !slices.Contains(signals, a.Args[1]) {
+		return fmt.Errorf("signal %s: %q is not a signal the master handles (want one of %s)", a.Args[0], a.Args[1], strings.Join(signals, ", "))
 	}
 	if a.Verb == Expect {
 		return checkExpect(a.Args)

@@ -28,10 +28,12 @@ var (
 	logDate   = regexp.MustCompile(`\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`)
 	errDate   = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`)
 	etag      = regexp.MustCompile(`ETag: "[0-9a-f]+-[0-9a-f]+"`)
-	pid       = regexp.MustCompile(`\bpid \d+`)
+	pid       = regexp.MustCompile(`\bpid(:| |: )\d+`)
+	killCmd   = regexp.MustCompile(`\b(kill -[A-Z0-9]+) \d+`)
 	duration  = regexp.MustCompile(`\((\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\)`)
 	hostPort  = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)\b`)
 	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
+	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT ?= ?)(\d+)\b`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -40,9 +42,11 @@ func (n *Normalizer) Normalize(text string) string {
 	text = logDate.ReplaceAllString(text, "<date>")
 	text = errDate.ReplaceAllString(text, "<date>")
 	text = etag.ReplaceAllString(text, `ETag: "<etag>"`)
-	text = pid.ReplaceAllString(text, "pid <pid>")
+	text = pid.ReplaceAllString(text, "pid$1<pid>")
+	text = killCmd.ReplaceAllString(text, "$1 <pid>")
 	text = duration.ReplaceAllString(text, "(<duration>)")
 	text = n.replacePorts(hostPort, text)
+	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)
 }
 

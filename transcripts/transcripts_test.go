@@ -12,13 +12,22 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 )
 
 var update = flag.Bool("update", false, "rewrite the recorded transcripts from a fresh run")
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lets the test binary serve as a pre-fork worker, as the lab's
+// binary does.
+func TestMain(m *testing.M) {
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // runLesson runs l for real on free loopback ports and returns its
 // normalized transcript.

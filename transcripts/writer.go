@@ -103,6 +103,8 @@ func (tw *Writer) Write(o runner.Output) {
 		}
 	case runner.OutJourney:
 		tw.journey(o.Journey)
+	case runner.OutLog:
+		tw.printf("%s%s logs: %s\n", indent, o.Layer, o.Text)
 	case runner.OutEnd:
 		tw.w.paragraph()
 		tw.printf("%s\n", o.Text)
@@ -143,12 +145,21 @@ func (tw *Writer) journey(j *trace.Journey) {
 	tw.printf("%sjourney %d: %s (%s)\n", indent, j.ID, strings.Join(j.Layers(), " -> "), span(j))
 	for _, item := range items(j) {
 		if item.log != nil {
-			tw.printf("%s     %s logs: %s\n", indent, item.log.Layer, item.log.Data)
+			tw.printf("%s     %s: %s\n", indent, logLabel(item.log), item.log.Data)
 			continue
 		}
 		tw.hop(item.hop)
 	}
 	tw.w.paragraph()
+}
+
+// logLabel names who logged a journey's log line: "prefork logs", or the
+// stream it went to, as "prefork wsgi.errors".
+func logLabel(e *trace.Event) string {
+	if e.Name == "wsgi.errors" {
+		return e.Layer + " " + e.Name
+	}
+	return e.Layer + " logs"
 }
 
 // item is a hop or a log line of a journey.
@@ -187,9 +198,17 @@ func (tw *Writer) hop(h *trace.Hop) {
 			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
 	case trace.KindHandoff:
-		tw.printf("%s%s\n", head, h.Name)
-		for _, f := range h.Events[0].Fields {
+		e := h.Events[0]
+		if len(e.Data) > 0 || e.Name == "chunk" {
+			tw.printf("%s%s, %d bytes\n", head, h.Name, len(e.Data))
+		} else {
+			tw.printf("%s%s\n", head, h.Name)
+		}
+		for _, f := range e.Fields {
 			tw.printf("%s       %s = %s\n", indent, f.Key, f.Value)
+		}
+		for _, line := range Lines(e.Data) {
+			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
 	case trace.KindClose:
 		tw.printf("%s%s closes the connection\n", head, h.Events[0].Layer)

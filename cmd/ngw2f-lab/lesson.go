@@ -21,6 +21,7 @@ type lessonOptions struct {
 	Plain  bool
 	Listen string
 	Port   int
+	Theme  string
 }
 
 func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command {
@@ -29,9 +30,11 @@ func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command 
 		Use:   "lesson N|FILE",
 		Short: "Run a lesson: its layers start for real and every hop's bytes show",
 		Long: `Lesson runs lesson N (or a lesson file of your own) step by step against
-real layers. With --plain, or when the output is not a terminal, it runs
-every step at once and prints what happened as text.`,
-		Example: "  ngw2f-lab lesson 1\n  ngw2f-lab lesson 1 --plain\n  ngw2f-lab lesson ./my-lesson.md",
+real layers, in the TUI: one key a step, the stack, every hop of each
+request live, and a telnet prompt of your own. With --plain, or when the
+output is not a terminal, it runs every step at once and prints what
+happened as text.`,
+		Example: "  ngw2f-lab lesson 1\n  ngw2f-lab lesson 1 --plain\n  ngw2f-lab lesson 3 --theme high-contrast\n  ngw2f-lab lesson ./my-lesson.md",
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Arg = args[0]
@@ -43,6 +46,7 @@ every step at once and prints what happened as text.`,
 	}
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	addThemeFlag(cmd, &opts.Theme)
 	return cmd
 }
 
@@ -62,10 +66,16 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 		fmt.Fprintf(ios.Err, "warning: listening on %s makes the lab's servers reachable from other machines\n", opts.Listen)
 	}
 	l, err := lessons.Find(opts.Arg)
-	if err != nil {
+	if opts.Plain || !ios.IsTTY {
+		if err != nil {
+			return err
+		}
+		return runPlain(ctx, ios, l, opts)
+	}
+	if err != nil && !isLessonFileError(err) {
 		return err
 	}
-	return runPlain(ctx, ios, l, opts)
+	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme})
 }
 
 // runPlain runs every step of l and prints the transcript.

@@ -17,6 +17,7 @@ import (
 	"os"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
 // Exit codes.
@@ -27,6 +28,11 @@ const (
 )
 
 func main() {
+	// The pre-fork server's workers are this binary started again: they
+	// must never get as far as the command line.
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -24,9 +25,10 @@ func TestLessonFlags(t *testing.T) {
 		want    lessonOptions
 		wantErr bool
 	}{
-		{name: "number", args: []string{"3"}, want: lessonOptions{Arg: "3", Listen: "127.0.0.1"}},
-		{name: "plain and port", args: []string{"1", "--plain", "--port", "9090"}, want: lessonOptions{Arg: "1", Plain: true, Listen: "127.0.0.1", Port: 9090}},
-		{name: "file", args: []string{"./x.md", "--listen", "127.0.0.2"}, want: lessonOptions{Arg: "./x.md", Listen: "127.0.0.2"}},
+		{name: "number", args: []string{"3"}, want: lessonOptions{Arg: "3", Listen: "127.0.0.1", Theme: "default"}},
+		{name: "plain and port", args: []string{"1", "--plain", "--port", "9090"}, want: lessonOptions{Arg: "1", Plain: true, Listen: "127.0.0.1", Port: 9090, Theme: "default"}},
+		{name: "file", args: []string{"./x.md", "--listen", "127.0.0.2"}, want: lessonOptions{Arg: "./x.md", Listen: "127.0.0.2", Theme: "default"}},
+		{name: "theme", args: []string{"1", "--theme", "high-contrast"}, want: lessonOptions{Arg: "1", Listen: "127.0.0.1", Theme: "high-contrast"}},
 		{name: "no lesson", args: nil, wantErr: true},
 		{name: "two lessons", args: []string{"1", "2"}, wantErr: true},
 		{name: "bad flag", args: []string{"1", "--colour"}, wantErr: true},
@@ -50,6 +52,56 @@ func TestLessonFlags(t *testing.T) {
 				t.Errorf("options %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestRootFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		want    rootOptions
+		wantErr bool
+	}{
+		{name: "alone", args: nil, want: rootOptions{Listen: "127.0.0.1", Theme: "default"}},
+		{name: "theme and port", args: []string{"--theme", "high-contrast", "--port", "9000"}, want: rootOptions{Listen: "127.0.0.1", Port: 9000, Theme: "high-contrast"}},
+		{name: "a stray argument", args: []string{"lesson1"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var got rootOptions
+			ran := false
+			cmd := newRootCmdWith(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(o rootOptions) error {
+				got, ran = o, true
+				return nil
+			})
+			cmd.SetArgs(tt.args)
+			err := cmd.Execute()
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want error: %v", err, tt.wantErr)
+			}
+			if !tt.wantErr && (!ran || got != tt.want) {
+				t.Errorf("options %+v (ran %v), want %+v", got, ran, tt.want)
+			}
+		})
+	}
+}
+
+func TestAloneWithoutATerminalPrintsTheList(t *testing.T) {
+	t.Parallel()
+	out, _, err := execute(t)
+	if err != nil || !strings.HasPrefix(out, "1  HTTP is text") {
+		t.Errorf("printed %q, %v; want the lesson list", out, err)
+	}
+}
+
+func TestThemeIsChecked(t *testing.T) {
+	t.Parallel()
+	err := runTUI(nil, tuiRequest{Theme: "neon"})
+	var uerr *usageError
+	if !errors.As(err, &uerr) || !strings.Contains(err.Error(), `unknown theme "neon"`) {
+		t.Errorf("runTUI with --theme neon: %v, want a usage error naming it", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"os"
 	"runtime/debug"
@@ -24,7 +25,22 @@ func defaultIO() ioStreams {
 	return ioStreams{Out: os.Stdout, Err: os.Stderr, IsTTY: term.IsTerminal(int(os.Stdout.Fd()))}
 }
 
+// rootOptions are the flags of ngw2f-lab alone, which opens the lesson
+// list.
+type rootOptions struct {
+	Listen string
+	Port   int
+	Theme  string
+}
+
 func newRootCmd(ios ioStreams) *cobra.Command {
+	return newRootCmdWith(ios, nil)
+}
+
+// newRootCmdWith builds the command tree; runF, when set, replaces what
+// ngw2f-lab alone does, for tests.
+func newRootCmdWith(ios ioStreams, runF func(rootOptions) error) *cobra.Command {
+	opts := rootOptions{}
 	root := &cobra.Command{
 		Use:   "ngw2f-lab",
 		Short: "See a web request travel through nginx, gunicorn, WSGI, Werkzeug and Flask",
@@ -32,7 +48,15 @@ func newRootCmd(ios ioStreams) *cobra.Command {
 into a lab: it starts each layer of the stack for real, sends telnet-style
 requests through them, and shows the exact bytes that cross every hop.
 
-Start with: ngw2f-lab lesson 1`,
+Alone, it opens the lesson list (on a terminal; otherwise it prints the
+list). Start with: ngw2f-lab lesson 1`,
+		Args: exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return rootRun(c.Context(), ios, opts)
+		},
 		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -43,12 +67,23 @@ Start with: ngw2f-lab lesson 1`,
 		c.PrintErrln(c.UsageString())
 		return &usageError{err}
 	})
+	addServeFlags(root, &opts.Listen, &opts.Port)
+	addThemeFlag(root, &opts.Theme)
 	root.AddCommand(
 		newListCmd(ios),
 		newLessonCmd(ios, nil),
 		newReplayCmd(ios),
 	)
 	return root
+}
+
+// rootRun opens the lesson list, or prints it when stdout is not a
+// terminal.
+func rootRun(ctx context.Context, ios ioStreams, opts rootOptions) error {
+	if !ios.IsTTY {
+		return listRun(ios)
+	}
+	return runTUI(ctx, tuiRequest{Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme})
 }
 
 // buildVersion returns the lab's version.

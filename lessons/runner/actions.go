@@ -25,6 +25,8 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		if err := r.stack.Stop(ctx, a.Args[0]); err != nil {
 			return err
 		}
+		r.pump()
+		r.logs = nil // a stop's log lines come in any order: workers stop side by side
 		r.out(Output{Kind: OutInfo, Text: "stopped " + a.Args[0]})
 		return nil
 	case lessons.Telnet:
@@ -54,6 +56,10 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.explain(a.Args[0])
 	case lessons.Try:
 		return r.try(a)
+	case lessons.Kill:
+		return r.kill(ctx, a.Args[0])
+	case lessons.Signal:
+		return r.signal(ctx, a.Args[0], a.Args[1])
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }
@@ -61,15 +67,23 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 // start starts a layer, on the talk's port when asked and free.
 func (r *Runner) start(ctx context.Context, name string, words []string) error {
 	k, _ := LookupKind(name)
+	addr, preferred := r.addrFor(k)
+	return r.startAt(ctx, name, words, addr, preferred)
+}
+
+// startAt starts a layer on addr; when that port is busy and fallback is
+// set, on a free port instead.
+func (r *Runner) startAt(ctx context.Context, name string, words []string, addr string, fallback bool) error {
+	k, _ := LookupKind(name)
 	args, err := parseArgs(words)
 	if err != nil {
 		return err
 	}
-	addr, preferred := r.addrFor(k)
 	l, err := r.startLayer(ctx, k, addr, args)
 	var busy *stack.PortBusyError
-	if preferred && errors.As(err, &busy) {
-		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %d is busy; %s takes a free port instead", k.Port, name)})
+	if fallback && errors.As(err, &busy) {
+		_, port, _ := net.SplitHostPort(addr)
+		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %s is busy; %s takes a free port instead", port, name)})
 		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.opts.Listen, "0"), args)
 	}
 	if err != nil {
@@ -78,9 +92,10 @@ func (r *Runner) start(ctx context.Context, name string, words []string) error {
 	if ta, ok := l.Addr().(*net.TCPAddr); ok {
 		r.ports[ta.Port] = name
 	}
+	r.started[name] = words
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
 		name, l.Addr(), pidList(l.PIDs()), k.Mirrors)})
-	return nil
+	return r.settleLayers(ctx)
 }
 
 // startLayer makes and starts one layer of kind k on addr.
@@ -205,12 +220,17 @@ func (r *Runner) closeSession(ctx context.Context) error {
 	return err
 }
 
-// try offers the learner a telnet prompt. Headless, there is nobody to
-// type, so the runner shows what the prompt would offer.
+// try offers the learner a telnet prompt: an interactive runner hands it
+// to its user as an OutTry. Headless, there is nobody to type, so the
+// runner shows what the prompt would offer.
 func (r *Runner) try(a lessons.Action) error {
 	l := r.stack.Get(a.Args[0])
 	if l == nil {
 		return fmt.Errorf("try %s: %s is not running (start it first)", a.Args[0], a.Args[0])
+	}
+	if r.opts.Interactive {
+		r.out(Output{Kind: OutTry, Layer: a.Args[0], Addr: l.Addr().String(), Offers: a.Offers})
+		return nil
 	}
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf(

@@ -92,6 +92,13 @@ func AnswerComplete(request, answer []byte) bool {
 	return err == nil
 }
 
+// AnnouncesClose reports whether an answer says the server closes the
+// connection after it: a Connection: close header.
+func AnnouncesClose(answer []byte) bool {
+	resp, err := http1.NewReader(bytes.NewReader(answer), http1.NginxLimits()).ReadResponse("GET")
+	return err == nil && strings.EqualFold(strings.TrimSpace(resp.Headers.Get("Connection")), "close")
+}
+
 // requestMethod returns the method of the last request in sent, and
 // whether it was an HTTP/0.9 simple request (a request line with no
 // version).

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/gateway/wsgiref"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
 )
 
@@ -30,6 +32,31 @@ var kinds = map[string]Kind{
 				return nil, err
 			}
 			return rawsock.New(c), nil
+		},
+	},
+	prefork.Kind: {
+		Name:    prefork.Kind,
+		Mirrors: "gunicorn, the pre-fork server",
+		Port:    8000,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			opts, err := prefork.ParseOptions(args)
+			if err != nil {
+				return nil, err
+			}
+			return prefork.New(c, opts), nil
+		},
+	},
+	wsgiref.Kind: {
+		Name:    wsgiref.Kind,
+		Mirrors: "Python's wsgiref simple server",
+		Port:    8000,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			app := args["app"]
+			delete(args, "app")
+			if err := noArgs(wsgiref.Kind+" (besides app)", args); err != nil {
+				return nil, err
+			}
+			return wsgiref.New(c, app)
 		},
 	},
 }

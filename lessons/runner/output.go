@@ -1,6 +1,9 @@
 package runner
 
-import "github.com/ngw2f/ngw2f-lab/stack/trace"
+import (
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
 
 // OutputKind says what an Output is.
 type OutputKind int
@@ -29,6 +32,13 @@ const (
 	OutOffer
 	// OutEnd closes the lesson: Text sums it up.
 	OutEnd
+	// OutTry hands the learner a telnet prompt, when the runner is
+	// interactive: Layer is the layer to connect to, Addr where it
+	// listens, Offers the ready-made requests.
+	OutTry
+	// OutLog is a line a layer logged that belongs to no request, such as
+	// a pre-fork server's hook firing: Layer is the layer, Text the line.
+	OutLog
 )
 
 // Output is one piece of what a lesson shows as it runs.
@@ -38,4 +48,7 @@ type Output struct {
 	Text    string
 	OK      bool
 	Journey *trace.Journey
+	Layer   string          // for OutTry and OutLog
+	Addr    string          // for OutTry
+	Offers  []lessons.Offer // for OutTry
 }

@@ -40,6 +40,9 @@ type Options struct {
 	// typed line, for an early answer before typing the next; zero means
 	// 50 milliseconds.
 	TypingPause time.Duration
+	// Interactive says a person is at the keyboard (the TUI): a try action
+	// is handed over as an OutTry instead of being described.
+	Interactive bool
 }
 
 // Runner runs one lesson.
@@ -65,7 +68,9 @@ type Runner struct {
 	front         frontTracker
 	failed        int
 	checked       int
-	ports         map[int]string // every port a layer listened on, and the layer
+	ports         map[int]string      // every port a layer listened on, and the layer
+	started       map[string][]string // each layer started, with its settings
+	logs          []trace.Event       // layers' log lines of no request, not shown yet
 }
 
 // New prepares a Runner for l. It checks that every layer l starts exists.
@@ -89,7 +94,8 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	if rec == nil {
 		rec = trace.NewRecorder(0, 0)
 	}
-	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0), ports: map[int]string{}}
+	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0),
+		ports: map[int]string{}, started: map[string][]string{}}
 	r.sub = rec.Subscribe()
 	return r, nil
 }
@@ -187,7 +193,7 @@ func (r *Runner) RunStep(ctx context.Context, i int) error {
 		r.gaveUp = false
 		for _, a := range b.Actions {
 			if err := r.do(ctx, a); err != nil {
-				return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error()}
+				return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error(), Err: err}
 			}
 		}
 		if err := r.finishExchange(ctx); err != nil {
@@ -214,6 +220,23 @@ func (r *Runner) Close() error {
 	}
 	r.sub.Close()
 	return errors.Join(errs...)
+}
+
+// Restart stops the running layer named name and starts it again, on the
+// same address, with the settings its lesson gave it. It must not run
+// while a step runs.
+func (r *Runner) Restart(ctx context.Context, name string) error {
+	l := r.stack.Get(name)
+	words, ok := r.started[name]
+	if l == nil || !ok {
+		return fmt.Errorf("restart %s: %s is not running", name, name)
+	}
+	addr := l.Addr().String()
+	if err := r.stack.Stop(ctx, name); err != nil {
+		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s did not stop cleanly: %v", name, err)})
+	}
+	r.out(Output{Kind: OutInfo, Text: "stopped " + name})
+	return r.startAt(ctx, name, words, addr, true)
 }
 
 // addrFor returns the address a layer of kind k listens on: the front port

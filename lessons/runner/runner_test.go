@@ -3,15 +3,27 @@ package runner
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lets the test binary serve as a pre-fork worker, as the lab's
+// binary does.
+func TestMain(m *testing.M) {
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 func TestAnswerComplete(t *testing.T) {
 	t.Parallel()
@@ -135,5 +147,94 @@ func TestInterruptStopsEverything(t *testing.T) {
 	}
 	if n := len(r.Stack().Layers()); n != 0 {
 		t.Errorf("%d layers still running", n)
+	}
+}
+
+func TestInteractiveTryHandsOverThePrompt(t *testing.T) {
+	t.Parallel()
+	var tries []Output
+	l := lessonWith(t, "start rawsock\ntry rawsock\noffer one\n> GET / HTTP/1.0\n>\n")
+	r, err := New(l, Options{Interactive: true, Out: func(o Output) {
+		if o.Kind == OutTry || o.Kind == OutOffer {
+			tries = append(tries, o)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.RunStep(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	addr := r.Stack().Get("rawsock").Addr().String()
+	if len(tries) != 1 || tries[0].Kind != OutTry || tries[0].Layer != "rawsock" || tries[0].Addr != addr ||
+		len(tries[0].Offers) != 1 || tries[0].Offers[0].Label != "one" {
+		t.Errorf("outputs %+v, want one OutTry for rawsock at %s with its offer", tries, addr)
+	}
+}
+
+func TestRestartKeepsTheAddress(t *testing.T) {
+	t.Parallel()
+	r, err := New(lessonWith(t, "start rawsock\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	if err := r.Restart(ctx, "rawsock"); err == nil {
+		t.Error("restarting a layer that never started worked")
+	}
+	if err := r.RunStep(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	before := r.Stack().Get("rawsock")
+	if err := r.Restart(ctx, "rawsock"); err != nil {
+		t.Fatal(err)
+	}
+	after := r.Stack().Get("rawsock")
+	if after == nil || after == before || after.Addr().String() != before.Addr().String() {
+		t.Errorf("after restart: %v on %v, want a new layer on %v", after, after.Addr(), before.Addr())
+	}
+}
+
+func TestABusyPortKeepsItsType(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	r, err := New(lessonWith(t, "start rawsock\n"), Options{FrontPort: port})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	err = r.RunStep(context.Background(), 0)
+	var busy *stack.PortBusyError
+	var lerr *lessons.Error
+	if !errors.As(err, &busy) || !errors.As(err, &lerr) || lerr.Line != 8 {
+		t.Errorf("error %v (%T): want a lessons.Error at line 8 wrapping a PortBusyError", err, err)
+	}
+}
+
+func TestAnnouncesClose(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, answer string
+		want         bool
+	}{
+		{"gunicorn's answer", "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", true},
+		{"keep-alive", "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", false},
+		{"no header", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false},
+		{"no status line", "hello", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := AnnouncesClose([]byte(tt.answer)); got != tt.want {
+				t.Errorf("AnnouncesClose = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,29 @@ type Tracer struct {
 func (t Tracer) handoff(dir trace.Dir, name string, fields []trace.Field, data []byte) {
 	t.Tap.Handoff(t.Conn, trace.Handoff{From: t.Server, To: Layer, Dir: dir, Name: name, Fields: fields, Data: data})
 }
+
+// Errors returns a writer to use as wsgi.errors: each line written to it
+// is recorded as a log event ("wsgi.errors") of the request.
+func (t Tracer) Errors() io.Writer { return &errorLog{t: t} }
+
+type errorLog struct {
+	t    Tracer
+	part []byte
+}
+
+func (l *errorLog) Write(p []byte) (int, error) {
+	l.part = append(l.part, p...)
+	for {
+		i := bytes.IndexByte(l.part, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		l.t.Tap.Log(l.t.Conn, "wsgi.errors", string(l.part[:i]))
+		l.part = l.part[i+1:]
+	}
+}
+
+func (l *errorLog) String() string { return "<wsgi.errors>" }
 
 // The errors Serve returns for an app that breaks the contract.
 var (

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -125,7 +126,11 @@ func (a *arbiter) reap(w *workerProc) {
 	}
 	s.mu.Unlock()
 	if i < 0 {
-		return // it never booted: spawn said so
+		if w == s.spare {
+			s.spare = nil
+		}
+		w.ctl.Close()
+		return // a spare, or a worker that never booted: spawn said so
 	}
 	w.ctl.Close()
 	if st, ok := w.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && st.Signaled() {
@@ -214,6 +219,10 @@ func (a *arbiter) stop(ctx context.Context, sig syscall.Signal) error {
 	s.ln.Close()
 	s.lnFile.Close()
 	s.mu.Unlock()
+	if s.spare != nil {
+		s.spare.ctl.Close() // it exits: no configuration will come
+		s.spare = nil
+	}
 	for _, w := range s.workers {
 		s.procs.Signal(w.pid, sig)
 	}
@@ -242,4 +251,26 @@ func (a *arbiter) killAll() {
 	for _, w := range a.s.workers {
 		a.s.procs.Signal(w.pid, syscall.SIGKILL)
 	}
+}
+
+// describe says how the workers stand, for an error message.
+func (a *arbiter) describe() string {
+	parts := []string{fmt.Sprintf("%d wanted", a.target)}
+	for _, w := range a.s.workers {
+		var flags []string
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{!w.readyNow, "booting"}, {w.retiring, "retiring"}, {w.aborted, "timed out"},
+			{w.killed, "killed"}, {w.gone.Load(), "exiting"}, {w.leaving.Load(), "leaving"}} {
+			if f.on {
+				flags = append(flags, f.name)
+			}
+		}
+		if len(flags) == 0 {
+			flags = []string{"ready"}
+		}
+		parts = append(parts, fmt.Sprintf("pid %d %s", w.pid, strings.Join(flags, ",")))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"sync"
 	"time"
@@ -13,8 +14,8 @@ import (
 
 // envWorker marks a worker process: the lab's binary, started again with
 // this variable set, runs as a worker instead of parsing its command
-// line. Its value is the worker's configuration as JSON. The suffix makes
-// it unlikely to be set by anything else.
+// line. The suffix makes it unlikely to be set by anything else. The
+// worker's configuration comes on the control pipe.
 const envWorker = "NGW2F_PREFORK_WORKER_5RK2Q"
 
 // The file descriptors a worker inherits, after stdin, stdout, stderr.
@@ -33,7 +34,8 @@ const (
 	exitOrphan    = 5 // the master went away
 )
 
-// workerConfig is what the master tells a worker through envWorker.
+// workerConfig is what the master tells a worker, first thing on its
+// control pipe.
 type workerConfig struct {
 	Layer       string        `json:"layer"`
 	App         string        `json:"app"`
@@ -45,12 +47,36 @@ type workerConfig struct {
 	Trace       bool          `json:"trace"` // send events
 }
 
-func (c workerConfig) env() (string, error) {
+// message encodes c for the control pipe: cmdConfig, the length of the
+// JSON in 4 bytes, the JSON.
+func (c workerConfig) message() ([]byte, error) {
 	b, err := json.Marshal(c)
 	if err != nil {
-		return "", fmt.Errorf("prefork: %w", err)
+		return nil, fmt.Errorf("prefork: %w", err)
 	}
-	return envWorker + "=" + string(b), nil
+	msg := binary.BigEndian.AppendUint32([]byte{cmdConfig}, uint32(len(b)))
+	return append(msg, b...), nil
+}
+
+// maxConfig bounds the configuration a worker accepts.
+const maxConfig = 1 << 16
+
+// readConfig reads the configuration a master sends first.
+func readConfig(r io.Reader) (workerConfig, error) {
+	var c workerConfig
+	head := make([]byte, 5)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return c, err
+	}
+	n := binary.BigEndian.Uint32(head[1:])
+	if head[0] != cmdConfig || n > maxConfig {
+		return c, fmt.Errorf("prefork: not a worker configuration")
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return c, err
+	}
+	return c, json.Unmarshal(b, &c)
 }
 
 // Frames from a worker to the master start with one of these bytes.
@@ -62,47 +88,98 @@ const (
 	frameBye   = 'X' // the worker will exit after the request it serves
 )
 
-// cmdFlush is the one command the master sends: it is followed by an id
-// of 8 bytes, and the worker answers with a frameFlush of the same id
-// once every event it recorded before is in the pipe.
-const cmdFlush = 'F'
+// The master's commands on the control pipe. cmdConfig comes first, once:
+// see workerConfig.message. cmdFlush is followed by an id of 8 bytes; the
+// worker answers with a frameFlush of the same id once every event it
+// recorded before is in the pipe.
+const (
+	cmdConfig = 'C'
+	cmdFlush  = 'F'
+)
 
-// pipeSink sends a worker's frames to the master. Frames are written whole
-// and in order under a mutex, and synchronously: a tapped write is in the
-// pipe before its bytes are on the socket, so once a peer has seen the
-// bytes, a flush finds the event already sent.
+// pipeSink sends a worker's frames to the master. Events are kept in a
+// buffer and written in one go at the worker's flush points (after each
+// request, before the app is called, on a flush command, before exiting),
+// so a request costs the pipe one or two writes, not one per event; the
+// other frames go out at once. Frames keep their order: a flush answer
+// follows every event recorded before it.
 type pipeSink struct {
-	mu  sync.Mutex
-	f   *os.File
-	buf []byte
-	tmp []byte
+	mu       sync.Mutex
+	f        *os.File
+	buf      []byte // frames not written yet
+	tmp      []byte
+	lastBeat time.Time
 }
 
-func (p *pipeSink) frame(kind byte, body []byte) {
+// maxPending is how many bytes of frames wait before they are written
+// anyway.
+const maxPending = 64 << 10
+
+// add appends a frame; mu must be held.
+func (p *pipeSink) add(kind byte, body []byte) {
+	p.tmp = append(append(p.tmp[:0], kind), body...)
+	p.buf = trace.AppendFrame(p.buf, p.tmp)
+}
+
+// flushLocked writes what waits; mu must be held. A master that is gone
+// is noticed on the control pipe, not here.
+func (p *pipeSink) flushLocked() {
+	if len(p.buf) > 0 {
+		p.f.Write(p.buf)
+		p.buf = p.buf[:0]
+	}
+}
+
+// Flush writes the frames that wait.
+func (p *pipeSink) Flush() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.tmp = append(append(p.tmp[:0], kind), body...)
-	p.buf = trace.AppendFrame(p.buf[:0], p.tmp)
-	p.f.Write(p.buf) // a master that is gone is noticed on the control pipe
+	p.flushLocked()
 }
 
-// Record sends an event.
+// Record keeps an event for the next flush.
 func (p *pipeSink) Record(e trace.Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.tmp = trace.AppendEvent(append(p.tmp[:0], frameEvent), e)
-	p.buf = trace.AppendFrame(p.buf[:0], p.tmp)
-	p.f.Write(p.buf)
-	p.mu.Unlock()
+	p.buf = trace.AppendFrame(p.buf, p.tmp)
+	if len(p.buf) > maxPending {
+		p.flushLocked()
+	}
 }
 
-func (p *pipeSink) ready() { p.frame(frameReady, nil) }
-func (p *pipeSink) beat()  { p.frame(frameBeat, nil) }
-func (p *pipeSink) bye()   { p.frame(frameBye, nil) }
+// send writes a frame now, after any that wait.
+func (p *pipeSink) send(kind byte, body []byte) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.add(kind, body)
+	p.flushLocked()
+}
+
+func (p *pipeSink) ready() { p.send(frameReady, nil) }
+func (p *pipeSink) bye()   { p.send(frameBye, nil) }
 func (p *pipeSink) flushed(id uint64) {
-	p.frame(frameFlush, binary.BigEndian.AppendUint64(nil, id))
+	p.send(frameFlush, binary.BigEndian.AppendUint64(nil, id))
+}
+
+// beatGap is the least time between two heartbeats: the master's timeout
+// is counted in seconds, and a busy worker need not say it is alive after
+// every request.
+const beatGap = 50 * time.Millisecond
+
+// tick is the worker's flush point between requests: it writes the
+// frames that wait, with a heartbeat when the last one is old enough.
+func (p *pipeSink) tick() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if now := time.Now(); now.Sub(p.lastBeat) >= beatGap {
+		p.lastBeat = now
+		p.add(frameBeat, nil)
+	}
+	p.flushLocked()
 }
 
 func flushCommand(id uint64) []byte {

@@ -83,6 +83,7 @@ type Server struct {
 	lnFile  *os.File // the socket, as the workers inherit it
 	exe     string
 	workers []*workerProc // alive, oldest first; written by the arbiter
+	spare   *workerProc   // started ahead, waiting to be a worker; the arbiter's
 	closed  bool
 
 	reqs     chan func()
@@ -261,8 +262,8 @@ func (s *Server) FlushTrace(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		settled := false
-		if err := s.call(ctx, func() error { settled = s.arbiter.settled(); return nil }); err != nil {
+		settled, state := false, ""
+		if err := s.call(ctx, func() error { settled, state = s.arbiter.settled(), s.arbiter.describe(); return nil }); err != nil {
 			if errors.Is(err, stack.ErrServerClosed) {
 				return nil
 			}
@@ -273,7 +274,7 @@ func (s *Server) FlushTrace(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s: %w", s.name, ctx.Err())
+			return fmt.Errorf("%s: waiting for the workers to settle (%s): %w", s.name, state, ctx.Err())
 		case <-time.After(2 * time.Millisecond):
 		}
 	}

@@ -28,7 +28,7 @@ func startServer(t *testing.T, opts Options) (*Server, *trace.Recorder) {
 }
 
 // exchange sends raw and reads the answer until the server closes.
-func exchange(t *testing.T, addr net.Addr, raw string) string {
+func exchange(t testing.TB, addr net.Addr, raw string) string {
 	t.Helper()
 	c, err := net.Dial("tcp", addr.String())
 	if err != nil {

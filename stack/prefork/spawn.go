@@ -64,14 +64,38 @@ type workerProc struct {
 	readyNow bool
 }
 
-// spawn starts worker number age and returns once it accepts, or with
-// the reason it could not boot.
+// spawn makes worker number age and returns once it accepts, or with
+// the reason it could not boot. It takes the spare process when there is
+// one, and starts a new spare behind it.
+//
+// Go cannot fork a running program as gunicorn's master forks itself, so
+// a new worker is the lab's binary started afresh, and the lab's binary
+// takes tens of milliseconds to initialise its packages. A spare is a
+// process started ahead of need, initialised and waiting for its
+// configuration on the control pipe: what fork gives gunicorn for free.
+// It is no worker until it is given its configuration, and fires no hook
+// before that.
 func (s *Server) spawn(age int) (*workerProc, error) {
-	cfg := s.workerConfig(age)
-	env, err := cfg.env()
-	if err != nil {
-		return nil, err
+	w := s.spare
+	s.spare = nil
+	if w == nil || w.gone.Load() {
+		var err error
+		if w, err = s.exec(); err != nil {
+			return nil, err
+		}
 	}
+	if err := s.boot(w, age); err != nil {
+		return w, err
+	}
+	if sp, err := s.exec(); err == nil {
+		s.spare = sp
+	}
+	return w, nil
+}
+
+// exec starts the lab's binary as a process that waits to become a
+// worker.
+func (s *Server) exec() (*workerProc, error) {
 	evR, evW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.name, err)
@@ -82,10 +106,10 @@ func (s *Server) spawn(age int) (*workerProc, error) {
 		evW.Close()
 		return nil, fmt.Errorf("%s: %w", s.name, err)
 	}
-	w := &workerProc{age: age, ctl: ctlW, stderr: &limitedBuffer{max: 4096},
+	w := &workerProc{ctl: ctlW, stderr: &limitedBuffer{max: 4096},
 		ready: make(chan struct{}), exited: make(chan struct{}), acks: make(chan uint64, 4)}
 	cmd := exec.Command(s.exe)
-	cmd.Env = append(os.Environ(), env)
+	cmd.Env = append(os.Environ(), envWorker+"=1")
 	cmd.ExtraFiles = []*os.File{s.lnFile, evW, ctlR} // fds 3, 4, 5
 	cmd.Stderr = w.stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -99,22 +123,36 @@ func (s *Server) spawn(age int) (*workerProc, error) {
 		return nil, fmt.Errorf("%s: starting a worker: %w", s.name, err)
 	}
 	w.pid = cmd.Process.Pid
-	w.lastBeat.Store(time.Now().UnixNano())
-	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
 	s.watchers.Add(1)
 	go s.watch(w, evR)
+	return w, nil
+}
+
+// boot gives a started process its configuration as worker number age
+// and waits until it accepts.
+func (s *Server) boot(w *workerProc, age int) error {
+	w.age = age
+	msg, err := s.workerConfig(age).message()
+	if err == nil {
+		_, err = w.ctl.Write(msg)
+	}
+	w.lastBeat.Store(time.Now().UnixNano())
+	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
+	if err != nil {
+		s.procs.Signal(w.pid, syscall.SIGKILL)
+	}
 	select {
 	case <-w.ready:
 		w.readyNow = true
-		return w, nil
+		return nil
 	case <-w.exited:
 		w.ctl.Close()
-		return w, s.bootError(w)
+		return s.bootError(w)
 	case <-time.After(bootTimeout):
 		s.procs.Signal(w.pid, syscall.SIGKILL)
 		<-w.exited
 		w.ctl.Close()
-		return w, fmt.Errorf("%s: worker pid %d did not boot within %s", s.name, w.pid, bootTimeout)
+		return fmt.Errorf("%s: worker pid %d did not boot within %s", s.name, w.pid, bootTimeout)
 	}
 }
 

@@ -1,9 +1,7 @@
 package prefork
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -37,19 +35,21 @@ func IsWorker() bool { return os.Getenv(envWorker) != "" }
 // master goes away, or it served its --max-requests, and returns the exit
 // code. It never returns when a signal stops it at once.
 func RunWorker() int {
-	var cfg workerConfig
-	if err := json.Unmarshal([]byte(os.Getenv(envWorker)), &cfg); err != nil {
+	os.Unsetenv(envWorker) // what the app starts is no worker
+	ctl := os.NewFile(fdControl, "control")
+	cfg, err := readConfig(ctl) // a spare waits here until it is needed
+	if err == io.EOF {
+		return exitOrphan // a spare the master no longer needs
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
 		return exitBootError
 	}
-	os.Unsetenv(envWorker) // what the app starts is no worker
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
 	w.hooks.fire(nil, "post_fork", "")
-	lf := os.NewFile(fdListener, "listener")
-	ln, err := net.FileListener(lf)
-	lf.Close()
+	acc, err := newAcceptor(fdListener)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "prefork worker: inheriting the socket: %v\n", err)
+		fmt.Fprintf(os.Stderr, "prefork worker: %v\n", err)
 		return exitBootError
 	}
 	app, err := gateway.Lookup(cfg.App)
@@ -58,14 +58,16 @@ func RunWorker() int {
 		return exitAppError
 	}
 	w.app = app
-	w.ln = ln.(*net.TCPListener)
-	w.accept = w.tap.Listen(ln)
+	w.acc = acc
 	w.hooks.fire(nil, "post_worker_init", "")
-	go w.signals()
-	go w.watchMaster(os.NewFile(fdControl, "control"))
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
+	go w.signals(sigs)
+	go w.watchMaster(ctl)
 	w.out.ready()
 	code := w.serve()
 	w.exit(code)
+	w.out.Flush()
 	return code
 }
 
@@ -77,8 +79,7 @@ type worker struct {
 	tap    *trace.Tap
 	hooks  hookPrinter
 	app    gateway.App
-	ln     *net.TCPListener
-	accept net.Listener // ln, tapped
+	acc    *acceptor
 	reader *http1.Reader
 	served int
 
@@ -98,42 +99,32 @@ func newWorker(cfg workerConfig, events *os.File) *worker {
 	return w
 }
 
-// beatEvery is how often an idle worker tells the master it is alive:
-// half the timeout, as gunicorn's workers do.
-func (w *worker) beatEvery() time.Duration {
-	if w.cfg.Timeout <= 0 {
-		return time.Second
-	}
-	return w.cfg.Timeout / 2
-}
-
 // serve accepts and serves connections one at a time until told to stop.
+// Each time accept returns, with a client or after acceptWait without one,
+// the worker tells the master it is alive; a request that runs long keeps
+// it from doing so, which is how the master sees a stuck worker.
 func (w *worker) serve() int {
-	for {
-		w.ln.SetDeadline(time.Now().Add(w.beatEvery()))
-		c, err := w.accept.Accept()
-		w.out.beat()
-		if w.isStopping() {
-			if c != nil {
-				c.Close()
-			}
-			return exitOK
-		}
-		var ne net.Error
+	for !w.isStopping() {
+		c, err := w.acc.accept()
+		w.out.tick()
 		switch {
-		case errors.As(err, &ne) && ne.Timeout():
+		case err == errIdle:
 			continue
 		case err != nil:
-			w.tap.Log(nil, "log", fmt.Sprintf("accept failed: %v", err))
+			w.tap.Log(nil, "log", err.Error())
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		last := w.handle(c)
-		w.out.beat()
+		// A client accepted as TERM arrived is still served: it is off the
+		// shared queue, so no other worker would take it.
+		last := w.handle(w.tap.Conn(c, trace.Server))
+		w.out.tick()
 		if last {
-			return exitOK
+			break
 		}
 	}
+	w.acc.close()
+	return exitOK
 }
 
 func (w *worker) isStopping() bool {
@@ -142,14 +133,12 @@ func (w *worker) isStopping() bool {
 	return w.stopping
 }
 
-// stop stops accepting; the request being served, if any, goes on.
+// stop makes the worker stop accepting: the request being served, if
+// any, goes on; an idle worker notices within acceptWait.
 func (w *worker) stop() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if !w.stopping {
-		w.stopping = true
-		w.ln.Close()
-	}
+	w.stopping = true
 }
 
 // exit fires worker_exit, once.
@@ -167,9 +156,7 @@ func (w *worker) exit(code int) {
 // and QUIT stop at once (worker_int); ABRT, the timeout, stops at once
 // (worker_abort). Terminal signals never reach a worker: it runs in a
 // process group of its own.
-func (w *worker) signals() {
-	ch := make(chan os.Signal, 4)
-	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
+func (w *worker) signals(ch <-chan os.Signal) {
 	for sig := range ch {
 		switch sig {
 		case syscall.SIGTERM:
@@ -177,10 +164,12 @@ func (w *worker) signals() {
 		case syscall.SIGINT, syscall.SIGQUIT:
 			w.hooks.fire(nil, "worker_int", "")
 			w.exit(exitOK)
+			w.out.Flush()
 			os.Exit(exitOK)
 		case syscall.SIGABRT:
 			w.hooks.fire(nil, "worker_abort", "")
 			w.exit(exitAbort)
+			w.out.Flush()
 			os.Exit(exitAbort)
 		}
 	}
@@ -208,7 +197,7 @@ func (w *worker) watchMaster(ctl *os.File) {
 // sync worker. It reports whether this was the worker's last request.
 func (w *worker) handle(c net.Conn) (last bool) {
 	defer c.Close()
-	head := &headCapture{r: c, max: maxCapture}
+	head := &clientReader{r: c, out: w.out, max: maxCapture}
 	if w.reader == nil {
 		w.reader = http1.NewReader(head, readLimits)
 	} else {
@@ -258,16 +247,17 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 	if tc, ok := c.(*trace.Conn); ok {
 		raw = tc.Unwrap()
 	}
+	tracer := gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer}
 	env := gateway.RequestEnviron(req, gateway.Origin{
 		Software:     Software,
-		Local:        w.ln.Addr(),
+		Local:        w.acc.addr,
 		Remote:       raw.RemoteAddr(),
 		Multiprocess: w.cfg.Workers > 1,
-		Errors:       &errorLog{tap: w.tap, conn: c},
+		Errors:       tracer.Errors(),
 		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
 	})
 	resp := newResponse(c, req, time.Now)
-	err := gateway.Serve(w.app, env, resp, gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer})
+	err := gateway.Serve(w.callApp, env, resp, tracer)
 	if err == nil {
 		return
 	}
@@ -276,9 +266,17 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		c.Write(errorPage(internalError))
 		return
 	}
-	if tcp, ok := raw.(*net.TCPConn); ok {
-		tcp.CloseWrite() // the headers went out: all a server can do is end the answer early
+	if cw, ok := raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite() // the headers went out: all a server can do is end the answer early
 	}
+}
+
+// callApp calls the app once what came before it (the request, the
+// environ) is with the master: an app that hangs, and a worker killed for
+// it, must not take them along.
+func (w *worker) callApp(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
+	w.out.Flush()
+	return w.app(env, start)
 }
 
 // socketValue is gunicorn.socket in the environ: the client's connection.
@@ -286,41 +284,28 @@ type socketValue struct{ net.Conn }
 
 func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
 
-// errorLog is wsgi.errors: each line the app writes becomes a log event
-// of the request's connection.
-type errorLog struct {
-	tap  *trace.Tap
-	conn net.Conn
-	part []byte
-}
-
-func (l *errorLog) Write(p []byte) (int, error) {
-	l.part = append(l.part, p...)
-	for {
-		i := bytes.IndexByte(l.part, '\n')
-		if i < 0 {
-			return len(p), nil
-		}
-		l.tap.Log(l.conn, "wsgi.errors", string(l.part[:i]))
-		l.part = l.part[i+1:]
-	}
-}
-
-func (l *errorLog) String() string { return "<wsgi.errors>" }
-
 // maxCapture is how much of a request's first bytes a worker keeps for
 // checkHead: heads longer than this are judged by the reader alone.
 const maxCapture = 64 << 10
 
-// headCapture keeps the first bytes read from a connection, where the
-// request head is, so that checkHead can judge them as gunicorn would.
-type headCapture struct {
-	r   io.Reader
-	max int
-	buf []byte
+// clientReader is what the worker reads a request through. It keeps the
+// first bytes read, where the request head is, so that checkHead can
+// judge them as gunicorn would. And before it waits for more from the
+// client, it sends the master the events recorded so far: a client that
+// types its request line by line is seen arriving line by line.
+type clientReader struct {
+	r     io.Reader
+	out   *pipeSink
+	max   int
+	buf   []byte
+	reads int
 }
 
-func (h *headCapture) Read(p []byte) (int, error) {
+func (h *clientReader) Read(p []byte) (int, error) {
+	if h.reads > 0 {
+		h.out.Flush()
+	}
+	h.reads++
 	n, err := h.r.Read(p)
 	if room := h.max - len(h.buf); room > 0 {
 		h.buf = append(h.buf, p[:min(n, room)]...)

@@ -165,6 +165,34 @@ func (a *Assembler) start(st *connState) {
 	}
 	st.journey = j
 	a.flush(st)
+	if len(a.conns) > a.maxConns() {
+		a.prune()
+	}
+}
+
+// maxConns bounds the connections tracked. Connections are forgotten at
+// their close, but a subscriber that fell behind the ring misses closes,
+// and a client may leave connections open: past this bound the Assembler
+// forgets the connections whose journeys it no longer holds.
+func (a *Assembler) maxConns() int { return 2*a.max + 1024 }
+
+// prune forgets connections whose journey was dropped, and, if that is
+// not enough, connections that never carried a request.
+func (a *Assembler) prune() {
+	oldest := a.journeys[0].ID
+	for id, st := range a.conns {
+		if st.journey != nil && st.journey.ID < oldest {
+			delete(a.conns, id)
+		}
+	}
+	if len(a.conns) <= a.maxConns() {
+		return
+	}
+	for id, st := range a.conns {
+		if st.journey == nil {
+			delete(a.conns, id)
+		}
+	}
 }
 
 // flush moves events held before the connection had a journey into it.

@@ -164,3 +164,28 @@ func TestAssemblerKeepsNewest(t *testing.T) {
 		t.Errorf("Layers = %v", got)
 	}
 }
+
+// TestAssemblerForgetsLostConnections feeds connections whose closes were
+// never seen, as a subscriber that fell behind the ring sees them: the
+// connections tracked stay bounded by the journeys kept.
+func TestAssemblerForgetsLostConnections(t *testing.T) {
+	t.Parallel()
+	a := NewAssembler(10)
+	for c := uint64(1); c <= 50000; c++ {
+		a.Add(open("rawsock", c, Server, "a", fmt.Sprint("c", c)))
+		a.Add(bytesEv("rawsock", c, Down, "x"))
+		if c%3 == 0 {
+			a.Add(open("rawsock", c+1e6, Server, "a", fmt.Sprint("idle", c))) // never speaks
+		}
+	}
+	if n := len(a.conns); n > a.maxConns()+1 {
+		t.Errorf("%d connections tracked, want at most %d", n, a.maxConns()+1)
+	}
+	if js := a.Journeys(); len(js) != 10 || js[9].ID != 50000 {
+		t.Errorf("kept %d journeys, the last %d", len(js), js[len(js)-1].ID)
+	}
+	a.Add(bytesEv("rawsock", 50000, Up, "y"))
+	if hops := a.Journeys()[9].Hops(); len(hops) != 2 {
+		t.Errorf("the newest journey lost its answer: %d hops", len(hops))
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/tui"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+)
+
+// addThemeFlag adds --theme to a command that opens the TUI.
+func addThemeFlag(cmd *cobra.Command, theme *string) {
+	cmd.Flags().StringVar(theme, "theme", string(common.ThemeDefault),
+		"colour theme of the TUI: default, or high-contrast for projectors (NO_COLOR turns colours off)")
+}
+
+// tuiRequest is what a command asks of the TUI.
+type tuiRequest struct {
+	Lesson    *lessons.Lesson // nil opens the lesson list
+	LessonErr error           // a lesson file that cannot be read
+	Listen    string
+	Port      int
+	Theme     string
+}
+
+// runTUI opens the TUI on the terminal and returns once the learner quit
+// and every layer stopped.
+func runTUI(ctx context.Context, req tuiRequest) error {
+	theme, err := common.ParseTheme(req.Theme)
+	if err != nil {
+		return &usageError{fmt.Errorf("--theme: %w", err)}
+	}
+	all, err := lessons.All()
+	if err != nil {
+		return err
+	}
+	store, warn := openProgress()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+	defer stop()
+	return tui.Run(ctx, tui.Options{
+		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,
+		Listen: req.Listen, TalkPorts: true, FrontPort: req.Port,
+		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "",
+		Progress: store, ProgressWarning: warn,
+	})
+}
+
+// openProgress opens the learner's progress file; a problem with it is a
+// warning to show, never a reason not to start.
+func openProgress() (*progress.Store, error) {
+	path, err := progress.DefaultPath()
+	if err != nil {
+		return nil, err
+	}
+	return progress.Open(path)
+}
+
+// isLessonFileError reports whether err is a problem inside a lesson file,
+// which the TUI shows with what to do, rather than a wrong argument.
+func isLessonFileError(err error) bool {
+	var lerr *lessons.Error
+	return errors.As(err, &lerr)
+}

@@ -1,0 +1,113 @@
+package progress
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestRoundTrip(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "state", "ngw2f-lab", FileName)
+	s, warn := Open(path)
+	if warn != nil {
+		t.Fatalf("a missing file warned: %v", warn)
+	}
+	for _, step := range []int{2, 1, 2} {
+		if err := s.StepDone("01-http", step, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.Get("01-http").Done {
+		t.Error("done after 2 of 3 steps")
+	}
+	if err := s.StepDone("01-http", 3, 3); err != nil {
+		t.Fatal(err)
+	}
+	again, warn := Open(path)
+	if warn != nil {
+		t.Fatal(warn)
+	}
+	got := again.Get("01-http")
+	if !reflect.DeepEqual(got.Steps, []int{1, 2, 3}) || !got.Done || got.Updated.IsZero() {
+		t.Errorf("read back %+v, want steps 1-3, done, a time", got)
+	}
+	if g := again.Get("02-proxy"); g.Done || len(g.Steps) != 0 {
+		t.Errorf("an untouched lesson has progress %+v", g)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".progress-*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+func TestCorruptFileIsSetAside(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		content string
+	}{
+		{name: "not json", content: "{\"version\": 1, \"lessons\": {"},
+		{name: "wrong shape", content: `{"lessons": {"01-http": {"steps": "all"}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), FileName)
+			if err := os.WriteFile(path, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, warn := Open(path)
+			if warn == nil || !strings.Contains(warn.Error(), "moved to "+path+".corrupt") {
+				t.Fatalf("warning %v, want it to say where the file went", warn)
+			}
+			if b, err := os.ReadFile(path + ".corrupt"); err != nil || string(b) != tt.content {
+				t.Errorf("set-aside file %q, %v; want the old content", b, err)
+			}
+			if err := s.StepDone("01-http", 1, 8); err != nil {
+				t.Fatalf("saving after a corrupt file: %v", err)
+			}
+			if again, warn := Open(path); warn != nil || len(again.Get("01-http").Steps) != 1 {
+				t.Errorf("fresh file not readable: %v", warn)
+			}
+		})
+	}
+}
+
+func TestUnreadableFileIsNotFatal(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.Mkdir(path, 0o755); err != nil { // a directory cannot be read as a file
+		t.Fatal(err)
+	}
+	s, warn := Open(path)
+	if s == nil || warn == nil {
+		t.Fatalf("Open = %v, %v; want a store and a warning", s, warn)
+	}
+	if s.Get("01-http").Done {
+		t.Error("progress from nowhere")
+	}
+}
+
+func TestDefaultPath(t *testing.T) {
+	tests := []struct {
+		name, xdg, home, want string
+	}{
+		{name: "xdg set", xdg: "/x/state", home: "/h", want: "/x/state/ngw2f-lab/progress.json"},
+		{name: "xdg unset", xdg: "", home: "/h", want: "/h/.local/state/ngw2f-lab/progress.json"},
+		{name: "xdg relative is ignored", xdg: "rel", home: "/h", want: "/h/.local/state/ngw2f-lab/progress.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("XDG_STATE_HOME", tt.xdg)
+			t.Setenv("HOME", tt.home)
+			got, err := DefaultPath()
+			if err != nil || got != tt.want {
+				t.Errorf("DefaultPath = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+)
+
+// Options configure the TUI.
+type Options struct {
+	// Lessons are the lessons the list shows.
+	Lessons []*lessons.Lesson
+	// Lesson, when set, opens at once instead of the list.
+	Lesson *lessons.Lesson
+	// LessonErr, when set, is why the lesson asked for cannot be opened
+	// (a malformed lesson file): the TUI opens on it, with what to do.
+	LessonErr error
+	// Listen, TalkPorts and FrontPort are the runner's options.
+	Listen    string
+	TalkPorts bool
+	FrontPort int
+	// Theme is the colour theme; NoColor leaves colours out (NO_COLOR).
+	Theme   common.Theme
+	NoColor bool
+	// Progress remembers how far the learner got; nil remembers nothing.
+	Progress *progress.Store
+	// ProgressWarning is shown on the lesson list: the progress file
+	// could not be read and was set aside.
+	ProgressWarning error
+}
+
+// Run runs the TUI until the learner quits or ctx ends, then stops every
+// layer any lesson started. The terminal is restored whatever happens.
+func Run(ctx context.Context, opts Options, programOpts ...tea.ProgramOption) error {
+	labs := &labSet{}
+	p := tea.NewProgram(newModel(opts, labs), append([]tea.ProgramOption{tea.WithContext(ctx)}, programOpts...)...)
+	_, err := p.Run()
+	cerr := labs.closeAll()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		err = nil // stopped from outside (a signal): not a failure of the lab
+	}
+	return errors.Join(err, cerr)
+}
+
+// labSet is every lab opened in this run, so that none is left running.
+type labSet struct {
+	mu   sync.Mutex
+	open []*lab
+}
+
+func (s *labSet) add(b *lab) {
+	s.mu.Lock()
+	s.open = append(s.open, b)
+	s.mu.Unlock()
+}
+
+// close stops one lab and forgets it.
+func (s *labSet) close(b *lab) error {
+	err := b.close()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, x := range s.open {
+		if x == b {
+			s.open = append(s.open[:i], s.open[i+1:]...)
+			break
+		}
+	}
+	return err
+}
+
+// closeAll stops every lab still open.
+func (s *labSet) closeAll() error {
+	s.mu.Lock()
+	open := s.open
+	s.open = nil
+	s.mu.Unlock()
+	var errs []error
+	for _, b := range open {
+		errs = append(errs, b.close())
+	}
+	return errors.Join(errs...)
+}

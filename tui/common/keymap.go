@@ -1,0 +1,63 @@
+package common
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key of the lab, in one place: screens match against it
+// and the help screen lists it.
+type KeyMap struct {
+	// The lesson.
+	Next, Prev, Run key.Binding
+	// Panels and scrolling.
+	Tab, ShiftTab, Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	// The journey.
+	HopPrev, HopNext, JourneyPrev, JourneyNext, Latest, Diff, Hex, Explain, Search key.Binding
+	// The stack.
+	Kill, Restart key.Binding
+	// The telnet prompt.
+	Send, Escape, Offers, HistoryUp, HistoryDown key.Binding
+	// The lesson list.
+	Open, Filter key.Binding
+	// Everywhere.
+	Help, Back, Quit key.Binding
+}
+
+// DefaultKeyMap returns the lab's keys.
+func DefaultKeyMap() *KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return &KeyMap{
+		Next:        b([]string{"space", "n"}, "space/n", "next step"),
+		Prev:        b([]string{"b"}, "b", "back a step"),
+		Run:         b([]string{"enter"}, "enter", "run step"),
+		Tab:         b([]string{"tab"}, "tab", "panel"),
+		ShiftTab:    b([]string{"shift+tab"}, "shift+tab", "panel back"),
+		Up:          b([]string{"up", "k"}, "↑/k", "up"),
+		Down:        b([]string{"down", "j"}, "↓/j", "down"),
+		PageUp:      b([]string{"pgup"}, "pgup", "page up"),
+		PageDown:    b([]string{"pgdown"}, "pgdown", "page down"),
+		Top:         b([]string{"home", "g"}, "home/g", "top"),
+		Bottom:      b([]string{"end", "G"}, "end/G", "bottom"),
+		HopPrev:     b([]string{"left", "h"}, "←/h", "hop back"),
+		HopNext:     b([]string{"right", "l"}, "→/l", "next hop"),
+		JourneyPrev: b([]string{"["}, "[", "journey back"),
+		JourneyNext: b([]string{"]"}, "]", "next journey"),
+		Latest:      b([]string{"L"}, "L", "follow live"),
+		Diff:        b([]string{"d"}, "d", "diff"),
+		Hex:         b([]string{"x"}, "x", "hex"),
+		Explain:     b([]string{"e"}, "e", "explain"),
+		Search:      b([]string{"/"}, "/", "search"),
+		Kill:        b([]string{"K"}, "K", "kill a worker"),
+		Restart:     b([]string{"r"}, "r", "restart a layer"),
+		Send:        b([]string{"enter"}, "enter", "send"),
+		Escape:      b([]string{"ctrl+]"}, "^]", "telnet>"),
+		Offers:      b([]string{"ctrl+o"}, "ctrl+o", "requests"),
+		HistoryUp:   b([]string{"up"}, "↑", "history"),
+		HistoryDown: b([]string{"down"}, "↓", "history"),
+		Open:        b([]string{"enter"}, "enter", "open"),
+		Filter:      b([]string{"/"}, "/", "filter"),
+		Help:        b([]string{"?"}, "?", "keys"),
+		Back:        b([]string{"esc"}, "esc", "back"),
+		Quit:        b([]string{"q", "ctrl+c"}, "q", "quit"),
+	}
+}

@@ -1,0 +1,36 @@
+// Package tui is the lab's terminal interface, built on Bubble Tea v2: the
+// lesson list, and the lesson screen on which a learner or a presenter
+// steps through a lesson while its layers run for real and every hop shows
+// up live.
+//
+// The root model (root.go) owns the screens and is the only model that
+// returns a tea.View; it routes window sizes to every screen and other
+// messages to the one shown. Each screen or panel has a file of its own:
+// list.go, lesson.go and layout.go (the lesson screen), lessontext.go,
+// stackpanel.go, journey.go (with diagram.go, hop.go and diff.go),
+// explain.go, telnet.go, help.go, toosmall.go and errorscreen.go.
+// Components follow soft-serve's shape: Update returns the concrete type,
+// View returns a string, SetSize and ShortHelp; tui/common holds what they
+// share (sizes, styles, the one key map).
+//
+// A lab (lab.go) is one lesson being run: a lessons/runner.Runner, the feed
+// of what happens outside the TUI, and the Cmds that carry out steps and
+// actions. Run stops every lab when the program ends, however it ends.
+//
+// NOTES:
+//   - Nothing blocks in Update. Steps, restarts, telnet dials and writes run
+//     in Cmds; a lab runs one blocking job at a time and says "wait"
+//     otherwise. runner.RunStep blocks while it waits for answers.
+//   - Tap events, the runner's outputs and the telnet prompt's screen come
+//     through the feed (feed.go) as one message a frame, at most 30 a
+//     second, however fast traffic flows. Memory is bounded by the
+//     recorder's ring, the Assembler's journey cap (maxJourneys) and the
+//     console's line cap.
+//   - Messages from a lab's Cmds are wrapped in labMsg: a lab left for the
+//     list may still answer, and the root drops what it says.
+//   - A value-receiver Update that calls a pointer method must call it
+//     before the return statement: in "return m, m.f()" the copy of m may
+//     be taken before f changes it.
+//   - Colour never carries meaning alone: marks (▶ ✓ ✗ + - ~) and thick
+//     borders for focus keep the screen readable under NO_COLOR.
+package tui

@@ -1,0 +1,141 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildLab builds the ngw2f-lab binary into a temporary directory.
+func buildLab(t testing.TB) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ngw2f-lab")
+	cmd := exec.Command("go", "build", "-o", bin, "github.com/ngw2f/ngw2f-lab/cmd/ngw2f-lab")
+	cmd.Dir = ".."
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the lab: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// tmuxSession is a tmux server of the test's own, running one program.
+type tmuxSession struct {
+	t      testing.TB
+	socket string
+}
+
+func newTmux(t testing.TB, w, h int, env []string, argv ...string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (apt-get install tmux): the end-to-end test drives the lab in it")
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("ngw2f-lab-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	args := []string{"new-session", "-d", "-s", "lab", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	args = append(args, "exec "+strings.Join(argv, " "))
+	s.run(args...)
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-L", s.socket, "-f", "/dev/null"}, args...)...)
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) keys(keys ...string) {
+	s.run(append([]string{"send-keys", "-t", "lab"}, keys...)...)
+}
+
+func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t", "lab") }
+
+func (s *tmuxSession) pid() int {
+	pid, err := strconv.Atoi(strings.TrimSpace(s.run("display-message", "-p", "-t", "lab", "#{pane_pid}")))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return pid
+}
+
+// waitFor waits until the pane shows every one of wants.
+func (s *tmuxSession) waitFor(wants ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		screen := s.screen()
+		missing := firstMissing(screen, wants)
+		if missing == "" {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the pane never showed %q:\n%s", missing, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// freePort returns a port that was free a moment ago on loopback.
+func freePort(t testing.TB) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestEndToEndInTmux runs the built binary in tmux at 100x30, runs lesson
+// 1's demo request with the presenter's key, reads the request and its
+// answer off the pane, quits, and checks that the lab's process is gone
+// and its port closed.
+func TestEndToEndInTmux(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives it in tmux")
+	}
+	bin := buildLab(t)
+	port := freePort(t)
+	s := newTmux(t, 100, 30, []string{"XDG_STATE_HOME=" + t.TempDir()},
+		bin, "lesson", "1", "--port", strconv.Itoa(port))
+	s.waitFor("Lesson 1 · HTTP is text", "1. Start the dozen-line server")
+	pid := s.pid()
+
+	s.keys("n")
+	s.waitFor("rawsock   running", fmt.Sprintf("127.0.0.1:%d", port))
+	s.keys("n")
+	screen := s.waitFor("1 GET / HTTP/1.0 (16 B)", "2 HTTP/1.1 200 OK (51 B)", "Hello, World! (from a raw socket)")
+	if !strings.Contains(screen, "✓ 2. Type the talk's request") {
+		t.Errorf("step 2 is not ticked:\n%s", screen)
+	}
+
+	s.keys("q")
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("the lab (pid %d) still runs after q", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
+		t.Errorf("pid %d: %v, want no such process", pid, err)
+	}
+	if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
+		c.Close()
+		t.Errorf("port %d still answers after the lab quit", port)
+	}
+}

@@ -1,0 +1,266 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+)
+
+// screenProbe keeps the screen of the model the program last handed a
+// message to, seen through a program filter: the renderer only writes
+// what changed, so the output stream cannot be searched for whole lines.
+type screenProbe struct {
+	mu     sync.Mutex
+	screen string
+	state  flowState
+}
+
+// flowState is what the flows check of the model, copied in the filter:
+// the model's slices change under the test's feet afterwards.
+type flowState struct {
+	width      int
+	ran        []bool
+	running    int
+	failure    *failure
+	promptOpen bool
+	addrs      []string // where the lesson's layers listen
+}
+
+// nudge is a message that does nothing but pass the filter.
+type nudge struct{}
+
+func (p *screenProbe) filter(m tea.Model, msg tea.Msg) tea.Msg {
+	if rm, ok := m.(model); ok {
+		s := stripANSI(rm.content())
+		st := flowState{width: rm.com.Width, ran: append([]bool(nil), rm.lesson.ran...), running: rm.lesson.running,
+			failure: rm.lesson.failure, promptOpen: rm.lesson.prompt.open}
+		if rm.current != nil {
+			for _, l := range rm.current.r.Stack().Layers() {
+				st.addrs = append(st.addrs, l.Addr().String())
+			}
+		}
+		p.mu.Lock()
+		p.screen, p.state = s, st
+		p.mu.Unlock()
+	}
+	return msg
+}
+
+func (p *screenProbe) get() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.screen
+}
+
+// until waits until cond holds for the model shown.
+func (p *screenProbe) until(t *testing.T, tm *teatest.TestModel, what string, cond func(flowState) bool) flowState {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		tm.Send(nudge{})
+		time.Sleep(20 * time.Millisecond)
+		p.mu.Lock()
+		m, s := p.state, p.screen
+		p.mu.Unlock()
+		if m.width > 0 && cond(m) {
+			return m
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never %s:\n%s", what, s)
+		}
+	}
+}
+
+// startFlow runs the TUI on lesson 1 in a test program at 120x40.
+func startFlow(t *testing.T) (*teatest.TestModel, *screenProbe, *labSet) {
+	return startLesson(t, lesson1(t))
+}
+
+// startLesson runs the TUI on lesson l, on free ports, at 120x40.
+func startLesson(t *testing.T, l *lessons.Lesson) (*teatest.TestModel, *screenProbe, *labSet) {
+	all, err := lessons.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	labs := &labSet{}
+	t.Cleanup(func() { labs.closeAll() })
+	probe := &screenProbe{}
+	m := newModel(Options{Lessons: all, Lesson: l}, labs)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
+		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(probe.filter)))
+	return tm, probe, labs
+}
+
+// firstMissing returns the first of wants that s lacks, or "".
+func firstMissing(s string, wants []string) string {
+	for _, w := range wants {
+		if !strings.Contains(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// waitFor waits until the screen shows every one of wants.
+func waitFor(t *testing.T, tm *teatest.TestModel, p *screenProbe, wants ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tm.Send(nudge{})
+		time.Sleep(20 * time.Millisecond)
+		s := p.get()
+		missing := firstMissing(s, wants)
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the screen never showed %q:\n%s", missing, s)
+		}
+	}
+}
+
+// TestFlowLesson1 opens lesson 1 on free ports, runs its first steps with
+// the presenter's key, sees the journey of the talk's request, sends a
+// request of its own from the telnet prompt, and quits, which must stop
+// the layer.
+func TestFlowLesson1(t *testing.T) {
+	tm, p, labs := startFlow(t)
+	tm.Type("n")
+	waitFor(t, tm, p, "running", "in the lab (pid")
+	tm.Type("n")
+	waitFor(t, tm, p, "GET / HTTP/1.0 (16 B)", "Connection closed by foreign host.")
+
+	tm.Type("?")
+	waitFor(t, tm, p, "Keys", "next step")
+	tm.Type("x") // any key closes the help
+
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
+	screen := stripANSI(fm.content())
+	for _, want := range []string{
+		"✓ 2. Type the talk's request",
+		"1 GET / HTTP/1.0 (16 B)",
+		"2 HTTP/1.1 200 OK (51 B)",
+		"< Hello, World! (from a raw socket)\\n",
+		"✓ check: the answer's status is 200",
+	} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the screen lacks %q:\n%s", want, screen)
+		}
+	}
+	layer := fm.current.r.Stack().Get("rawsock")
+	if layer == nil {
+		t.Fatal("rawsock is not running before quitting")
+	}
+	addr := layer.Addr().String()
+	if err := labs.closeAll(); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Errorf("rawsock still listens on %s after quitting", addr)
+	}
+}
+
+// TestFlowTryPrompt runs lesson 1 to its try step and sends a ready-made
+// request, then a line typed by hand, from the telnet prompt.
+func TestFlowTryPrompt(t *testing.T) {
+	tm, p, _ := startFlow(t)
+	l := lesson1(t)
+	tm.Type("n")
+	waitFor(t, tm, p, "running")
+	for range len(l.Steps) - 1 {
+		tm.Type("n")
+		time.Sleep(50 * time.Millisecond)
+	}
+	waitFor(t, tm, p, "Ready-made requests")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, p, "GET / HTTP/1.1 (16 B)")
+	tm.Type("BREW /pot HTTP/1.0")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, p, "BREW /pot HTTP/1.0 (20 B)")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
+	if h := fm.lesson.prompt.history; len(h) != 1 || h[0] != "BREW /pot HTTP/1.0" {
+		t.Errorf("history %q", h)
+	}
+	var out bytes.Buffer
+	for _, l := range fm.lesson.prompt.lines {
+		out.WriteString(l.text + "\n")
+	}
+	if !strings.Contains(out.String(), "$ telnet localhost ") {
+		t.Errorf("the prompt never said it connected:\n%s", out.String())
+	}
+}
+
+// TestFlowEveryLesson runs every written lesson in the TUI, one key a
+// step as a presenter would, and checks that every step ends well and that
+// quitting stops every layer the lesson started.
+func TestFlowEveryLesson(t *testing.T) {
+	all, err := lessons.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range all {
+		if l.Planned {
+			continue
+		}
+		t.Run(l.ID(), func(t *testing.T) {
+			tm, p, labs := startLesson(t, l)
+			for i := range l.Steps {
+				tm.Type("n")
+				p.until(t, tm, fmt.Sprintf("finished step %d", i+1), func(m flowState) bool {
+					if f := m.failure; f != nil {
+						t.Fatalf("step %d: %s: %s", i+1, f.title, f.text)
+					}
+					return m.ran[i] && m.running < 0
+				})
+			}
+			last := p.until(t, tm, "opened the telnet prompt", func(m flowState) bool { return m.promptOpen || !hasTry(l) })
+			addrs := last.addrs
+			// Out of a try's request picker, then out of its prompt.
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+			tm.Type("q")
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
+			for i, s := range fm.lesson.text.states {
+				if s != stepDone {
+					t.Errorf("step %d ended as %v", i+1, s)
+				}
+			}
+			if err := labs.closeAll(); err != nil {
+				t.Fatal(err)
+			}
+			for _, a := range addrs {
+				if c, err := net.DialTimeout("tcp", a, time.Second); err == nil {
+					c.Close()
+					t.Errorf("%s still answers after quitting", a)
+				}
+			}
+		})
+	}
+}
+
+// hasTry reports whether a lesson hands the learner a telnet prompt.
+func hasTry(l *lessons.Lesson) bool {
+	for _, s := range l.Steps {
+		for _, a := range s.Actions() {
+			if a.Verb == lessons.Try {
+				return true
+			}
+		}
+	}
+	return false
+}

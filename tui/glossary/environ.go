@@ -1,0 +1,38 @@
+package glossary
+
+// environ explains the keys of a WSGI environ: CGI's variables, which
+// PEP 3333 keeps, and the wsgi.* keys it adds.
+var environ = map[string]string{
+	"REQUEST_METHOD":        "The request's method, as sent: GET, POST. Always present.",
+	"SCRIPT_NAME":           "The part of the path that led to this app, when it is mounted below the root; empty for an app at /. Middleware that dispatches moves path from PATH_INFO to here.",
+	"PATH_INFO":             "The rest of the path, inside the app: what it routes on (/hello). Already percent-decoded.",
+	"QUERY_STRING":          "What follows ? in the target, as sent (name=World); empty when there is none.",
+	"CONTENT_TYPE":          "The request's Content-Type header, without HTTP_ in front: CGI names the two body headers apart.",
+	"CONTENT_LENGTH":        "The request's Content-Length, without HTTP_ in front; empty when there is no body.",
+	"SERVER_NAME":           "The host name the server goes by; with SERVER_PORT, what the app uses to rebuild its own URL when Host is missing.",
+	"SERVER_PORT":           "The port the request came in on, as a string (8000).",
+	"SERVER_PROTOCOL":       "The version of the request line (HTTP/1.0): the app answers in it.",
+	"SERVER_SOFTWARE":       "The server's name and version (gunicorn/20.1.0).",
+	"GATEWAY_INTERFACE":     "The CGI version the server speaks (CGI/1.1).",
+	"REMOTE_ADDR":           "The address of the peer that connected: behind a proxy, the proxy's own, which is why X-Forwarded-For exists.",
+	"REMOTE_PORT":           "The peer's port.",
+	"REMOTE_HOST":           "The peer's host name, when the server looked it up (it rarely does).",
+	"REQUEST_URI":           "The target exactly as the request line had it, query included, not decoded (CGI servers and uWSGI set it).",
+	"RAW_URI":               "gunicorn's copy of the target as sent, not decoded.",
+	"HTTPS":                 "on when the request came over TLS (CGI convention).",
+	"DOCUMENT_ROOT":         "The directory a CGI server serves files from.",
+	"SCRIPT_FILENAME":       "The path of the CGI program run for this request.",
+	"wsgi.version":          "The WSGI version, a tuple: (1, 0).",
+	"wsgi.url_scheme":       "http or https: the scheme the app should build URLs with.",
+	"wsgi.input":            "A file-like stream to read the request body from, CONTENT_LENGTH bytes of it.",
+	"wsgi.errors":           "A text stream for the app's error output; the server puts it in its log.",
+	"wsgi.multithread":      "True when another thread of the same process may call the app at the same time.",
+	"wsgi.multiprocess":     "True when other processes run the same app at the same time, as gunicorn's workers do: state kept in memory is not shared.",
+	"wsgi.run_once":         "True when the process will call the app once only and exit, as CGI does: nothing worth caching.",
+	"wsgi.file_wrapper":     "A helper the server offers to send a file efficiently (sendfile).",
+	"wsgi.input_terminated": "True when wsgi.input ends by itself at the end of the body, so the app may read to the end without CONTENT_LENGTH.",
+	"gunicorn.socket":       "gunicorn's extension: the client socket itself.",
+	"werkzeug.request":      "Werkzeug's extension: the Request object already built for this environ.",
+	"uwsgi.version":         "uWSGI's extension: the server's version.",
+	"uwsgi.node":            "uWSGI's extension: the machine's name.",
+}

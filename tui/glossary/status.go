@@ -1,0 +1,32 @@
+package glossary
+
+// statuses explains status codes.
+var statuses = map[int]string{
+	100: "Continue: go on and send the body (the answer to Expect: 100-continue).",
+	101: "Switching Protocols: the connection now speaks what Upgrade asked for.",
+	200: "OK: here is what you asked for.",
+	201: "Created: a new resource was made; Location says where.",
+	204: "No Content: done, and there is no body.",
+	206: "Partial Content: the part of the resource Range asked for.",
+	301: "Moved Permanently: the resource lives at Location from now on. nginx answers it for a directory asked without its final slash.",
+	302: "Found: the resource is at Location for now.",
+	304: "Not Modified: the copy the client has (If-Modified-Since, If-None-Match) is still good; no body.",
+	400: "Bad Request: the server cannot make sense of the request (a broken request line, a header without a colon, HTTP/1.1 without Host). nginx answers it with its own small HTML page.",
+	401: "Unauthorized: credentials are needed (Authorization).",
+	403: "Forbidden: the server understood and refuses, for example a directory with no index file.",
+	404: "Not Found: nothing at that target. In nginx, try_files ends with =404 when no file matched.",
+	405: "Method Not Allowed: the resource exists but not for that method; Allow lists the ones that work.",
+	408: "Request Timeout: the client took too long to send its request.",
+	411: "Length Required: a body was sent without saying how long it is.",
+	413: "Request Entity Too Large: the body is larger than the server takes (nginx: client_max_body_size, 1 MiB by default).",
+	414: "Request-URI Too Large: the request line is longer than the server's buffer (nginx: 8 KiB by default).",
+	416: "Range Not Satisfiable: the Range asked for lies outside the resource.",
+	431: "Request Header Fields Too Large: the headers are too big. nginx says 400 with the reason \"Request Header Or Cookie Too Large\" instead.",
+	499: "Not sent to anyone: nginx logs 499 when the client closed the connection before the answer was ready.",
+	500: "Internal Server Error: the application failed (an exception in a view). gunicorn answers it when the app raises.",
+	501: "Not Implemented: the server does not know the method (nginx for a method it cannot parse, such as lower case).",
+	502: "Bad Gateway: the proxy could not get a valid answer from the app server behind it: nothing listens there, or it closed the connection without an answer.",
+	503: "Service Unavailable: the server cannot serve now (overloaded, or every upstream is marked down).",
+	504: "Gateway Timeout: the app server behind the proxy did not answer in time (nginx: proxy_read_timeout, 60 s).",
+	505: "HTTP Version Not Supported: the version in the request line is one the server does not speak (HTTP/2.0 as text, HTTP/3.7).",
+}

@@ -1,0 +1,230 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/telnet"
+)
+
+// lab is one lesson being run: its runner, the feed of what happens, and
+// the goroutines that carry out steps and actions. Every blocking call goes
+// through it as a Cmd; close stops it all.
+type lab struct {
+	lesson   *lessons.Lesson
+	r        *runner.Runner
+	feed     *feed
+	progress *progress.Store
+	ctx      context.Context
+	cancel   context.CancelFunc
+
+	mu     sync.Mutex
+	closed bool
+	busy   string // what runs now ("step 2", "restart rawsock"); empty when idle
+	wg     sync.WaitGroup
+	prompt *telnet.Session
+}
+
+// Messages the lab's Cmds return.
+type (
+	stepDoneMsg struct {
+		step int
+		err  error
+	}
+	actionDoneMsg struct {
+		what string
+		err  error
+	}
+	busyMsg    struct{ what string }
+	promptMsg  struct{ session *telnet.Session }
+	promptFail struct{ err error }
+)
+
+func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &lab{lesson: l, progress: opts.Progress, ctx: ctx, cancel: cancel}
+	r, err := runner.New(l, runner.Options{
+		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort,
+		Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },
+	})
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	b.r = r
+	b.feed = newFeed(r.Recorder().Subscribe())
+	return b, nil
+}
+
+// wrap tags the message cmd returns as this lab's, so that the root drops
+// it once the learner has left the lab.
+func (b *lab) wrap(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if msg == nil {
+			return nil
+		}
+		return labMsg{lab: b, msg: msg}
+	}
+}
+
+// do runs f in a Cmd as the lab's one blocking job, unless another runs or
+// the lab is closed.
+func (b *lab) do(what string, f func(ctx context.Context) tea.Msg) tea.Cmd {
+	return b.wrap(func() tea.Msg {
+		b.mu.Lock()
+		if b.closed {
+			b.mu.Unlock()
+			return nil
+		}
+		if b.busy != "" {
+			busy := b.busy
+			b.mu.Unlock()
+			return busyMsg{busy}
+		}
+		b.busy = what
+		b.wg.Add(1)
+		b.mu.Unlock()
+		defer func() {
+			b.mu.Lock()
+			b.busy = ""
+			b.mu.Unlock()
+			b.wg.Done()
+		}()
+		return f(b.ctx)
+	})
+}
+
+// runStep runs step i (0-based) and records the progress.
+func (b *lab) runStep(i int) tea.Cmd {
+	return b.do(fmt.Sprintf("step %d", i+1), func(ctx context.Context) tea.Msg {
+		err := b.r.RunStep(ctx, i)
+		if err == nil && b.progress != nil {
+			if perr := b.progress.StepDone(b.lesson.ID(), i+1, len(b.lesson.Steps)); perr != nil {
+				b.feed.output(runner.Output{Kind: runner.OutInfo, Text: "progress not saved: " + perr.Error()})
+			}
+		}
+		return stepDoneMsg{step: i, err: err}
+	})
+}
+
+// restart stops and starts the layer named name again.
+func (b *lab) restart(name string) tea.Cmd {
+	return b.do("restart "+name, func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return actionDoneMsg{what: "restart " + name, err: b.r.Restart(ctx, name)}
+	})
+}
+
+// kill sends SIGKILL to a worker process of a layer. It refuses the lab's
+// own process, which in-process layers report as theirs.
+func kill(layer string, pid int) tea.Cmd {
+	return func() tea.Msg {
+		what := fmt.Sprintf("kill %s worker %d", layer, pid)
+		if pid == os.Getpid() || pid <= 1 {
+			return actionDoneMsg{what: what, err: errors.New("that is the lab's own process: this layer has no worker to kill")}
+		}
+		return actionDoneMsg{what: what, err: syscall.Kill(pid, syscall.SIGKILL)}
+	}
+}
+
+// dial opens the telnet prompt's connection to addr.
+func (b *lab) dial(addr string) tea.Cmd {
+	return b.wrap(func() tea.Msg {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		s, err := telnet.Dial(ctx, "localhost", addr, b.feed)
+		if err != nil {
+			return promptFail{err}
+		}
+		b.mu.Lock()
+		old, closed := b.prompt, b.closed
+		b.prompt = s
+		b.mu.Unlock()
+		if old != nil {
+			old.Close()
+		}
+		if closed {
+			s.Close()
+			return nil
+		}
+		go func() {
+			<-s.Done()
+			b.feed.promptEnded()
+		}()
+		return promptMsg{s}
+	})
+}
+
+// sendLine types lines on the prompt's connection, pausing between them as
+// a person would, so that an answer that comes early shows before the next
+// line. Once the server has closed, the lines left are not typed: telnet
+// would have exited.
+func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
+	return func() tea.Msg {
+		for i, l := range lines {
+			if i > 0 {
+				time.Sleep(typingPause)
+			}
+			if ended, _ := s.Ended(); ended {
+				return nil
+			}
+			if err := s.SendLine(l); err != nil {
+				if ended, _ := s.Ended(); ended {
+					return nil
+				}
+				return promptFail{err}
+			}
+		}
+		return nil
+	}
+}
+
+// typingPause is the pause between the lines of a ready-made request.
+const typingPause = 50 * time.Millisecond
+
+// closePrompt closes the prompt's connection, as telnet's close.
+func closePrompt(s *telnet.Session) tea.Cmd {
+	return func() tea.Msg {
+		s.Close()
+		return nil
+	}
+}
+
+// close stops the lab: it cancels what runs, waits for it, closes the
+// prompt and stops every layer.
+func (b *lab) close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	b.mu.Unlock()
+	b.cancel()
+	b.wg.Wait()
+	b.mu.Lock()
+	p := b.prompt
+	b.mu.Unlock()
+	var errs []error
+	if p != nil {
+		errs = append(errs, p.Close())
+	}
+	errs = append(errs, b.r.Close())
+	b.feed.close()
+	return errors.Join(errs...)
+}

@@ -1,0 +1,213 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+)
+
+// pollInterval is how often the stack panel asks the layers for their
+// addresses and processes, to see a worker die and be replaced.
+const pollInterval = 300 * time.Millisecond
+
+// layerInfo is what one running layer says of itself.
+type layerInfo struct {
+	name string
+	addr string
+	pids []int
+}
+
+// stackMsg is the running layers, in the order they started.
+type stackMsg struct{ layers []layerInfo }
+
+// pollStack reads the stack after a pause, off the Update loop: a layer's
+// PIDs may take a lock.
+func pollStack(s *stack.Stack, wait time.Duration) tea.Cmd {
+	return tea.Tick(wait, func(time.Time) tea.Msg { return snapshot(s) })
+}
+
+func snapshot(s *stack.Stack) stackMsg {
+	var m stackMsg
+	for _, l := range s.Layers() {
+		info := layerInfo{name: l.Name(), pids: l.PIDs()}
+		if a := l.Addr(); a != nil {
+			info.addr = a.String()
+		}
+		m.layers = append(m.layers, info)
+	}
+	return m
+}
+
+// layerRow is one row of the stack panel.
+type layerRow struct {
+	layerInfo
+	running bool
+	note    string // what changed last ("worker 4012 died; 4031 took its place")
+}
+
+// stackPanel shows every layer the lesson started: what it mirrors, its
+// state, address, processes and the requests it served.
+type stackPanel struct {
+	com      common.Common
+	rows     []layerRow
+	selected int
+	served   map[string]int
+	busy     map[string]string // layer -> what is being done to it
+}
+
+func newStackPanel(com common.Common) stackPanel {
+	return stackPanel{com: com, busy: map[string]string{}}
+}
+
+// SetSize sets the panel's inner size.
+func (m *stackPanel) SetSize(w, h int) { m.com.SetSize(w, h) }
+
+// Rows returns how many lines the panel wants: a heading and a row a
+// layer, at least one.
+func (m stackPanel) Rows() int { return 1 + max(len(m.rows), 1) }
+
+// apply takes a new snapshot of the stack.
+func (m *stackPanel) apply(s stackMsg) {
+	seen := map[string]bool{}
+	for _, l := range s.layers {
+		seen[l.name] = true
+		i := slices.IndexFunc(m.rows, func(r layerRow) bool { return r.name == l.name })
+		if i < 0 {
+			m.rows = append(m.rows, layerRow{layerInfo: l, running: true})
+			continue
+		}
+		r := &m.rows[i]
+		if note := pidChange(r.pids, l.pids); note != "" && r.running {
+			r.note = note
+		}
+		r.layerInfo, r.running = l, true
+	}
+	for i := range m.rows {
+		if !seen[m.rows[i].name] {
+			m.rows[i].running = false
+		}
+	}
+	m.selected = min(m.selected, max(len(m.rows)-1, 0))
+}
+
+// pidChange says which workers went away and which came.
+func pidChange(old, cur []int) string {
+	var gone, came []string
+	for _, p := range old {
+		if !slices.Contains(cur, p) {
+			gone = append(gone, fmt.Sprint(p))
+		}
+	}
+	for _, p := range cur {
+		if !slices.Contains(old, p) {
+			came = append(came, fmt.Sprint(p))
+		}
+	}
+	switch {
+	case len(gone) > 0 && len(came) > 0:
+		return fmt.Sprintf("pid %s gone; %s took its place", strings.Join(gone, ","), strings.Join(came, ","))
+	case len(gone) > 0:
+		return fmt.Sprintf("pid %s gone", strings.Join(gone, ","))
+	case len(came) > 0 && len(old) > 0:
+		return fmt.Sprintf("pid %s started", strings.Join(came, ","))
+	}
+	return ""
+}
+
+// Selected returns the selected layer, if any runs.
+func (m stackPanel) Selected() (layerRow, bool) {
+	if m.selected < len(m.rows) {
+		return m.rows[m.selected], true
+	}
+	return layerRow{}, false
+}
+
+// Update moves the selection.
+func (m stackPanel) Update(msg tea.Msg) (stackPanel, tea.Cmd) {
+	m.selected = moveSelection(msg, m.com.Keys, m.selected, len(m.rows))
+	return m, nil
+}
+
+// View draws the table.
+func (m stackPanel) View() string {
+	st := m.com.Styles
+	if len(m.rows) == 0 {
+		return st.Muted.Render("no layer runs yet: the lesson's steps start them")
+	}
+	wide := m.com.Width >= 110
+	head := fmt.Sprintf("  %-9s %-8s %-16s %-7s %s", "layer", "state", "address", "served", "processes")
+	if wide {
+		head = fmt.Sprintf("  %-9s %-22s %-8s %-16s %-7s %s", "layer", "mirrors", "state", "address", "served", "processes")
+	}
+	lines := []string{st.Muted.Render(head)}
+	for i, r := range m.rows {
+		state, style := "running", st.OK
+		switch {
+		case m.busy[r.name] != "":
+			state, style = m.busy[r.name], st.Warn
+		case !r.running:
+			state, style = "stopped", st.Muted
+		}
+		addr := r.addr
+		if !r.running {
+			addr = "-"
+		}
+		cols := fmt.Sprintf("%-9s ", r.name)
+		if wide {
+			k, _ := runner.LookupKind(r.name)
+			cols += fmt.Sprintf("%-22s ", cut(k.Mirrors, 22))
+		}
+		line := cols + style.Render(fmt.Sprintf("%-8s", state)) +
+			fmt.Sprintf(" %-16s %-7d %s", addr, m.served[r.name], processes(r.pids))
+		if r.note != "" {
+			line += "  " + st.Warn.Render(r.note)
+		}
+		mark := "  "
+		if i == m.selected {
+			mark = "▶ "
+		}
+		lines = append(lines, mark+line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// processes describes a layer's processes: the lab's own, or a master and
+// its workers.
+func processes(pids []int) string {
+	switch {
+	case len(pids) == 0:
+		return "-"
+	case len(pids) == 1 && pids[0] == os.Getpid():
+		return fmt.Sprintf("in the lab (pid %d)", pids[0])
+	case len(pids) == 1:
+		return fmt.Sprintf("pid %d", pids[0])
+	}
+	w := make([]string, len(pids)-1)
+	for i, p := range pids[1:] {
+		w[i] = fmt.Sprint(p)
+	}
+	return fmt.Sprintf("master %d, workers %s", pids[0], strings.Join(w, " "))
+}
+
+// cut shortens s to n characters with an ellipsis.
+func cut(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
+
+// ShortHelp is the panel's keys.
+func (m stackPanel) ShortHelp() []key.Binding {
+	k := m.com.Keys
+	return []key.Binding{k.Up, k.Down, k.Kill, k.Restart}
+}

@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+)
+
+func TestStackPanelFollowsWorkers(t *testing.T) {
+	t.Parallel()
+	p := newStackPanel(common.New(testStyles()))
+	p.SetSize(100, 4)
+	p.apply(stackMsg{layers: []layerInfo{{name: "prefork", addr: "127.0.0.1:8000", pids: []int{100, 101, 102}}}})
+	p.apply(stackMsg{layers: []layerInfo{{name: "prefork", addr: "127.0.0.1:8000", pids: []int{100, 102, 103}}}})
+	view := stripANSI(p.View())
+	for _, want := range []string{"master 100, workers 102 103", "pid 101 gone; 103 took its place", "running"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("stack panel lacks %q:\n%s", want, view)
+		}
+	}
+	p.apply(stackMsg{})
+	if view := stripANSI(p.View()); !strings.Contains(view, "stopped") {
+		t.Errorf("a layer gone from the stack is not shown stopped:\n%s", view)
+	}
+}
+
+func TestKillPicksAWorker(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, Options{Lesson: lesson1(t)}, 100, 30)
+	s := m.lesson
+	s.stack.apply(stackMsg{layers: []layerInfo{{name: "rawsock", pids: []int{os.Getpid()}}}})
+	s, cmd := s.killWorker()
+	if cmd != nil || !strings.Contains(s.status, "no worker to kill") {
+		t.Errorf("K with an in-process layer: status %q, cmd %v", s.status, cmd != nil)
+	}
+	// The Cmds are not run: these PIDs are made up.
+	s.stack.apply(stackMsg{layers: []layerInfo{
+		{name: "rawsock", pids: []int{os.Getpid()}},
+		{name: "prefork", pids: []int{900001, 900002, 900003}},
+	}})
+	var killed []string
+	for range 3 {
+		s, cmd = s.killWorker()
+		if cmd == nil {
+			t.Fatal("no kill for a layer with workers")
+		}
+		killed = append(killed, s.status)
+	}
+	for i, want := range []string{"prefork worker 900002", "prefork worker 900003", "prefork worker 900002"} {
+		if !strings.Contains(killed[i], want) {
+			t.Errorf("kill %d: %q, want %q", i+1, killed[i], want)
+		}
+	}
+}
+
+func TestKillRefusesTheLab(t *testing.T) {
+	t.Parallel()
+	msg := kill("rawsock", os.Getpid())()
+	if done, ok := msg.(actionDoneMsg); !ok || done.err == nil {
+		t.Errorf("killing the lab's own process: %+v", msg)
+	}
+}
+
+func TestListOpensAndBackCloses(t *testing.T) {
+	t.Parallel()
+	m, labs := newTestModel(t, Options{}, 100, 30)
+	next, cmd := m.Update(keyMsg("enter"))
+	m = next.(model)
+	open, ok := cmd().(openMsg)
+	if !ok || open.lesson.Number != 1 {
+		t.Fatalf("enter on the list gave %v, want lesson 1 opened", open)
+	}
+	next, _ = m.Update(open)
+	m = next.(model)
+	if m.screen != screenLesson || len(labs.open) != 1 {
+		t.Fatalf("screen %v with %d labs open, want the lesson screen and one lab", m.screen, len(labs.open))
+	}
+	next, cmd = m.Update(backMsg{})
+	m = next.(model)
+	if cmd != nil {
+		cmd()
+	}
+	if m.screen != screenList || len(labs.open) != 0 {
+		t.Errorf("after esc: screen %v with %d labs open", m.screen, len(labs.open))
+	}
+}

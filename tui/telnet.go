@@ -1,0 +1,414 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/telnet"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+)
+
+// maxConsole bounds the lines the console keeps.
+const maxConsole = 2000
+
+// lineKind says how a console line is drawn.
+type lineKind int
+
+const (
+	lineScreen lineKind = iota // what telnet shows
+	lineCommand
+	lineInfo
+	lineOK
+	lineFailed
+	lineExplain
+	lineStep
+	lineError
+)
+
+type consoleLine struct {
+	kind lineKind
+	text string
+}
+
+// telnetPrompt is the console at the foot of the lesson screen: the
+// commands the steps type and what telnet shows, the lab's own lines, and,
+// once the lesson hands over, a telnet prompt of the learner's own. Each
+// line goes out as typed with CR LF; up and down walk the history; the
+// lesson's ready-made requests can be picked; ^] opens telnet's prompt.
+type telnetPrompt struct {
+	com     common.Common
+	lines   []consoleLine
+	partial string // what telnet showed after its last line end
+	offset  int    // lines scrolled back from the bottom
+
+	open    bool // the lesson handed over a prompt
+	layer   string
+	addr    string
+	session *telnet.Session
+	pending []string // lines typed before the connection was up
+
+	input   textinput.Model
+	history []string
+	hist    int
+	offers  []lessons.Offer
+	picking bool
+	pick    int
+	escape  bool // at telnet's own "telnet>" prompt
+}
+
+func newTelnetPrompt(com common.Common) telnetPrompt {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = "type a request line, enter sends it with CR LF"
+	return telnetPrompt{com: com, input: in}
+}
+
+// SetSize sets the panel's inner size.
+func (m *telnetPrompt) SetSize(w, h int) {
+	m.com.SetSize(w, h)
+	m.input.SetWidth(max(w-10, 10))
+}
+
+// Typing reports whether printable keys go to the prompt.
+func (m telnetPrompt) Typing() bool { return m.open }
+
+// add appends a console line.
+func (m *telnetPrompt) add(kind lineKind, text string) {
+	for _, l := range strings.Split(text, "\n") {
+		m.lines = append(m.lines, consoleLine{kind, l})
+	}
+	if n := len(m.lines); n > maxConsole {
+		m.lines = append(m.lines[:0], m.lines[n-maxConsole:]...)
+	}
+}
+
+// screen appends what telnet showed, made safe: control bytes spelled out.
+func (m *telnetPrompt) screen(text string) {
+	text = m.partial + transcripts.Screen(text)
+	parts := strings.Split(text, "\n")
+	m.partial = parts[len(parts)-1]
+	for _, p := range parts[:len(parts)-1] {
+		m.add(lineScreen, p)
+	}
+}
+
+// flushScreen ends a screen line that had no line end.
+func (m *telnetPrompt) flushScreen() {
+	if m.partial != "" {
+		m.add(lineScreen, m.partial)
+		m.partial = ""
+	}
+}
+
+// output shows one of the runner's outputs.
+func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
+	if o.Kind != runner.OutScreen {
+		m.flushScreen()
+	}
+	switch o.Kind {
+	case runner.OutStep:
+		m.add(lineStep, "── "+o.Text)
+	case runner.OutCommand:
+		m.add(lineCommand, "$ "+o.Text)
+	case runner.OutScreen:
+		m.screen(o.Text)
+	case runner.OutInfo:
+		m.add(lineInfo, "lab: "+o.Text)
+	case runner.OutLog:
+		m.add(lineInfo, o.Layer+" logs: "+o.Text)
+	case runner.OutCheck:
+		if o.OK {
+			m.add(lineOK, "✓ check: "+o.Text)
+		} else {
+			m.add(lineFailed, "✗ check FAILED: "+o.Text)
+		}
+	case runner.OutExplain:
+		m.add(lineExplain, o.Text)
+	case runner.OutTry:
+		return m.handOver(o)
+	}
+	m.offset = 0
+	return nil
+}
+
+// handOver opens the learner's prompt on a layer.
+func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
+	m.open, m.layer, m.addr, m.offers = true, o.Layer, o.Addr, o.Offers
+	m.picking, m.pick, m.escape = len(o.Offers) > 0, 0, false
+	m.add(lineInfo, fmt.Sprintf("lab: your turn. This prompt is telnet to %s: each line you type goes out with CR LF.", o.Layer))
+	return m.input.Focus()
+}
+
+// connected takes the prompt's new connection and sends what was typed
+// while it was being made.
+func (m *telnetPrompt) connected(s *telnet.Session) tea.Cmd {
+	m.session = s
+	lines := m.pending
+	m.pending = nil
+	if len(lines) == 0 {
+		return nil
+	}
+	return sendLine(s, lines...)
+}
+
+// ended notes that the prompt's connection ended.
+func (m *telnetPrompt) ended() {
+	m.flushScreen()
+	if m.open {
+		m.add(lineInfo, "lab: the connection is closed; press enter to connect again.")
+	}
+}
+
+// connectedNow reports whether the prompt's connection is up.
+func (m telnetPrompt) connectedNow() bool {
+	if m.session == nil {
+		return false
+	}
+	select {
+	case <-m.session.Done():
+		return false
+	default:
+		return true
+	}
+}
+
+// Update handles keys: dial and send are asked of the lesson screen,
+// which owns the lab, through the returned messages.
+func (m telnetPrompt) Update(msg tea.Msg) (telnetPrompt, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		if msg.Button == tea.MouseWheelUp {
+			m.offset = min(m.offset+3, max(len(m.lines)-1, 0))
+		} else if msg.Button == tea.MouseWheelDown {
+			m.offset = max(m.offset-3, 0)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.PasteMsg:
+		if m.open {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return m, cmd
+		}
+	}
+	return m, nil
+}
+
+// dialMsg asks the lesson screen to connect the prompt.
+type dialMsg struct{ addr string }
+
+func (m telnetPrompt) key(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
+	k := m.com.Keys
+	switch {
+	case key.Matches(msg, k.PageUp):
+		m.offset = min(m.offset+m.com.Height/2, max(len(m.lines)-1, 0))
+		return m, nil
+	case key.Matches(msg, k.PageDown):
+		m.offset = max(m.offset-m.com.Height/2, 0)
+		return m, nil
+	case !m.open:
+		switch {
+		case key.Matches(msg, k.Up):
+			m.offset = min(m.offset+1, max(len(m.lines)-1, 0))
+		case key.Matches(msg, k.Down):
+			m.offset = max(m.offset-1, 0)
+		}
+		return m, nil
+	case m.picking:
+		return m.keyPicking(msg)
+	case m.escape:
+		return m.keyEscape(msg)
+	}
+	switch {
+	case key.Matches(msg, k.Escape):
+		m.escape = true
+		m.add(lineScreen, "^]")
+		return m, nil
+	case key.Matches(msg, k.Offers):
+		m.picking = len(m.offers) > 0
+		return m, nil
+	case key.Matches(msg, k.HistoryUp):
+		if m.hist > 0 {
+			m.hist--
+			m.input.SetValue(m.history[m.hist])
+			m.input.CursorEnd()
+		}
+		return m, nil
+	case key.Matches(msg, k.HistoryDown):
+		if m.hist < len(m.history) {
+			m.hist++
+			v := ""
+			if m.hist < len(m.history) {
+				v = m.history[m.hist]
+			}
+			m.input.SetValue(v)
+			m.input.CursorEnd()
+		}
+		return m, nil
+	case key.Matches(msg, k.Send):
+		line := m.input.Value()
+		m.input.SetValue("")
+		if line != "" && (len(m.history) == 0 || m.history[len(m.history)-1] != line) {
+			m.history = append(m.history, line)
+		}
+		m.hist = len(m.history)
+		cmd := m.send(line)
+		return m, cmd
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return m, cmd
+}
+
+// send types lines on the connection, connecting first when it is down.
+func (m *telnetPrompt) send(lines ...string) tea.Cmd {
+	m.offset = 0
+	if m.connectedNow() {
+		return sendLine(m.session, lines...)
+	}
+	for _, l := range lines {
+		if l != "" || len(m.pending) > 0 || len(lines) > 1 {
+			m.pending = append(m.pending, l)
+		}
+	}
+	_, port := splitPort(m.addr)
+	m.add(lineCommand, "$ telnet localhost "+port)
+	addr := m.addr
+	return func() tea.Msg { return dialMsg{addr} }
+}
+
+func splitPort(addr string) (host, port string) {
+	i := strings.LastIndex(addr, ":")
+	if i < 0 {
+		return addr, ""
+	}
+	return addr[:i], addr[i+1:]
+}
+
+// keyPicking chooses a ready-made request.
+func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
+	k := m.com.Keys
+	switch {
+	case key.Matches(msg, k.Up):
+		m.pick = max(m.pick-1, 0)
+	case key.Matches(msg, k.Down):
+		m.pick = min(m.pick+1, len(m.offers)-1)
+	case key.Matches(msg, k.Send):
+		m.picking = false
+		o := m.offers[m.pick]
+		cmd := m.send(o.Lines...)
+		return m, cmd
+	case msg.String() == "esc", key.Matches(msg, k.Offers):
+		m.picking = false
+	}
+	return m, nil
+}
+
+// keyEscape runs a command at telnet's own prompt: close, quit, or an
+// empty line to go back to the connection.
+func (m telnetPrompt) keyEscape(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
+	if !key.Matches(msg, m.com.Keys.Send) {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return m, cmd
+	}
+	command := strings.TrimSpace(m.input.Value())
+	m.input.SetValue("")
+	m.add(lineScreen, "telnet> "+command)
+	m.escape = false
+	switch command {
+	case "":
+		return m, nil
+	case "close", "c", "quit", "q":
+		if !m.connectedNow() {
+			m.add(lineScreen, "?Need to be connected first.")
+			return m, nil
+		}
+		return m, closePrompt(m.session)
+	case "help", "?":
+		m.add(lineScreen, "Commands: close (close the connection), quit (the same here), an empty line to go back.")
+	default:
+		m.add(lineScreen, "?Invalid command")
+	}
+	return m, nil
+}
+
+// View draws the console's last lines and the prompt.
+func (m telnetPrompt) View() string {
+	st := m.com.Styles
+	h := m.com.Height
+	var foot []string
+	switch {
+	case m.open && m.picking:
+		foot = append(foot, st.Muted.Render("Ready-made requests (↑/↓, enter sends; esc to type your own):"))
+		for i, o := range m.offers {
+			l := fmt.Sprintf("%d. %s: %s", i+1, o.Label, strings.Join(o.Lines, " ⏎ "))
+			if i == m.pick {
+				l = st.Selected.Render("▶ " + l)
+			} else {
+				l = "  " + l
+			}
+			foot = append(foot, l)
+		}
+	case m.open && m.escape:
+		foot = append(foot, "telnet> "+m.input.View())
+	case m.open:
+		state := "not connected: enter connects"
+		if m.connectedNow() {
+			state = "connected"
+		}
+		foot = append(foot, st.Command.Render(m.layer+"> ")+m.input.View(), st.Muted.Render(
+			fmt.Sprintf("  %s · ↑/↓ history · ctrl+o ready-made requests · ^] telnet's prompt · esc leaves the prompt", state)))
+	}
+	room := max(h-len(foot), 0)
+	lines := m.lines
+	if m.partial != "" {
+		lines = append(lines[:len(lines):len(lines)], consoleLine{lineScreen, m.partial})
+	}
+	end := max(len(lines)-m.offset, 0)
+	start := max(end-room, 0)
+	var out []string
+	for _, l := range lines[start:end] {
+		out = append(out, m.style(l))
+	}
+	for len(out) < room {
+		out = append([]string{""}, out...)
+	}
+	return strings.Join(append(out, foot...), "\n")
+}
+
+func (m telnetPrompt) style(l consoleLine) string {
+	st := m.com.Styles
+	switch l.kind {
+	case lineCommand:
+		return st.Command.Render(l.text)
+	case lineInfo:
+		return st.Info.Render(l.text)
+	case lineOK:
+		return st.OK.Render(l.text)
+	case lineFailed, lineError:
+		return st.Failed.Render(l.text)
+	case lineStep:
+		return st.StepCurrent.Render(l.text)
+	case lineExplain:
+		return st.Muted.Render(l.text)
+	}
+	return st.Text.Render(l.text)
+}
+
+// ShortHelp is the prompt's keys.
+func (m telnetPrompt) ShortHelp() []key.Binding {
+	k := m.com.Keys
+	if m.open {
+		return []key.Binding{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Back}
+	}
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
+}
