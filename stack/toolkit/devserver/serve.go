@@ -20,9 +20,10 @@ func (x *exchange) serve(req *http1.Request) {
 	if x.minor11 && x.protocol == "HTTP/1.1" && strings.EqualFold(strings.TrimSpace(req.Headers.Get("Expect")), "100-continue") {
 		x.c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
 	}
-	env := x.environ(req)
+	tracer := gateway.Tracer{Tap: x.s.tap, Conn: x.c, Server: x.s.name}
+	env := x.environ(req, tracer)
 	w := &responseWriter{x: x, env: env}
-	err := gateway.Serve(x.s.app, env, w, gateway.Tracer{Tap: x.s.tap, Conn: x.c, Server: x.s.name})
+	err := gateway.Serve(x.s.app, env, w, tracer)
 	if err == nil {
 		return
 	}
@@ -40,14 +41,14 @@ func (x *exchange) serve(req *http1.Request) {
 
 // environ builds the environ with the keys Werkzeug's make_environ sets,
 // in its order, and then one per header.
-func (x *exchange) environ(req *http1.Request) *gateway.Environ {
+func (x *exchange) environ(req *http1.Request, tracer gateway.Tracer) *gateway.Environ {
 	raw := rawConn(x.c)
 	path, query, host := splitTarget(x.target)
 	env := gateway.NewEnviron()
 	env.Set(gateway.KeyVersion, gateway.Version{1, 0})
 	env.Set(gateway.KeyURLScheme, "http")
 	env.Set(gateway.KeyInput, req.Body)
-	env.Set(gateway.KeyErrors, &lineLog{x: x})
+	env.Set(gateway.KeyErrors, tracer.Errors())
 	env.Set(gateway.KeyMultithread, x.s.opts.Threaded)
 	env.Set(gateway.KeyMultiprocess, false)
 	env.Set(gateway.KeyRunOnce, false)
@@ -152,24 +153,3 @@ func (w *responseWriter) Finish() error {
 type socketValue struct{ net.Conn }
 
 func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
-
-// lineLog is wsgi.errors: what the app writes goes to the server's log,
-// a line at a time.
-type lineLog struct {
-	x    *exchange
-	rest []byte
-}
-
-func (l *lineLog) Write(p []byte) (int, error) {
-	l.rest = append(l.rest, p...)
-	for {
-		line, after, found := bytes.Cut(l.rest, []byte("\n"))
-		if !found {
-			return len(p), nil
-		}
-		l.x.s.tap.Log(l.x.c, "wsgi.errors", string(line))
-		l.rest = after
-	}
-}
-
-func (l *lineLog) String() string { return "<wsgi.errors>" }
