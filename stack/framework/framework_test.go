@@ -8,36 +8,24 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/toolkit"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
-// events is a Sink that keeps every event.
-type events struct {
-	mu  sync.Mutex
-	evs []trace.Event
-}
-
-func (e *events) Record(ev trace.Event) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ev.Data = append([]byte(nil), ev.Data...)
-	e.evs = append(e.evs, ev)
-}
+// events keeps what the layers record.
+type events struct{ capture.Events }
 
 // steps writes the hand-offs above the gateway as "toolkit>framework
 // name: field=value ..." with the fields named.
 func (e *events) steps(keys ...string) []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	var out []string
-	for _, ev := range e.evs {
+	for _, ev := range e.All() {
 		if ev.Kind != trace.KindHandoff || ev.From == "prefork" {
 			continue
 		}
@@ -77,18 +65,12 @@ func run(t *testing.T, app gateway.App, method, target string, sink trace.Sink) 
 	if sink != nil {
 		tr.Tap = trace.NewTap(sink, "prefork")
 	}
-	w := &statusWriter{}
+	w := &capture.Answer{}
 	if err := gateway.Serve(app, env, w, tr); err != nil {
 		t.Fatal(err)
 	}
-	return w.status, log
+	return w.Status, log
 }
-
-type statusWriter struct{ status string }
-
-func (w *statusWriter) WriteHeader(s string, _ http1.Headers) error { w.status = s; return nil }
-func (w *statusWriter) Write([]byte) error                          { return nil }
-func (w *statusWriter) Finish() error                               { return nil }
 
 func TestEveryStepIsAHandOff(t *testing.T) {
 	t.Parallel()
@@ -343,7 +325,7 @@ func TestRun(t *testing.T) {
 		t.Errorf("answer %q", answer)
 	}
 	var logs []string
-	for _, e := range rec.evs {
+	for _, e := range rec.All() {
 		if e.Kind == trace.KindLog {
 			logs = append(logs, string(e.Data))
 		}

@@ -10,7 +10,7 @@ func TestTheToolkitRecordsItsHandOffs(t *testing.T) {
 	rec := &events{}
 	app := ProxyFix{For: 1}.Wrap(Routes)
 	got := serve(t, app, newEnv("GET", "/hello/World?x=1", "X-Forwarded-For: 203.0.113.7"), rec)
-	if got.status != "200 OK" {
+	if got.Status != "200 OK" {
 		t.Fatalf("answer %+v", got)
 	}
 	want := []string{
@@ -51,7 +51,7 @@ func TestTracingOffRecordsNothingAndAnswersTheSame(t *testing.T) {
 	rec := &events{}
 	on := serve(t, Routes, newEnv("GET", "/user/7"), rec)
 	off := serve(t, Routes, newEnv("GET", "/user/7"), nil)
-	if on.status != off.status || headerList(on.headers) != headerList(off.headers) || on.body != off.body {
+	if on.Status != off.Status || headerList(on.Headers) != headerList(off.Headers) || on.Body != off.Body {
 		t.Errorf("tracing changed the answer:\n on %+v\noff %+v", on, off)
 	}
 	hop := NewHop(newEnv("GET", "/"), "a", "b")

@@ -47,8 +47,8 @@ func TestProxyFix(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			got := serve(t, tt.fix.Wrap(echoEnv), newEnv("GET", "/", tt.headers...), nil)
-			if !strings.HasPrefix(got.body, tt.want) {
-				t.Errorf("got  %s\nwant %s", got.body, tt.want)
+			if !strings.HasPrefix(got.Body, tt.want) {
+				t.Errorf("got  %s\nwant %s", got.Body, tt.want)
 			}
 		})
 	}
@@ -78,7 +78,7 @@ func TestDispatcher(t *testing.T) {
 		"/api/v2/a/b": "v2 /api/v2 /a/b",
 		"/apis":       "root  /apis",
 	} {
-		if got := serve(t, app, newEnv("GET", path), nil).body; got != want {
+		if got := serve(t, app, newEnv("GET", path), nil).Body; got != want {
 			t.Errorf("%s: got %q, want %q", path, got, want)
 		}
 	}
@@ -106,8 +106,8 @@ func TestSharedData(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := serve(t, app, newEnv("GET", tt.path, tt.headers...), nil)
-		if got.status != tt.status || got.headers.Get("Content-Type") != tt.ctype {
-			t.Errorf("%s %v: %s %q", tt.path, tt.headers, got.status, got.headers.Get("Content-Type"))
+		if got.Status != tt.status || got.Headers.Get("Content-Type") != tt.ctype {
+			t.Errorf("%s %v: %s %q", tt.path, tt.headers, got.Status, got.Headers.Get("Content-Type"))
 		}
 	}
 }

@@ -328,8 +328,7 @@ func URIToIRI(s string) string {
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			c := unhex(s[i+1])<<4 | unhex(s[i+2])
+		if c, ok := escaped(s, i); ok {
 			if c >= 0x80 || strings.IndexByte(alwaysSafe, c) >= 0 {
 				b = append(b, c)
 				i += 2

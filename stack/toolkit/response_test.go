@@ -71,11 +71,11 @@ func (c *closeCount) Close() error { c.n++; return nil }
 func TestResponseAsAnApp(t *testing.T) {
 	t.Parallel()
 	get := serve(t, NewResponse("hello").ServeWSGI, newEnv("GET", "/"), nil)
-	if get.status != "200 OK" || get.body != "hello" {
+	if get.Status != "200 OK" || get.Body != "hello" {
 		t.Errorf("GET: %+v", get)
 	}
 	head := serve(t, NewResponse("hello").ServeWSGI, newEnv("HEAD", "/"), nil)
-	if head.body != "" || head.headers.Get("Content-Length") != "5" {
+	if head.Body != "" || head.Headers.Get("Content-Length") != "5" {
 		t.Errorf("HEAD: the body went out, or its length did not: %+v", head)
 	}
 	stream := &closeCount{Body: gateway.Chunks([]byte("a"), []byte("b"))}
@@ -83,7 +83,7 @@ func TestResponseAsAnApp(t *testing.T) {
 	closed := 0
 	r.CallOnClose(func() error { closed++; return nil })
 	got := serve(t, r.ServeWSGI, newEnv("GET", "/"), nil)
-	if got.body != "ab" || got.headers.Has("Content-Length") || stream.n != 1 || closed != 1 {
+	if got.Body != "ab" || got.Headers.Has("Content-Length") || stream.n != 1 || closed != 1 {
 		t.Errorf("streamed: %+v, stream closed %d times, on-close ran %d times", got, stream.n, closed)
 	}
 	unsent := &closeCount{Body: gateway.Chunks([]byte("a"))}
@@ -122,8 +122,8 @@ func TestHTTPExceptionPages(t *testing.T) {
 	t.Parallel()
 	got := serve(t, Abort(418).ServeWSGI, newEnv("GET", "/"), nil)
 	want := "<!doctype html>\n<html lang=en>\n<title>418 I&#39;m a teapot</title>\n<h1>I&#39;m a teapot</h1>\n<p>This server is a teapot, not a coffee machine</p>\n"
-	if got.status != "418 I'M A TEAPOT" || got.body != want {
-		t.Errorf("418: %q %q", got.status, got.body)
+	if got.Status != "418 I'M A TEAPOT" || got.Body != want {
+		t.Errorf("418: %q %q", got.Status, got.Body)
 	}
 	if got := Abort(411).Page(); got != "<!doctype html>\n<html lang=en>\n<title>411 Length Required</title>\n<h1>Length Required</h1>\n<p>A request with this method requires a valid &lt;code&gt;Content-Length&lt;/code&gt; header.</p>\n" {
 		t.Errorf("411 page: %q", got)

@@ -2,11 +2,10 @@ package toolkit
 
 import (
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
-	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -34,54 +33,28 @@ func newEnv(method, target string, headers ...string) *gateway.Environ {
 	return env
 }
 
-// answer is what an app sent through the gateway.
-type answer struct {
-	status  string
-	headers http1.Headers
-	body    string
-}
-
-type answerWriter struct{ a *answer }
-
-func (w answerWriter) WriteHeader(status string, h http1.Headers) error {
-	w.a.status, w.a.headers = status, h
-	return nil
-}
-func (w answerWriter) Write(b []byte) error { w.a.body += string(b); return nil }
-func (w answerWriter) Finish() error        { return nil }
-
 // serve runs app on env through the gateway, recording into sink when it
 // is not nil.
-func serve(t *testing.T, app gateway.App, env *gateway.Environ, sink trace.Sink) answer {
+func serve(t *testing.T, app gateway.App, env *gateway.Environ, sink trace.Sink) *capture.Answer {
 	t.Helper()
-	var a answer
+	a := &capture.Answer{}
 	tr := gateway.Tracer{Server: "prefork"}
 	if sink != nil {
 		tr.Tap = trace.NewTap(sink, "prefork")
 	}
-	if err := gateway.Serve(app, env, answerWriter{&a}, tr); err != nil {
+	if err := gateway.Serve(app, env, a, tr); err != nil {
 		t.Fatal(err)
 	}
 	return a
 }
 
-// events is a Sink that keeps the hand-offs and log lines.
-type events struct {
-	mu  sync.Mutex
-	evs []trace.Event
-}
-
-func (e *events) Record(ev trace.Event) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ev.Data = append([]byte(nil), ev.Data...)
-	e.evs = append(e.evs, ev)
-}
+// events keeps what the layers record.
+type events struct{ capture.Events }
 
 // handoffs writes the hand-offs as "from>to name", "to<from name".
 func (e *events) handoffs() []string {
 	var out []string
-	for _, ev := range e.evs {
+	for _, ev := range e.All() {
 		if ev.Kind != trace.KindHandoff {
 			continue
 		}
@@ -96,7 +69,7 @@ func (e *events) handoffs() []string {
 
 // fields returns the fields of the first hand-off named name.
 func (e *events) fields(name string) map[string]string {
-	for _, ev := range e.evs {
+	for _, ev := range e.All() {
 		if ev.Kind == trace.KindHandoff && ev.Name == name {
 			m := map[string]string{}
 			for _, f := range ev.Fields {

@@ -2,6 +2,7 @@ package toolkit
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -58,8 +59,8 @@ func Unquote(s string) string {
 	}
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+		if c, ok := escaped(s, i); ok {
+			b = append(b, c)
 			i += 2
 			continue
 		}
@@ -87,15 +88,14 @@ func ValidUTF8(s string) string {
 	return string(b)
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f'
-}
-
-func unhex(c byte) byte {
-	if c <= '9' {
-		return c - '0'
+// escaped returns the byte a %XX escape at s[i] stands for, and false
+// when there is no such escape there.
+func escaped(s string, i int) (byte, bool) {
+	if s[i] != '%' || i+3 > len(s) {
+		return 0, false
 	}
-	return c | 0x20 - 'a' + 10
+	n, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+	return byte(n), err == nil
 }
 
 // alwaysSafe are the bytes Werkzeug never escapes in a URL: letters,

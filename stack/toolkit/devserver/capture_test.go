@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -27,30 +26,11 @@ var captures = filepath.Join("..", "testdata", "werkzeug")
 
 var logDate = regexp.MustCompile(`\[\d\d/\w\w\w/\d{4} \d\d:\d\d:\d\d\]`)
 
-// events is a Sink that keeps every event.
-type events struct {
-	mu  sync.Mutex
-	evs []trace.Event
-}
-
-func (e *events) Record(ev trace.Event) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	ev.Data = append([]byte(nil), ev.Data...)
-	e.evs = append(e.evs, ev)
-}
-
-func (e *events) all() []trace.Event {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]trace.Event(nil), e.evs...)
-}
-
 // startServer starts a development server for opts on a free port,
 // recording into the events it returns, and stops it when the test ends.
-func startServer(t *testing.T, opts Options) (*Server, *events) {
+func startServer(t *testing.T, opts Options) (*Server, *capture.Events) {
 	t.Helper()
-	rec := &events{}
+	rec := &capture.Events{}
 	s := New(stack.Config{Trace: rec}, opts)
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
@@ -146,7 +126,7 @@ func TestLogsAsWerkzeug(t *testing.T) {
 			req, _ := capture.Read(t, captures, tt.req)
 			capture.RoundTrip(t, s.Addr(), req)
 			var got []string
-			for _, e := range rec.all() {
+			for _, e := range rec.All() {
 				if e.Kind == trace.KindLog && e.Name == "log" && strings.Contains(string(e.Data), " - - [") {
 					got = append(got, logDate.ReplaceAllString(string(e.Data), "[<date>]"))
 				}
