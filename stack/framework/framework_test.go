@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
-	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/toolkit"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
