@@ -2,6 +2,8 @@ package devserver
 
 import (
 	"context"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -136,4 +138,102 @@ func TestLogsAsWerkzeug(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseOptions(t *testing.T) {
+	t.Parallel()
+	o, err := ParseOptions(map[string]string{"app": "x:y", "threaded": "true"})
+	if err != nil || o.App != "x:y" || !o.Threaded {
+		t.Errorf("got %+v, %v", o, err)
+	}
+	for _, bad := range []map[string]string{{"threaded": "yes"}, {"workers": "2"}} {
+		if _, err := ParseOptions(bad); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}
+
+func TestAnAppNotThereIsAnErrorAtStart(t *testing.T) {
+	t.Parallel()
+	err := New(stack.Config{}, Options{App: "nope:app"}).Start(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `no module named "nope"`) {
+		t.Errorf("got %v", err)
+	}
+}
+
+func TestThreadedServesConnectionsAtOnce(t *testing.T) {
+	t.Parallel()
+	s, _ := startServer(t, Options{App: "werkzeug_app:greet", Threaded: true})
+	idle, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	got := capture.RoundTrip(t, s.Addr(), "GET /?name=x HTTP/1.1\r\nHost: x\r\n\r\n")
+	if !strings.HasPrefix(got, "HTTP/1.1 200 OK\r\n") || !strings.HasSuffix(got, "Hello x!") {
+		t.Errorf("with a connection idle, got %q", got)
+	}
+}
+
+func TestOneConnectionAtATime(t *testing.T) {
+	t.Parallel()
+	s, _ := startServer(t, Options{})
+	idle, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+	c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	if n, _ := c.Read(make([]byte, 1)); n != 0 {
+		t.Fatal("answered while another connection was being served")
+	}
+	idle.Close()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, _ := io.ReadAll(c)
+	if !strings.HasPrefix(string(got), "HTTP/1.0 200 OK") {
+		t.Errorf("once the idle connection went: %q", got)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := s.Start(context.Background()); err != stack.ErrServerClosed {
+		t.Errorf("Start after Close: %v", err)
+	}
+}
+
+func TestShutdownWaitsForTheConnection(t *testing.T) {
+	t.Parallel()
+	s, rec := startServer(t, Options{})
+	idle, err := net.Dial("tcp", s.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	waitForOpen(t, rec)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := s.Shutdown(ctx); err == nil {
+		t.Error("Shutdown returned while a connection was being served")
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+}
+
+// waitForOpen waits until the server has accepted a connection.
+func waitForOpen(t *testing.T, rec *capture.Events) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		for _, e := range rec.All() {
+			if e.Kind == trace.KindOpen {
+				return
+			}
+		}
+	}
+	t.Fatal("the server never accepted the connection")
 }
