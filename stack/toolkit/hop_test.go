@@ -27,7 +27,7 @@ func TestTheToolkitRecordsItsHandOffs(t *testing.T) {
 		t.Errorf("hand-offs\n%s\nwant\n%s", g, strings.Join(want, "\n"))
 	}
 	for name, want := range map[string]map[string]string{
-		"ProxyFix":                          {"REMOTE_ADDR": "127.0.0.1 -> 203.0.113.7"},
+		"ProxyFix":                          {"REMOTE_ADDR": "127.0.0.1 -> 203.0.113.7 (from X-Forwarded-For: 203.0.113.7)"},
 		"Request(environ)":                  {"method": "GET", "path": "/hello/World", "args": "ImmutableMultiDict([('x', '1')])", "remote_addr": "203.0.113.7", "url": "http://localhost:8000/hello/World?x=1"},
 		"url_map.match()":                   {"rule": "/hello/<name>", "endpoint": "hello", "view_args": "{'name': 'World'}"},
 		"response(environ, start_response)": {"response": "<Response 45 bytes [200 OK]>"},
@@ -60,4 +60,15 @@ func TestTracingOffRecordsNothingAndAnswersTheSame(t *testing.T) {
 	}
 	hop.Down("x")
 	hop.Log("x", "y")
+}
+
+func TestProxyFixSaysWhatItDid(t *testing.T) {
+	t.Parallel()
+	rec := &events{}
+	serve(t, ProxyFix{For: 1, Proto: 1}.Wrap(WhoAmI), newEnv("GET", "/", "X-Forwarded-For: 203.0.113.7, 127.0.0.1"), rec)
+	f := rec.fields("ProxyFix")
+	if f["REMOTE_ADDR"] != "127.0.0.1 -> 127.0.0.1 (from X-Forwarded-For: 203.0.113.7, 127.0.0.1)" ||
+		f["wsgi.url_scheme"] != "http kept: no X-Forwarded-Proto from a trusted proxy" {
+		t.Errorf("ProxyFix recorded %v", f)
+	}
 }

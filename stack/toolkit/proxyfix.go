@@ -23,31 +23,38 @@ type ProxyFix struct {
 
 // Wrap returns next behind the fix; the method value is a
 // gateway.Middleware. The environ's values before the fix are kept under
-// werkzeug.proxy_fix.orig, and what changed is recorded on the way in.
+// werkzeug.proxy_fix.orig, and what the fix did with each header it
+// trusts is recorded on the way in.
 func (p ProxyFix) Wrap(next gateway.App) gateway.App {
 	return func(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
-		keys := []string{"REMOTE_ADDR", gateway.KeyURLScheme, "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME"}
-		orig := make(origValues, len(keys))
-		for i, k := range keys {
-			v, _ := env.Get(k)
-			orig[i] = origValue{k, v}
+		orig := saveOrig(env)
+		var done []trace.Field
+		apply := func(n int, header, key string, set func(v string)) {
+			if n <= 0 {
+				return
+			}
+			raw := env.String(header)
+			v := trusted(n, raw)
+			old := gateway.FormatValue(orig.get(key))
+			if v == "" {
+				done = append(done, F(key, old+" kept: no "+headerName(header)+" from a trusted proxy"))
+				return
+			}
+			set(v)
+			now, _ := env.Get(key)
+			done = append(done, F(key, old+" -> "+gateway.FormatValue(now)+" (from "+headerName(header)+": "+raw+")"))
 		}
-		env.Set("werkzeug.proxy_fix.orig", orig)
-		if v := trusted(p.For, env.String("HTTP_X_FORWARDED_FOR")); v != "" {
-			env.Set("REMOTE_ADDR", v)
-		}
-		if v := trusted(p.Proto, env.String("HTTP_X_FORWARDED_PROTO")); v != "" {
-			env.Set(gateway.KeyURLScheme, v)
-		}
-		if v := trusted(p.Host, env.String("HTTP_X_FORWARDED_HOST")); v != "" {
+		apply(p.For, "HTTP_X_FORWARDED_FOR", "REMOTE_ADDR", func(v string) { env.Set("REMOTE_ADDR", v) })
+		apply(p.Proto, "HTTP_X_FORWARDED_PROTO", gateway.KeyURLScheme, func(v string) { env.Set(gateway.KeyURLScheme, v) })
+		apply(p.Host, "HTTP_X_FORWARDED_HOST", "HTTP_HOST", func(v string) {
 			env.Set("HTTP_HOST", v)
 			env.Set("SERVER_NAME", v)
 			if i := strings.LastIndexByte(v, ':'); i >= 0 && !strings.HasSuffix(v, "]") {
 				env.Set("SERVER_NAME", v[:i])
 				env.Set("SERVER_PORT", v[i+1:])
 			}
-		}
-		if v := trusted(p.Port, env.String("HTTP_X_FORWARDED_PORT")); v != "" {
+		})
+		apply(p.Port, "HTTP_X_FORWARDED_PORT", "SERVER_PORT", func(v string) {
 			if host := env.String("HTTP_HOST"); host != "" {
 				if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
 					host = host[:i]
@@ -55,15 +62,31 @@ func (p ProxyFix) Wrap(next gateway.App) gateway.App {
 				env.Set("HTTP_HOST", host+":"+v)
 			}
 			env.Set("SERVER_PORT", v)
-		}
-		if v := trusted(p.Prefix, env.String("HTTP_X_FORWARDED_PREFIX")); v != "" {
-			env.Set("SCRIPT_NAME", v)
-		}
+		})
+		apply(p.Prefix, "HTTP_X_FORWARDED_PREFIX", "SCRIPT_NAME", func(v string) { env.Set("SCRIPT_NAME", v) })
 		if hop := NewHop(env, gateway.Layer, Layer); hop.On() {
-			hop.Down("ProxyFix", orig.changes(env)...)
+			hop.Down("ProxyFix", done...)
 		}
 		return next(env, start)
 	}
+}
+
+// headerName names the header an environ key holds: X-Forwarded-For.
+func headerName(key string) string {
+	return titleCase(strings.ReplaceAll(strings.TrimPrefix(key, "HTTP_"), "_", "-"))
+}
+
+// saveOrig keeps the values the fix may change under
+// werkzeug.proxy_fix.orig, as Werkzeug does.
+func saveOrig(env *gateway.Environ) origValues {
+	keys := []string{"REMOTE_ADDR", gateway.KeyURLScheme, "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME"}
+	orig := make(origValues, len(keys))
+	for i, k := range keys {
+		v, _ := env.Get(k)
+		orig[i] = origValue{k, v}
+	}
+	env.Set("werkzeug.proxy_fix.orig", orig)
+	return orig
 }
 
 // trusted returns the value the n-th proxy from the app added to a
@@ -97,18 +120,11 @@ func (o origValues) String() string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// changes lists each key the fix changed, as "old -> new", or says that
-// nothing changed.
-func (o origValues) changes(env *gateway.Environ) []trace.Field {
-	var out []trace.Field
+func (o origValues) get(key string) any {
 	for _, v := range o {
-		now, _ := env.Get(v.key)
-		if now != v.val {
-			out = append(out, F(v.key, gateway.FormatValue(v.val)+" -> "+gateway.FormatValue(now)))
+		if v.key == key {
+			return v.val
 		}
 	}
-	if len(out) == 0 {
-		out = append(out, F("changed", "nothing: no X-Forwarded-* header it trusts"))
-	}
-	return out
+	return nil
 }

@@ -47,7 +47,7 @@ func (x *exchange) environ(req *http1.Request, tracer gateway.Tracer) *gateway.E
 	env := gateway.NewEnviron()
 	env.Set(gateway.KeyVersion, gateway.Version{1, 0})
 	env.Set(gateway.KeyURLScheme, "http")
-	env.Set(gateway.KeyInput, req.Body)
+	env.Set(gateway.KeyInput, input{req.Body})
 	env.Set(gateway.KeyErrors, tracer.Errors())
 	env.Set(gateway.KeyMultithread, x.s.opts.Threaded)
 	env.Set(gateway.KeyMultiprocess, false)
@@ -153,3 +153,8 @@ func (w *responseWriter) Finish() error {
 type socketValue struct{ net.Conn }
 
 func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
+
+// input is wsgi.input as the lab shows it.
+type input struct{ io.Reader }
+
+func (input) String() string { return "<wsgi.input>" }
