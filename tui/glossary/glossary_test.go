@@ -66,6 +66,7 @@ var (
 	byteLine   = regexp.MustCompile(`^\s+([<>]) (.*)$`)
 	headerName = regexp.MustCompile(`^([A-Za-z0-9!#$%&'*+.^_|~-]+):`)
 	statusLine = regexp.MustCompile(`^HTTP/\d\.\d (\d{3})`)
+	bytesHop   = regexp.MustCompile(`^\d+ bytes$`)
 	// a hand-off's field: an environ key, or start_response's status and
 	// headers
 	handoffField = regexp.MustCompile(`^\s{11}([A-Za-z_][A-Za-z0-9_.-]*) = `)
@@ -78,8 +79,10 @@ func emitted(text string) (headers, statuses, env map[string]bool) {
 	inHead, first, handoff := false, false, ""
 	for _, line := range strings.Split(text, "\n") {
 		if hopLine.MatchString(line) {
-			inHead, first = true, true
 			handoff = strings.TrimSpace(line[strings.LastIndex(line, "  "):])
+			// Only bytes on a connection start with a head; a hand-off's
+			// bytes (a body chunk) do not.
+			inHead, first = bytesHop.MatchString(handoff), true
 			continue
 		}
 		if m := handoffField.FindStringSubmatch(line); m != nil {
@@ -157,6 +160,8 @@ func TestEmittedReadsATranscript(t *testing.T) {
 		"         > Note: a body line\\r\\n\n" +
 		"      2  proxy -> gateway  environ\n" +
 		"           PATH_INFO = /\n" +
+		"      3  wsgiref <- gateway  chunk, 12 bytes\n" +
+		"         < user: 42\n\n" +
 		"      3  client <- proxy  51 bytes\n" +
 		"         < HTTP/1.1 404 Not Found\\r\\n\n" +
 		"         < Server: nginx\\r\\n\n"
