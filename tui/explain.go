@@ -39,9 +39,10 @@ func hopTerms(h trace.Hop) []term {
 		var out []term
 		for _, f := range h.Events[0].Fields {
 			kind := glossary.Environ
-			if _, ok := glossary.Lookup(kind, f.Key); !ok {
-				if _, ok := glossary.Lookup(glossary.Header, f.Key); ok {
-					kind = glossary.Header
+			for _, k := range []glossary.Kind{glossary.Environ, glossary.Header, glossary.Field} {
+				if _, ok := glossary.Lookup(k, f.Key); ok {
+					kind = k
+					break
 				}
 			}
 			out = append(out, term{kind: kind, name: f.Key, value: f.Value})
@@ -207,11 +208,10 @@ func history(hops []trace.Hop, i int, t term) string {
 	return "In this journey: " + strings.Join(notes, "; ") + "."
 }
 
-// sender is the layer that sent a hop's content.
+// sender is the layer that sent a hop's content: the one nearer the
+// client for what goes down, the other for what comes up. (A hand-off is
+// recorded by whichever process saw it, so its Layer says nothing.)
 func sender(h trace.Hop) string {
-	if h.Kind == trace.KindHandoff {
-		return h.Events[0].Layer
-	}
 	if h.Dir == trace.Up {
 		return h.To
 	}

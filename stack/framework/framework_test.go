@@ -86,7 +86,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit<framework return value value='Hello, World! (from Flask)' type=str",
 			"toolkit<framework make_response(rv) response=<Response 26 bytes [200 OK]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 26 bytes [200 OK]>",
+			"gateway<toolkit Response response=<Response 26 bytes [200 OK]> call=response(environ, start_response)",
 		}},
 		{"a tuple", "GET", "/user/7", "201 CREATED", []string{
 			"gateway>toolkit Request(environ)",
@@ -96,7 +96,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit<framework return value value=('user 7\\n', 201, {'X-Id': '7'}) type=tuple",
 			"toolkit<framework make_response(rv) response=<Response 7 bytes [201 CREATED]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 7 bytes [201 CREATED]>",
+			"gateway<toolkit Response response=<Response 7 bytes [201 CREATED]> call=response(environ, start_response)",
 		}},
 		{"a before_request answer", "GET", "/hello/x?stop=1", "200 OK", []string{
 			"gateway>toolkit Request(environ)",
@@ -104,7 +104,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit>framework before_request call=stop_early() returned='stopped by before_request\\n'",
 			"toolkit<framework make_response(rv) response=<Response 26 bytes [200 OK]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 26 bytes [200 OK]>",
+			"gateway<toolkit Response response=<Response 26 bytes [200 OK]> call=response(environ, start_response)",
 		}},
 		{"a 404 from the map", "GET", "/missing", "404 NOT FOUND", []string{
 			"gateway>toolkit Request(environ)",
@@ -113,7 +113,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit<framework raises exception=NotFound: 404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.",
 			"toolkit<framework make_response(rv) response=<Response 207 bytes [404 NOT FOUND]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 207 bytes [404 NOT FOUND]>",
+			"gateway<toolkit Response response=<Response 207 bytes [404 NOT FOUND]> call=response(environ, start_response)",
 		}},
 		{"an error handler", "GET", "/forbidden", "403 FORBIDDEN", []string{
 			"gateway>toolkit Request(environ)",
@@ -124,7 +124,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit>framework errorhandler call=forbidden(e)",
 			"toolkit<framework make_response(rv) response=<Response 9 bytes [403 FORBIDDEN]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 9 bytes [403 FORBIDDEN]>",
+			"gateway<toolkit Response response=<Response 9 bytes [403 FORBIDDEN]> call=response(environ, start_response)",
 		}},
 		{"a method view", "POST", "/item/3", "201 CREATED", []string{
 			"gateway>toolkit Request(environ)",
@@ -135,7 +135,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit<framework return value value=('posted item 3\\n', 201) type=tuple",
 			"toolkit<framework make_response(rv) response=<Response 14 bytes [201 CREATED]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 14 bytes [201 CREATED]>",
+			"gateway<toolkit Response response=<Response 14 bytes [201 CREATED]> call=response(environ, start_response)",
 		}},
 		{"automatic OPTIONS", "OPTIONS", "/user/7", "200 OK", []string{
 			"gateway>toolkit Request(environ)",
@@ -144,7 +144,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 			"toolkit>framework view function call=make_default_options_response()",
 			"toolkit<framework make_response(rv) response=<Response 0 bytes [200 OK]>",
 			"toolkit<framework after_request call=mark(response)",
-			"gateway<toolkit response(environ, start_response) response=<Response 0 bytes [200 OK]>",
+			"gateway<toolkit Response response=<Response 0 bytes [200 OK]> call=response(environ, start_response)",
 		}},
 	}
 	for _, tt := range tests {

@@ -18,7 +18,7 @@ func TestTheToolkitRecordsItsHandOffs(t *testing.T) {
 		"gateway>toolkit ProxyFix",
 		"gateway>toolkit Request(environ)",
 		"gateway>toolkit url_map.match()",
-		"gateway<toolkit response(environ, start_response)",
+		"gateway<toolkit Response",
 		"prefork<gateway start_response",
 		"prefork<gateway chunk",
 		"prefork<gateway close",
@@ -30,7 +30,7 @@ func TestTheToolkitRecordsItsHandOffs(t *testing.T) {
 		"ProxyFix":                          {"REMOTE_ADDR": "127.0.0.1 -> 203.0.113.7 (from X-Forwarded-For: 203.0.113.7)"},
 		"Request(environ)":                  {"method": "GET", "path": "/hello/World", "args": "ImmutableMultiDict([('x', '1')])", "remote_addr": "203.0.113.7", "url": "http://localhost:8000/hello/World?x=1"},
 		"url_map.match()":                   {"rule": "/hello/<name>", "endpoint": "hello", "view_args": "{'name': 'World'}"},
-		"response(environ, start_response)": {"response": "<Response 45 bytes [200 OK]>"},
+		"Response": {"response": "<Response 45 bytes [200 OK]>"},
 	} {
 		fields := rec.fields(name)
 		for k, v := range want {

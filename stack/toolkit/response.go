@@ -223,7 +223,7 @@ func (r *Response) length() int {
 // Close runs what CallOnClose added.
 func (r *Response) ServeWSGI(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
 	if hop := NewHop(env, gateway.Layer, Layer); hop.On() {
-		hop.Up("response(environ, start_response)", F("response", r.String()))
+		hop.Up("Response", F("response", r.String()), F("call", "response(environ, start_response)"))
 	}
 	if err := start(r.status, r.WSGIHeaders(), nil); err != nil {
 		return nil, err

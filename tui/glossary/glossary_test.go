@@ -73,9 +73,11 @@ var (
 )
 
 // emitted returns the headers, status codes and environ keys that cross
-// the wire in a transcript: every hop's head lines and hand-off fields.
-func emitted(text string) (headers, statuses, env map[string]bool) {
-	headers, statuses, env = map[string]bool{}, map[string]bool{}, map[string]bool{}
+// the wire in a transcript: every hop's head lines and hand-off fields;
+// fields are the other hand-offs' fields (what the toolkit and the
+// framework hand on), each an environ key, a header or a field of its own.
+func emitted(text string) (headers, statuses, env, fields map[string]bool) {
+	headers, statuses, env, fields = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	inHead, first, handoff := false, false, ""
 	for _, line := range strings.Split(text, "\n") {
 		if hopLine.MatchString(line) {
@@ -91,6 +93,8 @@ func emitted(text string) (headers, statuses, env map[string]bool) {
 				env[m[1]] = true
 			case handoff == "start_response" && m[1] != "status" && m[1] != "exc_info":
 				headers[m[1]] = true
+			default:
+				fields[m[1]] = true
 			}
 			continue
 		}
@@ -114,7 +118,7 @@ func emitted(text string) (headers, statuses, env map[string]bool) {
 			headers[h[1]] = true
 		}
 	}
-	return headers, statuses, env
+	return headers, statuses, env, fields
 }
 
 // TestEveryEmittedTermHasAnEntry reads every lesson's recorded transcript
@@ -136,7 +140,13 @@ func TestEveryEmittedTermHasAnEntry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		headers, statuses, env := emitted(string(b))
+		headers, statuses, env, fields := emitted(string(b))
+		for f := range fields {
+			seen++
+			if !known(f) {
+				t.Errorf("%s: the hand-off field %q has no glossary entry as an environ key, a header or a field", l.ID(), f)
+			}
+		}
 		for kind, terms := range map[glossary.Kind]map[string]bool{glossary.Header: headers, glossary.Status: statuses, glossary.Environ: env} {
 			for term := range terms {
 				seen++
@@ -149,6 +159,16 @@ func TestEveryEmittedTermHasAnEntry(t *testing.T) {
 	if seen == 0 {
 		t.Fatal("found no term in any transcript: the transcript format changed and this test reads nothing")
 	}
+}
+
+// known reports whether a hand-off field is explained as any kind.
+func known(f string) bool {
+	for _, k := range []glossary.Kind{glossary.Environ, glossary.Header, glossary.Field} {
+		if _, ok := glossary.Lookup(k, f); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func TestEmittedReadsATranscript(t *testing.T) {
@@ -165,7 +185,7 @@ func TestEmittedReadsATranscript(t *testing.T) {
 		"      3  client <- proxy  51 bytes\n" +
 		"         < HTTP/1.1 404 Not Found\\r\\n\n" +
 		"         < Server: nginx\\r\\n\n"
-	h, s, e := emitted(text)
+	h, s, e, _ := emitted(text)
 	if len(h) != 2 || !h["Host"] || !h["Server"] || len(s) != 1 || !s["404"] || len(e) != 1 || !e["PATH_INFO"] {
 		t.Errorf("emitted = %v %v %v", h, s, e)
 	}
