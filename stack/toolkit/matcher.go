@@ -107,11 +107,11 @@ func (w *walker) match(s *state, parts []string, values []string) (*Rule, []stri
 		if t.part.final {
 			target, rest = strings.Join(parts, "/"), nil
 		}
-		m := t.part.re.FindStringSubmatch(target)
-		if m == nil {
+		groups, ok := t.part.match(target)
+		if !ok {
 			continue
 		}
-		if r, v := w.match(t.next, rest, append(slices.Clip(values), m[1:]...)); r != nil || w.res.slashRequired {
+		if r, v := w.match(t.next, rest, append(slices.Clip(values), groups...)); r != nil || w.res.slashRequired {
 			return r, v
 		}
 	}
@@ -131,6 +131,9 @@ func (w *walker) takeRule(rules []*Rule, onlyLoose bool) *Rule {
 			continue
 		}
 		if r.methods != nil && !r.methods[w.method] {
+			if w.res.haveMatchFor == nil {
+				w.res.haveMatchFor = map[string]bool{}
+			}
 			for m := range r.methods {
 				w.res.haveMatchFor[m] = true
 			}
@@ -145,4 +148,27 @@ func (w *walker) takeRule(rules []*Rule, onlyLoose bool) *Rule {
 func (m *Map) walk(path, method string, res *matchResult) {
 	w := walker{method: method, res: res}
 	res.rule, res.values = w.match(m.root, strings.Split(path, "/"), nil)
+}
+
+// match matches a dynamic part against one segment (or, for a final part,
+// the rest of the path), returning what its variables matched. A part that
+// is one variable of the default or the int converter is matched without
+// a regular expression: most parts are.
+func (p *rulePart) match(target string) ([]string, bool) {
+	switch p.content {
+	case `([^/]{1,})\z`:
+		return []string{target}, target != "" && !strings.Contains(target, "/")
+	case `(\d+)\z`:
+		for i := 0; i < len(target); i++ {
+			if target[i] < '0' || target[i] > '9' {
+				return nil, false
+			}
+		}
+		return []string{target}, target != ""
+	}
+	m := p.re.FindStringSubmatch(target)
+	if m == nil {
+		return nil, false
+	}
+	return m[1:], true
 }

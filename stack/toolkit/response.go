@@ -36,7 +36,8 @@ type Response struct {
 type Option func(*options)
 
 type options struct {
-	status          string
+	code            int    // the status by its code, when status is ""
+	status          string // the status as text
 	mimetype        string
 	contentType     string
 	defaultMimetype string
@@ -45,12 +46,12 @@ type options struct {
 
 // Status sets the status by its code: 404 becomes "404 NOT FOUND".
 func Status(code int) Option {
-	return func(o *options) { o.status = strconv.Itoa(code) }
+	return func(o *options) { o.code, o.status = code, "" }
 }
 
 // StatusText sets the status as text: a code alone ("201") gets its
 // reason, a code and a reason ("201 Made") are kept as they are.
-func StatusText(s string) Option { return func(o *options) { o.status = s } }
+func StatusText(s string) Option { return func(o *options) { o.status, o.code = s, 0 } }
 
 // Mimetype sets the Content-Type from a mimetype, adding the charset to a
 // text type: "text/plain" becomes "text/plain; charset=utf-8".
@@ -98,11 +99,11 @@ func NewStreamingResponse(body gateway.Body, opts ...Option) *Response {
 }
 
 func newResponse(opts []Option) *Response {
-	o := options{status: "200", defaultMimetype: DefaultMimetype}
+	o := options{code: 200, defaultMimetype: DefaultMimetype}
 	for _, f := range opts {
 		f(&o)
 	}
-	r := &Response{Headers: o.headers.Clone()}
+	r := &Response{Headers: append(make(http1.Headers, 0, len(o.headers)+3), o.headers...)}
 	ct := o.contentType
 	if ct == "" {
 		m := o.mimetype
@@ -116,7 +117,11 @@ func newResponse(opts []Option) *Response {
 	if ct != "" {
 		r.Headers = r.Headers.Set("Content-Type", ct)
 	}
-	r.SetStatusText(o.status)
+	if o.status != "" {
+		r.SetStatusText(o.status)
+	} else {
+		r.SetStatus(o.code)
+	}
 	return r
 }
 
@@ -130,6 +135,12 @@ var charsetTypes = map[string]bool{
 // "; charset=utf-8" is added to text/*, to a type ending in +xml and to a
 // few known text types such as application/javascript.
 func ContentTypeFor(mimetype string) string {
+	switch mimetype {
+	case "text/html":
+		return "text/html; charset=utf-8"
+	case "text/plain":
+		return "text/plain; charset=utf-8"
+	}
 	if strings.HasPrefix(mimetype, "text/") || charsetTypes[mimetype] || strings.HasSuffix(mimetype, "+xml") {
 		return mimetype + "; charset=utf-8"
 	}
@@ -231,11 +242,16 @@ func (r *Response) ServeWSGI(env *gateway.Environ, start gateway.StartResponse) 
 	return r.appIter(env), nil
 }
 
-// WSGIHeaders returns the headers as they go to start_response: a copy of
+// WSGIHeaders returns the headers as they go to start_response:
 // r.Headers without Content-Length for a status that has no body, without
 // the entity headers for 304, and with a Content-Length added for a body
-// that is a sequence when it has none.
+// that is a sequence when it has none. When none of that applies it is
+// r.Headers itself, which the caller must not change.
 func (r *Response) WSGIHeaders() http1.Headers {
+	noBody := r.code >= 100 && r.code < 200 || r.code == 204 || r.code == 304
+	if !noBody && (r.stream != nil || r.Headers.Has("Content-Length")) {
+		return r.Headers
+	}
 	h := r.Headers.Clone()
 	switch {
 	case r.code >= 100 && r.code < 200 || r.code == 204:
@@ -255,22 +271,41 @@ func (r *Response) WSGIHeaders() http1.Headers {
 var entityHeaders = []string{"Allow", "Content-Encoding", "Content-Language", "Content-Length",
 	"Content-MD5", "Content-Range", "Content-Type", "Last-Modified"}
 
-// appIter returns the body the server sends.
+// appIter returns the body the server sends: nothing to a HEAD request
+// or for a status without a body, else the chunks or the stream.
 func (r *Response) appIter(env *gateway.Environ) gateway.Body {
-	var body gateway.Body
+	b := &body{r: r}
 	switch {
 	case env.String("REQUEST_METHOD") == "HEAD" || r.code >= 100 && r.code < 200 || r.code == 204 || r.code == 304:
-		body = gateway.Chunks()
 	case r.stream != nil:
-		body = nextOnly{r.stream} // its Close is r.close's to call
+		b.stream = r.stream
 	default:
-		body = gateway.Chunks(r.chunks...)
+		b.chunks = r.chunks
 	}
-	return gateway.WithClose(body, r.close)
+	return b
 }
 
-// nextOnly hides a Body's Close.
-type nextOnly struct{ gateway.Body }
+// body is a Response's body as the server iterates it, as Werkzeug's
+// ClosingIterator: its Close is the Response's.
+type body struct {
+	r      *Response
+	chunks [][]byte
+	stream gateway.Body
+}
+
+func (b *body) Next() ([]byte, error) {
+	if b.stream != nil {
+		return b.stream.Next()
+	}
+	if len(b.chunks) == 0 {
+		return nil, io.EOF
+	}
+	c := b.chunks[0]
+	b.chunks = b.chunks[1:]
+	return c, nil
+}
+
+func (b *body) Close() error { return b.r.close() }
 
 // close closes a streamed body, sent or not, and runs what CallOnClose
 // added, as Werkzeug's Response.close.

@@ -42,12 +42,21 @@ func StatusName(code int) string {
 	return "Unknown Error"
 }
 
+// statusLines are the status of each known code, made once.
+var statusLines = func() map[int]string {
+	m := make(map[int]string, len(statusNames))
+	for code, n := range statusNames {
+		m[code] = strconv.Itoa(code) + " " + strings.ToUpper(n)
+	}
+	return m
+}()
+
 // StatusLine returns the status a Response sends for code: the code and
 // its reason in upper case ("404 NOT FOUND"), or "UNKNOWN" as the reason
 // for a code Werkzeug does not know.
 func StatusLine(code int) string {
-	if n, ok := statusNames[code]; ok {
-		return strconv.Itoa(code) + " " + strings.ToUpper(n)
+	if s, ok := statusLines[code]; ok {
+		return s
 	}
 	return strconv.Itoa(code) + " UNKNOWN"
 }

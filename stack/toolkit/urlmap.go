@@ -209,7 +209,7 @@ func (a *MapAdapter) MatchPath(pathInfo, method string) (*Rule, Args, error) {
 	if pathInfo != "" {
 		path = "/" + strings.TrimLeft(pathInfo, "/")
 	}
-	res := &matchResult{haveMatchFor: map[string]bool{}}
+	res := &matchResult{}
 	a.m.walk(path, method, res)
 	if res.rule == nil && !res.slashRequired && a.m.MergeSlashes {
 		merged := mergeDoubleSlashes(path)
