@@ -27,10 +27,10 @@ func TestTheToolkitRecordsItsHandOffs(t *testing.T) {
 		t.Errorf("hand-offs\n%s\nwant\n%s", g, strings.Join(want, "\n"))
 	}
 	for name, want := range map[string]map[string]string{
-		"ProxyFix":                          {"REMOTE_ADDR": "127.0.0.1 -> 203.0.113.7 (from X-Forwarded-For: 203.0.113.7)"},
-		"Request(environ)":                  {"method": "GET", "path": "/hello/World", "args": "ImmutableMultiDict([('x', '1')])", "remote_addr": "203.0.113.7", "url": "http://localhost:8000/hello/World?x=1"},
-		"url_map.match()":                   {"rule": "/hello/<name>", "endpoint": "hello", "view_args": "{'name': 'World'}"},
-		"Response": {"response": "<Response 45 bytes [200 OK]>"},
+		"ProxyFix":         {"REMOTE_ADDR": "127.0.0.1 -> 203.0.113.7 (from X-Forwarded-For: 203.0.113.7)"},
+		"Request(environ)": {"method": "GET", "path": "/hello/World", "args": "ImmutableMultiDict([('x', '1')])", "remote_addr": "203.0.113.7", "url": "http://localhost:8000/hello/World?x=1"},
+		"url_map.match()":  {"rule": "/hello/<name>", "endpoint": "hello", "view_args": "{'name': 'World'}"},
+		"Response":         {"response": "<Response 45 bytes [200 OK]>"},
 	} {
 		fields := rec.fields(name)
 		for k, v := range want {
