@@ -116,4 +116,3 @@ func TestInteropWithFlaskUnderGunicorn(t *testing.T) {
 		})
 	}
 }
-
