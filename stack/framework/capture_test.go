@@ -34,12 +34,13 @@ func startLayer(t *testing.T, l stack.Layer) stack.Layer {
 func TestAnswersAsFlaskOnTheDevelopmentServer(t *testing.T) {
 	t.Parallel()
 	for _, g := range []struct {
-		app    string
-		prefix string
-	}{{"app:application", "talk"}, {"tour:application", "tour-"}} {
+		app      string
+		prefix   string
+		threaded bool
+	}{{"app:application", "talk", false}, {"tour:application", "tour-", false}, {"tour:application", "threaded-", true}} {
 		t.Run(g.prefix, func(t *testing.T) {
 			t.Parallel()
-			s := startLayer(t, devserver.New(stack.Config{}, devserver.Options{App: g.app}))
+			s := startLayer(t, devserver.New(stack.Config{}, devserver.Options{App: g.app, Threaded: g.threaded}))
 			for _, name := range capture.Names(t, captures, g.prefix) {
 				t.Run(name, func(t *testing.T) {
 					req, want := capture.Read(t, captures, name)

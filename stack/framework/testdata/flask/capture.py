@@ -4,8 +4,9 @@
     /usr/bin/python3 capture.py     (needs python3-flask and gunicorn; 127.0.0.1 only)
 
 The apps of apps.py are served by Werkzeug's development server (run_simple
-with its defaults: one process, one thread) and the talk's app also by
-gunicorn 20.1.0, with PYTHONHASHSEED=0 so that the order of an Allow
+with its defaults: one process, one thread; threaded-* with threaded=True,
+as Flask's app.run) and the talk's app also by gunicorn 20.1.0, with
+PYTHONHASHSEED=0 so that the order of an Allow
 header, which Werkzeug takes from a set, is the same on every run. For each
 case, CASE.req is what was sent and CASE.resp what came back, byte for
 byte; devserver.log holds the development server's log and wsgi.errors
@@ -38,6 +39,14 @@ def wait(p, port):
 
 def devserver(app, port):
     code = "from werkzeug.serving import run_simple; import apps; run_simple('127.0.0.1', %d, apps.%s)" % (port, app)
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    return wait(subprocess.Popen([PYTHON, "-c", code], cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port)
+
+
+def threaded(app, port):
+    # Flask's app.run(): run_simple with threaded=True, which answers in
+    # HTTP/1.1 and chunks a body of unknown length.
+    code = "from werkzeug.serving import run_simple; import apps; run_simple('127.0.0.1', %d, apps.%s, threaded=True)" % (port, app)
     env = dict(os.environ, PYTHONHASHSEED="0")
     return wait(subprocess.Popen([PYTHON, "-c", code], cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port)
 
@@ -132,3 +141,9 @@ with open(os.path.join(HERE, "wsgi.errors"), "w") as f:
     # between them names this machine's paths.
     f.writelines(l for l in dev if l.startswith("[<date>] ") or re.match(r"^\w+Error: ", l))
 run(gunicorn, "application", TALK, "gunicorn-")
+run(threaded, "tour", [
+    ("index", b"GET / HTTP/1.0\r\n\r\n"),
+    ("stream", b"GET /stream HTTP/1.1\r\nHost: localhost:5000\r\n\r\n"),
+    ("stream-10", b"GET /stream HTTP/1.0\r\n\r\n"),
+    ("head", b"HEAD /stream HTTP/1.1\r\nHost: localhost:5000\r\n\r\n"),
+], "threaded-")
