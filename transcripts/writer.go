@@ -164,7 +164,7 @@ func logLabel(e *trace.Event) string {
 
 // item is a hop or a log line of a journey.
 type item struct {
-	seq uint64
+	pos int // where its (first) event is in the journey
 	hop *trace.Hop
 	log *trace.Event
 }
@@ -172,15 +172,19 @@ type item struct {
 // items merges a journey's hops and log lines in the order they happened.
 func items(j *trace.Journey) []item {
 	var out []item
+	pos := make(map[uint64]int, len(j.Events))
+	for i, e := range j.Events {
+		pos[e.Seq] = i
+	}
 	hops := j.Hops()
 	for i := range hops {
-		out = append(out, item{seq: hops[i].Events[0].Seq, hop: &hops[i]})
+		out = append(out, item{pos: pos[hops[i].Events[0].Seq], hop: &hops[i]})
 	}
 	logs := j.Logs()
 	for i := range logs {
-		out = append(out, item{seq: logs[i].Seq, log: &logs[i]})
+		out = append(out, item{pos: pos[logs[i].Seq], log: &logs[i]})
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].seq < out[b].seq })
+	sort.SliceStable(out, func(a, b int) bool { return out[a].pos < out[b].pos })
 	return out
 }
 

@@ -30,10 +30,10 @@ func (r *Runner) finishExchange(ctx context.Context) error {
 	got := r.awaitAnswer(ctx, r.receivedSoFar)
 	ended, endErr := s.Ended()
 	r.receivedSoFar += len(got)
-	r.syncTap(r.receivedSoFar, ended)
-	if err := r.flushLayers(ctx); err != nil {
+	if err := r.flushLayers(ctx); err != nil { // worker processes' events first
 		return err
 	}
+	r.syncTap(r.receivedSoFar, ended)
 	x := &exchange{sent: r.sent, received: got, ended: ended, endErr: endErr, journeys: r.newJourneys()}
 	r.exchange, r.sent = x, nil
 	if endErr != nil {

@@ -68,6 +68,19 @@ func (r *Runner) settleLayers(ctx context.Context) error {
 	return nil
 }
 
+// runningLayer lets the exchange in progress finish and returns the
+// running layer an action (verb) is about.
+func (r *Runner) runningLayer(ctx context.Context, verb, name string) (stack.Layer, error) {
+	if err := r.finishExchange(ctx); err != nil {
+		return nil, err
+	}
+	l := r.stack.Get(name)
+	if l == nil {
+		return nil, fmt.Errorf("%s %s: %s is not running (start it first)", verb, name, name)
+	}
+	return l, nil
+}
+
 // workerKiller is a layer with worker processes to kill.
 type workerKiller interface {
 	KillWorker(ctx context.Context) (int, error)
@@ -76,12 +89,9 @@ type workerKiller interface {
 // kill kills a worker of a layer with SIGKILL and waits for it to be
 // replaced.
 func (r *Runner) kill(ctx context.Context, name string) error {
-	if err := r.finishExchange(ctx); err != nil {
+	l, err := r.runningLayer(ctx, "kill", name)
+	if err != nil {
 		return err
-	}
-	l := r.stack.Get(name)
-	if l == nil {
-		return fmt.Errorf("kill %s: %s is not running (start it first)", name, name)
 	}
 	k, ok := l.(workerKiller)
 	if !ok {
@@ -109,19 +119,16 @@ var signalNumbers = map[string]syscall.Signal{
 // process, so the signal is handed to it as a call; the lab says what
 // command would send it to a real gunicorn.
 func (r *Runner) signal(ctx context.Context, name, sig string) error {
-	if err := r.finishExchange(ctx); err != nil {
+	l, err := r.runningLayer(ctx, "signal", name)
+	if err != nil {
 		return err
-	}
-	l := r.stack.Get(name)
-	if l == nil {
-		return fmt.Errorf("signal %s: %s is not running (start it first)", name, name)
 	}
 	s, ok := l.(signaller)
 	if !ok {
 		return fmt.Errorf("signal %s: %s has no master process to signal", name, name)
 	}
 	r.out(Output{Kind: OutCommand, Text: fmt.Sprintf("kill -%s %d", sig, l.PIDs()[0])})
-	err := s.Signal(ctx, signalNumbers[sig])
+	err = s.Signal(ctx, signalNumbers[sig])
 	if sig == "TERM" || sig == "INT" || sig == "QUIT" {
 		r.stack.Stop(ctx, name) // it stopped itself; the stack forgets it
 		r.pump()

@@ -68,7 +68,11 @@ func (a *acceptor) accept() (net.Conn, error) {
 			syscall.Close(nfd)
 			return nil, fmt.Errorf("prefork: %w", err)
 		}
-		return &clientConn{File: os.NewFile(uintptr(nfd), "client"), fd: nfd, remote: sockaddrTCP(sa)}, nil
+		c := &clientConn{File: os.NewFile(uintptr(nfd), "client"), fd: nfd, remote: sockaddrTCP(sa)}
+		if ta, ok := a.addr.(*net.TCPAddr); ok && !ta.IP.IsUnspecified() {
+			c.local = a.addr // a socket bound to one address accepts on that address
+		}
+		return c, nil
 	}
 }
 
@@ -79,13 +83,16 @@ func (a *acceptor) accept() (net.Conn, error) {
 // that lives for one request.
 type clientConn struct {
 	*os.File
-	fd     int
-	remote net.Addr
+	fd            int
+	local, remote net.Addr
 }
 
 func (c *clientConn) RemoteAddr() net.Addr { return c.remote }
 
 func (c *clientConn) LocalAddr() net.Addr {
+	if c.local != nil {
+		return c.local
+	}
 	sa, err := syscall.Getsockname(c.fd)
 	if err != nil {
 		return &net.TCPAddr{}

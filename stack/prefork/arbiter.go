@@ -17,7 +17,6 @@ import (
 type arbiter struct {
 	s      *Server
 	target int // workers wanted
-	age    int // the last worker's number
 	quit   bool
 	halted error // why the arbiter gave up replacing workers
 }
@@ -73,9 +72,8 @@ func (a *arbiter) manage() error {
 		return a.halted
 	}
 	for a.live() < a.target {
-		a.age++
 		a.s.hooks.fire(nil, "pre_fork", "")
-		w, err := a.s.spawn(a.age)
+		w, err := a.s.spawn()
 		if err != nil {
 			a.halted = err
 			a.s.log("log", "Shutting down: Master. Reason: "+err.Error())

@@ -100,18 +100,34 @@ func checkHead(raw []byte) *refusal {
 	return nil
 }
 
-// pyRepr writes prefix and s as Python's "%r" writes a string: in single
-// quotes, or double quotes when s holds a single quote and no double one.
+// pyRepr writes prefix and s as Python's "%r" writes a string that
+// gunicorn decoded from bytes as latin-1: in single quotes, or double
+// quotes when s holds a single quote and no double one; backslashes, the
+// quote and control characters escaped (\t, \n, \r, \xNN); other bytes
+// as they are, as the error page encodes them back to latin-1.
 func pyRepr(prefix, s string) string {
-	q := "'"
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
+	q := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		q = '"'
 	}
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	if q == "'" {
-		s = strings.ReplaceAll(s, "'", `\'`)
+	b := append([]byte(prefix), q)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == q:
+			b = append(b, '\\', c)
+		case c == '\t':
+			b = append(b, `\t`...)
+		case c == '\n':
+			b = append(b, `\n`...)
+		case c == '\r':
+			b = append(b, `\r`...)
+		case c < 0x20 || c >= 0x7f && c <= 0xa0 || c == 0xad:
+			b = append(b, fmt.Sprintf(`\x%02x`, c)...)
+		default:
+			b = append(b, c)
+		}
 	}
-	return prefix + q + s + q
+	return string(append(b, q))
 }
 
 // refuse turns what the lab's reader refused into gunicorn's answer. The

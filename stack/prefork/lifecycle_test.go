@@ -344,3 +344,32 @@ func TestStartFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestHUPReplacesEveryWorkerAndINTStops(t *testing.T) {
+	s, _ := startServer(t, Options{Workers: 2})
+	ctx := context.Background()
+	before := s.PIDs()[1:]
+	must(t, s.Signal(ctx, syscall.SIGHUP))
+	flush(t, s)
+	after := s.PIDs()[1:]
+	if len(after) != 2 || slices.Contains(after, before[0]) || slices.Contains(after, before[1]) {
+		t.Errorf("workers %v after HUP, %v before: want two new ones", after, before)
+	}
+	for _, pid := range before {
+		if !gone(pid) {
+			t.Errorf("old worker %d still running after HUP", pid)
+		}
+	}
+	if got := exchange(t, s.Addr(), "GET / HTTP/1.0\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.0 200") {
+		t.Errorf("answer after HUP %q", got)
+	}
+	must(t, s.Signal(ctx, syscall.SIGINT))
+	for _, pid := range after {
+		if !gone(pid) {
+			t.Errorf("worker %d still running after INT", pid)
+		}
+	}
+	if err := s.Signal(ctx, syscall.SIGTTIN); !errors.Is(err, stack.ErrServerClosed) {
+		t.Errorf("TTIN after INT: %v, want ErrServerClosed", err)
+	}
+}

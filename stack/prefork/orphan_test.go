@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -40,12 +41,40 @@ func TestNoOrphansWhenTheMasterIsKilled(t *testing.T) {
 			t.Fatalf("worker %d is not running: %v", pid, err)
 		}
 	}
+	// Every child: the workers, and the spare started ahead of need.
+	kids := children(t, cmd.Process.Pid)
+	if len(kids) < len(pids)-1 {
+		t.Fatalf("children %v, want at least the workers %v", kids, pids[1:])
+	}
 	must(t, cmd.Process.Signal(syscall.SIGKILL))
 	cmd.Wait()
-	for _, pid := range pids[1:] {
+	for _, pid := range kids {
 		if !gone(pid) { // gone waits a second at most
 			syscall.Kill(pid, syscall.SIGKILL)
-			t.Errorf("worker %d still running a second after its master was killed", pid)
+			t.Errorf("child %d still running a second after its master was killed", pid)
 		}
 	}
+}
+
+// children lists the processes whose parent is pid.
+func children(t *testing.T, pid int) []int {
+	t.Helper()
+	stats, err := filepath.Glob("/proc/[0-9]*/stat")
+	if err != nil || len(stats) == 0 {
+		t.Skipf("no /proc to list processes: %v", err)
+	}
+	var out []int
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		_, rest, _ := strings.Cut(string(b), ") ")
+		f := strings.Fields(rest)
+		if len(f) > 1 && f[1] == strconv.Itoa(pid) {
+			child, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+			out = append(out, child)
+		}
+	}
+	return out
 }

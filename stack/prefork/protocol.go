@@ -37,14 +37,12 @@ const (
 // workerConfig is what the master tells a worker, first thing on its
 // control pipe.
 type workerConfig struct {
-	Layer       string        `json:"layer"`
-	App         string        `json:"app"`
-	Age         int           `json:"age"`     // 1 for the first worker, counting up
-	Workers     int           `json:"workers"` // how many workers the master runs: wsgi.multiprocess
-	Timeout     time.Duration `json:"timeout"`
-	MaxRequests int           `json:"max_requests"`
-	Hooks       []string      `json:"hooks"` // the hooks that print
-	Trace       bool          `json:"trace"` // send events
+	Layer       string   `json:"layer"`
+	App         string   `json:"app"`
+	Workers     int      `json:"workers"` // how many workers the master runs: wsgi.multiprocess
+	MaxRequests int      `json:"max_requests"`
+	Hooks       []string `json:"hooks"` // the hooks that print
+	Trace       bool     `json:"trace"` // send events
 }
 
 // message encodes c for the control pipe: cmdConfig, the length of the
@@ -98,9 +96,9 @@ const (
 )
 
 // pipeSink sends a worker's frames to the master. Events are kept in a
-// buffer and written in one go at the worker's flush points (after each
-// request, before the app is called, on a flush command, before exiting),
-// so a request costs the pipe one or two writes, not one per event; the
+// buffer and written in one go at the worker's flush points (a tick
+// between requests, a wait for more of a request, an app that is slow, a
+// flush command, exiting), so many events cost the pipe one write; the
 // other frames go out at once. Frames keep their order: a flush answer
 // follows every event recorded before it.
 type pipeSink struct {
@@ -165,21 +163,23 @@ func (p *pipeSink) flushed(id uint64) {
 	p.send(frameFlush, binary.BigEndian.AppendUint64(nil, id))
 }
 
-// beatGap is the least time between two heartbeats: the master's timeout
-// is counted in seconds, and a busy worker need not say it is alive after
-// every request.
-const beatGap = 50 * time.Millisecond
+// tickGap is the least time between two of a worker's ticks: the master's
+// timeout is counted in seconds, and under load a worker need not say it
+// is alive, nor send its events, after every request: they go in batches.
+// An idle worker ticks when its accept times out; a lesson that needs the
+// events at once asks for them (FlushTrace).
+const tickGap = 50 * time.Millisecond
 
-// tick is the worker's flush point between requests: it writes the
-// frames that wait, with a heartbeat when the last one is old enough.
+// tick is the worker's flush point between requests: at most every
+// tickGap, it writes the frames that wait, with a heartbeat.
 func (p *pipeSink) tick() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if now := time.Now(); now.Sub(p.lastBeat) >= beatGap {
+	if now := time.Now(); now.Sub(p.lastBeat) >= tickGap {
 		p.lastBeat = now
 		p.add(frameBeat, nil)
+		p.flushLocked()
 	}
-	p.flushLocked()
 }
 
 func flushCommand(id uint64) []byte {

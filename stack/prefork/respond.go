@@ -32,8 +32,12 @@ type response struct {
 	length  int64 // the app's Content-Length, or -1
 	sent    int64
 	chunked bool
-	started bool // the head went out
-	buf     []byte
+	started bool // the head was made: the app's answer is on its way
+	// headPending says the head waits in buf, to go out with the first
+	// chunk in one write.
+	headPending bool
+	buf         []byte
+	frame       []byte
 }
 
 func newResponse(w io.Writer, req *http1.Request, now func() time.Time) *response {
@@ -90,7 +94,23 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 	b = append(b, "\r\n"...)
 	r.buf = b
 	r.started = true
-	_, err := r.w.Write(b)
+	r.headPending = true
+	return nil
+}
+
+// headSent reports whether the head went to the client.
+func (r *response) headSent() bool { return r.started && !r.headPending }
+
+// send writes what is pending of the head and then p, in one write.
+func (r *response) send(p []byte) error {
+	if r.headPending {
+		r.headPending = false
+		p = append(r.buf, p...)
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	_, err := r.w.Write(p)
 	return err
 }
 
@@ -111,24 +131,34 @@ func (r *response) Write(chunk []byte) error {
 	}
 	r.sent += int64(len(chunk))
 	if !r.chunked {
-		_, err := r.w.Write(chunk)
-		return err
+		return r.send(chunk)
 	}
-	b := strconv.AppendInt(r.buf[:0], int64(len(chunk)), 16)
-	b = []byte(strings.ToUpper(string(b)))
+	b := appendUpperHex(r.frame[:0], len(chunk))
 	b = append(b, "\r\n"...)
 	b = append(b, chunk...)
 	b = append(b, "\r\n"...)
-	r.buf = b
-	_, err := r.w.Write(b)
-	return err
+	r.frame = b
+	return r.send(b)
 }
 
-// Finish writes the last chunk of a chunked body.
+// appendUpperHex appends n in hexadecimal with upper-case digits, as
+// gunicorn writes a chunk's size ("%X").
+func appendUpperHex(b []byte, n int) []byte {
+	start := len(b)
+	b = strconv.AppendInt(b, int64(n), 16)
+	for i := start; i < len(b); i++ {
+		if b[i] >= 'a' {
+			b[i] -= 'a' - 'A'
+		}
+	}
+	return b
+}
+
+// Finish writes the head if no chunk took it along, and the last chunk of
+// a chunked body.
 func (r *response) Finish() error {
 	if !r.chunked {
-		return nil
+		return r.send(nil)
 	}
-	_, err := io.WriteString(r.w, "0\r\n\r\n")
-	return err
+	return r.send([]byte("0\r\n\r\n"))
 }

@@ -132,12 +132,11 @@ func (s *Server) PIDs() []int {
 // log records a line of the master's log.
 func (s *Server) log(name, text string) { s.tap.Log(nil, name, text) }
 
-func (s *Server) workerConfig(age int) workerConfig {
+func (s *Server) workerConfig() workerConfig {
 	known, _ := splitHooks(s.opts.Hooks)
 	return workerConfig{
-		Layer: s.name, App: s.opts.App, Age: age, Workers: s.opts.Workers,
-		Timeout: max(s.opts.Timeout, 0), MaxRequests: s.opts.MaxRequests,
-		Hooks: known, Trace: s.cfg.Trace != nil,
+		Layer: s.name, App: s.opts.App, Workers: s.opts.Workers,
+		MaxRequests: s.opts.MaxRequests, Hooks: known, Trace: s.cfg.Trace != nil,
 	}
 }
 

@@ -43,7 +43,6 @@ func (p Procs) withDefaults() Procs {
 
 // worker is the master's view of one worker process.
 type workerProc struct {
-	age    int
 	pid    int
 	cmd    *exec.Cmd
 	ctl    *os.File // write end of the control pipe; closing it orphans the worker
@@ -64,7 +63,7 @@ type workerProc struct {
 	readyNow bool
 }
 
-// spawn makes worker number age and returns once it accepts, or with
+// spawn makes a worker and returns once it accepts, or with
 // the reason it could not boot. It takes the spare process when there is
 // one, and starts a new spare behind it.
 //
@@ -75,7 +74,7 @@ type workerProc struct {
 // configuration on the control pipe: what fork gives gunicorn for free.
 // It is no worker until it is given its configuration, and fires no hook
 // before that.
-func (s *Server) spawn(age int) (*workerProc, error) {
+func (s *Server) spawn() (*workerProc, error) {
 	w := s.spare
 	s.spare = nil
 	if w == nil || w.gone.Load() {
@@ -84,7 +83,7 @@ func (s *Server) spawn(age int) (*workerProc, error) {
 			return nil, err
 		}
 	}
-	if err := s.boot(w, age); err != nil {
+	if err := s.boot(w); err != nil {
 		return w, err
 	}
 	if sp, err := s.exec(); err == nil {
@@ -128,16 +127,16 @@ func (s *Server) exec() (*workerProc, error) {
 	return w, nil
 }
 
-// boot gives a started process its configuration as worker number age
-// and waits until it accepts.
-func (s *Server) boot(w *workerProc, age int) error {
-	w.age = age
-	msg, err := s.workerConfig(age).message()
+// boot gives a started process its configuration and waits until it
+// accepts.
+func (s *Server) boot(w *workerProc) error {
+	w.lastBeat.Store(time.Now().UnixNano())
+	// Logged before the worker hears of it: what it records comes after.
+	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
+	msg, err := s.workerConfig().message()
 	if err == nil {
 		_, err = w.ctl.Write(msg)
 	}
-	w.lastBeat.Store(time.Now().UnixNano())
-	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
 	if err != nil {
 		s.procs.Signal(w.pid, syscall.SIGKILL)
 	}

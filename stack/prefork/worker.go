@@ -262,7 +262,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		return
 	}
 	w.tap.Log(c, "log", fmt.Sprintf("Error handling request %s: %v", req.Target, err))
-	if !resp.started {
+	if !resp.headSent() {
 		c.Write(errorPage(internalError))
 		return
 	}
@@ -271,11 +271,17 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 	}
 }
 
-// callApp calls the app once what came before it (the request, the
-// environ) is with the master: an app that hangs, and a worker killed for
-// it, must not take them along.
+// slowApp is how long an app may run before the worker sends the master
+// what it recorded so far.
+const slowApp = 20 * time.Millisecond
+
+// callApp calls the app, and sends the master what came before it (the
+// request, the environ) if the app is slow: an app that hangs, and a
+// worker killed for it, must not take them along. A quick app costs the
+// pipe nothing here.
 func (w *worker) callApp(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
-	w.out.Flush()
+	t := time.AfterFunc(slowApp, w.out.Flush)
+	defer t.Stop()
 	return w.app(env, start)
 }
 

@@ -1,6 +1,9 @@
 package trace
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Assembler groups events into journeys. Feed it every event of a
 // subscription, in order, with Add. It keeps the newest journeys only.
@@ -82,7 +85,7 @@ func (a *Assembler) Add(e Event) *Journey {
 		return nil
 	}
 	a.fill(st, &e)
-	st.journey.Events = append(st.journey.Events, e)
+	st.journey.add(e)
 	return st.journey
 }
 
@@ -151,7 +154,7 @@ func (a *Assembler) rehome(st *connState, l link) {
 	}
 	a.join(st, l)
 	sort.SliceStable(l.journey.Events, func(i, j int) bool {
-		return l.journey.Events[i].Seq < l.journey.Events[j].Seq
+		return l.journey.Events[i].before(l.journey.Events[j])
 	})
 }
 
@@ -199,7 +202,7 @@ func (a *Assembler) prune() {
 func (a *Assembler) flush(st *connState) {
 	for _, e := range st.pending {
 		a.fill(st, &e)
-		st.journey.Events = append(st.journey.Events, e)
+		st.journey.add(e)
 	}
 	st.pending = nil
 }
@@ -211,6 +214,28 @@ func (a *Assembler) remove(j *Journey) {
 			return
 		}
 	}
+}
+
+// add files e in the journey in the order things happened. Events reach
+// the recorder in the order they were recorded, except those that a worker
+// process sends over a pipe, which can come after what happened next in
+// the lab's process: those are put back in their place by their time. One
+// process's events never change places.
+func (j *Journey) add(e Event) {
+	i := len(j.Events)
+	for i > 0 && e.before(j.Events[i-1]) {
+		i--
+	}
+	j.Events = slices.Insert(j.Events, i, e)
+}
+
+// before reports whether e happened before f: by time when they come
+// from different processes, else in the order they were recorded.
+func (e Event) before(f Event) bool {
+	if e.PID != f.PID && !e.Time.IsZero() && !f.Time.IsZero() {
+		return e.Time.Before(f.Time)
+	}
+	return e.Seq < f.Seq
 }
 
 // fill names the hop of a connection event and, for closes, its direction.

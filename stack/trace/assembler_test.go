@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ev builds events tersely for assembler tables.
@@ -187,5 +188,44 @@ func TestAssemblerForgetsLostConnections(t *testing.T) {
 	a.Add(bytesEv("rawsock", 50000, Up, "y"))
 	if hops := a.Journeys()[9].Hops(); len(hops) != 2 {
 		t.Errorf("the newest journey lost its answer: %d hops", len(hops))
+	}
+}
+
+// TestAssemblerPutsAWorkersLateEventsInPlace feeds a journey whose inner
+// hop was recorded in another process and reached the recorder after the
+// proxy had already answered: the hops come out in the order they
+// happened.
+func TestAssemblerPutsAWorkersLateEventsInPlace(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1700000000, 0)
+	at := func(e Event, pid int, ms int, seq uint64) Event {
+		e.PID, e.Time, e.Seq = pid, t0.Add(time.Duration(ms)*time.Millisecond), seq
+		e.Conn.PID = pid
+		return e
+	}
+	const (
+		cli  = "127.0.0.1:50000"
+		prx  = "127.0.0.1:8080"
+		dial = "127.0.0.1:50001"
+		app  = "127.0.0.1:8000"
+	)
+	events := []Event{
+		at(open("proxy", 1, Server, prx, cli), 1, 0, 1),
+		at(bytesEv("proxy", 1, Down, "GET"), 1, 1, 2),
+		at(linkEv("proxy", 1, dial, app), 1, 2, 3),
+		at(bytesEv("proxy", 1, Up, "OK"), 1, 9, 4), // the proxy relays the answer
+		// the worker's events, recorded at 3 to 8 ms, arrive now
+		at(open("prefork", 2, Server, app, dial), 2, 3, 5),
+		at(bytesEv("prefork", 2, Down, "GET"), 2, 4, 6),
+		at(handoff("prefork", 2, "prefork", "gateway", "environ"), 2, 5, 7),
+		at(bytesEv("prefork", 2, Up, "OK"), 2, 8, 8),
+	}
+	a := NewAssembler(0)
+	for _, e := range events {
+		a.Add(e)
+	}
+	want := "J1: client>proxy:GET|proxy>prefork:GET|prefork>gateway:environ|proxy<prefork:OK|client<proxy:OK"
+	if got := describe(a.Journeys()); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -16,15 +16,11 @@
 package wsgiref
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"html"
 	"io"
 	"net"
-	"os"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
@@ -42,20 +38,12 @@ const ServerHeader = "WSGIServer/0.2 (ngw2f-lab)"
 
 // Server is the reference server.
 type Server struct {
-	cfg  stack.Config
-	name string
-	tap  *trace.Tap
-	app  gateway.App
-
-	mu      sync.Mutex
-	ln      net.Listener
-	current net.Conn
-	closed  bool
-	done    chan struct{}
+	*stack.Serial
+	app gateway.App
 }
 
-// New returns a Server for the app registered as appName, or an error
-// when there is none.
+// New returns a Server for the app registered as appName ("wsgi:application"
+// when empty), or an error when there is none.
 func New(cfg stack.Config, appName string) (*Server, error) {
 	if appName == "" {
 		appName = "wsgi:application"
@@ -64,66 +52,9 @@ func New(cfg stack.Config, appName string) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := cfg.NameOr(Kind)
-	return &Server{cfg: cfg, name: name, tap: trace.NewTap(cfg.Trace, name), app: app}, nil
-}
-
-// Name returns the layer's name.
-func (s *Server) Name() string { return s.name }
-
-// Start listens and serves in the background.
-func (s *Server) Start(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return stack.ErrServerClosed
-	}
-	if s.ln != nil {
-		return fmt.Errorf("%s: already started", s.name)
-	}
-	ln, err := stack.Listen(ctx, s.name, s.cfg.Addr)
-	if err != nil {
-		return err
-	}
-	s.ln = s.tap.Listen(ln)
-	s.done = make(chan struct{})
-	go s.serve()
-	return nil
-}
-
-// Addr returns the address the server listens on, or nil before Start.
-func (s *Server) Addr() net.Addr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return nil
-	}
-	return s.ln.Addr()
-}
-
-// PIDs returns the lab's own process: the server is a goroutine in it.
-func (s *Server) PIDs() []int { return []int{os.Getpid()} }
-
-func (s *Server) serve() {
-	defer close(s.done)
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		closed := s.closed
-		s.current = c
-		s.mu.Unlock()
-		if closed {
-			c.Close()
-			return
-		}
-		s.handle(c)
-		s.mu.Lock()
-		s.current = nil
-		s.mu.Unlock()
-	}
+	s := &Server{app: app}
+	s.Serial = stack.NewSerial(cfg, Kind, s.handle)
+	return s, nil
 }
 
 // handle serves the one request of a connection.
@@ -144,13 +75,13 @@ func (s *Server) handle(c net.Conn) {
 	if tc, ok := c.(*trace.Conn); ok {
 		raw = tc.Unwrap()
 	}
-	tracer := gateway.Tracer{Tap: s.tap, Conn: c, Server: s.name}
+	tracer := gateway.Tracer{Tap: s.Tap(), Conn: c, Server: s.Name()}
 	env := gateway.RequestEnviron(req, gateway.Origin{
 		Software: ServerHeader, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(), Errors: tracer.Errors(),
 	})
 	w := &response{w: c}
 	if err := gateway.Serve(s.app, env, w, tracer); err != nil {
-		s.tap.Log(c, "log", "Traceback: "+err.Error())
+		s.Tap().Log(c, "log", "Traceback: "+err.Error())
 		if !w.started {
 			w.WriteHeader("500 Internal Server Error", http1.Headers{
 				{Name: "Content-Type", Value: "text/plain"}, {Name: "Content-Length", Value: "59"}})
@@ -204,45 +135,4 @@ func errorPage(req *http1.Request, err error) []byte {
 	head := "HTTP/1.0 400 " + msg + "\r\nServer: " + ServerHeader + "\r\nDate: " + time.Now().UTC().Format(dateLayout) +
 		"\r\nConnection: close\r\nContent-Type: text/html;charset=utf-8\r\nContent-Length: " + strconv.Itoa(len(page)) + "\r\n\r\n"
 	return []byte(head + page)
-}
-
-// Shutdown stops accepting and waits for the request being served.
-func (s *Server) Shutdown(ctx context.Context) error {
-	done := s.stopAccepting()
-	if done == nil {
-		return nil
-	}
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("%s: still serving a request: %w", s.name, ctx.Err())
-	}
-}
-
-// Close stops accepting and closes the connection being served.
-func (s *Server) Close() error {
-	done := s.stopAccepting()
-	if done == nil {
-		return nil
-	}
-	s.mu.Lock()
-	if s.current != nil {
-		s.current.Close()
-	}
-	s.mu.Unlock()
-	<-done
-	return nil
-}
-
-func (s *Server) stopAccepting() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.closed {
-		s.closed = true
-		if s.ln != nil {
-			s.ln.Close()
-		}
-	}
-	return s.done
 }

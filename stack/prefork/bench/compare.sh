@@ -6,8 +6,9 @@
 #   bash stack/prefork/bench/compare.sh            # -t2 -c50 -d10s
 #   WRK_ARGS="-t2 -c50 -d30s" bash stack/prefork/bench/compare.sh
 #
-# With a proxy in front (the issue's full comparison: the lab's proxy ->
-# pre-fork vs nginx -> gunicorn), see proxy.sh beside this file.
+# With a proxy in front (the lab's proxy -> pre-fork vs nginx -> gunicorn)
+# and a journey's latency: go run ./stack/prefork/bench/fullstack -wrk
+# (or -latency).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 WRK_ARGS=${WRK_ARGS:-"-t2 -c50 -d10s"}
