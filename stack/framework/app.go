@@ -127,9 +127,6 @@ func (a *App) ErrorHandler(code int, f ErrorHandler) {
 	a.errors[code] = namedHook[ErrorHandler]{hookName(f, "errorhandler"), f}
 }
 
-// URLMap returns the app's URL map.
-func (a *App) URLMap() *toolkit.Map { return a.urls }
-
 // WSGIApp returns the app's gateway app as it stands: Flask's
 // app.wsgi_app, which middleware wraps.
 func (a *App) WSGIApp() gateway.App { return a.wsgi }

@@ -189,3 +189,36 @@ func FuzzURLMap(f *testing.F) {
 		}
 	})
 }
+
+// upper is a converter of one's own: a word in capitals, given to the view
+// in lower case.
+type upper struct{}
+
+func (upper) Regexp() string                { return "[A-Z]+" }
+func (upper) Weight() int                   { return 100 }
+func (upper) PartIsolating() bool           { return true }
+func (upper) ToValue(s string) (any, error) { return strings.ToLower(s), nil }
+func (upper) ToURL(v any) (string, error)   { return strings.ToUpper(v.(string)), nil }
+
+func TestAConverterOfOnesOwn(t *testing.T) {
+	t.Parallel()
+	m, err := NewMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.AddConverter("upper", func([]string, map[string]string) (Converter, error) { return upper{}, nil })
+	if err := m.Add(NewRule("/shout/<upper:word>", "shout")); err != nil {
+		t.Fatal(err)
+	}
+	a := m.Bind(NewRequest(newEnv("GET", "/")))
+	r, args, err := a.MatchPath("/shout/HELLO", "GET")
+	if err != nil || r.Endpoint != "shout" || args.Text("word") != "hello" {
+		t.Fatalf("match = %v %v %v", r, args, err)
+	}
+	if _, _, err := a.MatchPath("/shout/hello", "GET"); err == nil {
+		t.Error("lower case matched")
+	}
+	if u, err := a.Build("shout", args, "", false); err != nil || u != "/shout/HELLO" {
+		t.Errorf("Build = %q, %v", u, err)
+	}
+}

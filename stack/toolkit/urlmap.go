@@ -18,7 +18,6 @@ type Map struct {
 	MergeSlashes bool
 
 	converters map[string]ConverterFactory
-	rules      []*Rule
 	byEndpoint map[string][]*Rule
 	root       *state
 	sorted     bool
@@ -48,15 +47,11 @@ func (m *Map) Add(r *Rule) error {
 	if err := r.compile(m.converters, m.MergeSlashes); err != nil {
 		return err
 	}
-	m.rules = append(m.rules, r)
 	m.byEndpoint[r.Endpoint] = append(m.byEndpoint[r.Endpoint], r)
 	m.root.add(r)
 	m.sorted = false
 	return nil
 }
-
-// Rules returns the rules in the order they were added.
-func (m *Map) Rules() []*Rule { return slices.Clone(m.rules) }
 
 // update orders what matching and building try first, once after rules
 // were added.
