@@ -44,7 +44,6 @@ type exchange struct {
 
 // handle serves one connection: one request, then close.
 func (s *Server) handle(c net.Conn) {
-	defer s.untrack(c)
 	defer c.Close()
 	br := bufio.NewReaderSize(c, 4096)
 	x := &exchange{s: s, c: c, version: "HTTP/0.9", protocol: "HTTP/1.0"}
@@ -220,7 +219,7 @@ func errorTexts(code int) (short, long string) {
 
 // log records a line of the server's log, as http.server's log_message.
 func (x *exchange) log(msg string) {
-	x.s.tap.Log(x.c, "log", fmt.Sprintf("%s - - [%s] %s", x.remote, time.Now().Format("02/Jan/2006 15:04:05"), msg))
+	x.s.Tap().Log(x.c, "log", fmt.Sprintf("%s - - [%s] %s", x.remote, time.Now().Format("02/Jan/2006 15:04:05"), msg))
 }
 
 // logRequest records the request's line of the log, as Werkzeug's

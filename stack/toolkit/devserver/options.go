@@ -12,27 +12,23 @@ import (
 //	threaded=true                  a goroutine per connection, HTTP/1.1
 //	                               answers (run_simple's threaded=True)
 func ParseOptions(args map[string]string) (Options, error) {
-	var o Options
-	keys := make([]string, 0, len(args))
+	var unknown []string
 	for k := range args {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		switch v := args[k]; k {
-		case "app":
-			o.App = v
-		case "threaded":
-			switch v {
-			case "true", "True":
-				o.Threaded = true
-			case "false", "False":
-			default:
-				return o, fmt.Errorf("devserver: threaded=%s: want true or false", v)
-			}
-		default:
-			return o, fmt.Errorf("devserver has no setting %q (it has app, threaded)", k)
+		if k != "app" && k != "threaded" {
+			unknown = append(unknown, k)
 		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return Options{}, fmt.Errorf("devserver has no setting %q (it has app, threaded)", unknown[0])
+	}
+	o := Options{App: args["app"]}
+	switch v := args["threaded"]; v {
+	case "", "false", "False":
+	case "true", "True":
+		o.Threaded = true
+	default:
+		return o, fmt.Errorf("devserver: threaded=%s: want true or false", v)
 	}
 	return o, nil
 }

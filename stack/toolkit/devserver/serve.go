@@ -20,14 +20,14 @@ func (x *exchange) serve(req *http1.Request) {
 	if x.minor11 && x.protocol == "HTTP/1.1" && strings.EqualFold(strings.TrimSpace(req.Headers.Get("Expect")), "100-continue") {
 		x.c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
 	}
-	tracer := gateway.Tracer{Tap: x.s.tap, Conn: x.c, Server: x.s.name}
+	tracer := gateway.Tracer{Tap: x.s.Tap(), Conn: x.c, Server: x.s.Name()}
 	env := x.environ(req, tracer)
 	w := &responseWriter{x: x, env: env}
 	err := gateway.Serve(x.s.app, env, w, tracer)
 	if err == nil {
 		return
 	}
-	x.s.tap.Log(x.c, "log", "Error on request: "+err.Error())
+	x.s.Tap().Log(x.c, "log", "Error on request: "+err.Error())
 	if w.sent {
 		return // Werkzeug writes its 500 page into the body begun; the lab ends the answer
 	}

@@ -27,15 +27,12 @@ package devserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
-	"os"
 	"sync"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
-	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
 // Kind is the layer's name when its Config gives none.
@@ -61,20 +58,16 @@ type Options struct {
 	Threaded bool
 }
 
-// Server is the development server.
+// Server is the development server: a stack.Serial, which serves one
+// connection at a time, or with Threaded a goroutine per connection.
 type Server struct {
-	cfg  stack.Config
+	*stack.Serial
 	opts Options
-	name string
-	tap  *trace.Tap
 	app  gateway.App
 
-	mu     sync.Mutex
-	ln     net.Listener
-	conns  map[net.Conn]bool // the connections being served
-	closed bool
-	done   chan struct{} // closed when the accept loop and every connection are done
-	wg     sync.WaitGroup
+	mu      sync.Mutex
+	threads map[net.Conn]bool // the connections served by goroutines of their own
+	wg      sync.WaitGroup
 }
 
 // New returns a Server that will listen on cfg.Addr once started.
@@ -82,12 +75,10 @@ func New(cfg stack.Config, opts Options) *Server {
 	if opts.App == "" && opts.Handler == nil {
 		opts.App = "werkzeug_app:application"
 	}
-	name := cfg.NameOr(Kind)
-	return &Server{cfg: cfg, opts: opts, name: name, tap: trace.NewTap(cfg.Trace, name), conns: map[net.Conn]bool{}}
+	s := &Server{opts: opts, threads: map[net.Conn]bool{}}
+	s.Serial = stack.NewSerial(cfg, Kind, s.accept)
+	return s
 }
-
-// Name returns the layer's name.
-func (s *Server) Name() string { return s.name }
 
 // Start finds the app, listens and serves in the background. It returns
 // once the server accepts connections.
@@ -96,125 +87,63 @@ func (s *Server) Start(ctx context.Context) error {
 	if app == nil {
 		var err error
 		if app, err = gateway.Lookup(s.opts.App); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			return fmt.Errorf("%s: %w", s.Name(), err)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.closed:
-		return stack.ErrServerClosed
-	case s.ln != nil:
-		return fmt.Errorf("%s: already started", s.name)
-	}
-	ln, err := stack.Listen(ctx, s.name, s.cfg.Addr)
-	if err != nil {
+	s.app = app
+	if err := s.Serial.Start(ctx); err != nil {
 		return err
 	}
-	s.app, s.ln, s.done = app, s.tap.Listen(ln), make(chan struct{})
-	s.tap.Log(nil, "log", "WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.")
-	s.tap.Log(nil, "log", fmt.Sprintf(" * Running on http://%s", ln.Addr()))
-	s.wg.Add(1)
-	go s.serve()
-	go func() { s.wg.Wait(); close(s.done) }()
+	s.Tap().Log(nil, "log", "WARNING: This is a development server. Do not use it in a production deployment. Use a production WSGI server instead.")
+	s.Tap().Log(nil, "log", fmt.Sprintf(" * Running on http://%s", s.Addr()))
 	return nil
 }
 
-// Addr returns the address the server listens on, or nil before Start.
-func (s *Server) Addr() net.Addr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return nil
-	}
-	return s.ln.Addr()
-}
-
-// PIDs returns the lab's own process: the server runs inside it.
-func (s *Server) PIDs() []int { return []int{os.Getpid()} }
-
-// serve is the accept loop.
-func (s *Server) serve() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		if !s.track(c) {
-			c.Close()
-			return
-		}
-		if s.opts.Threaded {
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.handle(c)
-			}()
-			continue
-		}
+// accept serves a connection the Serial accepted: at once, or in a
+// goroutine of its own when threaded.
+func (s *Server) accept(c net.Conn) {
+	if !s.opts.Threaded {
 		s.handle(c)
+		return
 	}
-}
-
-// track notes a connection being served; it reports false when the server
-// was closed meanwhile.
-func (s *Server) track(c net.Conn) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.conns[c] = true
-	return !s.closed
-}
-
-func (s *Server) untrack(c net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, c)
+	s.threads[c] = true
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.wg.Done()
+		s.handle(c)
+		s.mu.Lock()
+		delete(s.threads, c)
+		s.mu.Unlock()
+	}()
 }
 
 // Shutdown stops accepting and waits for the connections being served to
 // finish, or for ctx to end.
 func (s *Server) Shutdown(ctx context.Context) error {
-	done, err := s.stopAccepting()
-	if err != nil || done == nil {
+	if err := s.Serial.Shutdown(ctx); err != nil {
 		return err
 	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
 	select {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("%s: still serving a connection: %w", s.name, ctx.Err())
+		return fmt.Errorf("%s: still serving a connection: %w", s.Name(), ctx.Err())
 	}
 }
 
 // Close stops accepting, closes every connection being served and waits
 // for them to be done.
 func (s *Server) Close() error {
-	done, err := s.stopAccepting()
-	if done == nil {
-		return err
-	}
+	err := s.Serial.Close()
 	s.mu.Lock()
-	for c := range s.conns {
+	for c := range s.threads {
 		c.Close()
 	}
 	s.mu.Unlock()
-	<-done
+	s.wg.Wait()
 	return err
-}
-
-// stopAccepting closes the listener once and returns the channel that
-// closes when everything is done (nil if never started).
-func (s *Server) stopAccepting() (<-chan struct{}, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.closed {
-		s.closed = true
-		if s.ln != nil {
-			if err := s.ln.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
-				return s.done, fmt.Errorf("%s: %w", s.name, err)
-			}
-		}
-	}
-	return s.done, nil
 }
