@@ -17,7 +17,13 @@ import (
 // serve builds the environ, calls the app through the gateway and writes
 // its answer, as Werkzeug's run_wsgi.
 func (x *exchange) serve(req *http1.Request) {
-	if x.minor11 && x.protocol == "HTTP/1.1" && strings.EqualFold(strings.TrimSpace(req.Headers.Get("Expect")), "100-continue") {
+	// Python's http.server answers Expect: 100-continue when it speaks
+	// HTTP/1.1 (threaded) to a 1.1 client, and Werkzeug answers it again
+	// whatever the versions: a threaded server sends it twice (measured).
+	if strings.EqualFold(strings.TrimSpace(req.Headers.Get("Expect")), "100-continue") {
+		if x.minor11 && x.protocol == "HTTP/1.1" {
+			x.c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+		}
 		x.c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
 	}
 	tracer := gateway.Tracer{Tap: x.s.Tap(), Conn: x.c, Server: x.s.Name()}

@@ -146,4 +146,5 @@ run(threaded, "tour", [
     ("stream", b"GET /stream HTTP/1.1\r\nHost: localhost:5000\r\n\r\n"),
     ("stream-10", b"GET /stream HTTP/1.0\r\n\r\n"),
     ("head", b"HEAD /stream HTTP/1.1\r\nHost: localhost:5000\r\n\r\n"),
+    ("expect", b"POST /user/7 HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab"),
 ], "threaded-")

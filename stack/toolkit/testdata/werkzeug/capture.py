@@ -139,6 +139,7 @@ CASES = {
         ("devserver-version-20", b"GET / HTTP/2.0\r\n\r\n"),
         ("devserver-lower-method", b"get / HTTP/1.0\r\n\r\n"),
         ("devserver-absolute", b"GET http://example.com/x?y=1 HTTP/1.0\r\n\r\n"),
+        ("devserver-expect", b"POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nab"),
     ],
 }
 
