@@ -114,7 +114,7 @@ func firstMissing(s string, wants []string) string {
 // waitFor waits until the screen shows every one of wants.
 func waitFor(t *testing.T, tm *teatest.TestModel, p *screenProbe, wants ...string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		tm.Send(nudge{})
 		time.Sleep(20 * time.Millisecond)
@@ -177,12 +177,11 @@ func TestFlowLesson1(t *testing.T) {
 func TestFlowTryPrompt(t *testing.T) {
 	tm, p, _ := startFlow(t)
 	l := lesson1(t)
-	tm.Type("n")
-	waitFor(t, tm, p, "running")
-	for range len(l.Steps) - 1 {
+	for i := 1; i < len(l.Steps); i++ {
 		tm.Type("n")
-		time.Sleep(50 * time.Millisecond)
+		waitFor(t, tm, p, fmt.Sprintf("step %d done", i))
 	}
+	tm.Type("n")
 	waitFor(t, tm, p, "Ready-made requests")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})

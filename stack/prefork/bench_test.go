@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -64,7 +65,7 @@ func BenchmarkJourney(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer ln.Close()
-		go floorServer(ln, []byte(helloAnswer))
+		go loopback.Serve(ln, []byte(helloAnswer))
 		latencies(b, func() { exchange(b, ln.Addr(), req) })
 	})
 	b.Run("prefork", func(b *testing.B) {
@@ -96,22 +97,6 @@ func startHello(b *testing.B, rec *trace.Recorder) net.Addr {
 	}
 	b.Cleanup(func() { s.Close() })
 	return s.Addr()
-}
-
-// floorServer answers every connection with answer and closes it.
-func floorServer(ln net.Listener, answer []byte) {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			buf := make([]byte, 4096)
-			c.Read(buf)
-			c.Write(answer)
-		}()
-	}
 }
 
 // latencies runs f b.N times and reports the median and the 99th

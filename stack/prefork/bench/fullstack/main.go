@@ -41,6 +41,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -213,20 +214,7 @@ func floorServer(answer []byte) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 4096)
-				c.Read(buf)
-				c.Write(answer)
-			}()
-		}
-	}()
+	go loopback.Serve(ln, answer)
 	return ln.Addr().String(), func() { ln.Close() }, nil
 }
 
