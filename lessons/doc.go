@@ -22,6 +22,10 @@
 //	signal prefork TTIN    send a layer's master a signal: TTIN adds a worker,
 //	                       TTOU removes one, HUP replaces them all, TERM
 //	                       stops gracefully, INT and QUIT at once
+//	idle proxy 1000        open 1000 connections to a layer that send
+//	                       nothing, held until the step ends, and show
+//	                       what they cost the lab's process: goroutines,
+//	                       open files, threads
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

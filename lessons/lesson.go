@@ -82,6 +82,7 @@ const (
 	Try     Verb = "try"
 	Kill    Verb = "kill"
 	Signal  Verb = "signal"
+	Idle    Verb = "idle"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

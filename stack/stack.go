@@ -87,11 +87,14 @@ func (c Config) NameOr(kind string) string {
 // The socket is plain TCP, as nginx's and gunicorn's are: Go would make a
 // multipath TCP socket by default, whose accept(2) ignores SO_RCVTIMEO,
 // which the pre-fork server's workers rely on.
+// Connections it accepts send no TCP keep-alive probes.
 func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	var lc net.ListenConfig
+	// No TCP keep-alive probes on accepted connections: the programs the
+	// layers mirror (nginx, gunicorn, a Python socket server) set none.
+	lc := net.ListenConfig{KeepAlive: -1}
 	lc.SetMultipathTCP(false)
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {

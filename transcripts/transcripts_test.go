@@ -130,3 +130,21 @@ func TestRecordedMatchesLessons(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	n := NewNormalizer(map[int]string{41234: "proxy"})
+	tests := []struct{ in, want string }{
+		{"telnet localhost 41234", "telnet localhost <proxy-port>"},
+		{"127.0.0.1:41234 and 127.0.0.1:50000", "127.0.0.1:<proxy-port> and 127.0.0.1:<port>"},
+		{`upstream: "http://127.0.0.1:8000/"`, `upstream: "http://127.0.0.1:8000/"`},
+		{"2026/11/23 10:44:09 [error] 18705#18705: *4 open()", "<date> [error] <pid>#<pid>: *4 open()"},
+		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
+		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
+	}
+	for _, tt := range tests {
+		if got := n.Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -9,6 +9,7 @@
 //	ngw2f-lab list              the lessons
 //	ngw2f-lab lesson 1          run lesson 1 (--plain for text)
 //	ngw2f-lab replay 1          print lesson 1's recorded run, no sockets
+//	ngw2f-lab up                the whole stack for outside clients
 package main
 
 import (

@@ -73,6 +73,7 @@ list). Start with: ngw2f-lab lesson 1`,
 		newListCmd(ios),
 		newLessonCmd(ios, nil),
 		newReplayCmd(ios),
+		newUpCmd(ios, nil),
 	)
 	return root
 }
@@ -102,6 +103,18 @@ func buildVersion() string {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if err := cobra.ExactArgs(n)(c, args); err != nil {
+			c.PrintErrln(c.UsageString())
+			return &usageError{err}
+		}
+		return nil
+	}
+}
+
+// maxArgs is cobra.MaximumNArgs with errors the exit code knows as usage
+// errors, and the usage printed once.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(n)(c, args); err != nil {
 			c.PrintErrln(c.UsageString())
 			return &usageError{err}
 		}

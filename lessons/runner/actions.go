@@ -60,6 +60,9 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.kill(ctx, a.Args[0])
 	case lessons.Signal:
 		return r.signal(ctx, a.Args[0], a.Args[1])
+	case lessons.Idle:
+		n, _ := strconv.Atoi(a.Args[1])
+		return r.openIdle(ctx, a.Args[0], n)
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }
@@ -79,9 +82,13 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	if err != nil {
 		return err
 	}
+	for key, v := range r.opts.Settings[name] {
+		args[key] = v
+	}
 	l, err := r.startLayer(ctx, k, addr, args)
 	var busy *stack.PortBusyError
-	if fallback && errors.As(err, &busy) {
+	strict := r.opts.StrictFront && name == r.frontName
+	if fallback && !strict && errors.As(err, &busy) {
 		_, port, _ := net.SplitHostPort(addr)
 		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %s is busy; %s takes a free port instead", port, name)})
 		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.opts.Listen, "0"), args)

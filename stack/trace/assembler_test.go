@@ -122,6 +122,71 @@ func TestAssembler(t *testing.T) {
 			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|client<proxy:OK",
 		},
 		{
+			name: "both ends of an upstream connection tapped: the accepted end tells it",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				open("prefork", 3, Server, app, dial),
+				bytesEv("prefork", 3, Down, "GET'"),
+				bytesEv("prefork", 3, Up, "OK'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				closeEv("prefork", 3),
+				closeEv("proxy", 2),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|proxy<prefork:close|client<proxy:OK",
+		},
+		{
+			name: "both ends tapped, the accepted end seen first",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("prefork", 3, Server, app, dial),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				bytesEv("prefork", 3, Down, "GET'"),
+				bytesEv("prefork", 3, Up, "OK'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|client<proxy:OK",
+		},
+		{
+			name: "only the dialed end tapped: an upstream outside the lab",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				closeEv("proxy", 2),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>" + app + ":GET'|proxy<" + app + ":OK'|proxy>" + app + ":close|client<proxy:OK",
+		},
+		{
+			name: "the accepted end's events come after the dialed end closed",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				closeEv("proxy", 2),
+				bytesEv("proxy", 1, Up, "OK"),
+				open("prefork", 3, Server, app, dial),
+				bytesEv("prefork", 3, Down, "GET'"),
+				bytesEv("prefork", 3, Up, "OK'"),
+			},
+			want: "J1: client>proxy:GET|client<proxy:OK|proxy>prefork:GET'|proxy<prefork:OK'",
+		},
+		{
 			name: "idle connection and unknown connection make no journey",
 			events: []Event{
 				open("proxy", 1, Server, prx, cli),
@@ -227,5 +292,35 @@ func TestAssemblerPutsAWorkersLateEventsInPlace(t *testing.T) {
 	want := "J1: client>proxy:GET|proxy>prefork:GET|prefork>gateway:environ|proxy<prefork:OK|client<proxy:OK"
 	if got := describe(a.Journeys()); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// BenchmarkAssembler files the events of one proxied journey whose
+// upstream connection is tapped at both ends.
+func BenchmarkAssembler(b *testing.B) {
+	a := NewAssembler(0)
+	b.ReportAllocs()
+	var c uint64
+	for b.Loop() {
+		c += 3
+		cli := fmt.Sprint("127.0.0.1:", c)
+		dial := fmt.Sprint("127.0.0.1:", c+1)
+		for _, e := range []Event{
+			open("proxy", c, Server, "127.0.0.1:8080", cli),
+			bytesEv("proxy", c, Down, "GET / HTTP/1.0\r\n\r\n"),
+			open("proxy", c+1, Client, dial, "127.0.0.1:8000"),
+			linkEv("proxy", c, dial, "127.0.0.1:8000"),
+			bytesEv("proxy", c+1, Down, "GET / HTTP/1.0\r\n\r\n"),
+			open("app", c+2, Server, "127.0.0.1:8000", dial),
+			bytesEv("app", c+2, Down, "GET / HTTP/1.0\r\n\r\n"),
+			bytesEv("app", c+2, Up, "HTTP/1.0 200 OK\r\n\r\n"),
+			closeEv("app", c+2),
+			bytesEv("proxy", c+1, Up, "HTTP/1.0 200 OK\r\n\r\n"),
+			closeEv("proxy", c+1),
+			bytesEv("proxy", c, Up, "HTTP/1.1 200 OK\r\n\r\n"),
+			closeEv("proxy", c),
+		} {
+			a.Add(e)
+		}
 	}
 }
