@@ -276,7 +276,7 @@ func TestLessonSixStackAsNginxGunicornFlask(t *testing.T) {
 	realFront, realRelay := realStack(t)
 	requests := []string{
 		"GET / HTTP/1.0\r\n\r\n",
-		"GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nConnection: close\r\n\r\n",
 		"HEAD / HTTP/1.0\r\n\r\n",
 		"GET /missing HTTP/1.0\r\n\r\n",
 		"POST / HTTP/1.0\r\nContent-Length: 0\r\n\r\n",
