@@ -86,6 +86,7 @@ type worker struct {
 	mu       sync.Mutex
 	stopping bool // TERM, or the master is gone: stop accepting
 	exited   bool
+	busy     bool // a connection is being served
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
@@ -117,7 +118,9 @@ func (w *worker) serve() int {
 		}
 		// A client accepted as TERM arrived is still served: it is off the
 		// shared queue, so no other worker would take it.
+		w.setBusy(true)
 		last := w.handle(w.tap.Conn(c, trace.Server))
+		w.setBusy(false)
 		w.out.tick()
 		if last {
 			break
@@ -125,6 +128,31 @@ func (w *worker) serve() int {
 	}
 	w.acc.close()
 	return exitOK
+}
+
+func (w *worker) setBusy(b bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.busy = b
+}
+
+// flushWait bounds how long a flush mark waits for the connection being
+// served to be done with.
+const flushWait = 200 * time.Millisecond
+
+// waitIdle waits, at most flushWait, until no connection is being served:
+// a client may have its whole answer before the worker has recorded the
+// end of the request (the body's close, the connection's), and a flush
+// mark must come after those.
+func (w *worker) waitIdle() {
+	for deadline := time.Now().Add(flushWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		w.mu.Lock()
+		busy := w.busy
+		w.mu.Unlock()
+		if !busy {
+			return
+		}
+	}
 }
 
 func (w *worker) isStopping() bool {
@@ -185,6 +213,7 @@ func (w *worker) watchMaster(ctl *os.File) {
 			break
 		}
 		if cmd[0] == cmdFlush {
+			w.waitIdle()
 			w.out.flushed(binary.BigEndian.Uint64(cmd[1:]))
 		}
 	}
