@@ -30,12 +30,18 @@ func TestMain(m *testing.M) {
 }
 
 // runLesson runs l for real on free loopback ports and returns its
-// normalized transcript.
+// normalized transcript, the events that race in a fixed order.
 func runLesson(t *testing.T, l *lessons.Lesson) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
-	r, err := runner.New(l, runner.Options{Out: w.Write})
+	out := func(o runner.Output) {
+		if o.Journey != nil {
+			o.Journey = settleOrder(o.Journey)
+		}
+		w.Write(o)
+	}
+	r, err := runner.New(l, runner.Options{Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
