@@ -113,11 +113,7 @@ type origValue struct {
 
 // String writes the values as Python writes the dict.
 func (o origValues) String() string {
-	parts := make([]string, len(o))
-	for i, v := range o {
-		parts[i] = Repr(v.key) + ": " + Repr(v.val)
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return reprPairs(len(o), func(i int) (string, any) { return o[i].key, o[i].val })
 }
 
 func (o origValues) get(key string) any {

@@ -61,9 +61,16 @@ func reprList(items []any) string {
 // order to keep for a Go map.
 func reprDict(m map[string]any) string {
 	keys := sortedKeys(m)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = reprString(k) + ": " + Repr(m[k])
+	return reprPairs(len(keys), func(i int) (string, any) { return keys[i], m[keys[i]] })
+}
+
+// reprPairs writes n keys and values, in their order, as Python writes a
+// dict of them: {'id': 42}.
+func reprPairs(n int, pair func(i int) (string, any)) string {
+	parts := make([]string, n)
+	for i := range parts {
+		k, v := pair(i)
+		parts[i] = reprString(k) + ": " + Repr(v)
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
 }

@@ -108,11 +108,7 @@ func (a Args) Int(name string) int {
 // String writes a as Python writes the dict of view arguments:
 // {'id': 42}.
 func (a Args) String() string {
-	parts := make([]string, len(a))
-	for i, x := range a {
-		parts[i] = Repr(x.Name) + ": " + Repr(x.Value)
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return reprPairs(len(a), func(i int) (string, any) { return a[i].Name, a[i].Value })
 }
 
 // Call writes a call of name with a as keyword arguments, as the view
