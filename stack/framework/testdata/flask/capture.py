@@ -12,35 +12,22 @@ case, CASE.req is what was sent and CASE.resp what came back, byte for
 byte; devserver.log holds the development server's log and wsgi.errors
 what the apps logged, each date replaced by <date>.
 """
-import os, re, socket, subprocess, sys, time
+import os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "internal", "capture"))
+from wire import exchange, free_port, wait  # noqa: E402
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
-def wait(p, port):
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return p
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    sys.exit("the server did not start")
 
 
 def devserver(app, port):
     code = "from werkzeug.serving import run_simple; import apps; run_simple('127.0.0.1', %d, apps.%s)" % (port, app)
     env = dict(os.environ, PYTHONHASHSEED="0")
-    return wait(subprocess.Popen([PYTHON, "-c", code], cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port)
+    return wait(subprocess.Popen([PYTHON, "-c", code], cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port, "the development server")
 
 
 def threaded(app, port):
@@ -48,30 +35,15 @@ def threaded(app, port):
     # HTTP/1.1 and chunks a body of unknown length.
     code = "from werkzeug.serving import run_simple; import apps; run_simple('127.0.0.1', %d, apps.%s, threaded=True)" % (port, app)
     env = dict(os.environ, PYTHONHASHSEED="0")
-    return wait(subprocess.Popen([PYTHON, "-c", code], cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port)
+    return wait(subprocess.Popen([PYTHON, "-c", code], cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port, "the development server")
 
 
 def gunicorn(app, port):
     env = dict(os.environ, PYTHONHASHSEED="0")
     cmd = ["/usr/bin/gunicorn", "--chdir", HERE, "-w", "1", "-b", "127.0.0.1:%d" % port, "apps:" + app]
-    return wait(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port)
+    return wait(subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env), port, "gunicorn")
 
 
-def exchange(port, data):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(data)
-    out = b""
-    s.settimeout(3)
-    while True:
-        try:
-            b = s.recv(65536)
-        except socket.timeout:
-            break
-        if not b:
-            break
-        out += b
-    s.close()
-    return out
 
 
 TALK = [
