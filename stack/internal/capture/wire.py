@@ -2,6 +2,7 @@
 each starts a real program on loopback, sends it raw requests and writes
 what came back. A script imports this file by its path from the script's
 folder (../../../internal/capture)."""
+import os
 import socket
 import sys
 import time
@@ -46,3 +47,13 @@ def exchange(port, data):
         out += b
     s.close()
     return out
+
+
+def record(folder, port, cases, prefix=""):
+    """Sends each case's bytes, a (name, data) pair, to port and writes
+    them as PREFIX+NAME.req in folder, and what came back as .resp."""
+    for name, data in cases:
+        resp = exchange(port, data)
+        for ext, b in ((".req", data), (".resp", resp)):
+            with open(os.path.join(folder, prefix + name + ext), "wb") as f:
+                f.write(b)

@@ -13,7 +13,7 @@ import os, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "internal", "capture"))
-from wire import exchange, free_port, wait  # noqa: E402
+from wire import exchange, free_port, record, wait  # noqa: E402
 
 
 
@@ -78,12 +78,7 @@ def capture_cases():
         port = free_port()
         p = start(app, port, "-w", "1")
         try:
-            for name, data in cases:
-                resp = exchange(port, data)
-                with open(os.path.join(HERE, name + ".req"), "wb") as f:
-                    f.write(data)
-                with open(os.path.join(HERE, name + ".resp"), "wb") as f:
-                    f.write(resp)
+            record(HERE, port, cases)
         finally:
             p.terminate()
             p.wait()

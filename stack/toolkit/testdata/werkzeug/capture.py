@@ -15,7 +15,7 @@ import os, re, subprocess, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON = "/usr/bin/python3"
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "internal", "capture"))
-from wire import exchange, free_port, wait  # noqa: E402
+from wire import free_port, record, wait  # noqa: E402
 
 
 
@@ -126,12 +126,7 @@ def capture():
         port = free_port()
         p = start(app.split("-")[0], port)
         try:
-            for name, data in cases:
-                resp = exchange(port, data)
-                with open(os.path.join(HERE, name + ".req"), "wb") as f:
-                    f.write(data)
-                with open(os.path.join(HERE, name + ".resp"), "wb") as f:
-                    f.write(resp)
+            record(HERE, port, cases)
         finally:
             p.terminate()
             _, err = p.communicate()
