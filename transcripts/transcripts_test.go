@@ -141,6 +141,8 @@ func TestNormalize(t *testing.T) {
 		{"2026/11/23 10:44:09 [error] 18705#18705: *4 open()", "<date> [error] <pid>#<pid>: *4 open()"},
 		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
 		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
+		{`127.0.0.1 - - [23/Nov/2026 10:09:09] "GET / HTTP/1.0" 200 -`, `127.0.0.1 - - [<date>] "GET / HTTP/1.0" 200 -`},
+		{"[2026-11-23 10:09:09,123] ERROR in app: Exception on / [GET]", "[<date>] ERROR in app: Exception on / [GET]"},
 	}
 	for _, tt := range tests {
 		if got := n.Normalize(tt.in); got != tt.want {

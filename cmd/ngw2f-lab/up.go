@@ -8,6 +8,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -100,7 +101,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 		return err
 	}
 	banner(ios, r, l, opts.JSON)
-	f := &follower{sub: sub}
+	f := &follower{sub: sub, catchUp: func() { catchUp(ctx, r) }}
 	if opts.JSON {
 		f.onEvent = jsonPrinter(ios.Out)
 	} else {
@@ -109,6 +110,15 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	f.run(ctx)
 	fmt.Fprintln(ios.Err, "\nstopping every layer")
 	return r.Close()
+}
+
+// catchUp asks every layer whose events come from other processes for
+// what they hold, waiting a second at most: a journey is then handed on
+// with the workers' hops in it.
+func catchUp(ctx context.Context, r *runner.Runner) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	r.FlushTrace(ctx)
 }
 
 // stackLesson returns lesson arg, or, without one, the last written lesson

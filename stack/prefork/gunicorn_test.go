@@ -1,11 +1,12 @@
 package prefork
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 )
 
 // The captures in testdata/gunicorn are what Debian's gunicorn 20.1.0
@@ -25,16 +26,7 @@ func normalize(s string) string {
 
 func readCapture(t *testing.T, name string) (req, resp string) {
 	t.Helper()
-	dir := filepath.Join("testdata", "gunicorn")
-	rq, err := os.ReadFile(filepath.Join(dir, name+".req"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := os.ReadFile(filepath.Join(dir, name+".resp"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(rq), string(rs)
+	return capture.Read(t, filepath.Join("testdata", "gunicorn"), name)
 }
 
 // captureCases are the captures by app, and the ones where the lab knowingly

@@ -27,7 +27,9 @@ func startServer(t *testing.T, opts Options) (*Server, *trace.Recorder) {
 	return s, rec
 }
 
-// exchange sends raw and reads the answer until the server closes.
+// exchange sends raw and reads the answer until the server closes. Unlike
+// capture.RoundTrip, a reset is no failure: it is what a client of a worker
+// killed for its timeout gets, and the tests look at what came before.
 func exchange(t testing.TB, addr net.Addr, raw string) string {
 	t.Helper()
 	c, err := net.Dial("tcp", addr.String())

@@ -5,6 +5,11 @@
 //	go run ./stack/prefork/bench/fullstack -latency   # a journey's p50/p99 vs the loopback floor
 //	go run ./stack/prefork/bench/fullstack -wrk       # wrk vs Debian's nginx -> gunicorn
 //
+// -app, -real-dir and -real-app serve another app on both sides, such as
+// the talk's Flask app (stack/framework/bench/compare.sh):
+//
+//	-app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 3
+//
 // The layers are made by their kinds, as a lesson makes them; a build
 // without the proxy says so and stops.
 //
@@ -54,6 +59,10 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write the lab process's CPU profile here")
 	memprofile := flag.String("memprofile", "", "write the lab process's allocation profile here at the end")
 	hold := flag.Bool("hold", false, "start the lab's stack, print its address and keep it up until interrupted (to profile it from outside)")
+	flag.StringVar(&labApp, "app", labApp, "the app the lab's pre-fork server serves, module:callable")
+	flag.StringVar(&realDir, "real-dir", realDir, "the folder of the Python app gunicorn serves")
+	flag.StringVar(&realApp, "real-app", realApp, "the Python app gunicorn serves, module:callable")
+	target := flag.Float64("target", 2, "the ratio of requests/s to reach, lab over real")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -67,7 +76,7 @@ func main() {
 	case *latency:
 		err = measureLatency(*n)
 	case *wrk:
-		err = compareWrk(strings.Fields(*wrkArgs))
+		err = compareWrk(strings.Fields(*wrkArgs), *target)
 	case *hold:
 		err = holdStack()
 	default:
@@ -88,6 +97,13 @@ func main() {
 }
 
 const talkRequest = "GET / HTTP/1.0\r\n\r\n"
+
+// The app on each side: the talk's hello app unless the flags say other.
+var (
+	labApp  = "hello:application"
+	realDir = filepath.Join("stack", "prefork", "testdata", "gunicorn")
+	realApp = "apps:hello"
+)
 
 // labStack starts the pre-fork server and the proxy in front of it, both
 // recording into one recorder that a subscriber assembles into journeys,
@@ -124,7 +140,7 @@ func labStack(ctx context.Context) (string, func(), error) {
 		<-drained
 		sub.Close()
 	}
-	pf, err := pk.New(stack.Config{Name: "prefork", Trace: rec}, map[string]string{"workers": "2", "hooks": "none"})
+	pf, err := pk.New(stack.Config{Name: "prefork", Trace: rec}, map[string]string{"workers": "2", "hooks": "none", "app": labApp})
 	if err == nil {
 		err = layers.Start(ctx, pf)
 	}
@@ -252,7 +268,7 @@ func runWrk(args []string, addr string) (wrkResult, error) {
 	return res, nil
 }
 
-func compareWrk(args []string) error {
+func compareWrk(args []string, target float64) error {
 	for _, tool := range []string{"wrk", "nginx", "gunicorn"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			fmt.Printf("skipped: %s is not installed (apt-get install %s)\n", tool, tool)
@@ -283,13 +299,13 @@ func compareWrk(args []string) error {
 		return err
 	}
 	fmt.Printf("wrk %s\n", strings.Join(args, " "))
-	fmt.Printf("lab proxy -> prefork (2 workers, tracing on): %s\n", lab.summary)
-	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync):       %s\n", ref.summary)
+	fmt.Printf("lab proxy -> prefork (2 workers, tracing on) -> %s: %s\n", labApp, lab.summary)
+	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync) -> %s: %s\n", realApp, ref.summary)
 	fmt.Printf("CPU per request: lab process %s + workers %s (wrk %s); nginx %s + gunicorn %s (wrk %s)\n",
 		perRequest(labCPU, lab.requests), perRequest(workersCPU, lab.requests), perRequest(lab.cpu, lab.requests),
 		perRequest(nginxCPU, ref.requests), perRequest(gunicornCPU, ref.requests), perRequest(ref.cpu, ref.requests))
 	if ref.rps > 0 {
-		fmt.Printf("ratio %.2f (target >= 2)\n", lab.rps/ref.rps)
+		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps/ref.rps, target)
 	}
 	return nil
 }
@@ -311,8 +327,8 @@ func realStack() (realPeers, func(), error) {
 		return realPeers{}, nil, err
 	}
 	gunAddr, nginxAddr := freeAddr(), freeAddr()
-	apps, _ := filepath.Abs(filepath.Join("stack", "prefork", "testdata", "gunicorn"))
-	gun := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gunAddr, "apps:hello")
+	apps, _ := filepath.Abs(realDir)
+	gun := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gunAddr, realApp)
 	if err := gun.Start(); err != nil {
 		return realPeers{}, nil, err
 	}

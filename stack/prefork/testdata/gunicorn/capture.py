@@ -9,47 +9,21 @@ fired through a run that starts 2 workers, serves a request, adds a worker
 (TTIN), removes one (TTOU), loses one to kill -9, reloads (HUP) and stops
 (TERM), with PIDs replaced by their role.
 """
-import os, signal, socket, subprocess, sys, tempfile, time
+import os, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "internal", "capture"))
+from wire import exchange, free_port, record, wait  # noqa: E402
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def start(app, port, *extra, env=None):
     cmd = ["/usr/bin/gunicorn", "--chdir", HERE, "-b", "127.0.0.1:%d" % port, *extra, "apps:" + app]
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            return p
-        except OSError:
-            time.sleep(0.05)
-    p.kill()
-    sys.exit("gunicorn did not start")
+    return wait(p, port, "gunicorn")
 
 
-def exchange(port, data):
-    s = socket.create_connection(("127.0.0.1", port))
-    s.sendall(data)
-    out = b""
-    s.settimeout(3)
-    while True:
-        try:
-            b = s.recv(65536)
-        except socket.timeout:
-            break
-        if not b:
-            break
-        out += b
-    s.close()
-    return out
 
 
 CASES = {
@@ -104,12 +78,7 @@ def capture_cases():
         port = free_port()
         p = start(app, port, "-w", "1")
         try:
-            for name, data in cases:
-                resp = exchange(port, data)
-                with open(os.path.join(HERE, name + ".req"), "wb") as f:
-                    f.write(data)
-                with open(os.path.join(HERE, name + ".resp"), "wb") as f:
-                    f.write(resp)
+            record(HERE, port, cases)
         finally:
             p.terminate()
             p.wait()
