@@ -16,7 +16,27 @@ type Lesson struct {
 	Planned bool   // announced but not written yet
 	Intro   string // markdown before the first step
 	Steps   []Step
-	Source  string // file the lesson was read from
+	// Challenges are the tasks set at the end of the lesson, checked
+	// against the journeys of the learner's own requests.
+	Challenges []Challenge
+	Source     string // file the lesson was read from
+}
+
+// Challenge is a task for the learner, read from a ```challenge block:
+//
+//	id: own-forwarded-for
+//	goal: Make the app see a value of your own in HTTP_X_FORWARDED_FOR.
+//	check: handoff environ HTTP_X_FORWARDED_FOR ~ ,
+//	hint: The proxy adds to a header the client already sent.
+//
+// It is solved by one journey that meets every check; lessons/challenge
+// says what a check may say.
+type Challenge struct {
+	ID     string
+	Goal   string
+	Checks []string
+	Hints  []string
+	Line   int // line of the block in the source
 }
 
 // ID returns the lesson's file-style name, as "01-http".
@@ -80,6 +100,7 @@ const (
 	Expect  Verb = "expect"
 	Explain Verb = "explain"
 	Try     Verb = "try"
+	Drill   Verb = "drill"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"
@@ -94,21 +115,25 @@ type Action struct {
 	Line   int      // line in the source
 }
 
-// Offer is a ready-made request a Try action offers: a label and the lines
-// to type.
+// Offer is a ready-made request a Try or a Drill action offers: a label,
+// and the lines to type or the exact bytes to send.
 type Offer struct {
 	Label string
 	Lines []string
+	Data  []byte // set by a send line: sent as it is, in one write
 }
 
-// Lines returns the action as the lines of a lab block, a Try with its
-// offers.
+// Lines returns the action as the lines of a lab block, a Try or a Drill
+// with its offers.
 func (a Action) Lines() []string {
 	lines := []string{a.Text()}
 	for _, o := range a.Offers {
 		lines = append(lines, "offer "+o.Label)
 		for _, l := range o.Lines {
 			lines = append(lines, Action{Verb: Type, Args: []string{l}}.Text())
+		}
+		if o.Data != nil {
+			lines = append(lines, Action{Verb: Send, Data: o.Data}.Text())
 		}
 	}
 	return lines

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -37,6 +38,29 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestParseChallengesAndDrills(t *testing.T) {
+	t.Parallel()
+	src := header + "## S\n\n```lab\ndrill rawsock\noffer bare LF\nsend \"GET /\\n\\n\"\noffer typed\n> GET /\n```\n\n" +
+		"```challenge\nid: c1\ngoal: Do it.\ncheck: status 200\ncheck: not reached app\nhint: First hint.\nhint: Second.\n```\n\nAfter.\n"
+	l, err := Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := l.Steps[0].Actions()
+	if len(acts) != 1 || acts[0].Verb != Drill || len(acts[0].Offers) != 2 ||
+		string(acts[0].Offers[0].Data) != "GET /\n\n" || acts[0].Offers[1].Lines[0] != "GET /" {
+		t.Fatalf("drill %+v", acts)
+	}
+	want := Challenge{ID: "c1", Goal: "Do it.", Checks: []string{"status 200", "not reached app"},
+		Hints: []string{"First hint.", "Second."}, Line: 16}
+	if len(l.Challenges) != 1 || fmt.Sprint(l.Challenges[0]) != fmt.Sprint(want) {
+		t.Errorf("challenges %+v, want %+v", l.Challenges, want)
+	}
+	if text := l.Steps[0].Text(); !strings.Contains(text, "offer bare LF\nsend \"GET /\\n\\n\"") || !strings.HasSuffix(text, "After.") {
+		t.Errorf("Text() = %q", text)
+	}
+}
+
 func TestStepText(t *testing.T) {
 	t.Parallel()
 	src := header + "## S\n\nBefore.\n\n```lab\ntry rawsock\noffer one\n> GET /\n```\n\nAfter.\n"
@@ -68,7 +92,12 @@ func TestParseErrors(t *testing.T) {
 		{"lab before steps", header + "```lab\nstart rawsock\n```\n", "t.md:6: a lab block before the first step"},
 		{"offer outside try", header + "## S\n```lab\noffer x\n```\n", "t.md:8: offer outside a try"},
 		{"empty lab block", header + "## S\n```lab\n# nothing\n```\n", "t.md:9: an empty lab block"},
-		{"typed line without offer", header + "## S\n```lab\ntry rawsock\n> GET /\n```\n", "t.md:9: a typed line in a try needs an offer line"},
+		{"typed line without offer", header + "## S\n```lab\ntry rawsock\n> GET /\n```\n", "t.md:9: a request in a try needs an offer line"},
+		{"typed and sent offer", header + "## S\n```lab\ndrill rawsock\noffer x\n> GET /\nsend \"a\"\n```\n", "t.md:11: an offer is either typed lines or one send"},
+		{"challenge without id", header + "## S\n```challenge\ngoal: g\ncheck: status 200\n```\n", "t.md:7: a challenge needs id:"},
+		{"challenge without check", header + "## S\n```challenge\nid: a\ngoal: g\n```\n", "t.md:7: challenge a needs at least one check:"},
+		{"challenge unknown key", header + "## S\n```challenge\nid: a\nscore: 3\n```\n", `t.md:9: unknown challenge key "score"`},
+		{"challenge twice", header + "## S\n```challenge\nid: a\ngoal: g\ncheck: status 200\n```\n```challenge\nid: a\ngoal: g\ncheck: status 200\n```\n", "t.md:12: a second challenge with id a"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
