@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -52,7 +53,7 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 	defer tick.Stop()
 	for {
 		got := r.session.Received()[from:]
-		if AnswerComplete(r.sent, got) {
+		if http1.AnswerComplete(r.sent, got) {
 			return got
 		}
 		select {
@@ -138,7 +139,7 @@ func (r *Runner) settle(ctx context.Context, sentTotal int) {
 	defer tick.Stop()
 	for {
 		got := r.session.Received()[r.receivedSoFar:]
-		if len(got) > 0 && AnswerComplete(r.sent, got) {
+		if len(got) > 0 && http1.AnswerComplete(r.sent, got) {
 			return
 		}
 		select {
