@@ -99,8 +99,15 @@ func (tw *Writer) Write(o runner.Output) {
 		label, lines, _ := strings.Cut(o.Text, "\n")
 		tw.printf("%s  offer: %s\n", indent, label)
 		for _, l := range strings.Split(lines, "\n") {
-			tw.printf("%s    > %s\n", indent, l)
+			if strings.HasPrefix(l, "send \"") {
+				tw.printf("%s    %s\n", indent, l)
+			} else {
+				tw.printf("%s    > %s\n", indent, l)
+			}
 		}
+	case runner.OutVerdict:
+		tw.printf("%sverdict: %s\n", indent, o.Text)
+		tw.w.paragraph()
 	case runner.OutJourney:
 		tw.journey(o.Journey)
 	case runner.OutEnd:

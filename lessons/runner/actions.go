@@ -54,6 +54,8 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.explain(a.Args[0])
 	case lessons.Try:
 		return r.try(a)
+	case lessons.Drill:
+		return r.drill(ctx, a)
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }
@@ -230,7 +232,17 @@ func (r *Runner) try(a lessons.Action) error {
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf(
 		"your turn: in the TUI, a telnet prompt on %s opens here (telnet localhost %s), offering:", a.Args[0], port)})
 	for _, o := range a.Offers {
-		r.out(Output{Kind: OutOffer, Text: o.Label + "\n" + strings.Join(o.Lines, "\n")})
+		r.out(Output{Kind: OutOffer, Text: offerText(o)})
 	}
 	return nil
+}
+
+// offerText is an offer as OutOffer carries it: its label, then one line
+// for each typed line, or the send line of its bytes.
+func offerText(o lessons.Offer) string {
+	lines := o.Lines
+	if o.Data != nil {
+		lines = []string{lessons.Action{Verb: lessons.Send, Data: o.Data}.Text()}
+	}
+	return o.Label + "\n" + strings.Join(lines, "\n")
 }

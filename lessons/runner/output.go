@@ -34,8 +34,11 @@ const (
 	OutEnd
 	// OutTry hands the learner a telnet prompt, when the runner is
 	// interactive: Layer is the layer to connect to, Addr where it
-	// listens, Offers the ready-made requests.
+	// listens, Offers the ready-made requests; Drill says they are a
+	// drill's malformed ones.
 	OutTry
+	// OutVerdict says which layer refused a drill's request and why.
+	OutVerdict
 )
 
 // Output is one piece of what a lesson shows as it runs.
@@ -48,4 +51,5 @@ type Output struct {
 	Layer   string          // for OutTry
 	Addr    string          // for OutTry
 	Offers  []lessons.Offer // for OutTry
+	Drill   bool            // for OutTry
 }

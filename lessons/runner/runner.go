@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -80,6 +81,9 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	if err := validate(l); err != nil {
 		return nil, err
 	}
+	if _, err := challenge.CompileLesson(l); err != nil {
+		return nil, err
+	}
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1"
 	}
@@ -104,7 +108,7 @@ func validate(l *lessons.Lesson) error {
 	for _, s := range l.Steps {
 		for _, a := range s.Actions() {
 			switch a.Verb {
-			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try:
+			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill:
 				if _, ok := LookupKind(a.Args[0]); !ok {
 					return &lessons.Error{File: l.Source, Line: a.Line,
 						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
