@@ -72,4 +72,3 @@ func endWords(x *exchange) string {
 	}
 	return "the server closed the connection"
 }
-

@@ -15,7 +15,6 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-
 // lessonWith parses a one-step lesson whose lab block is block.
 func lessonWith(t *testing.T, block string) *lessons.Lesson {
 	t.Helper()
