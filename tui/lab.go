@@ -194,6 +194,18 @@ func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
 	}
 }
 
+// sendBytes sends a ready-made request's bytes in one write.
+func sendBytes(s *telnet.Session, data []byte) tea.Cmd {
+	return func() tea.Msg {
+		if err := s.Send(data); err != nil {
+			if ended, _ := s.Ended(); !ended {
+				return promptFail{err}
+			}
+		}
+		return nil
+	}
+}
+
 // typingPause is the pause between the lines of a ready-made request.
 const typingPause = 50 * time.Millisecond
 

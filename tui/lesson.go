@@ -48,6 +48,9 @@ type lessonScreen struct {
 	explain explainPanel
 	prompt  telnetPrompt
 
+	study      *study
+	challenges *challengeBox // shown over the screen while not nil
+
 	focus      panelID
 	explaining bool
 	selected   int // the step selected
@@ -73,6 +76,7 @@ func newLessonScreen(com common.Common, b *lab) lessonScreen {
 		journey: newJourneyPanel(com, t),
 		explain: newExplainPanel(com, b.lesson),
 		prompt:  newTelnetPrompt(com),
+		study:   newStudy(b),
 		running: -1,
 		ran:     make([]bool, len(b.lesson.Steps)),
 		rects:   map[panelID]rect{},
@@ -87,6 +91,9 @@ func (m lessonScreen) Init() tea.Cmd {
 // SetSize lays the panels out again.
 func (m *lessonScreen) SetSize(w, h int) {
 	m.com.SetSize(w, h)
+	if m.challenges != nil {
+		m.challenges.com.SetSize(w, h)
+	}
 	m.layout()
 }
 
@@ -169,7 +176,26 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 	m.journey.sync()
 	m.syncExplain()
 	m.stack.served = m.traffic.served
+	m.studied()
 	return tea.Batch(append(cmds, m.lab.wrap(m.lab.feed.next()))...)
+}
+
+// studied checks the learner's finished requests against the lesson's
+// challenges, and says what happened in the console.
+func (m *lessonScreen) studied() {
+	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted)
+	for _, ev := range evs {
+		if m.prompt.drill {
+			m.prompt.add(lineInfo, "lab: verdict: "+ev.verdict)
+		}
+		for _, c := range ev.solved {
+			m.prompt.add(lineOK, "★ challenge solved: "+c.Goal)
+			m.status = "challenge solved: " + c.ID + " (c lists them all)"
+		}
+	}
+	if err := m.study.record(m.lab.progress, m.lab.lesson.ID(), evs); err != nil {
+		m.prompt.add(lineError, "progress not saved: "+err.Error())
+	}
 }
 
 func (m *lessonScreen) syncExplain() {
@@ -236,6 +262,14 @@ func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 			return m, nil
 		}
 	}
+	if m.challenges != nil {
+		box, open := m.challenges.Update(msg)
+		m.challenges = &box
+		if !open {
+			m.challenges = nil
+		}
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Tab):
 		m.cycleFocus(+1)
@@ -277,6 +311,9 @@ func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 			return m, nil
 		}
 		return m, func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, k.Challenges):
+		box := newChallengeBox(m.com, m.study)
+		m.challenges = &box
 	case key.Matches(msg, k.Kill):
 		return m.killWorker()
 	case key.Matches(msg, k.Restart):
@@ -417,6 +454,6 @@ func (m lessonScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Run, k.Tab, k.ShiftTab, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.HopPrev, k.HopNext, k.JourneyPrev, k.JourneyNext, k.Latest, k.Diff, k.Hex, k.Explain, k.Search},
-		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Back, k.Help, k.Quit},
+		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.Back, k.Help, k.Quit},
 	}
 }

@@ -53,6 +53,8 @@ type telnetPrompt struct {
 	addr    string
 	session *telnet.Session
 	pending []string // lines typed before the connection was up
+	pendRaw []byte   // bytes of a ready-made request picked before it was up
+	drill   bool     // the ready-made requests are a drill's malformed ones
 
 	input   textinput.Model
 	history []string
@@ -138,8 +140,11 @@ func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
 
 // handOver opens the learner's prompt on a layer.
 func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
-	m.open, m.layer, m.addr, m.offers = true, o.Layer, o.Addr, o.Offers
+	m.open, m.layer, m.addr, m.offers, m.drill = true, o.Layer, o.Addr, o.Offers, o.Drill
 	m.picking, m.pick, m.escape = len(o.Offers) > 0, 0, false
+	if o.Drill {
+		m.add(lineInfo, fmt.Sprintf("lab: break it. Pick a malformed request to send to %s; the lab says which layer refused it and why.", o.Layer))
+	}
 	m.add(lineInfo, fmt.Sprintf("lab: your turn. This prompt is telnet to %s: each line you type goes out with CR LF.", o.Layer))
 	return m.input.Focus()
 }
@@ -148,12 +153,15 @@ func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
 // while it was being made.
 func (m *telnetPrompt) connected(s *telnet.Session) tea.Cmd {
 	m.session = s
-	lines := m.pending
-	m.pending = nil
-	if len(lines) == 0 {
-		return nil
+	lines, raw := m.pending, m.pendRaw
+	m.pending, m.pendRaw = nil, nil
+	switch {
+	case raw != nil:
+		return sendBytes(s, raw)
+	case len(lines) > 0:
+		return sendLine(s, lines...)
 	}
-	return sendLine(s, lines...)
+	return nil
 }
 
 // ended notes that the prompt's connection ended.
@@ -283,6 +291,31 @@ func (m *telnetPrompt) send(lines ...string) tea.Cmd {
 	return func() tea.Msg { return dialMsg{addr} }
 }
 
+// sendRaw sends a ready-made request's bytes in one write, connecting
+// first when the connection is down, as a drill needs: each of its
+// requests on a fresh connection is the usual case.
+func (m *telnetPrompt) sendRaw(data []byte) tea.Cmd {
+	m.offset = 0
+	m.add(lineCommand, fmt.Sprintf("(sends %d bytes in one write: %s)", len(data), transcripts.Elide(transcripts.Visible(data), 60)))
+	if m.connectedNow() {
+		return sendBytes(m.session, data)
+	}
+	m.pendRaw = data
+	_, port := splitPort(m.addr)
+	m.add(lineCommand, "$ telnet localhost "+port)
+	addr := m.addr
+	return func() tea.Msg { return dialMsg{addr} }
+}
+
+// cutRunes shortens s to n runes, marking the cut with an ellipsis.
+func cutRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 func splitPort(addr string) (host, port string) {
 	i := strings.LastIndex(addr, ":")
 	if i < 0 {
@@ -302,6 +335,9 @@ func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	case key.Matches(msg, k.Send):
 		m.picking = false
 		o := m.offers[m.pick]
+		if o.Data != nil {
+			return m, m.sendRaw(o.Data)
+		}
 		cmd := m.send(o.Lines...)
 		return m, cmd
 	case msg.String() == "esc", key.Matches(msg, k.Offers):
@@ -348,7 +384,11 @@ func (m telnetPrompt) View() string {
 	case m.open && m.picking:
 		foot = append(foot, st.Muted.Render("Ready-made requests (↑/↓, enter sends; esc to type your own):"))
 		for i, o := range m.offers {
-			l := fmt.Sprintf("%d. %s: %s", i+1, o.Label, strings.Join(o.Lines, " ⏎ "))
+			what := strings.Join(o.Lines, " ⏎ ")
+			if o.Data != nil {
+				what = transcripts.Visible(o.Data)
+			}
+			l := cutRunes(fmt.Sprintf("%d. %s: %s", i+1, o.Label, what), max(m.com.Width-2, 20))
 			if i == m.pick {
 				l = st.Selected.Render("▶ " + l)
 			} else {

@@ -147,6 +147,7 @@ func (r *Runner) telnet(ctx context.Context, name string) error {
 	}
 	r.session, r.exchange, r.receivedSoFar, r.sentAll = s, nil, 0, 0
 	r.front.watch(s.LocalAddr().String())
+	r.addClient(s.LocalAddr().String())
 	return nil
 }
 

@@ -57,6 +57,9 @@ type Runner struct {
 
 	outMu sync.Mutex // serialises calls to opts.Out
 
+	clientsMu sync.Mutex
+	clients   map[string]bool // local addresses of the runner's own connections
+
 	step     int             // index of the step running
 	session  *telnet.Session // the open telnet connection, if any
 	sent     []byte          // what the session sent since the last answer
@@ -117,6 +120,24 @@ func validate(l *lessons.Lesson) error {
 		}
 	}
 	return nil
+}
+
+// Scripted reports whether addr, a client address as a layer sees it, is
+// one of the runner's own connections rather than a person's (the TUI's
+// prompt, curl, a real telnet). It is safe to call while a step runs.
+func (r *Runner) Scripted(addr string) bool {
+	r.clientsMu.Lock()
+	defer r.clientsMu.Unlock()
+	return r.clients[addr]
+}
+
+func (r *Runner) addClient(addr string) {
+	r.clientsMu.Lock()
+	defer r.clientsMu.Unlock()
+	if r.clients == nil {
+		r.clients = map[string]bool{}
+	}
+	r.clients[addr] = true
 }
 
 // Lesson returns the lesson being run.

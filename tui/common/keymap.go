@@ -15,6 +15,8 @@ type KeyMap struct {
 	Kill, Restart key.Binding
 	// The telnet prompt.
 	Send, Escape, Offers, HistoryUp, HistoryDown key.Binding
+	// Self-study and presenting.
+	Challenges, Hint, Export, Hold key.Binding
 	// The lesson list.
 	Open, Filter key.Binding
 	// Everywhere.
@@ -54,6 +56,10 @@ func DefaultKeyMap() *KeyMap {
 		Offers:      b([]string{"ctrl+o"}, "ctrl+o", "requests"),
 		HistoryUp:   b([]string{"up"}, "↑", "history"),
 		HistoryDown: b([]string{"down"}, "↓", "history"),
+		Challenges:  b([]string{"c"}, "c", "challenges"),
+		Hint:        b([]string{"enter"}, "enter", "a hint"),
+		Export:      b([]string{"E"}, "E", "export"),
+		Hold:        b([]string{"H"}, "H", "hop by hop"),
 		Open:        b([]string{"enter"}, "enter", "open"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		Help:        b([]string{"?"}, "?", "keys"),
