@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 )
 
 // execute runs the root command with args and returns what it printed.
@@ -173,5 +177,25 @@ func TestReplayOpensNoSocket(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "Lesson 1: HTTP is text") || !strings.Contains(out, "<rawsock-port>") {
 		t.Errorf("replay 1 printed:\n%s", out)
+	}
+}
+
+func TestResetProgress(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	path := filepath.Join(state, "ngw2f-lab", progress.FileName)
+	store, _ := progress.Open(path)
+	if err := store.StepDone("01-http", 1, 9); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := execute(t, "list", "--reset-progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("progress file still there: %v", err)
+	}
+	if !strings.Contains(stderr, "progress reset: "+path+" removed") {
+		t.Errorf("stderr %q", stderr)
 	}
 }

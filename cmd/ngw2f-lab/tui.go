@@ -66,6 +66,19 @@ func openProgress() (*progress.Store, error) {
 	return progress.Open(path)
 }
 
+// resetProgress forgets the learner's progress.
+func resetProgress(ios ioStreams) error {
+	store, _ := openProgress()
+	if store == nil {
+		return fmt.Errorf("--reset-progress: no state directory to keep progress in")
+	}
+	if err := store.Reset(); err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.Err, "progress reset: %s removed\n", store.Path())
+	return nil
+}
+
 // isLessonFileError reports whether err is a problem inside a lesson file,
 // which the TUI shows with what to do, rather than a wrong argument.
 func isLessonFileError(err error) bool {
