@@ -1,0 +1,135 @@
+// Package export writes the journeys of a lesson run for use outside the
+// lab: as Markdown for workshop handouts (every hop's bytes, in order, and
+// a command that sends the same request again) and as HAR 1.2, which
+// browser devtools open, with the requests and responses the client saw
+// and their timings.
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+)
+
+// Run is what an export is made of: the journeys of one lesson run, or
+// of a session so far.
+type Run struct {
+	Title    string // "Lesson 1: HTTP is text"
+	Version  string // the lab's version, for HAR's creator
+	Journeys []*trace.Journey
+}
+
+// FrontAddr returns the address the client connected to, as the front
+// layer listened on it, or "" when the journey does not say.
+func FrontAddr(j *trace.Journey) string {
+	for _, e := range j.Events {
+		if e.Kind == trace.KindOpen && e.Side == trace.Server {
+			return e.Local
+		}
+	}
+	return ""
+}
+
+// Markdown writes the run as a Markdown handout.
+func Markdown(w io.Writer, r Run) error {
+	ew := &errWriter{w: w}
+	ew.printf("# %s\n\n", r.Title)
+	ew.printf("Every request of this run, hop by hop, as the lab's wire tap saw it: `>` went down the stack, `<` came back up; CR and LF are spelled out as `\\r` and `\\n`. Exported by ngw2f-lab %s.\n", r.Version)
+	if len(r.Journeys) == 0 {
+		ew.printf("\nNo request was made.\n")
+	}
+	for _, j := range r.Journeys {
+		markdownJourney(ew, j)
+	}
+	return ew.err
+}
+
+func markdownJourney(ew *errWriter, j *trace.Journey) {
+	s := challenge.Summarize(j)
+	ew.printf("\n## Journey %d: %s\n\n", j.ID, strings.Join(j.Layers(), " → "))
+	if len(j.Events) > 0 {
+		ew.printf("Started %s, took %s. %s.\n", j.Events[0].Time.Format("15:04:05.000"), duration(j), upperFirst(challenge.Verdict(s)))
+	}
+	if len(s.Request) > 0 {
+		if addr := FrontAddr(j); addr != "" {
+			c := CopyAsCurl(s.Request, addr)
+			if c.Curl {
+				ew.printf("\nSend the same bytes again:\n\n```sh\n%s\n```\n", c.Line)
+			} else {
+				ew.printf("\ncurl cannot send these bytes (%s); this does:\n\n```sh\n%s\n```\n", c.Why, c.Line)
+			}
+		}
+	}
+	for _, h := range j.Hops() {
+		markdownHop(ew, h)
+	}
+	if logs := j.Logs(); len(logs) > 0 {
+		ew.printf("\nLogged:\n\n```\n")
+		for _, l := range logs {
+			ew.printf("%s: %s\n", l.Layer, strings.TrimRight(string(l.Data), "\n"))
+		}
+		ew.printf("```\n")
+	}
+}
+
+func markdownHop(ew *errWriter, h trace.Hop) {
+	arrow, mark := "→", ">"
+	if h.Dir == trace.Up {
+		arrow, mark = "←", "<"
+	}
+	head := fmt.Sprintf("\n### %d. %s %s %s", h.N, h.From, arrow, h.To)
+	switch h.Kind {
+	case trace.KindBytes:
+		data := h.Data()
+		ew.printf("%s · %d bytes\n\n```\n", head, len(data))
+		for _, line := range transcripts.Lines(data) {
+			ew.printf("%s %s\n", mark, transcripts.Visible(line))
+		}
+		ew.printf("```\n")
+	case trace.KindHandoff:
+		ew.printf("%s · %s\n\n", head, h.Name)
+		if fields := h.Events[0].Fields; len(fields) > 0 {
+			ew.printf("| key | value |\n|---|---|\n")
+			for _, f := range fields {
+				ew.printf("| `%s` | `%s` |\n", f.Key, strings.ReplaceAll(transcripts.Visible([]byte(f.Value)), "|", `\|`))
+			}
+		}
+	case trace.KindClose:
+		ew.printf("%s · %s closes the connection\n", head, h.Events[0].Layer)
+	case trace.KindEOF:
+		ew.printf("%s · the other side closed; %s reads end of file\n", head, h.Events[0].Layer)
+	case trace.KindError:
+		ew.printf("%s · %s: %s\n", head, h.Events[0].Layer, h.Events[0].Err)
+	}
+}
+
+func duration(j *trace.Journey) time.Duration {
+	if len(j.Events) == 0 {
+		return 0
+	}
+	return j.Events[len(j.Events)-1].Time.Sub(j.Events[0].Time).Round(time.Microsecond)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// errWriter keeps the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
