@@ -33,6 +33,11 @@ type Options struct {
 	// ProgressWarning is shown on the lesson list: the progress file
 	// could not be read and was set aside.
 	ProgressWarning error
+	// Version is the lab's version, written into exports.
+	Version string
+	// ExportDir is where E writes its exports; empty means the working
+	// directory.
+	ExportDir string
 }
 
 // Run runs the TUI until the learner quits or ctx ends, then stops every

@@ -102,7 +102,7 @@ func startLesson(t *testing.T, l *lessons.Lesson) (*teatest.TestModel, *screenPr
 	labs := &labSet{}
 	t.Cleanup(func() { labs.closeAll() })
 	probe := &screenProbe{}
-	m := newModel(Options{Lessons: all, Lesson: l}, labs)
+	m := newModel(Options{Lessons: all, Lesson: l, ExportDir: t.TempDir()}, labs)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(probe.filter)))
 	return tm, probe, labs
@@ -202,6 +202,10 @@ func TestFlowTryPrompt(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, p, "BREW /pot HTTP/1.0 (20 B)")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Type("y")
+	waitFor(t, tm, p, "printf 'BREW /pot HTTP/1.0\\r\\n' | nc 127.0.0.1")
+	tm.Type("E")
+	waitFor(t, tm, p, "exported to ")
 	tm.Type("c")
 	waitFor(t, tm, p, "✓ 1. Get a 200")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})

@@ -25,6 +25,8 @@ type lab struct {
 	r        *runner.Runner
 	feed     *feed
 	progress *progress.Store
+	version  string
+	exportTo string
 	ctx      context.Context
 	cancel   context.CancelFunc
 
@@ -52,7 +54,11 @@ type (
 
 func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &lab{lesson: l, progress: opts.Progress, ctx: ctx, cancel: cancel}
+	b := &lab{lesson: l, progress: opts.Progress, version: opts.Version,
+		exportTo: opts.ExportDir, ctx: ctx, cancel: cancel}
+	if b.exportTo == "" {
+		b.exportTo = "."
+	}
 	r, err := runner.New(l, runner.Options{
 		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort,
 		Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },

@@ -124,6 +124,13 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 			m.failure = explainError(msg.what+" failed", msg.err)
 		}
 		return m, m.lab.wrap(pollStack(m.lab.r.Stack(), 0))
+	case exportedMsg:
+		m.status = fmt.Sprintf("exported to %s", strings.Join(msg.files, " and "))
+		if msg.err != nil {
+			m.failure = &failure{title: "Export failed", text: msg.err.Error(),
+				hint: "The lab writes the export into the directory it was started from: start it from one you can write to."}
+		}
+		return m, nil
 	case busyMsg:
 		m.status = "wait: " + msg.what + " is still running"
 		return m, nil
@@ -314,6 +321,11 @@ func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 	case key.Matches(msg, k.Challenges):
 		box := newChallengeBox(m.com, m.study)
 		m.challenges = &box
+	case key.Matches(msg, k.Export):
+		m.status = "exporting…"
+		return m, m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson, m.traffic.journeys(), m.lab.version))
+	case key.Matches(msg, k.CopyCurl):
+		return m.copyCurl()
 	case key.Matches(msg, k.Kill):
 		return m.killWorker()
 	case key.Matches(msg, k.Restart):
@@ -389,6 +401,29 @@ func (m lessonScreen) killWorker() (lessonScreen, tea.Cmd) {
 	return m, m.lab.wrap(kill(r.name, pid))
 }
 
+// copyCurl shows the command that resends the selected journey's request
+// and puts it on the clipboard.
+func (m lessonScreen) copyCurl() (lessonScreen, tea.Cmd) {
+	j, _, _ := m.journey.Selected()
+	if j == nil {
+		m.status = "no journey selected to copy"
+		return m, nil
+	}
+	c, cmd, ok := copyAsCurl(j)
+	if !ok {
+		m.status = "this journey has no request from a client to copy"
+		return m, nil
+	}
+	if c.Curl {
+		m.prompt.add(lineInfo, fmt.Sprintf("lab: journey %d's request as curl (copied to the clipboard where the terminal allows):", j.ID))
+	} else {
+		m.prompt.add(lineInfo, fmt.Sprintf("lab: curl cannot send journey %d's bytes (%s); this does (copied):", j.ID, c.Why))
+	}
+	m.prompt.add(lineCommand, c.Line)
+	m.status = "copied as a command"
+	return m, cmd
+}
+
 // restartLayer restarts the selected layer, or the first one.
 func (m lessonScreen) restartLayer() (lessonScreen, tea.Cmd) {
 	r, ok := m.stack.Selected()
@@ -454,6 +489,6 @@ func (m lessonScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Run, k.Tab, k.ShiftTab, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.HopPrev, k.HopNext, k.JourneyPrev, k.JourneyNext, k.Latest, k.Diff, k.Hex, k.Explain, k.Search},
-		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.Back, k.Help, k.Quit},
+		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.CopyCurl, k.Back, k.Help, k.Quit},
 	}
 }

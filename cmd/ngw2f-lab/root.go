@@ -82,6 +82,7 @@ list). Start with: ngw2f-lab lesson 1`,
 		newListCmd(ios),
 		newLessonCmd(ios, nil),
 		newReplayCmd(ios),
+		newExportCmd(ios, nil),
 	)
 	return root
 }

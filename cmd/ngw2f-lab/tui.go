@@ -52,7 +52,7 @@ func runTUI(ctx context.Context, req tuiRequest) error {
 		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,
 		Listen: req.Listen, TalkPorts: true, FrontPort: req.Port,
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "",
-		Progress: store, ProgressWarning: warn,
+		Progress: store, ProgressWarning: warn, Version: buildVersion(),
 	})
 }
 

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -40,6 +41,8 @@ func curlArgs(request []byte, addr string) ([]string, string) {
 	rd := http1.NewReader(bytes.NewReader(request), http1.NginxLimits())
 	req, err := rd.ReadRequest()
 	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return nil, "it is not a whole request: nothing ends its head with an empty line"
 	case err != nil:
 		return nil, "it is not a request HTTP can read: " + strings.TrimPrefix(err.Error(), "http1: ")
 	case req.Proto != "HTTP/1.0" && req.Proto != "HTTP/1.1":
