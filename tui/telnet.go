@@ -56,20 +56,21 @@ type telnetPrompt struct {
 	pendRaw []byte   // bytes of a ready-made request picked before it was up
 	drill   bool     // the ready-made requests are a drill's malformed ones
 
-	input   textinput.Model
-	history []string
-	hist    int
-	offers  []lessons.Offer
-	picking bool
-	pick    int
-	escape  bool // at telnet's own "telnet>" prompt
+	input    textinput.Model
+	history  []string
+	hist     int
+	offers   []lessons.Offer
+	picking  bool
+	pick     int
+	escape   bool // at telnet's own "telnet>" prompt
+	commands *telnet.Commands
 }
 
 func newTelnetPrompt(com common.Common) telnetPrompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "type a request line, enter sends it with CR LF"
-	return telnetPrompt{com: com, input: in}
+	return telnetPrompt{com: com, input: in, commands: &telnet.Commands{}}
 }
 
 // SetSize sets the panel's inner size.
@@ -91,9 +92,15 @@ func (m *telnetPrompt) add(kind lineKind, text string) {
 	}
 }
 
-// screen appends what telnet showed, made safe: control bytes spelled out.
+// screen appends what telnet showed, made safe: control bytes spelled
+// out, and CR and LF too when telnet's toggle visible is on.
 func (m *telnetPrompt) screen(text string) {
-	text = m.partial + transcripts.Screen(text)
+	if m.commands.Visible {
+		text = strings.ReplaceAll(transcripts.Visible([]byte(text)), `\n`, `\n`+"\n")
+	} else {
+		text = transcripts.Screen(text)
+	}
+	text = m.partial + text
 	parts := strings.Split(text, "\n")
 	m.partial = parts[len(parts)-1]
 	for _, p := range parts[:len(parts)-1] {
@@ -346,31 +353,28 @@ func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	return m, nil
 }
 
-// keyEscape runs a command at telnet's own prompt: close, quit, or an
-// empty line to go back to the connection.
+// keyEscape runs a command at telnet's own prompt, through the same
+// interpreter as ngw2f-lab telnet: close, quit (which closes this prompt's
+// connection: the lab goes on), status, send, toggle visible.
 func (m telnetPrompt) keyEscape(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	if !key.Matches(msg, m.com.Keys.Send) {
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
 		return m, cmd
 	}
-	command := strings.TrimSpace(m.input.Value())
+	command := m.input.Value()
 	m.input.SetValue("")
-	m.add(lineScreen, "telnet> "+command)
-	m.escape = false
-	switch command {
-	case "":
-		return m, nil
-	case "close", "c", "quit", "q":
-		if !m.connectedNow() {
-			m.add(lineScreen, "?Need to be connected first.")
-			return m, nil
-		}
+	m.add(lineScreen, "telnet> "+strings.TrimSpace(command))
+	r := m.commands.Run(command, m.connectedNow(), "localhost")
+	if r.Output != "" {
+		m.add(lineScreen, strings.TrimSuffix(r.Output, "\n"))
+	}
+	m.escape = !r.Resume
+	switch {
+	case (r.Close || r.Quit) && m.connectedNow():
 		return m, closePrompt(m.session)
-	case "help", "?":
-		m.add(lineScreen, "Commands: close (close the connection), quit (the same here), an empty line to go back.")
-	default:
-		m.add(lineScreen, "?Invalid command")
+	case r.Send != nil && m.connectedNow():
+		return m, sendBytes(m.session, r.Send)
 	}
 	return m, nil
 }
