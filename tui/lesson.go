@@ -124,6 +124,12 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 			m.failure = explainError(msg.what+" failed", msg.err)
 		}
 		return m, m.lab.wrap(pollStack(m.lab.r.Stack(), 0))
+	case rawClientDone:
+		m.status = "the telnet client exited"
+		if msg.err != nil {
+			m.status = "telnet: " + msg.err.Error()
+		}
+		return m, nil
 	case exportedMsg:
 		m.status = fmt.Sprintf("exported to %s", strings.Join(msg.files, " and "))
 		if msg.err != nil {
@@ -326,6 +332,14 @@ func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 		return m, m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson, m.traffic.journeys(), m.lab.version))
 	case key.Matches(msg, k.CopyCurl):
 		return m.copyCurl()
+	case key.Matches(msg, k.RawTelnet):
+		r, ok := m.stack.Selected()
+		if !ok || !r.running {
+			m.status = "no layer runs to connect to: run the step that starts one"
+			return m, nil
+		}
+		m.status = "ngw2f-lab telnet " + r.addr + ": back here when it exits"
+		return m, runRawClient(m.lab.ctx, r.addr)
 	case key.Matches(msg, k.Kill):
 		return m.killWorker()
 	case key.Matches(msg, k.Restart):
@@ -489,6 +503,6 @@ func (m lessonScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Run, k.Tab, k.ShiftTab, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.HopPrev, k.HopNext, k.JourneyPrev, k.JourneyNext, k.Latest, k.Diff, k.Hex, k.Explain, k.Search},
-		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.CopyCurl, k.Back, k.Help, k.Quit},
+		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.CopyCurl, k.RawTelnet, k.Back, k.Help, k.Quit},
 	}
 }

@@ -38,6 +38,10 @@ func run(args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	var quiet *quietError
+	if errors.As(err, &quiet) {
+		return exitError
+	}
 	fmt.Fprintf(os.Stderr, "ngw2f-lab: %v\n", err)
 	var uerr *usageError
 	if errors.As(err, &uerr) || errors.Is(err, lessons.ErrUnknown) {
@@ -45,6 +49,12 @@ func run(args []string) int {
 	}
 	return exitError
 }
+
+// quietError is a failure the command has already told the user about.
+type quietError struct{ err error }
+
+func (e *quietError) Error() string { return e.err.Error() }
+func (e *quietError) Unwrap() error { return e.err }
 
 // usageError is a command line the lab cannot make sense of.
 type usageError struct{ err error }

@@ -83,6 +83,7 @@ list). Start with: ngw2f-lab lesson 1`,
 		newLessonCmd(ios, nil),
 		newReplayCmd(ios),
 		newExportCmd(ios, nil),
+		newTelnetCmd(ios),
 	)
 	return root
 }

@@ -16,7 +16,7 @@ type KeyMap struct {
 	// The telnet prompt.
 	Send, Escape, Offers, HistoryUp, HistoryDown key.Binding
 	// Self-study and presenting.
-	Challenges, Hint, Export, CopyCurl, Hold key.Binding
+	Challenges, Hint, Export, CopyCurl, RawTelnet, Hold key.Binding
 	// The lesson list.
 	Open, Filter key.Binding
 	// Everywhere.
@@ -60,6 +60,7 @@ func DefaultKeyMap() *KeyMap {
 		Hint:        b([]string{"enter"}, "enter", "a hint"),
 		Export:      b([]string{"E"}, "E", "export"),
 		CopyCurl:    b([]string{"y"}, "y", "copy as curl"),
+		RawTelnet:   b([]string{"T"}, "T", "telnet client"),
 		Hold:        b([]string{"H"}, "H", "hop by hop"),
 		Open:        b([]string{"enter"}, "enter", "open"),
 		Filter:      b([]string{"/"}, "/", "filter"),
