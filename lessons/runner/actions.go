@@ -175,7 +175,11 @@ func (r *Runner) typeLine(ctx context.Context, line string) error {
 	}
 	r.sent = append(r.sent, line+"\r\n"...)
 	r.sentAll += len(line) + 2
-	if err := r.session.SendLine(line); err != nil {
+	send := r.session.SendLine
+	if r.opts.TypeDelay > 0 {
+		send = func(line string) error { return r.session.TypeLine(ctx, line, r.opts.TypeDelay) }
+	}
+	if err := send(line); err != nil {
 		return err
 	}
 	r.settle(ctx, r.sentAll)

@@ -44,6 +44,9 @@ type Options struct {
 	// Interactive says a person is at the keyboard (the TUI): a try action
 	// is handed over as an OutTry instead of being described.
 	Interactive bool
+	// TypeDelay, when not zero, types each scripted line a character at a
+	// time, that long apart, so that a room can read it as it is typed.
+	TypeDelay time.Duration
 }
 
 // Runner runs one lesson.
