@@ -60,6 +60,10 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 		case <-r.session.Done():
 			return r.session.Received()[from:]
 		case <-deadline.C:
+			if len(r.opts.Gate.Held()) > 0 {
+				deadline.Reset(r.opts.AnswerTimeout) // the presenter holds it: wait on
+				continue
+			}
 			return got
 		case <-ctx.Done():
 			return got

@@ -44,6 +44,10 @@ type Options struct {
 	// Interactive says a person is at the keyboard (the TUI): a try action
 	// is handed over as an OutTry instead of being described.
 	Interactive bool
+	// Gate, when set, holds each request at each hop until it is let
+	// through (the presenter's hop-by-hop mode); answers are waited for
+	// as long as a request is held.
+	Gate *trace.Gate
 	// TypeDelay, when not zero, types each scripted line a character at a
 	// time, that long apart, so that a room can read it as it is typed.
 	TypeDelay time.Duration
@@ -102,6 +106,9 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	rec := opts.Recorder
 	if rec == nil {
 		rec = trace.NewRecorder(0, 0)
+	}
+	if opts.Gate != nil {
+		rec.SetGate(opts.Gate)
 	}
 	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0),
 		ports: map[int]string{}, started: map[string][]string{}}
@@ -233,6 +240,9 @@ func (r *Runner) RunStep(ctx context.Context, i int) error {
 // Close closes the telnet connection and stops every layer, the last
 // started first, giving them two seconds to finish what they serve.
 func (r *Runner) Close() error {
+	if r.opts.Gate != nil {
+		r.opts.Gate.SetOn(false) // a held request must not keep a layer from stopping
+	}
 	var errs []error
 	if r.session != nil {
 		errs = append(errs, r.session.Close())

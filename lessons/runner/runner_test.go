@@ -5,12 +5,15 @@ import (
 	"errors"
 	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -177,5 +180,50 @@ func TestABusyPortKeepsItsType(t *testing.T) {
 	var lerr *lessons.Error
 	if !errors.As(err, &busy) || !errors.As(err, &lerr) || lerr.Line != 8 {
 		t.Errorf("error %v (%T): want a lessons.Error at line 8 wrapping a PortBusyError", err, err)
+	}
+}
+
+// TestHopByHopHoldsTheRequest runs a step with the gate on: the request
+// waits at rawsock, the runner waits for it past its answer timeout, and
+// the answer comes once the request is let through.
+func TestHopByHopHoldsTheRequest(t *testing.T) {
+	t.Parallel()
+	g := trace.NewGate()
+	g.SetOn(true)
+	var mu sync.Mutex
+	var checks []Output
+	l := lessonWith(t, "start rawsock\ntelnet rawsock\nsend \"GET / HTTP/1.0\\r\\n\\r\\n\"\nexpect status 200\n")
+	r, err := New(l, Options{Gate: g, AnswerTimeout: 100 * time.Millisecond, Out: func(o Output) {
+		if o.Kind == OutCheck {
+			mu.Lock()
+			checks = append(checks, o)
+			mu.Unlock()
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	released := make(chan time.Time, 1)
+	go func() {
+		for len(g.Held()) == 0 {
+			<-g.Changed()
+		}
+		time.Sleep(300 * time.Millisecond)
+		released <- time.Now()
+		g.Release()
+	}()
+	if err := r.RunStep(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-released:
+	default:
+		t.Fatal("the step ended before the request was let through")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(checks) != 1 || !checks[0].OK {
+		t.Errorf("checks %+v, want the 200 after the release", checks)
 	}
 }
