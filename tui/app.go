@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
 
 // Options configure the TUI.
@@ -38,13 +41,39 @@ type Options struct {
 	// ExportDir is where E writes its exports; empty means the working
 	// directory.
 	ExportDir string
+	// Present, when set, runs lessons as a talk instead of opening the
+	// list (ngw2f-lab present).
+	Present *Presentation
+
+	gate *trace.Gate // the presentation's hop-by-hop gate, for its labs
+}
+
+// Presentation runs lessons as one talk.
+type Presentation struct {
+	// From and To are the first and last lesson numbers; zero means the
+	// first and the last written lesson.
+	From, To int
+	// Socket is where ngw2f-lab notes, next and prev connect; empty means
+	// none.
+	Socket string
+	// TypeDelay is the pause between the characters of a scripted line;
+	// zero means 35 milliseconds.
+	TypeDelay time.Duration
 }
 
 // Run runs the TUI until the learner quits or ctx ends, then stops every
 // layer any lesson started. The terminal is restored whatever happens.
 func Run(ctx context.Context, opts Options, programOpts ...tea.ProgramOption) error {
 	labs := &labSet{}
-	p := tea.NewProgram(newModel(opts, labs), append([]tea.ProgramOption{tea.WithContext(ctx)}, programOpts...)...)
+	var server *remote.Server
+	if opts.Present != nil && opts.Present.Socket != "" {
+		var err error
+		if server, err = remote.Listen(opts.Present.Socket); err != nil {
+			return err
+		}
+		defer server.Close()
+	}
+	p := tea.NewProgram(newModelWith(opts, labs, server), append([]tea.ProgramOption{tea.WithContext(ctx)}, programOpts...)...)
 	_, err := p.Run()
 	cerr := labs.closeAll()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {

@@ -59,10 +59,16 @@ func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
 	if b.exportTo == "" {
 		b.exportTo = "."
 	}
-	r, err := runner.New(l, runner.Options{
+	ropts := runner.Options{
 		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort,
 		Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },
-	})
+	}
+	if p := opts.Present; p != nil {
+		// A talk runs its scripts: a try is described, a drill is sent,
+		// each line is typed out where the room can read it.
+		ropts.Interactive, ropts.TypeDelay, ropts.Gate = false, p.TypeDelay, opts.gate
+	}
+	r, err := runner.New(l, ropts)
 	if err != nil {
 		cancel()
 		return nil, err

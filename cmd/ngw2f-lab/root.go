@@ -84,6 +84,10 @@ list). Start with: ngw2f-lab lesson 1`,
 		newReplayCmd(ios),
 		newExportCmd(ios, nil),
 		newTelnetCmd(ios),
+		newPresentCmd(ios, nil),
+		newNotesCmd(ios),
+		newRemoteCmd("next", "Run the next step of the presentation, from any terminal"),
+		newRemoteCmd("prev", "Go back a step in the presentation, from any terminal"),
 	)
 	return root
 }

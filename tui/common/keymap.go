@@ -16,7 +16,7 @@ type KeyMap struct {
 	// The telnet prompt.
 	Send, Escape, Offers, HistoryUp, HistoryDown key.Binding
 	// Self-study and presenting.
-	Challenges, Hint, Export, CopyCurl, RawTelnet, Hold key.Binding
+	Challenges, Hint, Export, CopyCurl, RawTelnet, Hold, PresentNext, PresentPrev key.Binding
 	// The lesson list.
 	Open, Filter key.Binding
 	// Everywhere.
@@ -62,6 +62,8 @@ func DefaultKeyMap() *KeyMap {
 		CopyCurl:    b([]string{"y"}, "y", "copy as curl"),
 		RawTelnet:   b([]string{"T"}, "T", "telnet client"),
 		Hold:        b([]string{"H"}, "H", "hop by hop"),
+		PresentNext: b([]string{"space", "right", "pgdown", "n"}, "space/→/pgdn", "next"),
+		PresentPrev: b([]string{"left", "pgup", "b"}, "←/pgup", "back"),
 		Open:        b([]string{"enter"}, "enter", "open"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		Help:        b([]string{"?"}, "?", "keys"),
