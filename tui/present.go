@@ -273,7 +273,7 @@ func fallbackReason(err error) string {
 	var lerr *lessons.Error
 	switch {
 	case errors.As(err, &busy):
-		return busy.Error()
+		return fmt.Sprintf("%s could not start: %s is taken by another program", busy.Layer, busy.Addr)
 	case errors.As(err, &lerr):
 		return lerr.Msg
 	}
@@ -295,7 +295,13 @@ func (m *presentScreen) replayStep(i int) {
 		return
 	}
 	p.add(lineFailed, fmt.Sprintf("── REPLAY of step %d, as recorded (%s) ──", i+1, m.notice))
-	p.add(lineExplain, strings.TrimRight(rec, "\n"))
+	for _, line := range strings.Split(rec, "\n") {
+		// The narrative is on screen already; the recording's own lines
+		// are what the lab showed, indented.
+		if shown, ok := strings.CutPrefix(line, "    "); ok {
+			p.add(lineExplain, shown)
+		}
+	}
 	p.offset = 0
 	m.lesson.status = "replaying the recorded run: " + m.notice
 }
