@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -197,5 +199,28 @@ func TestResetProgress(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "progress reset: "+path+" removed") {
 		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestCheckReportsFallback(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, "127.0.0.1", 0); err != nil {
+		t.Fatalf("check on free ports: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "lesson 1   ok: 9 steps ran live") {
+		t.Errorf("check said:\n%s", out.String())
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	out.Reset()
+	err = checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, "127.0.0.1", taken.Addr().(*net.TCPAddr).Port)
+	var quiet *quietError
+	if !errors.As(err, &quiet) || !strings.Contains(out.String(), "lesson 1   FALLS BACK: step 1 (Start the dozen-line server) failed") ||
+		!strings.Contains(out.String(), "would replay from the recording") {
+		t.Errorf("check with the port taken: %v\n%s", err, out.String())
 	}
 }
