@@ -196,7 +196,8 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 // studied checks the learner's finished requests against the lesson's
 // challenges, and says what happened in the console.
 func (m *lessonScreen) studied() {
-	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted)
+	ready := m.prompt.readyMade
+	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted, func(addr string) bool { return ready[addr] })
 	for _, ev := range evs {
 		if m.prompt.drill {
 			m.prompt.add(lineInfo, "lab: verdict: "+ev.verdict)

@@ -40,8 +40,10 @@ type event struct {
 }
 
 // check looks at the journeys that are over and were not checked yet.
-// scripted tells the runner's own connections from the learner's.
-func (s *study) check(js []*trace.Journey, scripted func(addr string) bool) []event {
+// scripted tells the runner's own connections from the learner's;
+// readyMade tells the connections a ready-made request went out on, which
+// get a verdict but solve no challenge.
+func (s *study) check(js []*trace.Journey, scripted, readyMade func(addr string) bool) []event {
 	var out []event
 	for _, j := range js {
 		if s.seen[j.ID] {
@@ -59,6 +61,10 @@ func (s *study) check(js []*trace.Journey, scripted func(addr string) bool) []ev
 		s.seen[j.ID] = true
 		s.last = &sum
 		ev := event{verdict: challenge.Verdict(sum)}
+		if readyMade(client) {
+			out = append(out, ev)
+			continue
+		}
 		for _, c := range s.challenges {
 			if !s.solved[c.ID] && c.SolvedBy(sum) {
 				s.solved[c.ID] = true

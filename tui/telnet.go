@@ -55,6 +55,11 @@ type telnetPrompt struct {
 	pending []string // lines typed before the connection was up
 	pendRaw []byte   // bytes of a ready-made request picked before it was up
 	drill   bool     // the ready-made requests are a drill's malformed ones
+	// readyMade are the client addresses of connections a ready-made
+	// request went out on: they solve no challenge. pendReady marks the
+	// connection being made for one.
+	readyMade map[string]bool
+	pendReady bool
 
 	input    textinput.Model
 	history  []string
@@ -160,8 +165,11 @@ func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
 // while it was being made.
 func (m *telnetPrompt) connected(s *telnet.Session) tea.Cmd {
 	m.session = s
+	if m.pendReady {
+		m.markReady()
+	}
 	lines, raw := m.pending, m.pendRaw
-	m.pending, m.pendRaw = nil, nil
+	m.pending, m.pendRaw, m.pendReady = nil, nil, false
 	switch {
 	case raw != nil:
 		return sendBytes(s, raw)
@@ -314,6 +322,14 @@ func (m *telnetPrompt) sendRaw(data []byte) tea.Cmd {
 	return func() tea.Msg { return dialMsg{addr} }
 }
 
+// markReady notes that a ready-made request goes out on the connection.
+func (m *telnetPrompt) markReady() {
+	if m.readyMade == nil {
+		m.readyMade = map[string]bool{}
+	}
+	m.readyMade[m.session.LocalAddr().String()] = true
+}
+
 // cutRunes shortens s to n runes, marking the cut with an ellipsis.
 func cutRunes(s string, n int) string {
 	r := []rune(s)
@@ -342,6 +358,11 @@ func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	case key.Matches(msg, k.Send):
 		m.picking = false
 		o := m.offers[m.pick]
+		if m.connectedNow() {
+			m.markReady()
+		} else {
+			m.pendReady = true
+		}
 		if o.Data != nil {
 			return m, m.sendRaw(o.Data)
 		}
