@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -350,11 +351,17 @@ func (m presentScreen) until() string {
 	return ""
 }
 
-// View draws the lesson screen under the talk's header.
+// View draws the lesson screen between the talk's header and its keys.
 func (m presentScreen) View() string {
-	view := m.lesson.View()
-	_, rest, _ := strings.Cut(view, "\n")
-	return pad(m.header(), m.com.Width) + "\n" + rest
+	rows := strings.Split(m.lesson.View(), "\n")
+	rows[0] = pad(m.header(), m.com.Width)
+	if m.lesson.failure == nil && m.lesson.challenges == nil {
+		h := help.New()
+		h.Styles = helpStyles(m.com.Styles)
+		h.SetWidth(m.com.Width)
+		rows[len(rows)-1] = pad(h.ShortHelpView(m.ShortHelp()), m.com.Width)
+	}
+	return strings.Join(rows, "\n")
 }
 
 // header says where the talk is and how it keeps to time.

@@ -9,6 +9,10 @@
 //	ngw2f-lab list              the lessons
 //	ngw2f-lab lesson 1          run lesson 1 (--plain for text)
 //	ngw2f-lab replay 1          print lesson 1's recorded run, no sockets
+//	ngw2f-lab export 1          lesson 1's journeys as Markdown or HAR
+//	ngw2f-lab telnet HOST PORT  a raw telnet-style client
+//	ngw2f-lab present           the lessons as a talk; notes, next, prev follow it
+//	ngw2f-lab check             what runs live on this machine, before a talk
 package main
 
 import (
