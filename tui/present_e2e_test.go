@@ -27,6 +27,18 @@ func (s *tmuxSession) waitPane(target string, wants ...string) string {
 	}
 }
 
+// runtimeDir returns a runtime directory of the test's own, short enough
+// for a unix socket's path.
+func runtimeDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "rt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
 // TestPresentAndNotesInTmux runs a presentation of lesson 1 in one tmux
 // session and ngw2f-lab notes in another: the presenter's key runs the
 // steps, the notes follow with each step's speaker notes and the next
@@ -37,12 +49,7 @@ func TestPresentAndNotesInTmux(t *testing.T) {
 		t.Skip("builds the binary and drives it in tmux")
 	}
 	bin := buildLab(t)
-	runtime, err := os.MkdirTemp("", "rt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(runtime) })
-	env := []string{"XDG_RUNTIME_DIR=" + runtime, "XDG_STATE_HOME=" + t.TempDir()}
+	env := []string{"XDG_RUNTIME_DIR=" + runtimeDir(t), "XDG_STATE_HOME=" + t.TempDir()}
 	port := freePort(t)
 	s := newTmux(t, 120, 36, env, bin, "present", "--to", "1", "--port", strconv.Itoa(port))
 	s.waitFor("PRESENTING · Lesson 1 · intro", "3) HTTP at 2:30")
@@ -101,12 +108,7 @@ func TestPresentFallsBackToReplay(t *testing.T) {
 	}
 	defer taken.Close()
 	port := strconv.Itoa(taken.Addr().(*net.TCPAddr).Port)
-	runtime, err := os.MkdirTemp("", "rt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(runtime) })
-	s := newTmux(t, 160, 40, []string{"XDG_RUNTIME_DIR=" + runtime, "XDG_STATE_HOME=" + t.TempDir()},
+	s := newTmux(t, 160, 40, []string{"XDG_RUNTIME_DIR=" + runtimeDir(t), "XDG_STATE_HOME=" + t.TempDir()},
 		bin, "present", "--to", "1", "--port", port)
 	s.waitFor("PRESENTING")
 	s.keys("Space")

@@ -6,14 +6,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
-	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/transcripts/export"
 )
 
@@ -62,33 +59,11 @@ func exportRun(ctx context.Context, ios ioStreams, opts exportOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	journeys, err := runForJourneys(ctx, l)
+	run, err := export.Lesson(ctx, l, buildVersion())
 	if err != nil {
 		return err
 	}
-	run := export.Run{Title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), Version: buildVersion(), Journeys: journeys}
 	return writeExport(ios.Out, opts, run)
-}
-
-// runForJourneys runs every step of l on free ports and returns the
-// journeys it made.
-func runForJourneys(ctx context.Context, l *lessons.Lesson) ([]*trace.Journey, error) {
-	var mu sync.Mutex
-	var js []*trace.Journey
-	r, err := runner.New(l, runner.Options{Out: func(o runner.Output) {
-		if o.Kind == runner.OutJourney {
-			mu.Lock()
-			js = append(js, o.Journey)
-			mu.Unlock()
-		}
-	}})
-	if err != nil {
-		return nil, err
-	}
-	if err := r.Run(ctx); err != nil {
-		return nil, fmt.Errorf("lesson %d did not run to its end, nothing exported: %w", l.Number, err)
-	}
-	return js, nil
 }
 
 // writeExport writes run in the format asked, to the file asked or to out.

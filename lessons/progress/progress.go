@@ -14,13 +14,14 @@
 package progress
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -122,18 +123,25 @@ func (s *Store) Get(id string) Lesson {
 func (s *Store) Solved(id, challenge string) error {
 	s.mu.Lock()
 	l := s.lessons[id]
-	i := sort.SearchStrings(l.Solved, challenge)
-	if i < len(l.Solved) && l.Solved[i] == challenge {
+	var added bool
+	if l.Solved, added = insertSorted(l.Solved, challenge); !added {
 		s.mu.Unlock()
 		return nil
 	}
-	l.Solved = append(l.Solved, "")
-	copy(l.Solved[i+1:], l.Solved[i:])
-	l.Solved[i] = challenge
 	l.Updated = time.Now().UTC()
 	s.lessons[id] = l
 	s.mu.Unlock()
 	return s.Save()
+}
+
+// insertSorted inserts v into the sorted slice s unless it is there, and
+// reports whether it was added.
+func insertSorted[T cmp.Ordered](s []T, v T) ([]T, bool) {
+	i, found := slices.BinarySearch(s, v)
+	if found {
+		return s, false
+	}
+	return slices.Insert(s, i, v), true
 }
 
 // Reset forgets all progress and removes the file. A file that is not
@@ -153,12 +161,7 @@ func (s *Store) Reset() error {
 func (s *Store) StepDone(id string, step, total int) error {
 	s.mu.Lock()
 	l := s.lessons[id]
-	i := sort.SearchInts(l.Steps, step)
-	if i == len(l.Steps) || l.Steps[i] != step {
-		l.Steps = append(l.Steps, 0)
-		copy(l.Steps[i+1:], l.Steps[i:])
-		l.Steps[i] = step
-	}
+	l.Steps, _ = insertSorted(l.Steps, step)
 	l.Done = l.Done || len(l.Steps) >= total
 	l.Updated = time.Now().UTC()
 	s.lessons[id] = l

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -16,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/nginxtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the files under testdata/nginx from a real nginx")
@@ -170,11 +171,7 @@ error_log {{dir}}/error.log info;
 events { worker_connections 64; }
 http {
 	access_log {{dir}}/access.log;
-	client_body_temp_path {{dir}}/body;
-	proxy_temp_path {{dir}}/proxy;
-	fastcgi_temp_path {{dir}}/fastcgi;
-	uwsgi_temp_path {{dir}}/uwsgi;
-	scgi_temp_path {{dir}}/scgi;
+	{{temps}}
 	server {
 		listen {{addr}};
 		root {{dir}}/html;
@@ -185,112 +182,13 @@ http {
 }
 `
 
-// startNginx starts nginx in a directory of its own on a free loopback
-// port, and stops it, by its PID, when the test ends. It skips the test
+// startNginx starts the nginx whose answers the captures hold, with
+// nginxConf, and stops it by its PID when the test ends. It skips the test
 // when nginx is not installed, or is another version than the captures'.
 func startNginx(t *testing.T) string {
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		if _, serr := os.Stat("/usr/sbin/nginx"); serr != nil {
-			t.Skip("nginx not installed: apt-get install nginx")
-		}
-		bin = "/usr/sbin/nginx"
+	o := nginxtest.Options{Conf: nginxConf, Index: "Hello World (from Nginx)\n", Version: nginxVersion}
+	if *update {
+		o.Version = ""
 	}
-	out, _ := exec.Command(bin, "-v").CombinedOutput()
-	if !bytes.Contains(out, []byte(nginxVersion)) && !*update {
-		t.Skipf("the captures are %s's answers, this is %s", nginxVersion, bytes.TrimSpace(out))
-	}
-	// The workers may run as another user (nobody), so the directory must
-	// be readable by all.
-	dir, err := os.MkdirTemp("", "http1-nginx-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	html := filepath.Join(dir, "html")
-	if err := os.MkdirAll(html, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(html, "index.html"), []byte("Hello World (from Nginx)\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for try := 0; ; try++ {
-		addr := freeAddr(t)
-		conf := strings.NewReplacer("{{dir}}", dir, "{{addr}}", addr).Replace(nginxConf)
-		confPath := filepath.Join(dir, "nginx.conf")
-		if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting nginx: %v", err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if waitListening(addr, exited) {
-			t.Cleanup(func() { stopNginx(t, cmd.Process, exited) })
-			return addr
-		}
-		stopNginx(t, cmd.Process, exited)
-		if try == 2 {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx did not start: %s%s", stderr.Bytes(), log)
-		}
-	}
-}
-
-// freeAddr returns a loopback address with a port that was free a moment
-// ago.
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// waitListening waits up to five seconds for addr to accept connections,
-// and gives up early when nginx exits.
-func waitListening(addr string, exited chan error) bool {
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			return false
-		default:
-		}
-		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			conn.Close()
-			return true
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return false
-}
-
-// stopNginx asks nginx's master process to stop (SIGTERM, a fast
-// shutdown that stops its workers too) and kills it if it has not
-// stopped after five seconds.
-func stopNginx(t *testing.T, p *os.Process, exited chan error) {
-	select {
-	case err := <-exited:
-		exited <- err
-		return
-	default:
-	}
-	_ = p.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(5 * time.Second):
-		t.Errorf("nginx (pid %d) did not stop; killing it", p.Pid)
-		_ = p.Kill()
-		<-exited
-	}
+	return nginxtest.Start(t, o)
 }

@@ -16,20 +16,16 @@ import (
 )
 
 // Conf is a configuration that serves root on {{addr}}, with nginx's
-// files under {{dir}}.
+// files under {{dir}}. In a configuration, {{temps}} stands for the
+// temporary paths nginx must be given to run as a user.
 const Conf = `daemon off;
-master_process on;
 worker_processes 1;
 pid {{dir}}/nginx.pid;
 error_log {{dir}}/error.log;
 events { worker_connections 64; }
 http {
     access_log off;
-    client_body_temp_path {{dir}}/body;
-    proxy_temp_path {{dir}}/proxy;
-    fastcgi_temp_path {{dir}}/fastcgi;
-    uwsgi_temp_path {{dir}}/uwsgi;
-    scgi_temp_path {{dir}}/scgi;
+    {{temps}}
     server {
         listen {{addr}};
         root {{dir}}/html;
@@ -38,8 +34,27 @@ http {
 }
 `
 
-// Start starts nginx serving index, and returns its address.
-func Start(t *testing.T, index string) string {
+// temps are the temporary paths, under {{dir}}.
+const temps = `client_body_temp_path {{dir}}/body;
+    proxy_temp_path {{dir}}/proxy;
+    fastcgi_temp_path {{dir}}/fastcgi;
+    uwsgi_temp_path {{dir}}/uwsgi;
+    scgi_temp_path {{dir}}/scgi;`
+
+// Options say which nginx to start.
+type Options struct {
+	// Conf is the configuration, with {{dir}} for nginx's directory and
+	// {{addr}} for the address to listen on; empty means Conf above.
+	Conf string
+	// Index is the content of {{dir}}/html/index.html.
+	Index string
+	// Version, when set, skips the test unless nginx -v names it
+	// ("nginx/1.22.1"): captures of one version's answers.
+	Version string
+}
+
+// Start starts nginx and returns its address.
+func Start(t *testing.T, o Options) string {
 	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
@@ -47,6 +62,12 @@ func Start(t *testing.T, index string) string {
 			t.Skip("nginx is not installed (apt-get install nginx)")
 		}
 		bin = "/usr/sbin/nginx"
+	}
+	if out, _ := exec.Command(bin, "-v").CombinedOutput(); o.Version != "" && !bytes.Contains(out, []byte(o.Version)) {
+		t.Skipf("the test wants %s, this is %s", o.Version, bytes.TrimSpace(out))
+	}
+	if o.Conf == "" {
+		o.Conf = Conf
 	}
 	dir, err := os.MkdirTemp("", "nginxtest-")
 	if err != nil {
@@ -57,14 +78,15 @@ func Start(t *testing.T, index string) string {
 	if err := os.MkdirAll(html, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(html, "index.html"), []byte(index), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(html, "index.html"), []byte(o.Index), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	os.Chmod(dir, 0o755) // workers may run as nobody
 	for try := 0; try < 3; try++ {
 		addr := freeAddr(t)
 		conf := filepath.Join(dir, "nginx.conf")
-		text := strings.NewReplacer("{{dir}}", dir, "{{addr}}", addr).Replace(Conf)
+		text := strings.ReplaceAll(o.Conf, "{{temps}}", temps)
+		text = strings.NewReplacer("{{dir}}", dir, "{{addr}}", addr).Replace(text)
 		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -77,12 +99,15 @@ func Start(t *testing.T, index string) string {
 		exited := make(chan error, 1)
 		go func() { exited <- cmd.Wait() }()
 		if listening(addr, exited) {
-			t.Cleanup(func() { stop(cmd.Process, exited) })
+			t.Cleanup(func() { stop(t, cmd.Process, exited) })
 			return addr
 		}
-		stop(cmd.Process, exited)
+		stop(t, cmd.Process, exited)
+		if try == 2 {
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("nginx did not start: %s%s", stderr.Bytes(), log)
+		}
 	}
-	t.Fatalf("nginx did not start")
 	return ""
 }
 
@@ -111,13 +136,20 @@ func listening(addr string, exited chan error) bool {
 	return false
 }
 
-// stop ends nginx's master with SIGTERM, which stops its workers, and
-// kills it after five seconds.
-func stop(p *os.Process, exited chan error) {
+// stop ends nginx's master with SIGTERM, a fast shutdown that stops its
+// workers too, and kills it if it has not stopped after five seconds.
+func stop(t *testing.T, p *os.Process, exited chan error) {
+	select {
+	case err := <-exited:
+		exited <- err
+		return
+	default:
+	}
 	p.Signal(syscall.SIGTERM)
 	select {
 	case <-exited:
 	case <-time.After(5 * time.Second):
+		t.Errorf("nginx (pid %d) did not stop; killing it", p.Pid)
 		p.Kill()
 		<-exited
 	}

@@ -6,12 +6,15 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
-	"time"
+	"sync"
 
+	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
 )
@@ -22,6 +25,27 @@ type Run struct {
 	Title    string // "Lesson 1: HTTP is text"
 	Version  string // the lab's version, for HAR's creator
 	Journeys []*trace.Journey
+}
+
+// Lesson runs every step of l for real, on free ports, and returns the
+// journeys it made as a Run.
+func Lesson(ctx context.Context, l *lessons.Lesson, version string) (Run, error) {
+	run := Run{Title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), Version: version}
+	var mu sync.Mutex
+	r, err := runner.New(l, runner.Options{Out: func(o runner.Output) {
+		if o.Kind == runner.OutJourney {
+			mu.Lock()
+			run.Journeys = append(run.Journeys, o.Journey)
+			mu.Unlock()
+		}
+	}})
+	if err != nil {
+		return Run{}, err
+	}
+	if err := r.Run(ctx); err != nil {
+		return Run{}, fmt.Errorf("lesson %d did not run to its end, nothing exported: %w", l.Number, err)
+	}
+	return run, nil
 }
 
 // FrontAddr returns the address the client connected to, as the front
@@ -53,7 +77,7 @@ func markdownJourney(ew *errWriter, j *trace.Journey) {
 	s := challenge.Summarize(j)
 	ew.printf("\n## Journey %d: %s\n\n", j.ID, strings.Join(j.Layers(), " → "))
 	if len(j.Events) > 0 {
-		ew.printf("Started %s, took %s. %s.\n", j.Events[0].Time.Format("15:04:05.000"), duration(j), upperFirst(challenge.Verdict(s)))
+		ew.printf("Started %s, took %s. %s.\n", j.Events[0].Time.Format("15:04:05.000"), transcripts.Took(j), upperFirst(challenge.Verdict(s)))
 	}
 	if len(s.Request) > 0 {
 		if addr := FrontAddr(j); addr != "" {
@@ -99,20 +123,9 @@ func markdownHop(ew *errWriter, h trace.Hop) {
 				ew.printf("| `%s` | `%s` |\n", f.Key, strings.ReplaceAll(transcripts.Visible([]byte(f.Value)), "|", `\|`))
 			}
 		}
-	case trace.KindClose:
-		ew.printf("%s · %s closes the connection\n", head, h.Events[0].Layer)
-	case trace.KindEOF:
-		ew.printf("%s · the other side closed; %s reads end of file\n", head, h.Events[0].Layer)
-	case trace.KindError:
-		ew.printf("%s · %s: %s\n", head, h.Events[0].Layer, h.Events[0].Err)
+	case trace.KindClose, trace.KindEOF, trace.KindError:
+		ew.printf("%s · %s\n", head, transcripts.ConnEnd(h))
 	}
-}
-
-func duration(j *trace.Journey) time.Duration {
-	if len(j.Events) == 0 {
-		return 0
-	}
-	return j.Events[len(j.Events)-1].Time.Sub(j.Events[0].Time).Round(time.Microsecond)
 }
 
 func upperFirst(s string) string {

@@ -5,13 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
-	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
 // lessonRun runs lesson 1 for real and returns its journeys.
@@ -21,22 +18,11 @@ func lessonRun(t *testing.T) Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var js []*trace.Journey
-	r, err := runner.New(l, runner.Options{Out: func(o runner.Output) {
-		if o.Kind == runner.OutJourney {
-			mu.Lock()
-			js = append(js, o.Journey)
-			mu.Unlock()
-		}
-	}})
+	run, err := Lesson(context.Background(), l, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return Run{Title: "Lesson 1: HTTP is text", Version: "test", Journeys: js}
+	return run
 }
 
 // harRequired is every field HAR 1.2 requires, by object.

@@ -138,7 +138,7 @@ func TestUnreachable(t *testing.T) {
 }
 
 func TestAgainstRealNginx(t *testing.T) {
-	addr := nginxtest.Start(t, "Hello World (from Nginx)\n")
+	addr := nginxtest.Start(t, nginxtest.Options{Index: "Hello World (from Nginx)\n"})
 	got, err := session(t, addr, "GET / HTTP/1.0", "")
 	if err != nil {
 		t.Fatal(err)
