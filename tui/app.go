@@ -84,8 +84,19 @@ func Run(ctx context.Context, opts Options, programOpts ...tea.ProgramOption) er
 
 // labSet is every lab opened in this run, so that none is left running.
 type labSet struct {
-	mu   sync.Mutex
-	open []*lab
+	mu      sync.Mutex
+	open    []*lab
+	stopped chan struct{} // closed by closeAll: Cmds still waiting give up
+}
+
+// done returns a channel closed once the run is over.
+func (s *labSet) done() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped == nil {
+		s.stopped = make(chan struct{})
+	}
+	return s.stopped
 }
 
 func (s *labSet) add(b *lab) {
@@ -110,9 +121,15 @@ func (s *labSet) close(b *lab) error {
 
 // closeAll stops every lab still open.
 func (s *labSet) closeAll() error {
+	done := s.done()
 	s.mu.Lock()
 	open := s.open
 	s.open = nil
+	select {
+	case <-done:
+	default:
+		close(s.stopped)
+	}
 	s.mu.Unlock()
 	var errs []error
 	for _, b := range open {

@@ -108,11 +108,22 @@ func (m *presentScreen) open(i int) error {
 
 // Init starts the lesson's feeds, the clock and the remote's commands.
 func (m presentScreen) Init() tea.Cmd {
-	return tea.Batch(m.lesson.Init(), tick(), m.waitRemote(), m.waitGate())
+	return tea.Batch(m.lesson.Init(), m.tick(), m.waitRemote(), m.waitGate())
 }
 
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return presentTick{} })
+// tick moves the clock on in a second, unless the run is over first.
+func (m presentScreen) tick() tea.Cmd {
+	done := m.labs.done()
+	return func() tea.Msg {
+		t := time.NewTimer(time.Second)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return presentTick{}
+		case <-done:
+			return nil
+		}
+	}
 }
 
 // waitRemote waits for a command from ngw2f-lab next or prev.
@@ -120,22 +131,29 @@ func (m presentScreen) waitRemote() tea.Cmd {
 	if m.server == nil {
 		return nil
 	}
-	ch := m.server.Commands()
+	ch, done := m.server.Commands(), m.labs.done()
 	return func() tea.Msg {
-		c, ok := <-ch
-		if !ok {
-			return nil
+		select {
+		case c, ok := <-ch:
+			if ok {
+				return remoteMsg{c}
+			}
+		case <-done:
 		}
-		return remoteMsg{c}
+		return nil
 	}
 }
 
 // waitGate waits until a request is held or let through.
 func (m presentScreen) waitGate() tea.Cmd {
-	ch := m.gate.Changed()
+	ch, done := m.gate.Changed(), m.labs.done()
 	return func() tea.Msg {
-		<-ch
-		return gateMsg{}
+		select {
+		case <-ch:
+			return gateMsg{}
+		case <-done:
+			return nil
+		}
 	}
 }
 
@@ -150,7 +168,7 @@ func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case presentTick:
 		m.publish()
-		return m, tick()
+		return m, m.tick()
 	case remoteMsg:
 		var cmd tea.Cmd
 		if msg.command == "next" {
@@ -382,15 +400,17 @@ func (m presentScreen) header() string {
 	if m.gate.On() {
 		right += st.Warn.Render(" · HOP BY HOP")
 	}
-	line := left + "  " + right
+	notice := ""
 	if held := m.gate.Held(); len(held) > 0 {
-		line += "  " + st.Warn.Render("⏸ held at "+held[0].Layer+": the next key lets it on")
+		notice = st.Warn.Render("⏸ held at " + held[0].Layer + ": the next key lets it on")
 	} else if m.replay {
-		line += "  " + st.Failed.Render("REPLAY: "+m.notice)
+		notice = st.Failed.Render("REPLAY: " + m.notice)
 	} else if m.lesson.status != "" {
-		line += "  " + st.Warn.Render(m.lesson.status)
+		notice = st.Warn.Render(m.lesson.status)
 	}
-	return line
+	// What needs the presenter's eye comes before the clock, which the
+	// width may cut.
+	return left + "  " + notice + "  " + right
 }
 
 func orDash(s string) string {

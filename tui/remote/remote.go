@@ -114,6 +114,9 @@ func Listen(path string) (*Server, error) {
 	return s, nil
 }
 
+// Path returns the socket's path.
+func (s *Server) Path() string { return s.path }
+
 // Commands delivers the commands clients send: "next" and "prev".
 func (s *Server) Commands() <-chan string { return s.commands }
 
