@@ -58,6 +58,7 @@ func checkRun(ctx context.Context, ios ioStreams, listen string, port int) error
 	fmt.Fprintln(w)
 	checkTerminal(w, ios)
 	checkSocket(w)
+	checkExecutable(w)
 	fallbacks := 0
 	for _, l := range all {
 		if ctx.Err() != nil {
@@ -102,6 +103,23 @@ func checkTerminal(w io.Writer, ios ioStreams) {
 	default:
 		line(w, "terminal", fmt.Sprintf("%dx%d: every panel fits at once", cols, rows))
 	}
+}
+
+// checkExecutable checks that the lab can start itself again, as the
+// pre-fork server does for each worker process.
+func checkExecutable(w io.Writer) {
+	exe, err := os.Executable()
+	if err == nil {
+		var fi os.FileInfo
+		if fi, err = os.Stat(exe); err == nil && fi.Mode()&0o111 == 0 {
+			err = fmt.Errorf("%s is not executable", exe)
+		}
+	}
+	if err != nil {
+		line(w, "processes", "worker processes cannot start: "+err.Error())
+		return
+	}
+	line(w, "processes", "worker processes start from "+exe)
 }
 
 func checkSocket(w io.Writer) {
