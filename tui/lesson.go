@@ -197,9 +197,9 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 // challenges, and says what happened in the console.
 func (m *lessonScreen) studied() {
 	ready := m.prompt.readyMade
-	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted, func(addr string) bool { return ready[addr] })
+	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted, func(addr string) bool { return ready[addr] }, m.prompt.drill)
 	for _, ev := range evs {
-		if m.prompt.drill {
+		if ev.verdict != "" {
 			m.prompt.add(lineInfo, "lab: verdict: "+ev.verdict)
 		}
 		for _, c := range ev.solved {

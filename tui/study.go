@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
@@ -15,15 +16,17 @@ import (
 type study struct {
 	challenges []*challenge.Challenge
 	solved     map[string]bool
-	hints      map[string]int // hints shown, by challenge ID
-	seen       map[int]bool   // journeys already checked
-	last       *challenge.Summary
+	hints      map[string]int     // hints shown, by challenge ID
+	seen       map[int]bool       // journeys already checked
+	looked     map[int]int        // journeys not over yet: how many events they had
+	last       *challenge.Summary // the learner's latest finished request
+	lastID     int
 }
 
 // newStudy compiles the lesson's challenges; the runner has checked them
 // already, so an error here leaves the lesson without challenges.
 func newStudy(b *lab) *study {
-	s := &study{solved: map[string]bool{}, hints: map[string]int{}, seen: map[int]bool{}}
+	s := &study{solved: map[string]bool{}, hints: map[string]int{}, seen: map[int]bool{}, looked: map[int]int{}}
 	s.challenges, _ = challenge.CompileLesson(b.lesson)
 	if b.progress != nil {
 		for _, id := range b.progress.Get(b.lesson.ID()).Solved {
@@ -39,48 +42,95 @@ type event struct {
 	solved  []*challenge.Challenge
 }
 
-// check looks at the journeys that are over and were not checked yet.
-// scripted tells the runner's own connections from the learner's;
-// readyMade tells the connections a ready-made request went out on, which
-// get a verdict but solve no challenge.
-func (s *study) check(js []*trace.Journey, scripted, readyMade func(addr string) bool) []event {
+// budget is how many journeys check reads in one frame: under a flood of
+// requests (wrk, a loop of curl) the newest are read and the rest passed
+// over, so that the TUI keeps up with keys.
+const budget = 16
+
+// check looks at the journeys that are over and were not checked yet, the
+// newest first, at most budget of them a frame. scripted tells the
+// runner's own connections from the learner's; readyMade tells the
+// connections a ready-made request went out on, which get a verdict but
+// solve no challenge. verdicts says whether a verdict is wanted at all.
+func (s *study) check(js []*trace.Journey, scripted, readyMade func(addr string) bool, verdicts bool) []event {
+	if !verdicts && s.allSolved() {
+		return nil
+	}
 	var out []event
-	for _, j := range js {
+	left := budget
+	for i := len(js) - 1; i >= 0; i-- {
+		j := js[i]
 		if s.seen[j.ID] {
 			continue
 		}
 		client := clientAddr(j)
-		if client == "" || scripted(client) {
+		if client == "" || scripted(client) || left == 0 {
 			s.seen[j.ID] = true
 			continue
 		}
+		if n, ok := s.looked[j.ID]; ok && n == len(j.Events) {
+			continue // nothing new since it was last looked at
+		}
+		left--
 		sum := challenge.Summarize(j)
 		if !sum.Answered {
+			s.looked[j.ID] = len(j.Events)
 			continue
 		}
+		delete(s.looked, j.ID)
 		s.seen[j.ID] = true
-		s.last = &sum
-		ev := event{verdict: challenge.Verdict(sum)}
-		if readyMade(client) {
-			out = append(out, ev)
-			continue
+		if j.ID > s.lastID {
+			s.last, s.lastID = &sum, j.ID
 		}
-		for _, c := range s.challenges {
-			if !s.solved[c.ID] && c.SolvedBy(sum) {
-				s.solved[c.ID] = true
-				ev.solved = append(ev.solved, c)
-			}
-		}
-		out = append(out, ev)
+		out = append(out, s.judge(sum, readyMade(client), verdicts))
 	}
-	if len(s.seen) > 2*maxJourneys && len(js) > 0 {
-		for id := range s.seen {
-			if id < js[0].ID {
-				delete(s.seen, id)
-			}
-		}
-	}
+	s.forget(js)
+	slices.Reverse(out)
 	return out
+}
+
+// judge checks one finished journey against the challenges not solved.
+func (s *study) judge(sum challenge.Summary, readyMade, verdicts bool) event {
+	var ev event
+	if verdicts {
+		ev.verdict = challenge.Verdict(sum)
+	}
+	if readyMade {
+		return ev
+	}
+	for _, c := range s.challenges {
+		if !s.solved[c.ID] && c.SolvedBy(sum) {
+			s.solved[c.ID] = true
+			ev.solved = append(ev.solved, c)
+		}
+	}
+	return ev
+}
+
+func (s *study) allSolved() bool {
+	for _, c := range s.challenges {
+		if !s.solved[c.ID] {
+			return false
+		}
+	}
+	return true
+}
+
+// forget drops what it keeps of journeys the TUI no longer holds.
+func (s *study) forget(js []*trace.Journey) {
+	if len(s.seen)+len(s.looked) <= 2*maxJourneys || len(js) == 0 {
+		return
+	}
+	for id := range s.seen {
+		if id < js[0].ID {
+			delete(s.seen, id)
+		}
+	}
+	for id := range s.looked {
+		if id < js[0].ID {
+			delete(s.looked, id)
+		}
+	}
 }
 
 // clientAddr returns the address a journey's client connected from.
