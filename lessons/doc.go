@@ -14,6 +14,18 @@
 //	close                  close the connection, as telnet's close command
 //	expect status 200      check the answer (see Expectations)
 //	explain request        show how the lab's HTTP reader parses what was sent
+//	explain response       the same for the answer
+//	explain environ        the environ the app got for the last request, key
+//	                       by key, with what each key means
+//	kill prefork           kill -9 a worker of a layer (the oldest), and wait
+//	                       for its master to replace it
+//	signal prefork TTIN    send a layer's master a signal: TTIN adds a worker,
+//	                       TTOU removes one, HUP replaces them all, TERM
+//	                       stops gracefully, INT and QUIT at once
+//	idle proxy 1000        open 1000 connections to a layer that send
+//	                       nothing, held until the step ends, and show
+//	                       what they cost the lab's process: goroutines,
+//	                       open files, threads
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types
@@ -22,6 +34,10 @@
 //	send "GET /\n\n"       says which layer refused it and why
 //
 // An offer is either typed lines or one send line, in a try as in a drill.
+//
+// A layer's own log lines that belong to no request (a pre-fork server's
+// hooks, its master's log) are shown after the action that caused them.
+//
 // Lines starting with # in a lab block are comments. Fenced ```notes
 // blocks are speaker notes: kept apart from the text the learner reads,
 // shown by ngw2f-lab notes during a presentation.

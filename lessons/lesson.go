@@ -101,6 +101,9 @@ const (
 	Explain Verb = "explain"
 	Try     Verb = "try"
 	Drill   Verb = "drill"
+	Kill    Verb = "kill"
+	Signal  Verb = "signal"
+	Idle    Verb = "idle"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

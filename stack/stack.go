@@ -39,6 +39,15 @@ type Layer interface {
 	Close() error
 }
 
+// TraceFlusher is a layer whose events can reach the recorder after its
+// traffic: a pre-fork server's workers send theirs over a pipe. FlushTrace
+// returns once every event of what the layer did so far is recorded, and
+// the layer has settled (a worker it lost is replaced), so that what the
+// lab shows next is complete and always the same.
+type TraceFlusher interface {
+	FlushTrace(ctx context.Context) error
+}
+
 // Config is what every layer starts from.
 type Config struct {
 	// Name is the layer's name in journeys; empty means the layer's kind.
@@ -74,11 +83,19 @@ func (c Config) NameOr(kind string) string {
 
 // Listen opens a TCP listener on addr (127.0.0.1:0 when empty) for the
 // layer named layer. A port already in use comes back as a *PortBusyError.
+//
+// The socket is plain TCP, as nginx's and gunicorn's are: Go would make a
+// multipath TCP socket by default, whose accept(2) ignores SO_RCVTIMEO,
+// which the pre-fork server's workers rely on.
+// Connections it accepts send no TCP keep-alive probes.
 func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	var lc net.ListenConfig
+	// No TCP keep-alive probes on accepted connections: the programs the
+	// layers mirror (nginx, gunicorn, a Python socket server) set none.
+	lc := net.ListenConfig{KeepAlive: -1}
+	lc.SetMultipathTCP(false)
 	ln, err := lc.Listen(ctx, "tcp", addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return nil, &PortBusyError{Layer: layer, Addr: addr}

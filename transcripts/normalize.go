@@ -7,8 +7,8 @@ import (
 )
 
 // Normalizer replaces what changes from run to run (dates, ports, PIDs,
-// durations, ETags) with stable placeholders, so that two runs of a lesson
-// give the same text.
+// durations, ETags, the proxy's temporary directory) with stable
+// placeholders, so that two runs of a lesson give the same text.
 type Normalizer struct {
 	ports map[string]string // port number -> placeholder
 }
@@ -28,10 +28,14 @@ var (
 	logDate   = regexp.MustCompile(`\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`)
 	errDate   = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`)
 	etag      = regexp.MustCompile(`ETag: "[0-9a-f]+-[0-9a-f]+"`)
-	pid       = regexp.MustCompile(`\bpid \d+`)
+	pid       = regexp.MustCompile(`\bpid(:| |: )\d+`)
+	killCmd   = regexp.MustCompile(`\b(kill -[A-Z0-9]+) \d+`)
 	duration  = regexp.MustCompile(`\((\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\)`)
 	hostPort  = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)\b`)
 	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
+	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT ?= ?)(\d+)\b`)
+	logPID    = regexp.MustCompile(`\[(debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+:`)
+	tempDir   = regexp.MustCompile(`/[^\s"]*ngw2f-lab-proxy-\d+`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -40,9 +44,13 @@ func (n *Normalizer) Normalize(text string) string {
 	text = logDate.ReplaceAllString(text, "<date>")
 	text = errDate.ReplaceAllString(text, "<date>")
 	text = etag.ReplaceAllString(text, `ETag: "<etag>"`)
-	text = pid.ReplaceAllString(text, "pid <pid>")
+	text = pid.ReplaceAllString(text, "pid$1<pid>")
+	text = killCmd.ReplaceAllString(text, "$1 <pid>")
+	text = logPID.ReplaceAllString(text, "[$1] <pid>#<pid>:")
+	text = tempDir.ReplaceAllString(text, "<prefix>")
 	text = duration.ReplaceAllString(text, "(<duration>)")
 	text = n.replacePorts(hostPort, text)
+	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)
 }
 
@@ -54,9 +62,16 @@ func (n *Normalizer) replacePorts(re *regexp.Regexp, text string) string {
 	})
 }
 
+// port names a port: the layer that listened on it, or <port> for
+// another one the system chose. A port below 10000 that no layer listened
+// on is an address from a configuration, such as the talk's
+// 127.0.0.1:8000 in the proxy's logs, and stays.
 func (n *Normalizer) port(p string) string {
 	if name, ok := n.ports[p]; ok {
 		return name
+	}
+	if num, err := strconv.Atoi(p); err == nil && num < 10000 {
+		return p
 	}
 	return "<port>"
 }

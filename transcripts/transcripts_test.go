@@ -12,13 +12,22 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 )
 
 var update = flag.Bool("update", false, "rewrite the recorded transcripts from a fresh run")
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lets the test binary serve as a pre-fork worker, as the lab's
+// binary does.
+func TestMain(m *testing.M) {
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // runLesson runs l for real on free loopback ports and returns its
 // normalized transcript.
@@ -137,5 +146,23 @@ func TestRecordedStep(t *testing.T) {
 	}
 	if _, err := RecordedStep("01-http", 42); err == nil {
 		t.Error("step 43 of lesson 1 exists")
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	n := NewNormalizer(map[int]string{41234: "proxy"})
+	tests := []struct{ in, want string }{
+		{"telnet localhost 41234", "telnet localhost <proxy-port>"},
+		{"127.0.0.1:41234 and 127.0.0.1:50000", "127.0.0.1:<proxy-port> and 127.0.0.1:<port>"},
+		{`upstream: "http://127.0.0.1:8000/"`, `upstream: "http://127.0.0.1:8000/"`},
+		{"2026/11/23 10:44:09 [error] 18705#18705: *4 open()", "<date> [error] <pid>#<pid>: *4 open()"},
+		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
+		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
+	}
+	for _, tt := range tests {
+		if got := n.Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

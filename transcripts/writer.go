@@ -110,6 +110,8 @@ func (tw *Writer) Write(o runner.Output) {
 		tw.w.paragraph()
 	case runner.OutJourney:
 		tw.journey(o.Journey)
+	case runner.OutLog:
+		tw.printf("%s%s logs: %s\n", indent, o.Layer, o.Text)
 	case runner.OutEnd:
 		tw.w.paragraph()
 		tw.printf("%s\n", o.Text)
@@ -150,7 +152,7 @@ func (tw *Writer) journey(j *trace.Journey) {
 	tw.printf("%sjourney %d: %s (%s)\n", indent, j.ID, strings.Join(j.Layers(), " -> "), span(j))
 	for _, item := range items(j) {
 		if item.log != nil {
-			tw.printf("%s     %s logs: %s\n", indent, item.log.Layer, item.log.Data)
+			tw.printf("%s     %s: %s\n", indent, logLabel(item.log), item.log.Data)
 			continue
 		}
 		tw.hop(item.hop)
@@ -158,9 +160,18 @@ func (tw *Writer) journey(j *trace.Journey) {
 	tw.w.paragraph()
 }
 
+// logLabel names who logged a journey's log line: "prefork logs", or the
+// stream it went to, as "prefork wsgi.errors".
+func logLabel(e *trace.Event) string {
+	if e.Name == "wsgi.errors" {
+		return e.Layer + " " + e.Name
+	}
+	return e.Layer + " logs"
+}
+
 // item is a hop or a log line of a journey.
 type item struct {
-	seq uint64
+	pos int // where its (first) event is in the journey
 	hop *trace.Hop
 	log *trace.Event
 }
@@ -168,15 +179,19 @@ type item struct {
 // items merges a journey's hops and log lines in the order they happened.
 func items(j *trace.Journey) []item {
 	var out []item
+	pos := make(map[uint64]int, len(j.Events))
+	for i, e := range j.Events {
+		pos[e.Seq] = i
+	}
 	hops := j.Hops()
 	for i := range hops {
-		out = append(out, item{seq: hops[i].Events[0].Seq, hop: &hops[i]})
+		out = append(out, item{pos: pos[hops[i].Events[0].Seq], hop: &hops[i]})
 	}
 	logs := j.Logs()
 	for i := range logs {
-		out = append(out, item{seq: logs[i].Seq, log: &logs[i]})
+		out = append(out, item{pos: pos[logs[i].Seq], log: &logs[i]})
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].seq < out[b].seq })
+	sort.SliceStable(out, func(a, b int) bool { return out[a].pos < out[b].pos })
 	return out
 }
 
@@ -194,9 +209,17 @@ func (tw *Writer) hop(h *trace.Hop) {
 			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
 	case trace.KindHandoff:
-		tw.printf("%s%s\n", head, h.Name)
-		for _, f := range h.Events[0].Fields {
+		e := h.Events[0]
+		if len(e.Data) > 0 || e.Name == "chunk" {
+			tw.printf("%s%s, %d bytes\n", head, h.Name, len(e.Data))
+		} else {
+			tw.printf("%s%s\n", head, h.Name)
+		}
+		for _, f := range e.Fields {
 			tw.printf("%s       %s = %s\n", indent, f.Key, f.Value)
+		}
+		for _, line := range Lines(e.Data) {
+			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
 	case trace.KindClose, trace.KindEOF, trace.KindError:
 		tw.printf("%s%s\n", head, ConnEnd(*h))

@@ -13,7 +13,7 @@
 // study.go and challenges.go follow the learner's challenges, exporting.go
 // the E and y keys, rawclient.go the tcell client run through tea.Exec.
 // Subpackages: remote (the presentation's socket, for notes, next and
-// prev) and rawtelnet (ngw2f-lab telnet).
+// prev); ngw2f-lab telnet itself is stack/telnet/term.
 // Components follow soft-serve's shape: Update returns the concrete type,
 // View returns a string, SetSize and ShortHelp; tui/common holds what they
 // share (sizes, styles, the one key map).

@@ -121,7 +121,7 @@ func firstMissing(s string, wants []string) string {
 // waitFor waits until the screen shows every one of wants.
 func waitFor(t *testing.T, tm *teatest.TestModel, p *screenProbe, wants ...string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		tm.Send(nudge{})
 		time.Sleep(20 * time.Millisecond)

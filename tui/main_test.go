@@ -5,9 +5,14 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
 func TestMain(m *testing.M) {
+	if prefork.IsWorker() { // lessons 3 and 4 start pre-fork workers: this binary again
+		os.Exit(prefork.RunWorker())
+	}
 	if os.Getenv("NO_COLOR") != "" {
 		os.Unsetenv("NO_COLOR") // goldens are drawn with colour, then stripped
 	}

@@ -7,7 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ngw2f/ngw2f-lab/tui/rawtelnet"
+	telnetterm "github.com/ngw2f/ngw2f-lab/stack/telnet/term"
 )
 
 // rawClient runs ngw2f-lab telnet (tcell) through tea.Exec, which gives
@@ -32,7 +32,7 @@ func runRawClient(ctx context.Context, addr string) tea.Cmd {
 
 // Run runs the client. What it showed is not printed after it: the TUI's
 // screen comes straight back.
-func (c *rawClient) Run() error { return rawtelnet.Run(c.ctx, c.host, c.port, io.Discard) }
+func (c *rawClient) Run() error { return telnetterm.Run(c.ctx, c.host, c.port, io.Discard) }
 
 // SetStdin, SetStdout and SetStderr are tea.ExecCommand's; tcell opens
 // the terminal itself.

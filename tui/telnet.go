@@ -135,6 +135,8 @@ func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
 		m.screen(o.Text)
 	case runner.OutInfo:
 		m.add(lineInfo, "lab: "+o.Text)
+	case runner.OutLog:
+		m.add(lineInfo, o.Layer+" logs: "+o.Text)
 	case runner.OutCheck:
 		if o.OK {
 			m.add(lineOK, "✓ check: "+o.Text)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -50,20 +49,9 @@ happened as text.`,
 	return cmd
 }
 
-// addServeFlags adds the flags every command that starts layers takes.
-func addServeFlags(cmd *cobra.Command, listen *string, port *int) {
-	cmd.Flags().StringVar(listen, "listen", "127.0.0.1", "address the layers listen on")
-	cmd.Flags().IntVar(port, "port", 0, "port of the front layer (default: the talk's port when free)")
-}
-
 func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
-	if opts.Port < 0 || opts.Port > 65535 {
-		return &usageError{fmt.Errorf("--port %d is not a port number (0 to 65535)", opts.Port)}
-	}
-	if ip := net.ParseIP(opts.Listen); ip == nil {
-		return &usageError{fmt.Errorf("--listen %q is not an IP address", opts.Listen)}
-	} else if !ip.IsLoopback() {
-		fmt.Fprintf(ios.Err, "warning: listening on %s makes the lab's servers reachable from other machines\n", opts.Listen)
+	if err := checkServeFlags(ios, opts.Listen, opts.Port); err != nil {
+		return err
 	}
 	l, err := lessons.Find(opts.Arg)
 	if opts.Plain || !ios.IsTTY {

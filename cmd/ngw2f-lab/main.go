@@ -13,6 +13,7 @@
 //	ngw2f-lab telnet HOST PORT  a raw telnet-style client
 //	ngw2f-lab present           the lessons as a talk; notes, next, prev follow it
 //	ngw2f-lab check             what runs live on this machine, before a talk
+//	ngw2f-lab up                the whole stack for outside clients
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 	"os"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
 // Exit codes.
@@ -31,6 +33,11 @@ const (
 )
 
 func main() {
+	// The pre-fork server's workers are this binary started again: they
+	// must never get as far as the command line.
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/spf13/cobra"
 )
 
 // execute runs the root command with args and returns what it printed.
@@ -21,6 +22,20 @@ func execute(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	cmd.SetArgs(args)
 	err = cmd.Execute()
 	return out.String(), errb.String(), err
+}
+
+// flagsOf runs the command newCmd makes on args, and returns the options
+// it would have run with.
+func flagsOf[T any](newCmd func(ioStreams, func(T) error) *cobra.Command, args []string) (T, error) {
+	var got T
+	cmd := newCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(o T) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs(args)
+	cmd.SetOut(&bytes.Buffer{})
+	cmd.SetErr(&bytes.Buffer{})
+	return got, cmd.Execute()
 }
 
 func TestLessonFlags(t *testing.T) {
@@ -42,15 +57,7 @@ func TestLessonFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var got lessonOptions
-			cmd := newLessonCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, func(o lessonOptions) error {
-				got = o
-				return nil
-			})
-			cmd.SetArgs(tt.args)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			err := cmd.Execute()
+			got, err := flagsOf(newLessonCmd, tt.args)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("error %v, want error: %v", err, tt.wantErr)
 			}

@@ -89,6 +89,7 @@ list). Start with: ngw2f-lab lesson 1`,
 		newNotesCmd(ios),
 		newRemoteCmd("next", "Run the next step of the presentation, from any terminal"),
 		newRemoteCmd("prev", "Go back a step in the presentation, from any terminal"),
+		newUpCmd(ios, nil),
 	)
 	return root
 }
@@ -118,6 +119,18 @@ func buildVersion() string {
 func exactArgs(n int) cobra.PositionalArgs {
 	return func(c *cobra.Command, args []string) error {
 		if err := cobra.ExactArgs(n)(c, args); err != nil {
+			c.PrintErrln(c.UsageString())
+			return &usageError{err}
+		}
+		return nil
+	}
+}
+
+// maxArgs is cobra.MaximumNArgs with errors the exit code knows as usage
+// errors, and the usage printed once.
+func maxArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if err := cobra.MaximumNArgs(n)(c, args); err != nil {
 			c.PrintErrln(c.UsageString())
 			return &usageError{err}
 		}

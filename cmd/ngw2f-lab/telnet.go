@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/ngw2f/ngw2f-lab/tui/rawtelnet"
+	telnetterm "github.com/ngw2f/ngw2f-lab/stack/telnet/term"
 )
 
 func newTelnetCmd(ios ioStreams) *cobra.Command {
@@ -50,7 +50,7 @@ func telnetRun(ctx context.Context, ios ioStreams, host, port string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := rawtelnet.Run(ctx, host, port, ios.Out); err != nil {
+	if err := telnetterm.Run(ctx, host, port, ios.Out); err != nil {
 		return &quietError{err} // telnet has said why, as telnet does
 	}
 	return nil

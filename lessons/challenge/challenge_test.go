@@ -76,7 +76,7 @@ func TestVerdict(t *testing.T) {
 	}{
 		{"accepted", journey("GET / HTTP/1.0\r\n\r\n", ok200, "app", "proxy", "app"), "nobody refused it: app answered 200 OK"},
 		{"refused, why from the reader", journey("GET / HTTP/1.0\r\nHost\x01: x\r\n\r\n", bad, "proxy", "proxy", "app"),
-			"refused by proxy: 400 Bad Request (client sent invalid header line)"},
+			`refused by proxy: 400 Bad Request (client sent invalid header line: "Host\x01...")`},
 		{"still waiting", journey("GET / HTTP/1.0\r\n", "", "proxy", "proxy"), "no answer yet: proxy is still waiting for the rest of the request"},
 		{"0.9 answer", withClose(journey("GET /\r\n", "hello", "proxy", "proxy")), "proxy answered without a status line, as to an HTTP/0.9 request"},
 		{"closed without answer", withClose(journey("GET / HTTP/1.0\r\n\r\n", "", "proxy", "proxy")), "proxy closed the connection without answering"},

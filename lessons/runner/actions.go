@@ -25,6 +25,8 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		if err := r.stack.Stop(ctx, a.Args[0]); err != nil {
 			return err
 		}
+		r.pump()
+		r.logs = nil // a stop's log lines come in any order: workers stop side by side
 		r.out(Output{Kind: OutInfo, Text: "stopped " + a.Args[0]})
 		return nil
 	case lessons.Telnet:
@@ -56,6 +58,13 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.try(a)
 	case lessons.Drill:
 		return r.drill(ctx, a)
+	case lessons.Kill:
+		return r.kill(ctx, a.Args[0])
+	case lessons.Signal:
+		return r.signal(ctx, a.Args[0], a.Args[1])
+	case lessons.Idle:
+		n, _ := strconv.Atoi(a.Args[1])
+		return r.openIdle(ctx, a.Args[0], n)
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }
@@ -75,9 +84,13 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	if err != nil {
 		return err
 	}
+	for key, v := range r.opts.Settings[name] {
+		args[key] = v
+	}
 	l, err := r.startLayer(ctx, k, addr, args)
 	var busy *stack.PortBusyError
-	if fallback && errors.As(err, &busy) {
+	strict := r.opts.StrictFront && name == r.frontName
+	if fallback && !strict && errors.As(err, &busy) {
 		_, port, _ := net.SplitHostPort(addr)
 		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %s is busy; %s takes a free port instead", port, name)})
 		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.opts.Listen, "0"), args)
@@ -91,7 +104,7 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	r.started[name] = words
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
 		name, l.Addr(), pidList(l.PIDs()), k.Mirrors)})
-	return nil
+	return r.settleLayers(ctx)
 }
 
 // startLayer makes and starts one layer of kind k on addr.

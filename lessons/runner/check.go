@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
@@ -71,4 +72,11 @@ func endWords(x *exchange) string {
 		return "the server reset the connection"
 	}
 	return "the server closed the connection"
+}
+
+// AnnouncesClose reports whether an answer says the server closes the
+// connection after it: a Connection: close header.
+func AnnouncesClose(answer []byte) bool {
+	resp, err := http1.NewReader(bytes.NewReader(answer), http1.NginxLimits()).ReadResponse("GET")
+	return err == nil && strings.EqualFold(strings.TrimSpace(resp.Headers.Get("Connection")), "close")
 }

@@ -31,6 +31,9 @@ func (r *Runner) finishExchange(ctx context.Context) error {
 	got := r.awaitAnswer(ctx, r.receivedSoFar)
 	ended, endErr := s.Ended()
 	r.receivedSoFar += len(got)
+	if err := r.flushLayers(ctx); err != nil { // worker processes' events first
+		return err
+	}
 	r.syncTap(r.receivedSoFar, ended)
 	x := &exchange{sent: r.sent, received: got, ended: ended, endErr: endErr, journeys: r.newJourneys()}
 	r.exchange, r.sent = x, nil
@@ -41,6 +44,7 @@ func (r *Runner) finishExchange(ctx context.Context) error {
 	for _, j := range x.journeys {
 		r.out(Output{Kind: OutJourney, Journey: j})
 	}
+	r.showLogs()
 	return nil
 }
 
@@ -54,7 +58,8 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 	for {
 		got := r.session.Received()[from:]
 		if http1.AnswerComplete(r.sent, got) {
-			return got
+			r.awaitPromisedClose(ctx, got)
+			return r.session.Received()[from:]
 		}
 		select {
 		case <-r.session.Done():
@@ -69,6 +74,25 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 			return got
 		case <-tick.C:
 		}
+	}
+}
+
+// closeGrace bounds the wait for a close that an answer announced.
+const closeGrace = time.Second
+
+// awaitPromisedClose waits, briefly, for the server to close a connection
+// whose complete answer said it would (Connection: close), so that the
+// close shows where it happens and not a moment later.
+func (r *Runner) awaitPromisedClose(ctx context.Context, answer []byte) {
+	if !AnnouncesClose(answer) {
+		return
+	}
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-r.session.Done():
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }
 
@@ -107,6 +131,7 @@ func (r *Runner) pump() {
 	for _, e := range r.sub.TryNext(0) {
 		r.front.see(e)
 		r.asm.Add(e)
+		r.background(e)
 	}
 }
 
@@ -144,6 +169,7 @@ func (r *Runner) settle(ctx context.Context, sentTotal int) {
 	for {
 		got := r.session.Received()[r.receivedSoFar:]
 		if len(got) > 0 && http1.AnswerComplete(r.sent, got) {
+			r.awaitPromisedClose(ctx, got)
 			return
 		}
 		select {

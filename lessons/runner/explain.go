@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/tui/glossary"
 )
 
 // explain shows how the lab's HTTP reader takes the last request or answer
@@ -17,9 +19,12 @@ func (r *Runner) explain(what string) error {
 		return fmt.Errorf("explain %s: nothing was sent yet", what)
 	}
 	var lines []string
-	if what == "request" {
+	switch what {
+	case "request":
 		lines = explainRequest(r.exchange.sent)
-	} else {
+	case "environ":
+		lines = explainEnviron(r.exchange.journeys)
+	default:
 		lines = explainResponse(r.exchange.sent, r.exchange.received)
 	}
 	for _, l := range lines {
@@ -118,4 +123,29 @@ func rejected(what string, err error) []string {
 		}
 	}
 	return []string{fmt.Sprintf("the lab's HTTP reader cannot read this %s: %s", what, strings.TrimPrefix(err.Error(), "http1: "))}
+}
+
+// explainEnviron shows the environ an app was handed for the last
+// request, key by key in the order the server set them, each with what
+// it means.
+func explainEnviron(js []*trace.Journey) []string {
+	var env *trace.Event
+	for _, j := range js {
+		for i, e := range j.Events {
+			if e.Kind == trace.KindHandoff && e.Name == "environ" {
+				env = &j.Events[i]
+			}
+		}
+	}
+	if env == nil {
+		return []string{"no app was called for this request, so there is no environ to show"}
+	}
+	out := []string{fmt.Sprintf("the environ %s handed to the app, %d keys in the order it set them:", env.From, len(env.Fields))}
+	for _, f := range env.Fields {
+		out = append(out, fmt.Sprintf("  %s = %s", f.Key, f.Value))
+		if e, ok := glossary.Lookup(glossary.Environ, f.Key); ok {
+			out = append(out, "      "+e.Meaning)
+		}
+	}
+	return out
 }

@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/gateway/wsgiref"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
 )
 
@@ -32,6 +35,61 @@ var kinds = map[string]Kind{
 			return rawsock.New(c), nil
 		},
 	},
+	prefork.Kind: {
+		Name:    prefork.Kind,
+		Mirrors: "gunicorn, the pre-fork server",
+		Port:    8000,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			opts, err := prefork.ParseOptions(args)
+			if err != nil {
+				return nil, err
+			}
+			return prefork.New(c, opts), nil
+		},
+	},
+	wsgiref.Kind: {
+		Name:    wsgiref.Kind,
+		Mirrors: "Python's wsgiref simple server",
+		Port:    8000,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			app := args["app"]
+			delete(args, "app")
+			if err := noArgs(wsgiref.Kind+" (besides app)", args); err != nil {
+				return nil, err
+			}
+			return wsgiref.New(c, app)
+		},
+	},
+	proxy.Kind: {
+		Name:    proxy.Kind,
+		Mirrors: "the talk's nginx",
+		Port:    8080,
+		New:     newProxy,
+	},
+}
+
+// newProxy makes the proxy from "config=NAME", one of the talk's
+// configurations the lab ships (part-1 when none is named), or
+// "config=FILE", an nginx.conf of one's own.
+func newProxy(c stack.Config, args map[string]string) (stack.Layer, error) {
+	name := "part-1"
+	for k, v := range args {
+		if k != "config" {
+			return nil, fmt.Errorf("proxy takes config=NAME or config=FILE, not %q", k)
+		}
+		name = v
+	}
+	var conf *proxy.Config
+	var err error
+	if strings.ContainsAny(name, "/.") {
+		conf, err = proxy.LoadFile(name)
+	} else {
+		conf, err = proxy.LoadEmbedded(name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return proxy.New(c, conf), nil
 }
 
 // noArgs is the argument check of a layer that takes none.

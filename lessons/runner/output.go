@@ -39,6 +39,9 @@ const (
 	OutTry
 	// OutVerdict says which layer refused a drill's request and why.
 	OutVerdict
+	// OutLog is a line a layer logged that belongs to no request, such as
+	// a pre-fork server's hook firing: Layer is the layer, Text the line.
+	OutLog
 )
 
 // Output is one piece of what a lesson shows as it runs.
@@ -48,7 +51,7 @@ type Output struct {
 	Text    string
 	OK      bool
 	Journey *trace.Journey
-	Layer   string          // for OutTry
+	Layer   string          // for OutTry and OutLog
 	Addr    string          // for OutTry
 	Offers  []lessons.Offer // for OutTry
 	Drill   bool            // for OutTry

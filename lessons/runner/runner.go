@@ -28,7 +28,8 @@ type Options struct {
 	// TalkPorts makes layers listen on the talk's ports (8080 for the
 	// proxy, 8000 for the app server) when those are free.
 	TalkPorts bool
-	// FrontPort, when not zero, is the port of the first layer started.
+	// FrontPort, when not zero, is the port of the front layer: the proxy
+	// when the lesson starts one, else the first layer it starts.
 	FrontPort int
 	// Recorder receives the layers' events; nil means a new one.
 	Recorder *trace.Recorder
@@ -37,6 +38,13 @@ type Options struct {
 	// AnswerTimeout bounds the wait for an answer that neither ends nor
 	// closes; zero means 3 seconds.
 	AnswerTimeout time.Duration
+	// Settings override the settings of a layer's start line, by kind:
+	// {"proxy": {"config": "/etc/my-nginx.conf"}}.
+	Settings map[string]map[string]string
+	// StrictFront makes a busy port an error for the front layer, rather
+	// than a reason to take a free one: outside clients are told the
+	// front's port.
+	StrictFront bool
 	// TypingPause is how long the runner waits, after the layer has read a
 	// typed line, for an early answer before typing the next; zero means
 	// 50 milliseconds.
@@ -81,6 +89,9 @@ type Runner struct {
 	checked       int
 	ports         map[int]string      // every port a layer listened on, and the layer
 	started       map[string][]string // each layer started, with its settings
+	logs          []trace.Event       // layers' log lines of no request, not shown yet
+	idle          []net.Conn          // connections an idle action holds open
+	frontName     string              // the kind of the front layer
 }
 
 // New prepares a Runner for l. It checks that every layer l starts exists.
@@ -111,7 +122,7 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 		rec.SetGate(opts.Gate)
 	}
 	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0),
-		ports: map[int]string{}, started: map[string][]string{}}
+		ports: map[int]string{}, started: map[string][]string{}, frontName: frontKind(l)}
 	r.sub = rec.Subscribe()
 	return r, nil
 }
@@ -121,7 +132,7 @@ func validate(l *lessons.Lesson) error {
 	for _, s := range l.Steps {
 		for _, a := range s.Actions() {
 			switch a.Verb {
-			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill:
+			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill, lessons.Idle:
 				if _, ok := LookupKind(a.Args[0]); !ok {
 					return &lessons.Error{File: l.Source, Line: a.Line,
 						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
@@ -148,6 +159,26 @@ func (r *Runner) addClient(addr string) {
 		r.clients = map[string]bool{}
 	}
 	r.clients[addr] = true
+}
+
+// frontKind returns the kind of the layer clients talk to first in l: the
+// proxy when l starts one, else the first layer l starts.
+func frontKind(l *lessons.Lesson) string {
+	first := ""
+	for _, s := range l.Steps {
+		for _, a := range s.Actions() {
+			if a.Verb != lessons.Start {
+				continue
+			}
+			if a.Args[0] == "proxy" {
+				return "proxy"
+			}
+			if first == "" {
+				first = a.Args[0]
+			}
+		}
+	}
+	return first
 }
 
 // Lesson returns the lesson being run.
@@ -234,6 +265,7 @@ func (r *Runner) RunStep(ctx context.Context, i int) error {
 			return err
 		}
 	}
+	r.closeIdle()
 	return nil
 }
 
@@ -243,6 +275,7 @@ func (r *Runner) Close() error {
 	if r.opts.Gate != nil {
 		r.opts.Gate.SetOn(false) // a held request must not keep a layer from stopping
 	}
+	r.closeIdle()
 	var errs []error
 	if r.session != nil {
 		errs = append(errs, r.session.Close())
@@ -277,12 +310,12 @@ func (r *Runner) Restart(ctx context.Context, name string) error {
 }
 
 // addrFor returns the address a layer of kind k listens on: the front port
-// for the first layer when set, else the talk's port when asked for and
+// for the front layer when set, else the talk's port when asked for and
 // free, else a free port.
 func (r *Runner) addrFor(k Kind) (addr string, preferred bool) {
 	port := 0
 	switch {
-	case r.opts.FrontPort != 0 && len(r.stack.Layers()) == 0:
+	case r.opts.FrontPort != 0 && k.Name == r.frontName:
 		port = r.opts.FrontPort
 	case r.opts.TalkPorts:
 		port, preferred = k.Port, true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,10 +14,19 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain lets the test binary serve as a pre-fork worker, as the lab's
+// binary does.
+func TestMain(m *testing.M) {
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // lessonWith parses a one-step lesson whose lab block is block.
 func lessonWith(t *testing.T, block string) *lessons.Lesson {
@@ -180,6 +190,110 @@ func TestABusyPortKeepsItsType(t *testing.T) {
 	var lerr *lessons.Error
 	if !errors.As(err, &busy) || !errors.As(err, &lerr) || lerr.Line != 8 {
 		t.Errorf("error %v (%T): want a lessons.Error at line 8 wrapping a PortBusyError", err, err)
+	}
+}
+
+func TestAnnouncesClose(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, answer string
+		want         bool
+	}{
+		{"gunicorn's answer", "HTTP/1.0 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", true},
+		{"keep-alive", "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", false},
+		{"no header", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false},
+		{"no status line", "hello", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := AnnouncesClose([]byte(tt.answer)); got != tt.want {
+				t.Errorf("AnnouncesClose = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLessonTwoShowsItsConfig checks that the configuration lesson 2
+// explains is the one it starts the proxy with.
+func TestLessonTwoShowsItsConfig(t *testing.T) {
+	t.Parallel()
+	l, err := lessons.Get(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown string
+	for _, b := range l.Steps[0].Blocks {
+		if _, rest, ok := strings.Cut(b.Prose, "```nginx\n"); ok {
+			shown, _, _ = strings.Cut(rest, "```")
+		}
+	}
+	text, err := proxy.EmbeddedText("part-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started []string
+	for _, line := range strings.Split(string(text), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			started = append(started, line)
+		}
+	}
+	if strings.TrimSpace(shown) != strings.TrimSpace(strings.Join(started, "\n")) {
+		t.Errorf("lesson 2 shows\n%s\nbut starts the proxy with\n%s", shown, strings.Join(started, "\n"))
+	}
+}
+
+// TestIdleHoldsConnectionsForTheStep counts the process's goroutines, so
+// it does not run in parallel with other tests.
+func TestIdleHoldsConnectionsForTheStep(t *testing.T) {
+	var outs []string
+	l := lessonWith(t, "start proxy\nidle proxy 20\ntelnet proxy\n> GET / HTTP/1.0\n>\nexpect status 200\n")
+	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(outs, "\n")
+	for _, want := range []string{"opened 20 connections to proxy", "gained 20 goroutines", "closed the 20 idle connections"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the run does not say %q:\n%s", want, all)
+		}
+	}
+	if failed, _ := r.Failed(); failed > 0 {
+		t.Errorf("%d checks failed", failed)
+	}
+}
+
+func TestFrontPortGoesToTheProxy(t *testing.T) {
+	t.Parallel()
+	l := lessonWith(t, "start rawsock\nstart proxy\n")
+	if got := frontKind(l); got != "proxy" {
+		t.Errorf("front layer %q, want proxy", got)
+	}
+	if got := frontKind(lessonWith(t, "start rawsock\n")); got != "rawsock" {
+		t.Errorf("front layer %q, want rawsock", got)
+	}
+}
+
+func TestStartStackStartsEveryLayerOnce(t *testing.T) {
+	t.Parallel()
+	l := lessonWith(t, "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n")
+	r, err := New(l, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.StartStack(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, layer := range r.Stack().Layers() {
+		names = append(names, layer.Name())
+	}
+	if strings.Join(names, " ") != "rawsock proxy" {
+		t.Errorf("started %v, want rawsock then proxy", names)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"reflect"
 	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
 )
 
 // consumed returns how many bytes of data the Reader took for its
@@ -27,9 +29,9 @@ func addRequestSeeds(f *testing.F) {
 	for _, b := range corpus(f) {
 		f.Add(b)
 	}
-	for _, c := range nginxCases() {
-		if len(c.raw) < 4096 {
-			f.Add([]byte(c.raw))
+	for _, c := range nginxtest.Cases() {
+		if len(c.Raw) < 4096 {
+			f.Add([]byte(c.Raw))
 		}
 	}
 	f.Add([]byte("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x\r\nabc\r\n0\r\nT: 1\r\n\r\nGET / HTTP/1.0\r\n\r\n"))

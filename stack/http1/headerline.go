@@ -1,5 +1,7 @@
 package http1
 
+import "fmt"
+
 // This file parses header lines the way nginx 1.22 does
 // (ngx_http_parse_header_line).
 
@@ -35,7 +37,7 @@ func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine
 		return h, false, nil // only a partial line can be empty here
 	}
 	if c := line[0]; c <= ' ' || c == 0x7f || c == ':' {
-		return h, false, errInvalidHeader(rules)
+		return h, false, errInvalidHeader(rules, line, 0)
 	}
 	if rules.upstream && len(line) >= 5 && string(line[:5]) == "HTTP/" {
 		end := len(line)
@@ -55,7 +57,7 @@ func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine
 		case c == '_':
 			h.invalid = h.invalid || !rules.underscores
 		case c <= ' ' || c == 0x7f:
-			return h, false, errInvalidHeader(rules)
+			return h, false, errInvalidHeader(rules, line, i)
 		default:
 			h.invalid = h.invalid || !rules.upstream
 		}
@@ -71,7 +73,7 @@ func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine
 		for ; i < len(line) && line[i] != '\r'; i++ {
 			switch line[i] {
 			case 0:
-				return h, false, errInvalidHeader(rules)
+				return h, false, errInvalidHeader(rules, line, i)
 			case ' ', '\t':
 			default:
 				h.value.end = i + 1
@@ -81,15 +83,18 @@ func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine
 	// Only CRs may follow, and only if the line really ends there.
 	for ; i < len(line); i++ {
 		if line[i] != '\r' || partial {
-			return h, false, errInvalidHeader(rules)
+			return h, false, errInvalidHeader(rules, line, i)
 		}
 	}
 	return h, !partial, nil
 }
 
-func errInvalidHeader(rules headerRules) *Error {
+// errInvalidHeader words a header line refused at its byte bad as nginx
+// logs it: the line up to that byte, the byte in hex, and "...".
+func errInvalidHeader(rules headerRules, line []byte, bad int) *Error {
+	shown := fmt.Sprintf(`: "%s\x%02x..."`, line[:bad], line[bad])
 	if rules.upstream {
-		return badUpstream("upstream sent invalid header")
+		return badUpstream("upstream sent invalid header" + shown)
 	}
-	return badRequest("client sent invalid header line")
+	return badRequest("client sent invalid header line" + shown)
 }

@@ -1,34 +1,11 @@
 package http1
 
 import (
-	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
 )
-
-// manyHeaders returns "GET / HTTP/1.0" with n headers "X-%05d: " + size
-// times 'a', the requests used to measure nginx's limits.
-func manyHeaders(n, size int) string {
-	var b strings.Builder
-	b.WriteString("GET / HTTP/1.0\r\n")
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "X-%05d: %s\r\n", i, strings.Repeat("a", size))
-	}
-	b.WriteString("\r\n")
-	return b.String()
-}
-
-// requestLineOf returns a request whose request line is n bytes long,
-// its CRLF included.
-func requestLineOf(n int) string {
-	return "GET /" + strings.Repeat("a", n-len("GET / HTTP/1.0\r\n")) + " HTTP/1.0\r\n\r\n"
-}
-
-// headerLineOf returns a request with one header line n bytes long, its
-// CRLF included.
-func headerLineOf(n int) string {
-	return "GET / HTTP/1.0\r\nX-A: " + strings.Repeat("a", n-len("X-A: \r\n")) + "\r\n\r\n"
-}
 
 // TestNginxLimits checks the limits against what nginx 1.22.1 was
 // measured to accept and refuse.
@@ -40,25 +17,25 @@ func TestNginxLimits(t *testing.T) {
 		status int
 		reason string
 	}{
-		{"request line 8192", requestLineOf(8192), 0, ""},
-		{"request line 8193", requestLineOf(8193), 414, "Request-URI Too Large"},
-		{"request line 8192 after empty lines", strings.Repeat("\r\n", 600) + requestLineOf(8192), 0, ""},
-		{"request line 8193 after empty lines", strings.Repeat("\r\n", 600) + requestLineOf(8193), 414, "Request-URI Too Large"},
+		{"request line 8192", nginxtest.RequestLineOf(8192), 0, ""},
+		{"request line 8193", nginxtest.RequestLineOf(8193), 414, "Request-URI Too Large"},
+		{"request line 8192 after empty lines", strings.Repeat("\r\n", 600) + nginxtest.RequestLineOf(8192), 0, ""},
+		{"request line 8193 after empty lines", strings.Repeat("\r\n", 600) + nginxtest.RequestLineOf(8193), 414, "Request-URI Too Large"},
 		{"bad method in a too long line", "get /" + strings.Repeat("a", 9000) + " HTTP/1.0\r\n\r\n", 400, "Bad Request"},
 		{"http/2 in a too long line", "GET / HTTP/2.0 " + strings.Repeat("a", 9000) + "\r\n\r\n", 505, "HTTP Version Not Supported"},
-		{"header line 8192", headerLineOf(8192), 0, ""},
-		{"header line 8193", headerLineOf(8193), 400, "Request Header Or Cookie Too Large"},
+		{"header line 8192", nginxtest.HeaderLineOf(8192), 0, ""},
+		{"header line 8193", nginxtest.HeaderLineOf(8193), 400, "Request Header Or Cookie Too Large"},
 		{"bad header in a too long line", "GET / HTTP/1.0\r\nFoo : " + strings.Repeat("a", 9000) + "\r\n\r\n", 400, "Bad Request"},
-		{"301 headers of 100", manyHeaders(301, 100), 0, ""},
-		{"302 headers of 100", manyHeaders(302, 100), 400, "Request Header Or Cookie Too Large"},
-		{"32 headers of 1000", manyHeaders(32, 1000), 0, ""},
-		{"33 headers of 1000", manyHeaders(33, 1000), 400, "Request Header Or Cookie Too Large"},
-		{"8 headers of 4000", manyHeaders(8, 4000), 0, ""},
-		{"9 headers of 4000", manyHeaders(9, 4000), 400, "Request Header Or Cookie Too Large"},
-		{"4 headers of 5000", manyHeaders(4, 5000), 0, ""},
-		{"5 headers of 5000", manyHeaders(5, 5000), 400, "Request Header Or Cookie Too Large"},
-		{"1000 headers", manyHeaders(1000, 1), 0, ""},
-		{"1001 headers", manyHeaders(1001, 1), 400, "Request Header Or Cookie Too Large"},
+		{"301 headers of 100", nginxtest.ManyHeaders(301, 100), 0, ""},
+		{"302 headers of 100", nginxtest.ManyHeaders(302, 100), 400, "Request Header Or Cookie Too Large"},
+		{"32 headers of 1000", nginxtest.ManyHeaders(32, 1000), 0, ""},
+		{"33 headers of 1000", nginxtest.ManyHeaders(33, 1000), 400, "Request Header Or Cookie Too Large"},
+		{"8 headers of 4000", nginxtest.ManyHeaders(8, 4000), 0, ""},
+		{"9 headers of 4000", nginxtest.ManyHeaders(9, 4000), 400, "Request Header Or Cookie Too Large"},
+		{"4 headers of 5000", nginxtest.ManyHeaders(4, 5000), 0, ""},
+		{"5 headers of 5000", nginxtest.ManyHeaders(5, 5000), 400, "Request Header Or Cookie Too Large"},
+		{"1000 headers", nginxtest.ManyHeaders(1000, 1), 0, ""},
+		{"1001 headers", nginxtest.ManyHeaders(1001, 1), 400, "Request Header Or Cookie Too Large"},
 		{"1000 ignored and 1 header", "GET / HTTP/1.0\r\n" + strings.Repeat("X_Y: a\r\n", 1000) + "A: b\r\n\r\n", 0, ""},
 	}
 	for _, tt := range tests {
@@ -85,12 +62,12 @@ func TestSimpleLimits(t *testing.T) {
 		raw    string
 		status int
 	}{
-		{"request line 4096", requestLineOf(4096), 0},
-		{"request line 4097", requestLineOf(4097), 414},
-		{"100 headers", manyHeaders(100, 100), 0},
-		{"101 headers", manyHeaders(101, 100), 400},
-		{"many long headers fit without packing", manyHeaders(40, 4000), 0},
-		{"header line 8193", headerLineOf(8193), 400},
+		{"request line 4096", nginxtest.RequestLineOf(4096), 0},
+		{"request line 4097", nginxtest.RequestLineOf(4097), 414},
+		{"100 headers", nginxtest.ManyHeaders(100, 100), 0},
+		{"101 headers", nginxtest.ManyHeaders(101, 100), 400},
+		{"many long headers fit without packing", nginxtest.ManyHeaders(40, 4000), 0},
+		{"header line 8193", nginxtest.HeaderLineOf(8193), 400},
 		{"underscores accepted", "GET / HTTP/1.0\r\nX_Y: a\r\n\r\n", 0},
 	}
 	for _, tt := range tests {
@@ -106,7 +83,7 @@ func TestSimpleLimits(t *testing.T) {
 		})
 	}
 	// The zero Limits accept anything.
-	if _, err := NewReader(strings.NewReader(manyHeaders(3000, 100)), Limits{}).ReadRequest(); err != nil {
+	if _, err := NewReader(strings.NewReader(nginxtest.ManyHeaders(3000, 100)), Limits{}).ReadRequest(); err != nil {
 		t.Errorf("zero Limits: %v", err)
 	}
 }

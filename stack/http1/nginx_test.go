@@ -16,24 +16,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ngw2f/ngw2f-lab/stack/nginxtest"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the files under testdata/nginx from a real nginx")
-
-// nginxVersion is the nginx whose answers testdata/nginx holds.
-const nginxVersion = "nginx/1.22.1"
 
 // TestNginxAnswers compares the Reader with real nginx. For every case,
 // the committed capture of nginx's answer must agree with the Reader's
 // verdict. When nginx is installed, it is started and each case is sent to
 // it, and its answer must match the capture (-update rewrites them).
 func TestNginxAnswers(t *testing.T) {
-	cases := nginxCases()
+	cases := nginxtest.Cases()
 	t.Run("reader", func(t *testing.T) {
 		t.Parallel()
 		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
+			t.Run(c.Name, func(t *testing.T) {
 				t.Parallel()
 				checkVerdict(t, c)
 			})
@@ -42,14 +39,14 @@ func TestNginxAnswers(t *testing.T) {
 	t.Run("live", func(t *testing.T) {
 		addr := startNginx(t)
 		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
+			t.Run(c.Name, func(t *testing.T) {
 				t.Parallel()
-				got, err := ask(addr, c.raw)
+				got, err := ask(addr, c.Raw)
 				if err != nil {
 					t.Fatal(err)
 				}
 				got = normalize(got)
-				path := capturePath(c.name)
+				path := capturePath(c.Name)
 				if *update {
 					if err := os.WriteFile(path, got, 0o644); err != nil {
 						t.Fatal(err)
@@ -70,27 +67,27 @@ func TestNginxAnswers(t *testing.T) {
 
 // checkVerdict reads c's request with the Reader and compares its verdict
 // with the table and with nginx's captured answer.
-func checkVerdict(t *testing.T, c nginxCase) {
-	req, err := NewReader(strings.NewReader(c.raw), NginxLimits()).ReadRequest()
+func checkVerdict(t *testing.T, c nginxtest.Case) {
+	req, err := NewReader(strings.NewReader(c.Raw), NginxLimits()).ReadRequest()
 	if err == nil {
 		_, err = io.Copy(io.Discard, req.Body)
 	}
 	verdict := statusOf(err)
 	readErr := err
-	if verdict != c.reader {
-		t.Errorf("the Reader's verdict is %d (%v), the table says %d", verdict, err, c.reader)
+	if verdict != c.Reader {
+		t.Errorf("the Reader's verdict is %d (%v), the table says %d", verdict, err, c.Reader)
 	}
-	captured, err := os.ReadFile(capturePath(c.name))
+	captured, err := os.ReadFile(capturePath(c.Name))
 	if err != nil {
 		t.Fatalf("no capture of nginx's answer: %v", err)
 	}
 	status := capturedStatus(captured)
 	var e *Error
-	if m := titleReason.FindSubmatch(captured); m != nil && errors.As(readErr, &e) && c.server == "" && e.Reason != string(m[1]) {
+	if m := titleReason.FindSubmatch(captured); m != nil && errors.As(readErr, &e) && c.Server == "" && e.Reason != string(m[1]) {
 		t.Errorf("the Reader's reason is %q, nginx's error page says %q", e.Reason, m[1])
 	}
 	switch {
-	case c.server != "":
+	case c.Server != "":
 		// nginx's answer comes from a rule of the server's.
 	case verdict == 0 && readerLevel(status):
 		t.Errorf("the Reader accepts the request, nginx answered %d", status)
@@ -161,34 +158,14 @@ func ask(addr, raw string) ([]byte, error) {
 	return answer, nil
 }
 
-// nginxConf is the configuration of the test's nginx: the index page, and
-// /body, which reads a request's body (to pass it to /ok) before it
-// answers.
-const nginxConf = `daemon off;
-worker_processes 1;
-pid {{dir}}/nginx.pid;
-error_log {{dir}}/error.log info;
-events { worker_connections 64; }
-http {
-	access_log {{dir}}/access.log;
-	{{temps}}
-	server {
-		listen {{addr}};
-		root {{dir}}/html;
-		index index.html;
-		location = /ok { return 200 "body ok\n"; }
-		location /body { proxy_pass http://{{addr}}/ok; }
-	}
-}
-`
-
-// startNginx starts the nginx whose answers the captures hold, with
-// nginxConf, and stops it by its PID when the test ends. It skips the test
-// when nginx is not installed, or is another version than the captures'.
+// startNginx starts nginx with nginxConf and a root holding index.html,
+// and returns its address. It skips the test when nginx is not installed,
+// or is another version than the captures' (unless rewriting them).
 func startNginx(t *testing.T) string {
-	o := nginxtest.Options{Conf: nginxConf, Index: "Hello World (from Nginx)\n", Version: nginxVersion}
-	if *update {
-		o.Version = ""
-	}
-	return nginxtest.Start(t, o)
+	n := nginxtest.Start(t, nginxtest.Options{
+		Conf:       nginxtest.ReaderConf,
+		Files:      map[string]string{"html/index.html": "Hello World (from Nginx)\n"},
+		AnyVersion: *update,
+	})
+	return n.Addr
 }

@@ -100,8 +100,8 @@ func TestReadResponseRefused(t *testing.T) {
 		raw    string
 		detail string
 	}{
-		{"space before colon", "HTTP/1.1 200 OK\r\nX : y\r\n\r\n", "upstream sent invalid header"},
-		{"nul in value", "HTTP/1.1 200 OK\r\nX: \x00\r\n\r\n", "upstream sent invalid header"},
+		{"space before colon", "HTTP/1.1 200 OK\r\nX : y\r\n\r\n", `upstream sent invalid header: "X\x20..."`},
+		{"nul in value", "HTTP/1.1 200 OK\r\nX: \x00\r\n\r\n", `upstream sent invalid header: "X: \x00..."`},
 		{"head at 4097 bytes", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX: " + strings.Repeat("a", 4097-17-19-3-4) + "\r\n\r\nok", "upstream sent too big header"},
 		{"bad chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nxyz\r\n", "upstream sent invalid chunked response"},
 	}

@@ -1,6 +1,9 @@
 package trace
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // Assembler groups events into journeys. Feed it every event of a
 // subscription, in order, with Add. It keeps the newest journeys only.
@@ -10,21 +13,35 @@ type Assembler struct {
 	nextID   int
 	journeys []*Journey
 	conns    map[ConnID]*connState
-	links    map[string]link // dialed connection's local address -> where it came from
-	linkFIFO []string        // links in the order they came, to bound the map
+	ends     map[string]*tcpEnds // a TCP connection's tapped ends, by endsKey
+	links    map[string]link     // dialed connection's local address -> where it came from
+	linkFIFO []string            // links in the order they came, to bound the map
+	orphans  []string            // ends keys of closed dialed ends still awaiting their accepted end
+}
+
+// tcpEnds is what the Assembler knows of one TCP connection between two
+// layers: the end that accepted it and the end that dialed it, when tapped.
+// When both are, the accepted end tells the story and the dialed end is
+// shadowed, so that no hop shows twice.
+type tcpEnds struct {
+	accepted, dialed *connState
 }
 
 // connState is what the Assembler knows of one tapped connection.
 type connState struct {
-	layer   string
-	side    Side
-	local   string
-	remote  string
-	peer    string // the layer at the other end
-	linked  bool   // its journey came from a link: it is an inner hop
-	journey *Journey
-	lastDir Dir
-	pending []Event // events seen before the connection had a journey
+	id     ConnID
+	layer  string
+	side   Side
+	local  string
+	remote string
+	peer   string // the layer at the other end
+	linked bool   // its journey came from a link: it is an inner hop
+	// shadowed marks a dialed end whose accepted end is tapped too: its
+	// events are left out, as the accepted end records the same bytes.
+	shadowed bool
+	journey  *Journey
+	lastDir  Dir
+	pending  []Event // events seen before the connection had a journey
 }
 
 // link is a dialed connection that carries a journey on to another layer.
@@ -42,7 +59,7 @@ func NewAssembler(max int) *Assembler {
 	if max <= 0 {
 		max = 1000
 	}
-	return &Assembler{max: max, conns: map[ConnID]*connState{}, links: map[string]link{}}
+	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[string]*tcpEnds{}, links: map[string]link{}}
 }
 
 // Journeys returns the journeys held, oldest first. The caller must not
@@ -73,7 +90,10 @@ func (a *Assembler) Add(e Event) *Journey {
 		return nil
 	}
 	if e.Kind == KindClose {
-		delete(a.conns, e.Conn)
+		a.forget(e.Conn, st)
+	}
+	if st.shadowed {
+		return nil
 	}
 	if e.Kind == KindBytes && (st.journey == nil || (!st.linked && e.Dir == Down && st.lastDir == Up)) {
 		a.start(st)
@@ -82,24 +102,105 @@ func (a *Assembler) Add(e Event) *Journey {
 		return nil
 	}
 	a.fill(st, &e)
-	st.journey.Events = append(st.journey.Events, e)
+	st.journey.add(e)
 	return st.journey
 }
 
 // open starts tracking a connection; a server-side connection dialed by a
 // layer that recorded a link joins that layer's journey.
 func (a *Assembler) open(e Event) {
-	st := &connState{layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
+	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
 	st.pending = append(st.pending, e)
-	if e.Side != Server {
+	ends := a.endsOf(st)
+	dialer := e.Remote
+	if e.Side == Server {
+		ends.accepted = st
+	} else {
 		st.peer = e.Remote
-		return
+		dialer = e.Local
+		ends.dialed = st
 	}
-	if l, ok := a.links[e.Remote]; ok {
-		a.forgetLink(e.Remote)
+	if l, ok := a.links[dialer]; ok {
+		a.forgetLink(dialer)
 		a.join(st, l)
 	}
+	if ends.accepted != nil && ends.dialed != nil {
+		a.pair(ends)
+	}
+}
+
+// endsKey names the TCP connection a tapped end belongs to, the same from
+// both ends: the dialer's address, then the accepting one's.
+func endsKey(st *connState) string {
+	if st.side == Server {
+		return st.remote + ">" + st.local
+	}
+	return st.local + ">" + st.remote
+}
+
+// endsOf returns the record of st's TCP connection, made if new.
+func (a *Assembler) endsOf(st *connState) *tcpEnds {
+	k := endsKey(st)
+	ends := a.ends[k]
+	if ends == nil {
+		ends = &tcpEnds{}
+		a.ends[k] = ends
+	}
+	return ends
+}
+
+// forget drops a closed connection. A dialed end that was linked and whose
+// accepted end has not shown up yet is remembered a while: that end may
+// be a layer in another process, whose events come later.
+func (a *Assembler) forget(id ConnID, st *connState) {
+	delete(a.conns, id)
+	k := endsKey(st)
+	ends := a.ends[k]
+	if ends == nil {
+		return
+	}
+	if st.side == Client && st.linked && ends.accepted == nil {
+		a.orphans = append(a.orphans, k)
+		if len(a.orphans) > maxLinks {
+			if old := a.ends[a.orphans[0]]; old != nil && old.accepted == nil {
+				delete(a.ends, a.orphans[0])
+			}
+			a.orphans = a.orphans[1:]
+		}
+		return
+	}
+	delete(a.ends, k)
+}
+
+// pair settles a TCP connection both of whose ends are tapped: the
+// accepted end joins the journey the dialed end was linked to, and the
+// dialed end is shadowed.
+func (a *Assembler) pair(ends *tcpEnds) {
+	d, acc := ends.dialed, ends.accepted
+	if d.linked && !acc.linked {
+		a.rehome(acc, link{journey: d.journey, layer: d.layer})
+	}
+	a.shadow(d)
+}
+
+// shadow leaves a dialed end out from now on, and takes back what it had
+// filed in its journey.
+func (a *Assembler) shadow(st *connState) {
+	st.shadowed = true
+	st.pending = nil
+	j := st.journey
+	if j == nil {
+		return
+	}
+	kept := j.Events[:0]
+	for _, e := range j.Events {
+		if e.Conn != st.id {
+			kept = append(kept, e)
+		}
+	}
+	clear(j.Events[len(kept):])
+	j.Events = kept
 }
 
 // link records where a request continues, and joins a connection that was
@@ -110,11 +211,14 @@ func (a *Assembler) link(e Event) *Journey {
 		return nil
 	}
 	l := link{journey: in.journey, layer: e.Layer}
-	for _, st := range a.conns {
-		if st.side == Server && st.remote == e.Local {
-			a.rehome(st, l)
-			return in.journey
+	if ends := a.ends[e.Local+">"+e.Remote]; ends != nil {
+		if ends.dialed != nil && !ends.dialed.shadowed {
+			a.join(ends.dialed, l)
 		}
+		if ends.accepted != nil {
+			a.rehome(ends.accepted, l)
+		}
+		return in.journey
 	}
 	a.links[e.Local] = l
 	a.linkFIFO = append(a.linkFIFO, e.Local)
@@ -134,9 +238,12 @@ func (a *Assembler) forgetLink(addr string) {
 	}
 }
 
-// join makes st an inner hop of l's journey.
+// join makes st an inner hop of l's journey. An accepted end learns the
+// name of the layer that dialed it.
 func (a *Assembler) join(st *connState, l link) {
-	st.peer = l.layer
+	if st.side == Server {
+		st.peer = l.layer
+	}
 	st.linked = true
 	st.journey = l.journey
 	a.flush(st)
@@ -151,7 +258,7 @@ func (a *Assembler) rehome(st *connState, l link) {
 	}
 	a.join(st, l)
 	sort.SliceStable(l.journey.Events, func(i, j int) bool {
-		return l.journey.Events[i].Seq < l.journey.Events[j].Seq
+		return l.journey.Events[i].before(l.journey.Events[j])
 	})
 }
 
@@ -182,7 +289,7 @@ func (a *Assembler) prune() {
 	oldest := a.journeys[0].ID
 	for id, st := range a.conns {
 		if st.journey != nil && st.journey.ID < oldest {
-			delete(a.conns, id)
+			a.forget(id, st)
 		}
 	}
 	if len(a.conns) <= a.maxConns() {
@@ -190,7 +297,7 @@ func (a *Assembler) prune() {
 	}
 	for id, st := range a.conns {
 		if st.journey == nil {
-			delete(a.conns, id)
+			a.forget(id, st)
 		}
 	}
 }
@@ -199,7 +306,7 @@ func (a *Assembler) prune() {
 func (a *Assembler) flush(st *connState) {
 	for _, e := range st.pending {
 		a.fill(st, &e)
-		st.journey.Events = append(st.journey.Events, e)
+		st.journey.add(e)
 	}
 	st.pending = nil
 }
@@ -211,6 +318,28 @@ func (a *Assembler) remove(j *Journey) {
 			return
 		}
 	}
+}
+
+// add files e in the journey in the order things happened. Events reach
+// the recorder in the order they were recorded, except those that a worker
+// process sends over a pipe, which can come after what happened next in
+// the lab's process: those are put back in their place by their time. One
+// process's events never change places.
+func (j *Journey) add(e Event) {
+	i := len(j.Events)
+	for i > 0 && e.before(j.Events[i-1]) {
+		i--
+	}
+	j.Events = slices.Insert(j.Events, i, e)
+}
+
+// before reports whether e happened before f: by time when they come
+// from different processes, else in the order they were recorded.
+func (e Event) before(f Event) bool {
+	if e.PID != f.PID && !e.Time.IsZero() && !f.Time.IsZero() {
+		return e.Time.Before(f.Time)
+	}
+	return e.Seq < f.Seq
 }
 
 // fill names the hop of a connection event and, for closes, its direction.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ev builds events tersely for assembler tables.
@@ -121,6 +122,71 @@ func TestAssembler(t *testing.T) {
 			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|client<proxy:OK",
 		},
 		{
+			name: "both ends of an upstream connection tapped: the accepted end tells it",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				open("prefork", 3, Server, app, dial),
+				bytesEv("prefork", 3, Down, "GET'"),
+				bytesEv("prefork", 3, Up, "OK'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				closeEv("prefork", 3),
+				closeEv("proxy", 2),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|proxy<prefork:close|client<proxy:OK",
+		},
+		{
+			name: "both ends tapped, the accepted end seen first",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("prefork", 3, Server, app, dial),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				bytesEv("prefork", 3, Down, "GET'"),
+				bytesEv("prefork", 3, Up, "OK'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>prefork:GET'|proxy<prefork:OK'|client<proxy:OK",
+		},
+		{
+			name: "only the dialed end tapped: an upstream outside the lab",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				closeEv("proxy", 2),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want: "J1: client>proxy:GET|proxy>" + app + ":GET'|proxy<" + app + ":OK'|proxy>" + app + ":close|client<proxy:OK",
+		},
+		{
+			name: "the accepted end's events come after the dialed end closed",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				open("proxy", 2, Client, dial, app),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 2, Down, "GET'"),
+				bytesEv("proxy", 2, Up, "OK'"),
+				closeEv("proxy", 2),
+				bytesEv("proxy", 1, Up, "OK"),
+				open("prefork", 3, Server, app, dial),
+				bytesEv("prefork", 3, Down, "GET'"),
+				bytesEv("prefork", 3, Up, "OK'"),
+			},
+			want: "J1: client>proxy:GET|client<proxy:OK|proxy>prefork:GET'|proxy<prefork:OK'",
+		},
+		{
 			name: "idle connection and unknown connection make no journey",
 			events: []Event{
 				open("proxy", 1, Server, prx, cli),
@@ -187,5 +253,74 @@ func TestAssemblerForgetsLostConnections(t *testing.T) {
 	a.Add(bytesEv("rawsock", 50000, Up, "y"))
 	if hops := a.Journeys()[9].Hops(); len(hops) != 2 {
 		t.Errorf("the newest journey lost its answer: %d hops", len(hops))
+	}
+}
+
+// TestAssemblerPutsAWorkersLateEventsInPlace feeds a journey whose inner
+// hop was recorded in another process and reached the recorder after the
+// proxy had already answered: the hops come out in the order they
+// happened.
+func TestAssemblerPutsAWorkersLateEventsInPlace(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1700000000, 0)
+	at := func(e Event, pid int, ms int, seq uint64) Event {
+		e.PID, e.Time, e.Seq = pid, t0.Add(time.Duration(ms)*time.Millisecond), seq
+		e.Conn.PID = pid
+		return e
+	}
+	const (
+		cli  = "127.0.0.1:50000"
+		prx  = "127.0.0.1:8080"
+		dial = "127.0.0.1:50001"
+		app  = "127.0.0.1:8000"
+	)
+	events := []Event{
+		at(open("proxy", 1, Server, prx, cli), 1, 0, 1),
+		at(bytesEv("proxy", 1, Down, "GET"), 1, 1, 2),
+		at(linkEv("proxy", 1, dial, app), 1, 2, 3),
+		at(bytesEv("proxy", 1, Up, "OK"), 1, 9, 4), // the proxy relays the answer
+		// the worker's events, recorded at 3 to 8 ms, arrive now
+		at(open("prefork", 2, Server, app, dial), 2, 3, 5),
+		at(bytesEv("prefork", 2, Down, "GET"), 2, 4, 6),
+		at(handoff("prefork", 2, "prefork", "gateway", "environ"), 2, 5, 7),
+		at(bytesEv("prefork", 2, Up, "OK"), 2, 8, 8),
+	}
+	a := NewAssembler(0)
+	for _, e := range events {
+		a.Add(e)
+	}
+	want := "J1: client>proxy:GET|proxy>prefork:GET|prefork>gateway:environ|proxy<prefork:OK|client<proxy:OK"
+	if got := describe(a.Journeys()); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// BenchmarkAssembler files the events of one proxied journey whose
+// upstream connection is tapped at both ends.
+func BenchmarkAssembler(b *testing.B) {
+	a := NewAssembler(0)
+	b.ReportAllocs()
+	var c uint64
+	for b.Loop() {
+		c += 3
+		cli := fmt.Sprint("127.0.0.1:", c)
+		dial := fmt.Sprint("127.0.0.1:", c+1)
+		for _, e := range []Event{
+			open("proxy", c, Server, "127.0.0.1:8080", cli),
+			bytesEv("proxy", c, Down, "GET / HTTP/1.0\r\n\r\n"),
+			open("proxy", c+1, Client, dial, "127.0.0.1:8000"),
+			linkEv("proxy", c, dial, "127.0.0.1:8000"),
+			bytesEv("proxy", c+1, Down, "GET / HTTP/1.0\r\n\r\n"),
+			open("app", c+2, Server, "127.0.0.1:8000", dial),
+			bytesEv("app", c+2, Down, "GET / HTTP/1.0\r\n\r\n"),
+			bytesEv("app", c+2, Up, "HTTP/1.0 200 OK\r\n\r\n"),
+			closeEv("app", c+2),
+			bytesEv("proxy", c+1, Up, "HTTP/1.0 200 OK\r\n\r\n"),
+			closeEv("proxy", c+1),
+			bytesEv("proxy", c, Up, "HTTP/1.1 200 OK\r\n\r\n"),
+			closeEv("proxy", c),
+		} {
+			a.Add(e)
+		}
 	}
 }

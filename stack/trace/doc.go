@@ -27,4 +27,9 @@
 //   - Connections are tapped where they are accepted. A layer that dials
 //     another one records a Link, and the Assembler follows it to the
 //     accepted side, within one process or across processes.
+//   - A layer that dials a program outside the lab (which nobody taps) taps
+//     its dialed end too, on the Client side. When both ends of one TCP
+//     connection are tapped, the Assembler matches them by their addresses
+//     and shows the accepted end only, so that no hop shows twice; the
+//     dialed end's events already filed are taken back.
 package trace

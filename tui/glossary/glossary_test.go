@@ -1,4 +1,4 @@
-package glossary
+package glossary_test
 
 import (
 	"regexp"
@@ -7,39 +7,40 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/tui/glossary"
 )
 
 func TestLookup(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		kind     Kind
+		kind     glossary.Kind
 		term     string
 		wantTerm string
 		wantIn   string
 	}{
-		{name: "header any case", kind: Header, term: "content-LENGTH", wantTerm: "Content-Length", wantIn: "bytes of body"},
-		{name: "status", kind: Status, term: "502", wantTerm: "502", wantIn: "Bad Gateway"},
-		{name: "method", kind: RequestPart, term: "GET", wantTerm: "GET", wantIn: "Fetch"},
-		{name: "environ", kind: Environ, term: "PATH_INFO", wantTerm: "PATH_INFO", wantIn: "routes"},
-		{name: "environ header of its own", kind: Environ, term: "HTTP_X_FORWARDED_FOR", wantTerm: "HTTP_X_FORWARDED_FOR", wantIn: "X-Forwarded-For"},
-		{name: "environ header unknown", kind: Environ, term: "HTTP_X_MINE", wantTerm: "HTTP_X_MINE", wantIn: "request header X-Mine"},
+		{name: "header any case", kind: glossary.Header, term: "content-LENGTH", wantTerm: "Content-Length", wantIn: "bytes of body"},
+		{name: "status", kind: glossary.Status, term: "502", wantTerm: "502", wantIn: "Bad Gateway"},
+		{name: "method", kind: glossary.RequestPart, term: "GET", wantTerm: "GET", wantIn: "Fetch"},
+		{name: "environ", kind: glossary.Environ, term: "PATH_INFO", wantTerm: "PATH_INFO", wantIn: "routes"},
+		{name: "environ header of its own", kind: glossary.Environ, term: "HTTP_X_FORWARDED_FOR", wantTerm: "HTTP_X_FORWARDED_FOR", wantIn: "X-Forwarded-For"},
+		{name: "environ header unknown", kind: glossary.Environ, term: "HTTP_X_MINE", wantTerm: "HTTP_X_MINE", wantIn: "request header X-Mine"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e, ok := Lookup(tt.kind, tt.term)
+			e, ok := glossary.Lookup(tt.kind, tt.term)
 			if !ok || e.Term != tt.wantTerm || !strings.Contains(e.Meaning, tt.wantIn) {
-				t.Errorf("Lookup(%v, %q) = %+v, %v; want %q explained with %q", tt.kind, tt.term, e, ok, tt.wantTerm, tt.wantIn)
+				t.Errorf("glossary.Lookup(%v, %q) = %+v, %v; want %q explained with %q", tt.kind, tt.term, e, ok, tt.wantTerm, tt.wantIn)
 			}
 		})
 	}
 	for _, miss := range []struct {
-		kind Kind
+		kind glossary.Kind
 		term string
-	}{{Header, "X-Nothing"}, {Status, "299"}, {Status, "abc"}, {Environ, "HTTP_"}, {RequestPart, "get"}} {
-		if e, ok := Lookup(miss.kind, miss.term); ok {
-			t.Errorf("Lookup(%v, %q) found %+v", miss.kind, miss.term, e)
+	}{{glossary.Header, "X-Nothing"}, {glossary.Status, "299"}, {glossary.Status, "abc"}, {glossary.Environ, "HTTP_"}, {glossary.RequestPart, "get"}} {
+		if e, ok := glossary.Lookup(miss.kind, miss.term); ok {
+			t.Errorf("glossary.Lookup(%v, %q) found %+v", miss.kind, miss.term, e)
 		}
 	}
 }
@@ -49,37 +50,45 @@ func TestLookup(t *testing.T) {
 func TestStatusesTheLabSends(t *testing.T) {
 	t.Parallel()
 	for _, code := range []string{"200", "301", "304", "400", "404", "405", "413", "414", "500", "501", "502", "504", "505"} {
-		if _, ok := Lookup(Status, code); !ok {
+		if _, ok := glossary.Lookup(glossary.Status, code); !ok {
 			t.Errorf("no entry for status %s", code)
 		}
 	}
 	for _, p := range []string{"method", "target", "version", "status code", "reason"} {
-		if _, ok := Lookup(RequestPart, p); !ok {
+		if _, ok := glossary.Lookup(glossary.RequestPart, p); !ok {
 			t.Errorf("no entry for the request-line part %q", p)
 		}
 	}
 }
 
 var (
-	hopLine     = regexp.MustCompile(`^\s+\d+  \S+ (->|<-) \S+  `)
-	byteLine    = regexp.MustCompile(`^\s+([<>]) (.*)$`)
-	headerName  = regexp.MustCompile(`^([A-Za-z0-9!#$%&'*+.^_|~-]+):`)
-	statusLine  = regexp.MustCompile(`^HTTP/\d\.\d (\d{3})`)
-	environLine = regexp.MustCompile(`^\s{11}([A-Za-z_][A-Za-z0-9_.]*) = `)
+	hopLine    = regexp.MustCompile(`^\s+\d+  \S+ (->|<-) \S+  `)
+	byteLine   = regexp.MustCompile(`^\s+([<>]) (.*)$`)
+	headerName = regexp.MustCompile(`^([A-Za-z0-9!#$%&'*+.^_|~-]+):`)
+	statusLine = regexp.MustCompile(`^HTTP/\d\.\d (\d{3})`)
+	// a hand-off's field: an environ key, or start_response's status and
+	// headers
+	handoffField = regexp.MustCompile(`^\s{11}([A-Za-z_][A-Za-z0-9_.-]*) = `)
 )
 
 // emitted returns the headers, status codes and environ keys that cross
 // the wire in a transcript: every hop's head lines and hand-off fields.
 func emitted(text string) (headers, statuses, env map[string]bool) {
 	headers, statuses, env = map[string]bool{}, map[string]bool{}, map[string]bool{}
-	inHead, first := false, false
+	inHead, first, handoff := false, false, ""
 	for _, line := range strings.Split(text, "\n") {
 		if hopLine.MatchString(line) {
 			inHead, first = true, true
+			handoff = strings.TrimSpace(line[strings.LastIndex(line, "  "):])
 			continue
 		}
-		if m := environLine.FindStringSubmatch(line); m != nil {
-			env[m[1]] = true
+		if m := handoffField.FindStringSubmatch(line); m != nil {
+			switch {
+			case handoff == "environ":
+				env[m[1]] = true
+			case handoff == "start_response" && m[1] != "status" && m[1] != "exc_info":
+				headers[m[1]] = true
+			}
 			continue
 		}
 		m := byteLine.FindStringSubmatch(line)
@@ -125,10 +134,10 @@ func TestEveryEmittedTermHasAnEntry(t *testing.T) {
 			t.Fatal(err)
 		}
 		headers, statuses, env := emitted(string(b))
-		for kind, terms := range map[Kind]map[string]bool{Header: headers, Status: statuses, Environ: env} {
+		for kind, terms := range map[glossary.Kind]map[string]bool{glossary.Header: headers, glossary.Status: statuses, glossary.Environ: env} {
 			for term := range terms {
 				seen++
-				if _, ok := Lookup(kind, term); !ok {
+				if _, ok := glossary.Lookup(kind, term); !ok {
 					t.Errorf("%s: the %s %q has no glossary entry", l.ID(), kind, term)
 				}
 			}

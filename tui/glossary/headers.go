@@ -44,5 +44,8 @@ var headers = map[string]string{
 	"upgrade":           "Asks to switch protocols on this connection (websocket); the answer is 101.",
 	"vary":              "Which request headers the answer depends on, for caches.",
 	"allow":             "Sent with 405: the methods the resource does allow.",
+	"x-stream":          "Not a header any program knows: the lab's stream app sends it, to show an app's own headers going out as it wrote them.",
+	"x-middleware":      "Not a header any program knows: a middleware of lesson 4 adds it to every answer on its way out.",
+	"x-cache":           "Set by a caching layer (here the lab's cache middleware): HIT when the answer came from the cache, MISS when the app made it.",
 	"x-padding":         "Not a header any program knows: lesson 1 pads a request with it to make it longer than one read.",
 }

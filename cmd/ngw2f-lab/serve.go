@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/spf13/cobra"
+)
+
+// addServeFlags adds the flags every command that starts layers takes.
+func addServeFlags(cmd *cobra.Command, listen *string, port *int) {
+	cmd.Flags().StringVar(listen, "listen", "127.0.0.1", "address the layers listen on")
+	cmd.Flags().IntVar(port, "port", 0, "port of the front layer (default: the talk's port when free)")
+}
+
+// checkServeFlags checks --listen and --port, and warns when the layers
+// would be reachable from other machines.
+func checkServeFlags(ios ioStreams, listen string, port int) error {
+	if port < 0 || port > 65535 {
+		return &usageError{fmt.Errorf("--port %d is not a port number (0 to 65535)", port)}
+	}
+	ip := net.ParseIP(listen)
+	if ip == nil {
+		return &usageError{fmt.Errorf("--listen %q is not an IP address", listen)}
+	}
+	if !ip.IsLoopback() {
+		fmt.Fprintf(ios.Err, "warning: listening on %s makes the lab's servers reachable from other machines\n", listen)
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+)
+
+// upOptions are the flags of the up command.
+type upOptions struct {
+	Arg    string // a lesson number; "" for the whole stack
+	Listen string
+	Port   int
+	JSON   bool
+	Config string // an nginx.conf for the proxy
+
+	freePorts bool // every layer on a free port, for tests
+}
+
+func newUpCmd(ios ioStreams, runF func(upOptions) error) *cobra.Command {
+	opts := upOptions{}
+	cmd := &cobra.Command{
+		Use:   "up [N]",
+		Short: "Start a lesson's stack for outside clients and print each journey",
+		Long: `Up starts the layers of lesson N, by default the whole stack as far as the
+lab has it, on the talk's ports (8080 for the front), and leaves them
+running for real clients: telnet, curl -v, a browser. Each request's
+journey is printed when it completes, hop by hop, with its bytes; with
+--json, each event is printed as it happens, one JSON object a line.
+Ctrl-C or SIGTERM stops every layer.`,
+		Example: "  ngw2f-lab up\n  ngw2f-lab up 2 --port 9090\n  ngw2f-lab up --json\n  ngw2f-lab up --config ./nginx.conf",
+		Args:    maxArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Arg = args[0]
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return upRun(c.Context(), ios, opts)
+		},
+	}
+	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each event as one JSON object a line")
+	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy")
+	return cmd
+}
+
+func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
+	if err := checkServeFlags(ios, opts.Listen, opts.Port); err != nil {
+		return err
+	}
+	l, err := stackLesson(opts.Arg)
+	if err != nil {
+		return err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	w := transcripts.NewWriter(ios.Out)
+	info := w.Write
+	if opts.JSON {
+		info = func(o runner.Output) { fmt.Fprintf(ios.Err, "lab: %s\n", o.Text) }
+	}
+	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: info}
+	if opts.Config != "" {
+		if !startsProxy(l) {
+			return &usageError{fmt.Errorf("--config: lesson %d's stack has no proxy", l.Number)}
+		}
+		if _, err := os.Stat(opts.Config); err != nil {
+			return &usageError{fmt.Errorf("--config: %w", err)}
+		}
+		ropts.Settings = map[string]map[string]string{"proxy": {"config": opts.Config}}
+	}
+	r, err := runner.New(l, ropts)
+	if err != nil {
+		return err
+	}
+	sub := r.Recorder().Subscribe()
+	defer sub.Close()
+	if err := r.StartStack(ctx); err != nil {
+		r.Close()
+		var lerr *lessons.Error
+		if errors.As(err, &lerr) {
+			return errors.New(lerr.Msg)
+		}
+		return err
+	}
+	banner(ios, r, l, opts.JSON)
+	f := &follower{sub: sub}
+	if opts.JSON {
+		f.onEvent = jsonPrinter(ios.Out)
+	} else {
+		f.onJourney = func(j *trace.Journey) { w.Write(runner.Output{Kind: runner.OutJourney, Journey: j}) }
+	}
+	f.run(ctx)
+	fmt.Fprintln(ios.Err, "\nstopping every layer")
+	return r.Close()
+}
+
+// stackLesson returns lesson arg, or, without one, the last written lesson
+// of the talk's own (1 to 6): its stack is the whole stack so far.
+func stackLesson(arg string) (*lessons.Lesson, error) {
+	if arg != "" {
+		l, err := lessons.Find(arg)
+		if err == nil && l.Planned {
+			return nil, fmt.Errorf("lesson %d (%s) is not written yet", l.Number, l.Title)
+		}
+		return l, err
+	}
+	all, err := lessons.All()
+	if err != nil {
+		return nil, err
+	}
+	var last *lessons.Lesson
+	for _, l := range all {
+		if !l.Planned && l.Number <= 6 && (last == nil || l.Number > last.Number) {
+			last = l
+		}
+	}
+	if last == nil {
+		return nil, errors.New("no lesson is written yet")
+	}
+	return last, nil
+}
+
+func startsProxy(l *lessons.Lesson) bool {
+	for _, s := range l.Steps {
+		for _, a := range s.Actions() {
+			if a.Verb == lessons.Start && a.Args[0] == "proxy" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// banner says what runs where, and how to reach it.
+func banner(ios ioStreams, r *runner.Runner, l *lessons.Lesson, json bool) {
+	out := ios.Out
+	if json {
+		out = ios.Err
+	}
+	layers := r.Stack().Layers()
+	front := layers[len(layers)-1]
+	for _, x := range layers {
+		if x.Name() == "proxy" {
+			front = x
+		}
+	}
+	addr := front.Addr().String()
+	host, port, _ := strings.Cut(addr, ":")
+	fmt.Fprintf(out, "\nLesson %d's stack is up: %s in front on %s.\n", l.Number, front.Name(), addr)
+	fmt.Fprintf(out, "Try it from another terminal:\n    curl -v http://%s/\n    telnet %s %s\n", addr, host, port)
+	fmt.Fprintf(out, "Every journey shows here as it completes. Ctrl-C stops it all.\n\n")
+}

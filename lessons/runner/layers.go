@@ -1,0 +1,149 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// flushWait bounds how long the runner waits for a layer's events to come
+// in and for its workers to settle.
+const flushWait = 5 * time.Second
+
+// flushLayers waits until every layer that sends its events from other
+// processes has sent them all and has settled, then takes them in.
+func (r *Runner) flushLayers(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, flushWait)
+	defer cancel()
+	for _, l := range r.stack.Layers() {
+		if f, ok := l.(stack.TraceFlusher); ok {
+			if err := f.FlushTrace(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	r.pump()
+	return nil
+}
+
+// background keeps a layer's log line that belongs to no connection, to
+// show after the action that caused it.
+func (r *Runner) background(e trace.Event) {
+	if e.Kind == trace.KindLog && e.Conn.IsZero() {
+		r.logs = append(r.logs, e)
+	}
+}
+
+// showLogs shows the layers' log lines kept since the last time.
+func (r *Runner) showLogs() {
+	for _, e := range r.logs {
+		r.out(Output{Kind: OutLog, Layer: e.Layer, Text: logText(e)})
+	}
+	r.logs = nil
+}
+
+// logText is a log event as a line: hooks and the master's log as they
+// are, other kinds named.
+func logText(e trace.Event) string {
+	switch e.Name {
+	case "hook":
+		return "hook " + string(e.Data)
+	case "log", "":
+		return string(e.Data)
+	}
+	return e.Name + ": " + string(e.Data)
+}
+
+// settle lets the layers' events catch up and shows their log lines.
+func (r *Runner) settleLayers(ctx context.Context) error {
+	if err := r.flushLayers(ctx); err != nil {
+		return err
+	}
+	r.showLogs()
+	return nil
+}
+
+// runningLayer lets the exchange in progress finish and returns the
+// running layer an action (verb) is about.
+func (r *Runner) runningLayer(ctx context.Context, verb, name string) (stack.Layer, error) {
+	if err := r.finishExchange(ctx); err != nil {
+		return nil, err
+	}
+	l := r.stack.Get(name)
+	if l == nil {
+		return nil, fmt.Errorf("%s %s: %s is not running (start it first)", verb, name, name)
+	}
+	return l, nil
+}
+
+// workerKiller is a layer with worker processes to kill.
+type workerKiller interface {
+	KillWorker(ctx context.Context) (int, error)
+}
+
+// kill kills a worker of a layer with SIGKILL and waits for it to be
+// replaced.
+func (r *Runner) kill(ctx context.Context, name string) error {
+	l, err := r.runningLayer(ctx, "kill", name)
+	if err != nil {
+		return err
+	}
+	k, ok := l.(workerKiller)
+	if !ok {
+		return fmt.Errorf("kill %s: %s has no worker processes to kill", name, name)
+	}
+	pid, err := k.KillWorker(ctx)
+	if err != nil {
+		return err
+	}
+	r.out(Output{Kind: OutCommand, Text: fmt.Sprintf("kill -9 %d", pid)})
+	return r.settleLayers(ctx)
+}
+
+// signaller is a layer whose master takes signals.
+type signaller interface {
+	Signal(ctx context.Context, sig syscall.Signal) error
+}
+
+var signalNumbers = map[string]syscall.Signal{
+	"TTIN": syscall.SIGTTIN, "TTOU": syscall.SIGTTOU, "HUP": syscall.SIGHUP,
+	"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT,
+}
+
+// signal sends a layer's master a signal. The master is the lab's own
+// process, so the signal is handed to it as a call; the lab says what
+// command would send it to a real gunicorn.
+func (r *Runner) signal(ctx context.Context, name, sig string) error {
+	l, err := r.runningLayer(ctx, "signal", name)
+	if err != nil {
+		return err
+	}
+	s, ok := l.(signaller)
+	if !ok {
+		return fmt.Errorf("signal %s: %s has no master process to signal", name, name)
+	}
+	r.out(Output{Kind: OutCommand, Text: fmt.Sprintf("kill -%s %d", sig, l.PIDs()[0])})
+	err = s.Signal(ctx, signalNumbers[sig])
+	if sig == "TERM" || sig == "INT" || sig == "QUIT" {
+		r.stack.Stop(ctx, name) // it stopped itself; the stack forgets it
+		r.pump()
+		r.showLogs()
+		return ignoreClosed(err)
+	}
+	if err != nil {
+		return err
+	}
+	return r.settleLayers(ctx)
+}
+
+func ignoreClosed(err error) error {
+	if errors.Is(err, stack.ErrServerClosed) {
+		return nil
+	}
+	return err
+}

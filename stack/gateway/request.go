@@ -1,0 +1,200 @@
+package gateway
+
+import (
+	"io"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+)
+
+// Origin is what a server knows about a request besides its bytes: where
+// it came from, where it arrived, and what the server is.
+type Origin struct {
+	// Software is SERVER_SOFTWARE, such as "gunicorn/20.1.0".
+	Software string
+	// Local is the address of the socket the server listens on; it gives
+	// SERVER_NAME and SERVER_PORT, as gunicorn takes them.
+	Local net.Addr
+	// Remote is the client's address: REMOTE_ADDR and REMOTE_PORT.
+	Remote net.Addr
+	// Scheme is wsgi.url_scheme; empty means "http".
+	Scheme string
+	// Multiprocess and Multithread are wsgi.multiprocess and
+	// wsgi.multithread: whether other processes or threads may run the
+	// same app at once.
+	Multiprocess, Multithread bool
+	// Input is wsgi.input, the request body; nil means the request's Body.
+	Input io.Reader
+	// Errors is wsgi.errors; nil means a writer that discards.
+	Errors io.Writer
+	// ScriptName is where the app is mounted (SCRIPT_NAME); a request
+	// header Script-Name overrides it, as in gunicorn.
+	ScriptName string
+	// Extra are keys of the server's own, set right after wsgi.input, as
+	// gunicorn sets gunicorn.socket there.
+	Extra []Entry
+}
+
+// Entry is one key and value for an Environ.
+type Entry struct {
+	Key   string
+	Value any
+}
+
+// FileWrapper is wsgi.file_wrapper: it turns a reader into a body that
+// yields it in blocks, as gunicorn's FileWrapper does.
+type FileWrapper func(r io.Reader, blockSize int) Body
+
+func (FileWrapper) String() string { return "<wsgi.file_wrapper>" }
+
+// RequestEnviron builds the environ of req with the keys gunicorn 20.1.0
+// sets, in the order it sets them (measured): the wsgi.* constants,
+// SERVER_SOFTWARE, wsgi.input, the request line's parts, one key per
+// header, then the scheme, the addresses and the path.
+//
+// Each header becomes HTTP_ and its name upper-cased with dashes turned to
+// underscores; a repeated header's values are joined with a comma;
+// Content-Type and Content-Length become CONTENT_TYPE and CONTENT_LENGTH.
+// PATH_INFO is the target's path with %XX escapes decoded (a bad escape is
+// kept as it is), QUERY_STRING what follows the first '?', and RAW_URI
+// the target as sent. Header lines the reader marked Invalid are left out.
+func RequestEnviron(req *http1.Request, o Origin) *Environ {
+	e := NewEnviron()
+	e.Set(KeyErrors, o.errors())
+	e.Set(KeyVersion, Version{1, 0})
+	e.Set(KeyMultithread, o.Multithread)
+	e.Set(KeyMultiprocess, o.Multiprocess)
+	e.Set(KeyRunOnce, false)
+	e.Set("wsgi.file_wrapper", FileWrapper(NewFileBody))
+	e.Set("wsgi.input_terminated", true)
+	e.Set("SERVER_SOFTWARE", o.Software)
+	e.Set(KeyInput, o.input(req))
+	for _, x := range o.Extra {
+		e.Set(x.Key, x.Value)
+	}
+	path, query := splitTarget(req.Target)
+	e.Set("REQUEST_METHOD", strings.ToUpper(req.Method))
+	e.Set("QUERY_STRING", query)
+	e.Set("RAW_URI", req.Target)
+	e.Set("SERVER_PROTOCOL", req.Proto)
+
+	script := o.ScriptName
+	for _, h := range req.Headers {
+		if h.Invalid {
+			continue
+		}
+		name := strings.ToUpper(h.Name)
+		switch name {
+		case "CONTENT-TYPE":
+			e.Set("CONTENT_TYPE", h.Value)
+			continue
+		case "CONTENT-LENGTH":
+			e.Set("CONTENT_LENGTH", h.Value)
+			continue
+		case "SCRIPT_NAME":
+			script = h.Value
+		}
+		key := "HTTP_" + strings.ReplaceAll(name, "-", "_")
+		v := h.Value
+		if old, ok := e.vals[key].(string); ok {
+			v = old + "," + v
+		}
+		e.Set(key, v)
+	}
+
+	scheme := o.Scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	e.Set(KeyURLScheme, scheme)
+	host, port := splitAddr(o.Remote)
+	e.Set("REMOTE_ADDR", host)
+	e.Set("REMOTE_PORT", port)
+	host, port = splitAddr(o.Local)
+	e.Set("SERVER_NAME", host)
+	e.Set("SERVER_PORT", port)
+	if script != "" {
+		if _, after, ok := strings.Cut(path, script); ok {
+			path = after
+		}
+	}
+	e.Set("PATH_INFO", unquote(path))
+	e.Set("SCRIPT_NAME", script)
+	return e
+}
+
+func (o Origin) errors() io.Writer {
+	if o.Errors == nil {
+		return io.Discard
+	}
+	return o.Errors
+}
+
+func (o Origin) input(req *http1.Request) io.Reader {
+	if o.Input != nil {
+		return o.Input
+	}
+	return input{req.Body}
+}
+
+// input is wsgi.input as the lab shows it.
+type input struct{ io.Reader }
+
+func (input) String() string { return "<wsgi.input>" }
+
+// splitTarget returns a request target's path and query. An absolute
+// target (http://host/path) gives its path; a fragment is dropped.
+func splitTarget(target string) (path, query string) {
+	target, _, _ = strings.Cut(target, "#")
+	if !strings.HasPrefix(target, "/") {
+		if u, err := url.Parse(target); err == nil && u.Scheme != "" {
+			return u.EscapedPath(), u.RawQuery
+		}
+	}
+	path, query, _ = strings.Cut(target, "?")
+	return path, query
+}
+
+// splitAddr returns an address's host and port, or the whole address and
+// "" when it has no port.
+func splitAddr(a net.Addr) (host, port string) {
+	if a == nil {
+		return "", ""
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String(), ""
+	}
+	return host, port
+}
+
+// unquote decodes %XX escapes; an escape that is not two hex digits is
+// kept as it is, as Python's urllib.parse.unquote does.
+func unquote(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			b = append(b, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+			continue
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f'
+}
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
+}

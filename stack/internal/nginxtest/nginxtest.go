@@ -1,0 +1,161 @@
+// Package nginxtest starts Debian's nginx for the interop tests that
+// compare the lab's layers with it: in a directory of its own, on a free
+// loopback port, stopped by its PID when the test ends.
+package nginxtest
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Version is the nginx whose answers the tests' captures hold.
+const Version = "nginx/1.22.1"
+
+// Nginx is a running nginx.
+type Nginx struct {
+	Addr string // host:port it listens on
+	Dir  string // its directory: its configuration, logs and files
+}
+
+// Options say how to start nginx.
+type Options struct {
+	// Conf is the configuration. {{dir}} in it becomes nginx's directory
+	// and {{addr}} the address to listen on; Vars names other
+	// replacements.
+	Conf string
+	Vars map[string]string
+	// Files are written into the directory first, by relative path.
+	Files map[string]string
+	// AnyVersion starts another version than Version instead of skipping,
+	// to rewrite captures with it.
+	AnyVersion bool
+}
+
+// Bin returns nginx's path, or skips the test saying how to install it.
+func Bin(t testing.TB) string {
+	bin, err := exec.LookPath("nginx")
+	if err == nil {
+		return bin
+	}
+	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
+		return "/usr/sbin/nginx"
+	}
+	t.Skip("nginx is not installed (apt-get install nginx): the interop test compares the lab with it")
+	return ""
+}
+
+// Start starts nginx, or skips the test when it is not installed or is
+// another version than the captures'.
+func Start(t testing.TB, opts Options) *Nginx {
+	bin := Bin(t)
+	out, _ := exec.Command(bin, "-v").CombinedOutput()
+	if !bytes.Contains(out, []byte(Version)) && !opts.AnyVersion {
+		t.Skipf("the captures are %s's answers, this is %s", Version, bytes.TrimSpace(out))
+	}
+	// The workers may run as another user (nobody), so the directory must
+	// be readable by all.
+	dir, err := os.MkdirTemp("", "nginxtest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	for name, content := range opts.Files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for try := 0; ; try++ {
+		addr := FreeAddr(t)
+		pairs := []string{"{{dir}}", dir, "{{addr}}", addr}
+		for k, v := range opts.Vars {
+			pairs = append(pairs, "{{"+k+"}}", v)
+		}
+		conf := strings.NewReplacer(pairs...).Replace(opts.Conf)
+		confPath := filepath.Join(dir, "nginx.conf")
+		if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting nginx: %v", err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		if waitListening(addr, exited) {
+			t.Cleanup(func() { stop(t, cmd.Process, exited) })
+			return &Nginx{Addr: addr, Dir: dir}
+		}
+		stop(t, cmd.Process, exited)
+		if try == 2 {
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("nginx did not start: %s%s", stderr.Bytes(), log)
+		}
+	}
+}
+
+// FreeAddr returns a loopback address with a port that was free a moment
+// ago.
+func FreeAddr(t testing.TB) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// waitListening waits up to five seconds for addr to accept connections,
+// and gives up early when nginx exits.
+func waitListening(addr string, exited chan error) bool {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-exited:
+			exited <- err
+			return false
+		default:
+		}
+		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			conn.Close()
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+// stop asks nginx's master process to stop (SIGTERM, a fast shutdown
+// that stops its workers too) and kills it if it has not stopped after
+// five seconds.
+func stop(t testing.TB, p *os.Process, exited chan error) {
+	select {
+	case err := <-exited:
+		exited <- err
+		return
+	default:
+	}
+	_ = p.Signal(syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Errorf("nginx (pid %d) did not stop; killing it", p.Pid)
+		_ = p.Kill()
+		<-exited
+	}
+}

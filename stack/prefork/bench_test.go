@@ -1,0 +1,115 @@
+package prefork
+
+import (
+	"context"
+	"net"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// benchProcs runs workers from the binary named by NGW2F_LAB_BINARY (the
+// lab's own, as go build ./cmd/ngw2f-lab makes it) when set, else from
+// this test binary.
+func benchProcs() Procs {
+	if bin := os.Getenv("NGW2F_LAB_BINARY"); bin != "" {
+		return Procs{Executable: func() (string, error) { return bin, nil }}
+	}
+	return Procs{}
+}
+
+// BenchmarkRespawn measures how long the master takes from a worker's
+// kill -9 to a replacement that has answered a request. Each kill comes
+// a moment after the last replacement, as kills do, so the master's
+// spare process has had time to start.
+func BenchmarkRespawn(b *testing.B) {
+	s := New(stack.Config{}, Options{Workers: 1, Procs: benchProcs()})
+	ctx := context.Background()
+	if err := s.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		time.Sleep(200 * time.Millisecond)
+		start := time.Now()
+		if _, err := s.KillWorker(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.FlushTrace(ctx); err != nil {
+			b.Fatal(err)
+		}
+		if got := exchange(b, s.Addr(), "GET / HTTP/1.0\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.0 200") {
+			b.Fatalf("answer %q", got)
+		}
+		total += time.Since(start)
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms/respawn")
+}
+
+// BenchmarkJourney measures one request's journey, client -> pre-fork
+// -> app and back, with tracing on, against the loopback floor: the same
+// request and answer over one fresh TCP connection to a goroutine that
+// answers at once. It reports p50 and p99 of each.
+func BenchmarkJourney(b *testing.B) {
+	const req = "GET / HTTP/1.0\r\n\r\n"
+	b.Run("floor", func(b *testing.B) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer ln.Close()
+		go loopback.Serve(ln, []byte(helloAnswer))
+		latencies(b, func() { exchange(b, ln.Addr(), req) })
+	})
+	b.Run("prefork", func(b *testing.B) {
+		addr := startHello(b, trace.NewRecorder(0, 0))
+		latencies(b, func() { exchange(b, addr, req) })
+	})
+	b.Run("prefork-untraced", func(b *testing.B) {
+		addr := startHello(b, nil)
+		latencies(b, func() { exchange(b, addr, req) })
+	})
+}
+
+// helloAnswer is what the workers answer the talk's request, byte for
+// byte but the date.
+const helloAnswer = "HTTP/1.0 200 OK\r\nServer: " + ServerHeader + "\r\nDate: Mon, 23 Nov 2026 10:22:27 GMT\r\n" +
+	"Connection: close\r\nContent-type: text/plain\r\nContent-Length: 30\r\n\r\nHello, World! (from Gunicorn)\n"
+
+// startHello starts a pre-fork server with 2 workers, recording into rec
+// (tracing off when nil).
+func startHello(b *testing.B, rec *trace.Recorder) net.Addr {
+	b.Helper()
+	cfg := stack.Config{}
+	if rec != nil {
+		cfg.Trace = rec
+	}
+	s := New(cfg, Options{Workers: 2, Hooks: []string{}, Procs: benchProcs()})
+	if err := s.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s.Addr()
+}
+
+// latencies runs f b.N times and reports the median and the 99th
+// percentile.
+func latencies(b *testing.B, f func()) {
+	samples := make([]time.Duration, b.N)
+	b.ResetTimer()
+	for i := range samples {
+		start := time.Now()
+		f()
+		samples[i] = time.Since(start)
+	}
+	slices.Sort(samples)
+	b.ReportMetric(float64(samples[len(samples)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(samples[len(samples)*99/100].Microseconds()), "p99-µs")
+}

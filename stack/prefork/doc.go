@@ -1,0 +1,56 @@
+// Package prefork is the lab's pre-fork server, after gunicorn 20.1.0 with
+// its sync workers: a master that binds the socket and never accepts on
+// it, and worker processes that accept on the shared socket, one request
+// at a time, parse it, hand it to an app through the gateway interface
+// (package gateway) and write the answer as gunicorn writes it.
+//
+// The master is the lab's own process: a Server and one goroutine, its
+// arbiter, that owns the set of workers and changes it one step at a time,
+// as gunicorn's arbiter loop does, so hooks fire in a fixed order. Workers
+// are real processes with their own PIDs: the lab's binary started again
+// (os.Executable, resolved at Start) with an environment variable that
+// makes main call RunWorker before anything else. A worker inherits three
+// descriptors: the listening socket (3), a pipe to send the master its
+// frames (4: trace events, "ready", heartbeats, flush answers), and a pipe
+// from the master (5: its configuration, flush commands, and end of file
+// when the master dies, however it dies).
+//
+// Worker management follows gunicorn: a worker that dies is replaced; one
+// silent for longer than Timeout is sent SIGABRT (worker_abort), then
+// SIGKILL; Signal takes TTIN, TTOU, HUP, TERM, INT and QUIT; MaxRequests
+// recycles a worker; Shutdown is TERM's graceful stop and Close the
+// immediate one. The hooks gunicorn fires are events of the process that
+// fires them, recorded when the configuration defines them (Options.Hooks;
+// the talk's config.py by default, whose worker_init is no hook and is
+// reported as such).
+//
+// NOTES:
+//   - Workers never outlive the master: EOF on the control pipe makes a
+//     worker stop accepting and exit within half a second. Pdeathsig is not
+//     used: in Go it follows the thread that started the child.
+//   - Go cannot fork, so a new worker is a fresh process of the lab's binary,
+//     which takes tens of milliseconds to initialise its packages. The
+//     master keeps one spare process started ahead and waiting for its
+//     configuration, so a killed worker is replaced in milliseconds, as a
+//     fork would be. A spare is no worker: it is not in PIDs and fires no
+//     hook until it is given a configuration.
+//   - The listening socket's blocking flag is shared by every process that
+//     holds it, and Go sets it to blocking when it hands a descriptor to a
+//     child; workers therefore accept in blocking mode with SO_RCVTIMEO
+//     (see acceptor), and stack.Listen makes plain TCP sockets, as
+//     multipath TCP ignores SO_RCVTIMEO.
+//   - Workers send their events synchronously, before the bytes they
+//     record go out, so FlushTrace (a round trip on each control pipe)
+//     makes the recorder complete. It also waits for the workers to settle,
+//     so a lesson shows a replaced worker's hooks in one place.
+//   - The requests gunicorn refuses are judged on the raw head first
+//     (checkHead, as gunicorn's parser reads it), then by the lab's reader,
+//     which follows nginx: a lower-case method and HTTP/2.0 are refused
+//     here and served by gunicorn. Everything else in testdata/gunicorn is
+//     answered byte for byte as gunicorn did, but for the Server header and
+//     SERVER_SOFTWARE, which name the lab.
+//   - After HUP the lab starts the new workers one after another; gunicorn
+//     forks them all before any boots, so their hooks interleave there.
+//   - The master's signals come as calls (Signal): it is the lab's process,
+//     and a kill -HUP to it would reach the lab.
+package prefork

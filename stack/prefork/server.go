@@ -1,0 +1,373 @@
+package prefork
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/gateway"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// Kind is the layer's name when its Config gives none.
+const Kind = "prefork"
+
+// Options are the pre-fork server's settings, named after gunicorn's.
+type Options struct {
+	// App names the app the workers serve, as module:callable; empty means
+	// "hello:application", the talk's app.
+	App string
+	// Workers is how many worker processes to run (--workers); zero means
+	// 2, as in the talk.
+	Workers int
+	// Timeout is how long a worker may go silent, busy with one request,
+	// before the master kills and replaces it (--timeout); zero means 30
+	// seconds, and a negative value turns the check off.
+	Timeout time.Duration
+	// GracefulTimeout bounds how long a graceful stop waits for requests
+	// in flight (--graceful-timeout); zero means 30 seconds.
+	GracefulTimeout time.Duration
+	// MaxRequests makes a worker exit, to be replaced, after serving that
+	// many requests (--max-requests); zero means never.
+	MaxRequests int
+	// Hooks are the server hooks the configuration defines; each prints
+	// its name, process and PID when it fires. nil means TalkHooks, the
+	// talk's config.py; a name that is no gunicorn hook is reported at
+	// start.
+	Hooks []string
+	// Procs makes and signals the worker processes; the zero value is the
+	// real thing.
+	Procs Procs
+}
+
+func (o Options) withDefaults() Options {
+	if o.App == "" {
+		o.App = "hello:application"
+	}
+	if o.Workers <= 0 {
+		o.Workers = 2
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.GracefulTimeout <= 0 {
+		o.GracefulTimeout = 30 * time.Second
+	}
+	if o.Hooks == nil {
+		o.Hooks = TalkHooks
+	}
+	o.Procs = o.Procs.withDefaults()
+	return o
+}
+
+// Server is the pre-fork server's master. It lives in the lab's own
+// process: it binds the socket and never accepts on it, starts the worker
+// processes, replaces those that die, and forwards their events.
+type Server struct {
+	cfg   stack.Config
+	opts  Options
+	name  string
+	tap   *trace.Tap
+	procs Procs
+	hooks hookPrinter
+
+	mu      sync.Mutex
+	ln      net.Listener
+	lnFile  *os.File // the socket, as the workers inherit it
+	exe     string
+	workers []*workerProc // alive, oldest first; written by the arbiter
+	spare   *workerProc   // started ahead, waiting to be a worker; the arbiter's
+	closed  bool
+
+	reqs     chan func()
+	exits    chan *workerProc
+	done     chan struct{} // closed when the arbiter returns
+	watchers sync.WaitGroup
+	arbiter  *arbiter // the master's loop; touch only from inside it, through call
+	flushID  uint64
+}
+
+// New returns a Server that will listen on cfg.Addr once started.
+func New(cfg stack.Config, opts Options) *Server {
+	opts = opts.withDefaults()
+	name := cfg.NameOr(Kind)
+	tap := trace.NewTap(cfg.Trace, name)
+	known, _ := splitHooks(opts.Hooks)
+	return &Server{cfg: cfg, opts: opts, name: name, tap: tap, procs: opts.Procs,
+		hooks: newHookPrinter(tap, known, "master")}
+}
+
+// Name returns the layer's name.
+func (s *Server) Name() string { return s.name }
+
+// Addr returns the address the server listens on, or nil before Start.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// PIDs returns the master's PID (the lab's own) and then the workers',
+// oldest first.
+func (s *Server) PIDs() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pids := []int{os.Getpid()}
+	for _, w := range s.workers {
+		pids = append(pids, w.pid)
+	}
+	return pids
+}
+
+// log records a line of the master's log.
+func (s *Server) log(name, text string) { s.tap.Log(nil, name, text) }
+
+func (s *Server) workerConfig() workerConfig {
+	known, _ := splitHooks(s.opts.Hooks)
+	return workerConfig{
+		Layer: s.name, App: s.opts.App, Workers: s.opts.Workers,
+		MaxRequests: s.opts.MaxRequests, Hooks: known, Trace: s.cfg.Trace != nil,
+	}
+}
+
+// Start binds the socket, fires the master's start-up hooks, and starts
+// the workers one after another. It returns once every worker accepts, or
+// with the reason one could not boot (and nothing left running).
+func (s *Server) Start(ctx context.Context) error {
+	if _, err := gateway.Lookup(s.opts.App); err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	exe, err := s.procs.Executable()
+	if err != nil {
+		return fmt.Errorf("%s: finding the lab's own binary to start workers with: %w", s.name, err)
+	}
+	s.mu.Lock()
+	switch {
+	case s.closed:
+		s.mu.Unlock()
+		return stack.ErrServerClosed
+	case s.ln != nil:
+		s.mu.Unlock()
+		return fmt.Errorf("%s: already started", s.name)
+	}
+	ln, err := stack.Listen(ctx, s.name, s.cfg.Addr)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	f, err := ln.(*net.TCPListener).File()
+	if err != nil {
+		ln.Close()
+		s.mu.Unlock()
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	s.ln, s.lnFile, s.exe = ln, f, exe
+	s.reqs, s.exits, s.done = make(chan func()), make(chan *workerProc), make(chan struct{})
+	s.mu.Unlock()
+
+	_, unknown := splitHooks(s.opts.Hooks)
+	for _, h := range unknown {
+		s.log("config", fmt.Sprintf("%s is not a server hook: gunicorn never calls it, so it never fires", h))
+	}
+	s.hooks.fire(nil, "nworkers_changed", fmt.Sprintf("None -> %d", s.opts.Workers))
+	s.hooks.fire(nil, "on_starting", "")
+	s.log("log", fmt.Sprintf("Listening at: http://%s (pid %d)", ln.Addr(), os.Getpid()))
+	s.log("log", fmt.Sprintf("Using worker: sync, app %s", s.opts.App))
+	s.hooks.fire(nil, "when_ready", "")
+	a := newArbiter(s)
+	go a.run()
+	if err := s.call(ctx, a.manage); err != nil {
+		s.Close()
+		return err
+	}
+	return nil
+}
+
+// call runs f in the arbiter and returns its error.
+func (s *Server) call(ctx context.Context, f func() error) error {
+	errc := make(chan error, 1)
+	select {
+	case s.reqs <- func() { errc <- f() }:
+	case <-s.done:
+		return stack.ErrServerClosed
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", s.name, ctx.Err())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("%s: %w", s.name, ctx.Err())
+	}
+}
+
+// Signal does what gunicorn's master does on sig: TTIN adds a worker,
+// TTOU removes one, HUP replaces them all, TERM stops gracefully, and INT
+// or QUIT stop at once. The master is the lab's own process, so signals
+// come here as calls rather than from kill.
+func (s *Server) Signal(ctx context.Context, sig syscall.Signal) error {
+	if s.Addr() == nil {
+		return fmt.Errorf("%s: not started", s.name)
+	}
+	switch sig {
+	case syscall.SIGTERM:
+		return s.Shutdown(ctx)
+	case syscall.SIGINT, syscall.SIGQUIT:
+		return s.Close()
+	case syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGHUP:
+		s.log("log", "Handling signal: "+strings.ToLower(strings.TrimPrefix(sigName(sig), "SIG")))
+		return s.call(ctx, func() error { return s.arbiter.handle(sig) })
+	}
+	return fmt.Errorf("%s: the master does not handle %s", s.name, sigName(sig))
+}
+
+// KillWorker kills the oldest worker with SIGKILL, as kill -9 would, and
+// returns its PID. The master replaces it; FlushTrace waits for that.
+func (s *Server) KillWorker(ctx context.Context) (int, error) {
+	pid := 0
+	err := s.call(ctx, func() error {
+		w := s.arbiter.oldest()
+		if w == nil {
+			return fmt.Errorf("%s: no worker to kill", s.name)
+		}
+		pid = w.pid
+		w.killed = true
+		return s.procs.Signal(w.pid, syscall.SIGKILL)
+	})
+	return pid, err
+}
+
+// FlushTrace returns once the server is settled (every worker it wants is
+// running and ready, and every worker it lost has been replaced) and every
+// event its workers recorded so far is in the recorder. The lab calls it
+// before it shows what a request did, so that what it shows is complete.
+//
+// Each round asks every worker for a flush mark first: once a worker's
+// mark is back, every frame it sent before is handled, including the one
+// that says it is about to exit. Only then is the worker set judged.
+func (s *Server) FlushTrace(ctx context.Context) error {
+	for {
+		marked, err := s.mark(ctx)
+		if err != nil {
+			return err
+		}
+		settled, state := false, ""
+		if err := s.call(ctx, func() error { settled, state = s.arbiter.settled(), s.arbiter.describe(); return nil }); err != nil {
+			if errors.Is(err, stack.ErrServerClosed) {
+				return nil
+			}
+			return err
+		}
+		if marked && settled {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: waiting for the workers to settle (%s): %w", s.name, state, ctx.Err())
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// mark sends a flush command to every worker and waits for the answers.
+// It reports false when a worker could not take the command: it is dying.
+func (s *Server) mark(ctx context.Context) (bool, error) {
+	s.mu.Lock()
+	ws := append([]*workerProc(nil), s.workers...)
+	s.flushID++
+	id := s.flushID
+	s.mu.Unlock()
+	all := true
+	for _, w := range ws {
+		if _, err := w.ctl.Write(flushCommand(id)); err != nil {
+			all = false
+			continue
+		}
+		if err := waitAck(ctx, w, id); err != nil {
+			return false, fmt.Errorf("%s: %w", s.name, err)
+		}
+	}
+	return all, nil
+}
+
+// waitAck waits for w to answer flush id, or to exit.
+func waitAck(ctx context.Context, w *workerProc, id uint64) error {
+	for {
+		select {
+		case got := <-w.acks:
+			if got == id {
+				return nil
+			}
+		case <-w.exited:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Shutdown stops gracefully, as gunicorn on TERM: the socket closes,
+// every worker gets SIGTERM and finishes the request it is serving; when
+// ctx ends (or the graceful timeout passes) first, the rest are killed.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.stop(ctx, syscall.SIGTERM)
+}
+
+// Close stops at once, as gunicorn on INT or QUIT: every worker gets
+// SIGQUIT and exits without finishing its request; one still running a
+// second later is killed.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	err := s.stop(ctx, syscall.SIGQUIT)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil // the stragglers were killed
+	}
+	return err
+}
+
+// stop stops the arbiter with sig for the workers, once.
+func (s *Server) stop(ctx context.Context, sig syscall.Signal) error {
+	s.mu.Lock()
+	first := !s.closed
+	s.closed = true
+	started := s.done != nil
+	s.mu.Unlock()
+	if !started {
+		return nil
+	}
+	if !first {
+		<-s.done
+		return nil
+	}
+	var err error
+	select {
+	case s.reqs <- func() { err = s.arbiter.stop(ctx, sig) }:
+	case <-s.done:
+	}
+	<-s.done
+	s.watchers.Wait()
+	return err
+}
+
+func sigName(sig syscall.Signal) string {
+	switch sig {
+	case syscall.SIGTTIN:
+		return "SIGTTIN"
+	case syscall.SIGTTOU:
+		return "SIGTTOU"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return sig.String()
+}

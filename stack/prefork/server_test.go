@@ -1,0 +1,55 @@
+package prefork
+
+import (
+	"context"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// startServer starts a pre-fork server on a free port with a recorder and
+// stops it when the test ends.
+func startServer(t *testing.T, opts Options) (*Server, *trace.Recorder) {
+	t.Helper()
+	rec := trace.NewRecorder(0, 0)
+	s := New(stack.Config{Trace: rec}, opts)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, rec
+}
+
+// exchange sends raw and reads the answer until the server closes.
+func exchange(t testing.TB, addr net.Addr, raw string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, raw); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(c)
+	return string(b)
+}
+
+func TestServesTheTalksRequest(t *testing.T) {
+	s, _ := startServer(t, Options{})
+	got := exchange(t, s.Addr(), "GET / HTTP/1.0\r\n\r\n")
+	if !strings.HasPrefix(got, "HTTP/1.0 200 OK\r\nServer: gunicorn (ngw2f-lab)\r\nDate: ") {
+		t.Errorf("answer %q", got)
+	}
+	if len(s.PIDs()) != 3 {
+		t.Errorf("PIDs %v, want master and 2 workers", s.PIDs())
+	}
+}

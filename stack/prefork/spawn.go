@@ -1,0 +1,254 @@
+package prefork
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// Procs is how the master makes and signals processes. The zero value of
+// each field means the real thing; tests replace a field to make a start
+// or a signal fail.
+type Procs struct {
+	// Executable returns the path of the binary to start as a worker: the
+	// lab's own, resolved once when the server starts (go run builds it to
+	// a temporary path, which stays valid while the lab runs).
+	Executable func() (string, error)
+	// Start starts a prepared command.
+	Start func(*exec.Cmd) error
+	// Signal sends sig to the process pid.
+	Signal func(pid int, sig syscall.Signal) error
+}
+
+func (p Procs) withDefaults() Procs {
+	if p.Executable == nil {
+		p.Executable = os.Executable
+	}
+	if p.Start == nil {
+		p.Start = (*exec.Cmd).Start
+	}
+	if p.Signal == nil {
+		p.Signal = syscall.Kill
+	}
+	return p
+}
+
+// worker is the master's view of one worker process.
+type workerProc struct {
+	pid    int
+	cmd    *exec.Cmd
+	ctl    *os.File // write end of the control pipe; closing it orphans the worker
+	stderr *limitedBuffer
+
+	ready     chan struct{} // closed when the worker says it accepts
+	exited    chan struct{} // closed once it was reaped and its events read
+	gone      atomic.Bool   // its event pipe closed: it is exiting
+	leaving   atomic.Bool   // it said it will exit (max requests)
+	lastBeat  atomic.Int64  // unix nanoseconds of its last sign of life
+	acks      chan uint64   // answers to flush commands
+	readySeen bool          // owned by watch
+
+	// Owned by the arbiter.
+	aborted  bool // sent SIGABRT for a timeout
+	retiring bool // sent SIGTERM: it is not replaced
+	killed   bool // sent SIGKILL by KillWorker
+	readyNow bool
+}
+
+// spawn makes a worker and returns once it accepts, or with
+// the reason it could not boot. It takes the spare process when there is
+// one, and starts a new spare behind it.
+//
+// Go cannot fork a running program as gunicorn's master forks itself, so
+// a new worker is the lab's binary started afresh, and the lab's binary
+// takes tens of milliseconds to initialise its packages. A spare is a
+// process started ahead of need, initialised and waiting for its
+// configuration on the control pipe: what fork gives gunicorn for free.
+// It is no worker until it is given its configuration, and fires no hook
+// before that.
+func (s *Server) spawn() (*workerProc, error) {
+	w := s.spare
+	s.spare = nil
+	if w == nil || w.gone.Load() {
+		var err error
+		if w, err = s.exec(); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.boot(w); err != nil {
+		return w, err
+	}
+	if sp, err := s.exec(); err == nil {
+		s.spare = sp
+	}
+	return w, nil
+}
+
+// exec starts the lab's binary as a process that waits to become a
+// worker.
+func (s *Server) exec() (*workerProc, error) {
+	evR, evW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.name, err)
+	}
+	ctlR, ctlW, err := os.Pipe()
+	if err != nil {
+		evR.Close()
+		evW.Close()
+		return nil, fmt.Errorf("%s: %w", s.name, err)
+	}
+	w := &workerProc{ctl: ctlW, stderr: &limitedBuffer{max: 4096},
+		ready: make(chan struct{}), exited: make(chan struct{}), acks: make(chan uint64, 4)}
+	cmd := exec.Command(s.exe)
+	cmd.Env = append(os.Environ(), envWorker+"=1")
+	cmd.ExtraFiles = []*os.File{s.lnFile, evW, ctlR} // fds 3, 4, 5
+	cmd.Stderr = w.stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	w.cmd = cmd
+	err = s.procs.Start(cmd)
+	evW.Close()
+	ctlR.Close()
+	if err != nil {
+		evR.Close()
+		ctlW.Close()
+		return nil, fmt.Errorf("%s: starting a worker: %w", s.name, err)
+	}
+	w.pid = cmd.Process.Pid
+	s.watchers.Add(1)
+	go s.watch(w, evR)
+	return w, nil
+}
+
+// boot gives a started process its configuration and waits until it
+// accepts.
+func (s *Server) boot(w *workerProc) error {
+	w.lastBeat.Store(time.Now().UnixNano())
+	// Logged before the worker hears of it: what it records comes after.
+	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
+	msg, err := s.workerConfig().message()
+	if err == nil {
+		_, err = w.ctl.Write(msg)
+	}
+	if err != nil {
+		s.procs.Signal(w.pid, syscall.SIGKILL)
+	}
+	select {
+	case <-w.ready:
+		w.readyNow = true
+		return nil
+	case <-w.exited:
+		w.ctl.Close()
+		return s.bootError(w)
+	case <-time.After(bootTimeout):
+		s.procs.Signal(w.pid, syscall.SIGKILL)
+		<-w.exited
+		w.ctl.Close()
+		return fmt.Errorf("%s: worker pid %d did not boot within %s", s.name, w.pid, bootTimeout)
+	}
+}
+
+// bootTimeout bounds how long a worker may take to start accepting.
+const bootTimeout = 10 * time.Second
+
+// bootError says why a worker exited before it was ready.
+func (s *Server) bootError(w *workerProc) error {
+	why := "Worker failed to boot."
+	if w.cmd.ProcessState != nil && w.cmd.ProcessState.ExitCode() == exitAppError {
+		why = "App failed to load."
+	}
+	if msg := bytes.TrimSpace(w.stderr.Bytes()); len(msg) > 0 {
+		return fmt.Errorf("%s: %s %s", s.name, why, msg)
+	}
+	return fmt.Errorf("%s: %s (%s)", s.name, why, w.cmd.ProcessState)
+}
+
+// watch reads a worker's frames until its pipe closes, reaps it, and
+// tells the arbiter. Events go to the lab's recorder in the order the
+// worker recorded them; a frame that does not decode ends the reading,
+// as a worker that sends garbage cannot be trusted.
+func (s *Server) watch(w *workerProc, events *os.File) {
+	defer s.watchers.Done()
+	fr := trace.NewFrameReader(events)
+	for {
+		p, err := fr.Next()
+		if err != nil || len(p) == 0 {
+			break
+		}
+		if !s.frame(w, p) {
+			break
+		}
+	}
+	w.gone.Store(true)
+	events.Close()
+	w.cmd.Wait()
+	close(w.exited)
+	s.exits <- w
+}
+
+// frame handles one frame from w; it reports false for a frame it cannot
+// read.
+func (s *Server) frame(w *workerProc, p []byte) bool {
+	switch p[0] {
+	case frameEvent:
+		e, err := trace.ParseEvent(p[1:])
+		if err != nil {
+			s.log("log", fmt.Sprintf("worker pid %d sent a malformed event: %v", w.pid, err))
+			return false
+		}
+		if s.cfg.Trace != nil {
+			s.cfg.Trace.Record(e)
+		}
+	case frameReady:
+		if w.readySeen {
+			return false
+		}
+		w.readySeen = true
+		w.lastBeat.Store(time.Now().UnixNano())
+		close(w.ready)
+	case frameBye:
+		w.leaving.Store(true)
+	case frameBeat:
+		w.lastBeat.Store(time.Now().UnixNano())
+	case frameFlush:
+		if len(p) != 9 {
+			return false
+		}
+		select {
+		case w.acks <- binary.BigEndian.Uint64(p[1:]):
+		default:
+		}
+	default:
+		return false
+	}
+	return true
+}
+
+// limitedBuffer keeps the first max bytes written to it.
+type limitedBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf bytes.Buffer
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
+	}
+	return len(p), nil
+}
+
+func (b *limitedBuffer) Bytes() []byte {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return bytes.Clone(b.buf.Bytes())
+}

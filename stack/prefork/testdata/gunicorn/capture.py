@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Measure Debian's gunicorn 20.1.0 and write what it sent under this folder.
+
+    python3 capture.py        (needs /usr/bin/gunicorn; uses 127.0.0.1 only)
+
+For each case, CASE.req is what was sent and CASE.resp what came back,
+byte for byte. hooks.txt is the order in which the talk's config.py hooks
+fired through a run that starts 2 workers, serves a request, adds a worker
+(TTIN), removes one (TTOU), loses one to kill -9, reloads (HUP) and stops
+(TERM), with PIDs replaced by their role.
+"""
+import os, signal, socket, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start(app, port, *extra, env=None):
+    cmd = ["/usr/bin/gunicorn", "--chdir", HERE, "-b", "127.0.0.1:%d" % port, *extra, "apps:" + app]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return p
+        except OSError:
+            time.sleep(0.05)
+    p.kill()
+    sys.exit("gunicorn did not start")
+
+
+def exchange(port, data):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(data)
+    out = b""
+    s.settimeout(3)
+    while True:
+        try:
+            b = s.recv(65536)
+        except socket.timeout:
+            break
+        if not b:
+            break
+        out += b
+    s.close()
+    return out
+
+
+CASES = {
+    "hello": [
+        ("talk", b"GET / HTTP/1.0\r\n\r\n"),
+        ("http11", b"GET /path?q=1 HTTP/1.1\r\nHost: localhost:8000\r\nUser-Agent: lab\r\n\r\n"),
+        ("head", b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("http09", b"GET /\r\n"),
+        ("garbage", b"GARBAGE\r\n\r\n"),
+        ("lower-method", b"get / HTTP/1.0\r\n\r\n"),
+        ("bad-version", b"GET / HTTP/9.x\r\n\r\n"),
+        ("version-12", b"GET / HTTP/1.2\r\n\r\n"),
+        ("version-20", b"GET / HTTP/2.0\r\n\r\n"),
+        ("header-no-colon", b"GET / HTTP/1.0\r\nFoo\r\n\r\n"),
+        ("header-space-name", b"GET / HTTP/1.0\r\nFoo Bar: x\r\n\r\n"),
+        ("header-underscore", b"GET / HTTP/1.0\r\nFoo_Bar: x\r\n\r\n"),
+        # gunicorn's limit_request_line counts the line without its CRLF.
+        ("line-4094", b"GET /" + b"a" * (4094 - 14) + b" HTTP/1.0\r\n\r\n"),
+        ("line-4095", b"GET /" + b"a" * (4095 - 14) + b" HTTP/1.0\r\n\r\n"),
+        ("fields-100", b"GET / HTTP/1.0\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(100)) + b"\r\n"),
+        ("fields-101", b"GET / HTTP/1.0\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(101)) + b"\r\n"),
+        # limit_request_field_size counts the line with its CRLF.
+        ("field-8190", b"GET / HTTP/1.0\r\nX: " + b"a" * (8190 - 5) + b"\r\n\r\n"),
+        ("field-8191", b"GET / HTTP/1.0\r\nX: " + b"a" * (8191 - 5) + b"\r\n\r\n"),
+        ("leading-crlf", b"\r\nGET / HTTP/1.0\r\n\r\n"),
+        ("two-spaces", b"GET  / HTTP/1.0\r\n\r\n"),
+        ("dup-length", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\na"),
+        ("bad-length", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"),
+        ("te-gzip", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
+        ("keep-alive", b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ],
+    "environ": [
+        ("environ-talk", b"GET / HTTP/1.0\r\n\r\n"),
+        ("environ-proxied", b"GET /a%20b/c?x=1&y=%41 HTTP/1.0\r\nX-Forwarded-For: 127.0.0.1\r\nHost: localhost:8080\r\nConnection: close\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nAccept: text/plain\r\n\r\n"),
+        ("environ-body", b"POST /form HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nname=Al"),
+    ],
+    "stream": [
+        ("stream-10", b"GET / HTTP/1.0\r\n\r\n"),
+        ("stream-11", b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+    ],
+    "echo": [
+        ("echo-body", b"POST /echo HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"),
+        ("echo-chunked", b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+    ],
+    "crash": [("crash", b"GET / HTTP/1.0\r\n\r\n")],
+    "nostart": [("nostart", b"GET / HTTP/1.0\r\n\r\n")],
+}
+
+
+def capture_cases():
+    for app, cases in CASES.items():
+        port = free_port()
+        p = start(app, port, "-w", "1")
+        try:
+            for name, data in cases:
+                resp = exchange(port, data)
+                with open(os.path.join(HERE, name + ".req"), "wb") as f:
+                    f.write(data)
+                with open(os.path.join(HERE, name + ".resp"), "wb") as f:
+                    f.write(resp)
+        finally:
+            p.terminate()
+            p.wait()
+
+
+def capture_hooks():
+    log = tempfile.mktemp()
+    env = dict(os.environ, HOOK_LOG=log)
+    port = free_port()
+    p = start("hello", port, "-w", "2", "-c", os.path.join(HERE, "config.py"), env=env)
+    steps = []
+
+    def mark(what):
+        time.sleep(0.6)
+        with open(log, "a") as f:
+            f.write("# " + what + "\n")
+
+    mark("started 2 workers")
+    exchange(port, b"GET / HTTP/1.0\r\n\r\n")
+    mark("served GET / HTTP/1.0")
+    p.send_signal(signal.SIGTTIN)
+    mark("TTIN")
+    p.send_signal(signal.SIGTTOU)
+    mark("TTOU")
+    workers = [int(x) for x in subprocess.check_output(["pgrep", "-P", str(p.pid)]).split()]
+    os.kill(workers[0], signal.SIGKILL)
+    mark("kill -9 a worker")
+    p.send_signal(signal.SIGHUP)
+    mark("HUP")
+    p.send_signal(signal.SIGTERM)
+    p.wait()
+    with open(log, "a") as f:
+        f.write("# TERM, master exited\n")
+    out = []
+    for line in open(log):
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        name, pid, ppid = line.split(" pid=")[0], line.split("pid=")[1].split()[0], line.split("ppid=")[1].strip()
+        role = "master" if int(pid) == p.pid else "worker"
+        out.append("%s %s\n" % (role, name))
+    os.remove(log)
+    with open(os.path.join(HERE, "hooks.txt"), "w") as f:
+        f.writelines(out)
+
+
+capture_cases()
+capture_hooks()

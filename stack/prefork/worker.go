@@ -1,0 +1,320 @@
+package prefork
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/gateway"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// orphanDeadline is how long a worker whose master is gone may take to
+// finish the request it is serving before it exits anyway.
+const orphanDeadline = 500 * time.Millisecond
+
+// IsWorker reports whether this process was started by a pre-fork master
+// as one of its workers. The lab's main, and the TestMain of every test
+// that starts a pre-fork server, check it before anything else:
+//
+//	if prefork.IsWorker() {
+//		os.Exit(prefork.RunWorker())
+//	}
+func IsWorker() bool { return os.Getenv(envWorker) != "" }
+
+// RunWorker runs this process as a worker until it is told to stop, its
+// master goes away, or it served its --max-requests, and returns the exit
+// code. It never returns when a signal stops it at once.
+func RunWorker() int {
+	os.Unsetenv(envWorker) // what the app starts is no worker
+	ctl := os.NewFile(fdControl, "control")
+	cfg, err := readConfig(ctl) // a spare waits here until it is needed
+	if err == io.EOF {
+		return exitOrphan // a spare the master no longer needs
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
+		return exitBootError
+	}
+	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
+	w.hooks.fire(nil, "post_fork", "")
+	acc, err := newAcceptor(fdListener)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "prefork worker: %v\n", err)
+		return exitBootError
+	}
+	app, err := gateway.Lookup(cfg.App)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return exitAppError
+	}
+	w.app = app
+	w.acc = acc
+	w.hooks.fire(nil, "post_worker_init", "")
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
+	go w.signals(sigs)
+	go w.watchMaster(ctl)
+	w.out.ready()
+	code := w.serve()
+	w.exit(code)
+	w.out.Flush()
+	return code
+}
+
+// worker is a worker process's state: a sync worker, one request at a
+// time.
+type worker struct {
+	cfg    workerConfig
+	out    *pipeSink
+	tap    *trace.Tap
+	hooks  hookPrinter
+	app    gateway.App
+	acc    *acceptor
+	reader *http1.Reader
+	served int
+
+	mu       sync.Mutex
+	stopping bool // TERM, or the master is gone: stop accepting
+	exited   bool
+}
+
+func newWorker(cfg workerConfig, events *os.File) *worker {
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}}
+	var sink trace.Sink
+	if cfg.Trace {
+		sink = w.out
+	}
+	w.tap = trace.NewTap(sink, cfg.Layer)
+	w.hooks = newHookPrinter(w.tap, cfg.Hooks, "worker")
+	return w
+}
+
+// serve accepts and serves connections one at a time until told to stop.
+// Each time accept returns, with a client or after acceptWait without one,
+// the worker tells the master it is alive; a request that runs long keeps
+// it from doing so, which is how the master sees a stuck worker.
+func (w *worker) serve() int {
+	for !w.isStopping() {
+		c, err := w.acc.accept()
+		w.out.tick()
+		switch {
+		case err == errIdle:
+			continue
+		case err != nil:
+			w.tap.Log(nil, "log", err.Error())
+			time.Sleep(10 * time.Millisecond)
+			continue
+		}
+		// A client accepted as TERM arrived is still served: it is off the
+		// shared queue, so no other worker would take it.
+		last := w.handle(w.tap.Conn(c, trace.Server))
+		w.out.tick()
+		if last {
+			break
+		}
+	}
+	w.acc.close()
+	return exitOK
+}
+
+func (w *worker) isStopping() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.stopping
+}
+
+// stop makes the worker stop accepting: the request being served, if
+// any, goes on; an idle worker notices within acceptWait.
+func (w *worker) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopping = true
+}
+
+// exit fires worker_exit, once.
+func (w *worker) exit(code int) {
+	w.mu.Lock()
+	done := w.exited
+	w.exited = true
+	w.mu.Unlock()
+	if !done {
+		w.hooks.fire(nil, "worker_exit", "")
+	}
+}
+
+// signals handles the signals a master sends: TERM stops gracefully; INT
+// and QUIT stop at once (worker_int); ABRT, the timeout, stops at once
+// (worker_abort). Terminal signals never reach a worker: it runs in a
+// process group of its own.
+func (w *worker) signals(ch <-chan os.Signal) {
+	for sig := range ch {
+		switch sig {
+		case syscall.SIGTERM:
+			w.stop()
+		case syscall.SIGINT, syscall.SIGQUIT:
+			w.hooks.fire(nil, "worker_int", "")
+			w.exit(exitOK)
+			w.out.Flush()
+			os.Exit(exitOK)
+		case syscall.SIGABRT:
+			w.hooks.fire(nil, "worker_abort", "")
+			w.exit(exitAbort)
+			w.out.Flush()
+			os.Exit(exitAbort)
+		}
+	}
+}
+
+// watchMaster reads the master's commands. Its end of the pipe closes when
+// the master dies, however it dies: the worker then stops accepting and
+// exits within orphanDeadline, whatever it was doing.
+func (w *worker) watchMaster(ctl *os.File) {
+	cmd := make([]byte, 9)
+	for {
+		if _, err := io.ReadFull(ctl, cmd); err != nil {
+			break
+		}
+		if cmd[0] == cmdFlush {
+			w.out.flushed(binary.BigEndian.Uint64(cmd[1:]))
+		}
+	}
+	w.stop()
+	time.Sleep(orphanDeadline)
+	os.Exit(exitOrphan)
+}
+
+// handle serves one connection: one request, then close, as gunicorn's
+// sync worker. It reports whether this was the worker's last request.
+func (w *worker) handle(c net.Conn) (last bool) {
+	defer c.Close()
+	head := &clientReader{r: c, out: w.out, max: maxCapture}
+	if w.reader == nil {
+		w.reader = http1.NewReader(head, readLimits)
+	} else {
+		w.reader.Reset(head)
+	}
+	req, err := w.reader.ReadRequest()
+	if err == io.EOF || err != nil && !isHTTPError(err) {
+		return false // gunicorn: "Ignored premature client disconnection"
+	}
+	if r := checkHead(head.buf); r != nil {
+		w.refuse(c, r)
+		return false
+	}
+	if err != nil {
+		w.refuse(c, refuse(err, req))
+		return false
+	}
+	w.served++
+	if w.cfg.MaxRequests > 0 && w.served >= w.cfg.MaxRequests {
+		w.tap.Log(c, "log", "Autorestarting worker after current request.")
+		w.out.bye()
+		last = true
+	}
+	w.serveRequest(c, req)
+	return last
+}
+
+func isHTTPError(err error) bool {
+	var e *http1.Error
+	return errors.As(err, &e)
+}
+
+func (w *worker) refuse(c net.Conn, r *refusal) {
+	w.tap.Log(c, "log", "Invalid request: "+r.mesg)
+	c.Write(errorPage(r))
+}
+
+// serveRequest builds the environ, calls the app through the gateway and
+// writes its answer, between the pre_request and post_request hooks.
+func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
+	w.hooks.fire(c, "pre_request", "")
+	defer w.hooks.fire(c, "post_request", "")
+	if req.Major == 1 && req.Minor >= 1 && strings.EqualFold(req.Headers.Get("Expect"), "100-continue") {
+		c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+	}
+	raw := c
+	if tc, ok := c.(*trace.Conn); ok {
+		raw = tc.Unwrap()
+	}
+	tracer := gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer}
+	env := gateway.RequestEnviron(req, gateway.Origin{
+		Software:     Software,
+		Local:        w.acc.addr,
+		Remote:       raw.RemoteAddr(),
+		Multiprocess: w.cfg.Workers > 1,
+		Errors:       tracer.Errors(),
+		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
+	})
+	resp := newResponse(c, req, time.Now)
+	err := gateway.Serve(w.callApp, env, resp, tracer)
+	if err == nil {
+		return
+	}
+	w.tap.Log(c, "log", fmt.Sprintf("Error handling request %s: %v", req.Target, err))
+	if !resp.headSent() {
+		c.Write(errorPage(internalError))
+		return
+	}
+	if cw, ok := raw.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite() // the headers went out: all a server can do is end the answer early
+	}
+}
+
+// slowApp is how long an app may run before the worker sends the master
+// what it recorded so far.
+const slowApp = 20 * time.Millisecond
+
+// callApp calls the app, and sends the master what came before it (the
+// request, the environ) if the app is slow: an app that hangs, and a
+// worker killed for it, must not take them along. A quick app costs the
+// pipe nothing here.
+func (w *worker) callApp(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
+	t := time.AfterFunc(slowApp, w.out.Flush)
+	defer t.Stop()
+	return w.app(env, start)
+}
+
+// socketValue is gunicorn.socket in the environ: the client's connection.
+type socketValue struct{ net.Conn }
+
+func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
+
+// maxCapture is how much of a request's first bytes a worker keeps for
+// checkHead: heads longer than this are judged by the reader alone.
+const maxCapture = 64 << 10
+
+// clientReader is what the worker reads a request through. It keeps the
+// first bytes read, where the request head is, so that checkHead can
+// judge them as gunicorn would. And before it waits for more from the
+// client, it sends the master the events recorded so far: a client that
+// types its request line by line is seen arriving line by line.
+type clientReader struct {
+	r     io.Reader
+	out   *pipeSink
+	max   int
+	buf   []byte
+	reads int
+}
+
+func (h *clientReader) Read(p []byte) (int, error) {
+	if h.reads > 0 {
+		h.out.Flush()
+	}
+	h.reads++
+	n, err := h.r.Read(p)
+	if room := h.max - len(h.buf); room > 0 {
+		h.buf = append(h.buf, p[:min(n, room)]...)
+	}
+	return n, err
+}

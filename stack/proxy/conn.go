@@ -1,0 +1,202 @@
+package proxy
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+)
+
+// holdTime is how long a connection waits for its next request with a
+// read buffer in hand. After that it lets the buffer go and waits with
+// none, as nginx frees an idle connection's buffers: ten thousand idle
+// connections then cost little more than their goroutines.
+const holdTime = 250 * time.Millisecond
+
+// conn is one client connection, served by its own goroutine.
+type conn struct {
+	srv *Server
+	rt  *runtime
+	nc  net.Conn // tapped when tracing
+	raw net.Conn // the connection under the tap
+	n   uint64   // nginx's connection number, "*5" in the error log
+
+	remoteIP, remotePort string
+	localIP, localPort   string
+
+	rp       *readerPair // nil while idle without a buffer
+	requests int
+	buf      []byte // the answer being built, reused
+	idle     atomic.Bool
+
+	mu       sync.Mutex
+	upstream net.Conn // the upstream connection in use, closed by Close
+}
+
+// readerPair is a request reader and the buffer under it, pooled.
+type readerPair struct {
+	br *bufio.Reader
+	rd *http1.Reader
+}
+
+func newConn(s *Server, rt *runtime, nc net.Conn) *conn {
+	c := &conn{srv: s, rt: rt, nc: nc, raw: nc, n: s.connSeq.Add(1)}
+	if u, ok := nc.(interface{ Unwrap() net.Conn }); ok {
+		c.raw = u.Unwrap()
+	}
+	c.remoteIP, c.remotePort, _ = net.SplitHostPort(nc.RemoteAddr().String())
+	c.localIP, c.localPort, _ = net.SplitHostPort(nc.LocalAddr().String())
+	return c
+}
+
+// serve reads and answers requests until the connection ends.
+func (c *conn) serve() {
+	defer c.srv.forget(c)
+	defer c.close()
+	timeout := c.rt.headerTimeout
+	for {
+		if !c.awaitRequest(timeout) {
+			return
+		}
+		c.nc.SetReadDeadline(time.Now().Add(c.rt.headerTimeout))
+		var hr *http1.Request
+		err := c.badStart()
+		if err == nil {
+			hr, err = c.rp.rd.ReadRequest()
+		}
+		if hr == nil && errors.Is(err, io.EOF) {
+			return // the client left without a word, or after its last request
+		}
+		c.requests++
+		r := &request{c: c, hr: hr, start: time.Now(), loc: c.rt.def.base, bodyLength: -1}
+		keep := r.serve(err)
+		if !keep || c.srv.shuttingDown() {
+			// As nginx, linger when the client may still be sending, so
+			// that it reads the answer rather than a reset.
+			if r.linger || c.rp != nil && c.rp.rd.Buffered() > 0 || r.mayPipeline() && pendingInput(c.raw) {
+				c.lingeringClose(r.loc, !r.bodyPending())
+			}
+			return
+		}
+		timeout = r.loc.keepalive.timeout
+		if c.rp.rd.Buffered() == 0 {
+			c.srv.putReader(c.rp)
+			c.rp = nil
+		}
+	}
+}
+
+// badStart refuses at once a request whose first byte cannot start a
+// method, as nginx does byte by byte: the reader reads whole lines, and a
+// TLS handshake sent to this plain port has none.
+func (c *conn) badStart() error {
+	b, _ := c.rp.br.Peek(c.rp.br.Buffered())
+	for _, ch := range b {
+		switch {
+		case ch == '\r' || ch == '\n':
+			continue
+		case ch >= 'A' && ch <= 'Z' || ch == '_' || ch == '-':
+			return nil
+		}
+		c.rp.br.Discard(len(b))
+		return &http1.Error{Status: 400, Reason: "Bad Request", Detail: "client sent invalid method"}
+	}
+	return nil
+}
+
+// awaitRequest waits up to timeout for the first byte of the next
+// request, first holding a buffer for holdTime, then without one. It
+// reports false when the connection ends or the time is up: nginx closes
+// then without a word.
+func (c *conn) awaitRequest(timeout time.Duration) bool {
+	if c.rp != nil && c.rp.rd.Buffered() > 0 {
+		return true
+	}
+	c.idle.Store(true)
+	defer c.idle.Store(false)
+	if c.srv.shuttingDown() {
+		return false
+	}
+	now := time.Now()
+	deadline := now.Add(timeout)
+	if c.rp == nil {
+		c.rp = c.srv.getReader(c.nc)
+	}
+	c.nc.SetReadDeadline(now.Add(min(holdTime, timeout)))
+	_, err := c.rp.br.Peek(1)
+	if err == nil {
+		return true
+	}
+	if !isTimeout(err) || !time.Now().Before(deadline) {
+		return false
+	}
+	c.srv.putReader(c.rp)
+	c.rp = nil
+	c.nc.SetReadDeadline(deadline)
+	if err := waitReadable(c.raw); err != nil {
+		return false
+	}
+	c.rp = c.srv.getReader(c.nc)
+	return true
+}
+
+// lingeringClose reads what the client still sends for a while before
+// the connection goes, so that the client reads the answer rather than a
+// reset, as nginx's lingering_close does. Usually the writing side is
+// closed first; a request whose body is still coming is read on without,
+// as nginx discards a body.
+func (c *conn) lingeringClose(lc *locConf, halfClose bool) {
+	if lc.lingering == "off" {
+		return
+	}
+	if halfClose {
+		cw, ok := c.nc.(interface{ CloseWrite() error })
+		if !ok || cw.CloseWrite() != nil {
+			return
+		}
+	}
+	end := time.Now().Add(lc.lingeringTime)
+	buf := make([]byte, 4096)
+	for time.Now().Before(end) {
+		next := time.Now().Add(lc.lingeringTimeout)
+		if next.After(end) {
+			next = end
+		}
+		c.nc.SetReadDeadline(next)
+		if _, err := c.nc.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+func (c *conn) setUpstream(up net.Conn) {
+	c.mu.Lock()
+	c.upstream = up
+	c.mu.Unlock()
+}
+
+// abort closes the connection and any upstream connection it uses, from
+// any goroutine: the connection's own goroutine then ends.
+func (c *conn) abort() {
+	c.mu.Lock()
+	up := c.upstream
+	c.mu.Unlock()
+	if up != nil {
+		up.Close()
+	}
+	c.nc.Close()
+}
+
+// close ends the connection, from its own goroutine.
+func (c *conn) close() {
+	c.abort()
+	if c.rp != nil {
+		c.srv.putReader(c.rp)
+		c.rp = nil
+	}
+}

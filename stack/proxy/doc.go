@@ -1,0 +1,74 @@
+// Package proxy is the lab's nginx: a static web server and reverse proxy
+// that reads nginx.conf and answers, byte for byte, as Debian's nginx
+// 1.22.1 does. Only its name differs: the Server header and the signature
+// of its error pages say ngw2f-lab/VERSION where nginx says nginx/1.22.1.
+//
+// A Config comes from an nginx.conf (LoadFile) or is one of the talk's
+// own (LoadEmbedded: "part-1", nginx alone; "part-2", nginx in front of an
+// app server on 127.0.0.1:8000). New makes a Server of it, a stack.Layer.
+//
+// It serves files from root or alias with index and try_files, MIME types
+// from types and default_type, If-Modified-Since, If-None-Match, If-Match,
+// If-Unmodified-Since, Range (one range, several, If-Range), nginx's
+// directory redirect and its error pages; it answers return; it proxies
+// with proxy_pass (HTTP/1.0 upstream, proxy_set_header first, then the
+// client's headers) or uwsgi_pass, to an address or an upstream balanced
+// round-robin with weights or by least_conn, with max_fails, fail_timeout
+// and proxy_next_upstream; it writes nginx's access log lines (combined,
+// or a log_format) and error log lines to the trace and to their files.
+//
+// The files in this package follow a request: conn.go reads requests off a
+// connection, request.go checks them and runs nginx's phases, match.go
+// finds the location, phases.go and static.go serve files (conditional.go
+// the conditions and ranges), proxypass.go and relay.go proxy, balance.go
+// picks upstream servers, response.go writes heads and error pages,
+// logs.go writes the logs, variables.go gives $uri and the rest.
+// config.go, directives*.go and compile.go read the configuration; the
+// conf subpackage reads nginx.conf's syntax.
+//
+// NOTES:
+//   - nginx runs worker processes around an event loop; the proxy runs as
+//     goroutines inside the lab's process, one per connection, parked in
+//     Go's netpoller (epoll) while they wait. worker_processes,
+//     worker_connections, accept_mutex, sendfile, tcp_nopush, tcp_nodelay,
+//     the hash sizes, the temp paths and gzip are read, checked and
+//     without effect. gzip stays off so that the bytes stay readable.
+//   - The lab decides where the proxy listens (stack.Config.Addr): the
+//     listen directives are read and checked but not used, and every
+//     server block is served on that one address, chosen by server_name
+//     as nginx does.
+//   - Every upstream address goes through stack.Config.Peer, so that a
+//     configuration naming the talk's 127.0.0.1:8000 reaches the app
+//     server wherever it really listens; logs and Host headers keep the
+//     configured address.
+//   - A connection waiting for a request holds a read buffer for a
+//     quarter of a second, then lets it go and waits for the socket to be
+//     readable with none, as nginx frees an idle connection's buffers.
+//   - Paths under a root or alias are opened through os.Root, which never
+//     leaves the directory. nginx follows symlinks that lead out of the
+//     root (disable_symlinks is off by default); the proxy answers them as
+//     nginx does with disable_symlinks on: 403, and "(40: Too many levels
+//     of symbolic links)" in the error log.
+//   - The HTTP reader reads whole lines; nginx reads byte by byte and
+//     refuses a request at its first bad byte. The proxy does the same
+//     for a first byte that cannot start a method (a TLS handshake on this
+//     plain port gets nginx's 400 at once); other bad bytes are seen when
+//     their line ends.
+//   - proxy_buffering on reads the upstream's whole answer before the
+//     client gets any of it (to memory, then a temporary file past 1 MiB);
+//     nginx sends the head first. The bytes are the same; a chunked
+//     answer relayed with buffering on is one chunk, where nginx's chunks
+//     follow its buffers.
+//   - Small files (64 KiB at most) are kept in memory between requests,
+//     used only while the file's size, modification time and inode are
+//     those it was read with, checked on every request.
+//   - The error log goes to the trace from level info up, so that a
+//     learner sees why a request was refused; the file gets what its
+//     error_log level says. Without an error_log, only the trace gets it.
+//     nginx would write to its compiled-in default file; the lab writes
+//     nowhere it was not told to.
+//   - Not implemented, and refused with a message when configured: regular
+//     expression captures, if, rewrite, error_page, autoindex, ip_hash,
+//     hash, random, unix sockets, https upstreams, variables in root,
+//     alias, proxy_pass and uwsgi_pass.
+package proxy

@@ -1,0 +1,153 @@
+package proxy
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// logFile is a log file a proxy appends lines to; nil writes nowhere.
+type logFile struct {
+	mu   sync.Mutex
+	w    io.Writer
+	file *os.File // to close; nil for stderr
+}
+
+func (f *logFile) writeLine(line []byte) {
+	if f == nil {
+		return
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, _ = f.w.Write(line)
+}
+
+// accessLog is one access_log a location writes to; a nil file writes to
+// the trace only.
+type accessLog struct {
+	file   *logFile
+	format logFormat
+}
+
+// errorLog is an error_log: its file and the lowest level written to it.
+type errorLog struct {
+	file  *logFile
+	level logLevel
+}
+
+// logAccess writes the request's access log lines, to the trace and to
+// the configured files, after its answer was sent, as nginx does.
+func (r *request) logAccess() {
+	for _, a := range r.loc.accessLogs {
+		line := a.format.line.appendLogTo(nil, r, a.format.escape)
+		r.c.srv.tap.Log(r.c.nc, "access_log", string(line))
+		if a.file != nil {
+			a.file.writeLine(append(line, '\n'))
+		}
+	}
+}
+
+// appendLogTo appends the template's value for a log line: a variable
+// with no value is "-", and values are escaped as escape says.
+func (t template) appendLogTo(dst []byte, vs variables, escape string) []byte {
+	for _, p := range t.parts {
+		if p.name == "" {
+			dst = append(dst, p.lit...)
+			continue
+		}
+		v := vs.variable(p.name)
+		switch {
+		case v == "" && escape != "json":
+			dst = append(dst, '-')
+		case escape == "none":
+			dst = append(dst, v...)
+		case escape == "json":
+			dst = appendJSONEscaped(dst, v)
+		default:
+			dst = appendLogEscaped(dst, v)
+		}
+	}
+	return dst
+}
+
+// appendLogEscaped escapes as nginx's access log does by default: '"',
+// '\', control bytes and bytes from 0x7f as \xHH.
+func appendLogEscaped(dst []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			dst = append(dst, '\\', 'x', hex[c>>4], hex[c&0xf])
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func appendJSONEscaped(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c < 0x20:
+			dst = fmt.Appendf(dst, `\u%04x`, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+// logError writes one error log line about the request, worded as nginx
+// words it: "2026/11/23 09:33:41 [error] 123#123: *5 MESSAGE, client: ...,
+// server: ..., request: "...", upstream: "...", host: "...", referrer:
+// "...". Every line goes to the trace; the configured file takes the lines
+// at its level and above.
+func (r *request) logError(level logLevel, msg string) {
+	var b strings.Builder
+	b.WriteString(msg)
+	fmt.Fprintf(&b, ", client: %s, server: %s", r.c.remoteIP, r.serverName())
+	if r.requestLine != "" {
+		fmt.Fprintf(&b, `, request: "%s"`, r.requestLine)
+	}
+	if r.upstreamURL != "" {
+		fmt.Fprintf(&b, `, upstream: "%s"`, r.upstreamURL)
+	}
+	if r.hr != nil {
+		if h := r.hr.Headers.Get("Host"); h != "" {
+			fmt.Fprintf(&b, `, host: "%s"`, h)
+		}
+		if ref := r.hr.Headers.Get("Referer"); ref != "" {
+			fmt.Fprintf(&b, `, referrer: "%s"`, ref)
+		}
+	}
+	var el *errorLog
+	if r.loc != nil {
+		el = r.loc.errorLog
+	}
+	r.c.logError(el, level, b.String())
+}
+
+// logError writes a line about the connection.
+func (c *conn) logError(el *errorLog, level logLevel, msg string) {
+	line := fmt.Sprintf("%s [%s] %d#%d: *%d %s", time.Now().Format("2006/01/02 15:04:05"), level, c.srv.pid, c.srv.pid, c.n, msg)
+	c.srv.tap.Log(c.nc, "error_log", line)
+	if el == nil {
+		el = c.rt.errorLog
+	}
+	if el != nil && level >= el.level {
+		el.file.writeLine([]byte(line + "\n"))
+	}
+}
+
+// logTime is $time_local's format.
+func logTime(t time.Time) string { return t.Format("02/Jan/2006:15:04:05 -0700") }
+
+func msec(t time.Time) string {
+	return strconv.FormatInt(t.Unix(), 10) + "." + fmt.Sprintf("%03d", t.Nanosecond()/1e6)
+}

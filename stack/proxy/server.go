@@ -1,0 +1,361 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// Kind is the layer's name when its Config gives none.
+const Kind = "proxy"
+
+// Server is the proxy: it serves a configuration's servers on one
+// listener, with a goroutine per connection.
+type Server struct {
+	cfg     stack.Config
+	conf    *Config
+	name    string
+	tap     *trace.Tap
+	pid     int
+	version string
+	dates   dates
+	connSeq atomic.Uint64
+	readers sync.Pool
+	ctx     context.Context // ends when the server closes: dials stop
+	cancel  context.CancelFunc
+
+	mu       sync.Mutex
+	ln       net.Listener
+	rt       *runtime
+	conns    map[*conn]struct{}
+	closed   bool
+	shutting atomic.Bool
+	done     chan struct{} // closed when the accept loop returns
+	wg       sync.WaitGroup
+	dir      string // the embedded configuration's files, removed at the end
+}
+
+// runtime is a configuration made ready to serve.
+type runtime struct {
+	servers       []*rtServer
+	def           *rtServer
+	limits        http1.Limits
+	headerTimeout time.Duration
+	mergeSlashes  bool
+	errorLog      *errorLog
+	logs          *logFiles
+	balancers     map[*upstreamConf]*balancer
+	roots         *roots
+	files         *fileCache
+	boundary      atomic.Uint64
+}
+
+// New returns a proxy that will serve conf on cfg.Addr once started.
+func New(cfg stack.Config, conf *Config) *Server {
+	name := cfg.NameOr(Kind)
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{
+		cfg: cfg, conf: conf, name: name, tap: trace.NewTap(cfg.Trace, name),
+		pid: os.Getpid(), version: labVersion(), conns: map[*conn]struct{}{},
+		ctx: ctx, cancel: cancel,
+	}
+}
+
+// labVersion is the lab's version as nginx spells its own: "1.2.0", or
+// "dev" for a build without one.
+func labVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return strings.TrimPrefix(bi.Main.Version, "v")
+	}
+	return "dev"
+}
+
+// token is the Server header's value and the error pages' signature:
+// where nginx names itself, the proxy names the lab.
+func (s *Server) token(lc *locConf) string {
+	if lc != nil && lc.serverTokens == "off" {
+		return "ngw2f-lab"
+	}
+	return "ngw2f-lab/" + s.version
+}
+
+// Name returns the layer's name.
+func (s *Server) Name() string { return s.name }
+
+// PIDs returns the lab's own process: the proxy runs as goroutines in it.
+func (s *Server) PIDs() []int { return []int{s.pid} }
+
+// Addr returns the address the proxy listens on, or nil before Start.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Start writes out an embedded configuration's files, opens the logs,
+// listens and serves in the background. It returns once the proxy
+// accepts connections; on an error nothing is left behind.
+func (s *Server) Start(ctx context.Context) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return stack.ErrServerClosed
+	}
+	if s.ln != nil {
+		return fmt.Errorf("%s: already started", s.name)
+	}
+	c := *s.conf
+	if c.embedded != "" {
+		if s.dir, err = os.MkdirTemp("", "ngw2f-lab-proxy-"); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if err := WriteEmbedded(c.embedded, s.dir); err != nil {
+			s.cleanup(nil)
+			return fmt.Errorf("%s: writing out its files: %w", s.name, err)
+		}
+		c.prefix = s.dir
+	}
+	rt, err := newRuntime(&c)
+	if err != nil {
+		s.cleanup(rt)
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	ln, err := stack.Listen(ctx, s.name, s.cfg.Addr)
+	if err != nil {
+		s.cleanup(rt)
+		return err
+	}
+	s.rt = rt
+	s.readers.New = func() any {
+		br := bufio.NewReaderSize(nil, 4096)
+		return &readerPair{br: br, rd: http1.NewReader(br, rt.limits)}
+	}
+	s.ln = s.tap.Listen(ln)
+	s.done = make(chan struct{})
+	go s.serve()
+	return nil
+}
+
+// newRuntime makes a configuration ready: its servers and locations, its
+// log files, its upstreams.
+func newRuntime(c *Config) (*runtime, error) {
+	rt := &runtime{
+		logs:      &logFiles{files: map[string]*logFile{}},
+		balancers: map[*upstreamConf]*balancer{},
+		roots:     &roots{m: map[string]*os.Root{}},
+		files:     &fileCache{m: map[string]*cached{}},
+	}
+	cp := &compiler{c: c, logs: rt.logs}
+	var err error
+	if rt.servers, err = cp.servers(); err != nil {
+		return rt, err
+	}
+	rt.def = rt.servers[0]
+	defBlock := c.servers[0].block
+	for i, s := range rt.servers {
+		if s.defaultServer {
+			rt.def, defBlock = s, c.servers[i].block
+			break
+		}
+	}
+	rt.limits = readLimits(defBlock)
+	rt.headerTimeout = setting(defBlock, "client_header_timeout", 60*time.Second)
+	rt.mergeSlashes = setting(defBlock, "merge_slashes", true)
+	rt.errorLog = rt.def.base.errorLog
+	for _, u := range c.upstreams {
+		rt.balancers[u] = newBalancer(u)
+	}
+	for _, s := range c.servers {
+		for _, blk := range passBlocks(s) {
+			if p := blk.vals["pass"].(*proxyPass); rt.balancers[p.upstream] == nil {
+				rt.balancers[p.upstream] = newBalancer(p.upstream)
+			}
+		}
+	}
+	return rt, nil
+}
+
+// passBlocks returns the blocks of a server that proxy_pass or uwsgi_pass.
+func passBlocks(s *serverConf) []*block {
+	var out []*block
+	var walk func([]*location)
+	walk = func(locs []*location) {
+		for _, l := range locs {
+			if _, ok := l.block.vals["pass"]; ok {
+				out = append(out, l.block)
+			}
+			walk(l.children)
+		}
+	}
+	walk(s.locations)
+	for _, l := range s.named {
+		walk([]*location{l})
+	}
+	return out
+}
+
+// serve is the accept loop.
+func (s *Server) serve() {
+	defer close(s.done)
+	backoff := 5 * time.Millisecond
+	for {
+		nc, err := s.ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			// Out of file descriptors, most likely: nginx logs it and
+			// accepts again a little later.
+			s.tap.Log(nil, "error_log", fmt.Sprintf("%s [alert] %d#%d: accept4() failed (%s)",
+				time.Now().Format("2006/01/02 15:04:05"), s.pid, s.pid, errnoOf(err)))
+			time.Sleep(backoff)
+			backoff = min(2*backoff, time.Second)
+			continue
+		}
+		backoff = 5 * time.Millisecond
+		c := newConn(s, s.rt, nc)
+		if !s.track(c) {
+			nc.Close()
+			return
+		}
+		go c.serve()
+	}
+}
+
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) forget(c *conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+func (s *Server) shuttingDown() bool { return s.shutting.Load() }
+
+func (s *Server) getReader(src io.Reader) *readerPair {
+	rp := s.readers.Get().(*readerPair)
+	rp.rd.Reset(src)
+	return rp
+}
+
+func (s *Server) putReader(rp *readerPair) {
+	rp.rd.Reset(nil)
+	s.readers.Put(rp)
+}
+
+// Shutdown stops accepting, closes the connections waiting for a request,
+// and waits for the requests in flight to be answered, or for ctx to end.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutting.Store(true)
+	if !s.stopAccepting() {
+		s.cancel()
+		return nil
+	}
+	finished := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(finished)
+	}()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.closeIdle()
+		select {
+		case <-finished:
+			s.cleanup(s.rt)
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("%s: still answering %d connection(s): %w", s.name, s.connCount(), ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// Close stops the proxy at once: every connection is closed, upstream
+// ones too, and the files it wrote out are removed.
+func (s *Server) Close() error {
+	s.shutting.Store(true)
+	s.cancel()
+	if !s.stopAccepting() {
+		return nil
+	}
+	s.mu.Lock()
+	for c := range s.conns {
+		c.abort()
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	s.cleanup(s.rt)
+	return nil
+}
+
+// stopAccepting closes the listener and waits for the accept loop; it
+// reports false when the proxy never started.
+func (s *Server) stopAccepting() bool {
+	s.mu.Lock()
+	s.closed = true
+	ln, done := s.ln, s.done
+	s.mu.Unlock()
+	if ln == nil {
+		return false
+	}
+	ln.Close()
+	<-done
+	return true
+}
+
+func (s *Server) closeIdle() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if c.idle.Load() {
+			c.nc.Close()
+		}
+	}
+}
+
+func (s *Server) connCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// cleanup closes the log files and roots and removes the written-out
+// files, once.
+func (s *Server) cleanup(rt *runtime) {
+	s.cancel()
+	if rt != nil {
+		rt.logs.close()
+		rt.roots.close()
+	}
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+		s.dir = ""
+	}
+}

@@ -1,0 +1,214 @@
+package trace
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// The wire encoding carries events from a worker process to the lab's
+// process over a pipe. A frame is a uvarint length and that many bytes of
+// payload; an event's payload is a version byte and then every field of
+// the Event but Seq, in the order the struct declares them: integers as
+// varints, strings and Data as a uvarint length and the bytes, Fields as a
+// count and then key and value pairs.
+
+// wireVersion is the first byte of an encoded event.
+const wireVersion = 1
+
+// MaxFrame is the largest frame a FrameReader accepts: a frame is one
+// event, and no layer reads more than this in one go.
+const MaxFrame = 1 << 24
+
+// AppendEvent appends the wire encoding of e, without its frame length,
+// to dst. Seq is not encoded: the receiving Recorder numbers events anew.
+func AppendEvent(dst []byte, e Event) []byte {
+	dst = append(dst, wireVersion)
+	var t int64
+	if !e.Time.IsZero() {
+		t = e.Time.UnixNano()
+	}
+	dst = binary.AppendVarint(dst, t)
+	dst = binary.AppendVarint(dst, int64(e.PID))
+	dst = appendString(dst, e.Layer)
+	dst = binary.AppendVarint(dst, int64(e.Conn.PID))
+	dst = binary.AppendUvarint(dst, e.Conn.N)
+	dst = append(dst, byte(e.Kind), byte(e.Dir), byte(e.Side))
+	for _, s := range [...]string{e.From, e.To, e.Name, e.Local, e.Remote} {
+		dst = appendString(dst, s)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(e.Data)))
+	dst = append(dst, e.Data...)
+	dst = binary.AppendUvarint(dst, uint64(len(e.Fields)))
+	for _, f := range e.Fields {
+		dst = appendString(dst, f.Key)
+		dst = appendString(dst, f.Value)
+	}
+	return appendString(dst, e.Err)
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+// ErrBadEvent is wrapped by the errors ParseEvent returns for bytes that
+// are not an encoded event.
+var ErrBadEvent = errors.New("trace: malformed event")
+
+// ParseEvent decodes an event that AppendEvent encoded. It refuses
+// anything else with an error wrapping ErrBadEvent: a wrong version, an
+// unknown kind, direction or side, a length running past the end, or
+// bytes left over. The event's Data and strings do not share b's memory.
+func ParseEvent(b []byte) (Event, error) {
+	d := decoder{b: b}
+	var e Event
+	if v := d.byte(); v != wireVersion {
+		return e, d.fail(fmt.Sprintf("version %d", v))
+	}
+	if t := d.varint(); t != 0 {
+		e.Time = time.Unix(0, t)
+	}
+	e.PID = int(d.varint())
+	e.Layer = d.string()
+	e.Conn.PID = int(d.varint())
+	e.Conn.N = d.uvarint()
+	e.Kind, e.Dir, e.Side = Kind(d.byte()), Dir(d.byte()), Side(d.byte())
+	e.From, e.To, e.Name, e.Local, e.Remote = d.string(), d.string(), d.string(), d.string(), d.string()
+	if data := d.bytes(); len(data) > 0 {
+		e.Data = append([]byte(nil), data...)
+	}
+	n := d.uvarint()
+	if n > uint64(len(d.b)) { // each field takes two bytes at least
+		return e, d.fail("field count past the end")
+	}
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		e.Fields = append(e.Fields, Field{Key: d.string(), Value: d.string()})
+	}
+	e.Err = d.string()
+	switch {
+	case d.err != nil:
+		return Event{}, d.err
+	case len(d.b) > 0:
+		return Event{}, d.fail(fmt.Sprintf("%d bytes left over", len(d.b)))
+	case e.Kind < KindOpen || e.Kind > KindLog:
+		return Event{}, d.fail(fmt.Sprintf("kind %d", e.Kind))
+	case e.Dir > Up || e.Side > Client:
+		return Event{}, d.fail("direction or side out of range")
+	}
+	return e, nil
+}
+
+// decoder reads the parts of an encoded event; the first error sticks and
+// every later read returns zero values.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(what string) error {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: %s", ErrBadEvent, what)
+	}
+	return d.err
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil || len(d.b) == 0 {
+		d.fail("truncated")
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("bad uvarint")
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.fail("length past the end")
+		return nil
+	}
+	out := d.b[:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+// AppendFrame appends payload to dst as one frame: its length as a
+// uvarint, then its bytes.
+func AppendFrame(dst, payload []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(payload)))
+	return append(dst, payload...)
+}
+
+// FrameReader reads frames that AppendFrame wrote, one after another.
+type FrameReader struct {
+	br  *bufio.Reader
+	buf []byte
+}
+
+// NewFrameReader returns a FrameReader reading from r.
+func NewFrameReader(r io.Reader) *FrameReader {
+	return &FrameReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Next returns the next frame's payload, valid until the following call.
+// It returns io.EOF at a clean end between frames, and an error wrapping
+// io.ErrUnexpectedEOF or ErrBadEvent for a stream that breaks off or
+// announces a frame larger than MaxFrame.
+func (fr *FrameReader) Next() ([]byte, error) {
+	n, err := binary.ReadUvarint(fr.br)
+	switch {
+	case err == io.EOF:
+		return nil, io.EOF
+	case err != nil:
+		return nil, fmt.Errorf("trace: reading a frame: %w", err)
+	case n > MaxFrame:
+		return nil, fmt.Errorf("%w: frame of %d bytes", ErrBadEvent, n)
+	}
+	if uint64(cap(fr.buf)) < n {
+		fr.buf = make([]byte, n)
+	}
+	fr.buf = fr.buf[:n]
+	if _, err := io.ReadFull(fr.br, fr.buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("trace: reading a frame: %w", err)
+	}
+	return fr.buf, nil
+}

@@ -1,0 +1,135 @@
+package trace
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func wireSamples() []Event {
+	return []Event{
+		{Kind: KindOpen, PID: 41, Layer: "prefork", Conn: ConnID{41, 1}, Side: Server,
+			Local: "127.0.0.1:8000", Remote: "127.0.0.1:50123", Time: time.Unix(1700000000, 123456789)},
+		{Kind: KindBytes, PID: 41, Layer: "prefork", Conn: ConnID{41, 1}, Dir: Down, Data: []byte("GET / HTTP/1.0\r\n\r\n")},
+		{Kind: KindHandoff, PID: 41, Layer: "prefork", Conn: ConnID{41, 1}, Dir: Down, From: "prefork", To: "gateway",
+			Name: "environ", Fields: []Field{{"REQUEST_METHOD", "GET"}, {"PATH_INFO", "/"}, {"EMPTY", ""}}},
+		{Kind: KindLog, PID: 7, Layer: "prefork", Name: "hook", Data: []byte("on_starting")},
+		{Kind: KindError, PID: 41, Conn: ConnID{41, 2}, Err: "write: broken pipe"},
+	}
+}
+
+func TestEventRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, e := range wireSamples() {
+		t.Run(e.Kind.String(), func(t *testing.T) {
+			t.Parallel()
+			got, err := ParseEvent(AppendEvent(nil, e))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Time.Equal(e.Time) {
+				t.Errorf("time %v, want %v", got.Time, e.Time)
+			}
+			got.Time, e.Time = time.Time{}, time.Time{}
+			if !reflect.DeepEqual(got, e) {
+				t.Errorf("got %+v\nwant %+v", got, e)
+			}
+		})
+	}
+}
+
+func TestParseEventRefuses(t *testing.T) {
+	t.Parallel()
+	good := AppendEvent(nil, wireSamples()[2])
+	tests := []struct {
+		name string
+		b    []byte
+	}{
+		{"empty", nil},
+		{"wrong version", append([]byte{9}, good[1:]...)},
+		{"truncated", good[:len(good)-3]},
+		{"trailing bytes", append(append([]byte(nil), good...), 0)},
+		{"unknown kind", AppendEvent(nil, Event{Kind: 99})},
+		{"zero kind", AppendEvent(nil, Event{})},
+		{"bad direction", AppendEvent(nil, Event{Kind: KindBytes, Dir: 7})},
+		{"huge length", []byte{wireVersion, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := ParseEvent(tt.b); !errors.Is(err, ErrBadEvent) {
+				t.Errorf("err = %v, want ErrBadEvent", err)
+			}
+		})
+	}
+}
+
+func TestFrameReader(t *testing.T) {
+	t.Parallel()
+	var stream []byte
+	for _, p := range []string{"one", "", "three"} {
+		stream = AppendFrame(stream, []byte(p))
+	}
+	fr := NewFrameReader(bytes.NewReader(stream))
+	for _, want := range []string{"one", "", "three"} {
+		got, err := fr.Next()
+		if err != nil || string(got) != want {
+			t.Fatalf("Next = %q, %v; want %q", got, err, want)
+		}
+	}
+	if _, err := fr.Next(); err != io.EOF {
+		t.Errorf("at the end: %v, want io.EOF", err)
+	}
+	cut := NewFrameReader(bytes.NewReader(stream[:len(stream)-2]))
+	cut.Next()
+	cut.Next()
+	if _, err := cut.Next(); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("broken off: %v, want io.ErrUnexpectedEOF", err)
+	}
+	huge := NewFrameReader(bytes.NewReader([]byte{0xff, 0xff, 0xff, 0xff, 0x0f}))
+	if _, err := huge.Next(); !errors.Is(err, ErrBadEvent) {
+		t.Errorf("oversized frame: %v, want ErrBadEvent", err)
+	}
+}
+
+// FuzzParseEvent feeds the decoder bytes from nowhere, as a broken or
+// hostile worker process could send: it must never panic, and whatever it
+// accepts must survive being encoded and decoded again unchanged.
+func FuzzParseEvent(f *testing.F) {
+	for _, e := range wireSamples() {
+		f.Add(AppendEvent(nil, e))
+	}
+	f.Add([]byte{wireVersion})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		e, err := ParseEvent(b)
+		if err != nil {
+			return
+		}
+		again, err := ParseEvent(AppendEvent(nil, e))
+		if err != nil || !reflect.DeepEqual(again, e) {
+			t.Fatalf("accepted %x as %+v, which comes back as %+v, %v", b, e, again, err)
+		}
+	})
+}
+
+// FuzzFrameReader checks that any byte stream gives frames or an error,
+// never a panic or a frame past MaxFrame.
+func FuzzFrameReader(f *testing.F) {
+	f.Add(AppendFrame(AppendFrame(nil, []byte("ab")), AppendEvent(nil, wireSamples()[1])))
+	f.Add([]byte{0x80})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fr := NewFrameReader(bytes.NewReader(b))
+		for {
+			p, err := fr.Next()
+			if err != nil {
+				return
+			}
+			if len(p) > MaxFrame {
+				t.Fatalf("frame of %d bytes", len(p))
+			}
+		}
+	})
+}
