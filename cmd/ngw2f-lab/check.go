@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
 	"syscall"
@@ -35,11 +34,7 @@ It also checks the terminal's size and the socket ngw2f-lab notes uses.
 It exits 1 when any lesson would fall back.`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
-			ctx := c.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := untilSignal(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return checkRun(ctx, ios, listen, port)
 		},

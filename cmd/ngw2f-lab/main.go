@@ -17,9 +17,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
@@ -59,6 +61,15 @@ func run(args []string) int {
 		return exitUsage
 	}
 	return exitError
+}
+
+// untilSignal returns a context that ends with ctx (nil for none) or at
+// the first of sigs, so that a command stops what it started on Ctrl-C.
+func untilSignal(ctx context.Context, sigs ...os.Signal) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, sigs...)
 }
 
 // quietError is a failure the command has already told the user about.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"syscall"
 	"time"
 
@@ -80,10 +79,7 @@ func presentRun(ctx context.Context, ios ioStreams, opts presentOptions) error {
 	if err != nil {
 		fmt.Fprintf(ios.Err, "warning: %v; ngw2f-lab notes will not follow this talk\n", err)
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+	ctx, stop := untilSignal(ctx, syscall.SIGHUP)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port,
@@ -106,11 +102,7 @@ presentation to start, and for the next one when it ends; Ctrl-C stops it.`,
 			if err != nil {
 				return err
 			}
-			ctx := c.Context()
-			if ctx == nil {
-				ctx = context.Background()
-			}
-			ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+			ctx, stop := untilSignal(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return notesRun(ctx, ios, socket)
 		},

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -43,10 +42,7 @@ func runTUI(ctx context.Context, req tuiRequest) error {
 		return err
 	}
 	store, warn := openProgress()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+	ctx, stop := untilSignal(ctx, syscall.SIGHUP)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,
