@@ -67,6 +67,35 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+func TestLogReason(t *testing.T) {
+	t.Parallel()
+	line := `2026/11/23 11:26:08 [info] 32018#32018: *8 client sent HTTP/1.1 request without "Host" header while reading client request headers, client: 127.0.0.1, server: localhost, request: "GET / HTTP/1.1"`
+	want := `client sent HTTP/1.1 request without "Host" header while reading client request headers`
+	if got := logReason(line); got != want {
+		t.Errorf("logReason = %q, want %q", got, want)
+	}
+	if got := logReason("worker timeout\n"); got != "worker timeout" {
+		t.Errorf("a plain line became %q", got)
+	}
+}
+
+func TestPageReason(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, page, want string }{
+		{"gunicorn's", "HTTP/1.1 400 Bad Request\r\n\r\n<html><body><h1><p>Bad Request</p></h1>\n  Invalid HTTP Version &#x27;x&#x27;\n</body></html>", "Invalid HTTP Version 'x'"},
+		{"nginx's", "<html><body><center><h1>400 Bad Request</h1></center><hr><center>nginx/1.22.1</center></body></html>", ""},
+		{"no page", "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := pageReason([]byte(tt.page)); got != tt.want {
+				t.Errorf("pageReason = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestVerdict(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
