@@ -4,13 +4,17 @@ import (
 	"context"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -21,6 +25,27 @@ var attempts = map[string]struct{ solves, fails string }{
 	"answer-without-blank-line": {"GET / HTTP/1.0\r\n", "GET / HTTP/1.0\r\n\r\n"},
 	"not-http":                  {"HELLO, IS ANYBODY THERE?\r\n", "GET / HTTP/1.0\r\n\r\n"},
 	"fill-the-read":             {"GET / HTTP/1.0\r\nX-Pad: " + strings.Repeat("a", 1500) + "\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+
+	"nginx-answers-alone": {"GET /static/index.html HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+	"nginx-refuses":       {"GET /static/ HTTP/1.1\r\n\r\n", "GET /static/index.html HTTP/1.0\r\n\r\n"},
+	"gateway-gone":        {"GET / HTTP/1.0\r\n\r\n", "GET /static/index.html HTTP/1.0\r\n\r\n"},
+
+	"gunicorn-refuses":       {"HELLO, IS ANYBODY THERE?\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+	"your-header-in-environ": {"GET / HTTP/1.0\r\nX-Lab: hello\r\n\r\n", "GET / HTTP/1.0\r\nX-Other: hello\r\n\r\n"},
+	"app-answers":            {"GET / HTTP/1.0\r\n\r\n", "HELLO, IS ANYBODY THERE?\r\n\r\n"},
+
+	"query-in-environ": {"GET /?q=1 HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+	"body-in-environ":  {"POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi", "GET / HTTP/1.0\r\n\r\n"},
+	"script-or-path":   {"GET /x HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+}
+
+// TestMain lets the test binary serve as a pre-fork worker, as the lab's
+// binary does: the lessons' stacks start worker processes.
+func TestMain(m *testing.M) {
+	if prefork.IsWorker() {
+		os.Exit(prefork.RunWorker())
+	}
+	goleak.VerifyTestMain(m)
 }
 
 func TestShippedChallenges(t *testing.T) {
