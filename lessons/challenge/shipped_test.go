@@ -36,7 +36,8 @@ var attempts = map[string]struct{ solves, fails string }{
 
 	"query-in-environ": {"GET /?q=1 HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
 	"body-in-environ":  {"POST / HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi", "GET / HTTP/1.0\r\n\r\n"},
-	"script-or-path":   {"GET /x HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+	"path-in-environ":  {"GET /x HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+	"forwarded-for":    {"GET / HTTP/1.0\r\nX-Forwarded-For: 203.0.113.9\r\n\r\n", "GET / HTTP/1.0\r\nForwarded: for=203.0.113.9\r\n\r\n"},
 }
 
 // TestMain lets the test binary serve as a pre-fork worker, as the lab's
