@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Render draws what ngw2f-lab notes shows for st at time now, in lines of
@@ -23,7 +24,7 @@ func Render(st State, now time.Time, width int) string {
 	if end, ok := ParseMinute(st.Until); ok && elapsed > end {
 		clock += fmt.Sprintf(" · %s over: the next section starts at %s", ClockText(elapsed-end), st.Until)
 	}
-	fmt.Fprintf(&b, "ngw2f-lab notes · %s\n", clock)
+	b.WriteString(fill("ngw2f-lab notes · "+clock, width) + "\n")
 	if st.Ended {
 		b.WriteString("\nThe presentation has ended.\n")
 		return b.String()
@@ -32,17 +33,17 @@ func Render(st State, now time.Time, width int) string {
 	if st.Step > 0 {
 		step = fmt.Sprintf("step %d of %d: %s", st.Step, st.Steps, st.StepTitle)
 	}
-	fmt.Fprintf(&b, "Lesson %d · %s · %s\n", st.Lesson, st.LessonTitle, step)
+	b.WriteString(fill(fmt.Sprintf("Lesson %d · %s · %s", st.Lesson, st.LessonTitle, step), width) + "\n")
 	if st.Replay {
-		b.WriteString("REPLAY: this lesson plays its recorded run\n")
+		b.WriteString(fill("REPLAY: this lesson plays its recorded run", width) + "\n")
 	}
 	if st.Held != "" {
-		fmt.Fprintf(&b, "HOP BY HOP: a request waits at %s; the next key lets it on\n", st.Held)
+		b.WriteString(fill("HOP BY HOP: a request waits at "+st.Held+"; the next key lets it on", width) + "\n")
 	}
 	b.WriteString("\nNOTES\n")
 	b.WriteString(indent(wrap(orNone(st.Notes), width-2)))
 	if st.NextTitle != "" {
-		fmt.Fprintf(&b, "\nNEXT · %s\n", st.NextTitle)
+		b.WriteString("\n" + fill("NEXT · "+st.NextTitle, width) + "\n")
 		b.WriteString(indent(wrap(orNone(st.NextNotes), width-2)))
 	} else {
 		b.WriteString("\nNEXT · the end of the talk\n")
@@ -69,7 +70,7 @@ func wrap(s string, width int) string {
 	var para []string
 	flush := func() {
 		if len(para) > 0 {
-			out = append(out, fill(strings.Join(para, " "), width)...)
+			out = append(out, fill(strings.Join(para, " "), width))
 			para = nil
 		}
 	}
@@ -89,11 +90,13 @@ func wrap(s string, width int) string {
 	return strings.Join(out, "\n")
 }
 
-func fill(text string, width int) []string {
+// fill breaks text into lines of at most width characters, between
+// words; a word longer than width gets a line of its own.
+func fill(text string, width int) string {
 	var lines []string
 	line := ""
 	for _, w := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(w) > width {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width {
 			lines = append(lines, line)
 			line = ""
 		}
@@ -102,16 +105,16 @@ func fill(text string, width int) []string {
 		}
 		line += w
 	}
-	return append(lines, line)
+	return strings.Join(append(lines, line), "\n")
 }
 
-// clockText writes d as m:ss.
+// ClockText writes d as m:ss.
 func ClockText(d time.Duration) string {
 	s := int(d.Round(time.Second) / time.Second)
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// parseMinute reads a talk's minute mark, "6:00".
+// ParseMinute reads a talk's minute mark, "6:00".
 func ParseMinute(s string) (time.Duration, bool) {
 	var m, sec int
 	if _, err := fmt.Sscanf(s, "%d:%d", &m, &sec); err != nil {
