@@ -423,11 +423,45 @@ func orDash(s string) string {
 // ShortHelp is the talk's keys and the lesson screen's.
 func (m presentScreen) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	return append([]key.Binding{k.Help, k.Quit, k.PresentNext, k.PresentPrev, k.Hold}, m.lesson.ShortHelp()[2:]...)
+	talk := []key.Binding{k.Help, k.Quit, k.PresentNext, k.PresentPrev, k.Hold}
+	return append(talk, m.unshadowed(m.lesson.ShortHelp()[2:])...)
 }
 
 // FullHelp is every key of the presentation.
 func (m presentScreen) FullHelp() [][]key.Binding {
 	k := m.com.Keys
-	return append([][]key.Binding{{k.PresentNext, k.PresentPrev, k.Hold}}, m.lesson.FullHelp()...)
+	groups := [][]key.Binding{{k.PresentNext, k.PresentPrev, k.Hold}}
+	for _, g := range m.lesson.FullHelp() {
+		groups = append(groups, m.unshadowed(g))
+	}
+	return groups
+}
+
+// unshadowed returns the lesson screen's bindings as they work in the
+// talk, whose own keys come first: a key the talk takes is left out of
+// each binding and its help, and a binding left with none goes.
+func (m presentScreen) unshadowed(bs []key.Binding) []key.Binding {
+	k := m.com.Keys
+	taken := map[string]bool{}
+	for _, b := range []key.Binding{k.PresentNext, k.PresentPrev, k.Hold} {
+		for _, name := range b.Keys() {
+			taken[name] = true
+		}
+	}
+	var out []key.Binding
+	for _, b := range bs {
+		var left []string
+		for _, name := range b.Keys() {
+			if !taken[name] {
+				left = append(left, name)
+			}
+		}
+		switch {
+		case len(left) == len(b.Keys()):
+			out = append(out, b)
+		case len(left) > 0:
+			out = append(out, key.NewBinding(key.WithKeys(left...), key.WithHelp(strings.Join(left, "/"), b.Help().Desc)))
+		}
+	}
+	return out
 }

@@ -2,14 +2,17 @@ package tui
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
 	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
 
@@ -44,6 +47,9 @@ func TestPresentRunsATalk(t *testing.T) {
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(probe.filter)))
 
 	waitFor(t, tm, probe, "PRESENTING · Lesson 1 · intro · Part 1", "part at 0:00")
+	if s := probe.get(); strings.Contains(s, "next step") {
+		t.Errorf("the footer offers the lesson's step keys, which the talk's own shadow:\n%s", s)
+	}
 	tm.Send(tea.KeyPressMsg{Code: tea.KeySpace})
 	waitFor(t, tm, probe, "step 1/2 · Start", "rawsock   running")
 	tm.Send(tea.KeyPressMsg{Code: 'H', Text: "H"})
@@ -82,4 +88,20 @@ func mustState(t *testing.T, s *remote.Server) remote.State {
 	}
 	close(done)
 	return st
+}
+
+// TestPresentHelpLeavesOutShadowedKeys: the talk's keys come before the
+// lesson screen's, so its help must not offer a key the talk takes.
+func TestPresentHelpLeavesOutShadowedKeys(t *testing.T) {
+	t.Parallel()
+	m := presentScreen{com: common.Common{Keys: common.DefaultKeyMap()}}
+	k := m.com.Keys
+	var got []string
+	for _, b := range m.unshadowed([]key.Binding{k.Next, k.Prev, k.HopPrev, k.PageDown, k.Diff}) {
+		got = append(got, strings.Join(b.Keys(), ",")+"="+b.Help().Key+" "+b.Help().Desc)
+	}
+	want := []string{"h=h hop back", "d=d diff"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("unshadowed = %q, want %q", got, want)
+	}
 }
