@@ -192,6 +192,9 @@ func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		m.lesson, cmd = m.lesson.Update(msg.msg)
+		if done, ok := msg.msg.(stepDoneMsg); ok && done.err == nil && done.step == len(m.talk[m.at].Steps)-1 {
+			m.lesson.status = m.lessonEnd()
+		}
 		return m, cmd
 	case tea.KeyPressMsg:
 		if cmd, ok := m.key(msg); ok {
@@ -252,8 +255,17 @@ func (m *presentScreen) advance() tea.Cmd {
 	case m.at < len(m.talk)-1:
 		return m.openCmd(m.at + 1)
 	}
-	m.lesson.status = "the end of the talk: q quits"
+	m.lesson.status = m.lessonEnd()
 	return nil
+}
+
+// lessonEnd is what the status line says once a lesson's last step ran:
+// in a talk the next key opens the next lesson, not the lesson list.
+func (m *presentScreen) lessonEnd() string {
+	if m.at < len(m.talk)-1 {
+		return fmt.Sprintf("lesson %d is done: the next key opens lesson %d", m.talk[m.at].Number, m.talk[m.at+1].Number)
+	}
+	return "the end of the talk: q quits"
 }
 
 // back shows the step before, or the lesson before from its first step.

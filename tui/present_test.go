@@ -56,7 +56,7 @@ func TestPresentRunsATalk(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyRight})
 	waitFor(t, tm, probe, "⏸ held at rawsock: the next key lets it on")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyPgDown})
-	waitFor(t, tm, probe, "✓ check: the answer's status is 200")
+	waitFor(t, tm, probe, "✓ check: the answer's status is 200", "lesson 1 is done: the next key opens lesson 2")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeySpace})
 	waitFor(t, tm, probe, "PRESENTING · Lesson 2 · intro · Part 2")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyLeft})
