@@ -145,6 +145,8 @@ func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
 		}
 	case runner.OutExplain:
 		m.add(lineExplain, o.Text)
+	case runner.OutVerdict:
+		m.add(lineInfo, "lab: verdict: "+o.Text)
 	case runner.OutTry:
 		return m.handOver(o)
 	}
