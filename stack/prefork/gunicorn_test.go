@@ -1,14 +1,11 @@
 package prefork
 
 import (
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The captures in testdata/gunicorn are what Debian's gunicorn 20.1.0
@@ -76,7 +73,10 @@ func TestAnswersAsGunicorn(t *testing.T) {
 			for _, name := range group.cases {
 				t.Run(name, func(t *testing.T) {
 					req, want := readCapture(t, name)
-					got, err := exchangeAsCaptured(t, s.Addr(), req, want == "")
+					// Where gunicorn did not answer (it waited for more until
+					// capture.py gave up), the client ends its side: gunicorn
+					// then closes without a word, and so must the lab.
+					got, err := talk(t, s.Addr(), req, want == "")
 					if err != nil {
 						t.Errorf("gunicorn closed cleanly, the lab's connection ended with %v", err)
 					}
@@ -93,29 +93,6 @@ func TestAnswersAsGunicorn(t *testing.T) {
 			}
 		})
 	}
-}
-
-// exchangeAsCaptured sends raw and reads the answer to its end, which
-// must come without a reset, as it did from gunicorn. Where gunicorn did
-// not answer (waiting for more, until capture.py gave up), the client
-// ends its side after raw: gunicorn then closes without a word, and so
-// must the lab, instead of a test waiting out a timeout.
-func exchangeAsCaptured(t *testing.T, addr net.Addr, raw string, halfClose bool) (string, error) {
-	t.Helper()
-	c, err := net.DialTCP("tcp", nil, addr.(*net.TCPAddr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	if halfClose {
-		c.CloseWrite()
-	}
-	b, err := io.ReadAll(c)
-	return string(b), err
 }
 
 // TestEnvironAsGunicorn compares the environ the app sees, key by key in
