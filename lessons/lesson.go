@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -151,7 +152,40 @@ func (a Action) Text() string {
 		}
 		return "> " + a.Args[0]
 	case Send:
-		return fmt.Sprintf("send %q", a.Data)
+		return "send " + quoteBytes(a.Data)
 	}
 	return strings.TrimSpace(string(a.Verb) + " " + strings.Join(a.Args, " "))
+}
+
+// minRun is how many of one byte in a row quoteBytes writes as a repeat;
+// maxRepeat is the most a send line may repeat a string.
+const (
+	minRun    = 16
+	maxRepeat = 1 << 20
+)
+
+// quoteBytes writes data as a send line's argument: Go-quoted strings
+// joined by +, a long run of one byte as "b"*8200, so that a padded
+// request reads as it was written.
+func quoteBytes(data []byte) string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(data); {
+		j := i
+		for j < len(data) && data[j] == data[i] && j-i < maxRepeat {
+			j++
+		}
+		if j-i >= minRun {
+			if start < i {
+				parts = append(parts, strconv.Quote(string(data[start:i])))
+			}
+			parts = append(parts, fmt.Sprintf("%q*%d", data[i:i+1], j-i))
+			start = j
+		}
+		i = j
+	}
+	if start < len(data) || len(parts) == 0 {
+		parts = append(parts, strconv.Quote(string(data[start:])))
+	}
+	return strings.Join(parts, " + ")
 }

@@ -293,8 +293,8 @@ func parseBytes(s string) ([]byte, error) {
 				end = len(rest)
 			}
 			times, err = strconv.Atoi(rest[:end])
-			if err != nil || times < 0 || times > 1<<20 {
-				return nil, fmt.Errorf("want a count from 0 to %d after *", 1<<20)
+			if err != nil || times < 0 || times > maxRepeat {
+				return nil, fmt.Errorf("want a count from 0 to %d after *", maxRepeat)
 			}
 			s = strings.TrimSpace(rest[end:])
 		}

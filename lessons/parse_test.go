@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -160,6 +161,45 @@ func FuzzParse(f *testing.F) {
 		}
 		if l.Number <= 0 || l.Title == "" {
 			t.Fatalf("accepted a lesson without number or title: %+v", l)
+		}
+	})
+}
+
+func TestQuoteBytesRoundTrips(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, data, want string }{
+		{"empty", "", `""`},
+		{"short", "GET /\r\n\r\n", `"GET /\r\n\r\n"`},
+		{"a short run stays", "GET /" + strings.Repeat("a", 15), `"GET /aaaaaaaaaaaaaaa"`},
+		{"padding", "GET / HTTP/1.0\r\nX-Padding: " + strings.Repeat("b", 8200) + "\r\n\r\n",
+			`"GET / HTTP/1.0\r\nX-Padding: " + "b"*8200 + "\r\n\r\n"`},
+		{"runs only", strings.Repeat("\x00", 20) + strings.Repeat("\n", 16), `"\x00"*20 + "\n"*16`},
+		{"a run longer than one repeat", strings.Repeat("c", maxRepeat+3), fmt.Sprintf(`"c"*%d + "ccc"`, maxRepeat)},
+		{"not UTF-8", "\xff\xfe" + strings.Repeat("\xff", 17), `"\xff\xfe" + "\xff"*17`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := quoteBytes([]byte(tt.data))
+			if got != tt.want {
+				t.Errorf("quoteBytes = %s, want %s", got, tt.want)
+			}
+			back, err := parseBytes(got)
+			if err != nil || string(back) != tt.data {
+				t.Errorf("parseBytes(%s) = %q, %v; want the data back", got, back, err)
+			}
+		})
+	}
+}
+
+// FuzzQuoteBytes: what a send line says of any bytes reads back as them.
+func FuzzQuoteBytes(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.0\r\nX-Padding: " + strings.Repeat("b", 100) + "\r\n\r\n"))
+	f.Add([]byte("\xff\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		back, err := parseBytes(quoteBytes(data))
+		if err != nil || !bytes.Equal(back, data) {
+			t.Errorf("parseBytes(quoteBytes(%q)) = %q, %v", data, back, err)
 		}
 	})
 }
