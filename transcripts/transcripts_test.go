@@ -131,6 +131,24 @@ func TestRecordedMatchesLessons(t *testing.T) {
 	}
 }
 
+func TestRecordedStep(t *testing.T) {
+	t.Parallel()
+	got, err := RecordedStep("01-http", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "Step 2 of ") || strings.Contains(got, "Step 3 of") || !strings.Contains(got, "$ telnet localhost <rawsock-port>") {
+		t.Errorf("step 2:\n%s", got)
+	}
+	last, err := RecordedStep("01-http", 8)
+	if err != nil || strings.Contains(last, "Lesson 1 finished") || !strings.HasPrefix(last, "Step 9 of 9") {
+		t.Errorf("last step: %v\n%s", err, last)
+	}
+	if _, err := RecordedStep("01-http", 42); err == nil {
+		t.Error("step 43 of lesson 1 exists")
+	}
+}
+
 func TestNormalize(t *testing.T) {
 	t.Parallel()
 	n := NewNormalizer(map[int]string{41234: "proxy"})

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -155,7 +155,7 @@ func complete(j *trace.Journey) bool {
 		}
 		resp = resp[end+4:]
 	}
-	return runner.AnswerComplete(req, resp)
+	return http1.AnswerComplete(req, resp)
 }
 
 // jsonEvent is an event as --json prints it.

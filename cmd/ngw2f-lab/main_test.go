@@ -2,10 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 	"github.com/spf13/cobra"
 )
 
@@ -181,5 +186,48 @@ func TestReplayOpensNoSocket(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "Lesson 1: HTTP is text") || !strings.Contains(out, "<rawsock-port>") {
 		t.Errorf("replay 1 printed:\n%s", out)
+	}
+}
+
+func TestResetProgress(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	path := filepath.Join(state, "ngw2f-lab", progress.FileName)
+	store, _ := progress.Open(path)
+	if err := store.StepDone("01-http", 1, 9); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := execute(t, "list", "--reset-progress")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("progress file still there: %v", err)
+	}
+	if !strings.Contains(stderr, "progress reset: "+path+" removed") {
+		t.Errorf("stderr %q", stderr)
+	}
+}
+
+func TestCheckReportsFallback(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, "127.0.0.1", 0); err != nil {
+		t.Fatalf("check on free ports: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "lesson 1   ok: 9 steps ran live") {
+		t.Errorf("check said:\n%s", out.String())
+	}
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	out.Reset()
+	err = checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, "127.0.0.1", taken.Addr().(*net.TCPAddr).Port)
+	var quiet *quietError
+	if !errors.As(err, &quiet) || !strings.Contains(out.String(), "lesson 1   FALLS BACK: step 1 (Start the dozen-line server) failed") ||
+		!strings.Contains(out.String(), "would replay from the recording") {
+		t.Errorf("check with the port taken: %v\n%s", err, out.String())
 	}
 }

@@ -228,6 +228,9 @@ func (w *worker) handle(c net.Conn) (last bool) {
 	if err == io.EOF || err != nil && !isHTTPError(err) {
 		return false // gunicorn: "Ignored premature client disconnection"
 	}
+	if head.readOn(headRead) != nil {
+		return false // the same, for a head only the lab's reader thought whole
+	}
 	if r := checkHead(head.buf); r != nil {
 		w.refuse(c, r)
 		return false
@@ -338,4 +341,18 @@ func (h *clientReader) Read(p []byte) (int, error) {
 		h.buf = append(h.buf, p[:min(n, room)]...)
 	}
 	return n, err
+}
+
+// readOn reads more from the client while the bytes kept so far are not
+// done, as gunicorn's parser waits for CR LF where the lab's reader, like
+// nginx, took a bare LF. It stops when the kept bytes reach their maximum,
+// and returns the read error that ends it otherwise.
+func (h *clientReader) readOn(done func([]byte) bool) error {
+	var p [4096]byte
+	for !done(h.buf) && len(h.buf) < h.max {
+		if _, err := h.Read(p[:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -51,5 +51,8 @@ var headers = map[string]string{
 	"x-stream":      "Not a header any program knows: the lab's stream app sends it, to show an app's own headers going out as it wrote them.",
 	"x-middleware":  "Not a header any program knows: a middleware of lesson 4 adds it to every answer on its way out.",
 	"x-cache":       "Set by a caching layer (here the lab's cache middleware): HIT when the answer came from the cache, MISS when the app made it.",
-	"x-padding":     "Not a header any program knows: lesson 1 pads a request with it to make it longer than one read.",
+	"x-padding":     "Not a header any program knows: the lessons pad a request with it, longer than one read in lesson 1, over 8 KiB in the drills.",
+	"x_forwarded_for": "X-Forwarded-For spelt with underscores, a trick to forge it: nginx drops names with underscores " +
+		"by default (underscores_in_headers off), but gunicorn 20.1.0 passes them on, to the very environ key " +
+		"X-Forwarded-For gets, HTTP_X_FORWARDED_FOR.",
 }

@@ -54,6 +54,12 @@ CASES = {
         ("bad-length", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"),
         ("te-gzip", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"),
         ("keep-alive", b"GET / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+        # A bare LF ends no line for gunicorn: it waits for CR LF, and these
+        # two get no answer in the 3 seconds exchange waits.
+        ("bare-lf", b"GET / HTTP/1.0\nHost: localhost\n\n"),
+        ("lf-headers", b"GET / HTTP/1.0\r\nHost: localhost\n\n"),
+        # The whole head is read before a header line is judged too long.
+        ("field-8213", b"GET / HTTP/1.0\r\nX-Padding: " + b"b" * 8200 + b"\r\n\r\n"),
     ],
     "environ": [
         ("environ-talk", b"GET / HTTP/1.0\r\n\r\n"),
