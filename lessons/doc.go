@@ -40,12 +40,28 @@
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types
+//	drill proxy            a "break it" drill: each offer is sent to the
+//	offer bare LF          layer on a connection of its own, and the lab
+//	send "GET /\n\n"       says which layer refused it and why
+//
+// An offer is either typed lines or one send line, in a try as in a drill.
 //
 // A layer's own log lines that belong to no request (a pre-fork server's
 // hooks, its master's log) are shown after the action that caused them.
 //
 // Lines starting with # in a lab block are comments. Fenced ```notes
-// blocks are speaker notes: kept apart from the text the learner reads.
+// blocks are speaker notes: kept apart from the text the learner reads,
+// shown by ngw2f-lab notes during a presentation.
+//
+// Fenced ```challenge blocks set the learner a task for the end of the
+// lesson, checked against the journeys of their own requests (see
+// lessons/challenge for what a check may say):
+//
+//	id: no-blank-line
+//	goal: Get an answer without ever sending the empty line.
+//	check: status 200
+//	check: not request rawsock ~ \r?\n\r?\n
+//	hint: The server reads once.
 //
 // The lessons the lab ships are embedded in the binary; Load reads one from
 // a file, so a presenter can write their own. Every problem in a file is

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -16,7 +17,27 @@ type Lesson struct {
 	Planned bool   // announced but not written yet
 	Intro   string // markdown before the first step
 	Steps   []Step
-	Source  string // file the lesson was read from
+	// Challenges are the tasks set at the end of the lesson, checked
+	// against the journeys of the learner's own requests.
+	Challenges []Challenge
+	Source     string // file the lesson was read from
+}
+
+// Challenge is a task for the learner, read from a ```challenge block:
+//
+//	id: own-forwarded-for
+//	goal: Make the app see a value of your own in HTTP_X_FORWARDED_FOR.
+//	check: handoff environ HTTP_X_FORWARDED_FOR ~ ,
+//	hint: The proxy adds to a header the client already sent.
+//
+// It is solved by one journey that meets every check; lessons/challenge
+// says what a check may say.
+type Challenge struct {
+	ID     string
+	Goal   string
+	Checks []string
+	Hints  []string
+	Line   int // line of the block in the source
 }
 
 // ID returns the lesson's file-style name, as "01-http".
@@ -80,6 +101,7 @@ const (
 	Expect  Verb = "expect"
 	Explain Verb = "explain"
 	Try     Verb = "try"
+	Drill   Verb = "drill"
 	Kill    Verb = "kill"
 	Signal  Verb = "signal"
 	Idle    Verb = "idle"
@@ -100,21 +122,25 @@ type Action struct {
 	Line   int      // line in the source
 }
 
-// Offer is a ready-made request a Try action offers: a label and the lines
-// to type.
+// Offer is a ready-made request a Try or a Drill action offers: a label,
+// and the lines to type or the exact bytes to send.
 type Offer struct {
 	Label string
 	Lines []string
+	Data  []byte // set by a send line: sent as it is, in one write
 }
 
-// Lines returns the action as the lines of a lab block, a Try with its
-// offers.
+// Lines returns the action as the lines of a lab block, a Try or a Drill
+// with its offers.
 func (a Action) Lines() []string {
 	lines := []string{a.Text()}
 	for _, o := range a.Offers {
 		lines = append(lines, "offer "+o.Label)
 		for _, l := range o.Lines {
 			lines = append(lines, Action{Verb: Type, Args: []string{l}}.Text())
+		}
+		if o.Data != nil {
+			lines = append(lines, Action{Verb: Send, Data: o.Data}.Text())
 		}
 	}
 	return lines
@@ -129,7 +155,40 @@ func (a Action) Text() string {
 		}
 		return "> " + a.Args[0]
 	case Send:
-		return fmt.Sprintf("send %q", a.Data)
+		return "send " + quoteBytes(a.Data)
 	}
 	return strings.TrimSpace(string(a.Verb) + " " + strings.Join(a.Args, " "))
+}
+
+// minRun is how many of one byte in a row quoteBytes writes as a repeat;
+// maxRepeat is the most a send line may repeat a string.
+const (
+	minRun    = 16
+	maxRepeat = 1 << 20
+)
+
+// quoteBytes writes data as a send line's argument: Go-quoted strings
+// joined by +, a long run of one byte as "b"*8200, so that a padded
+// request reads as it was written.
+func quoteBytes(data []byte) string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(data); {
+		j := i
+		for j < len(data) && data[j] == data[i] && j-i < maxRepeat {
+			j++
+		}
+		if j-i >= minRun {
+			if start < i {
+				parts = append(parts, strconv.Quote(string(data[start:i])))
+			}
+			parts = append(parts, fmt.Sprintf("%q*%d", data[i:i+1], j-i))
+			start = j
+		}
+		i = j
+	}
+	if start < len(data) || len(parts) == 0 {
+		parts = append(parts, strconv.Quote(string(data[start:])))
+	}
+	return strings.Join(parts, " + ")
 }

@@ -44,6 +44,9 @@ type parser struct {
 	notes  strings.Builder
 }
 
+// offers reports whether a holds ready-made requests.
+func offers(a *Action) bool { return a != nil && (a.Verb == Try || a.Verb == Drill) }
+
 func (p *parser) errorf(format string, args ...any) error {
 	return &Error{File: p.file, Line: p.line, Msg: fmt.Sprintf(format, args...)}
 }
@@ -78,13 +81,21 @@ func (p *parser) parseLine(line string) error {
 			if p.fence == "lab" && len(p.labBlock().Actions) == 0 {
 				return p.errorf("an empty lab block")
 			}
+			if p.fence == "challenge" {
+				if err := p.endChallenge(); err != nil {
+					return err
+				}
+			}
 			p.fence = ""
 			return nil
 		}
 		return p.fenced(line)
 	}
-	if rest, ok := strings.CutPrefix(trimmed, "```"); ok && (rest == "lab" || rest == "notes") {
-		if rest == "lab" {
+	if rest, ok := strings.CutPrefix(trimmed, "```"); ok && (rest == "lab" || rest == "notes" || rest == "challenge") {
+		switch rest {
+		case "challenge":
+			p.lesson.Challenges = append(p.lesson.Challenges, Challenge{Line: p.line})
+		case "lab":
 			if p.step == nil {
 				return p.errorf("a lab block before the first step (a \"## \" heading)")
 			}
@@ -113,10 +124,13 @@ func (p *parser) labBlock() *Block { return &p.step.Blocks[len(p.step.Blocks)-1]
 
 // fenced handles one line inside a lab or notes block.
 func (p *parser) fenced(line string) error {
-	if p.fence == "notes" {
+	switch p.fence {
+	case "notes":
 		p.notes.WriteString(line)
 		p.notes.WriteByte('\n')
 		return nil
+	case "challenge":
+		return p.challengeLine(line)
 	}
 	a, err := p.action(line)
 	if err != nil || a == nil {
@@ -135,17 +149,24 @@ func (p *parser) add(a Action) error {
 	}
 	switch {
 	case a.Verb == OfferVerb:
-		if last == nil || last.Verb != Try {
-			return p.errorf("offer outside a try")
+		if !offers(last) {
+			return p.errorf("offer outside a try or a drill")
 		}
 		last.Offers = append(last.Offers, Offer{Label: strings.Join(a.Args, " ")})
 		return nil
-	case a.Verb == Type && last != nil && last.Verb == Try:
+	case (a.Verb == Type || a.Verb == Send) && offers(last):
 		if len(last.Offers) == 0 {
-			return p.errorf("a typed line in a try needs an offer line before it (offer LABEL)")
+			return p.errorf("a request in a %s needs an offer line before it (offer LABEL)", last.Verb)
 		}
 		o := &last.Offers[len(last.Offers)-1]
-		o.Lines = append(o.Lines, a.Args[0])
+		if (a.Verb == Send && (o.Data != nil || len(o.Lines) > 0)) || (a.Verb == Type && o.Data != nil) {
+			return p.errorf("an offer is either typed lines or one send, not both")
+		}
+		if a.Verb == Send {
+			o.Data = a.Data
+		} else {
+			o.Lines = append(o.Lines, a.Args[0])
+		}
 		return nil
 	}
 	*acts = append(*acts, a)
@@ -209,7 +230,7 @@ func (p *parser) action(line string) (*Action, error) {
 // (-1 for any).
 var arity = map[Verb][2]int{
 	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
-	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, OfferVerb: {1, -1},
+	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, Drill: {1, 1}, OfferVerb: {1, -1},
 	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3}, Trickle: {2, 2}, Spread: {3, 3},
 }
 
@@ -231,7 +252,7 @@ const maxIdle = 5000
 func checkArgs(a *Action) error {
 	n, ok := arity[a.Verb]
 	if !ok {
-		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, offer, kill, signal, idle, measure, trickle, spread)", a.Verb)
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, drill, offer, kill, signal, idle, measure, trickle, spread)", a.Verb)
 	}
 	switch {
 	case len(a.Args) < n[0]:
@@ -292,8 +313,8 @@ func parseBytes(s string) ([]byte, error) {
 				end = len(rest)
 			}
 			times, err = strconv.Atoi(rest[:end])
-			if err != nil || times < 0 || times > 1<<20 {
-				return nil, fmt.Errorf("want a count from 0 to %d after *", 1<<20)
+			if err != nil || times < 0 || times > maxRepeat {
+				return nil, fmt.Errorf("want a count from 0 to %d after *", maxRepeat)
 			}
 			s = strings.TrimSpace(rest[end:])
 		}

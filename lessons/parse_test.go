@@ -1,7 +1,9 @@
 package lessons
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -37,6 +39,29 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestParseChallengesAndDrills(t *testing.T) {
+	t.Parallel()
+	src := header + "## S\n\n```lab\ndrill rawsock\noffer bare LF\nsend \"GET /\\n\\n\"\noffer typed\n> GET /\n```\n\n" +
+		"```challenge\nid: c1\ngoal: Do it.\ncheck: status 200\ncheck: not reached app\nhint: First hint.\nhint: Second.\n```\n\nAfter.\n"
+	l, err := Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts := l.Steps[0].Actions()
+	if len(acts) != 1 || acts[0].Verb != Drill || len(acts[0].Offers) != 2 ||
+		string(acts[0].Offers[0].Data) != "GET /\n\n" || acts[0].Offers[1].Lines[0] != "GET /" {
+		t.Fatalf("drill %+v", acts)
+	}
+	want := Challenge{ID: "c1", Goal: "Do it.", Checks: []string{"status 200", "not reached app"},
+		Hints: []string{"First hint.", "Second."}, Line: 16}
+	if len(l.Challenges) != 1 || fmt.Sprint(l.Challenges[0]) != fmt.Sprint(want) {
+		t.Errorf("challenges %+v, want %+v", l.Challenges, want)
+	}
+	if text := l.Steps[0].Text(); !strings.Contains(text, "offer bare LF\nsend \"GET /\\n\\n\"") || !strings.HasSuffix(text, "After.") {
+		t.Errorf("Text() = %q", text)
+	}
+}
+
 func TestStepText(t *testing.T) {
 	t.Parallel()
 	src := header + "## S\n\nBefore.\n\n```lab\ntry rawsock\noffer one\n> GET /\n```\n\nAfter.\n"
@@ -68,7 +93,12 @@ func TestParseErrors(t *testing.T) {
 		{"lab before steps", header + "```lab\nstart rawsock\n```\n", "t.md:6: a lab block before the first step"},
 		{"offer outside try", header + "## S\n```lab\noffer x\n```\n", "t.md:8: offer outside a try"},
 		{"empty lab block", header + "## S\n```lab\n# nothing\n```\n", "t.md:9: an empty lab block"},
-		{"typed line without offer", header + "## S\n```lab\ntry rawsock\n> GET /\n```\n", "t.md:9: a typed line in a try needs an offer line"},
+		{"typed line without offer", header + "## S\n```lab\ntry rawsock\n> GET /\n```\n", "t.md:9: a request in a try needs an offer line"},
+		{"typed and sent offer", header + "## S\n```lab\ndrill rawsock\noffer x\n> GET /\nsend \"a\"\n```\n", "t.md:11: an offer is either typed lines or one send"},
+		{"challenge without id", header + "## S\n```challenge\ngoal: g\ncheck: status 200\n```\n", "t.md:7: a challenge needs id:"},
+		{"challenge without check", header + "## S\n```challenge\nid: a\ngoal: g\n```\n", "t.md:7: challenge a needs at least one check:"},
+		{"challenge unknown key", header + "## S\n```challenge\nid: a\nscore: 3\n```\n", `t.md:9: unknown challenge key "score"`},
+		{"challenge twice", header + "## S\n```challenge\nid: a\ngoal: g\ncheck: status 200\n```\n```challenge\nid: a\ngoal: g\ncheck: status 200\n```\n", "t.md:12: a second challenge with id a"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,6 +161,45 @@ func FuzzParse(f *testing.F) {
 		}
 		if l.Number <= 0 || l.Title == "" {
 			t.Fatalf("accepted a lesson without number or title: %+v", l)
+		}
+	})
+}
+
+func TestQuoteBytesRoundTrips(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, data, want string }{
+		{"empty", "", `""`},
+		{"short", "GET /\r\n\r\n", `"GET /\r\n\r\n"`},
+		{"a short run stays", "GET /" + strings.Repeat("a", 15), `"GET /aaaaaaaaaaaaaaa"`},
+		{"padding", "GET / HTTP/1.0\r\nX-Padding: " + strings.Repeat("b", 8200) + "\r\n\r\n",
+			`"GET / HTTP/1.0\r\nX-Padding: " + "b"*8200 + "\r\n\r\n"`},
+		{"runs only", strings.Repeat("\x00", 20) + strings.Repeat("\n", 16), `"\x00"*20 + "\n"*16`},
+		{"a run longer than one repeat", strings.Repeat("c", maxRepeat+3), fmt.Sprintf(`"c"*%d + "ccc"`, maxRepeat)},
+		{"not UTF-8", "\xff\xfe" + strings.Repeat("\xff", 17), `"\xff\xfe" + "\xff"*17`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := quoteBytes([]byte(tt.data))
+			if got != tt.want {
+				t.Errorf("quoteBytes = %s, want %s", got, tt.want)
+			}
+			back, err := parseBytes(got)
+			if err != nil || string(back) != tt.data {
+				t.Errorf("parseBytes(%s) = %q, %v; want the data back", got, back, err)
+			}
+		})
+	}
+}
+
+// FuzzQuoteBytes: what a send line says of any bytes reads back as them.
+func FuzzQuoteBytes(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.0\r\nX-Padding: " + strings.Repeat("b", 100) + "\r\n\r\n"))
+	f.Add([]byte("\xff\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		back, err := parseBytes(quoteBytes(data))
+		if err != nil || !bytes.Equal(back, data) {
+			t.Errorf("parseBytes(quoteBytes(%q)) = %q, %v", data, back, err)
 		}
 	})
 }

@@ -24,9 +24,13 @@ func NewNormalizer(ports map[int]string) *Normalizer {
 }
 
 var (
-	httpDate  = regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT`)
-	logDate   = regexp.MustCompile(`\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`)
-	errDate   = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`)
+	httpDate = regexp.MustCompile(`(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT`)
+	logDate  = regexp.MustCompile(`\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}`)
+	errDate  = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}`)
+	// Werkzeug's development server logs "[23/Nov/2026 10:09:09]", Flask's
+	// logger "[2026-11-23 10:09:09,123]".
+	devDate   = regexp.MustCompile(`\[\d{2}/(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/\d{4} \d{2}:\d{2}:\d{2}\]`)
+	flaskDate = regexp.MustCompile(`\[\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}\]`)
 	etag      = regexp.MustCompile(`ETag: "[0-9a-f]+-[0-9a-f]+"`)
 	pid       = regexp.MustCompile(`\bpid(:| |: )\d+`)
 	killCmd   = regexp.MustCompile(`\b(kill -[A-Z0-9]+) \d+`)
@@ -46,6 +50,8 @@ func (n *Normalizer) Normalize(text string) string {
 	text = httpDate.ReplaceAllString(text, "<date>")
 	text = logDate.ReplaceAllString(text, "<date>")
 	text = errDate.ReplaceAllString(text, "<date>")
+	text = devDate.ReplaceAllString(text, "[<date>]")
+	text = flaskDate.ReplaceAllString(text, "[<date>]")
 	text = etag.ReplaceAllString(text, `ETag: "<etag>"`)
 	text = pid.ReplaceAllString(text, "pid$1<pid>")
 	text = killCmd.ReplaceAllString(text, "$1 <pid>")

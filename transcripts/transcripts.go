@@ -14,6 +14,7 @@ package transcripts
 import (
 	"embed"
 	"fmt"
+	"strings"
 )
 
 //go:embed *.txt
@@ -27,4 +28,26 @@ func Recorded(id string) ([]byte, error) {
 		return nil, fmt.Errorf("transcripts: no recorded run of lesson %s", id)
 	}
 	return b, nil
+}
+
+// RecordedStep returns the part of a lesson's recorded transcript that
+// step i (0-based) printed, from its "Step N of M" heading to the next
+// step's, for a presenter whose machine cannot run the step live.
+func RecordedStep(id string, i int) (string, error) {
+	b, err := Recorded(id)
+	if err != nil {
+		return "", err
+	}
+	text := string(b)
+	start := strings.Index(text, fmt.Sprintf("\nStep %d of ", i+1))
+	if start < 0 {
+		return "", fmt.Errorf("transcripts: the recorded run of lesson %s has no step %d", id, i+1)
+	}
+	text = text[start+1:]
+	if end := strings.Index(text[1:], "\nStep "); end >= 0 {
+		text = text[:end+1]
+	} else if end := strings.Index(text, "\nLesson "); end >= 0 {
+		text = text[:end]
+	}
+	return strings.TrimRight(text, "\n") + "\n", nil
 }

@@ -131,6 +131,24 @@ func TestRecordedMatchesLessons(t *testing.T) {
 	}
 }
 
+func TestRecordedStep(t *testing.T) {
+	t.Parallel()
+	got, err := RecordedStep("01-http", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "Step 2 of ") || strings.Contains(got, "Step 3 of") || !strings.Contains(got, "$ telnet localhost <rawsock-port>") {
+		t.Errorf("step 2:\n%s", got)
+	}
+	last, err := RecordedStep("01-http", 8)
+	if err != nil || strings.Contains(last, "Lesson 1 finished") || !strings.HasPrefix(last, "Step 9 of 9") {
+		t.Errorf("last step: %v\n%s", err, last)
+	}
+	if _, err := RecordedStep("01-http", 42); err == nil {
+		t.Error("step 43 of lesson 1 exists")
+	}
+}
+
 func TestNormalize(t *testing.T) {
 	t.Parallel()
 	n := NewNormalizer(map[int]string{41234: "proxy"})
@@ -146,6 +164,8 @@ func TestNormalize(t *testing.T) {
 		{"pid 7 exited with status 0 after 12ms", "pid <pid> exited with status 0 after <duration>"},
 		{"cgi takes 35 times as long as prefork", "cgi takes <n> times as long as prefork"},
 		{"served by: app-a 15 (50%), app-c 0 (0%)", "served by: app-a <n> (<share>), app-c <n> (<share>)"},
+		{`127.0.0.1 - - [23/Nov/2026 10:09:09] "GET / HTTP/1.0" 200 -`, `127.0.0.1 - - [<date>] "GET / HTTP/1.0" 200 -`},
+		{"[2026-11-23 10:09:09,123] ERROR in app: Exception on / [GET]", "[<date>] ERROR in app: Exception on / [GET]"},
 	}
 	for _, tt := range tests {
 		if got := n.Normalize(tt.in); got != tt.want {

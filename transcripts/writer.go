@@ -100,10 +100,17 @@ func (tw *Writer) Write(o runner.Output) {
 		label, lines, _ := strings.Cut(o.Text, "\n")
 		tw.printf("%s  offer: %s\n", indent, label)
 		for _, l := range strings.Split(lines, "\n") {
-			tw.printf("%s    > %s\n", indent, l)
+			if strings.HasPrefix(l, "send \"") {
+				tw.printf("%s    %s\n", indent, l)
+			} else {
+				tw.printf("%s    > %s\n", indent, l)
+			}
 		}
+	case runner.OutVerdict:
+		tw.printf("%sverdict: %s\n", indent, o.Text)
+		tw.w.paragraph()
 	case runner.OutJourney:
-		tw.journey(o.Journey)
+		tw.journey(settled(o.Journey))
 	case runner.OutLog:
 		tw.printf("%s%s logs: %s\n", indent, o.Layer, o.Text)
 	case runner.OutEnd:
@@ -222,20 +229,32 @@ func (tw *Writer) hop(h *trace.Hop) {
 		for _, line := range Lines(e.Data) {
 			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}
-	case trace.KindClose:
-		tw.printf("%s%s closes the connection\n", head, h.Events[0].Layer)
-	case trace.KindEOF:
-		tw.printf("%sthe other side closed the connection; %s reads end of file\n", head, h.Events[0].Layer)
-	case trace.KindError:
-		tw.printf("%s%s: %s\n", head, h.Events[0].Layer, h.Events[0].Err)
+	case trace.KindClose, trace.KindEOF, trace.KindError:
+		tw.printf("%s%s\n", head, ConnEnd(*h))
 	}
 }
 
-// span is how long a journey took from its first event to its last.
-func span(j *trace.Journey) string {
-	if len(j.Events) == 0 {
-		return "0s"
+// ConnEnd words a hop that ends a connection (a close, an end of file, an
+// error) as the transcripts say it.
+func ConnEnd(h trace.Hop) string {
+	e := h.Events[0]
+	switch h.Kind {
+	case trace.KindClose:
+		return e.Layer + " closes the connection"
+	case trace.KindEOF:
+		return "the other side closed the connection; " + e.Layer + " reads end of file"
 	}
-	d := j.Events[len(j.Events)-1].Time.Sub(j.Events[0].Time)
-	return d.Round(time.Microsecond).String()
+	return e.Layer + ": " + e.Err
+}
+
+// span is how long a journey took from its first event to its last.
+func span(j *trace.Journey) string { return Took(j).String() }
+
+// Took returns how long a journey took, from its first event to its last,
+// to the microsecond.
+func Took(j *trace.Journey) time.Duration {
+	if len(j.Events) == 0 {
+		return 0
+	}
+	return j.Events[len(j.Events)-1].Time.Sub(j.Events[0].Time).Round(time.Microsecond)
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
 
 // Options configure the TUI.
@@ -33,13 +36,44 @@ type Options struct {
 	// ProgressWarning is shown on the lesson list: the progress file
 	// could not be read and was set aside.
 	ProgressWarning error
+	// Version is the lab's version, written into exports.
+	Version string
+	// ExportDir is where E writes its exports; empty means the working
+	// directory.
+	ExportDir string
+	// Present, when set, runs lessons as a talk instead of opening the
+	// list (ngw2f-lab present).
+	Present *Presentation
+
+	gate *trace.Gate // the presentation's hop-by-hop gate, for its labs
+}
+
+// Presentation runs lessons as one talk.
+type Presentation struct {
+	// From and To are the first and last lesson numbers; zero means the
+	// first and the last written lesson.
+	From, To int
+	// Socket is where ngw2f-lab notes, next and prev connect; empty means
+	// none.
+	Socket string
+	// TypeDelay is the pause between the characters of a scripted line;
+	// zero means 35 milliseconds.
+	TypeDelay time.Duration
 }
 
 // Run runs the TUI until the learner quits or ctx ends, then stops every
 // layer any lesson started. The terminal is restored whatever happens.
 func Run(ctx context.Context, opts Options, programOpts ...tea.ProgramOption) error {
 	labs := &labSet{}
-	p := tea.NewProgram(newModel(opts, labs), append([]tea.ProgramOption{tea.WithContext(ctx)}, programOpts...)...)
+	var server *remote.Server
+	if opts.Present != nil && opts.Present.Socket != "" {
+		var err error
+		if server, err = remote.Listen(opts.Present.Socket); err != nil {
+			return err
+		}
+		defer server.Close()
+	}
+	p := tea.NewProgram(newModelWith(opts, labs, server), append([]tea.ProgramOption{tea.WithContext(ctx)}, programOpts...)...)
 	_, err := p.Run()
 	cerr := labs.closeAll()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
@@ -50,8 +84,19 @@ func Run(ctx context.Context, opts Options, programOpts ...tea.ProgramOption) er
 
 // labSet is every lab opened in this run, so that none is left running.
 type labSet struct {
-	mu   sync.Mutex
-	open []*lab
+	mu      sync.Mutex
+	open    []*lab
+	stopped chan struct{} // closed by closeAll: Cmds still waiting give up
+}
+
+// done returns a channel closed once the run is over.
+func (s *labSet) done() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped == nil {
+		s.stopped = make(chan struct{})
+	}
+	return s.stopped
 }
 
 func (s *labSet) add(b *lab) {
@@ -76,9 +121,15 @@ func (s *labSet) close(b *lab) error {
 
 // closeAll stops every lab still open.
 func (s *labSet) closeAll() error {
+	done := s.done()
 	s.mu.Lock()
 	open := s.open
 	s.open = nil
+	select {
+	case <-done:
+	default:
+		close(s.stopped)
+	}
 	s.mu.Unlock()
 	var errs []error
 	for _, b := range open {

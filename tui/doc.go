@@ -8,7 +8,12 @@
 // messages to the one shown. Each screen or panel has a file of its own:
 // list.go, lesson.go and layout.go (the lesson screen), lessontext.go,
 // stackpanel.go, journey.go (with diagram.go, hop.go and diff.go),
-// explain.go, telnet.go, help.go, toosmall.go and errorscreen.go.
+// explain.go, telnet.go, help.go, toosmall.go and errorscreen.go;
+// present.go is presenter mode, a screen that wraps the lesson screen;
+// study.go and challenges.go follow the learner's challenges, exporting.go
+// the E and y keys, rawclient.go the tcell client run through tea.Exec.
+// Subpackages: remote (the presentation's socket, for notes, next and
+// prev); ngw2f-lab telnet itself is stack/telnet/term.
 // Components follow soft-serve's shape: Update returns the concrete type,
 // View returns a string, SetSize and ShortHelp; tui/common holds what they
 // share (sizes, styles, the one key map).
@@ -31,6 +36,11 @@
 //   - A value-receiver Update that calls a pointer method must call it
 //     before the return statement: in "return m, m.f()" the copy of m may
 //     be taken before f changes it.
+//   - Presenter mode runs its lessons with a non-interactive runner: a try
+//     is described rather than handed over, a drill's requests are sent,
+//     and scripted lines are typed a character at a time. A step that
+//     fails there is never retried live: the lesson's later steps replay
+//     their recording too, so nothing waits in front of an audience.
 //   - Colour never carries meaning alone: marks (▶ ✓ ✗ + - ~) and thick
 //     borders for focus keep the screen readable under NO_COLOR.
 package tui

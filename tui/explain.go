@@ -39,9 +39,10 @@ func hopTerms(h trace.Hop) []term {
 		var out []term
 		for _, f := range h.Events[0].Fields {
 			kind := glossary.Environ
-			if _, ok := glossary.Lookup(kind, f.Key); !ok {
-				if _, ok := glossary.Lookup(glossary.Header, f.Key); ok {
-					kind = glossary.Header
+			for _, k := range []glossary.Kind{glossary.Environ, glossary.Header, glossary.Field} {
+				if _, ok := glossary.Lookup(k, f.Key); ok {
+					kind = k
+					break
 				}
 			}
 			out = append(out, term{kind: kind, name: f.Key, value: f.Value})
@@ -191,13 +192,16 @@ func history(hops []trace.Hop, i int, t term) string {
 			continue
 		}
 		v, ok := valueIn(hopTerms(h), t)
+		if !ok && h.Kind == trace.KindHandoff {
+			continue // a hand-off shows some fields only: leaving one out drops nothing
+		}
 		switch {
 		case ok && !seen:
-			notes = append(notes, fmt.Sprintf("set by %s (hop %d)", sender(h), h.N))
+			notes = append(notes, fmt.Sprintf("set %s", where(h)))
 		case ok && v != last:
-			notes = append(notes, fmt.Sprintf("rewritten by %s (hop %d), was %q", sender(h), h.N, last))
+			notes = append(notes, fmt.Sprintf("rewritten %s, was %q", where(h), last))
 		case !ok && seen:
-			notes = append(notes, fmt.Sprintf("dropped by %s (hop %d)", sender(h), h.N))
+			notes = append(notes, fmt.Sprintf("dropped %s", where(h)))
 		}
 		seen, last = ok, v
 	}
@@ -207,11 +211,18 @@ func history(hops []trace.Hop, i int, t term) string {
 	return "In this journey: " + strings.Join(notes, "; ") + "."
 }
 
-// sender is the layer that sent a hop's content.
-func sender(h trace.Hop) string {
+// where says where a hop changed a term: by the layer that sent its
+// bytes, or at a hand-off, whose work may be either side's.
+func where(h trace.Hop) string {
 	if h.Kind == trace.KindHandoff {
-		return h.Events[0].Layer
+		return fmt.Sprintf("at hop %d, %s", h.N, h.Name)
 	}
+	return fmt.Sprintf("by %s (hop %d)", sender(h), h.N)
+}
+
+// sender is the layer that sent a hop's bytes: the one nearer the client
+// for what goes down, the other for what comes up.
+func sender(h trace.Hop) string {
 	if h.Dir == trace.Up {
 		return h.To
 	}

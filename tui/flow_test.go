@@ -56,6 +56,13 @@ func (p *screenProbe) filter(m tea.Model, msg tea.Msg) tea.Msg {
 	return msg
 }
 
+// now returns the state of the model shown last.
+func (p *screenProbe) now() flowState {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.state
+}
+
 func (p *screenProbe) get() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -95,7 +102,7 @@ func startLesson(t *testing.T, l *lessons.Lesson) (*teatest.TestModel, *screenPr
 	labs := &labSet{}
 	t.Cleanup(func() { labs.closeAll() })
 	probe := &screenProbe{}
-	m := newModel(Options{Lessons: all, Lesson: l}, labs)
+	m := newModel(Options{Lessons: all, Lesson: l, ExportDir: t.TempDir()}, labs)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(probe.filter)))
 	return tm, probe, labs
@@ -177,18 +184,38 @@ func TestFlowLesson1(t *testing.T) {
 func TestFlowTryPrompt(t *testing.T) {
 	tm, p, _ := startFlow(t)
 	l := lesson1(t)
-	for i := 1; i < len(l.Steps); i++ {
+	for i := range l.Steps {
 		tm.Type("n")
-		waitFor(t, tm, p, fmt.Sprintf("step %d done", i))
+		p.until(t, tm, fmt.Sprintf("finished step %d", i+1), func(m flowState) bool { return m.ran[i] && m.running < 0 })
+		if i < len(l.Steps)-1 && handsOver(l.Steps[i]) {
+			leavePrompt(t, tm, p)
+		}
 	}
-	tm.Type("n")
 	waitFor(t, tm, p, "Ready-made requests")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, p, "GET / HTTP/1.1 (16 B)")
+	time.Sleep(200 * time.Millisecond)
+	if strings.Contains(p.get(), "★") {
+		t.Error("a ready-made request solved a challenge")
+	}
 	tm.Type("BREW /pot HTTP/1.0")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, p, "BREW /pot HTTP/1.0 (20 B)")
+	// Answered after its first line, with no empty line ever sent: typed
+	// by hand, the journey solves lesson 1's first challenge (the
+	// ready-made request before it did too, but solves nothing).
+	waitFor(t, tm, p, "★ challenge solved")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Type("y")
+	waitFor(t, tm, p, "printf 'BREW /pot HTTP/1.0\\r\\n' | nc 127.0.0.1")
+	tm.Type("E")
+	waitFor(t, tm, p, "exported to ")
+	tm.Type("c")
+	waitFor(t, tm, p, "✓ 1. Get a 200")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, p, "hint: The server never looks")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	tm.Type("q")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
@@ -226,6 +253,9 @@ func TestFlowEveryLesson(t *testing.T) {
 					}
 					return m.ran[i] && m.running < 0
 				})
+				if i < len(l.Steps)-1 && handsOver(l.Steps[i]) {
+					leavePrompt(t, tm, p)
+				}
 			}
 			last := p.until(t, tm, "opened the telnet prompt", func(m flowState) bool { return m.promptOpen || !hasTry(l) })
 			addrs := last.addrs
@@ -250,6 +280,26 @@ func TestFlowEveryLesson(t *testing.T) {
 			}
 		})
 	}
+}
+
+// handsOver reports whether a step hands the learner a prompt (a try or
+// a drill).
+func handsOver(s lessons.Step) bool {
+	for _, a := range s.Actions() {
+		if a.Verb == lessons.Try || a.Verb == lessons.Drill {
+			return true
+		}
+	}
+	return false
+}
+
+// leavePrompt waits for a prompt handed over mid-lesson, then leaves its
+// picker and the prompt, as a learner who goes on would.
+func leavePrompt(t *testing.T, tm *teatest.TestModel, p *screenProbe) {
+	t.Helper()
+	p.until(t, tm, "opened the prompt", func(m flowState) bool { return m.promptOpen })
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 }
 
 // hasTry reports whether a lesson hands the learner a telnet prompt.

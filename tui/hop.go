@@ -153,7 +153,11 @@ func fieldLines(st *common.Styles, h trace.Hop) []string {
 	for _, f := range e.Fields {
 		wk = max(wk, min(len(f.Key), 28))
 	}
-	out := []string{st.Handoff.Render(fmt.Sprintf("%s, from %s to %s:", e.Name, e.Layer, otherEnd(h, e.Layer)))}
+	from, to := h.From, h.To
+	if h.Dir == trace.Up {
+		from, to = to, from
+	}
+	out := []string{st.Handoff.Render(fmt.Sprintf("%s, from %s to %s:", e.Name, from, to))}
 	for _, f := range e.Fields {
 		out = append(out, "  "+st.Bold.Render(fmt.Sprintf("%-*s", wk, f.Key))+"  "+transcripts.Visible([]byte(f.Value)))
 	}
@@ -161,14 +165,6 @@ func fieldLines(st *common.Styles, h trace.Hop) []string {
 		out = append(out, byteLines(st, e.Data, h.Dir, 200)...)
 	}
 	return out
-}
-
-// otherEnd names the layer at the other end of a hop from layer.
-func otherEnd(h trace.Hop, layer string) string {
-	if h.From == layer {
-		return h.To
-	}
-	return h.From
 }
 
 // head is an HTTP message's head taken apart for comparing: its first

@@ -285,7 +285,13 @@ func (m journeyPanel) View() string {
 		return st.Muted.Render("No request yet. Run a step (enter) or type one in the telnet prompt:\nevery hop of its journey shows here, live.")
 	}
 	js := m.traffic.journeys()
-	status := fmt.Sprintf("journey %d (%d of %d held) · %d hops", j.ID, indexOfJourney(js, j.ID)+1, len(js), len(hops))
+	// "kept", not "held": in a talk's hop by hop mode a held request is
+	// one waiting at a hop.
+	hopWord := "hops"
+	if len(hops) == 1 {
+		hopWord = "hop"
+	}
+	status := fmt.Sprintf("journey %d (%d of %d kept) · %d %s", j.ID, indexOfJourney(js, j.ID)+1, len(js), len(hops), hopWord)
 	if m.follow {
 		status += " · following"
 	}

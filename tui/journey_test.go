@@ -7,7 +7,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/glossary"
 )
 
 // testJourney returns a journey panel holding the proxy journey, at w x h.
@@ -145,4 +147,25 @@ func TestExplainPanel(t *testing.T) {
 		t.Errorf("X-Forwarded-For not said to be set by the proxy:\n%s", got)
 	}
 	golden.RequireEqual(t, layoutOf(e.View()))
+}
+
+// TestHistoryAcrossHandOffs checks what the explain panel says of an
+// environ key a middleware rewrites: a hand-off that leaves the key out
+// drops nothing, and a change is placed at the hand-off, not on a layer.
+func TestHistoryAcrossHandOffs(t *testing.T) {
+	t.Parallel()
+	handoff := func(n int, name string, fields ...trace.Field) trace.Hop {
+		return trace.Hop{N: n, From: "gateway", To: "toolkit", Dir: trace.Down, Kind: trace.KindHandoff, Name: name,
+			Events: []trace.Event{{Kind: trace.KindHandoff, Name: name, Fields: fields}}}
+	}
+	hops := []trace.Hop{
+		handoff(1, "environ", trace.Field{Key: "REMOTE_ADDR", Value: "127.0.0.1"}, trace.Field{Key: "PATH_INFO", Value: "/"}),
+		handoff(2, "ProxyFix", trace.Field{Key: "REMOTE_ADDR", Value: "203.0.113.7"}),
+		handoff(3, "Request(environ)", trace.Field{Key: "method", Value: "GET"}),
+	}
+	got := history(hops, 2, term{kind: glossary.Environ, name: "REMOTE_ADDR"})
+	want := `In this journey: set at hop 1, environ; rewritten at hop 2, ProxyFix, was "127.0.0.1".`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
 }

@@ -25,6 +25,8 @@ type lab struct {
 	r        *runner.Runner
 	feed     *feed
 	progress *progress.Store
+	version  string
+	exportTo string
 	ctx      context.Context
 	cancel   context.CancelFunc
 
@@ -52,11 +54,21 @@ type (
 
 func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	b := &lab{lesson: l, progress: opts.Progress, ctx: ctx, cancel: cancel}
-	r, err := runner.New(l, runner.Options{
+	b := &lab{lesson: l, progress: opts.Progress, version: opts.Version,
+		exportTo: opts.ExportDir, ctx: ctx, cancel: cancel}
+	if b.exportTo == "" {
+		b.exportTo = "."
+	}
+	ropts := runner.Options{
 		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort,
 		Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },
-	})
+	}
+	if p := opts.Present; p != nil {
+		// A talk runs its scripts: a try is described, a drill is sent,
+		// each line is typed out where the room can read it.
+		ropts.Interactive, ropts.TypeDelay, ropts.Gate = false, p.TypeDelay, opts.gate
+	}
+	r, err := runner.New(l, ropts)
 	if err != nil {
 		cancel()
 		return nil, err
@@ -187,6 +199,18 @@ func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
 				if ended, _ := s.Ended(); ended {
 					return nil
 				}
+				return promptFail{err}
+			}
+		}
+		return nil
+	}
+}
+
+// sendBytes sends a ready-made request's bytes in one write.
+func sendBytes(s *telnet.Session, data []byte) tea.Cmd {
+	return func() tea.Msg {
+		if err := s.Send(data); err != nil {
+			if ended, _ := s.Ended(); !ended {
 				return promptFail{err}
 			}
 		}

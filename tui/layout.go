@@ -110,6 +110,9 @@ func (m lessonScreen) View() string {
 	}
 	rows[h-1] = pad(m.footer(), w)
 	out := strings.Join(rows, "\n")
+	if m.challenges != nil {
+		out = overlay(out, m.challenges.View(), w, h)
+	}
 	if m.failure != nil {
 		out = overlay(out, m.failureBox(), w, h)
 	}

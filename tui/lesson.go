@@ -48,6 +48,9 @@ type lessonScreen struct {
 	explain explainPanel
 	prompt  telnetPrompt
 
+	study      *study
+	challenges *challengeBox // shown over the screen while not nil
+
 	focus      panelID
 	explaining bool
 	selected   int // the step selected
@@ -73,6 +76,7 @@ func newLessonScreen(com common.Common, b *lab) lessonScreen {
 		journey: newJourneyPanel(com, t),
 		explain: newExplainPanel(com, b.lesson),
 		prompt:  newTelnetPrompt(com),
+		study:   newStudy(b),
 		running: -1,
 		ran:     make([]bool, len(b.lesson.Steps)),
 		rects:   map[panelID]rect{},
@@ -87,6 +91,9 @@ func (m lessonScreen) Init() tea.Cmd {
 // SetSize lays the panels out again.
 func (m *lessonScreen) SetSize(w, h int) {
 	m.com.SetSize(w, h)
+	if m.challenges != nil {
+		m.challenges.com.SetSize(w, h)
+	}
 	m.layout()
 }
 
@@ -117,6 +124,19 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 			m.failure = explainError(msg.what+" failed", msg.err)
 		}
 		return m, m.lab.wrap(pollStack(m.lab.r.Stack(), 0))
+	case rawClientDone:
+		m.status = "the telnet client exited"
+		if msg.err != nil {
+			m.status = "telnet: " + msg.err.Error()
+		}
+		return m, nil
+	case exportedMsg:
+		m.status = fmt.Sprintf("exported to %s", strings.Join(msg.files, " and "))
+		if msg.err != nil {
+			m.failure = &failure{title: "Export failed", text: msg.err.Error(),
+				hint: "The lab writes the export into the directory it was started from: start it from one you can write to."}
+		}
+		return m, nil
 	case busyMsg:
 		m.status = "wait: " + msg.what + " is still running"
 		return m, nil
@@ -169,7 +189,27 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 	m.journey.sync()
 	m.syncExplain()
 	m.stack.served = m.traffic.served
+	m.studied()
 	return tea.Batch(append(cmds, m.lab.wrap(m.lab.feed.next()))...)
+}
+
+// studied checks the learner's finished requests against the lesson's
+// challenges, and says what happened in the console.
+func (m *lessonScreen) studied() {
+	ready := m.prompt.readyMade
+	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted, func(addr string) bool { return ready[addr] }, m.prompt.drill)
+	for _, ev := range evs {
+		if ev.verdict != "" {
+			m.prompt.add(lineInfo, "lab: verdict: "+ev.verdict)
+		}
+		for _, c := range ev.solved {
+			m.prompt.add(lineOK, "★ challenge solved: "+c.Goal)
+			m.status = "challenge solved: " + c.ID + " (c lists them all)"
+		}
+	}
+	if err := m.study.record(m.lab.progress, m.lab.lesson.ID(), evs); err != nil {
+		m.prompt.add(lineError, "progress not saved: "+err.Error())
+	}
 }
 
 func (m *lessonScreen) syncExplain() {
@@ -236,6 +276,14 @@ func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 			return m, nil
 		}
 	}
+	if m.challenges != nil {
+		box, open := m.challenges.Update(msg)
+		m.challenges = &box
+		if !open {
+			m.challenges = nil
+		}
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Tab):
 		m.cycleFocus(+1)
@@ -277,6 +325,22 @@ func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 			return m, nil
 		}
 		return m, func() tea.Msg { return backMsg{} }
+	case key.Matches(msg, k.Challenges):
+		box := newChallengeBox(m.com, m.study)
+		m.challenges = &box
+	case key.Matches(msg, k.Export):
+		m.status = "exporting…"
+		return m, m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson, m.traffic.journeys(), m.lab.version))
+	case key.Matches(msg, k.CopyCurl):
+		return m.copyCurl()
+	case key.Matches(msg, k.RawTelnet):
+		r, ok := m.stack.Selected()
+		if !ok || !r.running {
+			m.status = "no layer runs to connect to: run the step that starts one"
+			return m, nil
+		}
+		m.status = "ngw2f-lab telnet " + r.addr + ": back here when it exits"
+		return m, runRawClient(m.lab.ctx, r.addr)
 	case key.Matches(msg, k.Kill):
 		return m.killWorker()
 	case key.Matches(msg, k.Restart):
@@ -352,6 +416,29 @@ func (m lessonScreen) killWorker() (lessonScreen, tea.Cmd) {
 	return m, m.lab.wrap(kill(r.name, pid))
 }
 
+// copyCurl shows the command that resends the selected journey's request
+// and puts it on the clipboard.
+func (m lessonScreen) copyCurl() (lessonScreen, tea.Cmd) {
+	j, _, _ := m.journey.Selected()
+	if j == nil {
+		m.status = "no journey selected to copy"
+		return m, nil
+	}
+	c, cmd, ok := copyAsCurl(j)
+	if !ok {
+		m.status = "this journey has no request from a client to copy"
+		return m, nil
+	}
+	if c.Curl {
+		m.prompt.add(lineInfo, fmt.Sprintf("lab: journey %d's request as curl (copied to the clipboard where the terminal allows):", j.ID))
+	} else {
+		m.prompt.add(lineInfo, fmt.Sprintf("lab: curl cannot send journey %d's bytes (%s); this does (copied):", j.ID, c.Why))
+	}
+	m.prompt.add(lineCommand, c.Line)
+	m.status = "copied as a command"
+	return m, cmd
+}
+
 // restartLayer restarts the selected layer, or the first one.
 func (m lessonScreen) restartLayer() (lessonScreen, tea.Cmd) {
 	r, ok := m.stack.Selected()
@@ -417,6 +504,6 @@ func (m lessonScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Prev, k.Run, k.Tab, k.ShiftTab, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.HopPrev, k.HopNext, k.JourneyPrev, k.JourneyNext, k.Latest, k.Diff, k.Hex, k.Explain, k.Search},
-		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Back, k.Help, k.Quit},
+		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.CopyCurl, k.RawTelnet, k.Back, k.Help, k.Quit},
 	}
 }

@@ -124,11 +124,15 @@ func (m listScreen) state(l *lessons.Lesson) (string, bool) {
 		return "", false
 	}
 	p := m.progress.Get(l.ID())
+	solved := ""
+	if n := len(l.Challenges); n > 0 && len(p.Solved) > 0 {
+		solved = fmt.Sprintf(", ★ %d/%d", len(p.Solved), n)
+	}
 	switch {
 	case p.Done:
-		return "✓ done", true
+		return "✓ done" + solved, true
 	case len(p.Steps) > 0:
-		return fmt.Sprintf("%d of %d steps", len(p.Steps), len(l.Steps)), false
+		return fmt.Sprintf("%d of %d steps", len(p.Steps), len(l.Steps)) + solved, false
 	}
 	return "not started", false
 }

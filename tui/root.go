@@ -9,6 +9,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
 
 // screenID names the root's screens.
@@ -18,6 +19,7 @@ const (
 	screenList screenID = iota
 	screenLesson
 	screenError
+	screenPresent
 )
 
 // labMsg is a message from one lab's Cmds. The root hands it on only while
@@ -37,6 +39,7 @@ type model struct {
 	screen   screenID
 	list     listScreen
 	lesson   lessonScreen
+	present  presentScreen
 	current  *lab
 	errs     errorScreen
 	small    tooSmall
@@ -45,6 +48,12 @@ type model struct {
 }
 
 func newModel(opts Options, labs *labSet) model {
+	return newModelWith(opts, labs, nil)
+}
+
+// newModelWith is newModel for a presentation that takes commands from
+// server (nil for none).
+func newModelWith(opts Options, labs *labSet, server *remote.Server) model {
 	com := common.New(common.NewStyles(opts.Theme, true, opts.NoColor))
 	m := model{com: com, opts: opts, labs: labs, isDark: true, small: tooSmall{com: com}}
 	m.list = newListScreen(com, opts.Lessons, opts.Progress)
@@ -52,6 +61,15 @@ func newModel(opts Options, labs *labSet) model {
 		m.list.notice = opts.ProgressWarning.Error()
 	}
 	switch {
+	case opts.Present != nil:
+		p, err := newPresentScreen(com, opts, labs, server)
+		if err != nil {
+			m.screen = screenError
+			m.errs = errorScreen{com: com, failure: &failure{title: "The presentation cannot start", text: err.Error(),
+				hint: "Check --from and --to against ngw2f-lab list."}}
+			break
+		}
+		m.present, m.screen = p, screenPresent
 	case opts.LessonErr != nil:
 		m.screen = screenError
 		m.errs = errorScreen{com: com, failure: &failure{title: "This lesson cannot be opened", text: opts.LessonErr.Error(),
@@ -92,8 +110,11 @@ func (m *model) open(l *lessons.Lesson) tea.Cmd {
 // Init asks the terminal whether its background is dark.
 func (m model) Init() tea.Cmd {
 	cmds := []tea.Cmd{tea.RequestBackgroundColor}
-	if m.screen == screenLesson {
+	switch m.screen {
+	case screenLesson:
 		cmds = append(cmds, m.lesson.Init())
+	case screenPresent:
+		cmds = append(cmds, m.present.Init())
 	}
 	return tea.Batch(cmds...)
 }
@@ -105,6 +126,9 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.com.SetSize(msg.Width, msg.Height)
 		m.list.SetSize(msg.Width, msg.Height)
 		m.lesson.SetSize(msg.Width, msg.Height)
+		if m.screen == screenPresent {
+			m.present.SetSize(msg.Width, msg.Height)
+		}
 		m.errs.SetSize(msg.Width, msg.Height)
 		m.small.SetSize(msg.Width, msg.Height)
 		return m, nil
@@ -113,6 +137,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		*m.com.Styles = *common.NewStyles(m.opts.Theme, m.isDark, m.opts.NoColor)
 		return m, nil
 	case labMsg:
+		if m.screen == screenPresent {
+			var cmd tea.Cmd
+			m.present, cmd = m.present.Update(msg)
+			return m, cmd
+		}
 		if msg.lab != m.current || m.screen != screenLesson {
 			return m, nil
 		}
@@ -143,7 +172,8 @@ func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.showHelp = false
 		return nil, true
 	}
-	typing := (m.screen == screenLesson && m.lesson.typing()) || (m.screen == screenList && m.list.Typing())
+	typing := (m.screen == screenLesson && m.lesson.typing()) || (m.screen == screenList && m.list.Typing()) ||
+		(m.screen == screenPresent && m.present.lesson.typing())
 	tooSmall := m.com.Width < common.MinWidth || m.com.Height < common.MinHeight
 	switch {
 	case typing:
@@ -183,6 +213,8 @@ func (m model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.list, cmd = m.list.Update(msg)
 	case screenLesson:
 		m.lesson, cmd = m.lesson.Update(msg)
+	case screenPresent:
+		m.present, cmd = m.present.Update(msg)
 	}
 	return m, cmd
 }
@@ -195,6 +227,9 @@ func (m model) View() tea.View {
 	v.WindowTitle = "ngw2f-lab"
 	if m.screen == screenLesson && m.current != nil {
 		v.WindowTitle = fmt.Sprintf("ngw2f-lab · lesson %d", m.current.lesson.Number)
+	}
+	if m.screen == screenPresent {
+		v.WindowTitle = "ngw2f-lab · presenting"
 	}
 	return v
 }
@@ -211,6 +246,8 @@ func (m model) content() string {
 		switch m.screen {
 		case screenLesson:
 			keys = m.lesson
+		case screenPresent:
+			keys = m.present
 		case screenError:
 			keys = m.errs
 		}
@@ -220,6 +257,8 @@ func (m model) content() string {
 	switch m.screen {
 	case screenLesson:
 		return m.lesson.View()
+	case screenPresent:
+		return m.present.View()
 	case screenError:
 		return m.errs.View()
 	}

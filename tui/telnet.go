@@ -53,21 +53,29 @@ type telnetPrompt struct {
 	addr    string
 	session *telnet.Session
 	pending []string // lines typed before the connection was up
+	pendRaw []byte   // bytes of a ready-made request picked before it was up
+	drill   bool     // the ready-made requests are a drill's malformed ones
+	// readyMade are the client addresses of connections a ready-made
+	// request went out on: they solve no challenge. pendReady marks the
+	// connection being made for one.
+	readyMade map[string]bool
+	pendReady bool
 
-	input   textinput.Model
-	history []string
-	hist    int
-	offers  []lessons.Offer
-	picking bool
-	pick    int
-	escape  bool // at telnet's own "telnet>" prompt
+	input    textinput.Model
+	history  []string
+	hist     int
+	offers   []lessons.Offer
+	picking  bool
+	pick     int
+	escape   bool // at telnet's own "telnet>" prompt
+	commands *telnet.Commands
 }
 
 func newTelnetPrompt(com common.Common) telnetPrompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "type a request line, enter sends it with CR LF"
-	return telnetPrompt{com: com, input: in}
+	return telnetPrompt{com: com, input: in, commands: &telnet.Commands{}}
 }
 
 // SetSize sets the panel's inner size.
@@ -89,9 +97,15 @@ func (m *telnetPrompt) add(kind lineKind, text string) {
 	}
 }
 
-// screen appends what telnet showed, made safe: control bytes spelled out.
+// screen appends what telnet showed, made safe: control bytes spelled
+// out, and CR and LF too when telnet's toggle visible is on.
 func (m *telnetPrompt) screen(text string) {
-	text = m.partial + transcripts.Screen(text)
+	if m.commands.Visible {
+		text = strings.ReplaceAll(transcripts.Visible([]byte(text)), `\n`, `\n`+"\n")
+	} else {
+		text = transcripts.Screen(text)
+	}
+	text = m.partial + text
 	parts := strings.Split(text, "\n")
 	m.partial = parts[len(parts)-1]
 	for _, p := range parts[:len(parts)-1] {
@@ -131,6 +145,8 @@ func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
 		}
 	case runner.OutExplain:
 		m.add(lineExplain, o.Text)
+	case runner.OutVerdict:
+		m.add(lineInfo, "lab: verdict: "+o.Text)
 	case runner.OutTry:
 		return m.handOver(o)
 	}
@@ -140,8 +156,11 @@ func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
 
 // handOver opens the learner's prompt on a layer.
 func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
-	m.open, m.layer, m.addr, m.offers = true, o.Layer, o.Addr, o.Offers
+	m.open, m.layer, m.addr, m.offers, m.drill = true, o.Layer, o.Addr, o.Offers, o.Drill
 	m.picking, m.pick, m.escape = len(o.Offers) > 0, 0, false
+	if o.Drill {
+		m.add(lineInfo, fmt.Sprintf("lab: break it. Pick a malformed request to send to %s; the lab says which layer refused it and why.", o.Layer))
+	}
 	m.add(lineInfo, fmt.Sprintf("lab: your turn. This prompt is telnet to %s: each line you type goes out with CR LF.", o.Layer))
 	return m.input.Focus()
 }
@@ -150,12 +169,18 @@ func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
 // while it was being made.
 func (m *telnetPrompt) connected(s *telnet.Session) tea.Cmd {
 	m.session = s
-	lines := m.pending
-	m.pending = nil
-	if len(lines) == 0 {
-		return nil
+	if m.pendReady {
+		m.markReady()
 	}
-	return sendLine(s, lines...)
+	lines, raw := m.pending, m.pendRaw
+	m.pending, m.pendRaw, m.pendReady = nil, nil, false
+	switch {
+	case raw != nil:
+		return sendBytes(s, raw)
+	case len(lines) > 0:
+		return sendLine(s, lines...)
+	}
+	return nil
 }
 
 // ended notes that the prompt's connection ended.
@@ -285,6 +310,39 @@ func (m *telnetPrompt) send(lines ...string) tea.Cmd {
 	return func() tea.Msg { return dialMsg{addr} }
 }
 
+// sendRaw sends a ready-made request's bytes in one write, connecting
+// first when the connection is down, as a drill needs: each of its
+// requests on a fresh connection is the usual case.
+func (m *telnetPrompt) sendRaw(data []byte) tea.Cmd {
+	m.offset = 0
+	m.add(lineCommand, fmt.Sprintf("(sends %d bytes in one write: %s)", len(data), transcripts.Elide(transcripts.Visible(data), 60)))
+	if m.connectedNow() {
+		return sendBytes(m.session, data)
+	}
+	m.pendRaw = data
+	_, port := splitPort(m.addr)
+	m.add(lineCommand, "$ telnet localhost "+port)
+	addr := m.addr
+	return func() tea.Msg { return dialMsg{addr} }
+}
+
+// markReady notes that a ready-made request goes out on the connection.
+func (m *telnetPrompt) markReady() {
+	if m.readyMade == nil {
+		m.readyMade = map[string]bool{}
+	}
+	m.readyMade[m.session.LocalAddr().String()] = true
+}
+
+// cutRunes shortens s to n runes, marking the cut with an ellipsis.
+func cutRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
 func splitPort(addr string) (host, port string) {
 	i := strings.LastIndex(addr, ":")
 	if i < 0 {
@@ -304,6 +362,14 @@ func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	case key.Matches(msg, k.Send):
 		m.picking = false
 		o := m.offers[m.pick]
+		if m.connectedNow() {
+			m.markReady()
+		} else {
+			m.pendReady = true
+		}
+		if o.Data != nil {
+			return m, m.sendRaw(o.Data)
+		}
 		cmd := m.send(o.Lines...)
 		return m, cmd
 	case msg.String() == "esc", key.Matches(msg, k.Offers):
@@ -312,31 +378,28 @@ func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	return m, nil
 }
 
-// keyEscape runs a command at telnet's own prompt: close, quit, or an
-// empty line to go back to the connection.
+// keyEscape runs a command at telnet's own prompt, through the same
+// interpreter as ngw2f-lab telnet: close, quit (which closes this prompt's
+// connection: the lab goes on), status, send, toggle visible.
 func (m telnetPrompt) keyEscape(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	if !key.Matches(msg, m.com.Keys.Send) {
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
 		return m, cmd
 	}
-	command := strings.TrimSpace(m.input.Value())
+	command := m.input.Value()
 	m.input.SetValue("")
-	m.add(lineScreen, "telnet> "+command)
-	m.escape = false
-	switch command {
-	case "":
-		return m, nil
-	case "close", "c", "quit", "q":
-		if !m.connectedNow() {
-			m.add(lineScreen, "?Need to be connected first.")
-			return m, nil
-		}
+	m.add(lineScreen, "telnet> "+strings.TrimSpace(command))
+	r := m.commands.Run(command, m.connectedNow(), "localhost")
+	if r.Output != "" {
+		m.add(lineScreen, strings.TrimSuffix(r.Output, "\n"))
+	}
+	m.escape = !r.Resume
+	switch {
+	case (r.Close || r.Quit) && m.connectedNow():
 		return m, closePrompt(m.session)
-	case "help", "?":
-		m.add(lineScreen, "Commands: close (close the connection), quit (the same here), an empty line to go back.")
-	default:
-		m.add(lineScreen, "?Invalid command")
+	case r.Send != nil && m.connectedNow():
+		return m, sendBytes(m.session, r.Send)
 	}
 	return m, nil
 }
@@ -350,7 +413,11 @@ func (m telnetPrompt) View() string {
 	case m.open && m.picking:
 		foot = append(foot, st.Muted.Render("Ready-made requests (↑/↓, enter sends; esc to type your own):"))
 		for i, o := range m.offers {
-			l := fmt.Sprintf("%d. %s: %s", i+1, o.Label, strings.Join(o.Lines, " ⏎ "))
+			what := strings.Join(o.Lines, " ⏎ ")
+			if o.Data != nil {
+				what = transcripts.Visible(o.Data)
+			}
+			l := cutRunes(fmt.Sprintf("%d. %s: %s", i+1, o.Label, what), max(m.com.Width-2, 20))
 			if i == m.pick {
 				l = st.Selected.Render("▶ " + l)
 			} else {

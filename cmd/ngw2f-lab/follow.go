@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -27,6 +27,10 @@ type follower struct {
 	sub       *trace.Subscription
 	onEvent   func(e trace.Event, journey int)
 	onJourney func(j *trace.Journey)
+	// catchUp, when set, makes the layers whose events come from other
+	// processes (the pre-fork server's workers) send what they hold, so
+	// that a journey is handed on with their hops in it.
+	catchUp func()
 
 	asm     *trace.Assembler
 	last    map[int]time.Time // journeys not handed on yet, and their last event
@@ -88,22 +92,42 @@ func (f *follower) flush(all bool) {
 		ids = append(ids, id)
 	}
 	sort.Ints(ids)
+	if f.catchUp != nil && f.anyDone(ids, all) {
+		f.catchUp()
+		f.read()
+	}
 	for _, id := range ids {
-		last := f.last[id]
-		j := f.asm.Journey(id)
-		quiet := time.Since(last)
-		if j != nil && !all && quiet < quietTime && !(quiet >= settleTime && complete(j)) {
+		if !f.due(id, all) {
 			continue
 		}
 		delete(f.last, id)
 		f.printed[id] = true
-		if j != nil && f.onJourney != nil {
+		if j := f.asm.Journey(id); j != nil && f.onJourney != nil {
 			f.onJourney(j)
 		}
 	}
 	if len(f.printed) > 4096 {
 		f.printed = map[int]bool{} // journeys that old are gone from the assembler
 	}
+}
+
+// anyDone reports whether a journey among ids is due to be handed on.
+func (f *follower) anyDone(ids []int, all bool) bool {
+	for _, id := range ids {
+		if f.due(id, all) {
+			return true
+		}
+	}
+	return false
+}
+
+// due reports whether journey id is to be handed on: all of them at the
+// end, one that is gone from the assembler, one quiet for quietTime, or
+// one complete and quiet for settleTime.
+func (f *follower) due(id int, all bool) bool {
+	j := f.asm.Journey(id)
+	quiet := time.Since(f.last[id])
+	return j == nil || all || quiet >= quietTime || quiet >= settleTime && complete(j)
 }
 
 // complete reports whether the client has its whole answer: the front
@@ -131,7 +155,7 @@ func complete(j *trace.Journey) bool {
 		}
 		resp = resp[end+4:]
 	}
-	return runner.AnswerComplete(req, resp)
+	return http1.AnswerComplete(req, resp)
 }
 
 // jsonEvent is an event as --json prints it.

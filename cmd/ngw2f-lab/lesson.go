@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -68,10 +67,7 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 
 // runPlain runs every step of l and prints the transcript.
 func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lessonOptions) error {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	w := transcripts.NewWriter(ios.Out)
 	r, err := runner.New(l, runner.Options{

@@ -9,13 +9,19 @@
 //	ngw2f-lab list              the lessons
 //	ngw2f-lab lesson 1          run lesson 1 (--plain for text)
 //	ngw2f-lab replay 1          print lesson 1's recorded run, no sockets
+//	ngw2f-lab export 1          lesson 1's journeys as Markdown or HAR
+//	ngw2f-lab telnet HOST PORT  a raw telnet-style client
+//	ngw2f-lab present           the lessons as a talk; notes, next, prev follow it
+//	ngw2f-lab check             what runs live on this machine, before a talk
 //	ngw2f-lab up                the whole stack for outside clients
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
@@ -45,6 +51,10 @@ func run(args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	var quiet *quietError
+	if errors.As(err, &quiet) {
+		return exitError
+	}
 	fmt.Fprintf(os.Stderr, "ngw2f-lab: %v\n", err)
 	var uerr *usageError
 	if errors.As(err, &uerr) || errors.Is(err, lessons.ErrUnknown) {
@@ -52,6 +62,21 @@ func run(args []string) int {
 	}
 	return exitError
 }
+
+// untilSignal returns a context that ends with ctx (nil for none) or at
+// the first of sigs, so that a command stops what it started on Ctrl-C.
+func untilSignal(ctx context.Context, sigs ...os.Signal) (context.Context, context.CancelFunc) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return signal.NotifyContext(ctx, sigs...)
+}
+
+// quietError is a failure the command has already told the user about.
+type quietError struct{ err error }
+
+func (e *quietError) Error() string { return e.err.Error() }
+func (e *quietError) Unwrap() error { return e.err }
 
 // usageError is a command line the lab cannot make sense of.
 type usageError struct{ err error }

@@ -69,10 +69,26 @@ list). Start with: ngw2f-lab lesson 1`,
 	})
 	addServeFlags(root, &opts.Listen, &opts.Port)
 	addThemeFlag(root, &opts.Theme)
+	var reset bool
+	root.PersistentFlags().BoolVar(&reset, "reset-progress", false,
+		"forget which steps and challenges you did, then go on")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if !reset {
+			return nil
+		}
+		return resetProgress(ios)
+	}
 	root.AddCommand(
 		newListCmd(ios),
 		newLessonCmd(ios, nil),
 		newReplayCmd(ios),
+		newExportCmd(ios, nil),
+		newTelnetCmd(ios),
+		newPresentCmd(ios, nil),
+		newCheckCmd(ios),
+		newNotesCmd(ios),
+		newRemoteCmd("next", "Run the next step of the presentation, from any terminal"),
+		newRemoteCmd("prev", "Go back a step in the presentation, from any terminal"),
 		newUpCmd(ios, nil),
 	)
 	return root

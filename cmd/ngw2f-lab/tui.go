@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -43,16 +42,13 @@ func runTUI(ctx context.Context, req tuiRequest) error {
 		return err
 	}
 	store, warn := openProgress()
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGHUP)
+	ctx, stop := untilSignal(ctx, syscall.SIGHUP)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,
 		Listen: req.Listen, TalkPorts: true, FrontPort: req.Port,
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "",
-		Progress: store, ProgressWarning: warn,
+		Progress: store, ProgressWarning: warn, Version: buildVersion(),
 	})
 }
 
@@ -64,6 +60,19 @@ func openProgress() (*progress.Store, error) {
 		return nil, err
 	}
 	return progress.Open(path)
+}
+
+// resetProgress forgets the learner's progress.
+func resetProgress(ios ioStreams) error {
+	store, _ := openProgress()
+	if store == nil {
+		return fmt.Errorf("--reset-progress: no state directory to keep progress in")
+	}
+	if err := store.Reset(); err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.Err, "progress reset: %s removed\n", store.Path())
+	return nil
 }
 
 // isLessonFileError reports whether err is a problem inside a lesson file,

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,10 +65,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	if err != nil {
 		return err
 	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	w := transcripts.NewWriter(ios.Out)
 	info := w.Write
@@ -100,7 +97,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 		return err
 	}
 	banner(ios, r, l, opts.JSON)
-	f := &follower{sub: sub}
+	f := &follower{sub: sub, catchUp: func() { catchUp(ctx, r) }}
 	if opts.JSON {
 		f.onEvent = jsonPrinter(ios.Out)
 	} else {
@@ -109,6 +106,15 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	f.run(ctx)
 	fmt.Fprintln(ios.Err, "\nstopping every layer")
 	return r.Close()
+}
+
+// catchUp asks every layer whose events come from other processes for
+// what they hold, waiting a second at most: a journey is then handed on
+// with the workers' hops in it.
+func catchUp(ctx context.Context, r *runner.Runner) {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	r.FlushTrace(ctx)
 }
 
 // stackLesson returns lesson arg, or, without one, the last written lesson

@@ -111,6 +111,33 @@ func TestUpPrintsJourneys(t *testing.T) {
 	}
 }
 
+// TestUpFollowsTheWholeStack sends the talk's request through lesson 6's
+// six layers: the journey up prints holds the pre-fork worker's hops,
+// which reach the lab over a pipe, as well as the proxy's.
+func TestUpFollowsTheWholeStack(t *testing.T) {
+	until := regexp.MustCompile(`(?s)journey 1: client -> proxy -> prefork -> gateway -> toolkit -> framework .*proxy closes the connection`)
+	out, _ := upAndAsk(t, upOptions{Arg: "6"}, "GET / HTTP/1.0\r\n\r\n", until)
+	for _, want := range []string{
+		"client -> proxy  18 bytes",
+		"proxy -> prefork  65 bytes",
+		"prefork -> gateway  environ",
+		"gateway -> toolkit  Request(environ)",
+		"toolkit -> framework  url_map.match()",
+		"toolkit -> framework  view function",
+		"toolkit <- framework  return value",
+		"prefork <- gateway  start_response",
+		"< Server: gunicorn (ngw2f-lab)\\r\\n",
+		"prefork <- gateway  close",
+		"proxy <- prefork  prefork closes the connection",
+		"client <- proxy  184 bytes",
+		"< Hello, World! (from Flask)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("up printed no %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestUpPrintsJSON(t *testing.T) {
 	out, _ := upAndAsk(t, upOptions{Arg: "1", JSON: true}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`"kind":"close"`))
 	var kinds []string

@@ -1,5 +1,6 @@
 // Package progress remembers, between runs of the lab, how far a learner
-// got in each lesson: the steps they ran and whether they finished it.
+// got in each lesson: the steps they ran, whether they finished it, and
+// the challenges they solved.
 //
 // Progress lives in one JSON file, $XDG_STATE_HOME/ngw2f-lab/progress.json
 // (~/.local/state/ngw2f-lab/progress.json when XDG_STATE_HOME is unset).
@@ -8,17 +9,19 @@
 // parsed is never fatal: Open sets it aside (renamed with a .corrupt
 // suffix), says so, and starts afresh.
 //
-// Issue 8 extends the file; readers ignore fields they do not know.
+// Readers ignore fields they do not know, so an older lab reads a newer
+// file.
 package progress
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 )
@@ -32,6 +35,8 @@ type Lesson struct {
 	Steps []int `json:"steps,omitempty"`
 	// Done says every step of the lesson was run.
 	Done bool `json:"done,omitempty"`
+	// Solved are the IDs of the lesson's challenges solved, sorted.
+	Solved []string `json:"solved,omitempty"`
 	// Updated is when the learner last ran a step of it.
 	Updated time.Time `json:"updated"`
 }
@@ -109,7 +114,46 @@ func (s *Store) Get(id string) Lesson {
 	defer s.mu.Unlock()
 	l := s.lessons[id]
 	l.Steps = append([]int(nil), l.Steps...)
+	l.Solved = append([]string(nil), l.Solved...)
 	return l
+}
+
+// Solved records that the challenge of lesson id was solved, and saves
+// the file. A challenge solved before is not saved again.
+func (s *Store) Solved(id, challenge string) error {
+	s.mu.Lock()
+	l := s.lessons[id]
+	var added bool
+	if l.Solved, added = insertSorted(l.Solved, challenge); !added {
+		s.mu.Unlock()
+		return nil
+	}
+	l.Updated = time.Now().UTC()
+	s.lessons[id] = l
+	s.mu.Unlock()
+	return s.Save()
+}
+
+// insertSorted inserts v into the sorted slice s unless it is there, and
+// reports whether it was added.
+func insertSorted[T cmp.Ordered](s []T, v T) ([]T, bool) {
+	i, found := slices.BinarySearch(s, v)
+	if found {
+		return s, false
+	}
+	return slices.Insert(s, i, v), true
+}
+
+// Reset forgets all progress and removes the file. A file that is not
+// there is no error.
+func (s *Store) Reset() error {
+	s.mu.Lock()
+	s.lessons = map[string]Lesson{}
+	s.mu.Unlock()
+	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("progress: %w", err)
+	}
+	return nil
 }
 
 // StepDone records that step (1-based) of the lesson id, which has total
@@ -117,12 +161,7 @@ func (s *Store) Get(id string) Lesson {
 func (s *Store) StepDone(id string, step, total int) error {
 	s.mu.Lock()
 	l := s.lessons[id]
-	i := sort.SearchInts(l.Steps, step)
-	if i == len(l.Steps) || l.Steps[i] != step {
-		l.Steps = append(l.Steps, 0)
-		copy(l.Steps[i+1:], l.Steps[i:])
-		l.Steps[i] = step
-	}
+	l.Steps, _ = insertSorted(l.Steps, step)
 	l.Done = l.Done || len(l.Steps) >= total
 	l.Updated = time.Now().UTC()
 	s.lessons[id] = l

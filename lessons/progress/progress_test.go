@@ -43,6 +43,36 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+func TestSolvedAndReset(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), FileName)
+	s, _ := Open(path)
+	for _, c := range []string{"b", "a", "b"} {
+		if err := s.Solved("01-http", c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, warn := Open(path)
+	if warn != nil {
+		t.Fatal(warn)
+	}
+	if got := again.Get("01-http").Solved; !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("solved %v, want [a b]", got)
+	}
+	if err := again.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("file still there after Reset: %v", err)
+	}
+	if got := again.Get("01-http"); len(got.Solved) != 0 {
+		t.Errorf("progress after Reset %+v", got)
+	}
+	if err := again.Reset(); err != nil {
+		t.Errorf("a second Reset: %v", err)
+	}
+}
+
 func TestCorruptFileIsSetAside(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -56,6 +56,8 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 		return r.explain(a.Args[0])
 	case lessons.Try:
 		return r.try(a)
+	case lessons.Drill:
+		return r.drill(ctx, a)
 	case lessons.Kill:
 		return r.kill(ctx, a.Args[0])
 	case lessons.Signal:
@@ -167,6 +169,7 @@ func (r *Runner) telnet(ctx context.Context, name string) error {
 	}
 	r.session, r.exchange, r.receivedSoFar, r.sentAll = s, nil, 0, 0
 	r.front.watch(s.LocalAddr().String())
+	r.addClient(s.LocalAddr().String())
 	return nil
 }
 
@@ -194,7 +197,11 @@ func (r *Runner) typeLine(ctx context.Context, line string) error {
 	}
 	r.sent = append(r.sent, line+"\r\n"...)
 	r.sentAll += len(line) + 2
-	if err := r.session.SendLine(line); err != nil {
+	send := r.session.SendLine
+	if r.opts.TypeDelay > 0 {
+		send = func(line string) error { return r.session.TypeLine(ctx, line, r.opts.TypeDelay) }
+	}
+	if err := send(line); err != nil {
 		return err
 	}
 	r.settle(ctx, r.sentAll)
@@ -252,7 +259,17 @@ func (r *Runner) try(a lessons.Action) error {
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf(
 		"your turn: in the TUI, a telnet prompt on %s opens here (telnet localhost %s), offering:", a.Args[0], port)})
 	for _, o := range a.Offers {
-		r.out(Output{Kind: OutOffer, Text: o.Label + "\n" + strings.Join(o.Lines, "\n")})
+		r.out(Output{Kind: OutOffer, Text: offerText(o)})
 	}
 	return nil
+}
+
+// offerText is an offer as OutOffer carries it: its label, then one line
+// for each typed line, or the send line of its bytes.
+func offerText(o lessons.Offer) string {
+	lines := o.Lines
+	if o.Data != nil {
+		lines = []string{lessons.Action{Verb: lessons.Send, Data: o.Data}.Text()}
+	}
+	return o.Label + "\n" + strings.Join(lines, "\n")
 }

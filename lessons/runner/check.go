@@ -3,7 +3,6 @@ package runner
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
@@ -75,38 +74,9 @@ func endWords(x *exchange) string {
 	return "the server closed the connection"
 }
 
-// AnswerComplete reports whether answer is a whole response to request by
-// its own framing: a Content-Length or chunked body read to its end, or a
-// response that has no body. An answer framed by the connection's close,
-// and any answer to an HTTP/0.9 request, is complete only at the close.
-func AnswerComplete(request, answer []byte) bool {
-	method, simple := requestMethod(request)
-	if simple || len(answer) == 0 {
-		return false
-	}
-	resp, err := http1.NewReader(bytes.NewReader(answer), http1.NginxLimits()).ReadResponse(method)
-	if err != nil || resp.UntilClose {
-		return false
-	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	return err == nil
-}
-
 // AnnouncesClose reports whether an answer says the server closes the
 // connection after it: a Connection: close header.
 func AnnouncesClose(answer []byte) bool {
 	resp, err := http1.NewReader(bytes.NewReader(answer), http1.NginxLimits()).ReadResponse("GET")
 	return err == nil && strings.EqualFold(strings.TrimSpace(resp.Headers.Get("Connection")), "close")
-}
-
-// requestMethod returns the method of the last request in sent, and
-// whether it was an HTTP/0.9 simple request (a request line with no
-// version).
-func requestMethod(sent []byte) (method string, simple bool) {
-	line, _, _ := bytes.Cut(sent, []byte("\n"))
-	fields := strings.Fields(string(line))
-	if len(fields) == 0 {
-		return "", false
-	}
-	return fields[0], len(fields) == 2
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -54,9 +55,10 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 	defer deadline.Stop()
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
+	wasHeld := false
 	for {
 		got := r.session.Received()[from:]
-		if AnswerComplete(r.sent, got) {
+		if http1.AnswerComplete(r.sent, got) {
 			r.awaitPromisedClose(ctx, got)
 			return r.session.Received()[from:]
 		}
@@ -64,6 +66,14 @@ func (r *Runner) awaitAnswer(ctx context.Context, from int) []byte {
 		case <-r.session.Done():
 			return r.session.Received()[from:]
 		case <-deadline.C:
+			// While the presenter holds the request, wait on; once it is
+			// let through, the layers get a whole answer timeout again.
+			held := len(r.opts.Gate.Held()) > 0
+			if held || wasHeld {
+				wasHeld = held
+				deadline.Reset(r.opts.AnswerTimeout)
+				continue
+			}
 			return got
 		case <-ctx.Done():
 			return got
@@ -163,7 +173,7 @@ func (r *Runner) settle(ctx context.Context, sentTotal int) {
 	defer tick.Stop()
 	for {
 		got := r.session.Received()[r.receivedSoFar:]
-		if len(got) > 0 && AnswerComplete(r.sent, got) {
+		if len(got) > 0 && http1.AnswerComplete(r.sent, got) {
 			r.awaitPromisedClose(ctx, got)
 			return
 		}

@@ -73,7 +73,7 @@ func explainRequest(raw []byte) []string {
 
 // explainResponse describes an answer the way a client reads it.
 func explainResponse(request, raw []byte) []string {
-	method, _ := requestMethod(request)
+	method, _ := http1.RequestMethod(request)
 	resp, err := http1.NewReader(bytes.NewReader(raw), http1.NginxLimits()).ReadResponse(method)
 	if err != nil {
 		return rejected("answer", err)

@@ -11,6 +11,10 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
+	"github.com/ngw2f/ngw2f-lab/stack/toolkit/devserver"
+
+	// The Flask apps, by the names the servers serve them with.
+	_ "github.com/ngw2f/ngw2f-lab/stack/framework"
 )
 
 // Kind is a layer a lesson can start.
@@ -46,6 +50,18 @@ var kinds = map[string]Kind{
 				return nil, err
 			}
 			return prefork.New(c, opts), nil
+		},
+	},
+	devserver.Kind: {
+		Name:    devserver.Kind,
+		Mirrors: "Werkzeug's development server, run_simple",
+		Port:    5000,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			opts, err := devserver.ParseOptions(args)
+			if err != nil {
+				return nil, err
+			}
+			return devserver.New(c, opts), nil
 		},
 	},
 	wsgiref.Kind: {

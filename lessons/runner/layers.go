@@ -20,6 +20,18 @@ const flushWait = 5 * time.Second
 func (r *Runner) flushLayers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, flushWait)
 	defer cancel()
+	if err := r.FlushTrace(ctx); err != nil {
+		return err
+	}
+	r.pump()
+	return nil
+}
+
+// FlushTrace returns once every layer whose events come from other
+// processes (the pre-fork server's workers) has sent the recorder all it
+// holds, or ctx ends: a subscriber of Recorder then has every event of
+// what the stack did so far.
+func (r *Runner) FlushTrace(ctx context.Context) error {
 	for _, l := range r.stack.Layers() {
 		if f, ok := l.(stack.TraceFlusher); ok {
 			if err := f.FlushTrace(ctx); err != nil {
@@ -27,7 +39,6 @@ func (r *Runner) flushLayers(ctx context.Context) error {
 			}
 		}
 	}
-	r.pump()
 	return nil
 }
 

@@ -34,8 +34,11 @@ const (
 	OutEnd
 	// OutTry hands the learner a telnet prompt, when the runner is
 	// interactive: Layer is the layer to connect to, Addr where it
-	// listens, Offers the ready-made requests.
+	// listens, Offers the ready-made requests; Drill says they are a
+	// drill's malformed ones.
 	OutTry
+	// OutVerdict says which layer refused a drill's request and why.
+	OutVerdict
 	// OutLog is a line a layer logged that belongs to no request, such as
 	// a pre-fork server's hook firing: Layer is the layer, Text the line.
 	OutLog
@@ -51,4 +54,5 @@ type Output struct {
 	Layer   string          // for OutTry and OutLog
 	Addr    string          // for OutTry
 	Offers  []lessons.Offer // for OutTry
+	Drill   bool            // for OutTry
 }

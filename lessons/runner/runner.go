@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -51,6 +52,13 @@ type Options struct {
 	// Interactive says a person is at the keyboard (the TUI): a try action
 	// is handed over as an OutTry instead of being described.
 	Interactive bool
+	// Gate, when set, holds each request at each hop until it is let
+	// through (the presenter's hop-by-hop mode); answers are waited for
+	// as long as a request is held.
+	Gate *trace.Gate
+	// TypeDelay, when not zero, types each scripted line a character at a
+	// time, that long apart, so that a room can read it as it is typed.
+	TypeDelay time.Duration
 }
 
 // Runner runs one lesson.
@@ -63,6 +71,9 @@ type Runner struct {
 	stack  stack.Stack
 
 	outMu sync.Mutex // serialises calls to opts.Out
+
+	clientsMu sync.Mutex
+	clients   map[string]bool // local addresses of the runner's own connections
 
 	step     int             // index of the step running
 	session  *telnet.Session // the open telnet connection, if any
@@ -93,6 +104,9 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	if err := validate(l); err != nil {
 		return nil, err
 	}
+	if _, err := challenge.CompileLesson(l); err != nil {
+		return nil, err
+	}
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1"
 	}
@@ -106,6 +120,9 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	if rec == nil {
 		rec = trace.NewRecorder(0, 0)
 	}
+	if opts.Gate != nil {
+		rec.SetGate(opts.Gate)
+	}
 	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0),
 		ports: map[int]string{}, started: map[string][]string{}, frontName: frontKind(l)}
 	r.sub = rec.Subscribe()
@@ -117,7 +134,7 @@ func validate(l *lessons.Lesson) error {
 	for _, s := range l.Steps {
 		for _, a := range s.Actions() {
 			switch a.Verb {
-			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Idle:
+			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill, lessons.Idle:
 				if _, ok := LookupKind(a.Args[0]); !ok {
 					return &lessons.Error{File: l.Source, Line: a.Line,
 						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
@@ -126,6 +143,24 @@ func validate(l *lessons.Lesson) error {
 		}
 	}
 	return nil
+}
+
+// Scripted reports whether addr, a client address as a layer sees it, is
+// one of the runner's own connections rather than a person's (the TUI's
+// prompt, curl, a real telnet). It is safe to call while a step runs.
+func (r *Runner) Scripted(addr string) bool {
+	r.clientsMu.Lock()
+	defer r.clientsMu.Unlock()
+	return r.clients[addr]
+}
+
+func (r *Runner) addClient(addr string) {
+	r.clientsMu.Lock()
+	defer r.clientsMu.Unlock()
+	if r.clients == nil {
+		r.clients = map[string]bool{}
+	}
+	r.clients[addr] = true
 }
 
 // frontKind returns the kind of the layer clients talk to first in l: the
@@ -239,6 +274,9 @@ func (r *Runner) RunStep(ctx context.Context, i int) error {
 // Close closes the telnet connection and stops every layer, the last
 // started first, giving them two seconds to finish what they serve.
 func (r *Runner) Close() error {
+	if r.opts.Gate != nil {
+		r.opts.Gate.SetOn(false) // a held request must not keep a layer from stopping
+	}
 	r.closeIdle()
 	var errs []error
 	if r.session != nil {

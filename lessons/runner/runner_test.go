@@ -6,7 +6,9 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
 // TestMain lets the test binary serve as a pre-fork worker, as the lab's
@@ -23,34 +26,6 @@ func TestMain(m *testing.M) {
 		os.Exit(prefork.RunWorker())
 	}
 	goleak.VerifyTestMain(m)
-}
-
-func TestAnswerComplete(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name            string
-		request, answer string
-		want            bool
-	}{
-		{"content-length, whole", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", true},
-		{"content-length, short", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhi", false},
-		{"chunked, whole", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", true},
-		{"chunked, no last chunk", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n", false},
-		{"until close", "GET / HTTP/1.0\r\n", "HTTP/1.1 200 OK\n\nhello\n", false},
-		{"head has no body", "HEAD / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", true},
-		{"304 has no body", "GET / HTTP/1.1\r\n", "HTTP/1.1 304 Not Modified\r\n\r\n", true},
-		{"head not finished", "GET / HTTP/1.1\r\n", "HTTP/1.1 200 OK\r\nContent-Le", false},
-		{"0.9 request ends at close", "GET /\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false},
-		{"nothing yet", "GET / HTTP/1.1\r\n", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if got := AnswerComplete([]byte(tt.request), []byte(tt.answer)); got != tt.want {
-				t.Errorf("AnswerComplete = %v, want %v", got, tt.want)
-			}
-		})
-	}
 }
 
 // lessonWith parses a one-step lesson whose lab block is block.
@@ -302,22 +277,76 @@ func TestFrontPortGoesToTheProxy(t *testing.T) {
 	}
 }
 
-func TestStartStackStartsEveryLayerOnce(t *testing.T) {
+func TestStartStack(t *testing.T) {
 	t.Parallel()
-	l := lessonWith(t, "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n")
-	r, err := New(l, Options{})
+	for _, tc := range []struct {
+		name, lesson, want string
+	}{
+		{"every layer once", "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n", "rawsock proxy"},
+		{"the front last", "start rawsock\nstart proxy config=part-2\nstop rawsock\nstart rawsock\n", "rawsock proxy"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := New(lessonWith(t, tc.lesson), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.StartStack(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, layer := range r.Stack().Layers() {
+				names = append(names, layer.Name())
+			}
+			if got := strings.Join(names, " "); got != tc.want {
+				t.Errorf("started %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestHopByHopHoldsTheRequest runs a step with the gate on: the request
+// waits at rawsock, the runner waits for it past its answer timeout, and
+// the answer comes once the request is let through.
+func TestHopByHopHoldsTheRequest(t *testing.T) {
+	t.Parallel()
+	g := trace.NewGate()
+	g.SetOn(true)
+	var mu sync.Mutex
+	var checks []Output
+	l := lessonWith(t, "start rawsock\ntelnet rawsock\nsend \"GET / HTTP/1.0\\r\\n\\r\\n\"\nexpect status 200\n")
+	r, err := New(l, Options{Gate: g, AnswerTimeout: 100 * time.Millisecond, Out: func(o Output) {
+		if o.Kind == OutCheck {
+			mu.Lock()
+			checks = append(checks, o)
+			mu.Unlock()
+		}
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if err := r.StartStack(context.Background()); err != nil {
+	released := make(chan time.Time, 1)
+	go func() {
+		for len(g.Held()) == 0 {
+			<-g.Changed()
+		}
+		time.Sleep(300 * time.Millisecond)
+		released <- time.Now()
+		g.Release()
+	}()
+	if err := r.RunStep(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
-	var names []string
-	for _, layer := range r.Stack().Layers() {
-		names = append(names, layer.Name())
+	select {
+	case <-released:
+	default:
+		t.Fatal("the step ended before the request was let through")
 	}
-	if strings.Join(names, " ") != "rawsock proxy" {
-		t.Errorf("started %v, want rawsock then proxy", names)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(checks) != 1 || !checks[0].OK {
+		t.Errorf("checks %+v, want the 200 after the release", checks)
 	}
 }

@@ -97,6 +97,7 @@ func (e *AppError) Unwrap() error { return e.Err }
 // "chunk" and "close" coming up.
 func Serve(app App, env *Environ, w ResponseWriter, t Tracer) (err error) {
 	st := &startState{t: t}
+	env.tracer = t
 	t.handoff(trace.Down, "environ", env.Fields(), nil)
 	body, err := callApp(app, env, st.start)
 	if err != nil {

@@ -20,8 +20,9 @@ import (
 // An Environ is not safe for concurrent use; a request's environ belongs
 // to the app it is handed to.
 type Environ struct {
-	keys []string
-	vals map[string]any
+	keys   []string
+	vals   map[string]any
+	tracer Tracer // the request's, set by Serve; not a key
 }
 
 // NewEnviron returns an empty Environ.
@@ -66,7 +67,7 @@ func (e *Environ) Len() int { return len(e.keys) }
 // Clone returns a copy of e that can be changed without changing e; the
 // values themselves (the input stream) are shared.
 func (e *Environ) Clone() *Environ {
-	c := &Environ{keys: slices.Clone(e.keys), vals: make(map[string]any, len(e.vals))}
+	c := &Environ{keys: slices.Clone(e.keys), vals: make(map[string]any, len(e.vals)), tracer: e.tracer}
 	for k, v := range e.vals {
 		c.vals[k] = v
 	}

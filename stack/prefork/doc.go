@@ -56,6 +56,12 @@
 //     here and served by gunicorn. Everything else in testdata/gunicorn is
 //     answered byte for byte as gunicorn did, but for the Server header and
 //     SERVER_SOFTWARE, which name the lab.
+//   - gunicorn ends lines at CR LF only. Where the lab's reader took a
+//     bare LF as a line end, the worker reads on (readOn) until the head
+//     is whole by gunicorn's rules, and then judges it: a client that ends
+//     its lines with LF gets no answer, as from gunicorn. The bytes read on
+//     are not handed to the reader again, so such a request that gunicorn
+//     would then serve loses its body here; none of the captures has one.
 //   - After HUP the lab starts the new workers one after another; gunicorn
 //     forks them all before any boots, so their hooks interleave there.
 //   - The master's signals come as calls (Signal): it is the lab's process,

@@ -62,18 +62,9 @@ var (
 // token, a version HTTP/d.d, then header lines with a colon after a name
 // that is a token. It returns nil when gunicorn would read on.
 func checkHead(raw []byte) *refusal {
-	line, rest, _ := bytes.Cut(raw, []byte("\r\n"))
-	if len(line) > LimitRequestLine {
-		return badRequest(fmt.Sprintf("Request Line is too large (%d > %d)", len(line), LimitRequestLine))
-	}
-	bits := strings.SplitN(string(line), " ", 3)
-	switch {
-	case len(bits) != 3:
-		return badRequest(fmt.Sprintf("Invalid Request Line '%s'", pyRepr("Invalid HTTP request line: ", string(line))))
-	case !tokenRE.MatchString(bits[0]):
-		return badRequest(fmt.Sprintf("Invalid Method '%s'", pyRepr("Invalid HTTP method: ", bits[0])))
-	case !versionRE.MatchString(bits[2]):
-		return badRequest(fmt.Sprintf("Invalid HTTP Version '%s'", pyRepr("Invalid HTTP Version: ", bits[2])))
+	line, rest, _ := bytes.Cut(raw, crlf)
+	if r := checkRequestLine(line); r != nil {
+		return r
 	}
 	n := 0
 	for len(rest) > 0 {
@@ -98,6 +89,42 @@ func checkHead(raw []byte) *refusal {
 		}
 	}
 	return nil
+}
+
+// checkRequestLine judges a request line as gunicorn does before it
+// reads any header.
+func checkRequestLine(line []byte) *refusal {
+	if len(line) > LimitRequestLine {
+		return badRequest(fmt.Sprintf("Request Line is too large (%d > %d)", len(line), LimitRequestLine))
+	}
+	bits := strings.SplitN(string(line), " ", 3)
+	switch {
+	case len(bits) != 3:
+		return badRequest(fmt.Sprintf("Invalid Request Line '%s'", pyRepr("Invalid HTTP request line: ", string(line))))
+	case !tokenRE.MatchString(bits[0]):
+		return badRequest(fmt.Sprintf("Invalid Method '%s'", pyRepr("Invalid HTTP method: ", bits[0])))
+	case !versionRE.MatchString(bits[2]):
+		return badRequest(fmt.Sprintf("Invalid HTTP Version '%s'", pyRepr("Invalid HTTP Version: ", bits[2])))
+	}
+	return nil
+}
+
+var crlf = []byte("\r\n")
+
+// headRead reports whether raw holds as much as gunicorn's parser reads
+// before it judges a request: a request line ended by CR LF (a bare LF
+// ends nothing there), then, if that line is valid, headers ended by an
+// empty line of CR LF. A line that has grown past the limit without its
+// CR LF is judged at once.
+func headRead(raw []byte) bool {
+	line, rest, ok := bytes.Cut(raw, crlf)
+	switch {
+	case !ok:
+		return len(raw)-2 > LimitRequestLine
+	case checkRequestLine(line) != nil:
+		return true
+	}
+	return bytes.HasPrefix(rest, crlf) || bytes.Contains(rest, []byte("\r\n\r\n"))
 }
 
 // pyRepr writes prefix and s as Python's "%r" writes a string that

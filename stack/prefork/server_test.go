@@ -27,8 +27,19 @@ func startServer(t *testing.T, opts Options) (*Server, *trace.Recorder) {
 	return s, rec
 }
 
-// exchange sends raw and reads the answer until the server closes.
+// exchange sends raw and reads the answer until the server closes. Unlike
+// capture.RoundTrip, a reset is no failure: it is what a client of a worker
+// killed for its timeout gets, and the tests look at what came before.
 func exchange(t testing.TB, addr net.Addr, raw string) string {
+	t.Helper()
+	answer, _ := talk(t, addr, raw, false)
+	return answer
+}
+
+// talk sends raw to addr, ends the client's side after it when
+// halfClose says so, and reads the answer to its end: it returns what
+// came and the error the reading ended with (nil for a clean close).
+func talk(t testing.TB, addr net.Addr, raw string, halfClose bool) (string, error) {
 	t.Helper()
 	c, err := net.Dial("tcp", addr.String())
 	if err != nil {
@@ -39,8 +50,11 @@ func exchange(t testing.TB, addr net.Addr, raw string) string {
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := io.ReadAll(c)
-	return string(b)
+	if halfClose {
+		c.(*net.TCPConn).CloseWrite()
+	}
+	b, err := io.ReadAll(c)
+	return string(b), err
 }
 
 func TestServesTheTalksRequest(t *testing.T) {

@@ -42,10 +42,10 @@ func (w *worker) serveThreads() int {
 			continue
 		}
 		busy.Add(1)
-		w.addServing(1)
+		w.serving <- struct{}{}
 		go func() {
 			defer busy.Done()
-			defer w.addServing(-1)
+			defer func() { <-w.serving }()
 			if w.handle(w.tap.Conn(c, trace.Server), &rd) {
 				w.stop() // max requests: accept no more, finish what runs
 			}
@@ -55,13 +55,4 @@ func (w *worker) serveThreads() int {
 	busy.Wait()
 	w.acc.close()
 	return exitOK
-}
-
-// addServing counts the connections a thread worker is serving, so that
-// a flush mark waits for them all (waitIdle).
-func (w *worker) addServing(n int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.serving += n
-	w.busy = w.serving > 0
 }

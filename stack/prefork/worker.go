@@ -88,17 +88,19 @@ type worker struct {
 	hooks hookPrinter
 	app   gateway.App
 	acc   *acceptor
+	// serving holds a token for each connection being served (room for
+	// cfg.Threads), so that a flush can wait for the events of the
+	// requests in flight.
+	serving chan struct{}
 
 	mu       sync.Mutex
 	served   int
 	stopping bool // TERM, or the master is gone: stop accepting
 	exited   bool
-	busy     bool // a connection is being served
-	serving  int  // a thread worker's connections being served (threads.go)
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
-	w := &worker{cfg: cfg, out: &pipeSink{f: events}}
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1))}
 	var sink trace.Sink
 	if cfg.Trace {
 		sink = w.out
@@ -130,9 +132,9 @@ func (w *worker) serve() int {
 		}
 		// A client accepted as TERM arrived is still served: it is off the
 		// shared queue, so no other worker would take it.
-		w.setBusy(true)
+		w.serving <- struct{}{}
 		last := w.handle(w.tap.Conn(c, trace.Server), &rd)
-		w.setBusy(false)
+		<-w.serving
 		w.out.tick()
 		if last {
 			break
@@ -140,31 +142,6 @@ func (w *worker) serve() int {
 	}
 	w.acc.close()
 	return exitOK
-}
-
-func (w *worker) setBusy(b bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.busy = b
-}
-
-// flushWait bounds how long a flush mark waits for the connection being
-// served to be done with.
-const flushWait = 200 * time.Millisecond
-
-// waitIdle waits, at most flushWait, until no connection is being served:
-// a client may have its whole answer before the worker has recorded the
-// end of the request (the body's close, the connection's), and a flush
-// mark must come after those.
-func (w *worker) waitIdle() {
-	for deadline := time.Now().Add(flushWait); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		w.mu.Lock()
-		busy := w.busy
-		w.mu.Unlock()
-		if !busy {
-			return
-		}
-	}
 }
 
 func (w *worker) isStopping() bool {
@@ -225,13 +202,37 @@ func (w *worker) watchMaster(ctl *os.File) {
 			break
 		}
 		if cmd[0] == cmdFlush {
-			w.waitIdle()
-			w.out.flushed(binary.BigEndian.Uint64(cmd[1:]))
+			go w.flushed(binary.BigEndian.Uint64(cmd[1:]))
 		}
 	}
 	w.stop()
 	time.Sleep(orphanDeadline)
 	os.Exit(exitOrphan)
+}
+
+// flushWait bounds how long a flush waits for the request in flight.
+const flushWait = time.Second
+
+// flushed answers the master's flush id once the requests in flight, if
+// any, are over: a proxy in front may have its whole answer, and its
+// client too, before the worker fires post_request and closes. Requests
+// that take longer than flushWait are flushed as they stand.
+func (w *worker) flushed(id uint64) {
+	deadline := time.After(flushWait)
+	held := 0
+wait:
+	for held < cap(w.serving) {
+		select {
+		case w.serving <- struct{}{}:
+			held++
+		case <-deadline:
+			break wait
+		}
+	}
+	for range held {
+		<-w.serving
+	}
+	w.out.flushed(id)
 }
 
 // handle serves one connection: one request, then close, as gunicorn's
@@ -252,6 +253,9 @@ func (w *worker) handle(c net.Conn, rd **http1.Reader) (last bool) {
 	req, err := (*rd).ReadRequest()
 	if err == io.EOF || err != nil && !isHTTPError(err) {
 		return false // gunicorn: "Ignored premature client disconnection"
+	}
+	if head.readOn(headRead) != nil {
+		return false // the same, for a head only the lab's reader thought whole
 	}
 	if r := checkHead(head.buf); r != nil {
 		w.refuse(c, r)
@@ -380,4 +384,18 @@ func (h *clientReader) Read(p []byte) (int, error) {
 		h.buf = append(h.buf, p[:min(n, room)]...)
 	}
 	return n, err
+}
+
+// readOn reads more from the client while the bytes kept so far are not
+// done, as gunicorn's parser waits for CR LF where the lab's reader, like
+// nginx, took a bare LF. It stops when the kept bytes reach their maximum,
+// and returns the read error that ends it otherwise.
+func (h *clientReader) readOn(done func([]byte) bool) error {
+	var p [4096]byte
+	for !done(h.buf) && len(h.buf) < h.max {
+		if _, err := h.Read(p[:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -194,7 +194,9 @@ func (r *request) uwsgiPacket() ([]byte, error) {
 // the client got anything.
 func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
 	lc := r.loc
-	d := net.Dialer{Timeout: lc.connectTimeout}
+	// No TCP keep-alive probes upstream, as nginx (and four setsockopt
+	// calls fewer per request).
+	d := net.Dialer{Timeout: lc.connectTimeout, KeepAlive: -1}
 	raw, err := d.DialContext(r.c.srv.ctx, "tcp", r.c.srv.cfg.Peer(addr))
 	if err != nil {
 		return connectFailure(err)
@@ -209,7 +211,13 @@ func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
 	if f := r.sendUpstream(up, reqHead, body); f != nil {
 		return f
 	}
-	rd := http1.NewReader(up, http1.Limits{MaxResponseHead: lc.bufferSize})
+	uio := r.c.srv.getUpstreamIO(up, lc.bufferSize)
+	r.upBuf = uio.body[:lc.bufferSize]
+	defer func() {
+		r.upBuf = nil
+		r.c.srv.putUpstreamIO(uio)
+	}()
+	rd := http1.NewReader(uio.br, http1.Limits{MaxResponseHead: lc.bufferSize})
 	up.SetReadDeadline(time.Now().Add(lc.readTimeout))
 	resp, err := rd.ReadResponse(r.method)
 	var he *http1.Error

@@ -165,7 +165,10 @@ func (r *request) relayStreaming(up net.Conn, resp *http1.Response, h *head) {
 // read, handing each piece to use, and logs as nginx does when the body
 // breaks off.
 func (r *request) readUpstream(up net.Conn, body io.Reader, use func([]byte) error) error {
-	buf := make([]byte, r.loc.bufferSize)
+	buf := r.upBuf
+	if len(buf) == 0 {
+		buf = make([]byte, r.loc.bufferSize)
+	}
 	for {
 		up.SetReadDeadline(time.Now().Add(r.loc.readTimeout))
 		n, err := body.Read(buf)

@@ -24,6 +24,8 @@ type request struct {
 	host        string // $host from the request, "" when it named none
 	http09      bool
 
+	upBuf []byte // the upstream answer's body is read into this, pooled
+
 	srv       *rtServer
 	loc       *locConf
 	internal  bool // the URI was changed by try_files, index or a redirect

@@ -33,7 +33,8 @@ type Server struct {
 	version string
 	dates   dates
 	connSeq atomic.Uint64
-	readers sync.Pool
+	readers sync.Pool       // *readerPair, for client connections
+	upIO    sync.Pool       // *upstreamIO, for upstream connections
 	ctx     context.Context // ends when the server closes: dials stop
 	cancel  context.CancelFunc
 
@@ -267,6 +268,32 @@ func (s *Server) getReader(src io.Reader) *readerPair {
 func (s *Server) putReader(rp *readerPair) {
 	rp.rd.Reset(nil)
 	s.readers.Put(rp)
+}
+
+// upstreamIO is what reading one upstream answer needs, pooled: the
+// buffer under the answer's reader, and the buffer its body is read into.
+type upstreamIO struct {
+	br   *bufio.Reader
+	body []byte
+}
+
+// getUpstreamIO returns buffers to read an answer from up with, the body
+// buffer at least size bytes long.
+func (s *Server) getUpstreamIO(up io.Reader, size int) *upstreamIO {
+	u, _ := s.upIO.Get().(*upstreamIO)
+	if u == nil {
+		u = &upstreamIO{br: bufio.NewReaderSize(nil, 4096)}
+	}
+	if len(u.body) < size {
+		u.body = make([]byte, size)
+	}
+	u.br.Reset(up)
+	return u
+}
+
+func (s *Server) putUpstreamIO(u *upstreamIO) {
+	u.br.Reset(nil)
+	s.upIO.Put(u)
 }
 
 // Shutdown stops accepting, closes the connections waiting for a request,

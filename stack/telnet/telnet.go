@@ -17,6 +17,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 )
 
 // Messages telnet prints, word for word.
@@ -118,6 +119,29 @@ func (s *Session) printLine(msg string) {
 func (s *Session) SendLine(line string) error {
 	s.mu.Lock()
 	io.WriteString(s.screen, line+"\n")
+	s.mu.Unlock()
+	return s.Send([]byte(line + "\r\n"))
+}
+
+// TypeLine echoes line to the screen a character at a time, perChar
+// apart, as a person typing it would see it, then sends it with CR LF as
+// telnet does when enter is pressed. It stops early, sending nothing, when
+// ctx ends.
+func (s *Session) TypeLine(ctx context.Context, line string, perChar time.Duration) error {
+	t := time.NewTicker(perChar)
+	defer t.Stop()
+	for _, r := range line {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("telnet: %w", ctx.Err())
+		case <-t.C:
+		}
+		s.mu.Lock()
+		io.WriteString(s.screen, string(r))
+		s.mu.Unlock()
+	}
+	s.mu.Lock()
+	io.WriteString(s.screen, "\n")
 	s.mu.Unlock()
 	return s.Send([]byte(line + "\r\n"))
 }

@@ -135,3 +135,28 @@ func TestDialRefused(t *testing.T) {
 		t.Errorf("screen %q, want %q", scr.String(), want)
 	}
 }
+
+func TestTypeLine(t *testing.T) {
+	t.Parallel()
+	addr, got := server(t, "ok\n", false)
+	var scr screen
+	s, err := Dial(context.Background(), "localhost", addr, &scr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.TypeLine(context.Background(), "GET /", time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; string(b) != "GET /\r\n" {
+		t.Errorf("sent %q", b)
+	}
+	if !strings.Contains(scr.String(), "'^]'.\nGET /\n") {
+		t.Errorf("screen %q", scr.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.TypeLine(ctx, "never", time.Second); err == nil {
+		t.Error("TypeLine with an ended context sent")
+	}
+}

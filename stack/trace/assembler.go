@@ -265,7 +265,9 @@ func (a *Assembler) rehome(st *connState, l link) {
 // start begins a new journey on a front connection.
 func (a *Assembler) start(st *connState) {
 	a.nextID++
-	j := &Journey{ID: a.nextID}
+	// A request through the proxy to a worker and back is about a dozen
+	// events: room for them at once spares the slice four regrowths.
+	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 16)}
 	a.journeys = append(a.journeys, j)
 	if len(a.journeys) > a.max {
 		a.journeys = append(a.journeys[:0], a.journeys[len(a.journeys)-a.max:]...)

@@ -18,6 +18,12 @@
 //   - Record never blocks for long: it takes a mutex, copies the bytes, and
 //     wakes subscribers without waiting for them. A subscriber that falls
 //     behind the ring misses events and is told how many.
+//   - A Gate on the Recorder (SetGate) holds each request where a layer
+//     receives it, after its bytes are recorded, until it is let through:
+//     the presenter's hop-by-hop mode. Taps ask the Gate only when one is
+//     set, so tracing without one costs what it did. A Gate holds what
+//     taps in this process see: a tap in another process (a worker that
+//     forwards its events) reports them but is not held.
 //   - Connections are tapped where they are accepted. A layer that dials
 //     another one records a Link, and the Assembler follows it to the
 //     accepted side, within one process or across processes.

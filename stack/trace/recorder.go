@@ -28,6 +28,22 @@ type Recorder struct {
 	bytes   int    // len(Data) summed over the events held
 	dropped uint64 // events pushed out of the ring
 	subs    []*Subscription
+	gate    *Gate
+}
+
+// SetGate makes the Taps made on r from now on hold requests at g (the
+// presenter's hop-by-hop mode). Set it before layers start.
+func (r *Recorder) SetGate(g *Gate) {
+	r.mu.Lock()
+	r.gate = g
+	r.mu.Unlock()
+}
+
+// Gate returns the Gate set on r, or nil.
+func (r *Recorder) Gate() *Gate {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gate
 }
 
 // NewRecorder returns a Recorder holding at most events events and bytes

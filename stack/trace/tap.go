@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 )
 
 // Tap records the traffic of one layer into a Sink. A nil *Tap, or a Tap
@@ -15,6 +16,7 @@ type Tap struct {
 	sink  Sink
 	layer string
 	pid   int
+	gate  *Gate // holds requests in hop-by-hop mode; nil for none
 }
 
 // NewTap returns a Tap that records what layer does into sink. It returns
@@ -23,7 +25,11 @@ func NewTap(sink Sink, layer string) *Tap {
 	if sink == nil {
 		return nil
 	}
-	return &Tap{sink: sink, layer: layer, pid: os.Getpid()}
+	t := &Tap{sink: sink, layer: layer, pid: os.Getpid()}
+	if r, ok := sink.(*Recorder); ok {
+		t.gate = r.Gate()
+	}
+	return t
 }
 
 // Layer returns the name of the layer the Tap records for.
@@ -56,6 +62,7 @@ func (t *Tap) Conn(c net.Conn, side Side) net.Conn {
 		return c
 	}
 	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side}
+	tc.arriving.Store(true)
 	t.record(Event{
 		Kind: KindOpen, Conn: tc.id, Side: side,
 		Local: addrString(c.LocalAddr()), Remote: addrString(c.RemoteAddr()),
@@ -83,10 +90,15 @@ func (t *Tap) Handoff(c net.Conn, h Handoff) {
 	if t == nil {
 		return
 	}
-	t.record(Event{
+	e := Event{
 		Kind: KindHandoff, Conn: ID(c), Dir: h.Dir, From: h.From, To: h.To,
 		Name: h.Name, Fields: h.Fields, Data: h.Data,
-	})
+	}
+	t.record(e)
+	if t.gate != nil && h.Dir == Down {
+		e.Layer = t.layer
+		t.gate.wait(e)
+	}
 }
 
 // Handoff describes a structured event for Tap.Handoff.
@@ -145,6 +157,7 @@ type Conn struct {
 	id        ConnID
 	side      Side
 	closeOnce sync.Once
+	arriving  atomic.Bool // the next bytes read down start a request: the gate holds them
 }
 
 // ID returns the connection's ConnID.
@@ -162,7 +175,12 @@ func (c *Conn) dir(read bool) Dir {
 func (c *Conn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if n > 0 {
-		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(true), Data: b[:n]})
+		e := Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(true), Data: b[:n]}
+		c.tap.record(e)
+		if c.tap.gate != nil && e.Dir == Down && c.arriving.Swap(false) {
+			e.Layer = c.tap.layer
+			c.tap.gate.wait(e)
+		}
 	}
 	switch {
 	case err == nil:
@@ -176,6 +194,9 @@ func (c *Conn) Read(b []byte) (int, error) {
 
 // Write records b and then writes it. A short write is recorded as an error.
 func (c *Conn) Write(b []byte) (int, error) {
+	if c.tap.gate != nil && c.side == Server {
+		c.arriving.Store(true) // a request after this answer is a new arrival
+	}
 	if len(b) > 0 {
 		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(false), Data: b})
 	}

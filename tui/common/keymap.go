@@ -15,6 +15,8 @@ type KeyMap struct {
 	Kill, Restart key.Binding
 	// The telnet prompt.
 	Send, Escape, Offers, HistoryUp, HistoryDown key.Binding
+	// Self-study and presenting.
+	Challenges, Hint, Export, CopyCurl, RawTelnet, Hold, PresentNext, PresentPrev key.Binding
 	// The lesson list.
 	Open, Filter key.Binding
 	// Everywhere.
@@ -54,6 +56,14 @@ func DefaultKeyMap() *KeyMap {
 		Offers:      b([]string{"ctrl+o"}, "ctrl+o", "requests"),
 		HistoryUp:   b([]string{"up"}, "↑", "history"),
 		HistoryDown: b([]string{"down"}, "↓", "history"),
+		Challenges:  b([]string{"c"}, "c", "challenges"),
+		Hint:        b([]string{"enter"}, "enter", "a hint"),
+		Export:      b([]string{"E"}, "E", "export"),
+		CopyCurl:    b([]string{"y"}, "y", "copy as curl"),
+		RawTelnet:   b([]string{"T"}, "T", "telnet client"),
+		Hold:        b([]string{"H"}, "H", "hop by hop"),
+		PresentNext: b([]string{"space", "right", "pgdown", "n"}, "space/→/pgdn", "next"),
+		PresentPrev: b([]string{"left", "pgup", "b"}, "←/pgup", "back"),
 		Open:        b([]string{"enter"}, "enter", "open"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		Help:        b([]string{"?"}, "?", "keys"),

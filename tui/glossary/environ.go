@@ -33,6 +33,7 @@ var environ = map[string]string{
 	"wsgi.file_wrapper":     "A helper the server offers to send a file efficiently (sendfile).",
 	"wsgi.input_terminated": "True when wsgi.input ends by itself at the end of the body, so the app may read to the end without CONTENT_LENGTH.",
 	"gunicorn.socket":       "gunicorn's extension: the client socket itself.",
+	"werkzeug.socket":       "Werkzeug's development server's extension: the client socket itself.",
 	"werkzeug.request":      "Werkzeug's extension: the Request object already built for this environ.",
 	"uwsgi.version":         "uWSGI's extension: the server's version.",
 	"uwsgi.node":            "uWSGI's extension: the machine's name.",

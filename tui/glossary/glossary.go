@@ -25,6 +25,10 @@ const (
 	RequestPart
 	// Environ is a key of a WSGI/CGI environ ("PATH_INFO", "wsgi.input").
 	Environ
+	// Field is a field of a hand-off above the wire that is neither an
+	// environ key nor a header: start_response's status, what the toolkit
+	// made of a request ("args"), what a view returned ("value").
+	Field
 )
 
 func (k Kind) String() string {
@@ -37,6 +41,8 @@ func (k Kind) String() string {
 		return "request line"
 	case Environ:
 		return "environ key"
+	case Field:
+		return "hand-off field"
 	}
 	return "term"
 }
@@ -65,6 +71,10 @@ func Lookup(kind Kind, term string) (Entry, bool) {
 	case RequestPart:
 		if m, ok := parts[term]; ok {
 			return Entry{Kind: RequestPart, Term: term, Meaning: m}, true
+		}
+	case Field:
+		if m, ok := fields[term]; ok {
+			return Entry{Kind: Field, Term: term, Meaning: m}, true
 		}
 	case Environ:
 		if m, ok := environ[term]; ok {

@@ -66,20 +66,25 @@ var (
 	byteLine   = regexp.MustCompile(`^\s+([<>]) (.*)$`)
 	headerName = regexp.MustCompile(`^([A-Za-z0-9!#$%&'*+.^_|~-]+):`)
 	statusLine = regexp.MustCompile(`^HTTP/\d\.\d (\d{3})`)
+	bytesHop   = regexp.MustCompile(`^\d+ bytes$`)
 	// a hand-off's field: an environ key, or start_response's status and
 	// headers
 	handoffField = regexp.MustCompile(`^\s{11}([A-Za-z_][A-Za-z0-9_.-]*) = `)
 )
 
 // emitted returns the headers, status codes and environ keys that cross
-// the wire in a transcript: every hop's head lines and hand-off fields.
-func emitted(text string) (headers, statuses, env map[string]bool) {
-	headers, statuses, env = map[string]bool{}, map[string]bool{}, map[string]bool{}
+// the wire in a transcript: every hop's head lines and hand-off fields;
+// fields are the other hand-offs' fields (what the toolkit and the
+// framework hand on), each an environ key, a header or a field of its own.
+func emitted(text string) (headers, statuses, env, fields map[string]bool) {
+	headers, statuses, env, fields = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	inHead, first, handoff := false, false, ""
 	for _, line := range strings.Split(text, "\n") {
 		if hopLine.MatchString(line) {
-			inHead, first = true, true
 			handoff = strings.TrimSpace(line[strings.LastIndex(line, "  "):])
+			// Only bytes on a connection start with a head; a hand-off's
+			// bytes (a body chunk) do not.
+			inHead, first = bytesHop.MatchString(handoff), true
 			continue
 		}
 		if m := handoffField.FindStringSubmatch(line); m != nil {
@@ -88,6 +93,8 @@ func emitted(text string) (headers, statuses, env map[string]bool) {
 				env[m[1]] = true
 			case handoff == "start_response" && m[1] != "status" && m[1] != "exc_info":
 				headers[m[1]] = true
+			default:
+				fields[m[1]] = true
 			}
 			continue
 		}
@@ -111,7 +118,7 @@ func emitted(text string) (headers, statuses, env map[string]bool) {
 			headers[h[1]] = true
 		}
 	}
-	return headers, statuses, env
+	return headers, statuses, env, fields
 }
 
 // TestEveryEmittedTermHasAnEntry reads every lesson's recorded transcript
@@ -133,7 +140,13 @@ func TestEveryEmittedTermHasAnEntry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		headers, statuses, env := emitted(string(b))
+		headers, statuses, env, fields := emitted(string(b))
+		for f := range fields {
+			seen++
+			if !known(f) {
+				t.Errorf("%s: the hand-off field %q has no glossary entry as an environ key, a header or a field", l.ID(), f)
+			}
+		}
 		for kind, terms := range map[glossary.Kind]map[string]bool{glossary.Header: headers, glossary.Status: statuses, glossary.Environ: env} {
 			for term := range terms {
 				seen++
@@ -148,6 +161,16 @@ func TestEveryEmittedTermHasAnEntry(t *testing.T) {
 	}
 }
 
+// known reports whether a hand-off field is explained as any kind.
+func known(f string) bool {
+	for _, k := range []glossary.Kind{glossary.Environ, glossary.Header, glossary.Field} {
+		if _, ok := glossary.Lookup(k, f); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func TestEmittedReadsATranscript(t *testing.T) {
 	t.Parallel()
 	text := "      1  client -> proxy  40 bytes\n" +
@@ -157,10 +180,12 @@ func TestEmittedReadsATranscript(t *testing.T) {
 		"         > Note: a body line\\r\\n\n" +
 		"      2  proxy -> gateway  environ\n" +
 		"           PATH_INFO = /\n" +
+		"      3  wsgiref <- gateway  chunk, 12 bytes\n" +
+		"         < user: 42\n\n" +
 		"      3  client <- proxy  51 bytes\n" +
 		"         < HTTP/1.1 404 Not Found\\r\\n\n" +
 		"         < Server: nginx\\r\\n\n"
-	h, s, e := emitted(text)
+	h, s, e, _ := emitted(text)
 	if len(h) != 2 || !h["Host"] || !h["Server"] || len(s) != 1 || !s["404"] || len(e) != 1 || !e["PATH_INFO"] {
 		t.Errorf("emitted = %v %v %v", h, s, e)
 	}

@@ -11,6 +11,7 @@ var statuses = map[int]string{
 	301: "Moved Permanently: the resource lives at Location from now on. nginx answers it for a directory asked without its final slash.",
 	302: "Found: the resource is at Location for now.",
 	304: "Not Modified: the copy the client has (If-Modified-Since, If-None-Match) is still good; no body.",
+	308: "Permanent Redirect: the resource lives at Location, and the client must ask again with the same method and body. Werkzeug's URL map answers it for a path that lacks its rule's trailing slash.",
 	400: "Bad Request: the server cannot make sense of the request (a broken request line, a header without a colon, HTTP/1.1 without Host). nginx answers it with its own small HTML page.",
 	401: "Unauthorized: credentials are needed (Authorization).",
 	403: "Forbidden: the server understood and refuses, for example a directory with no index file.",

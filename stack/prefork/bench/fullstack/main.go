@@ -5,6 +5,11 @@
 //	go run ./stack/prefork/bench/fullstack -latency   # a journey's p50/p99 vs the loopback floor
 //	go run ./stack/prefork/bench/fullstack -wrk       # wrk vs Debian's nginx -> gunicorn
 //
+// -app, -real-dir and -real-app serve another app on both sides, such as
+// the talk's Flask app (stack/framework/bench/compare.sh):
+//
+//	-app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 3
+//
 // The layers are made by their kinds, as a lesson makes them; a build
 // without the proxy says so and stops.
 //
@@ -26,11 +31,14 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
@@ -49,6 +57,12 @@ func main() {
 	n := flag.Int("n", 3000, "requests for -latency")
 	wrkArgs := flag.String("wrk-args", "-t2 -c50 -d10s", "wrk's settings")
 	cpuprofile := flag.String("cpuprofile", "", "write the lab process's CPU profile here")
+	memprofile := flag.String("memprofile", "", "write the lab process's allocation profile here at the end")
+	hold := flag.Bool("hold", false, "start the lab's stack, print its address and keep it up until interrupted (to profile it from outside)")
+	flag.StringVar(&labApp, "app", labApp, "the app the lab's pre-fork server serves, module:callable")
+	flag.StringVar(&realDir, "real-dir", realDir, "the folder of the Python app gunicorn serves")
+	flag.StringVar(&realApp, "real-app", realApp, "the Python app gunicorn serves, module:callable")
+	target := flag.Float64("target", 2, "the ratio of requests/s to reach, lab over real")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -62,10 +76,18 @@ func main() {
 	case *latency:
 		err = measureLatency(*n)
 	case *wrk:
-		err = compareWrk(strings.Fields(*wrkArgs))
+		err = compareWrk(strings.Fields(*wrkArgs), *target)
+	case *hold:
+		err = holdStack()
 	default:
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *memprofile != "" {
+		if f, err := os.Create(*memprofile); err == nil {
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fullstack:", err)
@@ -75,6 +97,13 @@ func main() {
 }
 
 const talkRequest = "GET / HTTP/1.0\r\n\r\n"
+
+// The app on each side: the talk's hello app unless the flags say other.
+var (
+	labApp  = "hello:application"
+	realDir = filepath.Join("stack", "prefork", "testdata", "gunicorn")
+	realApp = "apps:hello"
+)
 
 // labStack starts the pre-fork server and the proxy in front of it, both
 // recording into one recorder that a subscriber assembles into journeys,
@@ -111,7 +140,7 @@ func labStack(ctx context.Context) (string, func(), error) {
 		<-drained
 		sub.Close()
 	}
-	pf, err := pk.New(stack.Config{Name: "prefork", Trace: rec}, map[string]string{"workers": "2", "hooks": "none"})
+	pf, err := pk.New(stack.Config{Name: "prefork", Trace: rec}, map[string]string{"workers": "2", "hooks": "none", "app": labApp})
 	if err == nil {
 		err = layers.Start(ctx, pf)
 	}
@@ -202,23 +231,44 @@ func floorServer(answer []byte) (string, func(), error) {
 	return ln.Addr().String(), func() { ln.Close() }, nil
 }
 
-var reqPerSec = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+var (
+	reqPerSec = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	requests  = regexp.MustCompile(`(\d+) requests in`)
+)
 
-func runWrk(args []string, addr string) (string, error) {
-	out, err := exec.Command("wrk", append(args, "http://"+addr+"/")...).CombinedOutput()
+// wrkResult is what one wrk run measured.
+type wrkResult struct {
+	summary  string        // wrk's lines on latency, requests/s and errors
+	rps      float64       // requests/s
+	requests int           // requests answered
+	cpu      time.Duration // wrk's own CPU time
+}
+
+func runWrk(args []string, addr string) (wrkResult, error) {
+	cmd := exec.Command("wrk", append(args, "http://"+addr+"/")...)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("wrk: %v: %s", err, out)
+		return wrkResult{}, fmt.Errorf("wrk: %v: %s", err, out)
 	}
+	var res wrkResult
 	var keep []string
 	for _, l := range strings.Split(string(out), "\n") {
 		if strings.Contains(l, "Requests/sec") || strings.Contains(l, "Latency") || strings.Contains(l, "Non-2xx") || strings.Contains(l, "errors") {
 			keep = append(keep, strings.TrimSpace(l))
 		}
 	}
-	return strings.Join(keep, "; "), nil
+	res.summary = strings.Join(keep, "; ")
+	if m := reqPerSec.FindStringSubmatch(string(out)); m != nil {
+		res.rps, _ = strconv.ParseFloat(m[1], 64)
+	}
+	if m := requests.FindStringSubmatch(string(out)); m != nil {
+		res.requests, _ = strconv.Atoi(m[1])
+	}
+	res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return res, nil
 }
 
-func compareWrk(args []string) error {
+func compareWrk(args []string, target float64) error {
 	for _, tool := range []string{"wrk", "nginx", "gunicorn"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			fmt.Printf("skipped: %s is not installed (apt-get install %s)\n", tool, tool)
@@ -229,7 +279,10 @@ func compareWrk(args []string) error {
 	if err != nil {
 		return err
 	}
+	self := os.Getpid()
+	labBefore, allBefore := procCPU(self), treeCPU(self)
 	lab, err := runWrk(args, addr)
+	labCPU, workersCPU := procCPU(self)-labBefore, treeCPU(self)-procCPU(self)-(allBefore-labBefore)
 	stop()
 	if err != nil {
 		return err
@@ -238,43 +291,51 @@ func compareWrk(args []string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := runWrk(args, real)
+	nginxBefore, gunicornBefore := treeCPU(real.nginx), treeCPU(real.gunicorn)
+	ref, err := runWrk(args, real.addr)
+	nginxCPU, gunicornCPU := treeCPU(real.nginx)-nginxBefore, treeCPU(real.gunicorn)-gunicornBefore
 	stopReal()
 	if err != nil {
 		return err
 	}
 	fmt.Printf("wrk %s\n", strings.Join(args, " "))
-	fmt.Printf("lab proxy -> prefork (2 workers, tracing on): %s\n", lab)
-	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync):       %s\n", ref)
-	l, r := reqPerSec.FindStringSubmatch(lab), reqPerSec.FindStringSubmatch(ref)
-	if l != nil && r != nil {
-		var a, b float64
-		fmt.Sscan(l[1], &a)
-		fmt.Sscan(r[1], &b)
-		fmt.Printf("ratio %.2f (target >= 2)\n", a/b)
+	fmt.Printf("lab proxy -> prefork (2 workers, tracing on) -> %s: %s\n", labApp, lab.summary)
+	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync) -> %s: %s\n", realApp, ref.summary)
+	fmt.Printf("CPU per request: lab process %s + workers %s (wrk %s); nginx %s + gunicorn %s (wrk %s)\n",
+		perRequest(labCPU, lab.requests), perRequest(workersCPU, lab.requests), perRequest(lab.cpu, lab.requests),
+		perRequest(nginxCPU, ref.requests), perRequest(gunicornCPU, ref.requests), perRequest(ref.cpu, ref.requests))
+	if ref.rps > 0 {
+		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps/ref.rps, target)
 	}
 	return nil
 }
 
+// realPeers are the real stack's front address and processes.
+type realPeers struct {
+	addr            string
+	nginx, gunicorn int // the masters' PIDs
+}
+
 // realStack starts gunicorn (2 sync workers, apps.py's hello) and nginx
-// with the talk's part II configuration pointed at it, in a temporary
-// directory, and returns nginx's address and a function that stops both
-// by their PIDs.
-func realStack() (string, func(), error) {
+// with the talk's part II configuration pointed at it (an access log
+// line per request, as the lab's proxy writes), in a temporary
+// directory, and returns nginx's address and PIDs and a function that
+// stops both by their PIDs.
+func realStack() (realPeers, func(), error) {
 	dir, err := os.MkdirTemp("", "ngw2f-fullstack-")
 	if err != nil {
-		return "", nil, err
+		return realPeers{}, nil, err
 	}
 	gunAddr, nginxAddr := freeAddr(), freeAddr()
-	apps, _ := filepath.Abs(filepath.Join("stack", "prefork", "testdata", "gunicorn"))
-	gun := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gunAddr, "apps:hello")
+	apps, _ := filepath.Abs(realDir)
+	gun := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gunAddr, realApp)
 	if err := gun.Start(); err != nil {
-		return "", nil, err
+		return realPeers{}, nil, err
 	}
 	conf := fmt.Sprintf(`worker_processes 1; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
 events { worker_connections 1024; }
 http {
-  access_log off;
+  access_log %[1]s/access.log;
   upstream app_server { server %[2]s fail_timeout=0; }
   server {
     listen %[3]s;
@@ -287,12 +348,12 @@ http {
   }
 }`, dir, gunAddr, nginxAddr)
 	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		return "", nil, err
+		return realPeers{}, nil, err
 	}
 	ng := exec.Command("nginx", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
 	if err := ng.Start(); err != nil {
 		gun.Process.Kill()
-		return "", nil, err
+		return realPeers{}, nil, err
 	}
 	stop := func() {
 		ng.Process.Signal(os.Interrupt)
@@ -304,10 +365,10 @@ http {
 	for _, a := range []string{gunAddr, nginxAddr} {
 		if err := waitFor(a); err != nil {
 			stop()
-			return "", nil, err
+			return realPeers{}, nil, err
 		}
 	}
-	return nginxAddr, stop, nil
+	return realPeers{addr: nginxAddr, nginx: ng.Process.Pid, gunicorn: gun.Process.Pid}, stop, nil
 }
 
 func freeAddr() string {
@@ -328,4 +389,19 @@ func waitFor(addr string) error {
 		time.Sleep(25 * time.Millisecond)
 	}
 	return fmt.Errorf("nothing listens on %s", addr)
+}
+
+// holdStack starts the lab's stack and keeps it up until SIGINT or
+// SIGTERM, for wrk, perf or pprof from another terminal.
+func holdStack() error {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	addr, stop, err := labStack(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	fmt.Println("ready", addr)
+	<-ctx.Done()
+	return nil
 }

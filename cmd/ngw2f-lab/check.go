@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/remote"
+)
+
+func newCheckCmd(ios ioStreams) *cobra.Command {
+	var listen string
+	var port int
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Before a talk: run every lesson for real and say what works here",
+		Long: `Check runs every written lesson for real on this machine, as ngw2f-lab
+present would (on the talk's ports, starting processes), and reports,
+lesson by lesson, what works and what would fall back to its recorded run.
+It also checks the terminal's size and the socket ngw2f-lab notes uses.
+It exits 1 when any lesson would fall back.`,
+		Args: exactArgs(0),
+		RunE: func(c *cobra.Command, _ []string) error {
+			ctx, stop := untilSignal(c.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return checkRun(ctx, ios, listen, port)
+		},
+	}
+	addServeFlags(cmd, &listen, &port)
+	return cmd
+}
+
+func checkRun(ctx context.Context, ios ioStreams, listen string, port int) error {
+	all, err := lessons.All()
+	if err != nil {
+		return err
+	}
+	w := ios.Out
+	fmt.Fprintln(w, "ngw2f-lab check: is this machine ready for the talk?")
+	fmt.Fprintln(w)
+	checkTerminal(w, ios)
+	checkSocket(w)
+	checkExecutable(w)
+	fallbacks := 0
+	for _, l := range all {
+		if ctx.Err() != nil {
+			return fmt.Errorf("check interrupted; every layer was stopped")
+		}
+		if !checkLesson(ctx, w, l, listen, port) {
+			fallbacks++
+		}
+	}
+	fmt.Fprintln(w)
+	if fallbacks > 0 {
+		fmt.Fprintf(w, "%d lesson(s) would fall back to their recorded run.\n", fallbacks)
+		return &quietError{fmt.Errorf("%d lesson(s) would fall back", fallbacks)}
+	}
+	fmt.Fprintln(w, "Every written lesson runs live here.")
+	return nil
+}
+
+// line prints one line of the report: what, then the verdict.
+func line(w io.Writer, what, verdict string, more ...string) {
+	fmt.Fprintf(w, "%-10s %s\n", what, verdict)
+	for _, m := range more {
+		fmt.Fprintf(w, "%-10s %s\n", "", m)
+	}
+}
+
+func checkTerminal(w io.Writer, ios ioStreams) {
+	f, ok := ios.Out.(*os.File)
+	if !ok || !ios.IsTTY {
+		line(w, "terminal", "not a terminal: run check in the terminal you will present from to check its size")
+		return
+	}
+	cols, rows, err := term.GetSize(int(f.Fd()))
+	switch {
+	case err != nil:
+		line(w, "terminal", "its size cannot be read: "+err.Error())
+	case cols < common.MinWidth || rows < common.MinHeight:
+		line(w, "terminal", fmt.Sprintf("%dx%d is too small: the lab needs %dx%d at least", cols, rows, common.MinWidth, common.MinHeight))
+	case cols < common.WideWidth || rows < common.WideHeight:
+		line(w, "terminal", fmt.Sprintf("%dx%d: one panel at a time (tab switches); %dx%d shows them all at once",
+			cols, rows, common.WideWidth, common.WideHeight))
+	default:
+		line(w, "terminal", fmt.Sprintf("%dx%d: every panel fits at once", cols, rows))
+	}
+}
+
+// checkExecutable checks that the lab can start itself again, as the
+// pre-fork server does for each worker process.
+func checkExecutable(w io.Writer) {
+	exe, err := os.Executable()
+	if err == nil {
+		var fi os.FileInfo
+		if fi, err = os.Stat(exe); err == nil && fi.Mode()&0o111 == 0 {
+			err = fmt.Errorf("%s is not executable", exe)
+		}
+	}
+	if err != nil {
+		line(w, "processes", "worker processes cannot start: "+err.Error())
+		return
+	}
+	line(w, "processes", "worker processes start from "+exe)
+}
+
+func checkSocket(w io.Writer) {
+	path, err := remote.SocketPath()
+	if err != nil {
+		line(w, "notes", "ngw2f-lab notes cannot follow a talk: "+err.Error())
+		return
+	}
+	line(w, "notes", "ngw2f-lab notes follows a talk through "+path)
+}
+
+// checkLesson runs l and reports; it returns false when the lesson would
+// fall back to its recorded run.
+func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, listen string, port int) bool {
+	what := fmt.Sprintf("lesson %d", l.Number)
+	if l.Planned {
+		line(w, what, "not written yet")
+		return true
+	}
+	var mu sync.Mutex
+	var notes []string
+	r, err := runner.New(l, runner.Options{Listen: listen, TalkPorts: true, FrontPort: port, Out: func(o runner.Output) {
+		if o.Kind == runner.OutInfo && strings.Contains(o.Text, "is busy") {
+			mu.Lock()
+			notes = append(notes, o.Text)
+			mu.Unlock()
+		}
+	}})
+	if err != nil {
+		line(w, what, "FALLS BACK: "+err.Error())
+		return false
+	}
+	start := time.Now()
+	failedStep := -1
+	var stepErr error
+	for i := range l.Steps {
+		if stepErr = r.RunStep(ctx, i); stepErr != nil {
+			failedStep = i
+			break
+		}
+	}
+	r.Close()
+	took := time.Since(start).Round(10 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if failedStep < 0 {
+		failed, checked := r.Failed()
+		verdict := fmt.Sprintf("ok: %d steps ran live in %s, %d of %d checks held", len(l.Steps), took, checked-failed, checked)
+		if failed > 0 {
+			verdict = fmt.Sprintf("runs, but %d of %d checks did not hold: see ngw2f-lab lesson %d --plain", failed, checked, l.Number)
+		}
+		line(w, what, verdict, notes...)
+		return true
+	}
+	replay := "and would replay from the recording"
+	if _, err := transcripts.Recorded(l.ID()); err != nil {
+		replay = "and has no recording to replay"
+	}
+	var lerr *lessons.Error
+	reason := stepErr.Error()
+	if errors.As(stepErr, &lerr) {
+		reason = lerr.Msg
+	}
+	line(w, what, fmt.Sprintf("FALLS BACK: step %d (%s) failed: %s", failedStep+1, l.Steps[failedStep].Title, reason),
+		append(notes, fmt.Sprintf("steps %d to %d would not run live %s", failedStep+1, len(l.Steps), replay))...)
+	return false
+}

@@ -1,0 +1,148 @@
+// Package export writes the journeys of a lesson run for use outside the
+// lab: as Markdown for workshop handouts (every hop's bytes, in order, and
+// a command that sends the same request again) and as HAR 1.2, which
+// browser devtools open, with the requests and responses the client saw
+// and their timings.
+package export
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+)
+
+// Run is what an export is made of: the journeys of one lesson run, or
+// of a session so far.
+type Run struct {
+	Title    string // "Lesson 1: HTTP is text"
+	Version  string // the lab's version, for HAR's creator
+	Journeys []*trace.Journey
+}
+
+// Lesson runs every step of l for real, on free ports, and returns the
+// journeys it made as a Run.
+func Lesson(ctx context.Context, l *lessons.Lesson, version string) (Run, error) {
+	run := Run{Title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), Version: version}
+	var mu sync.Mutex
+	r, err := runner.New(l, runner.Options{Out: func(o runner.Output) {
+		if o.Kind == runner.OutJourney {
+			mu.Lock()
+			run.Journeys = append(run.Journeys, o.Journey)
+			mu.Unlock()
+		}
+	}})
+	if err != nil {
+		return Run{}, err
+	}
+	if err := r.Run(ctx); err != nil {
+		return Run{}, fmt.Errorf("lesson %d did not run to its end, nothing exported: %w", l.Number, err)
+	}
+	return run, nil
+}
+
+// FrontAddr returns the address the client connected to, as the front
+// layer listened on it, or "" when the journey does not say.
+func FrontAddr(j *trace.Journey) string {
+	for _, e := range j.Events {
+		if e.Kind == trace.KindOpen && e.Side == trace.Server {
+			return e.Local
+		}
+	}
+	return ""
+}
+
+// Markdown writes the run as a Markdown handout.
+func Markdown(w io.Writer, r Run) error {
+	ew := &errWriter{w: w}
+	ew.printf("# %s\n\n", r.Title)
+	ew.printf("Every request of this run, hop by hop, as the lab's wire tap saw it: `>` went down the stack, `<` came back up; CR and LF are spelled out as `\\r` and `\\n`. Exported by ngw2f-lab %s.\n", r.Version)
+	if len(r.Journeys) == 0 {
+		ew.printf("\nNo request was made.\n")
+	}
+	for _, j := range r.Journeys {
+		markdownJourney(ew, j)
+	}
+	return ew.err
+}
+
+func markdownJourney(ew *errWriter, j *trace.Journey) {
+	s := challenge.Summarize(j)
+	ew.printf("\n## Journey %d: %s\n\n", j.ID, strings.Join(j.Layers(), " → "))
+	if len(j.Events) > 0 {
+		ew.printf("Started %s, took %s. %s.\n", j.Events[0].Time.Format("15:04:05.000"), transcripts.Took(j), upperFirst(challenge.Verdict(s)))
+	}
+	if len(s.Request) > 0 {
+		if addr := FrontAddr(j); addr != "" {
+			c := CopyAsCurl(s.Request, addr)
+			if c.Curl {
+				ew.printf("\nSend the same bytes again:\n\n```sh\n%s\n```\n", c.Line)
+			} else {
+				ew.printf("\ncurl cannot send these bytes (%s); this does:\n\n```sh\n%s\n```\n", c.Why, c.Line)
+			}
+		}
+	}
+	for _, h := range j.Hops() {
+		markdownHop(ew, h)
+	}
+	if logs := j.Logs(); len(logs) > 0 {
+		ew.printf("\nLogged:\n\n```\n")
+		for _, l := range logs {
+			ew.printf("%s: %s\n", l.Layer, strings.TrimRight(string(l.Data), "\n"))
+		}
+		ew.printf("```\n")
+	}
+}
+
+func markdownHop(ew *errWriter, h trace.Hop) {
+	arrow, mark := "→", ">"
+	if h.Dir == trace.Up {
+		arrow, mark = "←", "<"
+	}
+	head := fmt.Sprintf("\n### %d. %s %s %s", h.N, h.From, arrow, h.To)
+	switch h.Kind {
+	case trace.KindBytes:
+		data := h.Data()
+		ew.printf("%s · %d bytes\n\n```\n", head, len(data))
+		for _, line := range transcripts.Lines(data) {
+			ew.printf("%s %s\n", mark, transcripts.Visible(line))
+		}
+		ew.printf("```\n")
+	case trace.KindHandoff:
+		ew.printf("%s · %s\n\n", head, h.Name)
+		if fields := h.Events[0].Fields; len(fields) > 0 {
+			ew.printf("| key | value |\n|---|---|\n")
+			for _, f := range fields {
+				ew.printf("| `%s` | `%s` |\n", f.Key, strings.ReplaceAll(transcripts.Visible([]byte(f.Value)), "|", `\|`))
+			}
+		}
+	case trace.KindClose, trace.KindEOF, trace.KindError:
+		ew.printf("%s · %s\n", head, transcripts.ConnEnd(h))
+	}
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// errWriter keeps the first write error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}

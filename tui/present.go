@@ -1,0 +1,479 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/remote"
+)
+
+// presentScreen runs lessons as one talk (ngw2f-lab present). It shows
+// the current lesson's screen, panels and all, with a header of its own:
+// the talk's section, its planned minute and the time elapsed. One key
+// (space, right arrow, page down: what clickers send) runs the next step
+// and, at a lesson's end, opens the next lesson. A step that cannot run
+// live (a port taken, a layer that will not start) says so in one line
+// and plays its recorded run instead, marked as a replay. H switches on
+// hop-by-hop mode: each request then waits at each hop for the key.
+type presentScreen struct {
+	com     common.Common
+	opts    Options
+	labs    *labSet
+	all     []*lessons.Lesson // every lesson, for the next section's minute
+	talk    []*lessons.Lesson // the lessons of this talk, in order
+	at      int               // index into talk
+	b       *lab
+	lesson  lessonScreen
+	next    int // the next step to run
+	started time.Time
+	now     func() time.Time
+	replay  bool   // the lesson plays its recorded run
+	notice  string // why it does
+	gate    *trace.Gate
+	server  *remote.Server
+}
+
+// Messages of the presentation.
+type (
+	presentTick struct{}
+	remoteMsg   struct{ command string }
+	gateMsg     struct{}
+)
+
+// talkLessons returns the written lessons numbered from to to (zero for
+// no bound).
+func talkLessons(all []*lessons.Lesson, from, to int) ([]*lessons.Lesson, error) {
+	var out []*lessons.Lesson
+	for _, l := range all {
+		if !l.Planned && (from == 0 || l.Number >= from) && (to == 0 || l.Number <= to) {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no written lesson from %d to %d (see: ngw2f-lab list)", from, to)
+	}
+	return out, nil
+}
+
+func newPresentScreen(com common.Common, opts Options, labs *labSet, server *remote.Server) (presentScreen, error) {
+	talk, err := talkLessons(opts.Lessons, opts.Present.From, opts.Present.To)
+	if err != nil {
+		return presentScreen{}, err
+	}
+	if opts.Present.TypeDelay == 0 {
+		opts.Present.TypeDelay = 35 * time.Millisecond
+	}
+	g := trace.NewGate()
+	opts.gate = g
+	m := presentScreen{com: com, opts: opts, labs: labs, all: opts.Lessons, talk: talk,
+		gate: g, server: server, now: time.Now}
+	// The clock is the talk's: it starts at the first section's minute
+	// mark, so that it reads against the marks of the sections after.
+	m.started = m.now()
+	if d, ok := remote.ParseMinute(talk[0].Minute); ok {
+		m.started = m.started.Add(-d)
+	}
+	return m, m.open(0)
+}
+
+// open shows lesson i of the talk, with a lab of its own; the previous
+// lab stops in the background.
+func (m *presentScreen) open(i int) error {
+	old := m.b
+	b, err := newLab(m.talk[i], m.opts)
+	if err != nil {
+		return err
+	}
+	if old != nil {
+		go m.labs.close(old)
+	}
+	m.labs.add(b)
+	m.at, m.b, m.next, m.replay, m.notice = i, b, 0, false, ""
+	m.lesson = newLessonScreen(m.com, b)
+	m.lesson.SetSize(m.com.Width, m.com.Height)
+	return nil
+}
+
+// Init starts the lesson's feeds, the clock and the remote's commands.
+func (m presentScreen) Init() tea.Cmd {
+	return tea.Batch(m.lesson.Init(), m.tick(), m.waitRemote(), m.waitGate())
+}
+
+// tick moves the clock on in a second, unless the run is over first.
+func (m presentScreen) tick() tea.Cmd {
+	done := m.labs.done()
+	return func() tea.Msg {
+		t := time.NewTimer(time.Second)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return presentTick{}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+// waitRemote waits for a command from ngw2f-lab next or prev.
+func (m presentScreen) waitRemote() tea.Cmd {
+	if m.server == nil {
+		return nil
+	}
+	ch, done := m.server.Commands(), m.labs.done()
+	return func() tea.Msg {
+		select {
+		case c, ok := <-ch:
+			if ok {
+				return remoteMsg{c}
+			}
+		case <-done:
+		}
+		return nil
+	}
+}
+
+// waitGate waits until a request is held or let through.
+func (m presentScreen) waitGate() tea.Cmd {
+	ch, done := m.gate.Changed(), m.labs.done()
+	return func() tea.Msg {
+		select {
+		case <-ch:
+			return gateMsg{}
+		case <-done:
+			return nil
+		}
+	}
+}
+
+// SetSize lays out the lesson screen.
+func (m *presentScreen) SetSize(w, h int) {
+	m.com.SetSize(w, h)
+	m.lesson.SetSize(w, h)
+}
+
+// Update runs the talk's keys and hands the rest to the lesson screen.
+func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case presentTick:
+		m.publish()
+		return m, m.tick()
+	case remoteMsg:
+		var cmd tea.Cmd
+		if msg.command == "next" {
+			cmd = m.advance()
+		} else {
+			cmd = m.back()
+		}
+		m.publish()
+		return m, tea.Batch(cmd, m.waitRemote())
+	case gateMsg:
+		m.publish()
+		return m, m.waitGate()
+	case labMsg:
+		if msg.lab != m.b {
+			return m, nil
+		}
+		if done, ok := msg.msg.(stepDoneMsg); ok && done.err != nil && !errors.Is(done.err, context.Canceled) {
+			m.fallBack(done.step, done.err)
+			m.publish()
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.lesson, cmd = m.lesson.Update(msg.msg)
+		if done, ok := msg.msg.(stepDoneMsg); ok && done.err == nil && done.step == len(m.talk[m.at].Steps)-1 {
+			m.lesson.status = m.lessonEnd()
+		}
+		return m, cmd
+	case tea.KeyPressMsg:
+		if cmd, ok := m.key(msg); ok {
+			m.publish()
+			return m, cmd
+		}
+	}
+	var cmd tea.Cmd
+	m.lesson, cmd = m.lesson.Update(msg)
+	return m, cmd
+}
+
+// key carries out the talk's own keys.
+func (m *presentScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	k := m.com.Keys
+	if m.lesson.typing() || m.lesson.failure != nil || m.lesson.challenges != nil {
+		return nil, false
+	}
+	switch {
+	case key.Matches(msg, k.PresentNext):
+		return m.advance(), true
+	case key.Matches(msg, k.PresentPrev):
+		return m.back(), true
+	case key.Matches(msg, k.Hold):
+		on := !m.gate.On()
+		m.gate.SetOn(on)
+		m.lesson.status = "hop by hop: off"
+		if on {
+			m.lesson.status = "hop by hop: each request waits at each hop for the next key"
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// advance lets a held request on, or runs the next step, or opens the
+// next lesson.
+func (m *presentScreen) advance() tea.Cmd {
+	if m.gate.Release() {
+		return nil
+	}
+	if m.lesson.running >= 0 {
+		m.lesson.status = fmt.Sprintf("wait: step %d is still running", m.lesson.running+1)
+		return nil
+	}
+	steps := len(m.talk[m.at].Steps)
+	switch {
+	case m.next < steps && m.replay:
+		m.replayStep(m.next)
+		m.next++
+		return nil
+	case m.next < steps:
+		i := m.next
+		m.next++
+		var cmd tea.Cmd
+		m.lesson, cmd = m.lesson.runStep(i)
+		return cmd
+	case m.at < len(m.talk)-1:
+		return m.openCmd(m.at + 1)
+	}
+	m.lesson.status = m.lessonEnd()
+	return nil
+}
+
+// lessonEnd is what the status line says once a lesson's last step ran:
+// in a talk the next key opens the next lesson, not the lesson list.
+func (m *presentScreen) lessonEnd() string {
+	if m.at < len(m.talk)-1 {
+		return fmt.Sprintf("lesson %d is done: the next key opens lesson %d", m.talk[m.at].Number, m.talk[m.at+1].Number)
+	}
+	return "the end of the talk: q quits"
+}
+
+// back shows the step before, or the lesson before from its first step.
+func (m *presentScreen) back() tea.Cmd {
+	if m.lesson.selected > 0 {
+		m.lesson.selected--
+		m.lesson.text.Select(m.lesson.selected)
+		return nil
+	}
+	if m.at > 0 {
+		return m.openCmd(m.at - 1)
+	}
+	return nil
+}
+
+func (m *presentScreen) openCmd(i int) tea.Cmd {
+	if err := m.open(i); err != nil {
+		m.lesson.failure = &failure{title: "This lesson cannot be opened", text: err.Error(), hint: "Press the key again to go on."}
+		return nil
+	}
+	return m.lesson.Init()
+}
+
+// fallBack replays step i, which failed live, and every later step of
+// the lesson: in front of an audience nothing waits for a fix.
+func (m *presentScreen) fallBack(i int, err error) {
+	m.replay = true
+	m.notice = fallbackReason(err)
+	m.lesson.running = -1
+	m.replayStep(i)
+}
+
+// fallbackReason says in one line why a step plays its recording.
+func fallbackReason(err error) string {
+	var busy *stack.PortBusyError
+	var lerr *lessons.Error
+	switch {
+	case errors.As(err, &busy):
+		return fmt.Sprintf("%s could not start: %s is taken by another program", busy.Layer, busy.Addr)
+	case errors.As(err, &lerr):
+		return lerr.Msg
+	}
+	return err.Error()
+}
+
+// replayStep shows step i's recorded run in the console.
+func (m *presentScreen) replayStep(i int) {
+	l := m.talk[m.at]
+	m.lesson.selected = i
+	m.lesson.text.Select(i)
+	m.lesson.text.SetState(i, stepDone)
+	m.lesson.ran[i] = true
+	p := &m.lesson.prompt
+	p.flushScreen()
+	rec, err := transcripts.RecordedStep(l.ID(), i)
+	if err != nil {
+		p.add(lineFailed, "REPLAY unavailable: "+err.Error())
+		return
+	}
+	p.add(lineFailed, fmt.Sprintf("── REPLAY of step %d, as recorded (%s) ──", i+1, m.notice))
+	for _, line := range strings.Split(rec, "\n") {
+		// The narrative is on screen already; the recording's own lines
+		// are what the lab showed, indented.
+		if shown, ok := strings.CutPrefix(line, "    "); ok {
+			p.add(lineExplain, shown)
+		}
+	}
+	p.offset = 0
+	m.lesson.status = "replaying the recorded run: " + m.notice
+}
+
+// publish tells ngw2f-lab notes where the talk is.
+func (m *presentScreen) publish() {
+	if m.server != nil {
+		m.server.Publish(m.state())
+	}
+}
+
+// state is what the notes follow.
+func (m presentScreen) state() remote.State {
+	l := m.talk[m.at]
+	st := remote.State{Lesson: l.Number, LessonTitle: l.Title, Talk: l.Talk, Minute: l.Minute,
+		Until: m.until(), Steps: len(l.Steps), Started: m.started, Replay: m.replay}
+	cur := m.lesson.selected
+	if m.next > 0 || m.lesson.running >= 0 {
+		st.Step, st.StepTitle, st.Notes = cur+1, l.Steps[cur].Title, l.Steps[cur].Notes
+	}
+	nl, ns := m.at, m.next
+	if ns >= len(l.Steps) {
+		nl, ns = m.at+1, 0
+	}
+	if nl < len(m.talk) {
+		step := m.talk[nl].Steps[ns]
+		st.NextTitle, st.NextNotes = step.Title, step.Notes
+		if nl != m.at {
+			st.NextTitle = fmt.Sprintf("lesson %d, %s", m.talk[nl].Number, step.Title)
+		}
+	}
+	if held := m.gate.Held(); len(held) > 0 {
+		st.Held = held[0].Layer
+	}
+	return st
+}
+
+// until is the minute the next section of the talk starts at.
+func (m presentScreen) until() string {
+	cur := m.talk[m.at]
+	for _, l := range m.all {
+		if l.Number > cur.Number && l.Minute != "" {
+			return l.Minute
+		}
+	}
+	return ""
+}
+
+// View draws the lesson screen between the talk's header and its keys.
+func (m presentScreen) View() string {
+	rows := strings.Split(m.lesson.View(), "\n")
+	rows[0] = pad(m.header(), m.com.Width)
+	if m.lesson.failure == nil && m.lesson.challenges == nil {
+		h := help.New()
+		h.Styles = helpStyles(m.com.Styles)
+		h.SetWidth(m.com.Width)
+		rows[len(rows)-1] = pad(h.ShortHelpView(m.ShortHelp()), m.com.Width)
+	}
+	return strings.Join(rows, "\n")
+}
+
+// header says where the talk is and how it keeps to time.
+func (m presentScreen) header() string {
+	st := m.com.Styles
+	l := m.talk[m.at]
+	where := "intro · " + l.Title
+	if m.next > 0 || m.lesson.running >= 0 {
+		where = fmt.Sprintf("step %d/%d · %s", m.lesson.selected+1, len(l.Steps), l.Steps[m.lesson.selected].Title)
+	}
+	elapsed := m.now().Sub(m.started)
+	left := st.Header.Render("PRESENTING") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · %s", l.Number, where))
+	clock := fmt.Sprintf("%s at %s · ⏱ %s", l.Talk, orDash(l.Minute), remote.ClockText(elapsed))
+	right := st.HeaderDim.Render(clock)
+	if end, ok := remote.ParseMinute(m.until()); ok && elapsed > end {
+		right += st.Warn.Render(fmt.Sprintf(" · %s over", remote.ClockText(elapsed-end)))
+	}
+	if m.gate.On() {
+		right += st.Warn.Render(" · HOP BY HOP")
+	}
+	notice := ""
+	if held := m.gate.Held(); len(held) > 0 {
+		notice = st.Warn.Render("⏸ held at " + held[0].Layer + ": the next key lets it on")
+	} else if m.replay {
+		notice = st.Failed.Render("REPLAY: " + m.notice)
+	} else if m.lesson.status != "" {
+		notice = st.Warn.Render(m.lesson.status)
+	}
+	// What needs the presenter's eye comes before the clock, which the
+	// width may cut.
+	return left + "  " + notice + "  " + right
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// ShortHelp is the talk's keys and the lesson screen's.
+func (m presentScreen) ShortHelp() []key.Binding {
+	k := m.com.Keys
+	talk := []key.Binding{k.Help, k.Quit, k.PresentNext, k.PresentPrev, k.Hold}
+	return append(talk, m.unshadowed(m.lesson.ShortHelp()[2:])...)
+}
+
+// FullHelp is every key of the presentation.
+func (m presentScreen) FullHelp() [][]key.Binding {
+	k := m.com.Keys
+	groups := [][]key.Binding{{k.PresentNext, k.PresentPrev, k.Hold}}
+	for _, g := range m.lesson.FullHelp() {
+		groups = append(groups, m.unshadowed(g))
+	}
+	return groups
+}
+
+// unshadowed returns the lesson screen's bindings as they work in the
+// talk, whose own keys come first: a key the talk takes is left out of
+// each binding and its help, and a binding left with none goes.
+func (m presentScreen) unshadowed(bs []key.Binding) []key.Binding {
+	k := m.com.Keys
+	taken := map[string]bool{}
+	for _, b := range []key.Binding{k.PresentNext, k.PresentPrev, k.Hold} {
+		for _, name := range b.Keys() {
+			taken[name] = true
+		}
+	}
+	var out []key.Binding
+	for _, b := range bs {
+		var left []string
+		for _, name := range b.Keys() {
+			if !taken[name] {
+				left = append(left, name)
+			}
+		}
+		switch {
+		case len(left) == len(b.Keys()):
+			out = append(out, b)
+		case len(left) > 0:
+			out = append(out, key.NewBinding(key.WithKeys(left...), key.WithHelp(strings.Join(left, "/"), b.Help().Desc)))
+		}
+	}
+	return out
+}
