@@ -2,8 +2,6 @@ package cgi
 
 import (
 	"context"
-	"io"
-	"net"
 	"os"
 	"regexp"
 	"strconv"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/child"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -34,19 +33,6 @@ func startServer(t *testing.T) *Server {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-func ask(t *testing.T, addr net.Addr, raw string) string {
-	t.Helper()
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	io.WriteString(c, raw)
-	b, _ := io.ReadAll(c)
-	return string(b)
 }
 
 func TestServer(t *testing.T) {
@@ -70,7 +56,7 @@ func TestServer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ask(t, s.Addr(), tt.raw)
+			got := capture.RoundTrip(t, s.Addr(), tt.raw)
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("answer lacks %q:\n%s", w, got)
@@ -92,7 +78,7 @@ func TestNewProcessPerRequest(t *testing.T) {
 	}
 	defer s.Close()
 	for range 3 {
-		if got := ask(t, s.Addr(), "GET /cgi-bin/hello HTTP/1.0\r\n\r\n"); !strings.HasSuffix(got, "\r\n\r\nHello, World! (from CGI)\n") {
+		if got := capture.RoundTrip(t, s.Addr(), "GET /cgi-bin/hello HTTP/1.0\r\n\r\n"); !strings.HasSuffix(got, "\r\n\r\nHello, World! (from CGI)\n") {
 			t.Fatalf("answer %q", got)
 		}
 	}

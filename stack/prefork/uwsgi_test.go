@@ -2,17 +2,13 @@ package prefork
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )
@@ -54,7 +50,7 @@ func TestUwsgiProtocol(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := exchangeHalfClosed(t, tt.server.Addr(), tt.send)
+			got := capture.RoundTripHalfClosed(t, tt.server.Addr(), tt.send)
 			rest := got
 			for _, w := range tt.want {
 				i := strings.Index(rest, w)
@@ -73,27 +69,6 @@ func TestUwsgiProtocol(t *testing.T) {
 			}
 		})
 	}
-}
-
-// exchangeHalfClosed sends raw, closes its side for writing, as a client
-// with nothing more to send, and reads the answer until the server closes.
-func exchangeHalfClosed(t *testing.T, addr net.Addr, raw string) string {
-	t.Helper()
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	c.(*net.TCPConn).CloseWrite()
-	b, err := io.ReadAll(c)
-	if err != nil && !errors.Is(err, syscall.ECONNRESET) { // closed with the request unread
-		t.Fatalf("reading the answer: %v", err)
-	}
-	return string(b)
 }
 
 // TestUwsgiSocketRefusesText checks that HTTP text sent to a uwsgi socket
