@@ -2,10 +2,12 @@ package cgi
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -168,4 +170,56 @@ func TestParseTarget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCloseKillsTheScript checks that a server closed while a script
+// runs leaves no process behind.
+func TestCloseKillsTheScript(t *testing.T) {
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	s := New(stack.Config{Trace: rec})
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan string, 1)
+	go func() { done <- capture.RoundTrip(t, s.Addr(), "GET /cgi-bin/slow?seconds=30 HTTP/1.0\r\n\r\n") }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pid := 0
+	for pid == 0 {
+		evs, err := sub.Next(ctx, 0)
+		if err != nil {
+			t.Fatalf("the script never started: %v", err)
+		}
+		for _, e := range evs {
+			if m := startedSlow.FindStringSubmatch(string(e.Data)); m != nil {
+				pid, _ = strconv.Atoi(m[1])
+			}
+		}
+	}
+	s.Close() // returns once the script's goroutine is done
+	if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
+		t.Errorf("script pid %d still there after Close: %v", pid, err)
+	}
+	if got := <-done; got != "" {
+		t.Errorf("answer %q after Close, want none", got)
+	}
+	// Killed by Close, not by the Timeout that would have come later.
+	want := fmt.Sprintf("pid %d ended: signal: killed after", pid)
+	if text := logText(sub.TryNext(0)); !strings.Contains(text, want) {
+		t.Errorf("no %q in the log:\n%s", want, text)
+	}
+}
+
+var startedSlow = regexp.MustCompile(`^started /cgi-bin/slow as pid (\d+)$`)
+
+func logText(evs []trace.Event) string {
+	var b strings.Builder
+	for _, e := range evs {
+		if e.Kind == trace.KindLog {
+			fmt.Fprintf(&b, "%s\n", e.Data)
+		}
+	}
+	return b.String()
 }

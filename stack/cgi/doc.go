@@ -25,6 +25,7 @@
 //     the lab's own environment, but for GORACE (atexit_sleep_ms=0 when
 //     unset): a race-enabled binary otherwise sleeps a second as it
 //     exits, which a test binary standing in for the lab is.
+//   - Close kills the script being run; Shutdown lets it finish.
 //   - A script that runs longer than Timeout is killed and answered 504;
 //     one that exits without a header block, or fails, is answered 500,
 //     and its standard error goes to the server's log.

@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/child"
 )
@@ -19,6 +21,7 @@ type Script func(lookup func(string) (string, bool), stdin io.Reader, stdout io.
 var scripts = map[string]Script{
 	"hello": hello,
 	"env":   showEnv,
+	"slow":  slow,
 }
 
 // Scripts returns the names of the lab's scripts, sorted.
@@ -72,5 +75,20 @@ func showEnv(lookup func(string) (string, bool), in io.Reader, out io.Writer) in
 		fmt.Fprintln(out, kv)
 	}
 	fmt.Fprintf(out, "read %d bytes of body: %q\n", len(body), body)
+	return 0
+}
+
+// slow sleeps as long as ?seconds=N says (1 when not given, at most 60)
+// before it answers: a script that takes its time, or hangs.
+func slow(lookup func(string) (string, bool), _ io.Reader, out io.Writer) int {
+	d := time.Second
+	query, _ := lookup("QUERY_STRING")
+	if v, ok := strings.CutPrefix(query, "seconds="); ok {
+		if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= 60 {
+			d = time.Duration(f * float64(time.Second))
+		}
+	}
+	time.Sleep(d)
+	fmt.Fprintf(out, "Content-Type: text/plain\n\nslept %s\n", d)
 	return 0
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
@@ -35,6 +36,9 @@ const ScriptLayer = "script"
 type Server struct {
 	*stack.Serial
 	exe string // the lab's binary, which runs the scripts
+
+	mu      sync.Mutex
+	running *os.Process // the script being run, if any
 }
 
 // New returns a Server that will listen on cfg.Addr once started.
@@ -106,6 +110,8 @@ func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []
 		s.Tap().Log(c, "log", fmt.Sprintf("cannot run %s%s: %v", scriptPrefix, script, err))
 		return errorAnswer("500 Internal Server Error")
 	}
+	s.setRunning(cmd.Process)
+	defer s.setRunning(nil)
 	pid := cmd.Process.Pid
 	s.Tap().Log(c, "log", fmt.Sprintf("started %s%s as pid %d", scriptPrefix, script, pid))
 	if len(in) > 0 {
@@ -118,7 +124,11 @@ func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []
 			s.Tap().Log(c, "stderr", line)
 		}
 	}
-	s.Tap().Log(c, "log", fmt.Sprintf("pid %d %s after %s", pid, exitText(err), time.Since(start).Round(time.Millisecond)))
+	if ctx.Err() != nil {
+		s.Tap().Log(c, "log", fmt.Sprintf("pid %d ran longer than %s and was killed", pid, Timeout))
+	} else {
+		s.Tap().Log(c, "log", fmt.Sprintf("pid %d %s after %s", pid, exitText(err), time.Since(start).Round(time.Millisecond)))
+	}
 	switch {
 	case ctx.Err() != nil:
 		return errorAnswer("504 Gateway Timeout")
@@ -131,6 +141,23 @@ func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []
 		return errorAnswer("500 Internal Server Error")
 	}
 	return answer
+}
+
+func (s *Server) setRunning(p *os.Process) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.running = p
+}
+
+// Close stops the server at once: it kills the script being run, if any,
+// and closes the connection it was run for.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.running != nil {
+		s.running.Kill()
+	}
+	s.mu.Unlock()
+	return s.Serial.Close()
 }
 
 // exitText says how a script's process ended.
