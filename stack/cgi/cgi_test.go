@@ -27,18 +27,22 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-func startServer(t *testing.T) *Server {
+// startTraced starts a server that records into a subscription, and
+// stops it when the test ends.
+func startTraced(t *testing.T) (*Server, *trace.Subscription) {
 	t.Helper()
-	s := New(stack.Config{})
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	s := New(stack.Config{Trace: rec})
 	if err := s.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	t.Cleanup(func() { s.Close(); sub.Close() })
+	return s, sub
 }
 
 func TestServer(t *testing.T) {
-	s := startServer(t)
+	s, _ := startTraced(t)
 	tests := []struct {
 		name string
 		raw  string
@@ -71,14 +75,7 @@ func TestServer(t *testing.T) {
 // TestNewProcessPerRequest checks that every request is served by a
 // process of its own, as the server's log names them.
 func TestNewProcessPerRequest(t *testing.T) {
-	rec := trace.NewRecorder(0, 0)
-	sub := rec.Subscribe()
-	defer sub.Close()
-	s := New(stack.Config{Trace: rec})
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, sub := startTraced(t)
 	for range 3 {
 		if got := capture.RoundTrip(t, s.Addr(), "GET /cgi-bin/hello HTTP/1.0\r\n\r\n"); !strings.HasSuffix(got, "\r\n\r\nHello, World! (from CGI)\n") {
 			t.Fatalf("answer %q", got)
@@ -175,13 +172,7 @@ func TestParseTarget(t *testing.T) {
 // TestCloseKillsTheScript checks that a server closed while a script
 // runs leaves no process behind.
 func TestCloseKillsTheScript(t *testing.T) {
-	rec := trace.NewRecorder(0, 0)
-	sub := rec.Subscribe()
-	defer sub.Close()
-	s := New(stack.Config{Trace: rec})
-	if err := s.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s, sub := startTraced(t)
 	done := make(chan string, 1)
 	go func() { done <- capture.RoundTrip(t, s.Addr(), "GET /cgi-bin/slow?seconds=30 HTTP/1.0\r\n\r\n") }()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
