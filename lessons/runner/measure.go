@@ -103,10 +103,19 @@ func measuredTable(ms []measurement) []string {
 		}
 		if fast.median > 0 {
 			out = append(out, fmt.Sprintf("  %s takes %.0f times as long as %s, by the medians",
-				slow.layer, float64(slow.median)/float64(fast.median), fast.layer))
+				slow.label(), float64(slow.median)/float64(fast.median), fast.label()))
 		}
 	}
 	return out
+}
+
+// label names the layer measured, and its slow clients when it had any,
+// so that two measurements of one layer read apart.
+func (m measurement) label() string {
+	if m.slow > 0 {
+		return fmt.Sprintf("%s with %d slow clients", m.layer, m.slow)
+	}
+	return m.layer
 }
 
 // round keeps three significant digits of d, enough to compare.
