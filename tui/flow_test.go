@@ -323,7 +323,7 @@ func TestFlowRunAgain(t *testing.T) {
 	tm.Type("n")
 	waitFor(t, tm, p, "running", "in the lab (pid")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor(t, tm, p, "step 1 already ran: it starts or stops layers")
+	waitFor(t, tm, p, "step 1 already ran; n or space runs step 2")
 	tm.Type("n")
 	waitFor(t, tm, p, "Connection closed by foreign host.", "step 2 done")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})

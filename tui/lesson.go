@@ -257,11 +257,11 @@ func explainError(title string, err error) *failure {
 // alreadyRan says why step i of n, which starts or stops layers and has
 // run, does not run again, and what to press instead.
 func alreadyRan(i, n int) string {
-	next := "the lesson's steps are all done"
+	next := "every step is done"
 	if i+1 < n {
 		next = fmt.Sprintf("n or space runs step %d", i+2)
 	}
-	return fmt.Sprintf("step %d already ran: it starts or stops layers, so it runs once (r restarts a layer); %s", i+1, next)
+	return fmt.Sprintf("step %d already ran; %s (a step that starts or stops layers runs once; r restarts a layer)", i+1, next)
 }
 
 // runStep starts step i; a step that starts or stops layers and has run
