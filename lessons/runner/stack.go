@@ -49,7 +49,7 @@ func (r *Runner) endStack() []lessons.Action {
 			case a.Verb == lessons.Start:
 				stopped = without(stopped, a.Args[0])
 				running = append(without(running, a.Args[0]), a)
-			case stops(a):
+			case a.StopsLayer():
 				if i := index(running, a.Args[0]); i >= 0 {
 					stopped = append(without(stopped, a.Args[0]), running[i])
 					running = without(running, a.Args[0])
@@ -69,15 +69,6 @@ func (r *Runner) endStack() []lessons.Action {
 		}
 	}
 	return append(needed, running...)
-}
-
-// stops reports whether a stops a layer: stop, or a signal that makes its
-// master exit.
-func stops(a lessons.Action) bool {
-	if a.Verb == lessons.Stop {
-		return true
-	}
-	return a.Verb == lessons.Signal && len(a.Args) > 1 && (a.Args[1] == "TERM" || a.Args[1] == "INT" || a.Args[1] == "QUIT")
 }
 
 // dialedPorts returns the ports the layer a starts passes requests to.
