@@ -17,6 +17,8 @@
 //	explain response       the same for the answer
 //	explain environ        the environ the app got for the last request, key
 //	                       by key, with what each key means
+//	explain packet         the uwsgi packet the last request crossed a hop
+//	                       as (uwsgi_pass), field by field
 //	kill prefork           kill -9 a worker of a layer (the oldest), and wait
 //	                       for its master to replace it
 //	signal prefork TTIN    send a layer's master a signal: TTIN adds a worker,
@@ -26,6 +28,15 @@
 //	                       nothing, held until the step ends, and show
 //	                       what they cost the lab's process: goroutines,
 //	                       open files, threads
+//	measure cgi 200 /x     send a layer 200 requests for /x, one after
+//	                       another, and show the time each took (median
+//	                       and 90th percentile) next to the layers measured
+//	                       before in the lesson
+//	trickle prefork 6      start 6 slow clients against a layer: each sends
+//	                       its request one byte every 100 ms, then reads
+//	                       the answer; they run until done or the step ends
+//	spread proxy 30 /x     send a layer 30 requests for /x, 6 at a time,
+//	                       and show which layer behind it served each
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

@@ -125,6 +125,9 @@ const (
 	Kill    Verb = "kill"
 	Signal  Verb = "signal"
 	Idle    Verb = "idle"
+	Measure Verb = "measure"
+	Trickle Verb = "trickle"
+	Spread  Verb = "spread"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

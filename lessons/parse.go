@@ -231,12 +231,19 @@ func (p *parser) action(line string) (*Action, error) {
 var arity = map[Verb][2]int{
 	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
 	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, Drill: {1, 1}, OfferVerb: {1, -1},
-	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2},
+	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3}, Trickle: {2, 2}, Spread: {3, 3},
 }
 
 // signals are the names a signal action may send, as gunicorn's master
 // handles them.
 var signals = []string{"TTIN", "TTOU", "HUP", "TERM", "INT", "QUIT"}
+
+// maxMeasure bounds the requests a measure action sends: the machine
+// may be shared, and the lesson waits for them.
+const maxMeasure = 1000
+
+// maxTrickle bounds the slow clients a trickle action starts.
+const maxTrickle = 100
 
 // maxIdle bounds the connections an idle action opens: the lab holds
 // both ends of each, and the file descriptors are finite.
@@ -245,7 +252,7 @@ const maxIdle = 5000
 func checkArgs(a *Action) error {
 	n, ok := arity[a.Verb]
 	if !ok {
-		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, drill, offer, kill, signal, idle)", a.Verb)
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, drill, offer, kill, signal, idle, measure, trickle, spread)", a.Verb)
 	}
 	switch {
 	case len(a.Args) < n[0]:
@@ -253,14 +260,27 @@ func checkArgs(a *Action) error {
 	case n[1] >= 0 && len(a.Args) > n[1]:
 		return fmt.Errorf("%s takes at most %d argument(s), got %d", a.Verb, n[1], len(a.Args))
 	}
-	if a.Verb == Explain && !slices.Contains([]string{"request", "response", "environ"}, a.Args[0]) {
-		return fmt.Errorf("explain takes request, response or environ, not %q", a.Args[0])
+	if a.Verb == Explain && !slices.Contains([]string{"request", "response", "environ", "packet"}, a.Args[0]) {
+		return fmt.Errorf("explain takes request, response, environ or packet, not %q", a.Args[0])
 	}
 	if a.Verb == Signal && !slices.Contains(signals, a.Args[1]) {
 		return fmt.Errorf("signal %s: %q is not a signal the master handles (want one of %s)", a.Args[0], a.Args[1], strings.Join(signals, ", "))
 	}
 	if a.Verb == Expect {
 		return checkExpect(a.Args)
+	}
+	if a.Verb == Measure || a.Verb == Spread {
+		if n, err := strconv.Atoi(a.Args[1]); err != nil || n < 1 || n > maxMeasure {
+			return fmt.Errorf("%s wants a number of requests from 1 to %d, not %q", a.Verb, maxMeasure, a.Args[1])
+		}
+		if !strings.HasPrefix(a.Args[2], "/") {
+			return fmt.Errorf("%s wants a target that starts with /, not %q", a.Verb, a.Args[2])
+		}
+	}
+	if a.Verb == Trickle {
+		if n, err := strconv.Atoi(a.Args[1]); err != nil || n < 1 || n > maxTrickle {
+			return fmt.Errorf("trickle wants a number of slow clients from 1 to %d, not %q", maxTrickle, a.Args[1])
+		}
 	}
 	if a.Verb == Idle {
 		if n, err := strconv.Atoi(a.Args[1]); err != nil || n < 1 || n > maxIdle {

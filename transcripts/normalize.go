@@ -37,9 +37,12 @@ var (
 	duration  = regexp.MustCompile(`\((\d+h)?(\d+m)?\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\)`)
 	hostPort  = regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]|0\.0\.0\.0):(\d+)\b`)
 	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
-	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT ?= ?)(\d+)\b`)
+	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT(?: ?= ?|  [0-9a-f]{2} 00 ))(\d+)\b`)
 	logPID    = regexp.MustCompile(`\[(debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+:`)
 	tempDir   = regexp.MustCompile(`/[^\s"]*ngw2f-lab-proxy-\d+`)
+	measured  = regexp.MustCompile(`\b(median|within|after) \d+(\.\d+)?(ns|µs|ms|s)\b`)
+	times     = regexp.MustCompile(`\btakes \d+ times as long\b`)
+	share     = regexp.MustCompile(`\b\d+ \(\d+%\)`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -55,6 +58,9 @@ func (n *Normalizer) Normalize(text string) string {
 	text = logPID.ReplaceAllString(text, "[$1] <pid>#<pid>:")
 	text = tempDir.ReplaceAllString(text, "<prefix>")
 	text = duration.ReplaceAllString(text, "(<duration>)")
+	text = measured.ReplaceAllString(text, "$1 <duration>")
+	text = times.ReplaceAllString(text, "takes <n> times as long")
+	text = share.ReplaceAllString(text, "<n> (<share>)")
 	text = n.replacePorts(hostPort, text)
 	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)

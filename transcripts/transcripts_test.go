@@ -159,6 +159,11 @@ func TestNormalize(t *testing.T) {
 		{"2026/11/23 10:44:09 [error] 18705#18705: *4 open()", "<date> [error] <pid>#<pid>: *4 open()"},
 		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
 		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
+		{"0b 00 REMOTE_PORT  05 00 50123", "0b 00 REMOTE_PORT  05 00 <port>"},
+		{"cgi  /x  median 14.2ms, 90% within 1.5s", "cgi  /x  median <duration>, 90% within <duration>"},
+		{"pid 7 exited with status 0 after 12ms", "pid <pid> exited with status 0 after <duration>"},
+		{"cgi takes 35 times as long as prefork", "cgi takes <n> times as long as prefork"},
+		{"served by: app-a 15 (50%), app-c 0 (0%)", "served by: app-a <n> (<share>), app-c <n> (<share>)"},
 		{`127.0.0.1 - - [23/Nov/2026 10:09:09] "GET / HTTP/1.0" 200 -`, `127.0.0.1 - - [<date>] "GET / HTTP/1.0" 200 -`},
 		{"[2026-11-23 10:09:09,123] ERROR in app: Exception on / [GET]", "[<date>] ERROR in app: Exception on / [GET]"},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )
 
 // indent starts every line the lab shows, so that the narrative stands
@@ -205,6 +206,13 @@ func (tw *Writer) hop(h *trace.Hop) {
 	case trace.KindBytes:
 		data := h.Data()
 		tw.printf("%s%d bytes\n", head, len(data))
+		if fields, body, ok := uwsgi.Dump(data); ok {
+			tw.printf("%s     %s uwsgi packet, a field a line:\n", indent, mark)
+			for _, f := range fields {
+				tw.printf("%s     %s   %s\n", indent, mark, Elide(f, maxLine))
+			}
+			data = body
+		}
 		for _, line := range Lines(data) {
 			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
 		}

@@ -7,11 +7,14 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 	"github.com/spf13/cobra"
+
+	"github.com/ngw2f/ngw2f-lab/lessons"
 )
 
 // execute runs the root command with args and returns what it printed.
@@ -129,8 +132,14 @@ func TestExitCodes(t *testing.T) {
 		{"not a lesson", []string{"lesson", "nope", "--plain"}, exitUsage},
 		{"bad flag", []string{"list", "--nope"}, exitUsage},
 		{"missing argument", []string{"replay"}, exitUsage},
-		{"planned lesson", []string{"lesson", "9", "--plain"}, exitError},
 		{"bad port", []string{"lesson", "1", "--plain", "--port", "70000"}, exitUsage},
+	}
+	if planned, ok := plannedLesson(t); ok {
+		tests = append(tests, struct {
+			name string
+			args []string
+			want int
+		}{"planned lesson", []string{"lesson", strconv.Itoa(planned), "--plain"}, exitError})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,9 +174,25 @@ func TestList(t *testing.T) {
 	if !strings.HasPrefix(lines[0], "1  HTTP is text") || strings.Contains(lines[0], "not written") {
 		t.Errorf("first line %q", lines[0])
 	}
-	if !strings.Contains(lines[8], "(not written yet)") {
-		t.Errorf("a planned lesson does not say so: %q", lines[8])
+	if planned, ok := plannedLesson(t); ok && !strings.Contains(lines[planned-1], "(not written yet)") {
+		t.Errorf("a planned lesson does not say so: %q", lines[planned-1])
 	}
+}
+
+// plannedLesson returns the number of the last lesson not written yet;
+// ok is false when every lesson is written.
+func plannedLesson(t *testing.T) (n int, ok bool) {
+	t.Helper()
+	all, err := lessons.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].Planned {
+			return all[i].Number, true
+		}
+	}
+	return 0, false
 }
 
 func TestVersion(t *testing.T) {

@@ -65,6 +65,15 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 	case lessons.Idle:
 		n, _ := strconv.Atoi(a.Args[1])
 		return r.openIdle(ctx, a.Args[0], n)
+	case lessons.Trickle:
+		n, _ := strconv.Atoi(a.Args[1])
+		return r.trickle(ctx, a.Args[0], n)
+	case lessons.Spread:
+		n, _ := strconv.Atoi(a.Args[1])
+		return r.spread(ctx, a.Args[0], n, a.Args[2])
+	case lessons.Measure:
+		n, _ := strconv.Atoi(a.Args[1])
+		return r.measure(ctx, a.Args[0], n, a.Args[2])
 	}
 	return fmt.Errorf("unknown action %q", a.Verb)
 }

@@ -24,6 +24,8 @@ func (r *Runner) explain(what string) error {
 		lines = explainRequest(r.exchange.sent)
 	case "environ":
 		lines = explainEnviron(r.exchange.journeys)
+	case "packet":
+		lines = explainPacket(r.exchange.journeys)
 	default:
 		lines = explainResponse(r.exchange.sent, r.exchange.received)
 	}

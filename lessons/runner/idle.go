@@ -16,11 +16,8 @@ import (
 // goroutines, open files and threads gained. They stay open until the
 // step ends, so that the steps' requests go through while they are held.
 func (r *Runner) openIdle(ctx context.Context, name string, n int) error {
-	l := r.stack.Get(name)
-	if l == nil {
-		return fmt.Errorf("idle %s: %s is not running (start it first)", name, name)
-	}
-	if err := r.finishExchange(ctx); err != nil {
+	l, err := r.runningLayer(ctx, "idle", name)
+	if err != nil {
 		return err
 	}
 	before := sampleProcess()
@@ -48,6 +45,7 @@ func (r *Runner) openIdle(ctx context.Context, name string, n int) error {
 
 // closeIdle closes the connections an idle action holds.
 func (r *Runner) closeIdle() {
+	r.stopTrickle()
 	if len(r.idle) == 0 {
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/cgi"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway/wsgiref"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
@@ -79,6 +80,17 @@ var kinds = map[string]Kind{
 			return wsgiref.New(c, app)
 		},
 	},
+	cgi.Kind: {
+		Name:    cgi.Kind,
+		Mirrors: "a web server running CGI scripts, as Apache's mod_cgi",
+		Port:    8001,
+		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
+			if err := noArgs(cgi.Kind, args); err != nil {
+				return nil, err
+			}
+			return cgi.New(c), nil
+		},
+	},
 	proxy.Kind: {
 		Name:    proxy.Kind,
 		Mirrors: "the talk's nginx",
@@ -92,6 +104,21 @@ var kinds = map[string]Kind{
 			return conf.Upstreams(), nil
 		},
 	},
+}
+
+// backends are three pre-fork servers for an upstream block to balance
+// (the proxy's "balance" configurations), each with its own name and port.
+var backends = map[string]int{"app-a": 9001, "app-b": 9002, "app-c": 9003}
+
+func init() {
+	for name, port := range backends {
+		kinds[name] = Kind{
+			Name:    name,
+			Mirrors: "a pre-fork server, one of three behind the proxy's upstream",
+			Port:    port,
+			New:     kinds[prefork.Kind].New,
+		}
+	}
 }
 
 // newProxy makes the proxy from "config=NAME", one of the talk's

@@ -91,6 +91,8 @@ type Runner struct {
 	started       map[string][]string // each layer started, with its settings
 	logs          []trace.Event       // layers' log lines of no request, not shown yet
 	idle          []net.Conn          // connections an idle action holds open
+	measured      []measurement       // what measure actions found, in order
+	trickling     *trickling          // the slow clients of a trickle action
 	frontName     string              // the kind of the front layer
 }
 

@@ -20,6 +20,7 @@ func init() {
 	Register("crash:application", Crash)
 	Register("stream:application", Stream)
 	Register("echo:application", Echo)
+	Register("upload:application", Upload)
 	Register("nostart:application", NoStart)
 	Register("chain:application", Chain(Hello("Hello, World! (from WSGI)\n"),
 		Announce("logger", Logger()),
@@ -89,6 +90,21 @@ func Stream(env *Environ, start StartResponse) (Body, error) {
 				return
 			}
 		}
+	}), nil
+}
+
+// Upload reads the whole request body, as Echo does, but streams its
+// answer without a Content-Length: the close of the connection ends it.
+func Upload(env *Environ, start StartResponse) (Body, error) {
+	data, err := io.ReadAll(env.Input())
+	if err != nil {
+		return nil, err
+	}
+	if err := start("200 OK", http1.Headers{{Name: "Content-Type", Value: "text/plain"}}, nil); err != nil {
+		return nil, err
+	}
+	return Generate(func(yield func([]byte) bool) {
+		_ = yield([]byte(fmt.Sprintf("got %d bytes: %s\n", len(data), data)))
 	}), nil
 }
 

@@ -198,3 +198,38 @@ func unhex(c byte) byte {
 	}
 	return c | 0x20 - 'a' + 10
 }
+
+// VarEnviron builds the environ of a request that came as CGI-style
+// variables, as a uwsgi packet carries them, the way uWSGI builds it: the
+// variables first, as they came (a repeated key keeps its last value),
+// then the wsgi.* keys, with wsgi.url_scheme from UWSGI_SCHEME, or
+// "https" when HTTPS is "on". o.Input is the body; o.Local, o.Remote,
+// o.ScriptName and o.Extra are not used: the variables say it all.
+func VarEnviron(vars []Entry, o Origin) *Environ {
+	e := NewEnviron()
+	for _, v := range vars {
+		e.Set(v.Key, v.Value)
+	}
+	scheme := e.String("UWSGI_SCHEME")
+	switch {
+	case scheme != "":
+	case e.String("HTTPS") == "on":
+		scheme = "https"
+	default:
+		scheme = "http"
+	}
+	in := o.Input
+	if in == nil {
+		in = eofReader{}
+	}
+	e.Set(KeyInput, input{in})
+	e.Set(KeyVersion, Version{1, 0})
+	e.Set(KeyErrors, o.errors())
+	e.Set(KeyRunOnce, false)
+	e.Set(KeyMultithread, o.Multithread)
+	e.Set(KeyMultiprocess, o.Multiprocess)
+	e.Set(KeyURLScheme, scheme)
+	e.Set("wsgi.file_wrapper", FileWrapper(NewFileBody))
+	e.Set("SERVER_SOFTWARE", o.Software)
+	return e
+}

@@ -184,3 +184,39 @@ func FuzzRequestEnviron(f *testing.F) {
 		}
 	})
 }
+
+func TestVarEnviron(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		vars   []Entry
+		scheme string
+		host   string
+	}{
+		{name: "plain", vars: []Entry{{"REQUEST_METHOD", "GET"}, {"HTTP_HOST", "a"}}, scheme: "http", host: "a"},
+		{name: "HTTPS on", vars: []Entry{{"HTTPS", "on"}}, scheme: "https"},
+		{name: "UWSGI_SCHEME wins", vars: []Entry{{"HTTPS", "on"}, {"UWSGI_SCHEME", "ws"}}, scheme: "ws"},
+		{name: "a repeated key keeps its last value", vars: []Entry{{"HTTP_HOST", "a"}, {"HTTP_HOST", "b"}},
+			scheme: "http", host: "b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := VarEnviron(tt.vars, Origin{Software: "test", Input: strings.NewReader("body")})
+			if got := e.String(KeyURLScheme); got != tt.scheme {
+				t.Errorf("wsgi.url_scheme = %q, want %q", got, tt.scheme)
+			}
+			if got := e.String("HTTP_HOST"); got != tt.host {
+				t.Errorf("HTTP_HOST = %q, want %q", got, tt.host)
+			}
+			if keys := e.Keys(); keys[0] != tt.vars[0].Key {
+				t.Errorf("keys %v: the variables come first", keys)
+			}
+			var b bytes.Buffer
+			b.ReadFrom(e.Input())
+			if b.String() != "body" {
+				t.Errorf("wsgi.input %q", b.String())
+			}
+		})
+	}
+}

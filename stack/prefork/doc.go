@@ -8,7 +8,7 @@
 // arbiter, that owns the set of workers and changes it one step at a time,
 // as gunicorn's arbiter loop does, so hooks fire in a fixed order. Workers
 // are real processes with their own PIDs: the lab's binary started again
-// (os.Executable, resolved at Start) with an environment variable that
+// (os.Executable, resolved at Start) with the mark of package child, which
 // makes main call RunWorker before anything else. A worker inherits three
 // descriptors: the listening socket (3), a pipe to send the master its
 // frames (4: trace events, "ready", heartbeats, flush answers), and a pipe
@@ -23,6 +23,13 @@
 // fires them, recorded when the configuration defines them (Options.Hooks;
 // the talk's config.py by default, whose worker_init is no hook and is
 // reported as such).
+//
+// Two options go beyond gunicorn's sync worker. WorkerClass "thread" is
+// gunicorn's gthread: a worker serves up to Threads requests at once, each
+// in a goroutine of its own (threads.go). Protocol "uwsgi" makes workers
+// read the binary packets of nginx's uwsgi_pass (package uwsgi) instead of
+// HTTP, as uWSGI's --protocol uwsgi does, and answer in bare HTTP, the
+// app's status and headers alone (uwsgi.go).
 //
 // NOTES:
 //   - Workers never outlive the master: EOF on the control pipe makes a

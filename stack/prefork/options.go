@@ -18,6 +18,11 @@ import (
 //	max-requests=0          requests before a worker is replaced (--max-requests)
 //	hooks=talk              the hooks that print: talk (the talk's config.py),
 //	                        all, none, or names joined by commas
+//	worker-class=sync       sync, or thread: several requests at once per
+//	                        process (--worker-class gthread)
+//	threads=4               requests a thread worker serves at once (--threads)
+//	protocol=http           http, or uwsgi: read nginx's uwsgi_pass packets
+//	                        (uWSGI's --protocol uwsgi)
 func ParseOptions(args map[string]string) (Options, error) {
 	var o Options
 	keys := make([]string, 0, len(args))
@@ -47,14 +52,33 @@ func ParseOptions(args map[string]string) (Options, error) {
 			}
 		case "hooks":
 			o.Hooks = hookList(v)
+		case "worker-class":
+			o.WorkerClass = v
+		case "threads":
+			o.Threads, err = positive(v)
+		case "protocol":
+			o.Protocol = v
 		default:
-			return o, fmt.Errorf("prefork has no setting %q (it has app, workers, timeout, graceful-timeout, max-requests, hooks)", k)
+			return o, fmt.Errorf("prefork has no setting %q (it has app, workers, timeout, graceful-timeout, max-requests, hooks, worker-class, threads, protocol)", k)
 		}
 		if err != nil {
 			return o, fmt.Errorf("prefork: %s=%s: want %s", k, v, wantFor(k))
 		}
 	}
-	return o, nil
+	return o, o.check()
+}
+
+// check reports a worker class or protocol the server does not have.
+func (o Options) check() error {
+	switch {
+	case o.WorkerClass != "" && o.WorkerClass != ClassSync && o.WorkerClass != ClassThread:
+		return fmt.Errorf("prefork: worker-class=%s: want sync or thread", o.WorkerClass)
+	case o.Protocol != "" && o.Protocol != ProtocolHTTP && o.Protocol != ProtocolUwsgi:
+		return fmt.Errorf("prefork: protocol=%s: want http or uwsgi", o.Protocol)
+	case o.Threads > 1 && o.WorkerClass != ClassThread:
+		return fmt.Errorf("prefork: threads=%d needs worker-class=thread: a sync worker serves one request at a time", o.Threads)
+	}
+	return nil
 }
 
 func positive(v string) (int, error) {
@@ -89,6 +113,8 @@ func wantFor(key string) string {
 	switch key {
 	case "workers":
 		return "a number of workers, 1 or more"
+	case "threads":
+		return "a number of threads, 1 or more"
 	case "max-requests":
 		return "a number of requests, 0 for never"
 	}

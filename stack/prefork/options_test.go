@@ -27,7 +27,14 @@ func TestParseOptions(t *testing.T) {
 		{name: "no workers", args: map[string]string{"workers": "0"}, wantErr: "workers=0: want a number of workers"},
 		{name: "bad timeout", args: map[string]string{"timeout": "soon"}, wantErr: "a number of seconds"},
 		{name: "negative max-requests", args: map[string]string{"max-requests": "-1"}, wantErr: "0 for never"},
-		{name: "unknown", args: map[string]string{"threads": "4"}, wantErr: `no setting "threads"`},
+		{name: "unknown", args: map[string]string{"thread": "4"}, wantErr: `no setting "thread"`},
+		{name: "thread worker", args: map[string]string{"worker-class": "thread", "threads": "3"},
+			want: Options{WorkerClass: ClassThread, Threads: 3}},
+		{name: "uwsgi", args: map[string]string{"protocol": "uwsgi"}, want: Options{Protocol: ProtocolUwsgi}},
+		{name: "unknown worker class", args: map[string]string{"worker-class": "gevent"}, wantErr: "want sync or thread"},
+		{name: "unknown protocol", args: map[string]string{"protocol": "fastcgi"}, wantErr: "want http or uwsgi"},
+		{name: "threads of a sync worker", args: map[string]string{"threads": "4"}, wantErr: "needs worker-class=thread"},
+		{name: "no threads", args: map[string]string{"worker-class": "thread", "threads": "0"}, wantErr: "a number of threads"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,11 +12,10 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
-// envWorker marks a worker process: the lab's binary, started again with
-// this variable set, runs as a worker instead of parsing its command
-// line. The suffix makes it unlikely to be set by anything else. The
-// worker's configuration comes on the control pipe.
-const envWorker = "NGW2F_PREFORK_WORKER_5RK2Q"
+// childRole marks a worker process (package child): the lab's binary,
+// started again with it, runs as a worker instead of parsing its command
+// line. The worker's configuration comes on the control pipe.
+const childRole = "prefork-worker"
 
 // The file descriptors a worker inherits, after stdin, stdout, stderr.
 const (
@@ -41,8 +40,10 @@ type workerConfig struct {
 	App         string   `json:"app"`
 	Workers     int      `json:"workers"` // how many workers the master runs: wsgi.multiprocess
 	MaxRequests int      `json:"max_requests"`
-	Hooks       []string `json:"hooks"` // the hooks that print
-	Trace       bool     `json:"trace"` // send events
+	Hooks       []string `json:"hooks"`    // the hooks that print
+	Trace       bool     `json:"trace"`    // send events
+	Threads     int      `json:"threads"`  // requests served at once: 1 for a sync worker
+	Protocol    string   `json:"protocol"` // http or uwsgi
 }
 
 // message encodes c for the control pipe: cmdConfig, the length of the

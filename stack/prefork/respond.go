@@ -36,8 +36,12 @@ type response struct {
 	// headPending says the head waits in buf, to go out with the first
 	// chunk in one write.
 	headPending bool
-	buf         []byte
-	frame       []byte
+	// bare writes the answer as uWSGI writes it to nginx on a uwsgi
+	// socket: the status line, the app's headers and its body, no header
+	// of the server's own and no chunking; the close ends the body.
+	bare  bool
+	buf   []byte
+	frame []byte
 }
 
 func newResponse(w io.Writer, req *http1.Request, now func() time.Time) *response {
@@ -69,7 +73,7 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 		}
 		kept = append(kept, http1.Header{Name: h.Name, Value: v})
 	}
-	r.chunked = r.length < 0 && (r.req.Major > 1 || r.req.Major == 1 && r.req.Minor >= 1) &&
+	r.chunked = !r.bare && r.length < 0 && (r.req.Major > 1 || r.req.Major == 1 && r.req.Minor >= 1) &&
 		r.req.Method != "HEAD" && !strings.HasPrefix(status, "204") && !strings.HasPrefix(status, "304")
 
 	b := r.buf[:0]
@@ -79,9 +83,12 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 	b = strconv.AppendInt(b, int64(r.req.Minor), 10)
 	b = append(b, ' ')
 	b = append(b, status...)
-	b = append(b, "\r\nServer: "+ServerHeader+"\r\nDate: "...)
-	b = r.now().UTC().AppendFormat(b, http1Date)
-	b = append(b, "\r\nConnection: close\r\n"...)
+	b = append(b, "\r\n"...)
+	if !r.bare {
+		b = append(b, "Server: "+ServerHeader+"\r\nDate: "...)
+		b = r.now().UTC().AppendFormat(b, http1Date)
+		b = append(b, "\r\nConnection: close\r\n"...)
+	}
 	if r.chunked {
 		b = append(b, "Transfer-Encoding: chunked\r\n"...)
 	}

@@ -42,10 +42,31 @@ type Options struct {
 	// talk's config.py; a name that is no gunicorn hook is reported at
 	// start.
 	Hooks []string
+	// WorkerClass is the kind of worker (--worker-class): "sync", one
+	// request at a time, or "thread", a process serving up to Threads
+	// requests at once, each in a thread of its own (gunicorn's gthread).
+	// Empty means sync.
+	WorkerClass string
+	// Threads is how many requests a thread worker serves at once
+	// (--threads); zero means 4 for a thread worker. It is 1 for a sync
+	// worker.
+	Threads int
+	// Protocol is what the workers read from a connection: "http", or
+	// "uwsgi", the binary packets nginx's uwsgi_pass sends, as uWSGI's
+	// --protocol uwsgi. Empty means http.
+	Protocol string
 	// Procs makes and signals the worker processes; the zero value is the
 	// real thing.
 	Procs Procs
 }
+
+// The worker classes and protocols the server has.
+const (
+	ClassSync     = "sync"
+	ClassThread   = "thread"
+	ProtocolHTTP  = "http"
+	ProtocolUwsgi = "uwsgi"
+)
 
 func (o Options) withDefaults() Options {
 	if o.App == "" {
@@ -62,6 +83,18 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Hooks == nil {
 		o.Hooks = TalkHooks
+	}
+	if o.WorkerClass == "" {
+		o.WorkerClass = ClassSync
+	}
+	switch {
+	case o.WorkerClass == ClassSync:
+		o.Threads = 1
+	case o.Threads <= 0:
+		o.Threads = 4
+	}
+	if o.Protocol == "" {
+		o.Protocol = ProtocolHTTP
 	}
 	o.Procs = o.Procs.withDefaults()
 	return o
@@ -137,6 +170,7 @@ func (s *Server) workerConfig() workerConfig {
 	return workerConfig{
 		Layer: s.name, App: s.opts.App, Workers: s.opts.Workers,
 		MaxRequests: s.opts.MaxRequests, Hooks: known, Trace: s.cfg.Trace != nil,
+		Threads: s.opts.Threads, Protocol: s.opts.Protocol,
 	}
 }
 
@@ -145,6 +179,9 @@ func (s *Server) workerConfig() workerConfig {
 // with the reason one could not boot (and nothing left running).
 func (s *Server) Start(ctx context.Context) error {
 	if _, err := gateway.Lookup(s.opts.App); err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
+	if err := s.opts.check(); err != nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
 	exe, err := s.procs.Executable()
@@ -182,7 +219,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.hooks.fire(nil, "nworkers_changed", fmt.Sprintf("None -> %d", s.opts.Workers))
 	s.hooks.fire(nil, "on_starting", "")
 	s.log("log", fmt.Sprintf("Listening at: http://%s (pid %d)", ln.Addr(), os.Getpid()))
-	s.log("log", fmt.Sprintf("Using worker: sync, app %s", s.opts.App))
+	s.log("log", fmt.Sprintf("Using worker: %s, app %s", s.workerClassName(), s.opts.App))
 	s.hooks.fire(nil, "when_ready", "")
 	a := newArbiter(s)
 	go a.run()
@@ -191,6 +228,19 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// workerClassName is the worker class as gunicorn's log names it: sync, or
+// gthread with its threads; and the protocol when it is not HTTP.
+func (s *Server) workerClassName() string {
+	name := "sync"
+	if s.opts.WorkerClass == ClassThread {
+		name = fmt.Sprintf("gthread (%d threads)", s.opts.Threads)
+	}
+	if s.opts.Protocol != ProtocolHTTP {
+		name += ", protocol " + s.opts.Protocol
+	}
+	return name
 }
 
 // call runs f in the arbiter and returns its error.

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -108,7 +109,7 @@ func (s *Server) exec() (*workerProc, error) {
 	w := &workerProc{ctl: ctlW, stderr: &limitedBuffer{max: 4096},
 		ready: make(chan struct{}), exited: make(chan struct{}), acks: make(chan uint64, 4)}
 	cmd := exec.Command(s.exe)
-	cmd.Env = append(os.Environ(), envWorker+"=1")
+	cmd.Env = append(os.Environ(), child.Mark(childRole))
 	cmd.ExtraFiles = []*os.File{s.lnFile, evW, ctlR} // fds 3, 4, 5
 	cmd.Stderr = w.stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

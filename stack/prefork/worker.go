@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -22,20 +23,27 @@ import (
 // finish the request it is serving before it exits anyway.
 const orphanDeadline = 500 * time.Millisecond
 
-// IsWorker reports whether this process was started by a pre-fork master
-// as one of its workers. The lab's main, and the TestMain of every test
-// that starts a pre-fork server, check it before anything else:
+// IsWorker reports whether this process is one the lab started from its
+// own binary: a worker of a pre-fork master, or another layer's child (a
+// CGI script), all marked alike (package child). The lab's main, and the
+// TestMain of every test that starts a pre-fork server, check it before
+// anything else:
 //
 //	if prefork.IsWorker() {
 //		os.Exit(prefork.RunWorker())
 //	}
-func IsWorker() bool { return os.Getenv(envWorker) != "" }
+func IsWorker() bool { return child.Is() }
 
-// RunWorker runs this process as a worker until it is told to stop, its
-// master goes away, or it served its --max-requests, and returns the exit
-// code. It never returns when a signal stops it at once.
-func RunWorker() int {
-	os.Unsetenv(envWorker) // what the app starts is no worker
+// RunWorker runs this process as the child it was started as and returns
+// its exit code; a pre-fork worker runs until it is told to stop, its
+// master goes away, or it served its --max-requests.
+func RunWorker() int { return child.Run() }
+
+func init() { child.Register(childRole, runWorker) }
+
+// runWorker is a worker process's life. It never returns when a signal
+// stops it at once.
+func runWorker() int {
 	ctl := os.NewFile(fdControl, "control")
 	cfg, err := readConfig(ctl) // a spare waits here until it is needed
 	if err == io.EOF {
@@ -71,28 +79,28 @@ func RunWorker() int {
 	return code
 }
 
-// worker is a worker process's state: a sync worker, one request at a
-// time.
+// worker is a worker process's state: a sync worker serves one request at
+// a time, a thread worker up to cfg.Threads at once (threads.go).
 type worker struct {
-	cfg    workerConfig
-	out    *pipeSink
-	tap    *trace.Tap
-	hooks  hookPrinter
-	app    gateway.App
-	acc    *acceptor
-	reader *http1.Reader
-	served int
-	// serving is full while a connection is being served, so that a
-	// flush can wait for the events of the request in flight.
+	cfg   workerConfig
+	out   *pipeSink
+	tap   *trace.Tap
+	hooks hookPrinter
+	app   gateway.App
+	acc   *acceptor
+	// serving holds a token for each connection being served (room for
+	// cfg.Threads), so that a flush can wait for the events of the
+	// requests in flight.
 	serving chan struct{}
 
 	mu       sync.Mutex
+	served   int
 	stopping bool // TERM, or the master is gone: stop accepting
 	exited   bool
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
-	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, 1)}
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1))}
 	var sink trace.Sink
 	if cfg.Trace {
 		sink = w.out
@@ -107,6 +115,10 @@ func newWorker(cfg workerConfig, events *os.File) *worker {
 // the worker tells the master it is alive; a request that runs long keeps
 // it from doing so, which is how the master sees a stuck worker.
 func (w *worker) serve() int {
+	if w.cfg.Threads > 1 {
+		return w.serveThreads()
+	}
+	var rd *http1.Reader
 	for !w.isStopping() {
 		c, err := w.acc.accept()
 		w.out.tick()
@@ -121,7 +133,7 @@ func (w *worker) serve() int {
 		// A client accepted as TERM arrived is still served: it is off the
 		// shared queue, so no other worker would take it.
 		w.serving <- struct{}{}
-		last := w.handle(w.tap.Conn(c, trace.Server))
+		last := w.handle(w.tap.Conn(c, trace.Server), &rd)
 		<-w.serving
 		w.out.tick()
 		if last {
@@ -201,30 +213,44 @@ func (w *worker) watchMaster(ctl *os.File) {
 // flushWait bounds how long a flush waits for the request in flight.
 const flushWait = time.Second
 
-// flushed answers the master's flush id once the request in flight, if
-// any, is over: a proxy in front may have its whole answer, and its
-// client too, before the worker fires post_request and closes. A request
-// that takes longer than flushWait is flushed as it stands.
+// flushed answers the master's flush id once the requests in flight, if
+// any, are over: a proxy in front may have its whole answer, and its
+// client too, before the worker fires post_request and closes. Requests
+// that take longer than flushWait are flushed as they stand.
 func (w *worker) flushed(id uint64) {
-	select {
-	case w.serving <- struct{}{}:
+	deadline := time.After(flushWait)
+	held := 0
+wait:
+	for held < cap(w.serving) {
+		select {
+		case w.serving <- struct{}{}:
+			held++
+		case <-deadline:
+			break wait
+		}
+	}
+	for range held {
 		<-w.serving
-	case <-time.After(flushWait):
 	}
 	w.out.flushed(id)
 }
 
 // handle serves one connection: one request, then close, as gunicorn's
-// sync worker. It reports whether this was the worker's last request.
-func (w *worker) handle(c net.Conn) (last bool) {
+// sync worker. rd is the reader the calling thread reuses from one
+// connection to the next. It reports whether this was the worker's last
+// request.
+func (w *worker) handle(c net.Conn, rd **http1.Reader) (last bool) {
 	defer c.Close()
 	head := &clientReader{r: c, out: w.out, max: maxCapture}
-	if w.reader == nil {
-		w.reader = http1.NewReader(head, readLimits)
-	} else {
-		w.reader.Reset(head)
+	if w.cfg.Protocol == ProtocolUwsgi {
+		return w.handleUwsgi(c, head)
 	}
-	req, err := w.reader.ReadRequest()
+	if *rd == nil {
+		*rd = http1.NewReader(head, readLimits)
+	} else {
+		(*rd).Reset(head)
+	}
+	req, err := (*rd).ReadRequest()
 	if err == io.EOF || err != nil && !isHTTPError(err) {
 		return false // gunicorn: "Ignored premature client disconnection"
 	}
@@ -239,13 +265,22 @@ func (w *worker) handle(c net.Conn) (last bool) {
 		w.refuse(c, refuse(err, req))
 		return false
 	}
+	last = w.count(c)
+	w.serveRequest(c, req)
+	return last
+}
+
+// count counts a request served and reports whether it is the last one
+// before --max-requests makes the worker exit.
+func (w *worker) count(c net.Conn) (last bool) {
+	w.mu.Lock()
 	w.served++
-	if w.cfg.MaxRequests > 0 && w.served >= w.cfg.MaxRequests {
+	last = w.cfg.MaxRequests > 0 && w.served == w.cfg.MaxRequests
+	w.mu.Unlock()
+	if last {
 		w.tap.Log(c, "log", "Autorestarting worker after current request.")
 		w.out.bye()
-		last = true
 	}
-	w.serveRequest(c, req)
 	return last
 }
 
@@ -277,15 +312,23 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		Local:        w.acc.addr,
 		Remote:       raw.RemoteAddr(),
 		Multiprocess: w.cfg.Workers > 1,
+		Multithread:  w.cfg.Threads > 1,
 		Errors:       tracer.Errors(),
 		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
 	})
 	resp := newResponse(c, req, time.Now)
+	w.callAndAnswer(c, raw, env, resp, tracer, req.Target)
+}
+
+// callAndAnswer hands env to the app through the gateway and writes its
+// answer with resp. When the app fails it answers 500 if nothing was sent
+// yet, and else ends the answer early.
+func (w *worker) callAndAnswer(c, raw net.Conn, env *gateway.Environ, resp *response, tracer gateway.Tracer, target string) {
 	err := gateway.Serve(w.callApp, env, resp, tracer)
 	if err == nil {
 		return
 	}
-	w.tap.Log(c, "log", fmt.Sprintf("Error handling request %s: %v", req.Target, err))
+	w.tap.Log(c, "log", fmt.Sprintf("Error handling request %s: %v", target, err))
 	if !resp.headSent() {
 		c.Write(errorPage(internalError))
 		return

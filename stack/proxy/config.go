@@ -89,8 +89,11 @@ var embedded embed.FS
 
 // The lab's own configurations: the talk's, one per part of its demo.
 var embeddedConfigs = map[string]string{
-	"part-1": "the talk's part I: nginx alone, serving a static root",
-	"part-2": "the talk's parts II to V: nginx in front of an app server on 127.0.0.1:8000",
+	"part-1":        "the talk's part I: nginx alone, serving a static root",
+	"part-2":        "the talk's parts II to V: nginx in front of an app server on 127.0.0.1:8000",
+	"uwsgi":         "part II with uwsgi_pass: the uwsgi protocol to an app server on 127.0.0.1:8000",
+	"balance":       "three app servers on 127.0.0.1:9001 to 9003, balanced round-robin",
+	"balance-least": "three app servers on 127.0.0.1:9001 to 9003, balanced with least_conn",
 }
 
 // EmbeddedNames returns the names of the configurations the lab ships,

@@ -5,7 +5,10 @@
 //
 // A Config comes from an nginx.conf (LoadFile) or is one of the talk's
 // own (LoadEmbedded: "part-1", nginx alone; "part-2", nginx in front of an
-// app server on 127.0.0.1:8000). New makes a Server of it, a stack.Layer.
+// app server on 127.0.0.1:8000; "uwsgi", part-2 with uwsgi_pass;
+// "balance" and "balance-least", three app servers on 127.0.0.1:9001 to
+// 9003 balanced round-robin or with least_conn). New makes a Server of
+// it, a stack.Layer.
 //
 // It serves files from root or alias with index and try_files, MIME types
 // from types and default_type, If-Modified-Since, If-None-Match, If-Match,

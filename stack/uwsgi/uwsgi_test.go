@@ -156,3 +156,53 @@ func TestNginxPacket(t *testing.T) {
 		t.Errorf("written back differs from nginx's bytes (%v)", err)
 	}
 }
+
+func TestDump(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		in    string
+		want  []string
+		body  string
+		notOK bool
+	}{
+		{name: "talk request", in: string(talkRequest) + "body", body: "body", want: []string{
+			"00 33 00 00  header: modifier1 0, datasize 51 (33 00: the low byte first), modifier2 0",
+			"0e 00 REQUEST_METHOD  03 00 GET",
+			"09 00 PATH_INFO  01 00 /",
+			`0c 00 QUERY_STRING  00 00 ""`,
+		}},
+		{name: "a value that is not text", in: "\x00\x07\x00\x00\x01\x00K\x02\x00\x01\"", want: []string{
+			"00 07 00 00  header: modifier1 0, datasize 7 (07 00: the low byte first), modifier2 0",
+			`01 00 K  02 00 "\x01\""`,
+		}},
+		{name: "HTTP text", in: "GET / HTTP/1.0\r\n\r\n", notOK: true},
+		{name: "cut short", in: string(talkRequest[:20]), notOK: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			lines, body, ok := Dump([]byte(tt.in))
+			if ok == tt.notOK {
+				t.Fatalf("ok = %v", ok)
+			}
+			if strings.Join(lines, "\n") != strings.Join(tt.want, "\n") || string(body) != tt.body {
+				t.Errorf("Dump = %q, body %q\nwant %q, body %q", lines, body, tt.want, tt.body)
+			}
+		})
+	}
+}
+
+func FuzzDump(f *testing.F) {
+	f.Add(talkRequest)
+	f.Add([]byte("\x00\x05\x00\x00\x01\x00K\x00\x00rest"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		lines, body, ok := Dump(data)
+		if !ok {
+			return
+		}
+		if len(lines) == 0 || len(body) > len(data)-HeaderSize {
+			t.Errorf("Dump(%q) = %q, body %q", data, lines, body)
+		}
+	})
+}

@@ -21,6 +21,7 @@ var environ = map[string]string{
 	"RAW_URI":               "gunicorn's copy of the target as sent, not decoded.",
 	"HTTPS":                 "on when the request came over TLS (CGI convention).",
 	"DOCUMENT_ROOT":         "The directory a CGI server serves files from.",
+	"REQUEST_SCHEME":        "http or https, as the web server in front saw it (nginx's $scheme, in uwsgi_params).",
 	"SCRIPT_FILENAME":       "The path of the CGI program run for this request.",
 	"wsgi.version":          "The WSGI version, a tuple: (1, 0).",
 	"wsgi.url_scheme":       "http or https: the scheme the app should build URLs with.",

@@ -49,6 +49,18 @@ func Names(t testing.TB, dir, prefix string) []string {
 // server closed the connection.
 func RoundTrip(t testing.TB, addr net.Addr, raw string) string {
 	t.Helper()
+	return roundTrip(t, addr, raw, false)
+}
+
+// RoundTripHalfClosed is RoundTrip for a client that closes its side for
+// writing once raw is sent, so the server reads end of file after it.
+func RoundTripHalfClosed(t testing.TB, addr net.Addr, raw string) string {
+	t.Helper()
+	return roundTrip(t, addr, raw, true)
+}
+
+func roundTrip(t testing.TB, addr net.Addr, raw string, halfClose bool) string {
+	t.Helper()
 	c, err := net.Dial("tcp", addr.String())
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +69,9 @@ func RoundTrip(t testing.TB, addr net.Addr, raw string) string {
 	c.SetDeadline(time.Now().Add(10 * time.Second))
 	if _, err := io.WriteString(c, raw); err != nil {
 		t.Fatal(err)
+	}
+	if halfClose {
+		c.(*net.TCPConn).CloseWrite()
 	}
 	got, err := io.ReadAll(c)
 	if err != nil {

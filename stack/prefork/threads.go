@@ -1,0 +1,58 @@
+package prefork
+
+import (
+	"sync"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
+)
+
+// serveThreads is a thread worker's loop, after gunicorn's gthread worker:
+// the main thread accepts and hands each connection to one of cfg.Threads
+// threads, so that one process serves that many requests at once. When
+// every thread is busy it stops accepting until one is free, and all the
+// while it tells the master it is alive: a slow request no longer looks
+// like a stuck worker.
+//
+// Each thread is a goroutine; its connection is a blocking socket, so a
+// thread waiting for a client holds an OS thread, as a Python thread does.
+func (w *worker) serveThreads() int {
+	free := make(chan *http1.Reader, w.cfg.Threads) // one reader per idle thread
+	for range w.cfg.Threads {
+		free <- nil
+	}
+	var busy sync.WaitGroup
+	for !w.isStopping() {
+		var rd *http1.Reader
+		select {
+		case rd = <-free:
+		case <-time.After(acceptWait):
+			w.out.tick()
+			continue
+		}
+		c, err := w.acc.accept()
+		w.out.tick()
+		if err != nil {
+			free <- rd
+			if err != errIdle {
+				w.tap.Log(nil, "log", err.Error())
+				time.Sleep(10 * time.Millisecond)
+			}
+			continue
+		}
+		busy.Add(1)
+		w.serving <- struct{}{}
+		go func() {
+			defer busy.Done()
+			defer func() { <-w.serving }()
+			if w.handle(w.tap.Conn(c, trace.Server), &rd) {
+				w.stop() // max requests: accept no more, finish what runs
+			}
+			free <- rd
+		}()
+	}
+	busy.Wait()
+	w.acc.close()
+	return exitOK
+}
