@@ -26,15 +26,16 @@ func (r *Runner) StartStack(ctx context.Context) error {
 	return nil
 }
 
-// stackPlan returns the start lines StartStack carries out, in order, and
-// makes the front layer the one in front of that stack.
+// stackPlan returns the start lines StartStack carries out, in the order
+// of the lesson, the front layer last, and makes the front layer the one
+// in front of that stack.
 func (r *Runner) stackPlan() []lessons.Action {
 	order := r.endStack()
 	if len(order) > 0 && index(order, "proxy") < 0 {
 		r.frontName = order[0].Args[0] // the lesson's first layer may be gone by its end
 	}
 	slices.SortStableFunc(order, func(a, b lessons.Action) int {
-		return cmp.Compare(r.isFront(a), r.isFront(b))
+		return cmp.Or(cmp.Compare(r.isFront(a), r.isFront(b)), cmp.Compare(a.Line, b.Line))
 	})
 	return order
 }
