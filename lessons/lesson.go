@@ -86,6 +86,26 @@ func (s Step) Actions() []Action {
 	return out
 }
 
+// ChangesStack reports whether the step starts or stops a layer: such a
+// step runs once, as its layers are then already up, or already gone.
+func (s Step) ChangesStack() bool {
+	for _, a := range s.Actions() {
+		if a.Verb == Start || a.StopsLayer() {
+			return true
+		}
+	}
+	return false
+}
+
+// StopsLayer reports whether the action stops a layer: stop, or a signal
+// that makes a master exit (TERM, INT, QUIT).
+func (a Action) StopsLayer() bool {
+	if a.Verb == Stop {
+		return true
+	}
+	return a.Verb == Signal && len(a.Args) > 1 && (a.Args[1] == "TERM" || a.Args[1] == "INT" || a.Args[1] == "QUIT")
+}
+
 // Verb is what an action does.
 type Verb string
 

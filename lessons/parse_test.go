@@ -135,6 +135,22 @@ func TestShippedLessons(t *testing.T) {
 	if all[0].Planned {
 		t.Error("lesson 1 is marked planned; it is written")
 	}
+	for _, l := range all[:6] {
+		drills := 0
+		for _, st := range l.Steps {
+			if st.Notes == "" {
+				t.Errorf("lesson %d, step %q has no speaker notes", l.Number, st.Title)
+			}
+			for _, a := range st.Actions() {
+				if a.Verb == Drill {
+					drills++
+				}
+			}
+		}
+		if drills == 0 || len(l.Challenges) == 0 {
+			t.Errorf("lesson %d has %d drills and %d challenges; each of the talk's lessons wants both", l.Number, drills, len(l.Challenges))
+		}
+	}
 	if _, err := Get(42); !errors.Is(err, ErrUnknown) || !strings.Contains(err.Error(), "1 to 9") {
 		t.Errorf("Get(42) = %v, want an unknown-lesson error naming the range", err)
 	}

@@ -313,3 +313,28 @@ func hasTry(l *lessons.Lesson) bool {
 	}
 	return false
 }
+
+// TestFlowRunAgain presses enter after n has run a step, as a presenter
+// used to space does: a step that starts a layer says it ran already and
+// leaves the layer as it was; a step that only sends a request sends it
+// again.
+func TestFlowRunAgain(t *testing.T) {
+	tm, p, labs := startFlow(t)
+	tm.Type("n")
+	waitFor(t, tm, p, "running", "in the lab (pid")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, p, "step 1 already ran; n or space runs step 2")
+	tm.Type("n")
+	waitFor(t, tm, p, "Connection closed by foreign host.", "step 2 done")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	waitFor(t, tm, p, "journey 2 (2 of 2 kept)", "step 2 done")
+
+	tm.Type("q")
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
+	if screen := stripANSI(fm.content()); strings.Contains(screen, "failed") {
+		t.Errorf("a step failed:\n%s", screen)
+	}
+	if err := labs.closeAll(); err != nil {
+		t.Fatal(err)
+	}
+}

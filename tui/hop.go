@@ -164,7 +164,19 @@ func fieldLines(st *common.Styles, h trace.Hop) []string {
 	if len(e.Data) > 0 {
 		out = append(out, byteLines(st, e.Data, h.Dir, 200)...)
 	}
+	if len(e.Fields) == 0 && len(e.Data) == 0 {
+		out = append(out, st.Info.Render(emptyHandoff(e.Name, from)))
+	}
 	return out
+}
+
+// emptyHandoff says what a hand-off that carries nothing means: the call
+// itself is what happened.
+func emptyHandoff(name, caller string) string {
+	if name == "close" {
+		return "The server called close() on the body the app returned, as PEP 3333 asks once the body is sent: the app may free what it held for this request. Nothing crosses but the call."
+	}
+	return "Nothing crosses but the call: " + caller + " made it, and that it happened here is the point."
 }
 
 // head is an HTTP message's head taken apart for comparing: its first

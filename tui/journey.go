@@ -89,19 +89,34 @@ func (m *journeyPanel) sync() {
 			m.offset = 0
 		}
 		m.jid = last.ID
-		m.hop = lastBytesHop(m.traffic.hopsOf(last))
+		m.hop = watchedHop(m.traffic.hopsOf(last))
 	}
 }
 
-// lastBytesHop is the hop a follower watches: the last that carried
-// bytes, rather than the close after it.
-func lastBytesHop(hops []trace.Hop) int {
+// watchedHop is the hop a follower watches: the last that carried bytes
+// or a hand-off with something in it, rather than a close after it (a
+// connection's, or the body's close() call, which a worker may report
+// after the proxy has passed the answer on).
+func watchedHop(hops []trace.Hop) int {
 	for i := len(hops) - 1; i >= 0; i-- {
-		if hops[i].Kind == trace.KindBytes || hops[i].Kind == trace.KindHandoff {
+		if informative(hops[i]) {
 			return i
 		}
 	}
 	return max(len(hops)-1, 0)
+}
+
+// informative reports whether a hop shows more than that something
+// happened: bytes, or a hand-off with fields or data.
+func informative(h trace.Hop) bool {
+	switch h.Kind {
+	case trace.KindBytes:
+		return true
+	case trace.KindHandoff:
+		e := h.Events[0]
+		return len(e.Fields) > 0 || len(e.Data) > 0
+	}
+	return false
 }
 
 // Update handles the panel's keys and clicks.

@@ -169,3 +169,31 @@ func TestHistoryAcrossHandOffs(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestWatchedHop: after a journey, the panel shows its last hop with
+// something in it, not a close the worker reported late.
+func TestWatchedHop(t *testing.T) {
+	t.Parallel()
+	bytesHop := trace.Hop{Kind: trace.KindBytes, Events: []trace.Event{{Data: []byte("HTTP/1.1 200 OK\r\n\r\n")}}}
+	environ := trace.Hop{Kind: trace.KindHandoff, Name: "environ", Events: []trace.Event{{Fields: []trace.Field{{Key: "PATH_INFO", Value: "/"}}}}}
+	closeCall := trace.Hop{Kind: trace.KindHandoff, Name: "close", Events: []trace.Event{{Name: "close"}}}
+	closed := trace.Hop{Kind: trace.KindClose, Events: []trace.Event{{}}}
+	tests := []struct {
+		name string
+		hops []trace.Hop
+		want int
+	}{
+		{"the answer, then the body's close() and the connection's", []trace.Hop{environ, bytesHop, closeCall, closed}, 1},
+		{"a journey still in the app", []trace.Hop{bytesHop, environ}, 1},
+		{"nothing but closes", []trace.Hop{closeCall, closed}, 1},
+		{"no hops", nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := watchedHop(tt.hops); got != tt.want {
+				t.Errorf("watchedHop = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}

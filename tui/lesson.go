@@ -254,16 +254,35 @@ func explainError(title string, err error) *failure {
 	return f
 }
 
-// runStep starts step i.
+// alreadyRan says why step i of n, which starts or stops layers and has
+// run, does not run again, and what to press instead.
+func alreadyRan(i, n int) string {
+	next := "every step is done"
+	if i+1 < n {
+		next = fmt.Sprintf("n or space runs step %d", i+2)
+	}
+	return fmt.Sprintf("step %d already ran; %s (a step that starts or stops layers runs once; r restarts a layer)", i+1, next)
+}
+
+// runStep starts step i; a step that starts or stops layers and has run
+// already is not run again.
 func (m lessonScreen) runStep(i int) (lessonScreen, tea.Cmd) {
 	if m.running >= 0 {
 		m.status = fmt.Sprintf("wait: step %d is still running", m.running+1)
 		return m, nil
 	}
-	m.selected, m.running, m.failure = i, i, nil
+	m.selected, m.failure = i, nil
 	m.text.Select(i)
+	if m.ran[i] && m.lab.lesson.Steps[i].ChangesStack() {
+		m.status = alreadyRan(i, len(m.ran))
+		return m, nil
+	}
+	m.running = i
 	m.text.SetState(i, stepRunning)
 	m.status = fmt.Sprintf("running step %d…", i+1)
+	if m.ran[i] {
+		m.status = fmt.Sprintf("running step %d again: its requests go out once more…", i+1)
+	}
 	return m, m.lab.runStep(i)
 }
 

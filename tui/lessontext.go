@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -172,7 +173,37 @@ func renderMarkdown(md, style string, width int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return r.Render(md)
+	return r.Render(joinListLines(md))
+}
+
+// listItem is the start of a markdown list item: a bullet or a number.
+var listItem = regexp.MustCompile(`^\s*([-*+]|\d{1,9}[.)])\s+\S`)
+
+// joinListLines joins the lines of each list item that the lesson file
+// broke for its own width. glamour reflows a paragraph to the panel, but
+// keeps the line breaks inside a list item, so that an item broken at 72
+// columns wraps raggedly in any other width. Fenced code is left alone.
+func joinListLines(md string) string {
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	fenced, inItem := false, false
+	for _, line := range lines {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
+			fenced, inItem = !fenced, false
+		case fenced:
+		case t == "":
+			inItem = false
+		case listItem.MatchString(line):
+			inItem = true
+		case inItem:
+			out[len(out)-1] += " " + t
+			continue
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // ShortHelp is the panel's keys in the footer.

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
@@ -19,6 +20,7 @@ type study struct {
 	hints      map[string]int     // hints shown, by challenge ID
 	seen       map[int]bool       // journeys already checked
 	looked     map[int]int        // journeys not over yet: how many events they had
+	unsettled  map[int]time.Time  // journeys over but not settled, since when
 	last       *challenge.Summary // the learner's latest finished request
 	lastID     int
 }
@@ -26,7 +28,7 @@ type study struct {
 // newStudy compiles the lesson's challenges; the runner has checked them
 // already, so an error here leaves the lesson without challenges.
 func newStudy(b *lab) *study {
-	s := &study{solved: map[string]bool{}, hints: map[string]int{}, seen: map[int]bool{}, looked: map[int]int{}}
+	s := &study{solved: map[string]bool{}, hints: map[string]int{}, seen: map[int]bool{}, looked: map[int]int{}, unsettled: map[int]time.Time{}}
 	s.challenges, _ = challenge.CompileLesson(b.lesson)
 	if b.progress != nil {
 		for _, id := range b.progress.Get(b.lesson.ID()).Solved {
@@ -68,16 +70,20 @@ func (s *study) check(js []*trace.Journey, scripted, readyMade func(addr string)
 			s.seen[j.ID] = true
 			continue
 		}
-		if n, ok := s.looked[j.ID]; ok && n == len(j.Events) {
+		if n, ok := s.looked[j.ID]; ok && n == len(j.Events) && !s.waitedOut(j.ID) {
 			continue // nothing new since it was last looked at
 		}
 		left--
 		sum := challenge.Summarize(j)
-		if !sum.Answered {
+		if !sum.Answered || !sum.Settled && !s.waitedOut(j.ID) {
+			if sum.Answered && s.unsettled[j.ID].IsZero() {
+				s.unsettled[j.ID] = time.Now()
+			}
 			s.looked[j.ID] = len(j.Events)
 			continue
 		}
 		delete(s.looked, j.ID)
+		delete(s.unsettled, j.ID)
 		s.seen[j.ID] = true
 		if j.ID > s.lastID {
 			s.last, s.lastID = &sum, j.ID
@@ -87,6 +93,17 @@ func (s *study) check(js []*trace.Journey, scripted, readyMade func(addr string)
 	s.forget(js)
 	slices.Reverse(out)
 	return out
+}
+
+// settleWait is how long a journey that is over for its client waits for
+// the hops of the layers behind (a worker's, sent from its own process)
+// before it is judged without them.
+const settleWait = 2 * time.Second
+
+// waitedOut reports whether journey id has waited settleWait to settle.
+func (s *study) waitedOut(id int) bool {
+	since, ok := s.unsettled[id]
+	return ok && time.Since(since) >= settleWait
 }
 
 // judge checks one finished journey against the challenges not solved.
@@ -129,6 +146,7 @@ func (s *study) forget(js []*trace.Journey) {
 	for id := range s.looked {
 		if id < js[0].ID {
 			delete(s.looked, id)
+			delete(s.unsettled, id)
 		}
 	}
 }

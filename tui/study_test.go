@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
@@ -27,7 +28,7 @@ func TestStudyCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &study{challenges: []*challenge.Challenge{c}, solved: map[string]bool{}, hints: map[string]int{},
-		seen: map[int]bool{}, looked: map[int]int{}}
+		seen: map[int]bool{}, looked: map[int]int{}, unsettled: map[int]time.Time{}}
 	scripted := func(a string) bool { return a == "script:1" }
 	ready := func(a string) bool { return a == "ready:1" }
 	js := []*trace.Journey{
@@ -54,5 +55,40 @@ func TestStudyCheck(t *testing.T) {
 	}
 	if s.lastID != 3+2*budget {
 		t.Errorf("last journey %d, want the newest", s.lastID)
+	}
+}
+
+// TestStudyWaitsForWorkerHops: a request passed on by the proxy is over
+// for its client before the worker, in its own process, reports its hops;
+// it is judged once they are in, not before.
+func TestStudyWaitsForWorkerHops(t *testing.T) {
+	t.Parallel()
+	c, err := challenge.New(lessons.Challenge{ID: "deep", Goal: "Deep.", Checks: []string{"status 200", "origin prefork"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &study{challenges: []*challenge.Challenge{c}, solved: map[string]bool{}, hints: map[string]int{},
+		seen: map[int]bool{}, looked: map[int]int{}, unsettled: map[int]time.Time{}}
+	front, inner := trace.ConnID{PID: 1, N: 1}, trace.ConnID{PID: 2, N: 1}
+	answer := []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi")
+	j := &trace.Journey{ID: 1, Events: []trace.Event{
+		{Kind: trace.KindOpen, Side: trace.Server, Conn: front, Layer: "proxy", From: trace.ClientName, To: "proxy", Remote: "me:1"},
+		{Kind: trace.KindBytes, Dir: trace.Down, Conn: front, Layer: "proxy", From: trace.ClientName, To: "proxy", Data: []byte("GET / HTTP/1.0\r\n\r\n")},
+		{Kind: trace.KindOpen, Side: trace.Server, Conn: inner, Layer: "prefork", From: "proxy", To: "prefork"},
+		{Kind: trace.KindBytes, Dir: trace.Down, Conn: inner, Layer: "prefork", From: "proxy", To: "prefork", Data: []byte("GET / HTTP/1.0\r\n\r\n")},
+		{Kind: trace.KindBytes, Dir: trace.Up, Conn: front, Layer: "proxy", From: trace.ClientName, To: "proxy", Data: answer},
+		{Kind: trace.KindClose, Conn: front, Layer: "proxy", From: trace.ClientName, To: "proxy"},
+	}}
+	none := func(string) bool { return false }
+	if evs := s.check([]*trace.Journey{j}, none, none, true); len(evs) != 0 {
+		t.Fatalf("judged before the worker reported: %+v", evs)
+	}
+	j.Events = append(j.Events[:4:4],
+		trace.Event{Kind: trace.KindBytes, Dir: trace.Up, Conn: inner, Layer: "prefork", From: "proxy", To: "prefork", Data: answer},
+		j.Events[4], j.Events[5],
+		trace.Event{Kind: trace.KindClose, Conn: inner, Layer: "prefork", From: "proxy", To: "prefork"})
+	evs := s.check([]*trace.Journey{j}, none, none, true)
+	if len(evs) != 1 || len(evs[0].solved) != 1 || evs[0].verdict != "nobody refused it: prefork answered 200 OK" {
+		t.Fatalf("once settled: %+v", evs)
 	}
 }

@@ -45,9 +45,9 @@ func CompileLesson(l *lessons.Lesson) ([]*Challenge, error) {
 }
 
 // SolvedBy reports whether the journey s sums up solves the challenge: it
-// is over and meets every check.
+// is over, settled, and meets every check.
 func (c *Challenge) SolvedBy(s Summary) bool {
-	return s.Answered && c.Met(s) == len(c.checks)
+	return s.Answered && s.Settled && c.Met(s) == len(c.checks)
 }
 
 // Met returns how many of the checks the journey meets.

@@ -25,6 +25,12 @@ type Summary struct {
 	// Answered reports that the journey is over: the client has a whole
 	// answer by its framing, or the connection ended.
 	Answered bool
+	// Settled reports that every layer the request was passed to has
+	// reported what it wrote back: a layer in another process (a pre-fork
+	// worker) sends its events on its own time, so a journey can be over
+	// for the client before the worker's hops arrive. Judge a journey once
+	// it is answered and settled.
+	Settled bool
 	// Reads and Writes are, by layer, the bytes the layer read on its way
 	// down and wrote on its way back up.
 	Reads, Writes map[string][]byte
@@ -40,7 +46,9 @@ func Summarize(j *trace.Journey) Summary {
 	s := Summary{Layers: j.Layers(), Reads: map[string][]byte{}, Writes: map[string][]byte{}}
 	var front trace.ConnID
 	ended := false
+	var passed passedOn
 	for _, e := range j.Events {
+		passed.add(e)
 		switch e.Kind {
 		case trace.KindBytes:
 			s.bytes(e, &front)
@@ -57,8 +65,41 @@ func Summarize(j *trace.Journey) Summary {
 	}
 	s.Status, s.Reason = statusLine(s.Request, s.Answer)
 	s.Answered = ended || http1.AnswerComplete(s.Request, s.Answer)
+	s.Settled = passed.settled()
 	return s
 }
+
+// passedOn follows the connections between layers behind the client's
+// (a proxy's to its upstream): each is settled once the layer that
+// accepted it has reported it, to its close.
+type passedOn struct {
+	open     map[trace.ConnID]bool // accepted ends not closed yet
+	unshadow bool                  // a dialed end whose accepted end has not reported
+}
+
+func (p *passedOn) add(e trace.Event) {
+	if e.From == trace.ClientName || e.From == "" || e.Kind == trace.KindHandoff || e.Kind == trace.KindLog {
+		return
+	}
+	if e.Layer == e.From {
+		p.unshadow = true // the Assembler drops these once the accepted end shows
+		return
+	}
+	if e.Layer != e.To {
+		return
+	}
+	switch e.Kind {
+	case trace.KindOpen:
+		if p.open == nil {
+			p.open = map[trace.ConnID]bool{}
+		}
+		p.open[e.Conn] = true
+	case trace.KindClose, trace.KindError:
+		delete(p.open, e.Conn)
+	}
+}
+
+func (p *passedOn) settled() bool { return !p.unshadow && len(p.open) == 0 }
 
 // bytes files one event of bytes, recorded by the layer that read or wrote
 // them, so that each crossing counts once.

@@ -32,8 +32,8 @@ func Verdict(s Summary) string {
 		return fmt.Sprintf("nobody refused it: %s answered %d %s", s.Origin, s.Status, s.Reason)
 	}
 	v := fmt.Sprintf("refused by %s: %d %s", s.Origin, s.Status, s.Reason)
-	if why := s.why(); why != "" {
-		v += " (" + why + ")"
+	if why := s.why(); why != "" && (s.Reason == "" || !strings.Contains(why, s.Reason)) {
+		v += " (" + why + ")" // not when it only says the reason again, as Python's pages do
 	}
 	return v
 }

@@ -25,6 +25,9 @@ type Kind struct {
 	// New makes a layer from its configuration and the key=value words
 	// that followed "start NAME" in the lesson; an unknown key is an error.
 	New func(cfg stack.Config, args map[string]string) (stack.Layer, error)
+	// Dials, when set, returns the addresses a layer started with args
+	// passes requests to (a proxy's upstreams).
+	Dials func(args map[string]string) ([]string, error)
 }
 
 // kinds are the layers the lab has, by name.
@@ -93,6 +96,13 @@ var kinds = map[string]Kind{
 		Mirrors: "the talk's nginx",
 		Port:    8080,
 		New:     newProxy,
+		Dials: func(args map[string]string) ([]string, error) {
+			conf, err := proxyConfig(args)
+			if err != nil {
+				return nil, err
+			}
+			return conf.Upstreams(), nil
+		},
 	},
 }
 
@@ -115,6 +125,15 @@ func init() {
 // configurations the lab ships (part-1 when none is named), or
 // "config=FILE", an nginx.conf of one's own.
 func newProxy(c stack.Config, args map[string]string) (stack.Layer, error) {
+	conf, err := proxyConfig(args)
+	if err != nil {
+		return nil, err
+	}
+	return proxy.New(c, conf), nil
+}
+
+// proxyConfig reads the configuration a proxy's settings name.
+func proxyConfig(args map[string]string) (*proxy.Config, error) {
 	name := "part-1"
 	for k, v := range args {
 		if k != "config" {
@@ -122,17 +141,10 @@ func newProxy(c stack.Config, args map[string]string) (stack.Layer, error) {
 		}
 		name = v
 	}
-	var conf *proxy.Config
-	var err error
 	if strings.ContainsAny(name, "/.") {
-		conf, err = proxy.LoadFile(name)
-	} else {
-		conf, err = proxy.LoadEmbedded(name)
+		return proxy.LoadFile(name)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return proxy.New(c, conf), nil
+	return proxy.LoadEmbedded(name)
 }
 
 // noArgs is the argument check of a layer that takes none.

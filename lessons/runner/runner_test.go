@@ -284,6 +284,7 @@ func TestStartStack(t *testing.T) {
 	}{
 		{"every layer once", "start proxy\nstop proxy\nstart rawsock\nstart proxy config=part-2\nstop rawsock\n", "rawsock proxy"},
 		{"the front last", "start rawsock\nstart proxy config=part-2\nstop rawsock\nstart rawsock\n", "rawsock proxy"},
+		{"a layer stopped for good stays stopped", "start rawsock\nstop rawsock\nstart proxy\n", "proxy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -301,6 +302,55 @@ func TestStartStack(t *testing.T) {
 			}
 			if got := strings.Join(names, " "); got != tc.want {
 				t.Errorf("started %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestStackPlan plans, for every lesson the lab ships and a few of its
+// own, the stack up starts: the layers running at the end of the lesson,
+// and a stopped layer only when one of them passes requests to its port.
+func TestStackPlan(t *testing.T) {
+	t.Parallel()
+	shipped := func(n int) *lessons.Lesson {
+		l, err := lessons.Get(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	for _, tc := range []struct {
+		name   string
+		lesson *lessons.Lesson
+		want   string
+	}{
+		{"lesson 1", shipped(1), "rawsock"},
+		{"lesson 2: its app server, stopped to show a 502, is the proxy's upstream", shipped(2), "rawsock proxy config=part-2"},
+		{"lesson 3: the server restarted after TERM, nginx in front", shipped(3), "prefork proxy config=part-2"},
+		{"lesson 4: the reference server gave way to gunicorn", shipped(4), "prefork workers=1 app=environ:application hooks=none"},
+		{"lesson 5: the dev server, not the proxy-fix demo's gunicorn", shipped(5), "devserver app=werkzeug_app:routes"},
+		{"lesson 6: not the dev server of step 1", shipped(6), "prefork app=app:application hooks=none proxy config=part-2"},
+		{"lesson 7: the CGI server in front of the pre-fork server it is compared with", shipped(7), "prefork workers=2 hooks=none cgi"},
+		{"lesson 8: the last uwsgi pair", shipped(8), "prefork workers=2 hooks=none protocol=uwsgi app=upload:application proxy config=uwsgi"},
+		{"lesson 9: the backend stopped to show failover is one of the proxy's upstreams", shipped(9),
+			"app-a workers=2 hooks=none app-b workers=2 hooks=none app-c workers=2 hooks=none app=slow:application proxy config=balance-least"},
+		{"nginx alone needs no upstream", lessonWith(t, "start rawsock\nstop rawsock\nstart proxy config=part-1\n"), "proxy config=part-1"},
+		{"the last of two stopped app servers", lessonWith(t, "start rawsock\nstop rawsock\nstart prefork\nstart proxy config=part-2\nstop prefork\n"), "prefork proxy config=part-2"},
+		{"a server stopped by a signal", lessonWith(t, "start prefork\nsignal prefork TERM\nstart rawsock\n"), "rawsock"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := New(tc.lesson, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var got []string
+			for _, a := range r.stackPlan() {
+				got = append(got, a.Args...)
+			}
+			if s := strings.Join(got, " "); s != tc.want {
+				t.Errorf("up starts %q, want %q", s, tc.want)
 			}
 		})
 	}

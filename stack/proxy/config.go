@@ -223,3 +223,36 @@ func WriteEmbedded(name, dir string) error {
 	}
 	return os.WriteFile(filepath.Join(dir, "conf", "nginx.conf"), text, 0o644)
 }
+
+// Upstreams returns the addresses the configuration passes requests to:
+// the servers of its upstream blocks and the addresses proxy_pass and
+// uwsgi_pass name, each once, sorted.
+func (c *Config) Upstreams() []string {
+	seen := map[string]bool{}
+	add := func(u *upstreamConf) {
+		for _, p := range u.peers {
+			seen[p.addr] = true
+		}
+	}
+	for _, u := range c.upstreams {
+		add(u)
+	}
+	var walk func([]*location)
+	walk = func(locs []*location) {
+		for _, l := range locs {
+			if p, ok := l.block.vals["pass"].(*proxyPass); ok && p.upstream != nil {
+				add(p.upstream)
+			}
+			walk(l.children)
+		}
+	}
+	for _, s := range c.servers {
+		walk(s.locations)
+	}
+	out := make([]string, 0, len(seen))
+	for a := range seen {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -145,3 +145,22 @@ func FuzzLoad(f *testing.F) {
 		_ = err
 	})
 }
+
+func TestUpstreams(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ name, want string }{
+		{"part-1", ""},
+		{"part-2", "127.0.0.1:8000"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := LoadEmbedded(tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(c.Upstreams(), " "); got != tt.want {
+				t.Errorf("Upstreams() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

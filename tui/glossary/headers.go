@@ -52,6 +52,7 @@ var headers = map[string]string{
 	"x-middleware":  "Not a header any program knows: a middleware of lesson 4 adds it to every answer on its way out.",
 	"x-cache":       "Set by a caching layer (here the lab's cache middleware): HIT when the answer came from the cache, MISS when the app made it.",
 	"x-padding":     "Not a header any program knows: the lessons pad a request with it, longer than one read in lesson 1, over 8 KiB in the drills.",
+	"x-lab":         "Not a header any program knows: a header of your own, for the challenges; the drills of lessons 5 and 6 send it 101 times, one more than gunicorn and Python's http.server take.",
 	"x_forwarded_for": "X-Forwarded-For spelt with underscores, a trick to forge it: nginx drops names with underscores " +
 		"by default (underscores_in_headers off), but gunicorn 20.1.0 passes them on, to the very environ key " +
 		"X-Forwarded-For gets, HTTP_X_FORWARDED_FOR.",
