@@ -224,11 +224,10 @@ func TestInterop(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				answer := ask(t, n.Addr, c.raw, 3*time.Second)
-				time.Sleep(20 * time.Millisecond) // let nginx finish its log lines
 				x := exchange{
 					answer:   normalizeAnswer(answer, nginxtest.Version),
 					upstream: normalizeText(strings.Join(up.take(), "\n---\n")),
-					logs:     logs.read(),
+					logs:     logs.await(),
 				}
 				path := capturePath(c.name)
 				if *update {
@@ -306,6 +305,28 @@ func (l *nginxLogs) read() string {
 	errs := readFrom(filepath.Join(l.dir, "error.log"), &l.errs)
 	acc := readFrom(filepath.Join(l.dir, "access.log"), &l.acc)
 	return formatLogs(acc, errs, nginxtest.Version)
+}
+
+// await returns the lines added since the last call, once the request
+// just answered has logged and the logs have been quiet for a moment, or
+// after a second without an access line (a request nginx never read logs
+// nothing): nginx may log after the client has its answer, and on a
+// loaded machine that can be well after it.
+func (l *nginxLogs) await() string {
+	const quiet = 50 * time.Millisecond
+	var acc, errs []string
+	deadline, lastNew := time.Now().Add(time.Second), time.Now()
+	for {
+		e := readFrom(filepath.Join(l.dir, "error.log"), &l.errs)
+		a := readFrom(filepath.Join(l.dir, "access.log"), &l.acc)
+		if len(e)+len(a) > 0 {
+			errs, acc, lastNew = append(errs, e...), append(acc, a...), time.Now()
+		}
+		if (len(acc) > 0 && time.Since(lastNew) > quiet) || time.Now().After(deadline) {
+			return formatLogs(acc, errs, nginxtest.Version)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func readFrom(path string, off *int64) []string {
