@@ -366,7 +366,9 @@ func TestHopByHopHoldsTheRequest(t *testing.T) {
 	var mu sync.Mutex
 	var checks []Output
 	l := lessonWith(t, "start rawsock\ntelnet rawsock\nsend \"GET / HTTP/1.0\\r\\n\\r\\n\"\nexpect status 200\n")
-	r, err := New(l, Options{Gate: g, AnswerTimeout: 100 * time.Millisecond, Out: func(o Output) {
+	// The request is held three answer timeouts long; the timeout leaves a
+	// loaded machine room to get the request to the gate and the answer back.
+	r, err := New(l, Options{Gate: g, AnswerTimeout: 500 * time.Millisecond, Out: func(o Output) {
 		if o.Kind == OutCheck {
 			mu.Lock()
 			checks = append(checks, o)
@@ -382,7 +384,7 @@ func TestHopByHopHoldsTheRequest(t *testing.T) {
 		for len(g.Held()) == 0 {
 			<-g.Changed()
 		}
-		time.Sleep(300 * time.Millisecond)
+		time.Sleep(1500 * time.Millisecond)
 		released <- time.Now()
 		g.Release()
 	}()
