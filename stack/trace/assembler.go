@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"context"
 	"slices"
 	"sort"
 )
@@ -104,6 +105,24 @@ func (a *Assembler) Add(e Event) *Journey {
 	a.fill(st, &e)
 	st.journey.add(e)
 	return st.journey
+}
+
+// Follow adds every event of sub, as it comes, until ctx ends, and then
+// returns ctx's error. It reads through one buffer, so following costs no
+// allocation per batch of events.
+func (a *Assembler) Follow(ctx context.Context, sub *Subscription) error {
+	buf := make([]Event, 256)
+	for {
+		n, err := sub.Read(ctx, buf)
+		if err != nil {
+			return err
+		}
+		for i := range buf[:n] {
+			a.Add(buf[i])
+		}
+		clear(buf[:n]) // the buffer keeps no event's data alive
+
+	}
 }
 
 // open starts tracking a connection; a server-side connection dialed by a
