@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 
@@ -55,4 +56,23 @@ func TestPyRepr(t *testing.T) {
 			t.Errorf("pyRepr(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// FuzzTokenAndVersion holds the worker's hand-written checks to the
+// regular expressions of gunicorn 20.1.0's parser (TOKEN_RE, VERSION_RE)
+// that they stand for.
+func FuzzTokenAndVersion(f *testing.F) {
+	tokenRE := regexp.MustCompile(`^[!#$%&'*+\-.^_` + "`" + `|~0-9a-zA-Z]+$`)
+	versionRE := regexp.MustCompile(`^HTTP/(\d+)\.(\d+)$`)
+	for _, s := range []string{"GET", "X-Forwarded-For", "", "GE T", "Host:", "HTTP/1.0", "HTTP/1.1.1", "HTTP/1.", "HTTP/.1", "HTTP/10.23", "http/1.0", "HTTP/1.0\n", "HTTP/١.0", "ſ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isToken(s), tokenRE.MatchString(s); got != want {
+			t.Errorf("isToken(%q) = %v, TOKEN_RE says %v", s, got, want)
+		}
+		if got, want := isVersion(s), versionRE.MatchString(s); got != want {
+			t.Errorf("isVersion(%q) = %v, VERSION_RE says %v", s, got, want)
+		}
+	})
 }

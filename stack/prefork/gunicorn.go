@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -51,10 +50,41 @@ func badRequest(mesg string) *refusal { return &refusal{400, "Bad Request", mesg
 // its parser raises but its worker does not expect.
 var internalError = &refusal{500, "Internal Server Error", ""}
 
-var (
-	tokenRE   = regexp.MustCompile(`^[!#$%&'*+\-.^_` + "`" + `|~0-9a-zA-Z]+$`)
-	versionRE = regexp.MustCompile(`^HTTP/(\d+)\.(\d+)$`)
-)
+// tokenChars marks the bytes of an HTTP token: !#$%&'*+-.^_`|~, digits
+// and ASCII letters, gunicorn's TOKEN_RE.
+var tokenChars = func() (t [256]bool) {
+	for _, c := range []byte("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		t[c] = true
+	}
+	return t
+}()
+
+// isToken reports whether s is one or more token bytes.
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !tokenChars[s[i]] {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// isVersion reports whether s is HTTP/, digits, a dot and digits:
+// gunicorn's VERSION_RE.
+func isVersion(s string) bool {
+	rest, ok := strings.CutPrefix(s, "HTTP/")
+	major, minor, dot := strings.Cut(rest, ".")
+	return ok && dot && isDigits(major) && isDigits(minor)
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return len(s) > 0
+}
 
 // checkHead judges a request head's raw bytes as gunicorn's parser does,
 // line by line, before the lab's reader has its say: the request line
@@ -84,8 +114,10 @@ func checkHead(raw []byte) *refusal {
 		if !found || len(name) == 0 {
 			return badRequest(pyRepr("Invalid HTTP Header: ", string(h)))
 		}
-		if up := strings.ToUpper(string(name)); !tokenRE.MatchString(up) {
-			return badRequest(pyRepr("Invalid HTTP header name: ", up))
+		if !isToken(string(name)) { // ASCII names keep their token-ness upper-cased
+			if up := strings.ToUpper(string(name)); !isToken(up) {
+				return badRequest(pyRepr("Invalid HTTP header name: ", up))
+			}
 		}
 	}
 	return nil
@@ -101,9 +133,9 @@ func checkRequestLine(line []byte) *refusal {
 	switch {
 	case len(bits) != 3:
 		return badRequest(fmt.Sprintf("Invalid Request Line '%s'", pyRepr("Invalid HTTP request line: ", string(line))))
-	case !tokenRE.MatchString(bits[0]):
+	case !isToken(bits[0]):
 		return badRequest(fmt.Sprintf("Invalid Method '%s'", pyRepr("Invalid HTTP method: ", bits[0])))
-	case !versionRE.MatchString(bits[2]):
+	case !isVersion(bits[2]):
 		return badRequest(fmt.Sprintf("Invalid HTTP Version '%s'", pyRepr("Invalid HTTP Version: ", bits[2])))
 	}
 	return nil

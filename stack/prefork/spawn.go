@@ -56,6 +56,7 @@ type workerProc struct {
 	lastBeat  atomic.Int64  // unix nanoseconds of its last sign of life
 	acks      chan uint64   // answers to flush commands
 	readySeen bool          // owned by watch
+	events    trace.Decoder // owned by watch
 
 	// Owned by the arbiter.
 	aborted  bool // sent SIGABRT for a timeout
@@ -199,7 +200,8 @@ func (s *Server) watch(w *workerProc, events *os.File) {
 func (s *Server) frame(w *workerProc, p []byte) bool {
 	switch p[0] {
 	case frameEvent:
-		e, err := trace.ParseEvent(p[1:])
+		// e.Data is p's memory, which Record copies.
+		e, err := w.events.Parse(p[1:])
 		if err != nil {
 			s.log("log", fmt.Sprintf("worker pid %d sent a malformed event: %v", w.pid, err))
 			return false

@@ -151,26 +151,63 @@ func (s *Subscription) wake() {
 
 // TryNext returns up to max events that are waiting, or none, at once.
 func (s *Subscription) TryNext(max int) []Event {
-	r := s.r
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if s.next < r.first {
-		s.missed += r.first - s.next
-		s.next = r.first
-	}
-	n := r.next - s.next
-	if max > 0 && n > uint64(max) {
-		n = uint64(max)
+	n := s.waiting()
+	if max > 0 && n > max {
+		n = max
 	}
 	if n == 0 {
 		return nil
 	}
 	out := make([]Event, n)
-	for i := range out {
-		out[i] = r.ring[(s.next+uint64(i))%uint64(len(r.ring))]
+	return out[:s.TryRead(out)]
+}
+
+// TryRead copies into buf as many waiting events as fit, at once, and
+// returns how many it copied. A subscriber that reads in a loop reuses
+// one buffer with it instead of a new slice per call, as TryNext makes.
+func (s *Subscription) TryRead(buf []Event) int {
+	r := s.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s.catchUp()
+	n := min(r.next-s.next, uint64(len(buf)))
+	for i := range n {
+		buf[i] = r.ring[(s.next+i)%uint64(len(r.ring))]
 	}
 	s.next += n
-	return out
+	return int(n)
+}
+
+// waiting returns how many events wait for s.
+func (s *Subscription) waiting() int {
+	r := s.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s.catchUp()
+	return int(r.next - s.next)
+}
+
+// catchUp counts the events the ring dropped before s read them as
+// missed. r.mu must be held.
+func (s *Subscription) catchUp() {
+	if s.next < s.r.first {
+		s.missed += s.r.first - s.next
+		s.next = s.r.first
+	}
+}
+
+// Read waits until at least one event is waiting, copies as many as fit
+// into buf and returns how many, as TryRead does. It returns ctx's error
+// when ctx ends first.
+func (s *Subscription) Read(ctx context.Context, buf []Event) (int, error) {
+	for {
+		if n := s.TryRead(buf); n > 0 {
+			return n, nil
+		}
+		if err := s.await(ctx); err != nil {
+			return 0, err
+		}
+	}
 }
 
 // Next waits until at least one event is waiting and returns up to max of
@@ -181,11 +218,19 @@ func (s *Subscription) Next(ctx context.Context, max int) ([]Event, error) {
 		if evs := s.TryNext(max); len(evs) > 0 {
 			return evs, nil
 		}
-		select {
-		case <-s.signal:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		if err := s.await(ctx); err != nil {
+			return nil, err
 		}
+	}
+}
+
+// await waits until events may be waiting, or returns ctx's error.
+func (s *Subscription) await(ctx context.Context) error {
+	select {
+	case <-s.signal:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

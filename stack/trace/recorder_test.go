@@ -100,6 +100,38 @@ func TestSubscriptionNextWaits(t *testing.T) {
 	}
 }
 
+func TestSubscriptionRead(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(2, 0)
+	sub := r.Subscribe()
+	defer sub.Close()
+	for _, s := range []string{"a", "b", "c"} { // "a" drops out of the ring
+		r.Record(Event{Kind: KindBytes, Data: []byte(s)})
+	}
+	buf := make([]Event, 1)
+	var got []string
+	for n := sub.TryRead(buf); n > 0; n = sub.TryRead(buf) {
+		got = append(got, string(buf[0].Data))
+	}
+	if !equalStrings(got, []string{"b", "c"}) || sub.Missed() != 1 {
+		t.Errorf("read %q, missed %d; want [b c], 1 missed", got, sub.Missed())
+	}
+	go func() {
+		time.Sleep(10 * time.Millisecond)
+		r.Record(Event{Kind: KindLog, Data: []byte("d")})
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if n, err := sub.Read(ctx, buf); n != 1 || err != nil || string(buf[0].Data) != "d" {
+		t.Fatalf("Read = %d, %v, %q; want the one event d", n, err, buf[0].Data)
+	}
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	if _, err := sub.Read(ctx2, buf); err == nil {
+		t.Error("Read on a done context returned no error")
+	}
+}
+
 // TestRecorderConcurrent records from many goroutines while a subscriber
 // reads; run with -race.
 func TestRecorderConcurrent(t *testing.T) {

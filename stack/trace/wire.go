@@ -64,7 +64,42 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // unknown kind, direction or side, a length running past the end, or
 // bytes left over. The event's Data and strings do not share b's memory.
 func ParseEvent(b []byte) (Event, error) {
-	d := decoder{b: b}
+	e, err := parseEvent(decoder{b: b})
+	if len(e.Data) > 0 {
+		e.Data = append([]byte(nil), e.Data...)
+	}
+	return e, err
+}
+
+// A Decoder decodes the events of one stream, such as a worker's pipe, as
+// ParseEvent does, for less: the strings that come back event after event
+// (layer names, environ keys, a hand-off's name) are made once and
+// shared, and the Data of the event returned shares the bytes it was
+// given, as a Sink expects (Record copies it). The zero Decoder is ready
+// to use; it is not safe for concurrent use.
+type Decoder struct {
+	strings map[string]string
+}
+
+// Parse decodes b as ParseEvent does, but e.Data is b's memory: it is
+// valid as long as b is.
+func (d *Decoder) Parse(b []byte) (e Event, err error) {
+	if d.strings == nil || len(d.strings) >= maxShared {
+		// Strings that never come back (a client's port) fill the table
+		// in time: start over, and share again those that do come back.
+		d.strings = make(map[string]string, maxShared)
+	}
+	return parseEvent(decoder{b: b, shared: d.strings})
+}
+
+// Strings longer than maxSharedLen are not shared, and a Decoder shares
+// at most maxShared of them at a time.
+const (
+	maxSharedLen = 64
+	maxShared    = 1024
+)
+
+func parseEvent(d decoder) (Event, error) {
 	var e Event
 	if v := d.byte(); v != wireVersion {
 		return e, d.fail(fmt.Sprintf("version %d", v))
@@ -79,11 +114,14 @@ func ParseEvent(b []byte) (Event, error) {
 	e.Kind, e.Dir, e.Side = Kind(d.byte()), Dir(d.byte()), Side(d.byte())
 	e.From, e.To, e.Name, e.Local, e.Remote = d.string(), d.string(), d.string(), d.string(), d.string()
 	if data := d.bytes(); len(data) > 0 {
-		e.Data = append([]byte(nil), data...)
+		e.Data = data
 	}
 	n := d.uvarint()
 	if n > uint64(len(d.b)) { // each field takes two bytes at least
 		return e, d.fail("field count past the end")
+	}
+	if n > 0 && d.err == nil {
+		e.Fields = make([]Field, 0, n)
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		e.Fields = append(e.Fields, Field{Key: d.string(), Value: d.string()})
@@ -105,8 +143,9 @@ func ParseEvent(b []byte) (Event, error) {
 // decoder reads the parts of an encoded event; the first error sticks and
 // every later read returns zero values.
 type decoder struct {
-	b   []byte
-	err error
+	b      []byte
+	err    error
+	shared map[string]string // strings made so far, to share; nil for none
 }
 
 func (d *decoder) fail(what string) error {
@@ -166,7 +205,18 @@ func (d *decoder) bytes() []byte {
 	return out
 }
 
-func (d *decoder) string() string { return string(d.bytes()) }
+func (d *decoder) string() string {
+	b := d.bytes()
+	if len(b) == 0 || d.shared == nil || len(b) > maxSharedLen {
+		return string(b)
+	}
+	if s, ok := d.shared[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	d.shared[s] = s
+	return s
+}
 
 // AppendFrame appends payload to dst as one frame: its length as a
 // uvarint, then its bytes.

@@ -3,10 +3,12 @@ package trace
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func wireSamples() []Event {
@@ -41,6 +43,34 @@ func TestEventRoundTrip(t *testing.T) {
 	}
 }
 
+func TestDecoder(t *testing.T) {
+	t.Parallel()
+	var d Decoder
+	environ := AppendEvent(nil, wireSamples()[2])
+	first, err := d.Parse(environ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := d.Parse(append([]byte(nil), environ...))
+	if unsafe.StringData(first.Fields[0].Key) != unsafe.StringData(second.Fields[0].Key) {
+		t.Error("an environ key that comes again is made again, not shared")
+	}
+	bytesEvent := AppendEvent(nil, wireSamples()[1])
+	e, _ := d.Parse(bytesEvent)
+	if len(e.Data) == 0 || &e.Data[0] != &bytesEvent[len(bytesEvent)-len(e.Data)-2] {
+		t.Error("Data is a copy, not the bytes given")
+	}
+	// Past the table's bound, strings that never come back are still
+	// decoded right.
+	for i := range 3 * maxShared {
+		want := Event{Kind: KindOpen, Local: "127.0.0.1:8000", Remote: fmt.Sprintf("127.0.0.1:%d", i)}
+		got, err := d.Parse(AppendEvent(nil, want))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("event %d: got %+v, %v; want %+v", i, got, err, want)
+		}
+	}
+}
+
 func TestParseEventRefuses(t *testing.T) {
 	t.Parallel()
 	good := AppendEvent(nil, wireSamples()[2])
@@ -62,6 +92,10 @@ func TestParseEventRefuses(t *testing.T) {
 			t.Parallel()
 			if _, err := ParseEvent(tt.b); !errors.Is(err, ErrBadEvent) {
 				t.Errorf("err = %v, want ErrBadEvent", err)
+			}
+			var d Decoder
+			if _, err := d.Parse(tt.b); !errors.Is(err, ErrBadEvent) {
+				t.Errorf("Decoder: err = %v, want ErrBadEvent", err)
 			}
 		})
 	}
@@ -97,7 +131,8 @@ func TestFrameReader(t *testing.T) {
 
 // FuzzParseEvent feeds the decoder bytes from nowhere, as a broken or
 // hostile worker process could send: it must never panic, and whatever it
-// accepts must survive being encoded and decoded again unchanged.
+// accepts must survive being encoded and decoded again unchanged, and a
+// Decoder must read it as ParseEvent does.
 func FuzzParseEvent(f *testing.F) {
 	for _, e := range wireSamples() {
 		f.Add(AppendEvent(nil, e))
@@ -105,6 +140,10 @@ func FuzzParseEvent(f *testing.F) {
 	f.Add([]byte{wireVersion})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		e, err := ParseEvent(b)
+		var d Decoder
+		if shared, serr := d.Parse(b); (serr == nil) != (err == nil) || !reflect.DeepEqual(shared, e) {
+			t.Fatalf("Decoder read %x as %+v, %v; ParseEvent as %+v, %v", b, shared, serr, e, err)
+		}
 		if err != nil {
 			return
 		}

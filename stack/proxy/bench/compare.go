@@ -161,16 +161,7 @@ func startProxy(ctx context.Context, tracing bool) (string, func(), error) {
 		go func() {
 			defer close(drained)
 			defer sub.Close()
-			asm := trace.NewAssembler(0)
-			for {
-				evs, err := sub.Next(ctx, 0)
-				if err != nil {
-					return
-				}
-				for _, e := range evs {
-					asm.Add(e)
-				}
-			}
+			trace.NewAssembler(0).Follow(ctx, sub)
 		}()
 	} else {
 		close(drained)

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -29,13 +30,18 @@ func procCPU(pid int) time.Duration {
 	return time.Duration(utime+stime) * clockTick
 }
 
-// treeCPU is procCPU of pid and every process below it.
+// treeCPU is procCPU of pid and every process below it. A child is
+// listed under the thread that started it, which in a Go program is any
+// of its threads: every thread's list is read.
 func treeCPU(pid int) time.Duration {
 	total := procCPU(pid)
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	for _, c := range strings.Fields(string(b)) {
-		if n, err := strconv.Atoi(c); err == nil {
-			total += treeCPU(n)
+	lists, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, l := range lists {
+		b, _ := os.ReadFile(l)
+		for _, c := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(c); err == nil {
+				total += treeCPU(n)
+			}
 		}
 	}
 	return total

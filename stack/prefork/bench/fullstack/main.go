@@ -122,16 +122,7 @@ func labStack(ctx context.Context) (string, func(), error) {
 	drained := make(chan struct{})
 	go func() {
 		defer close(drained)
-		asm := trace.NewAssembler(0)
-		for {
-			evs, err := sub.Next(ctx, 0)
-			if err != nil {
-				return
-			}
-			for _, e := range evs {
-				asm.Add(e)
-			}
-		}
+		trace.NewAssembler(0).Follow(ctx, sub)
 	}()
 	var layers stack.Stack
 	stop := func() {
