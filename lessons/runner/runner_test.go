@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -348,5 +349,23 @@ func TestHopByHopHoldsTheRequest(t *testing.T) {
 	defer mu.Unlock()
 	if len(checks) != 1 || !checks[0].OK {
 		t.Errorf("checks %+v, want the 200 after the release", checks)
+	}
+}
+
+func TestTrickleCountsTheClientsStillWaiting(t *testing.T) {
+	t.Parallel()
+	var outs []string
+	l := lessonWith(t, "start prefork workers=1 hooks=none\ntrickle prefork 3\nmeasure prefork 1 /\n")
+	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(outs, "\n")
+	waiting := regexp.MustCompile(`when it was sent, \d of the 3 slow clients were still waiting for their answer`)
+	if !strings.Contains(all, "3 slow clients connected to prefork, one every 100ms") || !waiting.MatchString(all) {
+		t.Errorf("the run does not say how the slow clients came and how many waited:\n%s", all)
 	}
 }
