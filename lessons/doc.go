@@ -39,6 +39,8 @@
 //	                       says how many were still waiting for an answer
 //	spread proxy 30 /x     send a layer 30 requests for /x, 6 at a time,
 //	                       and show which layer behind it served each
+//	pause 2.5s             let time pass (up to 10s), as for a timeout
+//	                       of a layer's to run out
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

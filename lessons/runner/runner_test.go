@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -349,6 +350,43 @@ func TestHopByHopHoldsTheRequest(t *testing.T) {
 	defer mu.Unlock()
 	if len(checks) != 1 || !checks[0].OK {
 		t.Errorf("checks %+v, want the 200 after the release", checks)
+	}
+}
+
+func TestAStoppedBackendComesBackAfterFailTimeout(t *testing.T) {
+	t.Parallel()
+	var outs []string
+	l := lessonWith(t, "start app-a workers=1 hooks=none\nstart app-b workers=1 hooks=none\nstart app-c workers=1 hooks=none\n"+
+		"start proxy config=balance\nstop app-b\nspread proxy 12 /\n"+
+		"start app-b workers=1 hooks=none\npause 2.5s\nspread proxy 12 /\n")
+	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var served []string
+	ports := map[string]bool{}
+	for _, o := range outs {
+		if strings.HasPrefix(o, "served by: ") {
+			served = append(served, o)
+		}
+		if strings.HasPrefix(o, "app-b is listening on ") {
+			ports[strings.Fields(o)[4]] = true
+		}
+		if strings.HasPrefix(o, "sent proxy") && !strings.HasSuffix(o, "; 12 answered 200") {
+			t.Errorf("a request failed: %s", o)
+		}
+	}
+	if len(served) != 2 || strings.Contains(served[0], "app-b") || strings.Contains(served[1], "app-b 0 ") || !strings.Contains(served[1], "app-b") {
+		t.Errorf("shares %q, want none for app-b while it is down and some once it is back", served)
+	}
+	if len(ports) != 1 {
+		t.Errorf("app-b listened on %v, want the same address both times", ports)
+	}
+	if !slices.Contains(outs, "waited 2.5s") {
+		t.Errorf("the run does not say it waited:\n%s", strings.Join(outs, "\n"))
 	}
 }
 
