@@ -41,6 +41,21 @@ func lessonWith(t *testing.T, block string) *lessons.Lesson {
 	return l
 }
 
+// runLesson runs a one-step lesson whose lab block is block to its end,
+// and returns the runner and the text of everything it reported.
+func runLesson(t *testing.T, block string) (*Runner, []string) {
+	t.Helper()
+	var outs []string
+	r, err := New(lessonWith(t, block), Options{Out: func(o Output) { outs = append(outs, o.Text) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return r, outs
+}
+
 func TestUnknownLayerIsReportedWithItsLine(t *testing.T) {
 	t.Parallel()
 	_, err := New(lessonWith(t, "start rawsock\nstart nginx-for-real\n"), Options{})
@@ -248,15 +263,7 @@ func TestLessonTwoShowsItsConfig(t *testing.T) {
 // TestIdleHoldsConnectionsForTheStep counts the process's goroutines, so
 // it does not run in parallel with other tests.
 func TestIdleHoldsConnectionsForTheStep(t *testing.T) {
-	var outs []string
-	l := lessonWith(t, "start proxy\nidle proxy 20\ntelnet proxy\n> GET / HTTP/1.0\n>\nexpect status 200\n")
-	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	r, outs := runLesson(t, "start proxy\nidle proxy 20\ntelnet proxy\n> GET / HTTP/1.0\n>\nexpect status 200\n")
 	all := strings.Join(outs, "\n")
 	for _, want := range []string{"opened 20 connections to proxy", "gained 20 goroutines", "closed the 20 idle connections"} {
 		if !strings.Contains(all, want) {
@@ -355,17 +362,9 @@ func TestHopByHopHoldsTheRequest(t *testing.T) {
 
 func TestAStoppedBackendComesBackAfterFailTimeout(t *testing.T) {
 	t.Parallel()
-	var outs []string
-	l := lessonWith(t, "start app-a workers=1 hooks=none\nstart app-b workers=1 hooks=none\nstart app-c workers=1 hooks=none\n"+
+	_, outs := runLesson(t, "start app-a workers=1 hooks=none\nstart app-b workers=1 hooks=none\nstart app-c workers=1 hooks=none\n"+
 		"start proxy config=balance\nstop app-b\nspread proxy 12 /\n"+
 		"start app-b workers=1 hooks=none\npause 2.5s\nspread proxy 12 /\n")
-	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	var served []string
 	ports := map[string]bool{}
 	for _, o := range outs {
@@ -392,15 +391,7 @@ func TestAStoppedBackendComesBackAfterFailTimeout(t *testing.T) {
 
 func TestTrickleCountsTheClientsStillWaiting(t *testing.T) {
 	t.Parallel()
-	var outs []string
-	l := lessonWith(t, "start prefork workers=1 hooks=none\ntrickle prefork 3\nmeasure prefork 1 /\n")
-	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	_, outs := runLesson(t, "start prefork workers=1 hooks=none\ntrickle prefork 3\nmeasure prefork 1 /\n")
 	all := strings.Join(outs, "\n")
 	waiting := regexp.MustCompile(`when it was sent, \d of the 3 slow clients were still waiting for their answer`)
 	if !strings.Contains(all, "3 slow clients connected to prefork, one every 100ms") || !waiting.MatchString(all) {
