@@ -32,11 +32,15 @@
 //	                       another, and show the time each took (median
 //	                       and 90th percentile) next to the layers measured
 //	                       before in the lesson
-//	trickle prefork 6      start 6 slow clients against a layer: each sends
-//	                       its request one byte every 100 ms, then reads
-//	                       the answer; they run until done or the step ends
+//	trickle prefork 6      start 6 slow clients against a layer, one every
+//	                       100 ms: each sends its request one byte every
+//	                       100 ms, then reads the answer; they run until
+//	                       done or the step ends, and a measure meanwhile
+//	                       says how many were still waiting for an answer
 //	spread proxy 30 /x     send a layer 30 requests for /x, 6 at a time,
 //	                       and show which layer behind it served each
+//	pause 2.5s             let time pass (up to 10s), as for a timeout
+//	                       of a layer's to run out
 //	try rawsock            give the learner a telnet prompt on a layer,
 //	offer HTTP/1.0         with ready-made requests to pick: a label,
 //	> GET / HTTP/1.0       then the lines it types

@@ -128,6 +128,7 @@ const (
 	Measure Verb = "measure"
 	Trickle Verb = "trickle"
 	Spread  Verb = "spread"
+	Pause   Verb = "pause"
 	// OfferVerb starts a ready-made request inside a Try; it is not an
 	// action of its own.
 	OfferVerb Verb = "offer"

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Error is a problem in a lesson file, or in carrying out one of its
@@ -232,6 +233,7 @@ var arity = map[Verb][2]int{
 	Start: {1, -1}, Stop: {1, 1}, Telnet: {1, 1}, Wait: {0, 0}, Close: {0, 0},
 	Expect: {1, -1}, Explain: {1, 1}, Try: {1, 1}, Drill: {1, 1}, OfferVerb: {1, -1},
 	Kill: {1, 1}, Signal: {2, 2}, Idle: {2, 2}, Measure: {3, 3}, Trickle: {2, 2}, Spread: {3, 3},
+	Pause: {1, 1},
 }
 
 // signals are the names a signal action may send, as gunicorn's master
@@ -245,6 +247,10 @@ const maxMeasure = 1000
 // maxTrickle bounds the slow clients a trickle action starts.
 const maxTrickle = 100
 
+// maxPause bounds the time a pause action lets pass: a lesson is
+// stepped through live, and its tests step through it too.
+const maxPause = 10 * time.Second
+
 // maxIdle bounds the connections an idle action opens: the lab holds
 // both ends of each, and the file descriptors are finite.
 const maxIdle = 5000
@@ -252,7 +258,7 @@ const maxIdle = 5000
 func checkArgs(a *Action) error {
 	n, ok := arity[a.Verb]
 	if !ok {
-		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, drill, offer, kill, signal, idle, measure, trickle, spread)", a.Verb)
+		return fmt.Errorf("unknown action %q (want one of start, stop, telnet, >, send, wait, close, expect, explain, try, drill, offer, kill, signal, idle, measure, trickle, spread, pause)", a.Verb)
 	}
 	switch {
 	case len(a.Args) < n[0]:
@@ -280,6 +286,11 @@ func checkArgs(a *Action) error {
 	if a.Verb == Trickle {
 		if n, err := strconv.Atoi(a.Args[1]); err != nil || n < 1 || n > maxTrickle {
 			return fmt.Errorf("trickle wants a number of slow clients from 1 to %d, not %q", maxTrickle, a.Args[1])
+		}
+	}
+	if a.Verb == Pause {
+		if d, err := time.ParseDuration(a.Args[0]); err != nil || d <= 0 || d > maxPause {
+			return fmt.Errorf("pause wants a time above 0 and up to %s, as 2.5s, not %q", maxPause, a.Args[0])
 		}
 	}
 	if a.Verb == Idle {

@@ -88,6 +88,8 @@ func TestParseErrors(t *testing.T) {
 		{"unknown verb", header + "## S\n```lab\nfly away\n```\n", `t.md:8: unknown action "fly"`},
 		{"missing argument", header + "## S\n```lab\nstart\n```\n", "t.md:8: start needs 1 argument(s)"},
 		{"bad expectation", header + "## S\n```lab\nexpect status OK\n```\n", `t.md:8: expect status wants a three-digit code, not "OK"`},
+		{"pause too long", header + "## S\n```lab\npause 1m\n```\n", `t.md:8: pause wants a time above 0 and up to 10s, as 2.5s, not "1m"`},
+		{"pause without unit", header + "## S\n```lab\npause 3\n```\n", `t.md:8: pause wants a time above 0 and up to 10s, as 2.5s, not "3"`},
 		{"bad send", header + "## S\n```lab\nsend GET\n```\n", `t.md:8: send: want a Go-quoted string at "GET"`},
 		{"unclosed block", header + "## S\n```lab\nstart rawsock\n", "t.md:7: ```lab block is never closed"},
 		{"lab before steps", header + "```lab\nstart rawsock\n```\n", "t.md:6: a lab block before the first step"},

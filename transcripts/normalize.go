@@ -43,6 +43,7 @@ var (
 	measured  = regexp.MustCompile(`\b(median|within|after) \d+(\.\d+)?(ns|µs|ms|s)\b`)
 	times     = regexp.MustCompile(`\btakes \d+ times as long\b`)
 	share     = regexp.MustCompile(`\b\d+ \(\d+%\)`)
+	waiting   = regexp.MustCompile(`\b\d+ (of the \d+ slow clients were still waiting)\b`)
 )
 
 // Normalize returns text with its changing parts replaced.
@@ -61,6 +62,7 @@ func (n *Normalizer) Normalize(text string) string {
 	text = measured.ReplaceAllString(text, "$1 <duration>")
 	text = times.ReplaceAllString(text, "takes <n> times as long")
 	text = share.ReplaceAllString(text, "<n> (<share>)")
+	text = waiting.ReplaceAllString(text, "<n> $1")
 	text = n.replacePorts(hostPort, text)
 	text = n.replacePorts(portKey, text)
 	return n.replacePorts(telnetCmd, text)

@@ -164,6 +164,7 @@ func TestNormalize(t *testing.T) {
 		{"pid 7 exited with status 0 after 12ms", "pid <pid> exited with status 0 after <duration>"},
 		{"cgi takes 35 times as long as prefork", "cgi takes <n> times as long as prefork"},
 		{"served by: app-a 15 (50%), app-c 0 (0%)", "served by: app-a <n> (<share>), app-c <n> (<share>)"},
+		{"when it was sent, 17 of the 20 slow clients were still waiting", "when it was sent, <n> of the 20 slow clients were still waiting"},
 		{`127.0.0.1 - - [23/Nov/2026 10:09:09] "GET / HTTP/1.0" 200 -`, `127.0.0.1 - - [<date>] "GET / HTTP/1.0" 200 -`},
 		{"[2026-11-23 10:09:09,123] ERROR in app: Exception on / [GET]", "[<date>] ERROR in app: Exception on / [GET]"},
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack"
@@ -71,6 +72,13 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 	case lessons.Spread:
 		n, _ := strconv.Atoi(a.Args[1])
 		return r.spread(ctx, a.Args[0], n, a.Args[2])
+	case lessons.Pause:
+		d, _ := time.ParseDuration(a.Args[0])
+		if err := sleep(ctx, d); err != nil {
+			return err
+		}
+		r.out(Output{Kind: OutInfo, Text: "waited " + d.String()})
+		return nil
 	case lessons.Measure:
 		n, _ := strconv.Atoi(a.Args[1])
 		return r.measure(ctx, a.Args[0], n, a.Args[2])
@@ -78,8 +86,14 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 	return fmt.Errorf("unknown action %q", a.Verb)
 }
 
-// start starts a layer, on the talk's port when asked and free.
+// start starts a layer, on the talk's port when asked and free. A layer
+// started again comes back on the port it had, where the layers in front
+// of it still look for it (their peers were settled when they started):
+// a busy port is then an error, not a reason to move.
 func (r *Runner) start(ctx context.Context, name string, words []string) error {
+	if port, ok := r.lastPort[name]; ok {
+		return r.startAt(ctx, name, words, net.JoinHostPort(r.opts.Listen, strconv.Itoa(port)), false)
+	}
 	k, _ := LookupKind(name)
 	addr, preferred := r.addrFor(k)
 	return r.startAt(ctx, name, words, addr, preferred)
@@ -109,6 +123,7 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	}
 	if ta, ok := l.Addr().(*net.TCPAddr); ok {
 		r.ports[ta.Port] = name
+		r.lastPort[name] = ta.Port
 	}
 	r.started[name] = words
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",

@@ -27,8 +27,10 @@ func (r *Runner) measure(ctx context.Context, name string, n int, target string)
 		return err
 	}
 	m := measurement{layer: name, target: target, n: n}
+	waiting := -1
 	if r.trickling != nil {
 		m.slow = r.trickling.n
+		waiting = int(r.trickling.unanswered.Load())
 	}
 	times := make([]time.Duration, 0, n)
 	request := "GET " + target + " HTTP/1.0\r\n\r\n"
@@ -53,6 +55,9 @@ func (r *Runner) measure(ctx context.Context, name string, n int, target string)
 		what = "1 request for " + target
 	}
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("sent %s %s, each on a new connection", name, what)})
+	if waiting >= 0 {
+		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("when it was sent, %d of the %d slow clients were still waiting for their answer", waiting, m.slow)})
+	}
 	for _, line := range measuredTable(r.measured) {
 		r.out(Output{Kind: OutInfo, Text: line})
 	}

@@ -88,6 +88,7 @@ type Runner struct {
 	failed        int
 	checked       int
 	ports         map[int]string      // every port a layer listened on, and the layer
+	lastPort      map[string]int      // the port each layer last listened on
 	started       map[string][]string // each layer started, with its settings
 	logs          []trace.Event       // layers' log lines of no request, not shown yet
 	idle          []net.Conn          // connections an idle action holds open
@@ -124,7 +125,7 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 		rec.SetGate(opts.Gate)
 	}
 	r := &Runner{lesson: l, opts: opts, rec: rec, asm: trace.NewAssembler(0),
-		ports: map[int]string{}, started: map[string][]string{}, frontName: frontKind(l)}
+		ports: map[int]string{}, lastPort: map[string]int{}, started: map[string][]string{}, frontName: frontKind(l)}
 	r.sub = rec.Subscribe()
 	return r, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"os"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +39,21 @@ func lessonWith(t *testing.T, block string) *lessons.Lesson {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// runLesson runs a one-step lesson whose lab block is block to its end,
+// and returns the runner and the text of everything it reported.
+func runLesson(t *testing.T, block string) (*Runner, []string) {
+	t.Helper()
+	var outs []string
+	r, err := New(lessonWith(t, block), Options{Out: func(o Output) { outs = append(outs, o.Text) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return r, outs
 }
 
 func TestUnknownLayerIsReportedWithItsLine(t *testing.T) {
@@ -246,15 +263,7 @@ func TestLessonTwoShowsItsConfig(t *testing.T) {
 // TestIdleHoldsConnectionsForTheStep counts the process's goroutines, so
 // it does not run in parallel with other tests.
 func TestIdleHoldsConnectionsForTheStep(t *testing.T) {
-	var outs []string
-	l := lessonWith(t, "start proxy\nidle proxy 20\ntelnet proxy\n> GET / HTTP/1.0\n>\nexpect status 200\n")
-	r, err := New(l, Options{Out: func(o Output) { outs = append(outs, o.Text) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	r, outs := runLesson(t, "start proxy\nidle proxy 20\ntelnet proxy\n> GET / HTTP/1.0\n>\nexpect status 200\n")
 	all := strings.Join(outs, "\n")
 	for _, want := range []string{"opened 20 connections to proxy", "gained 20 goroutines", "closed the 20 idle connections"} {
 		if !strings.Contains(all, want) {
@@ -400,5 +409,44 @@ func TestHopByHopHoldsTheRequest(t *testing.T) {
 	defer mu.Unlock()
 	if len(checks) != 1 || !checks[0].OK {
 		t.Errorf("checks %+v, want the 200 after the release", checks)
+	}
+}
+
+func TestAStoppedBackendComesBackAfterFailTimeout(t *testing.T) {
+	t.Parallel()
+	_, outs := runLesson(t, "start app-a workers=1 hooks=none\nstart app-b workers=1 hooks=none\nstart app-c workers=1 hooks=none\n"+
+		"start proxy config=balance\nstop app-b\nspread proxy 12 /\n"+
+		"start app-b workers=1 hooks=none\npause 2.5s\nspread proxy 12 /\n")
+	var served []string
+	ports := map[string]bool{}
+	for _, o := range outs {
+		if strings.HasPrefix(o, "served by: ") {
+			served = append(served, o)
+		}
+		if strings.HasPrefix(o, "app-b is listening on ") {
+			ports[strings.Fields(o)[4]] = true
+		}
+		if strings.HasPrefix(o, "sent proxy") && !strings.HasSuffix(o, "; 12 answered 200") {
+			t.Errorf("a request failed: %s", o)
+		}
+	}
+	if len(served) != 2 || strings.Contains(served[0], "app-b") || strings.Contains(served[1], "app-b 0 ") || !strings.Contains(served[1], "app-b") {
+		t.Errorf("shares %q, want none for app-b while it is down and some once it is back", served)
+	}
+	if len(ports) != 1 {
+		t.Errorf("app-b listened on %v, want the same address both times", ports)
+	}
+	if !slices.Contains(outs, "waited 2.5s") {
+		t.Errorf("the run does not say it waited:\n%s", strings.Join(outs, "\n"))
+	}
+}
+
+func TestTrickleCountsTheClientsStillWaiting(t *testing.T) {
+	t.Parallel()
+	_, outs := runLesson(t, "start prefork workers=1 hooks=none\ntrickle prefork 3\nmeasure prefork 1 /\n")
+	all := strings.Join(outs, "\n")
+	waiting := regexp.MustCompile(`when it was sent, \d of the 3 slow clients were still waiting for their answer`)
+	if !strings.Contains(all, "3 slow clients connected to prefork, one every 100ms") || !waiting.MatchString(all) {
+		t.Errorf("the run does not say how the slow clients came and how many waited:\n%s", all)
 	}
 }
