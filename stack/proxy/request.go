@@ -64,7 +64,8 @@ func (r *request) serve(err error) bool {
 	if err != nil {
 		return r.refuse(err)
 	}
-	r.keepAlive = r.hr.KeepAlive() && r.loc.keepalive.timeout > 0
+	r.keepAlive = r.hr.KeepAlive()
+	r.setLocation(r.loc)
 	if !r.checkHead() {
 		return r.done()
 	}
@@ -155,7 +156,7 @@ func (r *request) checkHead() bool {
 		return false
 	}
 	r.srv = r.c.rt.findServer(r.host)
-	r.loc = r.srv.base
+	r.setLocation(r.srv.base)
 	uri, err := normalizePath(r.uri, r.c.rt.mergeSlashes)
 	if err != nil {
 		r.logError(levelInfo, "client sent invalid request while reading client request line")
@@ -179,7 +180,7 @@ func (r *request) run() {
 		r.doReturn(ret)
 		return
 	}
-	r.loc = r.srv.match(r.uri)
+	r.setLocation(r.srv.match(r.uri))
 	r.runLocation()
 }
 
@@ -241,14 +242,14 @@ func (r *request) redirect(t *target) bool {
 	}
 	r.internal = true
 	if t.named != nil {
-		r.loc = t.named.conf
+		r.setLocation(t.named.conf)
 		return true
 	}
 	if path, args, ok := strings.Cut(t.uri, "?"); ok {
 		t.uri, r.args = path, args
 	}
 	r.uri = t.uri
-	r.loc = r.srv.match(r.uri)
+	r.setLocation(r.srv.match(r.uri))
 	return true
 }
 
@@ -288,10 +289,18 @@ func (r *request) done() bool {
 	if r.writeFailed {
 		return false
 	}
-	if r.keepAlive && r.c.requests >= r.loc.keepaliveRequests {
+	return r.keepAlive
+}
+
+// setLocation makes loc the configuration the request runs in, and, as
+// nginx does each time it changes, ends keep-alive when loc's
+// keepalive_timeout is 0 or the connection has carried its
+// keepalive_requests: the answer then says Connection: close.
+func (r *request) setLocation(loc *locConf) {
+	r.loc = loc
+	if loc.keepalive.timeout == 0 || r.c.requests >= loc.keepaliveRequests {
 		r.keepAlive = false
 	}
-	return r.keepAlive
 }
 
 // exten returns the URI's extension, as nginx takes it for the MIME type.
