@@ -35,7 +35,7 @@ func runLesson(t *testing.T, l *lessons.Lesson) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
-	r, err := runner.New(l, runner.Options{Out: w.Write})
+	r, err := runner.New(l, runner.Options{Out: w.Write, MeasureAtMost: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,12 @@ type Options struct {
 	// LessonErr, when set, is why the lesson asked for cannot be opened
 	// (a malformed lesson file): the TUI opens on it, with what to do.
 	LessonErr error
-	// Listen, TalkPorts and FrontPort are the runner's options.
-	Listen    string
-	TalkPorts bool
-	FrontPort int
+	// Listen, TalkPorts, FrontPort and MeasureAtMost are the runner's
+	// options.
+	Listen        string
+	TalkPorts     bool
+	FrontPort     int
+	MeasureAtMost int
 	// Theme is the colour theme; NoColor leaves colours out (NO_COLOR).
 	Theme   common.Theme
 	NoColor bool

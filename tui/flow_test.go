@@ -93,6 +93,10 @@ func startFlow(t *testing.T) (*teatest.TestModel, *screenProbe, *labSet) {
 	return startLesson(t, lesson1(t))
 }
 
+// measureAtMost caps a lesson's measurements in these tests: under the
+// race detector a CGI request takes over a second.
+const measureAtMost = 10
+
 // startLesson runs the TUI on lesson l, on free ports, at 120x40.
 func startLesson(t *testing.T, l *lessons.Lesson) (*teatest.TestModel, *screenProbe, *labSet) {
 	all, err := lessons.All()
@@ -102,7 +106,7 @@ func startLesson(t *testing.T, l *lessons.Lesson) (*teatest.TestModel, *screenPr
 	labs := &labSet{}
 	t.Cleanup(func() { labs.closeAll() })
 	probe := &screenProbe{}
-	m := newModel(Options{Lessons: all, Lesson: l, ExportDir: t.TempDir()}, labs)
+	m := newModel(Options{Lessons: all, Lesson: l, ExportDir: t.TempDir(), MeasureAtMost: measureAtMost}, labs)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.ASCII), tea.WithFilter(probe.filter)))
 	return tm, probe, labs

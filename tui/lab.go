@@ -61,7 +61,7 @@ func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
 	}
 	ropts := runner.Options{
 		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort,
-		Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },
+		MeasureAtMost: opts.MeasureAtMost, Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },
 	}
 	if p := opts.Present; p != nil {
 		// A talk runs its scripts: a try is described, a drill is sent,

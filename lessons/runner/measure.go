@@ -26,6 +26,10 @@ func (r *Runner) measure(ctx context.Context, name string, n int, target string)
 	if err != nil {
 		return err
 	}
+	asked := n
+	if max := r.opts.MeasureAtMost; max > 0 && n > max {
+		n = max
+	}
 	m := measurement{layer: name, target: target, n: n}
 	waiting := -1
 	if r.trickling != nil {
@@ -53,6 +57,9 @@ func (r *Runner) measure(ctx context.Context, name string, n int, target string)
 	what := fmt.Sprintf("%d requests for %s, one after another", n, target)
 	if n == 1 {
 		what = "1 request for " + target
+	}
+	if n < asked {
+		what += fmt.Sprintf(" (of the lesson's %d: the runner caps a measurement at %d)", asked, n)
 	}
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("sent %s %s, each on a new connection", name, what)})
 	if waiting >= 0 {

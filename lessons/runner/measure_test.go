@@ -1,7 +1,10 @@
 package runner
 
 import (
+	"context"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -36,6 +39,46 @@ func TestMeasuredTable(t *testing.T) {
 			}
 			if !strings.HasPrefix(lines[0], "time per request") {
 				t.Errorf("first line %q", lines[0])
+			}
+		})
+	}
+}
+
+func TestMeasureAtMost(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		atMost  int
+		wantOut string
+	}{
+		{"as the lesson says", 0, "sent rawsock 3 requests for /, one after another, each on a new connection"},
+		{"capped", 2, "sent rawsock 2 requests for /, one after another (of the lesson's 3: the runner caps a measurement at 2), each on a new connection"},
+		{"a cap above the lesson's count", 5, "sent rawsock 3 requests for /, one after another, each on a new connection"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			var infos []string
+			l := lessonWith(t, "start rawsock\nmeasure rawsock 3 /\n")
+			r, err := New(l, Options{MeasureAtMost: tt.atMost, Out: func(o Output) {
+				if o.Kind == OutInfo {
+					mu.Lock()
+					infos = append(infos, o.Text)
+					mu.Unlock()
+				}
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.RunStep(context.Background(), 0); err != nil {
+				t.Fatal(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Contains(infos, tt.wantOut) {
+				t.Errorf("no line %q in\n%s", tt.wantOut, strings.Join(infos, "\n"))
 			}
 		})
 	}

@@ -56,6 +56,11 @@ type Options struct {
 	// through (the presenter's hop-by-hop mode); answers are waited for
 	// as long as a request is held.
 	Gate *trace.Gate
+	// MeasureAtMost, when not zero, caps the requests of each measure
+	// action. The tests set it: under the race detector each CGI request
+	// starts the test binary, over a second, and a lesson's 200 would not
+	// fit their time.
+	MeasureAtMost int
 	// TypeDelay, when not zero, types each scripted line a character at a
 	// time, that long apart, so that a room can read it as it is typed.
 	TypeDelay time.Duration
