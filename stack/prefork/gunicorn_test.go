@@ -68,7 +68,7 @@ func TestAnswersAsGunicorn(t *testing.T) {
 					// Where gunicorn did not answer (it waited for more until
 					// capture.py gave up), the client ends its side: gunicorn
 					// then closes without a word, and so must the lab.
-					got, err := talk(t, s.Addr(), req, want == "")
+					got, err := capture.Exchange(t, s.Addr(), req, want == "")
 					if err != nil {
 						t.Errorf("gunicorn closed cleanly, the lab's connection ended with %v", err)
 					}

@@ -2,13 +2,13 @@ package prefork
 
 import (
 	"context"
-	"io"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -32,29 +32,8 @@ func startServer(t *testing.T, opts Options) (*Server, *trace.Recorder) {
 // killed for its timeout gets, and the tests look at what came before.
 func exchange(t testing.TB, addr net.Addr, raw string) string {
 	t.Helper()
-	answer, _ := talk(t, addr, raw, false)
+	answer, _ := capture.Exchange(t, addr, raw, false)
 	return answer
-}
-
-// talk sends raw to addr, ends the client's side after it when
-// halfClose says so, and reads the answer to its end: it returns what
-// came and the error the reading ended with (nil for a clean close).
-func talk(t testing.TB, addr net.Addr, raw string, halfClose bool) (string, error) {
-	t.Helper()
-	c, err := net.Dial("tcp", addr.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(c, raw); err != nil {
-		t.Fatal(err)
-	}
-	if halfClose {
-		c.(*net.TCPConn).CloseWrite()
-	}
-	b, err := io.ReadAll(c)
-	return string(b), err
 }
 
 func TestServesTheTalksRequest(t *testing.T) {

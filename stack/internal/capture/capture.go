@@ -61,6 +61,19 @@ func RoundTripHalfClosed(t testing.TB, addr net.Addr, raw string) string {
 
 func roundTrip(t testing.TB, addr net.Addr, raw string, halfClose bool) string {
 	t.Helper()
+	got, err := Exchange(t, addr, raw, halfClose)
+	if err != nil {
+		t.Fatalf("reading the answer: %v (got %q)", err, got)
+	}
+	return got
+}
+
+// Exchange sends raw to addr, closes the client's side for writing when
+// halfClose says so, and reads the answer to its end: it returns what
+// came and the error the reading ended with (nil for a clean close, a
+// reset when the server was killed mid-answer).
+func Exchange(t testing.TB, addr net.Addr, raw string, halfClose bool) (string, error) {
+	t.Helper()
 	c, err := net.Dial("tcp", addr.String())
 	if err != nil {
 		t.Fatal(err)
@@ -73,11 +86,8 @@ func roundTrip(t testing.TB, addr net.Addr, raw string, halfClose bool) string {
 	if halfClose {
 		c.(*net.TCPConn).CloseWrite()
 	}
-	got, err := io.ReadAll(c)
-	if err != nil {
-		t.Fatalf("reading the answer: %v (got %q)", err, got)
-	}
-	return string(got)
+	b, err := io.ReadAll(c)
+	return string(b), err
 }
 
 var (
