@@ -45,13 +45,6 @@ func init() { child.Register(childRole, runWorker) }
 // runWorker is a worker process's life. It never returns when a signal
 // stops it at once.
 func runWorker() int {
-	if os.Getenv("GOMAXPROCS") == "" {
-		// A sync worker serves one request at a time from one goroutine,
-		// as gunicorn's runs one thread. A second P only lets the Go
-		// runtime hand it back and forth around each blocking accept,
-		// read and write: ~7 µs of CPU a request more, measured.
-		runtime.GOMAXPROCS(1)
-	}
 	ctl := os.NewFile(fdControl, "control")
 	cfg, err := readConfig(ctl) // a spare waits here until it is needed
 	if err == io.EOF {
@@ -60,6 +53,13 @@ func runWorker() int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
 		return exitBootError
+	}
+	if cfg.Threads <= 1 && os.Getenv("GOMAXPROCS") == "" {
+		// A sync worker serves one request at a time from one goroutine,
+		// as gunicorn's runs one thread. A second P only lets the Go
+		// runtime hand it back and forth around each blocking accept,
+		// read and write: ~7 µs of CPU a request more, measured.
+		runtime.GOMAXPROCS(1)
 	}
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
 	w.hooks.fire(nil, "post_fork", "")
