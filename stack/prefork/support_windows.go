@@ -1,0 +1,10 @@
+package prefork
+
+import "errors"
+
+// ErrUnsupported says why the pre-fork server does not run on Windows.
+var ErrUnsupported = errors.New("the pre-fork server's workers share one listening socket, which Windows cannot hand to a child process as Unix does (gunicorn itself runs only on Unix); WSL2 runs it live")
+
+// Supported reports whether the pre-fork server runs on this system: on
+// Windows it does not, and the error says why.
+func Supported() error { return ErrUnsupported }
