@@ -140,7 +140,7 @@ func (m lessonText) View() string {
 // text returns the selected step's narrative, rendered for the panel's
 // width; the first step comes with the lesson's introduction.
 func (m lessonText) text() []string {
-	k := fmt.Sprintf("%d/%d/%s", m.selected, m.com.Width, m.com.Styles.GlamourStyle)
+	k := fmt.Sprintf("%d/%d/%s", m.selected, m.com.Width, m.com.Styles.ID)
 	if k == m.md.key {
 		return m.md.lines
 	}

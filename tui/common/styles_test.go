@@ -3,6 +3,8 @@ package common
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/colorprofile"
 )
 
 func TestParseTheme(t *testing.T) {
@@ -22,7 +24,7 @@ func TestParseTheme(t *testing.T) {
 func TestNoColorKeepsAttributes(t *testing.T) {
 	t.Parallel()
 	for _, theme := range []Theme{ThemeDefault, ThemeHighContrast} {
-		st := NewStyles(theme, true, true)
+		st := NewStyles(theme, true, colorprofile.Ascii)
 		for name, out := range map[string]string{
 			"ok": st.OK.Render("x"), "down": st.Down.Render("x"), "panel": st.PanelFocused.Render("x"),
 			"error": st.Error.Render("x"),
@@ -38,7 +40,7 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 			t.Errorf("%s: glamour style %q under NO_COLOR", theme, st.GlamourStyle)
 		}
 	}
-	if st := NewStyles(ThemeDefault, true, false); !strings.Contains(st.OK.Render("x"), "38;2;") {
+	if st := NewStyles(ThemeDefault, true, colorprofile.TrueColor); !strings.Contains(st.OK.Render("x"), "38;2;") {
 		t.Error("colours are missing without NO_COLOR")
 	}
 }
