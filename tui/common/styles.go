@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 
+	gansi "charm.land/glamour/v2/ansi"
+	gstyles "charm.land/glamour/v2/styles"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -71,7 +73,8 @@ type Styles struct {
 	Changed   lipgloss.Style
 	Match     lipgloss.Style // a search match
 
-	GlamourStyle string // glamour's standard style for lesson text
+	// Markdown is the style glamour draws lesson text in.
+	Markdown gansi.StyleConfig
 	// ID names the theme, background and colour profile the styles are
 	// for: a cache of text drawn with them keys on it, to draw it again
 	// once the terminal has said what it shows.
@@ -83,7 +86,8 @@ type Styles struct {
 // values every such terminal shares. ansi is for terminals of 16 colours:
 // those are the terminal's own palette, and the nearest one to rgb is often
 // unreadable in it (a dark blue on black, any yellow on white), so each
-// shade names its own, chosen against the palettes terminals ship with.
+// shade names its own, chosen against the palettes terminals ship with
+// (contrast_test.go measures both).
 type shade struct {
 	rgb  string
 	ansi ansi.BasicColor
@@ -111,17 +115,17 @@ var (
 	defaultDark = palette{
 		fg: shade{"#DDDDDD", lipgloss.BrightWhite}, dim: shade{"#8A8A8A", lipgloss.White},
 		accent: shade{"#A78BFA", lipgloss.BrightMagenta}, down: shade{"#5FB3F0", lipgloss.BrightCyan},
-		up: shade{"#F0A05F", lipgloss.BrightYellow}, handoff: shade{"#D7C05F", lipgloss.BrightMagenta},
+		up: shade{"#F0A05F", lipgloss.BrightYellow}, handoff: shade{"#E08AD0", lipgloss.BrightMagenta},
 		ok: shade{"#6FCF6F", lipgloss.BrightGreen}, bad: shade{"#F07070", lipgloss.BrightRed},
-		warn: shade{"#E0C050", lipgloss.BrightYellow}, border: shade{"#4A4A4A", lipgloss.White},
+		warn: shade{"#E0C050", lipgloss.BrightYellow}, border: shade{"#767676", lipgloss.White},
 		focus: shade{"#A78BFA", lipgloss.BrightMagenta},
 	}
 	defaultLight = palette{
 		fg: shade{"#1F1F1F", lipgloss.Black}, dim: shade{"#707070", lipgloss.Black},
 		accent: shade{"#5A3FC0", lipgloss.Blue}, down: shade{"#0B6BA8", lipgloss.Blue},
-		up: shade{"#A8460B", lipgloss.Red}, handoff: shade{"#7A5C00", lipgloss.Black},
+		up: shade{"#A8460B", lipgloss.Red}, handoff: shade{"#9A2E8A", lipgloss.Black},
 		ok: shade{"#207A20", lipgloss.Black}, bad: shade{"#B02020", lipgloss.Red},
-		warn: shade{"#8A6A00", lipgloss.Blue}, border: shade{"#B0B0B0", lipgloss.BrightBlack},
+		warn: shade{"#8A6A00", lipgloss.Blue}, border: shade{"#8A8A8A", lipgloss.BrightBlack},
 		focus: shade{"#5A3FC0", lipgloss.Blue},
 	}
 	contrastDark = palette{
@@ -213,13 +217,9 @@ func NewStyles(theme Theme, isDark bool, profile colorprofile.Profile) *Styles {
 	st.Removed = fg(p.bad).Strikethrough(!noColor)
 	st.Changed = fg(p.warn).Bold(true)
 	st.Match = s().Reverse(true).Underline(true)
-	switch {
-	case noColor:
-		st.GlamourStyle = "notty"
-	case isDark:
-		st.GlamourStyle = "dark"
-	default:
-		st.GlamourStyle = "light"
+	st.Markdown = gstyles.ASCIIStyleConfig
+	if !noColor {
+		st.Markdown = markdown(p, isDark, profile)
 	}
 	st.ID = fmt.Sprintf("%s/dark=%t/%s", theme, isDark, profile)
 	if theme == ThemeHighContrast {
