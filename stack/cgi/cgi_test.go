@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -190,8 +190,8 @@ func TestCloseKillsTheScript(t *testing.T) {
 		}
 	}
 	s.Close() // returns once the script's goroutine is done
-	if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
-		t.Errorf("script pid %d still there after Close: %v", pid, err)
+	if proctest.Running(pid) {
+		t.Errorf("script pid %d still runs after Close", pid)
 	}
 	if got := <-done; got != "" {
 		t.Errorf("answer %q after Close, want none", got)
