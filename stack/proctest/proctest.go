@@ -11,7 +11,11 @@
 // test that killed a child it does not wait for sees it that way at once.
 package proctest
 
-import "time"
+import (
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/procstat"
+)
 
 // WaitGone reports whether pid stops running within d, checking every
 // few milliseconds.
@@ -24,4 +28,11 @@ func WaitGone(pid int, d time.Duration) bool {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return true
+}
+
+// OpenFiles returns how many files this process holds open, where the
+// system can tell (not on Windows); tests compare two counts to catch a
+// descriptor left open.
+func OpenFiles() (int, error) {
+	return procstat.OpenFiles()
 }

@@ -3,8 +3,6 @@ package proctest
 import (
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 )
@@ -87,36 +85,5 @@ func TestWaitGoneKilled(t *testing.T) {
 	}
 	if !WaitGone(pid, 10*time.Second) {
 		t.Errorf("child %d still runs 10s after it was killed", pid)
-	}
-}
-
-// TestOpenFiles opens a file and closes it, and checks that the count
-// follows.
-func TestOpenFiles(t *testing.T) {
-	before, err := OpenFiles()
-	if runtime.GOOS == "windows" {
-		if err == nil {
-			t.Errorf("OpenFiles = %d on Windows, want an error", before)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Create(filepath.Join(t.TempDir(), "held"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	held, err := OpenFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	after, err := OpenFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if held != before+1 || after != before {
-		t.Errorf("open files: %d before, %d with one more open, %d once closed", before, held, after)
 	}
 }

@@ -4,8 +4,6 @@ package proctest
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"syscall"
 )
 
@@ -16,15 +14,4 @@ func Running(pid int) bool {
 		return false
 	}
 	return !zombie(pid)
-}
-
-// OpenFiles returns how many files this process holds open, read from
-// /dev/fd, which Linux and macOS both have. The count includes the one
-// that reading the directory opens; callers compare two counts.
-func OpenFiles() (int, error) {
-	fds, err := os.ReadDir("/dev/fd")
-	if err != nil {
-		return 0, fmt.Errorf("proctest: count open files: %w", err)
-	}
-	return len(fds), nil
 }

@@ -24,10 +24,3 @@ func Running(pid int) bool {
 	ev, err := windows.WaitForSingleObject(h, 0)
 	return err == nil && ev == uint32(windows.WAIT_TIMEOUT)
 }
-
-// OpenFiles cannot count on Windows: the only count Windows gives,
-// GetProcessHandleCount, adds up handles of every kind (threads, events,
-// keys), which the runtime opens and keeps as it pleases.
-func OpenFiles() (int, error) {
-	return 0, errors.New("proctest: Windows cannot count open files: its handle count mixes every kind of handle")
-}
