@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
 )
 
 // A file under a root is opened through an os.Root, which refuses any path
@@ -99,31 +99,19 @@ func (r *request) lookup(uri string) (file, fs.FileInfo, error) {
 	return f, fi, err
 }
 
-// sysErr returns the errno nginx would have met: a path leading out of
-// the root is ELOOP, as with disable_symlinks on.
-func sysErr(err error) syscall.Errno {
-	var errno syscall.Errno
-	switch {
-	case errors.As(err, &errno):
-		return errno
-	case errors.Is(err, fs.ErrNotExist):
-		return syscall.ENOENT
-	case errors.Is(err, fs.ErrPermission):
-		return syscall.EACCES
+// sysErr returns the errno nginx on Linux would have met, whatever the
+// system: a path leading out of the root is ELOOP, as with
+// disable_symlinks on.
+func sysErr(err error) errno.Errno {
+	if e, ok := errno.Of(err); ok {
+		return e
 	}
-	return syscall.ELOOP
-}
-
-// errnoText words an errno as nginx logs it: "2: No such file or
-// directory".
-func errnoText(e syscall.Errno) string {
-	msg := e.Error()
-	return fmt.Sprintf("%d: %s", int(e), strings.ToUpper(msg[:1])+msg[1:])
+	return errno.ELOOP
 }
 
 // notFound reports whether nginx answers 404 to a failed open.
-func notFound(e syscall.Errno) bool {
-	return e == syscall.ENOENT || e == syscall.ENOTDIR || e == syscall.ENAMETOOLONG
+func notFound(e errno.Errno) bool {
+	return e == errno.ENOENT || e == errno.ENOTDIR || e == errno.ENAMETOOLONG
 }
 
 // openFailed answers a file that cannot be opened as nginx's static
@@ -134,14 +122,14 @@ func (r *request) openFailed(f file, err error) {
 	switch {
 	case notFound(e):
 		if r.loc.logNotFound {
-			r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, errnoText(e)))
+			r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
 		}
 		r.sendError(404, "")
-	case e == syscall.EACCES || e == syscall.ELOOP || e == syscall.EMLINK:
-		r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, errnoText(e)))
+	case e == errno.EACCES || e == errno.ELOOP || e == errno.EMLINK:
+		r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
 		r.sendError(403, "")
 	default:
-		r.logError(levelCrit, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, errnoText(e)))
+		r.logError(levelCrit, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
 		r.sendError(500, "")
 	}
 }

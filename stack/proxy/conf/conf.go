@@ -8,13 +8,13 @@
 package conf
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
 )
 
 // Directive is one directive of a configuration: its name, its arguments,
@@ -82,7 +82,7 @@ const maxIncludeDepth = 16
 func ParseFile(files Files, name string) ([]*Directive, error) {
 	src, err := files.read(name)
 	if err != nil {
-		return nil, fmt.Errorf(`open() "%s" failed (%s)`, name, SysErr(err))
+		return nil, fmt.Errorf(`open() "%s" failed (%s)`, name, errno.Text(err))
 	}
 	return Parse(files, name, src)
 }
@@ -164,7 +164,7 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 	for _, name := range names {
 		src, err := p.files.read(name)
 		if err != nil {
-			return nil, d.Errorf(`open() "%s" failed (%s)`, name, SysErr(err))
+			return nil, d.Errorf(`open() "%s" failed (%s)`, name, errno.Text(err))
 		}
 		dirs, err := p.parseFile(name, src, depth+1)
 		if err != nil {
@@ -173,18 +173,4 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 		out = append(out, dirs...)
 	}
 	return out, nil
-}
-
-// SysErr words a system error as nginx logs it: "2: No such file or
-// directory".
-func SysErr(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		msg := errno.Error()
-		return fmt.Sprintf("%d: %s", int(errno), strings.ToUpper(msg[:1])+msg[1:])
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return "2: No such file or directory"
-	}
-	return err.Error()
 }
