@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
@@ -288,17 +287,17 @@ type osBody struct{ *os.File }
 func (osBody) bytes() []byte { return nil }
 
 // fileCache keeps small files in memory. An entry is used only while the
-// file's size, modification time and inode are those it was read with,
-// which the request has just looked up, so a changed file is read again.
+// file's size and modification time are those it was read with, and it is
+// the same file (os.SameFile: the same inode on Unix, file index on
+// Windows), as the request has just looked it up, so a changed or replaced
+// file is read again.
 type fileCache struct {
 	mu sync.Mutex
 	m  map[string]*cached
 }
 
 type cached struct {
-	mod  time.Time
-	size int64
-	ino  uint64
+	fi   fs.FileInfo // as the file was when read
 	data memBody
 }
 
@@ -307,20 +306,18 @@ const (
 	maxCachedFiles = 512
 )
 
-func inode(fi fs.FileInfo) uint64 {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return st.Ino
-	}
-	return 0
+// unchanged reports whether now describes the same file as was, with the
+// same size and modification time.
+func unchanged(was, now fs.FileInfo) bool {
+	return now.Size() == was.Size() && now.ModTime().Equal(was.ModTime()) && os.SameFile(was, now)
 }
 
 // content returns the content of the file fi describes.
 func (fc *fileCache) content(f file, fi fs.FileInfo) (fileBody, error) {
-	ino := inode(fi)
 	fc.mu.Lock()
 	c, ok := fc.m[f.path]
 	fc.mu.Unlock()
-	if ok && c.size == fi.Size() && c.mod.Equal(fi.ModTime()) && c.ino == ino {
+	if ok && unchanged(c.fi, fi) {
 		return c.data, nil
 	}
 	osf, err := f.root.Open(f.name)
@@ -336,14 +333,14 @@ func (fc *fileCache) content(f file, fi fs.FileInfo) (fileBody, error) {
 		return nil, err
 	}
 	now, err := osf.Stat()
-	if err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) || inode(now) != ino {
+	if err != nil || !unchanged(fi, now) {
 		return memBody(data), nil // changed while read: serve it, keep nothing
 	}
 	fc.mu.Lock()
 	if len(fc.m) >= maxCachedFiles {
 		clear(fc.m)
 	}
-	fc.m[f.path] = &cached{mod: fi.ModTime(), size: fi.Size(), ino: ino, data: data}
+	fc.m[f.path] = &cached{fi: fi, data: data}
 	fc.mu.Unlock()
 	return memBody(data), nil
 }
