@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"syscall"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -96,8 +95,11 @@ func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	// layers mirror (nginx, gunicorn, a Python socket server) set none.
 	lc := net.ListenConfig{KeepAlive: -1}
 	lc.SetMultipathTCP(false)
+	if heldElsewhere(ctx, addr) {
+		return nil, &PortBusyError{Layer: layer, Addr: addr}
+	}
 	ln, err := lc.Listen(ctx, "tcp", addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
+	if addrInUse(err) {
 		return nil, &PortBusyError{Layer: layer, Addr: addr}
 	}
 	if err != nil {
