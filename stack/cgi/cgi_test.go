@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -198,6 +199,9 @@ func TestCloseKillsTheScript(t *testing.T) {
 	}
 	// Killed by Close, not by the Timeout that would have come later.
 	want := fmt.Sprintf("pid %d ended: signal: killed after", pid)
+	if runtime.GOOS == "windows" { // no signals: TerminateProcess leaves exit code 1
+		want = fmt.Sprintf("pid %d exited with status 1 after", pid)
+	}
 	if text := logText(sub.TryNext(0)); !strings.Contains(text, want) {
 		t.Errorf("no %q in the log:\n%s", want, text)
 	}
