@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // locConf is everything a request handler reads about the location that

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // tryFiles carries out try_files: the first parameter naming a file (or,

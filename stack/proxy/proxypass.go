@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )

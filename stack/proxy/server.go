@@ -16,7 +16,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 

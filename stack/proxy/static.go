@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // A file under a root is opened through an os.Root, which refuses any path

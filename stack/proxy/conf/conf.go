@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // Directive is one directive of a configuration: its name, its arguments,

@@ -1,4 +1,4 @@
-// Package errno words the system errors the proxy meets as nginx prints
+// Package errno words the system errors the layers meet as nginx prints
 // them on Linux, the talk's platform: "2: No such file or directory",
 // "111: Connection refused".
 //
@@ -20,7 +20,7 @@ import (
 // Errno is an error number as Linux numbers it.
 type Errno int
 
-// The errors the proxy words, by their Linux numbers.
+// The errors the layers word, by their Linux numbers.
 const (
 	EPERM         Errno = 1
 	ENOENT        Errno = 2
@@ -92,7 +92,7 @@ var portable = []match{
 }
 
 // Of returns the Errno that err, or an error it wraps, means, and false
-// when it means none that the proxy words.
+// when it means none that the layers word.
 func Of(err error) (Errno, bool) {
 	for _, list := range [][]match{native, portable} {
 		for _, m := range list {
@@ -102,6 +102,14 @@ func Of(err error) (Errno, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Is reports whether err, or an error it wraps, means e on this system:
+// Is(err, ECONNRESET) holds for Linux's and macOS's ECONNRESET and for
+// Windows's WSAECONNRESET.
+func Is(err error, e Errno) bool {
+	got, ok := Of(err)
+	return ok && got == e
 }
 
 // Text words err as nginx would: its Errno, or err's own text when it

@@ -46,6 +46,9 @@ func TestNative(t *testing.T) {
 		if got, ok := Of(err); !ok || got != m.errno {
 			t.Errorf("Of(%v) = %d, %v, want %d", m.native, int(got), ok, int(m.errno))
 		}
+		if !Is(err, m.errno) || Is(err, ETIMEDOUT) != (m.errno == ETIMEDOUT) {
+			t.Errorf("Is(%v) does not hold for %d alone", m.native, int(m.errno))
+		}
 		if texts[m.errno] == "" {
 			t.Errorf("Errno %d has no text", int(m.errno))
 		}
