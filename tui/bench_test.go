@@ -21,6 +21,7 @@ import (
 	"github.com/creack/pty"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/procstat"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
@@ -262,7 +263,7 @@ func BenchmarkRSSAfterRequests(b *testing.B) {
 	time.Sleep(200 * time.Millisecond) // the last frames
 	b.ReportMetric(float64(served.Load())/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(frames.Load())/elapsed.Seconds(), "msgs/s")
-	if mb, err := rssMB(); err != nil {
+	if mb, err := procstat.ResidentMB(); err != nil {
 		b.Logf("no MB-rss: %v", err)
 	} else {
 		b.ReportMetric(mb, "MB-rss")

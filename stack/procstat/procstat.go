@@ -1,9 +1,11 @@
 // Package procstat counts what this process holds, on every system the
-// lab runs on: its open files and its OS threads.
+// lab runs on: its open files and its OS threads, and on Linux its
+// resident memory.
 //
 // NOTES: Windows cannot count open files (its one count, of handles,
 // mixes every kind of handle), so OpenFiles returns an error there and
-// callers say the files are uncounted.
+// callers say the files are uncounted. ResidentMB returns an error
+// outside Linux.
 package procstat
 
 import "runtime/pprof"

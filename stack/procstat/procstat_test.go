@@ -74,3 +74,30 @@ func TestThreadsFollow(t *testing.T) {
 		t.Errorf("Threads = %d once the %d locked goroutines ended, %d while they waited (%d before)", after, n, during, before)
 	}
 }
+
+// TestResidentMB checks that the resident set size follows memory this
+// process touches, where it can be read.
+func TestResidentMB(t *testing.T) {
+	before, err := ResidentMB()
+	if runtime.GOOS != "linux" {
+		if err == nil {
+			t.Errorf("ResidentMB = %v outside Linux, want an error", before)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make([]byte, 64<<20)
+	for i := range held {
+		held[i] = 1
+	}
+	after, err := ResidentMB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after-before < 60 {
+		t.Errorf("resident %.1f MB with 64 MB touched, %.1f MB before", after, before)
+	}
+	runtime.KeepAlive(held)
+}
