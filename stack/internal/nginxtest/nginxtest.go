@@ -142,7 +142,7 @@ func waitListening(addr string, exited chan error) bool {
 
 // stop asks nginx's master process to stop (SIGTERM, a fast shutdown
 // that stops its workers too) and kills it if it has not stopped after
-// five seconds.
+// five seconds, or at once where there is no SIGTERM to send.
 func stop(t testing.TB, p *os.Process, exited chan error) {
 	select {
 	case err := <-exited:
@@ -150,7 +150,9 @@ func stop(t testing.TB, p *os.Process, exited chan error) {
 		return
 	default:
 	}
-	_ = p.Signal(syscall.SIGTERM)
+	if err := p.Signal(syscall.SIGTERM); err != nil {
+		_ = p.Kill() // Windows has no SIGTERM to send
+	}
 	select {
 	case <-exited:
 	case <-time.After(5 * time.Second):
