@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -73,6 +74,30 @@ func (f Files) glob(pattern string) ([]string, error) {
 	return filepath.Glob(pattern)
 }
 
+// resolve returns where an include path leads from dir: an FS's names are
+// slash-separated whatever the system, the system's own files are not
+// (on Windows, a backslash or a drive letter).
+func (f Files) resolve(dir, name string) string {
+	if f.FS != nil {
+		if path.IsAbs(name) {
+			return name
+		}
+		return path.Join(dir, name)
+	}
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(dir, name)
+}
+
+// dir returns the directory of the file name.
+func (f Files) dir(name string) string {
+	if f.FS != nil {
+		return path.Dir(name)
+	}
+	return filepath.Dir(name)
+}
+
 // maxIncludeDepth bounds include files that include each other.
 const maxIncludeDepth = 16
 
@@ -90,7 +115,7 @@ func ParseFile(files Files, name string) ([]*Directive, error) {
 // Parse reads the configuration src, named name in errors. It includes
 // files relative to name's directory.
 func Parse(files Files, name string, src []byte) ([]*Directive, error) {
-	p := &parser{files: files, dir: filepath.Dir(name)}
+	p := &parser{files: files, dir: files.dir(name)}
 	return p.parseFile(name, src, 0)
 }
 
@@ -149,10 +174,7 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 	if depth >= maxIncludeDepth {
 		return nil, d.Errorf("include nesting deeper than %d files", maxIncludeDepth)
 	}
-	pattern := d.Args[0]
-	if !filepath.IsAbs(pattern) {
-		pattern = filepath.Join(p.dir, pattern)
-	}
+	pattern := p.files.resolve(p.dir, d.Args[0])
 	names := []string{pattern}
 	if strings.ContainsAny(pattern, "*?[") {
 		var err error
