@@ -76,7 +76,7 @@ func (f Files) glob(pattern string) ([]string, error) {
 
 // resolve returns where an include path leads from dir: an FS's names are
 // slash-separated whatever the system, the system's own files are not
-// (on Windows, a backslash or a drive letter).
+// (on Windows, backslashes and a drive letter).
 func (f Files) resolve(dir, name string) string {
 	if f.FS != nil {
 		if path.IsAbs(name) {
@@ -84,7 +84,7 @@ func (f Files) resolve(dir, name string) string {
 		}
 		return path.Join(dir, name)
 	}
-	if filepath.IsAbs(name) {
+	if filepath.IsAbs(name) || strings.HasPrefix(name, "/") { // from / is absolute to nginx for Windows too
 		return name
 	}
 	return filepath.Join(dir, name)
