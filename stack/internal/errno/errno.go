@@ -74,7 +74,13 @@ var texts = map[Errno]string{
 
 // String words e as nginx logs it: "2: No such file or directory".
 func (e Errno) String() string {
-	return fmt.Sprintf("%d: %s", int(e), texts[e])
+	return fmt.Sprintf("%d: %s", int(e), e.Message())
+}
+
+// Message is Linux's text for e alone, as strerror gives it and programs
+// such as telnet print it: "Connection refused".
+func (e Errno) Message() string {
+	return texts[e]
 }
 
 // match is a native error that means an Errno on this system.
