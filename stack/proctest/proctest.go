@@ -1,5 +1,6 @@
-// Package proctest tells tests whether a process still runs and how many
-// files this process holds open, on Linux, macOS and Windows alike.
+// Package proctest tells tests whether a process still runs, which
+// processes a process started, and how many files this process holds
+// open, on Linux, macOS and Windows alike.
 //
 // Tests across the lab use it to prove that a layer leaves no process
 // and no descriptor behind: the pre-fork server's workers, a CGI script,

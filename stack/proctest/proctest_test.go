@@ -3,6 +3,7 @@ package proctest
 import (
 	"os"
 	"os/exec"
+	"slices"
 	"testing"
 	"time"
 )
@@ -85,5 +86,24 @@ func TestWaitGoneKilled(t *testing.T) {
 	}
 	if !WaitGone(pid, 10*time.Second) {
 		t.Errorf("child %d still runs 10s after it was killed", pid)
+	}
+}
+
+// TestChildren starts a child and finds it among this process's children,
+// and no longer once it has been killed and waited for.
+func TestChildren(t *testing.T) {
+	cmd := startChild(t, time.Minute)
+	pid := cmd.Process.Pid
+	kids, err := Children(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(kids, pid) {
+		t.Errorf("children %v lack the child %d", kids, pid)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if kids, err := Children(os.Getpid()); err != nil || slices.Contains(kids, pid) {
+		t.Errorf("children %v, %v after the child %d was reaped", kids, err, pid)
 	}
 }
