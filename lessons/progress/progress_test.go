@@ -125,9 +125,11 @@ func TestUnreadableFileIsNotFatal(t *testing.T) {
 
 func TestDefaultPath(t *testing.T) {
 	t.Parallel()
+	// xdg is absolute on every system; home and local (%LocalAppData%) are
+	// only handed back, in this system's separators.
+	xdg := t.TempDir()
 	home := filepath.Join("/", "h")
-	xdg := t.TempDir() // absolute on every system
-	local := filepath.Join("/", "Users", "ada", "AppData", "Local") // %LocalAppData%, in this system's separators
+	local := filepath.Join("/", "Users", "ada", "AppData", "Local")
 	tests := []struct {
 		name, goos, xdg, localAppData string
 		noHome                        bool
