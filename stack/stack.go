@@ -85,10 +85,9 @@ func (c Config) NameOr(kind string) string {
 // on every system: on Windows, also a port another program holds on
 // another of the machine's addresses, which Unix refuses by itself.
 //
-// The socket is plain TCP, as nginx's and gunicorn's are: Go would make a
-// multipath TCP socket by default, whose accept(2) ignores SO_RCVTIMEO,
-// which the pre-fork server's workers rely on.
-// Connections it accepts send no TCP keep-alive probes.
+// The socket is plain TCP, as nginx's and gunicorn's are (Go would make a
+// multipath TCP socket by default where the kernel has it), and the
+// connections it accepts send no TCP keep-alive probes.
 func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"

@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -290,27 +290,8 @@ func TestCloseStopsAtOnce(t *testing.T) {
 	}
 }
 
-// gone reports whether pid has exited (and been reaped) within a second.
-func gone(pid int) bool {
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) || zombie(pid) {
-			return true
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return false
-}
-
-// zombie reports whether pid has exited and waits for its parent.
-func zombie(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true
-	}
-	_, rest, _ := strings.Cut(string(b), ") ")
-	return strings.HasPrefix(rest, "Z")
-}
+// gone reports whether pid has exited within a second.
+func gone(pid int) bool { return proctest.WaitGone(pid, time.Second) }
 
 func TestStartFailures(t *testing.T) {
 	t.Parallel()
