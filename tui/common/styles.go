@@ -5,7 +5,6 @@ import (
 	"image/color"
 
 	gansi "charm.land/glamour/v2/ansi"
-	gstyles "charm.land/glamour/v2/styles"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -217,10 +216,11 @@ func NewStyles(theme Theme, isDark bool, profile colorprofile.Profile) *Styles {
 	st.Removed = fg(p.bad).Strikethrough(!noColor)
 	st.Changed = fg(p.warn).Bold(true)
 	st.Match = s().Reverse(true).Underline(true)
-	st.Markdown = gstyles.ASCIIStyleConfig
-	if !noColor {
-		st.Markdown = markdown(p, isDark, profile)
-	}
+	// Lesson text keeps its bold, italics and headings under NO_COLOR too:
+	// the program draws at the terminal's profile, which leaves the
+	// colours out and the attributes in, as NO_COLOR asks. (glamour's
+	// ASCII style would print the markdown's ** and ` marks instead.)
+	st.Markdown = markdown(p, isDark, profile)
 	st.ID = fmt.Sprintf("%s/dark=%t/%s", theme, isDark, profile)
 	if theme == ThemeHighContrast {
 		st.Text = st.Text.Bold(true)
