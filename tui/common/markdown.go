@@ -9,7 +9,9 @@ import (
 )
 
 // markdown returns the style glamour draws lesson text in: glamour's own
-// dark or light style, with every colour it sets taken from palette p.
+// dark or light style, with every colour it sets taken from palette p, or
+// with none for the Ascii profile (NO_COLOR), which keeps bold, italics
+// and headings.
 // Several of glamour's own are unreadable on the background they are
 // made for (inline code on white: 2.3:1, links: 2.8:1). Code blocks are
 // drawn in the text's colour: glamour registers the first syntax theme it
@@ -21,6 +23,9 @@ func markdown(p palette, isDark bool, profile colorprofile.Profile) gansi.StyleC
 		cfg = gstyles.DarkStyleConfig
 	}
 	c := func(s shade) *string {
+		if profile <= colorprofile.Ascii {
+			return nil // NO_COLOR: the attributes alone
+		}
 		v := s.rgb
 		if profile == colorprofile.ANSI {
 			v = strconv.Itoa(int(s.ansi))

@@ -216,10 +216,9 @@ func NewStyles(theme Theme, isDark bool, profile colorprofile.Profile) *Styles {
 	st.Removed = fg(p.bad).Strikethrough(!noColor)
 	st.Changed = fg(p.warn).Bold(true)
 	st.Match = s().Reverse(true).Underline(true)
-	// Lesson text keeps its bold, italics and headings under NO_COLOR too:
-	// the program draws at the terminal's profile, which leaves the
-	// colours out and the attributes in, as NO_COLOR asks. (glamour's
-	// ASCII style would print the markdown's ** and ` marks instead.)
+	// Lesson text keeps its bold, italics and headings under NO_COLOR
+	// too, as NO_COLOR allows (glamour's ASCII style would print the
+	// markdown's ** and ` marks instead).
 	st.Markdown = markdown(p, isDark, profile)
 	st.ID = fmt.Sprintf("%s/dark=%t/%s", theme, isDark, profile)
 	if theme == ThemeHighContrast {
