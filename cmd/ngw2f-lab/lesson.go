@@ -73,8 +73,9 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 // runPlain runs every step of l and prints the transcript; a lesson that
 // does not run live on this system plays its recorded run instead.
 func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lessonOptions) error {
-	if err := opts.host.Live(l); err != nil {
-		return playRecorded(ios, l, err)
+	var nl *runner.NotLiveError
+	if errors.As(opts.host.Live(l), &nl) {
+		return playRecorded(ios, l, nl)
 	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -98,17 +99,13 @@ func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lesson
 }
 
 // playRecorded prints l's recorded run, as replay does, after the line
-// that says why l does not run live here (notLive, a Live error).
-func playRecorded(ios ioStreams, l *lessons.Lesson, notLive error) error {
-	var nl *runner.NotLiveError
-	if !errors.As(notLive, &nl) {
-		return notLive
-	}
+// that says why l does not run live here.
+func playRecorded(ios ioStreams, l *lessons.Lesson, why *runner.NotLiveError) error {
 	b, err := transcripts.Recorded(l.ID())
 	if err != nil {
-		return fmt.Errorf("%w; %w", notLive, err)
+		return fmt.Errorf("%w; %w", why, err)
 	}
-	fmt.Fprintf(ios.Out, "%s\n\n", nl.Notice())
+	fmt.Fprintf(ios.Out, "%s\n\n", why.Notice())
 	_, err = ios.Out.Write(b)
 	return err
 }

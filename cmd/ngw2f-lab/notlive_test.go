@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -49,6 +51,26 @@ func TestPlainPlaysTheRecordingWhereThePreforkServerCannotRun(t *testing.T) {
 	want := "Lesson 3 plays its recorded run here: " + whyNot.Error() + ".\n\n" + replay
 	if out.String() != want {
 		t.Errorf("lesson 3 --plain printed:\n%.600s\nwant:\n%.600s", out.String(), want)
+	}
+}
+
+// TestPlainSaysALessonOfOnesOwnHasNoRecording: a lesson file of one's own
+// that starts the pre-fork server has no recorded run to play.
+func TestPlainSaysALessonOfOnesOwnHasNoRecording(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "mine.md")
+	src := "---\nnumber: 42\nslug: mine\ntitle: Mine\n---\n## One\n```lab\nstart prefork workers=1\n```\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := lessons.Find(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err = runPlain(context.Background(), ioStreams{Out: &out, Err: io.Discard}, l, lessonOptions{Listen: "127.0.0.1", host: noPrefork})
+	if !errors.Is(err, whyNot) || !strings.Contains(err.Error(), "no recorded run") || out.Len() > 0 {
+		t.Errorf("lesson mine.md: %v, printed %q; want the reason and no recording", err, out.String())
 	}
 }
 
