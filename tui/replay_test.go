@@ -2,10 +2,12 @@ package tui
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
@@ -58,6 +60,22 @@ func TestLessonScreenReplaysWhereTheLessonCannotRunLive(t *testing.T) {
 	}
 	if n := len(m.current.r.Stack().Layers()); n != 0 {
 		t.Errorf("%d layers started, want none", n)
+	}
+}
+
+// TestReplayedStepsCountAsDone: a learner who steps through a recorded
+// run has done those steps, as the lesson list shows.
+func TestReplayedStepsCountAsDone(t *testing.T) {
+	t.Parallel()
+	store, _ := progress.Open(filepath.Join(t.TempDir(), "progress.json"))
+	m, _ := newTestModel(t, Options{Lesson: lesson3(t), Host: noPrefork, Progress: store}, 160, 40)
+	next, cmd := m.lesson.runStep(0)
+	if cmd == nil {
+		t.Fatal("replaying step 1 records nothing")
+	}
+	cmd()
+	if got := store.Get(next.lab.lesson.ID()).Steps; len(got) != 1 || got[0] != 1 {
+		t.Errorf("steps done %v, want [1]", got)
 	}
 }
 
