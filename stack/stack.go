@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"syscall"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -82,12 +81,13 @@ func (c Config) NameOr(kind string) string {
 }
 
 // Listen opens a TCP listener on addr (127.0.0.1:0 when empty) for the
-// layer named layer. A port already in use comes back as a *PortBusyError.
+// layer named layer. A port already in use comes back as a *PortBusyError,
+// on every system: on Windows, also a port another program holds on
+// another of the machine's addresses, which Unix refuses by itself.
 //
-// The socket is plain TCP, as nginx's and gunicorn's are: Go would make a
-// multipath TCP socket by default, whose accept(2) ignores SO_RCVTIMEO,
-// which the pre-fork server's workers rely on.
-// Connections it accepts send no TCP keep-alive probes.
+// The socket is plain TCP, as nginx's and gunicorn's are (Go would make a
+// multipath TCP socket by default where the kernel has it), and the
+// connections it accepts send no TCP keep-alive probes.
 func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -96,8 +96,11 @@ func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	// layers mirror (nginx, gunicorn, a Python socket server) set none.
 	lc := net.ListenConfig{KeepAlive: -1}
 	lc.SetMultipathTCP(false)
+	if heldElsewhere(ctx, addr) {
+		return nil, &PortBusyError{Layer: layer, Addr: addr}
+	}
 	ln, err := lc.Listen(ctx, "tcp", addr)
-	if errors.Is(err, syscall.EADDRINUSE) {
+	if addrInUse(err) {
 		return nil, &PortBusyError{Layer: layer, Addr: addr}
 	}
 	if err != nil {

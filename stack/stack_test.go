@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -76,5 +77,26 @@ func TestListenPortBusy(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "--port") {
 		t.Errorf("message %q does not say how to pick another port", err)
+	}
+}
+
+// TestListenPortBusyOnAnotherAddress holds a port on the wildcard address
+// and listens on its loopback address, which every system must refuse
+// (Windows would allow the bind itself, and Listen asks first there).
+func TestListenPortBusyOnAnotherAddress(t *testing.T) {
+	t.Parallel()
+	held, err := net.Listen("tcp", "0.0.0.0:0") // accepts nothing; closed at the end
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(held.Addr().(*net.TCPAddr).Port))
+	ln, err := stack.Listen(context.Background(), "proxy", addr)
+	if err == nil {
+		ln.Close()
+	}
+	var busy *stack.PortBusyError
+	if !errors.As(err, &busy) || busy.Addr != addr {
+		t.Fatalf("Listen on %s while 0.0.0.0 holds its port: %v, want a PortBusyError", addr, err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
@@ -114,11 +115,11 @@ func TestRunLeavesNothingOpen(t *testing.T) {
 
 func openFDs(t *testing.T) int {
 	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
+	n, err := proctest.OpenFiles()
 	if err != nil {
 		t.Skipf("cannot count file descriptors here: %v", err)
 	}
-	return len(entries)
+	return n
 }
 
 func TestRecordedMatchesLessons(t *testing.T) {

@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -17,8 +18,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/creack/pty"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/procstat"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
@@ -30,14 +33,14 @@ func BenchmarkExecToFirstFrame(b *testing.B) {
 	bin := buildLab(b)
 	env := append(os.Environ(), "TERM=xterm-256color", "XDG_STATE_HOME="+b.TempDir())
 	for b.Loop() {
-		master, slave, err := openPTY(100, 30)
-		if err != nil {
-			b.Skipf("no pseudo-terminal here: %v", err)
-		}
 		cmd := exec.Command(bin, "lesson", "1", "--port", strconv.Itoa(freePort(b)))
 		cmd.Env = env
-		start := time.Now()
-		if err := startOnPTY(cmd, slave); err != nil {
+		start := time.Now() // opening the pty takes microseconds of it
+		master, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
+		if errors.Is(err, pty.ErrUnsupported) {
+			b.Skipf("no pseudo-terminal here: %v", err)
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 		if err := readUntil(master, "? keys", 10*time.Second); err != nil {
@@ -260,23 +263,12 @@ func BenchmarkRSSAfterRequests(b *testing.B) {
 	time.Sleep(200 * time.Millisecond) // the last frames
 	b.ReportMetric(float64(served.Load())/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(frames.Load())/elapsed.Seconds(), "msgs/s")
-	b.ReportMetric(rssMB(), "MB-rss")
+	if mb, err := procstat.ResidentMB(); err != nil {
+		b.Logf("no MB-rss: %v", err)
+	} else {
+		b.ReportMetric(mb, "MB-rss")
+	}
 	p.Quit()
 	p.Wait()
 	labs.closeAll()
-}
-
-// rssMB reads this process's resident set size.
-func rssMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.Atoi(f[1])
-			return float64(kb) / 1024
-		}
-	}
-	return -1
 }

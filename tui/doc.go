@@ -49,4 +49,8 @@
 //     line that says why. Options.Host lets tests be that system.
 //   - Colour never carries meaning alone: marks (▶ ✓ ✗ + - ~) and thick
 //     borders for focus keep the screen readable under NO_COLOR.
+//   - The styles follow the terminal: the root draws them anew when Bubble
+//     Tea reports the colour profile (16 colours get their own, see
+//     common/styles.go) or the background, which may come after a hop was
+//     drawn. Whatever caches text drawn with them keys on Styles.ID.
 package tui

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -9,9 +8,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 )
 
 // buildLab builds the ngw2f-lab binary into a temporary directory.
@@ -124,15 +124,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	}
 
 	s.keys("q")
-	deadline := time.Now().Add(10 * time.Second)
-	for syscall.Kill(pid, 0) == nil {
-		if time.Now().After(deadline) {
-			t.Fatalf("the lab (pid %d) still runs after q", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
-		t.Errorf("pid %d: %v, want no such process", pid, err)
+	if !proctest.WaitGone(pid, 10*time.Second) {
+		t.Fatalf("the lab (pid %d) still runs 10s after q", pid)
 	}
 	if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
 		c.Close()

@@ -352,7 +352,7 @@ func (m journeyPanel) View() string {
 // content renders the selected hop, cached while nothing changes.
 func (m journeyPanel) content(hops []trace.Hop, sel int) []string {
 	h := hops[sel]
-	k := fmt.Sprintf("%d/%d/%d/%d/%d", m.jid, sel, len(h.Events), m.mode, m.com.Width)
+	k := fmt.Sprintf("%d/%d/%d/%d/%d/%s", m.jid, sel, len(h.Events), m.mode, m.com.Width, m.com.Styles.ID)
 	if m.layout.contentKey != k {
 		m.layout.contentKey = k
 		m.layout.content = hopContent(m.com.Styles, hops, sel, m.mode, m.com.Width)

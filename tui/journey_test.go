@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -68,6 +69,22 @@ func TestJourneyPanel(t *testing.T) {
 			checkSize(t, got, tt.w, tt.h)
 			golden.RequireEqual(t, layoutOf(got))
 		})
+	}
+}
+
+// TestJourneyRedrawsInNewStyles: the terminal may report its background
+// after a hop was drawn, and the hop must not keep the colours of the
+// background the lab assumed until then.
+func TestJourneyRedrawsInNewStyles(t *testing.T) {
+	t.Parallel()
+	p, _ := testJourney(78, 20)
+	darkUp, _, _ := strings.Cut(p.com.Styles.Up.Render("x"), "x") // the colour's escape code
+	if !strings.Contains(p.View(), darkUp) {
+		t.Fatalf("the response hop is not drawn in the response's colour %q", darkUp)
+	}
+	*p.com.Styles = *common.NewStyles(common.ThemeDefault, false, colorprofile.TrueColor)
+	if got := p.View(); strings.Contains(got, darkUp) {
+		t.Errorf("the hop kept the dark background's colours on a light one:\n%q", got)
 	}
 }
 

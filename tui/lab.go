@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -161,16 +160,27 @@ func (b *lab) restart(name string) tea.Cmd {
 	})
 }
 
-// kill sends SIGKILL to a worker process of a layer. It refuses the lab's
-// own process, which in-process layers report as theirs.
+// kill kills a worker process of a layer at once, as kill -9 does (on
+// Windows, TerminateProcess). It refuses the lab's own process, which
+// in-process layers report as theirs.
 func kill(layer string, pid int) tea.Cmd {
 	return func() tea.Msg {
 		what := fmt.Sprintf("kill %s worker %d", layer, pid)
 		if pid == os.Getpid() || pid <= 1 {
 			return actionDoneMsg{what: what, err: errors.New("that is the lab's own process: this layer has no worker to kill")}
 		}
-		return actionDoneMsg{what: what, err: syscall.Kill(pid, syscall.SIGKILL)}
+		return actionDoneMsg{what: what, err: killPID(pid)}
 	}
+}
+
+// killPID kills the process pid.
+func killPID(pid int) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	defer p.Release()
+	return p.Kill()
 }
 
 // dial opens the telnet prompt's connection to addr.

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/glamour/v2"
+	gansi "charm.land/glamour/v2/ansi"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
@@ -140,13 +141,13 @@ func (m lessonText) View() string {
 // text returns the selected step's narrative, rendered for the panel's
 // width; the first step comes with the lesson's introduction.
 func (m lessonText) text() []string {
-	k := fmt.Sprintf("%d/%d/%s", m.selected, m.com.Width, m.com.Styles.GlamourStyle)
+	k := fmt.Sprintf("%d/%d/%s", m.selected, m.com.Width, m.com.Styles.ID)
 	if k == m.md.key {
 		return m.md.lines
 	}
 	m.md.key = k
 	src := stepMarkdown(m.lesson, m.selected)
-	out, err := renderMarkdown(src, m.com.Styles.GlamourStyle, m.com.Width)
+	out, err := renderMarkdown(src, m.com.Styles.Markdown, m.com.Width)
 	if err != nil {
 		out = src // the markdown as it is reads well enough
 	}
@@ -167,9 +168,9 @@ func stepMarkdown(l *lessons.Lesson, i int) string {
 	return md
 }
 
-// renderMarkdown renders md with glamour, wrapped to width.
-func renderMarkdown(md, style string, width int) (string, error) {
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(max(width-4, 20)))
+// renderMarkdown renders md with glamour in style, wrapped to width.
+func renderMarkdown(md string, style gansi.StyleConfig, width int) (string, error) {
+	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(max(width-4, 20)))
 	if err != nil {
 		return "", err
 	}

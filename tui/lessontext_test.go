@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	gstyles "charm.land/glamour/v2/styles"
 )
 
 func TestJoinListLines(t *testing.T) {
@@ -29,7 +31,7 @@ func TestJoinListLines(t *testing.T) {
 func TestListItemsReflow(t *testing.T) {
 	t.Parallel()
 	md := "- the first item, whose words\n  the source broke\n  at short lines\n"
-	out, err := renderMarkdown(md, "notty", 80)
+	out, err := renderMarkdown(md, gstyles.NoTTYStyleConfig, 80)
 	if err != nil {
 		t.Fatal(err)
 	}

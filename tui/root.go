@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
@@ -45,6 +46,7 @@ type model struct {
 	small    tooSmall
 	showHelp bool
 	isDark   bool
+	profile  colorprofile.Profile // the colours the terminal shows
 }
 
 func newModel(opts Options, labs *labSet) model {
@@ -54,8 +56,9 @@ func newModel(opts Options, labs *labSet) model {
 // newModelWith is newModel for a presentation that takes commands from
 // server (nil for none).
 func newModelWith(opts Options, labs *labSet, server *remote.Server) model {
-	com := common.New(common.NewStyles(opts.Theme, true, opts.NoColor))
-	m := model{com: com, opts: opts, labs: labs, isDark: true, small: tooSmall{com: com}}
+	m := model{opts: opts, labs: labs, isDark: true, profile: colorprofile.TrueColor}
+	com := common.New(common.NewStyles(opts.Theme, m.isDark, m.colours()))
+	m.com, m.small = com, tooSmall{com: com}
 	m.list = newListScreen(com, opts.Lessons, opts.Progress)
 	if opts.ProgressWarning != nil {
 		m.list.notice = opts.ProgressWarning.Error()
@@ -78,6 +81,21 @@ func newModelWith(opts Options, labs *labSet, server *remote.Server) model {
 		m.open(opts.Lesson)
 	}
 	return m
+}
+
+// restyle redraws the styles every screen shares for the terminal's
+// background and colours.
+func (m *model) restyle() {
+	*m.com.Styles = *common.NewStyles(m.opts.Theme, m.isDark, m.colours())
+}
+
+// colours returns the colour profile the styles are drawn for: the
+// terminal's, or none under NO_COLOR.
+func (m model) colours() colorprofile.Profile {
+	if m.opts.NoColor {
+		return colorprofile.Ascii
+	}
+	return m.profile
 }
 
 // lessonFileHint says what to do about a lesson that cannot be read.
@@ -134,7 +152,11 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
-		*m.com.Styles = *common.NewStyles(m.opts.Theme, m.isDark, m.opts.NoColor)
+		m.restyle()
+		return m, nil
+	case tea.ColorProfileMsg:
+		m.profile = msg.Profile
+		m.restyle()
 		return m, nil
 	case labMsg:
 		if m.screen == screenPresent {

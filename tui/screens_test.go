@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
@@ -18,7 +19,9 @@ import (
 // Golden files are under testdata/<Test>/<case>.golden; go test -update
 // rewrites them. Layout goldens are the screen with its styling stripped.
 
-func testStyles() *common.Styles { return common.NewStyles(common.ThemeDefault, true, false) }
+func testStyles() *common.Styles {
+	return common.NewStyles(common.ThemeDefault, true, colorprofile.TrueColor)
+}
 
 // layoutOf strips the styling from a screen and its trailing blanks.
 func layoutOf(s string) string {

@@ -79,7 +79,7 @@ func presentRun(ctx context.Context, ios ioStreams, opts presentOptions) error {
 	if err != nil {
 		fmt.Fprintf(ios.Err, "warning: %v; ngw2f-lab notes will not follow this talk\n", err)
 	}
-	ctx, stop := untilSignal(ctx, syscall.SIGHUP)
+	ctx, stop := untilSignal(ctx, hangup)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port,

@@ -4,15 +4,10 @@ import (
 	"context"
 	"io"
 	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
-
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise it comes from the module's build information.
-var version = ""
 
 // ioStreams are where commands read and write, so tests can catch them.
 type ioStreams struct {
@@ -101,17 +96,6 @@ func rootRun(ctx context.Context, ios ioStreams, opts rootOptions) error {
 		return listRun(ios)
 	}
 	return runTUI(ctx, tuiRequest{Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme})
-}
-
-// buildVersion returns the lab's version.
-func buildVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
 }
 
 // exactArgs is cobra.ExactArgs with errors the exit code knows as usage

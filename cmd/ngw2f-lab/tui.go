@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -42,7 +41,7 @@ func runTUI(ctx context.Context, req tuiRequest) error {
 		return err
 	}
 	store, warn := openProgress()
-	ctx, stop := untilSignal(ctx, syscall.SIGHUP)
+	ctx, stop := untilSignal(ctx, hangup)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,

@@ -2,8 +2,9 @@
 // got in each lesson: the steps they ran, whether they finished it, and
 // the challenges they solved.
 //
-// Progress lives in one JSON file, $XDG_STATE_HOME/ngw2f-lab/progress.json
-// (~/.local/state/ngw2f-lab/progress.json when XDG_STATE_HOME is unset).
+// Progress lives in one JSON file, $XDG_STATE_HOME/ngw2f-lab/progress.json,
+// or, when XDG_STATE_HOME is unset, ngw2f-lab/progress.json in the
+// system's place for it (see DefaultPath).
 // It is written atomically, through a temporary file renamed over the old
 // one, so a crash never leaves half a file. A file that cannot be read or
 // parsed is never fatal: Open sets it aside (renamed with a .corrupt
@@ -21,6 +22,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -59,16 +61,34 @@ type Store struct {
 	lessons map[string]Lesson
 }
 
-// DefaultPath returns where the lab keeps progress: under XDG_STATE_HOME,
-// or ~/.local/state when that is unset.
+// DefaultPath returns where the lab keeps progress: under XDG_STATE_HOME
+// when it is set, on every system; else in the system's usual place for
+// a program's own data: ~/.local/state on Linux (and other Unix systems),
+// ~/Library/Application Support on macOS, %LocalAppData% on Windows.
 func DefaultPath() (string, error) {
-	dir := os.Getenv("XDG_STATE_HOME")
-	if dir == "" || !filepath.IsAbs(dir) {
-		home, err := os.UserHomeDir()
+	return defaultPath(runtime.GOOS, os.Getenv, os.UserHomeDir)
+}
+
+// defaultPath is DefaultPath on the system goos, with the environment
+// that getenv reads and the home directory that home returns.
+func defaultPath(goos string, getenv func(string) string, home func() (string, error)) (string, error) {
+	dir := getenv("XDG_STATE_HOME")
+	switch {
+	case filepath.IsAbs(dir):
+	case goos == "windows":
+		dir = getenv("LocalAppData")
+		if dir == "" {
+			return "", errors.New("progress: no state directory: %LocalAppData% is not set")
+		}
+	default:
+		h, err := home()
 		if err != nil {
 			return "", fmt.Errorf("progress: no state directory: %w", err)
 		}
-		dir = filepath.Join(home, ".local", "state")
+		dir = filepath.Join(h, ".local", "state")
+		if goos == "darwin" {
+			dir = filepath.Join(h, "Library", "Application Support")
+		}
 	}
 	return filepath.Join(dir, "ngw2f-lab", FileName), nil
 }

@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -123,21 +124,51 @@ func TestUnreadableFileIsNotFatal(t *testing.T) {
 }
 
 func TestDefaultPath(t *testing.T) {
+	t.Parallel()
+	// xdg is absolute on every system; home and local (%LocalAppData%) are
+	// only handed back, in this system's separators.
+	xdg := t.TempDir()
+	home := filepath.Join("/", "h")
+	local := filepath.Join("/", "Users", "ada", "AppData", "Local")
 	tests := []struct {
-		name, xdg, home, want string
+		name, goos, xdg, localAppData string
+		noHome                        bool
+		want                          string // "" for an error
 	}{
-		{name: "xdg set", xdg: "/x/state", home: "/h", want: "/x/state/ngw2f-lab/progress.json"},
-		{name: "xdg unset", xdg: "", home: "/h", want: "/h/.local/state/ngw2f-lab/progress.json"},
-		{name: "xdg relative is ignored", xdg: "rel", home: "/h", want: "/h/.local/state/ngw2f-lab/progress.json"},
+		{name: "linux, xdg set", goos: "linux", xdg: xdg, want: filepath.Join(xdg, "ngw2f-lab", "progress.json")},
+		{name: "linux, xdg unset", goos: "linux", want: filepath.Join(home, ".local", "state", "ngw2f-lab", "progress.json")},
+		{name: "linux, xdg relative is ignored", goos: "linux", xdg: "rel", want: filepath.Join(home, ".local", "state", "ngw2f-lab", "progress.json")},
+		{name: "linux, no home", goos: "linux", noHome: true},
+		{name: "freebsd as linux", goos: "freebsd", want: filepath.Join(home, ".local", "state", "ngw2f-lab", "progress.json")},
+		{name: "darwin, xdg set", goos: "darwin", xdg: xdg, want: filepath.Join(xdg, "ngw2f-lab", "progress.json")},
+		{name: "darwin, xdg unset", goos: "darwin", want: filepath.Join(home, "Library", "Application Support", "ngw2f-lab", "progress.json")},
+		{name: "windows, xdg set", goos: "windows", xdg: xdg, localAppData: local, want: filepath.Join(xdg, "ngw2f-lab", "progress.json")},
+		{name: "windows, xdg unset", goos: "windows", localAppData: local, want: filepath.Join(local, "ngw2f-lab", "progress.json")},
+		{name: "windows, no LocalAppData", goos: "windows"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("XDG_STATE_HOME", tt.xdg)
-			t.Setenv("HOME", tt.home)
-			got, err := DefaultPath()
-			if err != nil || got != tt.want {
-				t.Errorf("DefaultPath = %q, %v; want %q", got, err, tt.want)
+			env := map[string]string{"XDG_STATE_HOME": tt.xdg, "LocalAppData": tt.localAppData}
+			homeDir := func() (string, error) {
+				if tt.noHome {
+					return "", errors.New("$HOME is not defined")
+				}
+				return home, nil
+			}
+			got, err := defaultPath(tt.goos, func(k string) string { return env[k] }, homeDir)
+			if tt.want == "" && err == nil || tt.want != "" && (err != nil || got != tt.want) {
+				t.Errorf("defaultPath = %q, %v; want %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestDefaultPathOnThisSystem checks that DefaultPath reads this
+// system's environment: XDG_STATE_HOME wins everywhere.
+func TestDefaultPathOnThisSystem(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", dir)
+	if got, err := DefaultPath(); err != nil || got != filepath.Join(dir, "ngw2f-lab", FileName) {
+		t.Errorf("DefaultPath = %q, %v", got, err)
 	}
 }

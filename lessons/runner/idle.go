@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/procstat"
 )
 
 // openIdle opens n connections to a running layer that send nothing, and
@@ -62,16 +62,9 @@ type process struct {
 }
 
 func sampleProcess() process {
-	p := process{goroutines: runtime.NumGoroutine(), files: -1}
-	if fds, err := os.ReadDir("/proc/self/fd"); err == nil {
-		p.files = len(fds)
-	}
-	if b, err := os.ReadFile("/proc/self/status"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "Threads:"); ok {
-				p.threads, _ = strconv.Atoi(strings.TrimSpace(v))
-			}
-		}
+	p := process{goroutines: runtime.NumGoroutine(), files: -1, threads: procstat.Threads()}
+	if n, err := procstat.OpenFiles(); err == nil {
+		p.files = n
 	}
 	return p
 }

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -118,12 +118,7 @@ func (r *Runner) kill(ctx context.Context, name string) error {
 
 // signaller is a layer whose master takes signals.
 type signaller interface {
-	Signal(ctx context.Context, sig syscall.Signal) error
-}
-
-var signalNumbers = map[string]syscall.Signal{
-	"TTIN": syscall.SIGTTIN, "TTOU": syscall.SIGTTOU, "HUP": syscall.SIGHUP,
-	"TERM": syscall.SIGTERM, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT,
+	Signal(ctx context.Context, sig prefork.Signal) error
 }
 
 // signal sends a layer's master a signal. The master is the lab's own
@@ -138,8 +133,12 @@ func (r *Runner) signal(ctx context.Context, name, sig string) error {
 	if !ok {
 		return fmt.Errorf("signal %s: %s has no master process to signal", name, name)
 	}
-	r.out(Output{Kind: OutCommand, Text: fmt.Sprintf("kill -%s %d", sig, l.PIDs()[0])})
-	err = s.Signal(ctx, signalNumbers[sig])
+	ps, err := prefork.ParseSignal(sig)
+	if err != nil {
+		return fmt.Errorf("signal %s: %w", name, err)
+	}
+	r.out(Output{Kind: OutCommand, Text: fmt.Sprintf("kill -%s %d", ps, l.PIDs()[0])})
+	err = s.Signal(ctx, ps)
 	if sig == "TERM" || sig == "INT" || sig == "QUIT" {
 		r.stack.Stop(ctx, name) // it stopped itself; the stack forgets it
 		r.pump()

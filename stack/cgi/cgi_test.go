@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +16,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -190,14 +191,17 @@ func TestCloseKillsTheScript(t *testing.T) {
 		}
 	}
 	s.Close() // returns once the script's goroutine is done
-	if err := syscall.Kill(pid, 0); err != syscall.ESRCH {
-		t.Errorf("script pid %d still there after Close: %v", pid, err)
+	if proctest.Running(pid) {
+		t.Errorf("script pid %d still runs after Close", pid)
 	}
 	if got := <-done; got != "" {
 		t.Errorf("answer %q after Close, want none", got)
 	}
 	// Killed by Close, not by the Timeout that would have come later.
 	want := fmt.Sprintf("pid %d ended: signal: killed after", pid)
+	if runtime.GOOS == "windows" { // no signals: TerminateProcess leaves exit code 1
+		want = fmt.Sprintf("pid %d exited with status 1 after", pid)
+	}
 	if text := logText(sub.TryNext(0)); !strings.Contains(text, want) {
 		t.Errorf("no %q in the log:\n%s", want, text)
 	}

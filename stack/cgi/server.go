@@ -39,6 +39,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	running *os.Process // the script being run, if any
+	closed  bool        // Close was called: kill any script, answer nothing
 }
 
 // New returns a Server that will listen on cfg.Addr once started.
@@ -82,11 +83,13 @@ func (s *Server) handle(c net.Conn) {
 		raw = tc.Unwrap()
 	}
 	env := environment(req, t, raw.LocalAddr(), raw.RemoteAddr(), Software)
-	c.Write(s.run(c, t.script, env, req.Body))
+	if answer := s.run(c, t.script, env, req.Body); answer != nil {
+		c.Write(answer)
+	}
 }
 
 // run runs the script with env and the body on its standard input, and
-// returns the answer to send.
+// returns the answer to send, or nil when the server was closed meanwhile.
 func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []byte {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
@@ -130,6 +133,8 @@ func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []
 		s.Tap().Log(c, "log", fmt.Sprintf("pid %d %s after %s", pid, exitText(err), time.Since(start).Round(time.Millisecond)))
 	}
 	switch {
+	case s.isClosed():
+		return nil // the script was killed for Close, which may not yet have closed c
 	case ctx.Err() != nil:
 		return errorAnswer("504 Gateway Timeout")
 	case err != nil:
@@ -143,16 +148,28 @@ func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []
 	return answer
 }
 
+// setRunning records the script being run, and kills it at once if the
+// server was closed while it started.
 func (s *Server) setRunning(p *os.Process) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.running = p
+	if p != nil && s.closed {
+		p.Kill()
+	}
+}
+
+func (s *Server) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
 }
 
 // Close stops the server at once: it kills the script being run, if any,
-// and closes the connection it was run for.
+// and closes the connection it was run for, with no answer.
 func (s *Server) Close() error {
 	s.mu.Lock()
+	s.closed = true
 	if s.running != nil {
 		s.running.Kill()
 	}

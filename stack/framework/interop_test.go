@@ -42,7 +42,9 @@ func startGunicorn(t *testing.T, app string) net.Addr {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+		if cmd.Process.Signal(syscall.SIGTERM) != nil {
+			cmd.Process.Kill() // Windows has no SIGTERM to send
+		}
 		cmd.Wait()
 	})
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

@@ -157,7 +157,9 @@ func start(t *testing.T, cmd *exec.Cmd) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+		if cmd.Process.Signal(syscall.SIGTERM) != nil {
+			cmd.Process.Kill() // Windows has no SIGTERM to send
+		}
 		cmd.Wait()
 	})
 }

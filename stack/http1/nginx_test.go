@@ -12,10 +12,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
 )
 
@@ -152,7 +152,7 @@ func ask(addr, raw string) ([]byte, error) {
 	// write and read at once.
 	go func() { _, _ = io.WriteString(conn, raw) }()
 	answer, err := io.ReadAll(conn)
-	if err != nil && !errors.Is(err, syscall.ECONNRESET) {
+	if err != nil && !errno.Is(err, errno.ECONNRESET) {
 		return answer, fmt.Errorf("reading nginx's answer: %w", err)
 	}
 	return answer, nil

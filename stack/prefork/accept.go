@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"syscall"
 	"time"
 )
 
-// acceptWait bounds each accept(2) a worker makes on the shared socket,
-// so that an idle worker looks up regularly: to tell the master it is
-// alive, and to see whether it was asked to stop.
+// acceptWait bounds each wait a worker makes for a connection on the
+// shared socket, so that an idle worker looks up regularly: to tell the
+// master it is alive, and to see whether it was asked to stop.
 const acceptWait = 200 * time.Millisecond
 
 // errIdle is an accept that timed out: no client came.
@@ -19,106 +18,52 @@ var errIdle = errors.New("prefork: no connection within the accept wait")
 
 // acceptor takes connections from the socket every worker shares.
 //
-// Every worker, and the master, hold the same open socket: one file
-// description, whose blocking flag is shared too. Go puts a descriptor it
-// hands to a child into blocking mode (os.File.Fd), so a worker cannot
-// rely on a non-blocking socket and Go's poller: a close or a deadline
-// would not wake an accept already blocked in the kernel. The worker
-// therefore uses the socket in blocking mode on purpose, with plain
-// accept(2) calls that give up after acceptWait (SO_RCVTIMEO), as
-// gunicorn's sync worker waits in select with a timeout. Each accepted
-// connection is a socket of its own and becomes an ordinary net.Conn.
+// The master hands each worker a duplicate of its listening socket (see
+// handOff), still in non-blocking mode; the worker makes it a listener of
+// its own and waits for clients on Go's poller, as any Go server does,
+// with a deadline of acceptWait on each wait, as gunicorn's sync worker
+// waits in select with a timeout. A closed listener wakes a waiting accept
+// at once, so a worker told to stop stops accepting without delay. Every
+// worker waits on the same socket: a client wakes them all, one takes it,
+// and the others wait again.
 type acceptor struct {
-	fd   int
+	ln   *net.TCPListener
 	addr net.Addr
 }
 
-// newAcceptor prepares the shared socket at fd.
-func newAcceptor(fd int) (*acceptor, error) {
-	if err := syscall.SetNonblock(fd, false); err != nil {
-		return nil, fmt.Errorf("prefork: %w", err)
-	}
-	tv := syscall.NsecToTimeval(acceptWait.Nanoseconds())
-	if err := syscall.SetsockoptTimeval(fd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &tv); err != nil {
-		return nil, fmt.Errorf("prefork: %w", err)
-	}
-	sa, err := syscall.Getsockname(fd)
+// newAcceptor makes a listener of the socket the worker inherited as f,
+// and closes f: the listener holds a descriptor of its own.
+func newAcceptor(f *os.File) (*acceptor, error) {
+	defer f.Close()
+	ln, err := net.FileListener(f)
 	if err != nil {
 		return nil, fmt.Errorf("prefork: the inherited socket: %w", err)
 	}
-	return &acceptor{fd: fd, addr: sockaddrTCP(sa)}, nil
+	tl, ok := ln.(*net.TCPListener)
+	if !ok {
+		ln.Close()
+		return nil, fmt.Errorf("prefork: the inherited socket is a %T, not TCP", ln)
+	}
+	return &acceptor{ln: tl, addr: tl.Addr()}, nil
 }
 
-// accept waits at most acceptWait for a connection.
+// accept waits at most acceptWait for a connection. A client the worker
+// takes sends no TCP keep-alive probes, as gunicorn's sockets send none.
 func (a *acceptor) accept() (net.Conn, error) {
-	for {
-		nfd, sa, err := syscall.Accept4(a.fd, syscall.SOCK_CLOEXEC)
-		switch {
-		case err == syscall.EINTR || err == syscall.ECONNABORTED:
-			continue
-		case err == syscall.EAGAIN:
-			return nil, errIdle
-		case err != nil:
-			return nil, fmt.Errorf("prefork: accept: %w", err)
-		}
-		// The new socket inherits the listener's SO_RCVTIMEO: a client
-		// may take its time, as with gunicorn's sync worker.
-		var none syscall.Timeval
-		if err := syscall.SetsockoptTimeval(nfd, syscall.SOL_SOCKET, syscall.SO_RCVTIMEO, &none); err != nil {
-			syscall.Close(nfd)
-			return nil, fmt.Errorf("prefork: %w", err)
-		}
-		c := &clientConn{File: os.NewFile(uintptr(nfd), "client"), fd: nfd, remote: sockaddrTCP(sa)}
-		if ta, ok := a.addr.(*net.TCPAddr); ok && !ta.IP.IsUnspecified() {
-			c.local = a.addr // a socket bound to one address accepts on that address
-		}
-		return c, nil
+	a.ln.SetDeadline(time.Now().Add(acceptWait)) // fails only once closed, which AcceptTCP reports
+	c, err := a.ln.AcceptTCP()
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, net.ErrClosed):
+		// No client came, or stop closed the listener: either way the
+		// worker looks up, and sees whether it is stopping.
+		return nil, errIdle
+	case err != nil:
+		return nil, fmt.Errorf("prefork: accept: %w", err)
 	}
+	c.SetKeepAlive(false)
+	return c, nil
 }
 
-// clientConn is an accepted connection used the way a sync worker uses
-// it: blocking reads and writes from the one goroutine that serves it, and
-// no deadlines (a client that stalls stalls the worker, until the
-// master's timeout). It spares the poller's bookkeeping for a connection
-// that lives for one request.
-type clientConn struct {
-	*os.File
-	fd            int
-	local, remote net.Addr
-}
-
-func (c *clientConn) RemoteAddr() net.Addr { return c.remote }
-
-func (c *clientConn) LocalAddr() net.Addr {
-	if c.local != nil {
-		return c.local
-	}
-	sa, err := syscall.Getsockname(c.fd)
-	if err != nil {
-		return &net.TCPAddr{}
-	}
-	return sockaddrTCP(sa)
-}
-
-// CloseWrite ends the sending side, so the client sees the end of the
-// answer while the worker may still read.
-func (c *clientConn) CloseWrite() error { return syscall.Shutdown(c.fd, syscall.SHUT_WR) }
-
-var errNoDeadlines = errors.New("prefork: a sync worker's connection has no deadlines")
-
-func (c *clientConn) SetDeadline(time.Time) error      { return errNoDeadlines }
-func (c *clientConn) SetReadDeadline(time.Time) error  { return errNoDeadlines }
-func (c *clientConn) SetWriteDeadline(time.Time) error { return errNoDeadlines }
-
-// close closes the worker's copy of the socket; the others keep theirs.
-func (a *acceptor) close() { syscall.Close(a.fd) }
-
-func sockaddrTCP(sa syscall.Sockaddr) net.Addr {
-	switch sa := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: net.IP(sa.Addr[:]).To16(), Port: sa.Port}
-	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: net.IP(sa.Addr[:]), Port: sa.Port}
-	}
-	return &net.TCPAddr{}
-}
+// close closes the worker's listener, which wakes an accept in progress;
+// the master's socket and the other workers' stay open.
+func (a *acceptor) close() { a.ln.Close() }

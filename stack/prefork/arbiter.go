@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -86,7 +85,7 @@ func (a *arbiter) manage() error {
 	for a.live() > a.target {
 		w := a.oldest()
 		w.retiring = true
-		a.s.procs.Signal(w.pid, syscall.SIGTERM)
+		w.send(cmdStop)
 	}
 	return nil
 }
@@ -131,15 +130,15 @@ func (a *arbiter) reap(w *workerProc) {
 		return // a spare, or a worker that never booted: spawn said so
 	}
 	w.ctl.Close()
-	if st, ok := w.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && st.Signaled() {
-		s.log("log", fmt.Sprintf("Worker with pid %d was terminated due to signal %d", w.pid, st.Signal()))
+	if sig, ok := killedBy(w.cmd.ProcessState); ok {
+		s.log("log", fmt.Sprintf("Worker with pid %d was terminated due to signal %d", w.pid, sig))
 	}
 	s.hooks.fire(nil, "child_exit", fmt.Sprintf("for worker pid %d", w.pid))
 }
 
 // murder kills workers that have been silent longer than the timeout:
-// first with SIGABRT, so that worker_abort fires, then, if that did not
-// end them by the next look, with SIGKILL.
+// first it tells them to abort (gunicorn's SIGABRT), so that worker_abort
+// fires, then, if that did not end them by the next look, it kills them.
 func (a *arbiter) murder() {
 	s := a.s
 	if s.opts.Timeout <= 0 {
@@ -153,27 +152,27 @@ func (a *arbiter) murder() {
 		if !w.aborted {
 			w.aborted = true
 			s.log("log", fmt.Sprintf("WORKER TIMEOUT (pid:%d)", w.pid))
-			s.procs.Signal(w.pid, syscall.SIGABRT)
+			w.send(cmdAbort)
 			w.lastBeat.Store(now)
 			continue
 		}
-		s.procs.Signal(w.pid, syscall.SIGKILL)
+		w.kill()
 	}
 	a.manage()
 }
 
 // handle carries out TTIN, TTOU and HUP.
-func (a *arbiter) handle(sig syscall.Signal) error {
+func (a *arbiter) handle(sig Signal) error {
 	s := a.s
 	switch sig {
-	case syscall.SIGTTIN:
+	case TTIN:
 		a.setTarget(a.target + 1)
-	case syscall.SIGTTOU:
+	case TTOU:
 		if a.target <= 1 {
 			return nil
 		}
 		a.setTarget(a.target - 1)
-	case syscall.SIGHUP:
+	case HUP:
 		// gunicorn reloads its configuration (which sets the number of
 		// workers again), starts a new set of workers, and retires the old.
 		a.setTarget(a.target)
@@ -207,10 +206,10 @@ func (a *arbiter) settled() bool {
 	return len(a.s.workers) == a.target
 }
 
-// stop closes the socket, sends every worker sig, and waits for them to
+// stop closes the socket, sends every worker cmd, and waits for them to
 // exit until ctx ends or the graceful timeout passes; then it kills what
 // is left and waits for that. Then on_exit fires and the arbiter quits.
-func (a *arbiter) stop(ctx context.Context, sig syscall.Signal) error {
+func (a *arbiter) stop(ctx context.Context, cmd byte) error {
 	s := a.s
 	a.quit = true
 	s.mu.Lock()
@@ -222,7 +221,7 @@ func (a *arbiter) stop(ctx context.Context, sig syscall.Signal) error {
 		s.spare = nil
 	}
 	for _, w := range s.workers {
-		s.procs.Signal(w.pid, sig)
+		w.send(cmd)
 	}
 	deadline := time.NewTimer(s.opts.GracefulTimeout)
 	defer deadline.Stop()
@@ -247,7 +246,7 @@ func (a *arbiter) stop(ctx context.Context, sig syscall.Signal) error {
 
 func (a *arbiter) killAll() {
 	for _, w := range a.s.workers {
-		a.s.procs.Signal(w.pid, syscall.SIGKILL)
+		w.kill()
 	}
 }
 

@@ -10,14 +10,14 @@
 // are real processes with their own PIDs: the lab's binary started again
 // (os.Executable, resolved at Start) with the mark of package child, which
 // makes main call RunWorker before anything else. A worker inherits three
-// descriptors: the listening socket (3), a pipe to send the master its
-// frames (4: trace events, "ready", heartbeats, flush answers), and a pipe
-// from the master (5: its configuration, flush commands, and end of file
-// when the master dies, however it dies).
+// descriptors: a duplicate of the listening socket (3), a pipe to send the
+// master its frames (4: trace events, "ready", heartbeats, flush answers),
+// and a pipe from the master (5: its configuration, its commands, and end
+// of file when the master dies, however it dies).
 //
 // Worker management follows gunicorn: a worker that dies is replaced; one
-// silent for longer than Timeout is sent SIGABRT (worker_abort), then
-// SIGKILL; Signal takes TTIN, TTOU, HUP, TERM, INT and QUIT; MaxRequests
+// silent for longer than Timeout is told to abort (worker_abort), then
+// killed; Signal takes TTIN, TTOU, HUP, TERM, INT and QUIT; MaxRequests
 // recycles a worker; Shutdown is TERM's graceful stop and Close the
 // immediate one. The hooks gunicorn fires are events of the process that
 // fires them, recorded when the configuration defines them (Options.Hooks;
@@ -41,11 +41,19 @@
 //     configuration, so a killed worker is replaced in milliseconds, as a
 //     fork would be. A spare is no worker: it is not in PIDs and fires no
 //     hook until it is given a configuration.
-//   - The listening socket's blocking flag is shared by every process that
-//     holds it, and Go sets it to blocking when it hands a descriptor to a
-//     child; workers therefore accept in blocking mode with SO_RCVTIMEO
-//     (see acceptor), and stack.Listen makes plain TCP sockets, as
-//     multipath TCP ignores SO_RCVTIMEO.
+//   - The socket goes down as cloudflare/tableflip hands a listener to its
+//     child: a duplicate made with F_DUPFD_CLOEXEC, wrapped by os.NewFile,
+//     which leaves it non-blocking (ln.File would make it blocking, and the
+//     flag is shared by every copy of the socket, in every process). The
+//     worker makes it a listener with net.FileListener and waits on Go's
+//     poller with a deadline (see acceptor). This is the Unix path, the
+//     same on Linux and macOS; Windows cannot hand a socket down this way,
+//     and Start says so (Supported).
+//   - What gunicorn's master says to a worker with a signal (TERM, INT or
+//     QUIT, ABRT) the lab's master says on the control pipe, which every
+//     system has; the only signal it sends is the kill of a worker that
+//     does not stop when told. A worker still takes those signals from a
+//     shell (kill -TERM PID), as gunicorn's does.
 //   - Workers send their events synchronously, before the bytes they
 //     record go out, so FlushTrace (a round trip on each control pipe)
 //     makes the recorder complete. It also waits for the workers to settle,

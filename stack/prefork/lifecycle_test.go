@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -106,15 +106,15 @@ func TestHooksFireAsInGunicorn(t *testing.T) {
 	phase()
 	exchange(t, s.Addr(), "GET / HTTP/1.0\r\n\r\n")
 	phase()
-	must(t, s.Signal(ctx, syscall.SIGTTIN))
+	must(t, s.Signal(ctx, TTIN))
 	phase()
-	must(t, s.Signal(ctx, syscall.SIGTTOU))
+	must(t, s.Signal(ctx, TTOU))
 	phase()
 	if _, err := s.KillWorker(ctx); err != nil {
 		t.Fatal(err)
 	}
 	phase()
-	must(t, s.Signal(ctx, syscall.SIGHUP))
+	must(t, s.Signal(ctx, HUP))
 	phase()
 	must(t, s.Shutdown(ctx))
 	got = append(got, hookNames(logs(sub, "hook")))
@@ -208,18 +208,18 @@ func TestMaxRequestsRecyclesTheWorker(t *testing.T) {
 func TestTTINAndTTOU(t *testing.T) {
 	s, _ := startServer(t, Options{Workers: 1})
 	ctx := context.Background()
-	must(t, s.Signal(ctx, syscall.SIGTTIN))
+	must(t, s.Signal(ctx, TTIN))
 	flush(t, s)
 	if n := len(s.PIDs()) - 1; n != 2 {
 		t.Errorf("%d workers after TTIN, want 2", n)
 	}
-	must(t, s.Signal(ctx, syscall.SIGTTOU))
-	must(t, s.Signal(ctx, syscall.SIGTTOU)) // never below one
+	must(t, s.Signal(ctx, TTOU))
+	must(t, s.Signal(ctx, TTOU)) // never below one
 	flush(t, s)
 	if n := len(s.PIDs()) - 1; n != 1 {
 		t.Errorf("%d workers after TTOU twice, want 1", n)
 	}
-	if err := s.Signal(ctx, syscall.SIGUSR2); err == nil {
+	if err := s.Signal(ctx, Signal("USR2")); err == nil {
 		t.Error("USR2 accepted")
 	}
 }
@@ -290,27 +290,8 @@ func TestCloseStopsAtOnce(t *testing.T) {
 	}
 }
 
-// gone reports whether pid has exited (and been reaped) within a second.
-func gone(pid int) bool {
-	deadline := time.Now().Add(time.Second)
-	for time.Now().Before(deadline) {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) || zombie(pid) {
-			return true
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return false
-}
-
-// zombie reports whether pid has exited and waits for its parent.
-func zombie(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true
-	}
-	_, rest, _ := strings.Cut(string(b), ") ")
-	return strings.HasPrefix(rest, "Z")
-}
+// gone reports whether pid has exited within a second.
+func gone(pid int) bool { return proctest.WaitGone(pid, time.Second) }
 
 func TestStartFailures(t *testing.T) {
 	t.Parallel()
@@ -349,7 +330,7 @@ func TestHUPReplacesEveryWorkerAndINTStops(t *testing.T) {
 	s, _ := startServer(t, Options{Workers: 2})
 	ctx := context.Background()
 	before := s.PIDs()[1:]
-	must(t, s.Signal(ctx, syscall.SIGHUP))
+	must(t, s.Signal(ctx, HUP))
 	flush(t, s)
 	after := s.PIDs()[1:]
 	if len(after) != 2 || slices.Contains(after, before[0]) || slices.Contains(after, before[1]) {
@@ -363,13 +344,13 @@ func TestHUPReplacesEveryWorkerAndINTStops(t *testing.T) {
 	if got := exchange(t, s.Addr(), "GET / HTTP/1.0\r\n\r\n"); !strings.HasPrefix(got, "HTTP/1.0 200") {
 		t.Errorf("answer after HUP %q", got)
 	}
-	must(t, s.Signal(ctx, syscall.SIGINT))
+	must(t, s.Signal(ctx, INT))
 	for _, pid := range after {
 		if !gone(pid) {
 			t.Errorf("worker %d still running after INT", pid)
 		}
 	}
-	if err := s.Signal(ctx, syscall.SIGTTIN); !errors.Is(err, stack.ErrServerClosed) {
+	if err := s.Signal(ctx, TTIN); !errors.Is(err, stack.ErrServerClosed) {
 		t.Errorf("TTIN after INT: %v, want ErrServerClosed", err)
 	}
 }

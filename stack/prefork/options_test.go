@@ -52,3 +52,27 @@ func TestParseOptions(t *testing.T) {
 		})
 	}
 }
+
+func TestParseSignal(t *testing.T) {
+	tests := []struct {
+		name string
+		want Signal
+		ok   bool
+	}{
+		{"TTIN", TTIN, true},
+		{"SIGTTOU", TTOU, true},
+		{"hup", HUP, true},
+		{"sigterm", TERM, true},
+		{"INT", INT, true},
+		{"QUIT", QUIT, true},
+		{"USR2", "", false},
+		{"KILL", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		got, err := ParseSignal(tt.name)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseSignal(%q) = %q, %v; want %q, ok %v", tt.name, got, err, tt.want, tt.ok)
+		}
+	}
+}

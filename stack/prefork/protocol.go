@@ -88,13 +88,24 @@ const (
 )
 
 // The master's commands on the control pipe. cmdConfig comes first, once:
-// see workerConfig.message. cmdFlush is followed by an id of 8 bytes; the
-// worker answers with a frameFlush of the same id once every event it
-// recorded before is in the pipe.
+// see workerConfig.message. Every later command is 9 bytes: its byte and
+// an argument of 8. cmdFlush's argument is an id; the worker answers with
+// a frameFlush of the same id once every event it recorded before is in
+// the pipe. The others are what gunicorn's master says with a signal
+// (TERM, INT or QUIT, ABRT), said here on the pipe, which exists on every
+// system; their argument is 0. A real signal is sent only to kill.
 const (
 	cmdConfig = 'C'
 	cmdFlush  = 'F'
+	cmdStop   = 'T' // TERM: stop accepting, finish the request in hand, exit
+	cmdQuit   = 'Q' // INT or QUIT: exit at once (worker_int)
+	cmdAbort  = 'A' // ABRT, the timeout: exit at once (worker_abort)
 )
+
+// command encodes a command for the control pipe.
+func command(cmd byte, arg uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{cmd}, arg)
+}
 
 // pipeSink sends a worker's frames to the master. Events are kept in a
 // buffer and written in one go at the worker's flush points (a tick
@@ -181,8 +192,4 @@ func (p *pipeSink) tick() {
 		p.add(frameBeat, nil)
 		p.flushLocked()
 	}
-}
-
-func flushCommand(id uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte{cmdFlush}, id)
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
@@ -113,7 +112,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	ln      net.Listener
-	lnFile  *os.File // the socket, as the workers inherit it
+	lnFile  *os.File // a duplicate of the socket, which the workers inherit
 	exe     string
 	workers []*workerProc // alive, oldest first; written by the arbiter
 	spare   *workerProc   // started ahead, waiting to be a worker; the arbiter's
@@ -178,6 +177,9 @@ func (s *Server) workerConfig() workerConfig {
 // the workers one after another. It returns once every worker accepts, or
 // with the reason one could not boot (and nothing left running).
 func (s *Server) Start(ctx context.Context) error {
+	if err := Supported(); err != nil {
+		return fmt.Errorf("%s: %w", s.name, err)
+	}
 	if _, err := gateway.Lookup(s.opts.App); err != nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
@@ -202,7 +204,7 @@ func (s *Server) Start(ctx context.Context) error {
 		s.mu.Unlock()
 		return err
 	}
-	f, err := ln.(*net.TCPListener).File()
+	f, err := handOff(ln)
 	if err != nil {
 		ln.Close()
 		s.mu.Unlock()
@@ -265,23 +267,23 @@ func (s *Server) call(ctx context.Context, f func() error) error {
 // TTOU removes one, HUP replaces them all, TERM stops gracefully, and INT
 // or QUIT stop at once. The master is the lab's own process, so signals
 // come here as calls rather than from kill.
-func (s *Server) Signal(ctx context.Context, sig syscall.Signal) error {
+func (s *Server) Signal(ctx context.Context, sig Signal) error {
 	if s.Addr() == nil {
 		return fmt.Errorf("%s: not started", s.name)
 	}
 	switch sig {
-	case syscall.SIGTERM:
+	case TERM:
 		return s.Shutdown(ctx)
-	case syscall.SIGINT, syscall.SIGQUIT:
+	case INT, QUIT:
 		return s.Close()
-	case syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGHUP:
-		s.log("log", "Handling signal: "+strings.ToLower(strings.TrimPrefix(sigName(sig), "SIG")))
+	case TTIN, TTOU, HUP:
+		s.log("log", "Handling signal: "+strings.ToLower(string(sig)))
 		return s.call(ctx, func() error { return s.arbiter.handle(sig) })
 	}
-	return fmt.Errorf("%s: the master does not handle %s", s.name, sigName(sig))
+	return fmt.Errorf("%s: the master does not handle SIG%s", s.name, sig)
 }
 
-// KillWorker kills the oldest worker with SIGKILL, as kill -9 would, and
+// KillWorker kills the oldest worker, as kill -9 would, and
 // returns its PID. The master replaces it; FlushTrace waits for that.
 func (s *Server) KillWorker(ctx context.Context) (int, error) {
 	pid := 0
@@ -292,7 +294,7 @@ func (s *Server) KillWorker(ctx context.Context) (int, error) {
 		}
 		pid = w.pid
 		w.killed = true
-		return s.procs.Signal(w.pid, syscall.SIGKILL)
+		return w.kill()
 	})
 	return pid, err
 }
@@ -339,7 +341,7 @@ func (s *Server) mark(ctx context.Context) (bool, error) {
 	s.mu.Unlock()
 	all := true
 	for _, w := range ws {
-		if _, err := w.ctl.Write(flushCommand(id)); err != nil {
+		if _, err := w.ctl.Write(command(cmdFlush, id)); err != nil {
 			all = false
 			continue
 		}
@@ -367,27 +369,28 @@ func waitAck(ctx context.Context, w *workerProc, id uint64) error {
 }
 
 // Shutdown stops gracefully, as gunicorn on TERM: the socket closes,
-// every worker gets SIGTERM and finishes the request it is serving; when
-// ctx ends (or the graceful timeout passes) first, the rest are killed.
+// every worker is told to stop (TERM) and finishes the request it is
+// serving; when ctx ends (or the graceful timeout passes) first, the rest
+// are killed.
 func (s *Server) Shutdown(ctx context.Context) error {
-	return s.stop(ctx, syscall.SIGTERM)
+	return s.stop(ctx, cmdStop)
 }
 
-// Close stops at once, as gunicorn on INT or QUIT: every worker gets
-// SIGQUIT and exits without finishing its request; one still running a
-// second later is killed.
+// Close stops at once, as gunicorn on INT or QUIT: every worker is told
+// to quit (QUIT) and exits without finishing its request; one still
+// running a second later is killed.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	err := s.stop(ctx, syscall.SIGQUIT)
+	err := s.stop(ctx, cmdQuit)
 	if errors.Is(err, context.DeadlineExceeded) {
 		return nil // the stragglers were killed
 	}
 	return err
 }
 
-// stop stops the arbiter with sig for the workers, once.
-func (s *Server) stop(ctx context.Context, sig syscall.Signal) error {
+// stop stops the arbiter, telling the workers cmd, once.
+func (s *Server) stop(ctx context.Context, cmd byte) error {
 	s.mu.Lock()
 	first := !s.closed
 	s.closed = true
@@ -402,22 +405,10 @@ func (s *Server) stop(ctx context.Context, sig syscall.Signal) error {
 	}
 	var err error
 	select {
-	case s.reqs <- func() { err = s.arbiter.stop(ctx, sig) }:
+	case s.reqs <- func() { err = s.arbiter.stop(ctx, cmd) }:
 	case <-s.done:
 	}
 	<-s.done
 	s.watchers.Wait()
 	return err
-}
-
-func sigName(sig syscall.Signal) string {
-	switch sig {
-	case syscall.SIGTTIN:
-		return "SIGTTIN"
-	case syscall.SIGTTOU:
-		return "SIGTTOU"
-	case syscall.SIGHUP:
-		return "SIGHUP"
-	}
-	return sig.String()
 }

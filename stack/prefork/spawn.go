@@ -8,16 +8,14 @@ import (
 	"os/exec"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
-// Procs is how the master makes and signals processes. The zero value of
-// each field means the real thing; tests replace a field to make a start
-// or a signal fail.
+// Procs is how the master makes processes. The zero value of each field
+// means the real thing; tests replace a field to make a start fail.
 type Procs struct {
 	// Executable returns the path of the binary to start as a worker: the
 	// lab's own, resolved once when the server starts (go run builds it to
@@ -25,8 +23,6 @@ type Procs struct {
 	Executable func() (string, error)
 	// Start starts a prepared command.
 	Start func(*exec.Cmd) error
-	// Signal sends sig to the process pid.
-	Signal func(pid int, sig syscall.Signal) error
 }
 
 func (p Procs) withDefaults() Procs {
@@ -35,9 +31,6 @@ func (p Procs) withDefaults() Procs {
 	}
 	if p.Start == nil {
 		p.Start = (*exec.Cmd).Start
-	}
-	if p.Signal == nil {
-		p.Signal = syscall.Kill
 	}
 	return p
 }
@@ -59,9 +52,9 @@ type workerProc struct {
 	events    trace.Decoder // owned by watch
 
 	// Owned by the arbiter.
-	aborted  bool // sent SIGABRT for a timeout
-	retiring bool // sent SIGTERM: it is not replaced
-	killed   bool // sent SIGKILL by KillWorker
+	aborted  bool // told to abort (ABRT) for a timeout
+	retiring bool // told to stop (TERM): it is not replaced
+	killed   bool // killed by KillWorker
 	readyNow bool
 }
 
@@ -113,7 +106,7 @@ func (s *Server) exec() (*workerProc, error) {
 	cmd.Env = append(os.Environ(), child.Mark(childRole))
 	cmd.ExtraFiles = []*os.File{s.lnFile, evW, ctlR} // fds 3, 4, 5
 	cmd.Stderr = w.stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	w.cmd = cmd
 	err = s.procs.Start(cmd)
 	evW.Close()
@@ -140,7 +133,7 @@ func (s *Server) boot(w *workerProc) error {
 		_, err = w.ctl.Write(msg)
 	}
 	if err != nil {
-		s.procs.Signal(w.pid, syscall.SIGKILL)
+		w.kill()
 	}
 	select {
 	case <-w.ready:
@@ -150,12 +143,23 @@ func (s *Server) boot(w *workerProc) error {
 		w.ctl.Close()
 		return s.bootError(w)
 	case <-time.After(bootTimeout):
-		s.procs.Signal(w.pid, syscall.SIGKILL)
+		w.kill()
 		<-w.exited
 		w.ctl.Close()
 		return fmt.Errorf("%s: worker pid %d did not boot within %s", s.name, w.pid, bootTimeout)
 	}
 }
+
+// send writes one of the master's commands (cmdStop, cmdQuit, cmdAbort)
+// to the worker's control pipe. A worker that is gone cannot take it.
+func (w *workerProc) send(cmd byte) error {
+	_, err := w.ctl.Write(command(cmd, 0))
+	return err
+}
+
+// kill kills the worker, as kill -9 does: the one signal the master
+// sends, for a worker that does not stop when told.
+func (w *workerProc) kill() error { return w.cmd.Process.Kill() }
 
 // bootTimeout bounds how long a worker may take to start accepting.
 const bootTimeout = 10 * time.Second

@@ -15,8 +15,9 @@ import (
 // while it tells the master it is alive: a slow request no longer looks
 // like a stuck worker.
 //
-// Each thread is a goroutine; its connection is a blocking socket, so a
-// thread waiting for a client holds an OS thread, as a Python thread does.
+// Each thread is a goroutine, which waits for its client on Go's poller:
+// where a Python thread blocked in a read holds an OS thread, a goroutine
+// holds none, but it serves one connection at a time all the same.
 func (w *worker) serveThreads() int {
 	free := make(chan *http1.Reader, w.cfg.Threads) // one reader per idle thread
 	for range w.cfg.Threads {

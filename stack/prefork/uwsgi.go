@@ -7,11 +7,11 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peek"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )
 
@@ -90,17 +90,12 @@ func discardPending(c net.Conn) {
 	if tc, ok := c.(interface{ Unwrap() net.Conn }); ok {
 		raw = tc.Unwrap()
 	}
-	cc, ok := raw.(*clientConn)
-	if !ok {
-		return
-	}
 	buf := make([]byte, 4096)
 	for range 16 {
-		n, _, err := syscall.Recvfrom(cc.fd, buf, syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		if err != nil || n <= 0 {
+		if !peek.Pending(raw) {
 			return
 		}
-		if _, err := io.ReadFull(c, buf[:n]); err != nil {
+		if _, err := c.Read(buf); err != nil {
 			return
 		}
 	}

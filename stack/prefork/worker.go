@@ -7,11 +7,9 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/signal"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/child"
@@ -42,7 +40,7 @@ func RunWorker() int { return child.Run() }
 
 func init() { child.Register(childRole, runWorker) }
 
-// runWorker is a worker process's life. It never returns when a signal
+// runWorker is a worker process's life. It never returns when the master
 // stops it at once.
 func runWorker() int {
 	ctl := os.NewFile(fdControl, "control")
@@ -57,13 +55,13 @@ func runWorker() int {
 	if cfg.Threads <= 1 && os.Getenv("GOMAXPROCS") == "" {
 		// A sync worker serves one request at a time from one goroutine,
 		// as gunicorn's runs one thread. A second P only lets the Go
-		// runtime hand it back and forth around each blocking accept,
-		// read and write: ~7 µs of CPU a request more, measured.
+		// runtime hand it back and forth around each accept, read
+		// and write: ~7 µs of CPU a request more, measured.
 		runtime.GOMAXPROCS(1)
 	}
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
 	w.hooks.fire(nil, "post_fork", "")
-	acc, err := newAcceptor(fdListener)
+	acc, err := newAcceptor(os.NewFile(fdListener, "listener"))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "prefork worker: %v\n", err)
 		return exitBootError
@@ -76,9 +74,7 @@ func runWorker() int {
 	w.app = app
 	w.acc = acc
 	w.hooks.fire(nil, "post_worker_init", "")
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGABRT)
-	go w.signals(sigs)
+	w.honourSignals()
 	go w.watchMaster(ctl)
 	w.out.ready()
 	code := w.serve()
@@ -158,12 +154,13 @@ func (w *worker) isStopping() bool {
 	return w.stopping
 }
 
-// stop makes the worker stop accepting: the request being served, if
-// any, goes on; an idle worker notices within acceptWait.
+// stop makes the worker stop accepting: it closes its listener, which
+// wakes an accept in progress; the request being served, if any, goes on.
 func (w *worker) stop() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	w.stopping = true
+	w.mu.Unlock()
+	w.acc.close()
 }
 
 // exit fires worker_exit, once.
@@ -177,27 +174,28 @@ func (w *worker) exit(code int) {
 	}
 }
 
-// signals handles the signals a master sends: TERM stops gracefully; INT
-// and QUIT stop at once (worker_int); ABRT, the timeout, stops at once
-// (worker_abort). Terminal signals never reach a worker: it runs in a
-// process group of its own.
-func (w *worker) signals(ch <-chan os.Signal) {
-	for sig := range ch {
-		switch sig {
-		case syscall.SIGTERM:
-			w.stop()
-		case syscall.SIGINT, syscall.SIGQUIT:
-			w.hooks.fire(nil, "worker_int", "")
-			w.exit(exitOK)
-			w.out.Flush()
-			os.Exit(exitOK)
-		case syscall.SIGABRT:
-			w.hooks.fire(nil, "worker_abort", "")
-			w.exit(exitAbort)
-			w.out.Flush()
-			os.Exit(exitAbort)
-		}
+// do carries out one of the master's commands, as gunicorn's worker
+// acts on its master's signals: TERM (cmdStop) stops gracefully; INT and
+// QUIT (cmdQuit) stop at once (worker_int); ABRT (cmdAbort), the timeout,
+// stops at once (worker_abort).
+func (w *worker) do(cmd byte) {
+	switch cmd {
+	case cmdStop:
+		w.stop()
+	case cmdQuit:
+		w.hooks.fire(nil, "worker_int", "")
+		w.exitNow(exitOK)
+	case cmdAbort:
+		w.hooks.fire(nil, "worker_abort", "")
+		w.exitNow(exitAbort)
 	}
+}
+
+// exitNow fires worker_exit, sends what waits, and ends the process.
+func (w *worker) exitNow(code int) {
+	w.exit(code)
+	w.out.Flush()
+	os.Exit(code)
 }
 
 // watchMaster reads the master's commands. Its end of the pipe closes when
@@ -211,7 +209,9 @@ func (w *worker) watchMaster(ctl *os.File) {
 		}
 		if cmd[0] == cmdFlush {
 			go w.flushed(binary.BigEndian.Uint64(cmd[1:]))
+			continue
 		}
+		w.do(cmd[0])
 	}
 	w.stop()
 	time.Sleep(orphanDeadline)

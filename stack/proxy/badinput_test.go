@@ -27,7 +27,7 @@ func TestNginxRequestCases(t *testing.T) {
 	}
 	conf := strings.NewReplacer(
 		"proxy_pass http://{{addr}}/ok", "proxy_pass http://"+up.addr()+"/ok",
-		"{{addr}}", "127.0.0.1:8080", "{{dir}}", dir).Replace(nginxtest.ReaderConf)
+		"{{addr}}", "127.0.0.1:8080", "{{dir}}", filepath.ToSlash(dir)).Replace(nginxtest.ReaderConf)
 	p := startProxy(t, conf, nil)
 	for _, c := range nginxtest.Cases() {
 		t.Run(c.Name, func(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
-	"github.com/ngw2f/ngw2f-lab/stack/proxy/conf"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // locConf is everything a request handler reads about the location that
@@ -305,7 +305,7 @@ func (lf *logFiles) open(path string) (*logFile, error) {
 	default:
 		file, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 		if err != nil {
-			return nil, fmt.Errorf(`open() "%s" failed (%s)`, path, conf.SysErr(err))
+			return nil, fmt.Errorf(`open() "%s" failed (%s)`, path, errno.Text(err))
 		}
 		f = &logFile{w: file, file: file}
 	}

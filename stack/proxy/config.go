@@ -169,9 +169,11 @@ func load(files conf.Files, name string) (*Config, error) {
 }
 
 // path resolves a path of the configuration against its prefix. Like
-// nginx, it keeps the path as written: a trailing slash stays.
+// nginx, it keeps the path as written: a trailing slash stays. A path
+// from / is absolute on Windows too, as nginx for Windows takes it (on
+// the current drive), though filepath.IsAbs wants a drive letter there.
 func (c *Config) path(p string) string {
-	if filepath.IsAbs(p) {
+	if filepath.IsAbs(p) || strings.HasPrefix(p, "/") {
 		return p
 	}
 	return strings.TrimSuffix(c.prefix, "/") + "/" + p

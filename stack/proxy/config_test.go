@@ -112,7 +112,7 @@ func TestTalkConfigLoads(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "mime.types"), []byte("types { text/html html; }"), 0o644)
 	path := filepath.Join(dir, "nginx.conf")
-	os.WriteFile(path, []byte(strings.Replace(talk, "MIME", filepath.Join(dir, "mime.types"), 1)), 0o644)
+	os.WriteFile(path, []byte(strings.Replace(talk, "MIME", filepath.ToSlash(filepath.Join(dir, "mime.types")), 1)), 0o644)
 	if _, err := LoadFile(path); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peek"
 )
 
 // holdTime is how long a connection waits for its next request with a
@@ -78,7 +79,7 @@ func (c *conn) serve() {
 		if !keep || c.srv.shuttingDown() {
 			// As nginx, linger when the client may still be sending, so
 			// that it reads the answer rather than a reset.
-			if r.linger || c.rp != nil && c.rp.rd.Buffered() > 0 || r.mayPipeline() && pendingInput(c.raw) {
+			if r.linger || c.rp != nil && c.rp.rd.Buffered() > 0 || r.mayPipeline() && peek.Pending(c.raw) {
 				c.lingeringClose(r.loc, !r.bodyPending())
 			}
 			return
@@ -138,7 +139,7 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	c.srv.putReader(c.rp)
 	c.rp = nil
 	c.nc.SetReadDeadline(deadline)
-	if err := waitReadable(c.raw); err != nil {
+	if err := peek.Readable(c.raw); err != nil {
 		return false
 	}
 	c.rp = c.srv.getReader(c.nc)

@@ -54,7 +54,7 @@ func startHostile(t *testing.T) (*testProxy, *upstream) {
 		}
 	}
 	up := startUpstream(t)
-	conf := strings.NewReplacer("{{dir}}", dir, "{{upstream}}", up.addr()).Replace(hostileConf)
+	conf := strings.NewReplacer("{{dir}}", filepath.ToSlash(dir), "{{upstream}}", up.addr()).Replace(hostileConf)
 	return startProxy(t, conf, nil), up
 }
 

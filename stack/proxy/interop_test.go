@@ -198,7 +198,7 @@ func TestInterop(t *testing.T) {
 	t.Run("proxy", func(t *testing.T) {
 		dir := t.TempDir()
 		writeFiles(t, dir)
-		conf := strings.NewReplacer("{{dir}}", dir, "{{addr}}", "127.0.0.1:8080", "{{upstream}}", up.addr(), "{{dead}}", dead).Replace(interopConf)
+		conf := strings.NewReplacer("{{dir}}", filepath.ToSlash(dir), "{{addr}}", "127.0.0.1:8080", "{{upstream}}", up.addr(), "{{dead}}", dead).Replace(interopConf)
 		p := startProxy(t, conf, nil)
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -385,7 +385,7 @@ var (
 	anyPort    = regexp.MustCompile(`\b(127\.0\.0\.1|localhost|example\.com|h):\d+\b`)
 	logStamp   = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[(\w+)\] \d+#\d+: \*\d+ `)
 	accessTime = regexp.MustCompile(`\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]`)
-	tempDir    = regexp.MustCompile(`/tmp/[^"\s]*?/html`)
+	tempDir    = regexp.MustCompile(regexp.QuoteMeta(filepath.ToSlash(filepath.Clean(os.TempDir()))) + `/[^"\s]*?/html`)
 	heads      = regexp.MustCompile(`HTTP/1\.1 (\d{3})[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n`)
 	lengthLine = regexp.MustCompile(`Content-Length: (\d+)`)
 )

@@ -54,7 +54,7 @@ func TestKeepaliveRequests(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "html", "index.html"), []byte(files["html/index.html"]), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			conf := strings.NewReplacer("{{dir}}", dir, "{{addr}}", "127.0.0.1:8080").Replace(keepaliveConf)
+			conf := strings.NewReplacer("{{dir}}", filepath.ToSlash(dir), "{{addr}}", "127.0.0.1:8080").Replace(keepaliveConf)
 			return startProxy(t, conf, nil).Addr().String()
 		}},
 		{"nginx", func(t *testing.T) string {

@@ -3,7 +3,8 @@ package proxy
 import (
 	"fmt"
 	"strings"
-	"syscall"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // tryFiles carries out try_files: the first parameter naming a file (or,
@@ -41,7 +42,7 @@ func (r *request) tryFiles() (next *target, done bool) {
 		f, fi, err := r.lookup(name)
 		if err != nil {
 			if e := sysErr(err); !notFound(e) {
-				r.logError(levelCrit, fmt.Sprintf(`stat() "%s" failed (%s)`, f.path, errnoText(e)))
+				r.logError(levelCrit, fmt.Sprintf(`stat() "%s" failed (%s)`, f.path, e))
 			}
 			continue
 		}
@@ -75,19 +76,20 @@ func (r *request) index() (string, bool) {
 			return r.uri + name, true
 		} else if e := sysErr(err); !notFound(e) {
 			r.discardBody()
-			r.logError(levelError, fmt.Sprintf(`"%s" is forbidden (%s)`, f.path, errnoText(e)))
+			r.logError(levelError, fmt.Sprintf(`"%s" is forbidden (%s)`, f.path, e))
 			r.sendError(403, "")
 			return "", false
 		}
 	}
 	dir, fi, err := r.lookup(r.uri)
 	r.discardBody()
-	if err == nil && !fi.IsDir() {
-		err = syscall.ENOTDIR
-	}
-	if err != nil {
+	if err != nil || !fi.IsDir() {
 		if r.loc.logNotFound {
-			r.logError(levelError, fmt.Sprintf(`"%s" is not found (%s)`, dir.path, errnoText(sysErr(err))))
+			e := errno.ENOTDIR
+			if err != nil {
+				e = sysErr(err)
+			}
+			r.logError(levelError, fmt.Sprintf(`"%s" is not found (%s)`, dir.path, e))
 		}
 		r.sendError(404, "")
 		return "", false

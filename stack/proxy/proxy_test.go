@@ -10,13 +10,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -96,7 +96,7 @@ func ask(t testing.TB, addr, raw string, quiet time.Duration) []byte {
 		case err == nil:
 		case errors.As(err, &ne) && ne.Timeout():
 			return append(got, "<still open>"...)
-		case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
+		case errors.Is(err, io.EOF), errno.Is(err, errno.ECONNRESET):
 			return got
 		default:
 			t.Fatalf("reading the answer: %v", err)

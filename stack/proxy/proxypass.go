@@ -1,17 +1,16 @@
 package proxy
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )
@@ -251,7 +250,7 @@ func (r *request) sendUpstream(up net.Conn, reqHead []byte, body *spool) *failur
 	if isTimeout(err) {
 		return &failure{status: 504, kind: "timeout", msg: "upstream timed out (110: Connection timed out) while sending request to upstream"}
 	}
-	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("writev() failed (%s) while sending request to upstream", errnoOf(err))}
+	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("writev() failed (%s) while sending request to upstream", errno.Text(err))}
 }
 
 // connectFailure words a failed connect as nginx does.
@@ -259,7 +258,7 @@ func connectFailure(err error) *failure {
 	if isTimeout(err) {
 		return &failure{status: 504, kind: "timeout", msg: "upstream timed out (110: Connection timed out) while connecting to upstream"}
 	}
-	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("connect() failed (%s) while connecting to upstream", errnoOf(err))}
+	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("connect() failed (%s) while connecting to upstream", errno.Text(err))}
 }
 
 // readFailure words a failed read of an upstream's answer as nginx does.
@@ -273,20 +272,7 @@ func readFailure(err error, while string) *failure {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &failure{status: 502, kind: "error", msg: "upstream prematurely closed connection" + while, sent: true}
 	}
-	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("recv() failed (%s)%s", errnoOf(err), while), sent: true}
-}
-
-// errnoOf words the errno under a network error ("111: Connection
-// refused").
-func errnoOf(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return errnoText(errno)
-	}
-	if errors.Is(err, context.Canceled) {
-		return "125: Operation canceled"
-	}
-	return err.Error()
+	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("recv() failed (%s)%s", errno.Text(err), while), sent: true}
 }
 
 func isTimeout(err error) bool {

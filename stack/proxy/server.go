@@ -16,6 +16,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -224,7 +225,7 @@ func (s *Server) serve() {
 			// Out of file descriptors, most likely: nginx logs it and
 			// accepts again a little later.
 			s.tap.Log(nil, "error_log", fmt.Sprintf("%s [alert] %d#%d: accept4() failed (%s)",
-				time.Now().Format("2006/01/02 15:04:05"), s.pid, s.pid, errnoOf(err)))
+				time.Now().Format("2006/01/02 15:04:05"), s.pid, s.pid, errno.Text(err)))
 			time.Sleep(backoff)
 			backoff = min(2*backoff, time.Second)
 			continue

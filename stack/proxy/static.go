@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,10 +8,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // A file under a root is opened through an os.Root, which refuses any path
@@ -99,31 +98,19 @@ func (r *request) lookup(uri string) (file, fs.FileInfo, error) {
 	return f, fi, err
 }
 
-// sysErr returns the errno nginx would have met: a path leading out of
-// the root is ELOOP, as with disable_symlinks on.
-func sysErr(err error) syscall.Errno {
-	var errno syscall.Errno
-	switch {
-	case errors.As(err, &errno):
-		return errno
-	case errors.Is(err, fs.ErrNotExist):
-		return syscall.ENOENT
-	case errors.Is(err, fs.ErrPermission):
-		return syscall.EACCES
+// sysErr returns the errno nginx on Linux would have met, whatever the
+// system: a path leading out of the root is ELOOP, as with
+// disable_symlinks on.
+func sysErr(err error) errno.Errno {
+	if e, ok := errno.Of(err); ok {
+		return e
 	}
-	return syscall.ELOOP
-}
-
-// errnoText words an errno as nginx logs it: "2: No such file or
-// directory".
-func errnoText(e syscall.Errno) string {
-	msg := e.Error()
-	return fmt.Sprintf("%d: %s", int(e), strings.ToUpper(msg[:1])+msg[1:])
+	return errno.ELOOP
 }
 
 // notFound reports whether nginx answers 404 to a failed open.
-func notFound(e syscall.Errno) bool {
-	return e == syscall.ENOENT || e == syscall.ENOTDIR || e == syscall.ENAMETOOLONG
+func notFound(e errno.Errno) bool {
+	return e == errno.ENOENT || e == errno.ENOTDIR || e == errno.ENAMETOOLONG
 }
 
 // openFailed answers a file that cannot be opened as nginx's static
@@ -134,14 +121,14 @@ func (r *request) openFailed(f file, err error) {
 	switch {
 	case notFound(e):
 		if r.loc.logNotFound {
-			r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, errnoText(e)))
+			r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
 		}
 		r.sendError(404, "")
-	case e == syscall.EACCES || e == syscall.ELOOP || e == syscall.EMLINK:
-		r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, errnoText(e)))
+	case e == errno.EACCES || e == errno.ELOOP || e == errno.EMLINK:
+		r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
 		r.sendError(403, "")
 	default:
-		r.logError(levelCrit, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, errnoText(e)))
+		r.logError(levelCrit, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
 		r.sendError(500, "")
 	}
 }
@@ -300,17 +287,17 @@ type osBody struct{ *os.File }
 func (osBody) bytes() []byte { return nil }
 
 // fileCache keeps small files in memory. An entry is used only while the
-// file's size, modification time and inode are those it was read with,
-// which the request has just looked up, so a changed file is read again.
+// file's size and modification time are those it was read with, and it is
+// the same file (os.SameFile: the same inode on Unix, file index on
+// Windows), as the request has just looked it up, so a changed or replaced
+// file is read again.
 type fileCache struct {
 	mu sync.Mutex
 	m  map[string]*cached
 }
 
 type cached struct {
-	mod  time.Time
-	size int64
-	ino  uint64
+	fi   fs.FileInfo // as the file was when read
 	data memBody
 }
 
@@ -319,20 +306,18 @@ const (
 	maxCachedFiles = 512
 )
 
-func inode(fi fs.FileInfo) uint64 {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return st.Ino
-	}
-	return 0
+// unchanged reports whether now describes the same file as was, with the
+// same size and modification time.
+func unchanged(was, now fs.FileInfo) bool {
+	return now.Size() == was.Size() && now.ModTime().Equal(was.ModTime()) && os.SameFile(was, now)
 }
 
 // content returns the content of the file fi describes.
 func (fc *fileCache) content(f file, fi fs.FileInfo) (fileBody, error) {
-	ino := inode(fi)
 	fc.mu.Lock()
 	c, ok := fc.m[f.path]
 	fc.mu.Unlock()
-	if ok && c.size == fi.Size() && c.mod.Equal(fi.ModTime()) && c.ino == ino {
+	if ok && unchanged(c.fi, fi) {
 		return c.data, nil
 	}
 	osf, err := f.root.Open(f.name)
@@ -348,14 +333,14 @@ func (fc *fileCache) content(f file, fi fs.FileInfo) (fileBody, error) {
 		return nil, err
 	}
 	now, err := osf.Stat()
-	if err != nil || now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) || inode(now) != ino {
+	if err != nil || !unchanged(fi, now) {
 		return memBody(data), nil // changed while read: serve it, keep nothing
 	}
 	fc.mu.Lock()
 	if len(fc.m) >= maxCachedFiles {
 		clear(fc.m)
 	}
-	fc.m[f.path] = &cached{mod: fi.ModTime(), size: fi.Size(), ino: ino, data: data}
+	fc.m[f.path] = &cached{fi: fi, data: data}
 	fc.mu.Unlock()
 	return memBody(data), nil
 }

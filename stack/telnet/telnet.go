@@ -18,6 +18,8 @@ import (
 	"net"
 	"sync"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // Messages telnet prints, word for word.
@@ -62,9 +64,13 @@ func Dial(ctx context.Context, host, addr string, screen io.Writer) (*Session, e
 	return s, nil
 }
 
-// reason words a dial error as the operating system does ("Connection
-// refused").
+// reason words a dial error as Linux does ("Connection refused"), where
+// the talk's telnet ran, on every system; an error Linux has no number
+// for is worded as Go words it.
 func reason(err error) string {
+	if e, ok := errno.Of(err); ok {
+		return e.Message()
+	}
 	var se interface{ Unwrap() error }
 	for errors.As(err, &se) {
 		inner := se.Unwrap()

@@ -4,7 +4,11 @@ import (
 	"fmt"
 	"image/color"
 
+	gansi "charm.land/glamour/v2/ansi"
+	gstyles "charm.land/glamour/v2/styles"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Theme names a set of colours.
@@ -69,56 +73,114 @@ type Styles struct {
 	Changed   lipgloss.Style
 	Match     lipgloss.Style // a search match
 
-	GlamourStyle string // glamour's standard style for lesson text
+	// Markdown is the style glamour draws lesson text in.
+	Markdown gansi.StyleConfig
+	// ID names the theme, background and colour profile the styles are
+	// for: a cache of text drawn with them keys on it, to draw it again
+	// once the terminal has said what it shows.
+	ID string
+}
+
+// shade is one colour of a palette. rgb is for terminals of 256 colours
+// and more; the renderer brings it down to the nearest of the 256, whose
+// values every such terminal shares. ansi is for terminals of 16 colours:
+// those are the terminal's own palette, and the nearest one to rgb is often
+// unreadable in it (a dark blue on black, any yellow on white), so each
+// shade names its own, chosen against the palettes terminals ship with
+// (contrast_test.go measures both).
+type shade struct {
+	rgb  string
+	ansi ansi.BasicColor
+}
+
+// colour returns the shade as a terminal of profile shows it best.
+func (s shade) colour(profile colorprofile.Profile) color.Color {
+	c := lipgloss.Color(s.rgb)
+	return lipgloss.Complete(profile)(s.ansi, c, c)
 }
 
 // palette is the handful of colours a theme is made of.
 type palette struct {
-	fg, dim, accent, down, up, handoff, ok, bad, warn, border, focus color.Color
+	fg, dim, accent, down, up, handoff, ok, bad, warn, border, focus shade
 }
 
+// The palettes of each theme on a dark and on a light background. With
+// 16 colours, on black the Linux console's brown and every palette's dark
+// blue, red and magenta are too dark, so the dark palettes use the bright
+// eight; on white only black, red and blue reach 4.5:1 in both xterm's
+// and Terminal.app's palettes, so the light ones fall back to black where
+// their colour has no readable counterpart, and the marks (✓, +, -, the
+// arrows' direction) tell what the colour cannot.
+var (
+	defaultDark = palette{
+		fg: shade{"#DDDDDD", lipgloss.BrightWhite}, dim: shade{"#8A8A8A", lipgloss.White},
+		accent: shade{"#A78BFA", lipgloss.BrightMagenta}, down: shade{"#5FB3F0", lipgloss.BrightCyan},
+		up: shade{"#F0A05F", lipgloss.BrightYellow}, handoff: shade{"#E08AD0", lipgloss.BrightMagenta},
+		ok: shade{"#6FCF6F", lipgloss.BrightGreen}, bad: shade{"#F07070", lipgloss.BrightRed},
+		warn: shade{"#E0C050", lipgloss.BrightYellow}, border: shade{"#767676", lipgloss.White},
+		focus: shade{"#A78BFA", lipgloss.BrightMagenta},
+	}
+	defaultLight = palette{
+		fg: shade{"#1F1F1F", lipgloss.Black}, dim: shade{"#707070", lipgloss.Black},
+		accent: shade{"#5A3FC0", lipgloss.Blue}, down: shade{"#0B6BA8", lipgloss.Blue},
+		up: shade{"#A8460B", lipgloss.Red}, handoff: shade{"#9A2E8A", lipgloss.Black},
+		ok: shade{"#207A20", lipgloss.Black}, bad: shade{"#B02020", lipgloss.Red},
+		warn: shade{"#8A6A00", lipgloss.Blue}, border: shade{"#8A8A8A", lipgloss.BrightBlack},
+		focus: shade{"#5A3FC0", lipgloss.Blue},
+	}
+	contrastDark = palette{
+		fg: shade{"#FFFFFF", lipgloss.BrightWhite}, dim: shade{"#D0D0D0", lipgloss.White},
+		accent: shade{"#FFFF00", lipgloss.BrightYellow}, down: shade{"#00FFFF", lipgloss.BrightCyan},
+		up: shade{"#FF80FF", lipgloss.BrightMagenta}, handoff: shade{"#FFD700", lipgloss.BrightYellow},
+		ok: shade{"#00FF00", lipgloss.BrightGreen}, bad: shade{"#FF5050", lipgloss.BrightRed},
+		warn: shade{"#FFD700", lipgloss.BrightYellow}, border: shade{"#FFFFFF", lipgloss.BrightWhite},
+		focus: shade{"#FFFF00", lipgloss.BrightYellow},
+	}
+	contrastLight = palette{
+		fg: shade{"#000000", lipgloss.Black}, dim: shade{"#303030", lipgloss.Black},
+		accent: shade{"#0000C0", lipgloss.Blue}, down: shade{"#0000C0", lipgloss.Blue},
+		up: shade{"#800080", lipgloss.Red}, handoff: shade{"#805000", lipgloss.Black},
+		ok: shade{"#006000", lipgloss.Black}, bad: shade{"#C00000", lipgloss.Red},
+		warn: shade{"#805000", lipgloss.Blue}, border: shade{"#000000", lipgloss.Black},
+		focus: shade{"#0000C0", lipgloss.Blue},
+	}
+)
+
+// paletteFor returns theme's palette for a dark or a light background.
 func paletteFor(theme Theme, isDark bool) palette {
-	ld := lipgloss.LightDark(isDark)
-	c := lipgloss.Color
-	if theme == ThemeHighContrast {
-		return palette{
-			fg: ld(c("#000000"), c("#FFFFFF")), dim: ld(c("#303030"), c("#D0D0D0")),
-			accent: ld(c("#0000C0"), c("#FFFF00")), down: ld(c("#0000C0"), c("#00FFFF")),
-			up: ld(c("#800080"), c("#FF80FF")), handoff: ld(c("#805000"), c("#FFD700")),
-			ok: ld(c("#006000"), c("#00FF00")), bad: ld(c("#C00000"), c("#FF5050")),
-			warn: ld(c("#805000"), c("#FFD700")), border: ld(c("#000000"), c("#FFFFFF")),
-			focus: ld(c("#0000C0"), c("#FFFF00")),
+	ld := func(light, dark palette) palette {
+		if isDark {
+			return dark
 		}
+		return light
 	}
-	return palette{
-		fg: ld(c("#1F1F1F"), c("#DDDDDD")), dim: ld(c("#707070"), c("#8A8A8A")),
-		accent: ld(c("#5A3FC0"), c("#A78BFA")), down: ld(c("#0B6BA8"), c("#5FB3F0")),
-		up: ld(c("#A8460B"), c("#F0A05F")), handoff: ld(c("#7A5C00"), c("#D7C05F")),
-		ok: ld(c("#207A20"), c("#6FCF6F")), bad: ld(c("#B02020"), c("#F07070")),
-		warn: ld(c("#8A6A00"), c("#E0C050")), border: ld(c("#B0B0B0"), c("#4A4A4A")),
-		focus: ld(c("#5A3FC0"), c("#A78BFA")),
+	if theme == ThemeHighContrast {
+		return ld(contrastLight, contrastDark)
 	}
+	return ld(defaultLight, defaultDark)
 }
 
-// NewStyles returns the styles of theme for a dark or light terminal.
-// noColor (NO_COLOR set) leaves only attributes: bold, reverse, underline.
-func NewStyles(theme Theme, isDark, noColor bool) *Styles {
+// NewStyles returns the styles of theme for a dark or light terminal that
+// shows the colours of profile. Ascii (NO_COLOR) and below leave only
+// attributes: bold, reverse, underline.
+func NewStyles(theme Theme, isDark bool, profile colorprofile.Profile) *Styles {
 	p := paletteFor(theme, isDark)
+	noColor := profile <= colorprofile.Ascii
 	s := lipgloss.NewStyle
-	fg := func(c color.Color) lipgloss.Style {
+	fg := func(c shade) lipgloss.Style {
 		if noColor {
 			return s()
 		}
-		return s().Foreground(c)
+		return s().Foreground(c.colour(profile))
 	}
 	border, focusBorder := lipgloss.RoundedBorder(), lipgloss.ThickBorder()
 	if theme == ThemeHighContrast {
 		border = lipgloss.NormalBorder()
 	}
-	bc := func(c color.Color) lipgloss.Style {
+	bc := func(c shade) lipgloss.Style {
 		st := s().Border(border)
 		if !noColor {
-			st = st.BorderForeground(c)
+			st = st.BorderForeground(c.colour(profile))
 		}
 		return st
 	}
@@ -155,14 +217,11 @@ func NewStyles(theme Theme, isDark, noColor bool) *Styles {
 	st.Removed = fg(p.bad).Strikethrough(!noColor)
 	st.Changed = fg(p.warn).Bold(true)
 	st.Match = s().Reverse(true).Underline(true)
-	switch {
-	case noColor:
-		st.GlamourStyle = "notty"
-	case isDark:
-		st.GlamourStyle = "dark"
-	default:
-		st.GlamourStyle = "light"
+	st.Markdown = gstyles.ASCIIStyleConfig
+	if !noColor {
+		st.Markdown = markdown(p, isDark, profile)
 	}
+	st.ID = fmt.Sprintf("%s/dark=%t/%s", theme, isDark, profile)
 	if theme == ThemeHighContrast {
 		st.Text = st.Text.Bold(true)
 	}

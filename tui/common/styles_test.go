@@ -3,6 +3,8 @@ package common
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/colorprofile"
 )
 
 func TestParseTheme(t *testing.T) {
@@ -22,7 +24,7 @@ func TestParseTheme(t *testing.T) {
 func TestNoColorKeepsAttributes(t *testing.T) {
 	t.Parallel()
 	for _, theme := range []Theme{ThemeDefault, ThemeHighContrast} {
-		st := NewStyles(theme, true, true)
+		st := NewStyles(theme, true, colorprofile.Ascii)
 		for name, out := range map[string]string{
 			"ok": st.OK.Render("x"), "down": st.Down.Render("x"), "panel": st.PanelFocused.Render("x"),
 			"error": st.Error.Render("x"),
@@ -34,11 +36,11 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 		if sel := st.Selected.Render("x"); !strings.Contains(sel, "\x1b[7m") {
 			t.Errorf("%s: the selection is not in reverse video: %q", theme, sel)
 		}
-		if st.GlamourStyle != "notty" {
-			t.Errorf("%s: glamour style %q under NO_COLOR", theme, st.GlamourStyle)
+		if c := markdownColours(st.Markdown); len(c) > 0 {
+			t.Errorf("%s: lesson text has colours under NO_COLOR: %v", theme, c)
 		}
 	}
-	if st := NewStyles(ThemeDefault, true, false); !strings.Contains(st.OK.Render("x"), "38;2;") {
+	if st := NewStyles(ThemeDefault, true, colorprofile.TrueColor); !strings.Contains(st.OK.Render("x"), "38;2;") {
 		t.Error("colours are missing without NO_COLOR")
 	}
 }

@@ -17,7 +17,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -25,28 +25,33 @@ import (
 // SocketName is the socket's file name inside the lab's runtime directory.
 const SocketName = "present.sock"
 
-// SocketPath returns where a presentation listens:
-// $XDG_RUNTIME_DIR/ngw2f-lab/present.sock, or, when XDG_RUNTIME_DIR is
-// unset, a directory of the user's own (mode 0700) under the temporary
-// directory. It creates the directory.
+// maxSocketPath is the size of a unix socket's path on macOS (sun_path),
+// the smallest of the systems the lab runs on, its closing NUL included.
+const maxSocketPath = 104
+
+// SocketPath returns where a presentation listens, the first of these
+// whose path fits a socket's (under 104 bytes): in $XDG_RUNTIME_DIR's
+// ngw2f-lab directory; in a directory of the user's own under the
+// temporary directory; on Unix, in the same under /tmp, as macOS's
+// temporary directory (/var/folders/...) can be too long. It creates the
+// directory, which only the user may use.
 func SocketPath() (string, error) {
-	dir := os.Getenv("XDG_RUNTIME_DIR")
-	if dir == "" || !filepath.IsAbs(dir) {
-		dir = filepath.Join(os.TempDir(), "ngw2f-lab-"+strconv.Itoa(os.Getuid()))
-	} else {
-		dir = filepath.Join(dir, "ngw2f-lab")
+	var dirs []string
+	if dir := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(dir) {
+		dirs = append(dirs, filepath.Join(dir, "ngw2f-lab"))
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", fmt.Errorf("remote: %w", err)
+	dirs = append(dirs, tempDirs()...)
+	for _, dir := range dirs {
+		p := filepath.Join(dir, SocketName)
+		if len(p) >= maxSocketPath {
+			continue
+		}
+		if err := makePrivate(dir); err != nil {
+			return "", fmt.Errorf("remote: %w", err)
+		}
+		return p, nil
 	}
-	fi, err := os.Lstat(dir)
-	if err != nil {
-		return "", fmt.Errorf("remote: %w", err)
-	}
-	if !fi.IsDir() || fi.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("remote: %s must be a directory only you can use (mode 0700)", dir)
-	}
-	return filepath.Join(dir, SocketName), nil
+	return "", fmt.Errorf("remote: no directory for the presentation's socket has a path under %d bytes (tried %s)", maxSocketPath, strings.Join(dirs, ", "))
 }
 
 // State is what a presentation shows now.

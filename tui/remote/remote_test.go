@@ -2,8 +2,11 @@ package remote
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,21 +16,65 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func TestSocketPath(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_RUNTIME_DIR", dir)
-	p, err := SocketPath()
-	if err != nil || p != filepath.Join(dir, "ngw2f-lab", SocketName) {
-		t.Errorf("SocketPath = %q, %v", p, err)
+// setTempDir makes dir the temporary directory os.TempDir returns.
+func setTempDir(t *testing.T, dir string) {
+	if runtime.GOOS == "windows" {
+		t.Setenv("TMP", dir)
+		t.Setenv("TEMP", dir)
+		return
 	}
-	t.Setenv("XDG_RUNTIME_DIR", "")
-	p, err = SocketPath()
-	if err != nil {
+	t.Setenv("TMPDIR", dir)
+}
+
+func TestSocketPath(t *testing.T) {
+	short := t.TempDir()
+	long := filepath.Join(t.TempDir(), strings.Repeat("d", 60), strings.Repeat("e", 40)) // as macOS's /var/folders/..., longer
+	if err := os.MkdirAll(long, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(filepath.Dir(p))
-	if err != nil || fi.Mode().Perm() != 0o700 || !strings.HasPrefix(p, os.TempDir()) {
-		t.Errorf("fallback %q, mode %v, %v", p, fi.Mode(), err)
+	own := "ngw2f-lab-" + strconv.Itoa(os.Getuid())
+	if runtime.GOOS == "windows" {
+		own = "ngw2f-lab"
+	}
+	tests := []struct {
+		name         string
+		runtime, tmp string
+		want         string // "" for an error
+	}{
+		{"runtime directory", short, long, filepath.Join(short, "ngw2f-lab", SocketName)},
+		{"runtime directory too long", long, short, filepath.Join(short, own, SocketName)},
+		{"relative runtime directory", "run", short, filepath.Join(short, own, SocketName)},
+		{"temporary directory", "", short, filepath.Join(short, own, SocketName)},
+		{"temporary directory too long", "", long, filepath.Join("/tmp", own, SocketName)},
+	}
+	if runtime.GOOS == "windows" {
+		tests[len(tests)-1].want = "" // no /tmp to fall back to
+	}
+	if _, err := os.Stat(filepath.Join("/tmp", own)); errors.Is(err, fs.ErrNotExist) {
+		t.Cleanup(func() { os.Remove(filepath.Join("/tmp", own)) })
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv("XDG_RUNTIME_DIR", tt.runtime)
+			setTempDir(t, tt.tmp)
+			p, err := SocketPath()
+			if tt.want == "" {
+				if err == nil {
+					t.Errorf("SocketPath = %q, want an error", p)
+				}
+				return
+			}
+			if err != nil || p != tt.want {
+				t.Fatalf("SocketPath = %q, %v, want %q", p, err, tt.want)
+			}
+			if len(p) >= maxSocketPath {
+				t.Errorf("%q is %d bytes, more than a socket's path holds on macOS", p, len(p))
+			}
+			fi, err := os.Stat(filepath.Dir(p))
+			if err != nil || !fi.IsDir() || runtime.GOOS != "windows" && fi.Mode().Perm() != 0o700 {
+				t.Errorf("directory of %q: %v, %v; want one only the user may use", p, fi.Mode(), err)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func compare(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(dir)
 	fmt.Printf("%d CPUs, load average %s; wrk -t%d -c%d -d%s, %d rounds, the servers taking turns\n\n",
-		nproc(), loadAverage(), o.threads, o.conns, o.duration, o.rounds)
+		runtime.NumCPU(), loadAverage(), o.threads, o.conns, o.duration, o.rounds)
 	servers := []struct {
 		name  string
 		start func() (addr string, stop func(), err error)
@@ -93,6 +94,7 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
+// loadAverage reads Linux's load average; elsewhere it is "unknown".
 func loadAverage() string {
 	b, _ := os.ReadFile("/proc/loadavg")
 	f := strings.Fields(string(b))
@@ -100,17 +102,6 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return strings.Join(f[:3], " ")
-}
-
-func nproc() int {
-	n := 0
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "processor") {
-			n++
-		}
-	}
-	return n
 }
 
 var (
@@ -211,7 +202,9 @@ func startNginx(dir string) (string, func(), error) {
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	stop := func() {
-		cmd.Process.Signal(syscall.SIGTERM)
+		if cmd.Process.Signal(syscall.SIGTERM) != nil {
+			cmd.Process.Kill() // Windows has no SIGTERM to send
+		}
 		select {
 		case <-exited:
 		case <-time.After(5 * time.Second):

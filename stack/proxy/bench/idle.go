@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/procstat"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -68,10 +69,10 @@ func idleRun(ctx context.Context, n int) error {
 		return err
 	}
 	fmt.Printf("%d idle connections to the proxy (tracing on), held by another process\n", n)
-	fmt.Printf("  resident memory: %.1f MB (%.1f MB before them)\n", after.rss, before.rss)
+	fmt.Printf("  resident memory: %s (%s before them)\n", megabytes(after.rss), megabytes(before.rss))
 	fmt.Printf("  goroutines:      %d (%d before)\n", after.goroutines, before.goroutines)
 	fmt.Printf("  OS threads:      %d (%d before)\n", after.threads, before.threads)
-	fmt.Printf("  open files:      %d (%d before)\n", after.fds, before.fds)
+	fmt.Printf("  open files:      %s (%s before)\n", count(after.fds), count(before.fds))
 	fmt.Printf("  a request among them: %q in %v\n", strings.SplitN(answer, "\r\n", 2)[0], took.Round(time.Microsecond))
 	return nil
 }
@@ -91,27 +92,36 @@ func holdIdle(addr string, n int) error {
 	select {}
 }
 
+// usage is what the proxy's process holds at a moment; -1 where this
+// system cannot tell.
 type usage struct {
 	rss                      float64
 	goroutines, threads, fds int
 }
 
 func sample() usage {
-	u := usage{goroutines: runtime.NumGoroutine()}
-	b, _ := os.ReadFile("/proc/self/status")
-	for _, l := range strings.Split(string(b), "\n") {
-		f := strings.Fields(l)
-		switch {
-		case len(f) >= 2 && f[0] == "VmRSS:":
-			kb, _ := strconv.Atoi(f[1])
-			u.rss = float64(kb) / 1024
-		case len(f) >= 2 && f[0] == "Threads:":
-			u.threads, _ = strconv.Atoi(f[1])
-		}
+	u := usage{rss: -1, goroutines: runtime.NumGoroutine(), threads: procstat.Threads(), fds: -1}
+	if mb, err := procstat.ResidentMB(); err == nil {
+		u.rss = mb
 	}
-	fds, _ := os.ReadDir("/proc/self/fd")
-	u.fds = len(fds)
+	if n, err := procstat.OpenFiles(); err == nil {
+		u.fds = n
+	}
 	return u
+}
+
+func megabytes(mb float64) string {
+	if mb < 0 {
+		return "unknown"
+	}
+	return fmt.Sprintf("%.1f MB", mb)
+}
+
+func count(n int) string {
+	if n < 0 {
+		return "unknown"
+	}
+	return strconv.Itoa(n)
 }
 
 func get(addr string) (string, error) {

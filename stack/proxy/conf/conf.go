@@ -8,13 +8,14 @@
 package conf
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
-	"syscall"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 )
 
 // Directive is one directive of a configuration: its name, its arguments,
@@ -73,6 +74,30 @@ func (f Files) glob(pattern string) ([]string, error) {
 	return filepath.Glob(pattern)
 }
 
+// resolve returns where an include path leads from dir: an FS's names are
+// slash-separated whatever the system, the system's own files are not
+// (on Windows, backslashes and a drive letter).
+func (f Files) resolve(dir, name string) string {
+	if f.FS != nil {
+		if path.IsAbs(name) {
+			return name
+		}
+		return path.Join(dir, name)
+	}
+	if filepath.IsAbs(name) || strings.HasPrefix(name, "/") { // from / is absolute to nginx for Windows too
+		return name
+	}
+	return filepath.Join(dir, name)
+}
+
+// dir returns the directory of the file name.
+func (f Files) dir(name string) string {
+	if f.FS != nil {
+		return path.Dir(name)
+	}
+	return filepath.Dir(name)
+}
+
 // maxIncludeDepth bounds include files that include each other.
 const maxIncludeDepth = 16
 
@@ -82,7 +107,7 @@ const maxIncludeDepth = 16
 func ParseFile(files Files, name string) ([]*Directive, error) {
 	src, err := files.read(name)
 	if err != nil {
-		return nil, fmt.Errorf(`open() "%s" failed (%s)`, name, SysErr(err))
+		return nil, fmt.Errorf(`open() "%s" failed (%s)`, name, errno.Text(err))
 	}
 	return Parse(files, name, src)
 }
@@ -90,7 +115,7 @@ func ParseFile(files Files, name string) ([]*Directive, error) {
 // Parse reads the configuration src, named name in errors. It includes
 // files relative to name's directory.
 func Parse(files Files, name string, src []byte) ([]*Directive, error) {
-	p := &parser{files: files, dir: filepath.Dir(name)}
+	p := &parser{files: files, dir: files.dir(name)}
 	return p.parseFile(name, src, 0)
 }
 
@@ -149,10 +174,7 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 	if depth >= maxIncludeDepth {
 		return nil, d.Errorf("include nesting deeper than %d files", maxIncludeDepth)
 	}
-	pattern := d.Args[0]
-	if !filepath.IsAbs(pattern) {
-		pattern = filepath.Join(p.dir, pattern)
-	}
+	pattern := p.files.resolve(p.dir, d.Args[0])
 	names := []string{pattern}
 	if strings.ContainsAny(pattern, "*?[") {
 		var err error
@@ -164,7 +186,7 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 	for _, name := range names {
 		src, err := p.files.read(name)
 		if err != nil {
-			return nil, d.Errorf(`open() "%s" failed (%s)`, name, SysErr(err))
+			return nil, d.Errorf(`open() "%s" failed (%s)`, name, errno.Text(err))
 		}
 		dirs, err := p.parseFile(name, src, depth+1)
 		if err != nil {
@@ -173,18 +195,4 @@ func (p *parser) include(d *Directive, depth int) ([]*Directive, error) {
 		out = append(out, dirs...)
 	}
 	return out, nil
-}
-
-// SysErr words a system error as nginx logs it: "2: No such file or
-// directory".
-func SysErr(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		msg := errno.Error()
-		return fmt.Sprintf("%d: %s", int(errno), strings.ToUpper(msg[:1])+msg[1:])
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		return "2: No such file or directory"
-	}
-	return err.Error()
 }
