@@ -10,6 +10,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 	"github.com/ngw2f/ngw2f-lab/tui/remote"
@@ -24,12 +25,14 @@ type Options struct {
 	// LessonErr, when set, is why the lesson asked for cannot be opened
 	// (a malformed lesson file): the TUI opens on it, with what to do.
 	LessonErr error
-	// Listen, TalkPorts, FrontPort and MeasureAtMost are the runner's
-	// options.
+	// Listen, TalkPorts, FrontPort, MeasureAtMost and Host are the
+	// runner's options. A lesson that does not run live on Host plays its
+	// recorded run, marked REPLAY.
 	Listen        string
 	TalkPorts     bool
 	FrontPort     int
 	MeasureAtMost int
+	Host          *runner.Host
 	// Theme is the colour theme; NoColor leaves colours out (NO_COLOR).
 	Theme   common.Theme
 	NoColor bool

@@ -8,10 +8,12 @@
 // messages to the one shown. Each screen or panel has a file of its own:
 // list.go, lesson.go and layout.go (the lesson screen), lessontext.go,
 // stackpanel.go, journey.go (with diagram.go, hop.go and diff.go),
-// explain.go, telnet.go, help.go, toosmall.go and errorscreen.go;
-// present.go is presenter mode, a screen that wraps the lesson screen;
-// study.go and challenges.go follow the learner's challenges, exporting.go
-// the E and y keys, rawclient.go the tcell client run through tea.Exec.
+// explain.go, telnet.go (its lines in console.go), help.go, toosmall.go
+// and errorscreen.go; present.go is presenter mode, a screen that wraps
+// the lesson screen; replay.go plays a lesson's recorded run on the
+// lesson screen, for both; study.go and challenges.go follow the
+// learner's challenges, exporting.go the E and y keys, rawclient.go the
+// tcell client run through tea.Exec.
 // Subpackages: remote (the presentation's socket, for notes, next and
 // prev); ngw2f-lab telnet itself is stack/telnet/term.
 // Components follow soft-serve's shape: Update returns the concrete type,
@@ -41,6 +43,10 @@
 //     and scripted lines are typed a character at a time. A step that
 //     fails there is never retried live: the lesson's later steps replay
 //     their recording too, so nothing waits in front of an audience.
+//   - A lesson that cannot run live on this system (runner.Host.Live: the
+//     pre-fork server on Windows) plays its recorded run from its first
+//     step, for a learner and in a talk alike, marked REPLAY, with one
+//     line that says why. Options.Host lets tests be that system.
 //   - Colour never carries meaning alone: marks (▶ ✓ ✗ + - ~) and thick
 //     borders for focus keep the screen readable under NO_COLOR.
 //   - The styles follow the terminal: the root draws them anew when Bubble

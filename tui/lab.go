@@ -59,7 +59,7 @@ func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
 		b.exportTo = "."
 	}
 	ropts := runner.Options{
-		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort,
+		Listen: opts.Listen, TalkPorts: opts.TalkPorts, FrontPort: opts.FrontPort, Host: opts.Host,
 		MeasureAtMost: opts.MeasureAtMost, Interactive: true, Out: func(o runner.Output) { b.feed.output(o) },
 	}
 	if p := opts.Present; p != nil {
@@ -123,13 +123,32 @@ func (b *lab) do(what string, f func(ctx context.Context) tea.Msg) tea.Cmd {
 func (b *lab) runStep(i int) tea.Cmd {
 	return b.do(fmt.Sprintf("step %d", i+1), func(ctx context.Context) tea.Msg {
 		err := b.r.RunStep(ctx, i)
-		if err == nil && b.progress != nil {
-			if perr := b.progress.StepDone(b.lesson.ID(), i+1, len(b.lesson.Steps)); perr != nil {
-				b.feed.output(runner.Output{Kind: runner.OutInfo, Text: "progress not saved: " + perr.Error()})
-			}
+		if err == nil {
+			b.stepDone(i)
 		}
 		return stepDoneMsg{step: i, err: err}
 	})
+}
+
+// replayed records in the progress step i, played from its recording.
+func (b *lab) replayed(i int) tea.Cmd {
+	if b.progress == nil {
+		return nil
+	}
+	return b.wrap(func() tea.Msg {
+		b.stepDone(i)
+		return nil
+	})
+}
+
+// stepDone records in the progress that step i is done.
+func (b *lab) stepDone(i int) {
+	if b.progress == nil {
+		return
+	}
+	if err := b.progress.StepDone(b.lesson.ID(), i+1, len(b.lesson.Steps)); err != nil {
+		b.feed.output(runner.Output{Kind: runner.OutInfo, Text: "progress not saved: " + err.Error()})
+	}
 }
 
 // restart stops and starts the layer named name again.

@@ -174,11 +174,16 @@ func (m lessonScreen) title(id panelID) string {
 	return panelNames[id]
 }
 
-// header says which lesson and step, and what the lab is doing.
+// header says which lesson and step, whether it plays its recorded run,
+// and what the lab is doing.
 func (m lessonScreen) header() string {
 	st := m.com.Styles
 	l := m.lab.lesson
-	left := st.Header.Render("ngw2f-lab") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · step %d of %d: %s",
+	left := st.Header.Render("ngw2f-lab")
+	if m.replay != "" {
+		left += st.Failed.Render(" · REPLAY")
+	}
+	left += st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · step %d of %d: %s",
 		l.Number, m.selected+1, len(l.Steps), l.Steps[m.selected].Title))
 	if m.status == "" || !m.wide() {
 		return left // the small layout says the status on the tab row

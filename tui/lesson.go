@@ -56,7 +56,8 @@ type lessonScreen struct {
 	selected   int // the step selected
 	running    int // the step running, or -1
 	ran        []bool
-	killNext   int // which worker K kills next
+	killNext   int    // which worker K kills next
+	replay     string // why the lesson plays its recorded run; empty while it runs live
 	status     string
 	failure    *failure
 	rects      map[panelID]rect
@@ -69,7 +70,7 @@ type failure struct {
 
 func newLessonScreen(com common.Common, b *lab) lessonScreen {
 	t := newTraffic()
-	return lessonScreen{
+	m := lessonScreen{
 		com: com, lab: b, traffic: t,
 		text:    newLessonText(com, b.lesson),
 		stack:   newStackPanel(com),
@@ -81,6 +82,8 @@ func newLessonScreen(com common.Common, b *lab) lessonScreen {
 		ran:     make([]bool, len(b.lesson.Steps)),
 		rects:   map[panelID]rect{},
 	}
+	m.playRecorded()
+	return m
 }
 
 // Init starts following the feed and the stack.
@@ -264,8 +267,8 @@ func alreadyRan(i, n int) string {
 	return fmt.Sprintf("step %d already ran; %s (a step that starts or stops layers runs once; r restarts a layer)", i+1, next)
 }
 
-// runStep starts step i; a step that starts or stops layers and has run
-// already is not run again.
+// runStep starts step i, or plays its recording where the lesson replays;
+// a step that starts or stops layers and has run already is not run again.
 func (m lessonScreen) runStep(i int) (lessonScreen, tea.Cmd) {
 	if m.running >= 0 {
 		m.status = fmt.Sprintf("wait: step %d is still running", m.running+1)
@@ -276,6 +279,10 @@ func (m lessonScreen) runStep(i int) (lessonScreen, tea.Cmd) {
 	if m.ran[i] && m.lab.lesson.Steps[i].ChangesStack() {
 		m.status = alreadyRan(i, len(m.ran))
 		return m, nil
+	}
+	if m.replay != "" {
+		m.replayStep(i)
+		return m, m.lab.replayed(i)
 	}
 	m.running = i
 	m.text.SetState(i, stepRunning)

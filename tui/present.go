@@ -12,9 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
-	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
@@ -25,8 +23,10 @@ import (
 // (space, right arrow, page down: what clickers send) runs the next step
 // and, at a lesson's end, opens the next lesson. A step that cannot run
 // live (a port taken, a layer that will not start) says so in one line
-// and plays its recorded run instead, marked as a replay. H switches on
-// hop-by-hop mode: each request then waits at each hop for the key.
+// and plays its recorded run instead, marked as a replay; a lesson that
+// cannot run live here at all plays it from its first step (replay.go).
+// H switches on hop-by-hop mode: each request then waits at each hop for
+// the key.
 type presentScreen struct {
 	com     common.Common
 	opts    Options
@@ -39,8 +39,6 @@ type presentScreen struct {
 	next    int // the next step to run
 	started time.Time
 	now     func() time.Time
-	replay  bool   // the lesson plays its recorded run
-	notice  string // why it does
 	gate    *trace.Gate
 	server  *remote.Server
 }
@@ -100,7 +98,7 @@ func (m *presentScreen) open(i int) error {
 		go m.labs.close(old)
 	}
 	m.labs.add(b)
-	m.at, m.b, m.next, m.replay, m.notice = i, b, 0, false, ""
+	m.at, m.b, m.next = i, b, 0
 	m.lesson = newLessonScreen(m.com, b)
 	m.lesson.SetSize(m.com.Width, m.com.Height)
 	return nil
@@ -242,11 +240,7 @@ func (m *presentScreen) advance() tea.Cmd {
 	}
 	steps := len(m.talk[m.at].Steps)
 	switch {
-	case m.next < steps && m.replay:
-		m.replayStep(m.next)
-		m.next++
-		return nil
-	case m.next < steps:
+	case m.next < steps: // live, or from the recording where the lesson replays
 		i := m.next
 		m.next++
 		var cmd tea.Cmd
@@ -292,49 +286,9 @@ func (m *presentScreen) openCmd(i int) tea.Cmd {
 // fallBack replays step i, which failed live, and every later step of
 // the lesson: in front of an audience nothing waits for a fix.
 func (m *presentScreen) fallBack(i int, err error) {
-	m.replay = true
-	m.notice = fallbackReason(err)
+	m.lesson.replay = fallbackReason(err)
 	m.lesson.running = -1
-	m.replayStep(i)
-}
-
-// fallbackReason says in one line why a step plays its recording.
-func fallbackReason(err error) string {
-	var busy *stack.PortBusyError
-	var lerr *lessons.Error
-	switch {
-	case errors.As(err, &busy):
-		return fmt.Sprintf("%s could not start: %s is taken by another program", busy.Layer, busy.Addr)
-	case errors.As(err, &lerr):
-		return lerr.Msg
-	}
-	return err.Error()
-}
-
-// replayStep shows step i's recorded run in the console.
-func (m *presentScreen) replayStep(i int) {
-	l := m.talk[m.at]
-	m.lesson.selected = i
-	m.lesson.text.Select(i)
-	m.lesson.text.SetState(i, stepDone)
-	m.lesson.ran[i] = true
-	p := &m.lesson.prompt
-	p.flushScreen()
-	rec, err := transcripts.RecordedStep(l.ID(), i)
-	if err != nil {
-		p.add(lineFailed, "REPLAY unavailable: "+err.Error())
-		return
-	}
-	p.add(lineFailed, fmt.Sprintf("── REPLAY of step %d, as recorded (%s) ──", i+1, m.notice))
-	for _, line := range strings.Split(rec, "\n") {
-		// The narrative is on screen already; the recording's own lines
-		// are what the lab showed, indented.
-		if shown, ok := strings.CutPrefix(line, "    "); ok {
-			p.add(lineExplain, shown)
-		}
-	}
-	p.offset = 0
-	m.lesson.status = "replaying the recorded run: " + m.notice
+	m.lesson.replayStep(i)
 }
 
 // publish tells ngw2f-lab notes where the talk is.
@@ -348,7 +302,7 @@ func (m *presentScreen) publish() {
 func (m presentScreen) state() remote.State {
 	l := m.talk[m.at]
 	st := remote.State{Lesson: l.Number, LessonTitle: l.Title, Talk: l.Talk, Minute: l.Minute,
-		Until: m.until(), Steps: len(l.Steps), Started: m.started, Replay: m.replay}
+		Until: m.until(), Steps: len(l.Steps), Started: m.started, Replay: m.lesson.replay != ""}
 	cur := m.lesson.selected
 	if m.next > 0 || m.lesson.running >= 0 {
 		st.Step, st.StepTitle, st.Notes = cur+1, l.Steps[cur].Title, l.Steps[cur].Notes
@@ -415,8 +369,8 @@ func (m presentScreen) header() string {
 	notice := ""
 	if held := m.gate.Held(); len(held) > 0 {
 		notice = st.Warn.Render("⏸ held at " + held[0].Layer + ": the next key lets it on")
-	} else if m.replay {
-		notice = st.Failed.Render("REPLAY: " + m.notice)
+	} else if m.lesson.replay != "" {
+		notice = st.Failed.Render("REPLAY: " + m.lesson.replay)
 	} else if m.lesson.status != "" {
 		notice = st.Warn.Render(m.lesson.status)
 	}

@@ -15,28 +15,6 @@ import (
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
-// maxConsole bounds the lines the console keeps.
-const maxConsole = 2000
-
-// lineKind says how a console line is drawn.
-type lineKind int
-
-const (
-	lineScreen lineKind = iota // what telnet shows
-	lineCommand
-	lineInfo
-	lineOK
-	lineFailed
-	lineExplain
-	lineStep
-	lineError
-)
-
-type consoleLine struct {
-	kind lineKind
-	text string
-}
-
 // telnetPrompt is the console at the foot of the lesson screen: the
 // commands the steps type and what telnet shows, the lab's own lines, and,
 // once the lesson hands over, a telnet prompt of the learner's own. Each
@@ -86,16 +64,6 @@ func (m *telnetPrompt) SetSize(w, h int) {
 
 // Typing reports whether printable keys go to the prompt.
 func (m telnetPrompt) Typing() bool { return m.open }
-
-// add appends a console line.
-func (m *telnetPrompt) add(kind lineKind, text string) {
-	for _, l := range strings.Split(text, "\n") {
-		m.lines = append(m.lines, consoleLine{kind, l})
-	}
-	if n := len(m.lines); n > maxConsole {
-		m.lines = append(m.lines[:0], m.lines[n-maxConsole:]...)
-	}
-}
 
 // screen appends what telnet showed, made safe: control bytes spelled
 // out, and CR and LF too when telnet's toggle visible is on.
@@ -436,7 +404,7 @@ func (m telnetPrompt) View() string {
 			fmt.Sprintf("  %s · ↑/↓ history · ctrl+o ready-made requests · ^] telnet's prompt · esc leaves the prompt", state)))
 	}
 	room := max(h-len(foot), 0)
-	lines := m.lines
+	lines := m.wrapNotices()
 	if m.partial != "" {
 		lines = append(lines[:len(lines):len(lines)], consoleLine{lineScreen, m.partial})
 	}
@@ -450,25 +418,6 @@ func (m telnetPrompt) View() string {
 		out = append([]string{""}, out...)
 	}
 	return strings.Join(append(out, foot...), "\n")
-}
-
-func (m telnetPrompt) style(l consoleLine) string {
-	st := m.com.Styles
-	switch l.kind {
-	case lineCommand:
-		return st.Command.Render(l.text)
-	case lineInfo:
-		return st.Info.Render(l.text)
-	case lineOK:
-		return st.OK.Render(l.text)
-	case lineFailed, lineError:
-		return st.Failed.Render(l.text)
-	case lineStep:
-		return st.StepCurrent.Render(l.text)
-	case lineExplain:
-		return st.Muted.Render(l.text)
-	}
-	return st.Text.Render(l.text)
 }
 
 // ShortHelp is the prompt's keys.

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,14 +19,22 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
 
+// checkOptions are the flags of the check command.
+type checkOptions struct {
+	Listen string
+	Port   int
+
+	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
+}
+
 func newCheckCmd(ios ioStreams) *cobra.Command {
-	var listen string
-	var port int
+	opts := checkOptions{}
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Before a talk: run every lesson for real and say what works here",
@@ -31,19 +42,21 @@ func newCheckCmd(ios ioStreams) *cobra.Command {
 present would (on the talk's ports, starting processes), and reports,
 lesson by lesson, what works and what would fall back to its recorded run.
 It also checks the terminal's size and the socket ngw2f-lab notes uses.
-It exits 1 when any lesson would fall back.`,
+It exits 1 when any lesson would fall back. A lesson that needs what this
+system lacks (the pre-fork server, on Windows) is reported as playing its
+recorded run here, with the reason, and does not make check fail.`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx, stop := untilSignal(c.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return checkRun(ctx, ios, listen, port)
+			return checkRun(ctx, ios, opts)
 		},
 	}
-	addServeFlags(cmd, &listen, &port)
+	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	return cmd
 }
 
-func checkRun(ctx context.Context, ios ioStreams, listen string, port int) error {
+func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 	all, err := lessons.All()
 	if err != nil {
 		return err
@@ -53,23 +66,50 @@ func checkRun(ctx context.Context, ios ioStreams, listen string, port int) error
 	fmt.Fprintln(w)
 	checkTerminal(w, ios)
 	checkSocket(w)
-	checkExecutable(w)
+	checkExecutable(w, opts.host)
 	fallbacks := 0
+	recorded := map[string][]int{} // lessons that do not run live here, by why
 	for _, l := range all {
 		if ctx.Err() != nil {
 			return fmt.Errorf("check interrupted; every layer was stopped")
 		}
-		if !checkLesson(ctx, w, l, listen, port) {
+		var nl *runner.NotLiveError
+		if err := opts.host.Live(l); errors.As(err, &nl) {
+			line(w, fmt.Sprintf("lesson %d", l.Number), fmt.Sprintf("RECORDED here: it starts %s, which this system cannot run (why below)", nl.Layer))
+			recorded[nl.Err.Error()] = append(recorded[nl.Err.Error()], l.Number)
+			continue
+		}
+		if !checkLesson(ctx, w, l, opts.Listen, opts.Port) {
 			fallbacks++
 		}
 	}
 	fmt.Fprintln(w)
+	for _, why := range slices.Sorted(maps.Keys(recorded)) {
+		fmt.Fprintf(w, "%s here: %s.\n", recordedHere(recorded[why]), why)
+	}
 	if fallbacks > 0 {
 		fmt.Fprintf(w, "%d lesson(s) would fall back to their recorded run.\n", fallbacks)
 		return &quietError{fmt.Errorf("%d lesson(s) would fall back", fallbacks)}
 	}
+	if len(recorded) > 0 {
+		fmt.Fprintln(w, "Every other written lesson runs live here.")
+		return nil
+	}
 	fmt.Fprintln(w, "Every written lesson runs live here.")
 	return nil
+}
+
+// recordedHere says that lessons ns play their recorded run: "Lesson 3
+// plays its recorded run", "Lessons 3, 4 and 6 play their recorded run".
+func recordedHere(ns []int) string {
+	words := make([]string, len(ns))
+	for i, n := range ns {
+		words[i] = strconv.Itoa(n)
+	}
+	if len(words) == 1 {
+		return "Lesson " + words[0] + " plays its recorded run"
+	}
+	return "Lessons " + strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1] + " play their recorded run"
 }
 
 // line prints one line of the report: what, then the verdict.
@@ -101,8 +141,14 @@ func checkTerminal(w io.Writer, ios ioStreams) {
 }
 
 // checkExecutable checks that the lab can start itself again, as the
-// pre-fork server does for each worker process.
-func checkExecutable(w io.Writer) {
+// pre-fork server does for each worker process, where host runs it.
+func checkExecutable(w io.Writer, host *runner.Host) {
+	if k, ok := runner.LookupKind(prefork.Kind); ok {
+		if err := host.Runs(k); err != nil {
+			line(w, "processes", "no pre-fork workers here: "+err.Error())
+			return
+		}
+	}
 	exe, err := os.Executable()
 	if err == nil {
 		var fi os.FileInfo

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/transcripts/export"
 )
 
@@ -18,6 +19,8 @@ type exportOptions struct {
 	Arg    string
 	Format string
 	Output string
+
+	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
 
 func newExportCmd(ios ioStreams, runF func(exportOptions) error) *cobra.Command {
@@ -52,6 +55,9 @@ func exportRun(ctx context.Context, ios ioStreams, opts exportOptions) error {
 	l, err := lessons.Find(opts.Arg)
 	if err != nil {
 		return err
+	}
+	if err := opts.host.Live(l); err != nil {
+		return &usageError{fmt.Errorf("export runs the lesson live, and %w", err)}
 	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

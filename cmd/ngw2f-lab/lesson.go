@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"syscall"
@@ -20,6 +21,8 @@ type lessonOptions struct {
 	Listen string
 	Port   int
 	Theme  string
+
+	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
 
 func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command {
@@ -31,7 +34,9 @@ func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command 
 real layers, in the TUI: one key a step, the stack, every hop of each
 request live, and a telnet prompt of your own. With --plain, or when the
 output is not a terminal, it runs every step at once and prints what
-happened as text.`,
+happened as text. A lesson that needs a layer this system cannot run (the
+pre-fork server, on Windows) plays its recorded run instead, marked as
+such, with the reason.`,
 		Example: "  ngw2f-lab lesson 1\n  ngw2f-lab lesson 1 --plain\n  ngw2f-lab lesson 3 --theme high-contrast\n  ngw2f-lab lesson ./my-lesson.md",
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -65,8 +70,13 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme})
 }
 
-// runPlain runs every step of l and prints the transcript.
+// runPlain runs every step of l and prints the transcript; a lesson that
+// does not run live on this system plays its recorded run instead.
 func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lessonOptions) error {
+	var nl *runner.NotLiveError
+	if errors.As(opts.host.Live(l), &nl) {
+		return playRecorded(ios, l, nl)
+	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	w := transcripts.NewWriter(ios.Out)
@@ -86,4 +96,16 @@ func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lesson
 		return fmt.Errorf("lesson %d: %d of %d checks failed", l.Number, failed, checked)
 	}
 	return nil
+}
+
+// playRecorded prints l's recorded run, as replay does, after the line
+// that says why l does not run live here.
+func playRecorded(ios ioStreams, l *lessons.Lesson, why *runner.NotLiveError) error {
+	b, err := transcripts.Recorded(l.ID())
+	if err != nil {
+		return fmt.Errorf("%w; %w", why, err)
+	}
+	fmt.Fprintf(ios.Out, "%s\n\n", why.Notice())
+	_, err = ios.Out.Write(b)
+	return err
 }

@@ -20,6 +20,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 
@@ -47,7 +48,12 @@ func main() {
 func run(args []string) int {
 	cmd := newRootCmd(defaultIO())
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	return exitCode(os.Stderr, cmd.Execute())
+}
+
+// exitCode returns the exit code for what a command returned, and tells
+// stderr about an error the command has not told the user about already.
+func exitCode(stderr io.Writer, err error) int {
 	if err == nil {
 		return exitOK
 	}
@@ -55,7 +61,7 @@ func run(args []string) int {
 	if errors.As(err, &quiet) {
 		return exitError
 	}
-	fmt.Fprintf(os.Stderr, "ngw2f-lab: %v\n", err)
+	fmt.Fprintf(stderr, "ngw2f-lab: %v\n", err)
 	var uerr *usageError
 	if errors.As(err, &uerr) || errors.Is(err, lessons.ErrUnknown) {
 		return exitUsage

@@ -237,7 +237,7 @@ func TestResetProgress(t *testing.T) {
 func TestCheckReportsFallback(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	if err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, "127.0.0.1", 0); err != nil {
+	if err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1"}); err != nil {
 		t.Fatalf("check on free ports: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "lesson 1   ok: 9 steps ran live") {
@@ -249,7 +249,7 @@ func TestCheckReportsFallback(t *testing.T) {
 	}
 	defer taken.Close()
 	out.Reset()
-	err = checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, "127.0.0.1", taken.Addr().(*net.TCPAddr).Port)
+	err = checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1", Port: taken.Addr().(*net.TCPAddr).Port})
 	var quiet *quietError
 	if !errors.As(err, &quiet) || !strings.Contains(out.String(), "lesson 1   FALLS BACK: step 1 (Start the dozen-line server) failed") ||
 		!strings.Contains(out.String(), "would replay from the recording") {

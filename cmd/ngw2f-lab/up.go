@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +26,8 @@ type upOptions struct {
 	JSON   bool
 	Config string // an nginx.conf for the proxy
 
-	freePorts bool // every layer on a free port, for tests
+	freePorts bool         // every layer on a free port, for tests
+	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
 
 func newUpCmd(ios ioStreams, runF func(upOptions) error) *cobra.Command {
@@ -38,7 +40,8 @@ lab has it, on the talk's ports (8080 for the front), and leaves them
 running for real clients: telnet, curl -v, a browser. Each request's
 journey is printed when it completes, hop by hop, with its bytes; with
 --json, each event is printed as it happens, one JSON object a line.
-Ctrl-C or SIGTERM stops every layer.`,
+Ctrl-C or SIGTERM stops every layer. Where a layer of that stack cannot
+run (the pre-fork server on Windows), up says why and exits 2.`,
 		Example: "  ngw2f-lab up\n  ngw2f-lab up 2 --port 9090\n  ngw2f-lab up --json\n  ngw2f-lab up --config ./nginx.conf",
 		Args:    maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -72,7 +75,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	if opts.JSON {
 		info = func(o runner.Output) { fmt.Fprintf(ios.Err, "lab: %s\n", o.Text) }
 	}
-	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: info}
+	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: info, Host: opts.host}
 	if opts.Config != "" {
 		if !startsProxy(l) {
 			return &usageError{fmt.Errorf("--config: lesson %d's stack has no proxy", l.Number)}
@@ -90,8 +93,14 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	defer sub.Close()
 	if err := r.StartStack(ctx); err != nil {
 		r.Close()
+		var nl *runner.NotLiveError
 		var lerr *lessons.Error
-		if errors.As(err, &lerr) {
+		switch {
+		case errors.As(err, &nl) && opts.Arg == "":
+			return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(opts.host))}
+		case errors.As(err, &nl):
+			return &usageError{fmt.Errorf("lesson %d's stack cannot start here: %w", l.Number, nl.Err)}
+		case errors.As(err, &lerr):
 			return errors.New(lerr.Msg)
 		}
 		return err
@@ -141,6 +150,36 @@ func stackLesson(arg string) (*lessons.Lesson, error) {
 		return nil, errors.New("no lesson is written yet")
 	}
 	return last, nil
+}
+
+// stacksHere names the written lessons whose stacks start on host, for
+// one who asked for the whole stack where it cannot start.
+func stacksHere(host *runner.Host) string {
+	all, err := lessons.All()
+	if err != nil {
+		return ""
+	}
+	var here []string
+	for _, l := range all {
+		if l.Planned {
+			continue
+		}
+		r, err := runner.New(l, runner.Options{Host: host})
+		if err != nil {
+			continue
+		}
+		if r.StackLive() == nil {
+			here = append(here, strconv.Itoa(l.Number))
+		}
+		r.Close()
+	}
+	switch len(here) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("; here, ngw2f-lab up %s starts a smaller stack", here[0])
+	}
+	return fmt.Sprintf("; here, ngw2f-lab up %s or %s starts a smaller stack", strings.Join(here[:len(here)-1], ", "), here[len(here)-1])
 }
 
 func startsProxy(l *lessons.Lesson) bool {

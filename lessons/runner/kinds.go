@@ -28,6 +28,10 @@ type Kind struct {
 	// Dials, when set, returns the addresses a layer started with args
 	// passes requests to (a proxy's upstreams).
 	Dials func(args map[string]string) ([]string, error)
+	// Prefork says the layer is a pre-fork server: its workers are
+	// processes that share its listening socket, which not every system
+	// can hand them (see Host).
+	Prefork bool
 }
 
 // kinds are the layers the lab has, by name.
@@ -47,6 +51,7 @@ var kinds = map[string]Kind{
 		Name:    prefork.Kind,
 		Mirrors: "gunicorn, the pre-fork server",
 		Port:    8000,
+		Prefork: true,
 		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
 			opts, err := prefork.ParseOptions(args)
 			if err != nil {
@@ -117,6 +122,7 @@ func init() {
 			Mirrors: "a pre-fork server, one of three behind the proxy's upstream",
 			Port:    port,
 			New:     kinds[prefork.Kind].New,
+			Prefork: true,
 		}
 	}
 }

@@ -64,6 +64,9 @@ type Options struct {
 	// TypeDelay, when not zero, types each scripted line a character at a
 	// time, that long apart, so that a room can read it as it is typed.
 	TypeDelay time.Duration
+	// Host says which layers this system runs (see Live); nil means this
+	// system.
+	Host *Host
 }
 
 // Runner runs one lesson.
@@ -188,6 +191,11 @@ func frontKind(l *lessons.Lesson) string {
 	}
 	return first
 }
+
+// Live reports whether the lesson runs live on this system: nil, or a
+// *NotLiveError that says why not. Callers play its recorded run instead
+// of running a lesson that does not.
+func (r *Runner) Live() error { return r.opts.Host.Live(r.lesson) }
 
 // Lesson returns the lesson being run.
 func (r *Runner) Lesson() *lessons.Lesson { return r.lesson }

@@ -17,13 +17,24 @@ import (
 // when it starts. A layer the lesson stopped on the way (to show what
 // happens without it) stays stopped, unless a layer that runs at the end
 // passes requests to its port: then it runs too, as the lesson ran it.
+// When a layer of that stack does not run on this system, none starts
+// and the error is a *NotLiveError.
 func (r *Runner) StartStack(ctx context.Context) error {
+	if err := r.StackLive(); err != nil {
+		return err
+	}
 	for _, a := range r.stackPlan() {
 		if err := r.start(ctx, a.Args[0], a.Args[1:]); err != nil {
 			return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error()}
 		}
 	}
 	return nil
+}
+
+// StackLive reports whether every layer StartStack would start runs on
+// this system: nil, or a *NotLiveError that says why not.
+func (r *Runner) StackLive() error {
+	return r.opts.Host.runsAll(r.lesson.Number, r.endStack())
 }
 
 // stackPlan returns the start lines StartStack carries out, in the order
