@@ -40,7 +40,7 @@ func describeBuild(release string, bi *debug.BuildInfo) string {
 	}
 	if revision == "" {
 		if v == "" {
-			return "unknown: this build recorded no version and no commit"
+			return "unknown: this build recorded no version and no commit (go run records none, nor go build with -buildvcs=false; go build -buildvcs=true in a git checkout names the commit)"
 		}
 		return v
 	}

@@ -78,11 +78,11 @@ func TestDescribeBuild(t *testing.T) {
 		{
 			name: "go run",
 			bi:   &debug.BuildInfo{Main: debug.Module{Path: "github.com/ngw2f/ngw2f-lab", Version: "(devel)"}},
-			want: "unknown: this build recorded no version and no commit",
+			want: "unknown: this build recorded no version and no commit (go run records none, nor go build with -buildvcs=false; go build -buildvcs=true in a git checkout names the commit)",
 		},
 		{
 			name: "no build information",
-			want: "unknown: this build recorded no version and no commit",
+			want: "unknown: this build recorded no version and no commit (go run records none, nor go build with -buildvcs=false; go build -buildvcs=true in a git checkout names the commit)",
 		},
 	}
 	for _, tt := range tests {
