@@ -15,7 +15,7 @@ type Assembler struct {
 	journeys []*Journey
 	conns    map[ConnID]*connState
 	ends     map[string]*tcpEnds // a TCP connection's tapped ends, by endsKey
-	links    map[string]link     // dialed connection's local address -> where it came from
+	links    map[string]link     // a dialed connection's ends (endsKey) -> where it came from
 	linkFIFO []string            // links in the order they came, to bound the map
 	orphans  []string            // ends keys of closed dialed ends still awaiting their accepted end
 }
@@ -132,16 +132,17 @@ func (a *Assembler) open(e Event) {
 	a.conns[e.Conn] = st
 	st.pending = append(st.pending, e)
 	ends := a.endsOf(st)
-	dialer := e.Remote
 	if e.Side == Server {
 		ends.accepted = st
 	} else {
 		st.peer = e.Remote
-		dialer = e.Local
 		ends.dialed = st
 	}
-	if l, ok := a.links[dialer]; ok {
-		a.forgetLink(dialer)
+	// A link names the connection by both its ends: one local port can
+	// dial two upstreams at once (the proxy to app-a and to app-b).
+	k := endsKey(st)
+	if l, ok := a.links[k]; ok {
+		a.forgetLink(k)
 		a.join(st, l)
 	}
 	if ends.accepted != nil && ends.dialed != nil {
@@ -230,7 +231,8 @@ func (a *Assembler) link(e Event) *Journey {
 		return nil
 	}
 	l := link{journey: in.journey, layer: e.Layer}
-	if ends := a.ends[e.Local+">"+e.Remote]; ends != nil {
+	k := e.Local + ">" + e.Remote // endsKey of the dialed connection
+	if ends := a.ends[k]; ends != nil {
 		if ends.dialed != nil && !ends.dialed.shadowed {
 			a.join(ends.dialed, l)
 		}
@@ -239,18 +241,18 @@ func (a *Assembler) link(e Event) *Journey {
 		}
 		return in.journey
 	}
-	a.links[e.Local] = l
-	a.linkFIFO = append(a.linkFIFO, e.Local)
+	a.links[k] = l
+	a.linkFIFO = append(a.linkFIFO, k)
 	if len(a.linkFIFO) > maxLinks {
 		a.forgetLink(a.linkFIFO[0])
 	}
 	return in.journey
 }
 
-func (a *Assembler) forgetLink(addr string) {
-	delete(a.links, addr)
+func (a *Assembler) forgetLink(k string) {
+	delete(a.links, k)
 	for i, x := range a.linkFIFO {
-		if x == addr {
+		if x == k {
 			a.linkFIFO = append(a.linkFIFO[:i], a.linkFIFO[i+1:]...)
 			break
 		}

@@ -187,6 +187,22 @@ func TestAssembler(t *testing.T) {
 			want: "J1: client>proxy:GET|client<proxy:OK|proxy>prefork:GET'|proxy<prefork:OK'",
 		},
 		{
+			name: "one local port dials two upstreams: each open joins its own journey",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "A"),
+				open("proxy", 3, Server, prx, "127.0.0.1:50002"),
+				bytesEv("proxy", 3, Down, "B"),
+				linkEv("proxy", 1, dial, app),
+				linkEv("proxy", 3, dial, "127.0.0.1:9002"),
+				open("app-b", 4, Server, "127.0.0.1:9002", dial),
+				bytesEv("app-b", 4, Down, "B'"),
+				open("prefork", 2, Server, app, dial),
+				bytesEv("prefork", 2, Down, "A'"),
+			},
+			want: "J1: client>proxy:A|proxy>prefork:A'\nJ2: client>proxy:B|proxy>app-b:B'",
+		},
+		{
 			name: "idle connection and unknown connection make no journey",
 			events: []Event{
 				open("proxy", 1, Server, prx, cli),
