@@ -18,11 +18,12 @@ const (
 // subscriber: when the ring is full the oldest event is dropped, and a
 // subscriber that had not read it yet is told it missed it.
 type Recorder struct {
-	pid      int
-	maxBytes int
+	pid       int
+	maxEvents int
+	maxBytes  int
 
 	mu      sync.Mutex
-	ring    []Event
+	ring    []Event // grows up to maxEvents as events come
 	first   uint64 // Seq of the oldest event still held; first == next when empty
 	next    uint64 // Seq the next event gets
 	bytes   int    // len(Data) summed over the events held
@@ -56,20 +57,25 @@ func NewRecorder(events, bytes int) *Recorder {
 		bytes = DefaultBytes
 	}
 	return &Recorder{
-		pid:      os.Getpid(),
-		maxBytes: bytes,
-		ring:     make([]Event, events),
-		first:    1,
-		next:     1,
+		pid:       os.Getpid(),
+		maxEvents: events,
+		maxBytes:  bytes,
+		ring:      make([]Event, min(events, initialRing)),
+		first:     1,
+		next:      1,
 	}
 }
 
+// initialRing is how many events a new Recorder has room for before its
+// ring grows: a lesson records a few hundred, and a test often a handful,
+// so none pays for the whole bound (14 MiB at the default) up front.
+const initialRing = 256
+
 // Record stores a copy of e. It sets e.Seq, and e.Time and e.PID when they
-// are zero. It copies e.Data and keeps e.Fields.
+// are zero. It copies e.Data and keeps e.Fields. The time is taken with
+// the sequence number, under one lock, so that the events of one process
+// are in the same order by either.
 func (r *Recorder) Record(e Event) {
-	if e.Time.IsZero() {
-		e.Time = time.Now()
-	}
 	if e.PID == 0 {
 		e.PID = r.pid
 	}
@@ -77,8 +83,15 @@ func (r *Recorder) Record(e Event) {
 		e.Data = append([]byte(nil), e.Data...)
 	}
 	r.mu.Lock()
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
 	if r.next-r.first == uint64(len(r.ring)) {
-		r.dropOldest()
+		if len(r.ring) < r.maxEvents {
+			r.grow()
+		} else {
+			r.dropOldest()
+		}
 	}
 	for r.bytes+len(e.Data) > r.maxBytes && r.first < r.next {
 		r.dropOldest()
@@ -91,6 +104,16 @@ func (r *Recorder) Record(e Event) {
 		s.wake()
 	}
 	r.mu.Unlock()
+}
+
+// grow doubles the ring, up to its bound, keeping every event at the slot
+// its Seq names. r.mu must be held.
+func (r *Recorder) grow() {
+	ring := make([]Event, min(2*len(r.ring), r.maxEvents))
+	for seq := r.first; seq < r.next; seq++ {
+		ring[seq%uint64(len(ring))] = r.ring[seq%uint64(len(r.ring))]
+	}
+	r.ring = ring
 }
 
 // dropOldest frees the oldest slot. r.mu must be held.

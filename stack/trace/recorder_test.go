@@ -2,6 +2,7 @@ package trace
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -21,6 +22,8 @@ func TestRecorderRing(t *testing.T) {
 		{name: "event bound drops oldest", events: 2, bytes: 100, record: []string{"a", "b", "c"}, wantHeld: []string{"b", "c"}, wantDropped: 1},
 		{name: "byte bound drops oldest", events: 8, bytes: 5, record: []string{"aa", "bb", "cc"}, wantHeld: []string{"bb", "cc"}, wantDropped: 1},
 		{name: "event bigger than bound", events: 8, bytes: 3, record: []string{"a", "bbbb"}, wantHeld: []string{"bbbb"}, wantDropped: 1},
+		{name: "the ring grows to its bound", events: 1000, bytes: 1 << 20, record: numbered(0, 700), wantHeld: numbered(0, 700)},
+		{name: "grown to an odd bound, then drops oldest", events: 300, bytes: 1 << 20, record: numbered(0, 700), wantHeld: numbered(400, 700), wantDropped: 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +49,70 @@ func TestRecorderRing(t *testing.T) {
 				t.Errorf("recorded %d, want %d", st.Recorded, len(tt.record))
 			}
 		})
+	}
+}
+
+// numbered returns the decimal numbers from up to to, as strings.
+func numbered(from, to int) []string {
+	var out []string
+	for i := from; i < to; i++ {
+		out = append(out, strconv.Itoa(i))
+	}
+	return out
+}
+
+// TestRecorderStartsSmall checks that a Recorder pays for the room its
+// events take, not for its whole bound, and that a subscriber that reads
+// while the ring grows misses nothing.
+func TestRecorderStartsSmall(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(0, 0)
+	if n := len(r.ring); n > initialRing {
+		t.Fatalf("a new recorder holds room for %d events, want at most %d", n, initialRing)
+	}
+	sub := r.Subscribe()
+	defer sub.Close()
+	var got []string
+	for i := range 5000 {
+		r.Record(Event{Kind: KindBytes, Data: []byte(strconv.Itoa(i))})
+		if i%97 == 0 {
+			for _, e := range sub.TryNext(0) {
+				got = append(got, string(e.Data))
+			}
+		}
+	}
+	for _, e := range sub.TryNext(0) {
+		got = append(got, string(e.Data))
+	}
+	if !equalStrings(got, numbered(0, 5000)) || sub.Missed() != 0 {
+		t.Errorf("read %d events in order %v, missed %d; want all 5000 in order", len(got), equalStrings(got, numbered(0, len(got))), sub.Missed())
+	}
+}
+
+// TestRecordTimeFollowsSeq records from many goroutines at once and finds
+// the events' times in the order of their sequence numbers: the journey's
+// order relies on it.
+func TestRecordTimeFollowsSeq(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(0, 0)
+	sub := r.Subscribe()
+	defer sub.Close()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 2000 {
+				r.Record(Event{Kind: KindLog})
+			}
+		}()
+	}
+	wg.Wait()
+	evs := sub.TryNext(0)
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Time.Before(evs[i-1].Time) {
+			t.Fatalf("event %d has an earlier time than event %d, recorded before it", evs[i].Seq, evs[i-1].Seq)
+		}
 	}
 }
 
