@@ -15,6 +15,9 @@ import (
 // it, as the lab re-executes itself.
 func TestMain(m *testing.M) {
 	if IsWorker() {
+		if path := os.Getenv(envMisbehave); path != "" && claim(path) {
+			os.Exit(misbehave())
+		}
 		os.Exit(RunWorker())
 	}
 	if err := Supported(); err != nil {

@@ -3,7 +3,9 @@ package prefork
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -178,17 +180,23 @@ func (s *Server) bootError(w *workerProc) error {
 
 // watch reads a worker's frames until its pipe closes, reaps it, and
 // tells the arbiter. Events go to the lab's recorder in the order the
-// worker recorded them; a frame that does not decode ends the reading,
-// as a worker that sends garbage cannot be trusted.
+// worker recorded them. A worker that sends a frame the master cannot
+// read cannot be trusted, nor watched any more: it is killed at once, and
+// the log says why, rather than left serving unobserved until its
+// timeout.
 func (s *Server) watch(w *workerProc, events *os.File) {
 	defer s.watchers.Done()
 	fr := trace.NewFrameReader(events)
 	for {
 		p, err := fr.Next()
-		if err != nil || len(p) == 0 {
-			break
+		if err == nil {
+			err = s.frame(w, p)
 		}
-		if !s.frame(w, p) {
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				s.log("log", fmt.Sprintf("Worker with pid %d sent what the master cannot read (%v): killing it", w.pid, err))
+				w.kill()
+			}
 			break
 		}
 	}
@@ -199,23 +207,27 @@ func (s *Server) watch(w *workerProc, events *os.File) {
 	s.exits <- w
 }
 
-// frame handles one frame from w; it reports false for a frame it cannot
-// read.
-func (s *Server) frame(w *workerProc, p []byte) bool {
+// errBadFrame is a frame from a worker that is no frame of the protocol.
+var errBadFrame = errors.New("prefork: a malformed frame")
+
+// frame handles one frame from w.
+func (s *Server) frame(w *workerProc, p []byte) error {
+	if len(p) == 0 {
+		return errBadFrame
+	}
 	switch p[0] {
 	case frameEvent:
 		// e.Data is p's memory, which Record copies.
 		e, err := w.events.Parse(p[1:])
 		if err != nil {
-			s.log("log", fmt.Sprintf("worker pid %d sent a malformed event: %v", w.pid, err))
-			return false
+			return err
 		}
 		if s.cfg.Trace != nil {
 			s.cfg.Trace.Record(e)
 		}
 	case frameReady:
 		if w.readySeen {
-			return false
+			return fmt.Errorf("%w: ready twice", errBadFrame)
 		}
 		w.readySeen = true
 		w.lastBeat.Store(time.Now().UnixNano())
@@ -226,16 +238,16 @@ func (s *Server) frame(w *workerProc, p []byte) bool {
 		w.lastBeat.Store(time.Now().UnixNano())
 	case frameFlush:
 		if len(p) != 9 {
-			return false
+			return fmt.Errorf("%w: a flush answer of %d bytes", errBadFrame, len(p))
 		}
 		select {
 		case w.acks <- binary.BigEndian.Uint64(p[1:]):
 		default:
 		}
 	default:
-		return false
+		return fmt.Errorf("%w: kind %q", errBadFrame, p[0])
 	}
-	return true
+	return nil
 }
 
 // limitedBuffer keeps the first max bytes written to it.
