@@ -24,10 +24,10 @@ type Recorder struct {
 
 	mu      sync.Mutex
 	ring    []Event // grows up to maxEvents as events come
-	first   uint64 // Seq of the oldest event still held; first == next when empty
-	next    uint64 // Seq the next event gets
-	bytes   int    // len(Data) summed over the events held
-	dropped uint64 // events pushed out of the ring
+	first   uint64  // Seq of the oldest event still held; first == next when empty
+	next    uint64  // Seq the next event gets
+	bytes   int     // len(Data) summed over the events held
+	dropped uint64  // events pushed out of the ring
 	subs    []*Subscription
 	gate    *Gate
 }
