@@ -2,6 +2,7 @@ package prefork
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,6 +74,9 @@ func (a *arbiter) manage() error {
 	for a.live() < a.target {
 		a.s.hooks.fire(nil, "pre_fork", "")
 		w, err := a.s.spawn()
+		if errors.Is(err, errStopping) {
+			return err // the stop comes next, and says what it does
+		}
 		if err != nil {
 			a.halted = err
 			a.s.log("log", "Shutting down: Master. Reason: "+err.Error())

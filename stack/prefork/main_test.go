@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -15,8 +16,8 @@ import (
 // it, as the lab re-executes itself.
 func TestMain(m *testing.M) {
 	if IsWorker() {
-		if path := os.Getenv(envMisbehave); path != "" && claim(path) {
-			os.Exit(misbehave())
+		if how, path, ok := strings.Cut(os.Getenv(envMisbehave), ":"); ok && claim(path) {
+			os.Exit(misbehave(how))
 		}
 		os.Exit(RunWorker())
 	}

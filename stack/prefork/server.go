@@ -120,6 +120,7 @@ type Server struct {
 
 	reqs     chan func()
 	exits    chan *workerProc
+	stopping chan struct{} // closed when a stop begins: a worker booting gives up
 	done     chan struct{} // closed when the arbiter returns
 	watchers sync.WaitGroup
 	arbiter  *arbiter // the master's loop; touch only from inside it, through call
@@ -212,6 +213,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.ln, s.lnFile, s.exe = ln, f, exe
 	s.reqs, s.exits, s.done = make(chan func()), make(chan *workerProc), make(chan struct{})
+	s.stopping = make(chan struct{})
 	s.mu.Unlock()
 
 	_, unknown := splitHooks(s.opts.Hooks)
@@ -395,6 +397,9 @@ func (s *Server) stop(ctx context.Context, cmd byte) error {
 	first := !s.closed
 	s.closed = true
 	started := s.done != nil
+	if started && first {
+		close(s.stopping) // a worker booting now would keep the arbiter from the stop
+	}
 	s.mu.Unlock()
 	if !started {
 		return nil

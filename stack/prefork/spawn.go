@@ -149,8 +149,16 @@ func (s *Server) boot(w *workerProc) error {
 		<-w.exited
 		w.ctl.Close()
 		return fmt.Errorf("%s: worker pid %d did not boot within %s", s.name, w.pid, bootTimeout)
+	case <-s.stopping:
+		w.kill()
+		<-w.exited
+		w.ctl.Close()
+		return errStopping
 	}
 }
+
+// errStopping is a worker's boot given up because the server is stopping.
+var errStopping = errors.New("prefork: stopping")
 
 // send writes one of the master's commands (cmdStop, cmdQuit, cmdAbort)
 // to the worker's control pipe. A worker that is gone cannot take it.
