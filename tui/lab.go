@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"time"
 
@@ -160,27 +159,15 @@ func (b *lab) restart(name string) tea.Cmd {
 	})
 }
 
-// kill kills a worker process of a layer at once, as kill -9 does (on
-// Windows, TerminateProcess). It refuses the lab's own process, which
-// in-process layers report as theirs.
-func kill(layer string, pid int) tea.Cmd {
-	return func() tea.Msg {
-		what := fmt.Sprintf("kill %s worker %d", layer, pid)
-		if pid == os.Getpid() || pid <= 1 {
-			return actionDoneMsg{what: what, err: errors.New("that is the lab's own process: this layer has no worker to kill")}
-		}
-		return actionDoneMsg{what: what, err: killPID(pid)}
-	}
-}
-
-// killPID kills the process pid.
-func killPID(pid int) error {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return err
-	}
-	defer p.Release()
-	return p.Kill()
+// kill kills a worker process of a layer, as kill -9 does, through the
+// layer, which holds its processes: a PID from the screen that is no
+// longer one of its workers is left alone.
+func (b *lab) kill(layer string, pid int) tea.Cmd {
+	return b.wrap(func() tea.Msg {
+		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+		defer cancel()
+		return actionDoneMsg{what: fmt.Sprintf("kill %s worker %d", layer, pid), err: b.r.KillWorker(ctx, layer, pid)}
+	})
 }
 
 // dial opens the telnet prompt's connection to addr.

@@ -439,7 +439,7 @@ func (m lessonScreen) killWorker() (lessonScreen, tea.Cmd) {
 	pid := workers[m.killNext%len(workers)]
 	m.killNext++
 	m.status = fmt.Sprintf("killing %s worker %d (SIGKILL); watch its master replace it", r.name, pid)
-	return m, m.lab.wrap(kill(r.name, pid))
+	return m, m.lab.kill(r.name, pid)
 }
 
 // copyCurl shows the command that resends the selected journey's request

@@ -1,12 +1,9 @@
 package tui
 
 import (
-	"io"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
@@ -56,55 +53,6 @@ func TestKillPicksAWorker(t *testing.T) {
 			t.Errorf("kill %d: %q, want %q", i+1, killed[i], want)
 		}
 	}
-}
-
-func TestKillRefusesTheLab(t *testing.T) {
-	t.Parallel()
-	msg := kill("rawsock", os.Getpid())()
-	if done, ok := msg.(actionDoneMsg); !ok || done.err == nil {
-		t.Errorf("killing the lab's own process: %+v", msg)
-	}
-}
-
-// TestKillKillsAWorker kills a real process, this test binary started
-// again to wait on its standard input, which stays open.
-func TestKillKillsAWorker(t *testing.T) {
-	t.Parallel()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperWaitsForStdin$")
-	cmd.Env = append(os.Environ(), "TUI_TEST_WAIT_FOR_STDIN=1")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	msg := kill("prefork", cmd.Process.Pid)()
-	if done, ok := msg.(actionDoneMsg); !ok || done.err != nil {
-		cmd.Process.Kill()
-		t.Errorf("killing worker %d: %+v", cmd.Process.Pid, msg)
-	}
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	select {
-	case err := <-waited:
-		if err == nil {
-			t.Errorf("worker %d exited by itself, not killed", cmd.Process.Pid)
-		}
-	case <-time.After(10 * time.Second):
-		t.Errorf("worker %d still runs 10s after it was killed", cmd.Process.Pid)
-		stdin.Close()
-		<-waited
-	}
-}
-
-// TestHelperWaitsForStdin is the process TestKillKillsAWorker kills.
-func TestHelperWaitsForStdin(t *testing.T) {
-	if os.Getenv("TUI_TEST_WAIT_FOR_STDIN") == "" {
-		t.Skip("the process that TestKillKillsAWorker starts")
-	}
-	io.Copy(io.Discard, os.Stdin)
 }
 
 func TestListOpensAndBackCloses(t *testing.T) {

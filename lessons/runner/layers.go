@@ -116,6 +116,27 @@ func (r *Runner) kill(ctx context.Context, name string) error {
 	return r.settleLayers(ctx)
 }
 
+// pidKiller is a layer that kills one of its worker processes by PID.
+type pidKiller interface {
+	KillWorkerPID(ctx context.Context, pid int) error
+}
+
+// KillWorker kills the worker pid of the running layer named name, as
+// kill -9 does, through the layer, which holds its processes: a PID that
+// is no longer one of its workers is left alone, as it may now belong to
+// another program. It may run while a step runs.
+func (r *Runner) KillWorker(ctx context.Context, name string, pid int) error {
+	l := r.stack.Get(name)
+	if l == nil {
+		return fmt.Errorf("kill %s: %s is not running", name, name)
+	}
+	k, ok := l.(pidKiller)
+	if !ok {
+		return fmt.Errorf("kill %s: %s has no worker processes to kill", name, name)
+	}
+	return k.KillWorkerPID(ctx, pid)
+}
+
 // signaller is a layer whose master takes signals.
 type signaller interface {
 	Signal(ctx context.Context, sig prefork.Signal) error

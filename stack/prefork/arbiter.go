@@ -117,6 +117,13 @@ func (a *arbiter) oldest() *workerProc {
 	return nil
 }
 
+// kill kills w for KillWorker: the master replaces it, as any worker that
+// dies.
+func (a *arbiter) kill(w *workerProc) error {
+	w.killed = true
+	return w.kill()
+}
+
 // reap forgets a worker that exited, as gunicorn's reap_workers.
 func (a *arbiter) reap(w *workerProc) {
 	s := a.s

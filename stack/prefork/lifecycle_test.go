@@ -354,3 +354,31 @@ func TestHUPReplacesEveryWorkerAndINTStops(t *testing.T) {
 		t.Errorf("TTIN after INT: %v, want ErrServerClosed", err)
 	}
 }
+
+// TestKillWorkerPID kills one named worker through the master, which
+// replaces it, and refuses a PID that is none of its workers: the master's
+// own, and one of a worker already gone, which another program may have
+// been given.
+func TestKillWorkerPID(t *testing.T) {
+	s, _ := startServer(t, Options{Workers: 2})
+	ctx := context.Background()
+	pids := s.PIDs()
+	victim := pids[2]
+	must(t, s.KillWorkerPID(ctx, victim))
+	if !gone(victim) {
+		t.Fatalf("worker %d still running after KillWorkerPID", victim)
+	}
+	flush(t, s)
+	after := s.PIDs()
+	if len(after) != 3 || slices.Contains(after, victim) || !slices.Contains(after, pids[1]) {
+		t.Errorf("PIDs %v after killing %d of %v; want it alone replaced", after, victim, pids)
+	}
+	for _, pid := range []int{os.Getpid(), victim} {
+		if err := s.KillWorkerPID(ctx, pid); err == nil {
+			t.Errorf("KillWorkerPID(%d) killed a process that is none of its workers", pid)
+		}
+	}
+	if !proctest.Running(os.Getpid()) {
+		t.Error("the master killed itself")
+	}
+}

@@ -285,8 +285,8 @@ func (s *Server) Signal(ctx context.Context, sig Signal) error {
 	return fmt.Errorf("%s: the master does not handle SIG%s", s.name, sig)
 }
 
-// KillWorker kills the oldest worker, as kill -9 would, and
-// returns its PID. The master replaces it; FlushTrace waits for that.
+// KillWorker kills the oldest worker, as kill -9 would, and returns its
+// PID. The master replaces it; FlushTrace waits for that.
 func (s *Server) KillWorker(ctx context.Context) (int, error) {
 	pid := 0
 	err := s.call(ctx, func() error {
@@ -295,10 +295,24 @@ func (s *Server) KillWorker(ctx context.Context) (int, error) {
 			return fmt.Errorf("%s: no worker to kill", s.name)
 		}
 		pid = w.pid
-		w.killed = true
-		return w.kill()
+		return s.arbiter.kill(w)
 	})
 	return pid, err
+}
+
+// KillWorkerPID kills the worker whose PID is pid, as kill -9 would. It
+// kills through the process the master started and still holds, and only
+// while it is one of the server's workers: a PID seen a moment ago may
+// have exited, and been given to an unrelated process since.
+func (s *Server) KillWorkerPID(ctx context.Context, pid int) error {
+	return s.call(ctx, func() error {
+		for _, w := range s.workers {
+			if w.pid == pid && !w.retiring && !w.gone.Load() {
+				return s.arbiter.kill(w)
+			}
+		}
+		return fmt.Errorf("%s: pid %d is not one of its workers now", s.name, pid)
+	})
 }
 
 // FlushTrace returns once the server is settled (every worker it wants is
