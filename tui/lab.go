@@ -28,6 +28,9 @@ type lab struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 
+	closeOnce sync.Once
+	closeErr  error
+
 	mu     sync.Mutex
 	closed bool
 	busy   string // what runs now ("step 2", "restart rawsock"); empty when idle
@@ -245,14 +248,17 @@ func closePrompt(s *telnet.Session) tea.Cmd {
 	}
 }
 
-// close stops the lab: it cancels what runs, waits for it, closes the
-// prompt and stops every layer.
+// close stops the lab: its jobs, its telnet prompt, its layers. A close
+// that comes while another runs waits for that one and returns what it
+// returned, so that whoever closes last knows every layer has stopped.
 func (b *lab) close() error {
+	b.closeOnce.Do(func() { b.closeErr = b.stop() })
+	return b.closeErr
+}
+
+// stop does close's work, once.
+func (b *lab) stop() error {
 	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
-		return nil
-	}
 	b.closed = true
 	b.mu.Unlock()
 	b.cancel()
