@@ -54,9 +54,13 @@
 //     system has; the only signal it sends is the kill of a worker that
 //     does not stop when told. A worker still takes those signals from a
 //     shell (kill -TERM PID), as gunicorn's does.
-//   - Workers send their events synchronously, before the bytes they
-//     record go out, so FlushTrace (a round trip on each control pipe)
-//     makes the recorder complete. It also waits for the workers to settle,
+//   - Workers send their events in batches (pipeSink), at flush points:
+//     between requests at most every 50 ms, before waiting for more of a
+//     request, once the app has run 20 ms, at the master's flush command,
+//     at exit, and whenever 64 KiB wait. So the tap's invariant for
+//     another process holds (see package trace): a worker's events reach
+//     the recorder at the latest when FlushTrace returns, a round trip on
+//     each control pipe. FlushTrace also waits for the workers to settle,
 //     so a lesson shows a replaced worker's hooks in one place.
 //   - The requests gunicorn refuses are judged on the raw head first
 //     (checkHead, as gunicorn's parser reads it), then by the lab's reader,

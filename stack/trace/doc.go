@@ -12,9 +12,16 @@
 // NOTES:
 //   - Recording never changes what a layer sends: a tapped connection passes
 //     every byte through unchanged and records a copy.
-//   - A write is recorded before it is made, so a peer that has seen the bytes
-//     can be sure the recorder has them too. A short write is recorded as an
-//     error event after it.
+//   - A write is recorded before it is made. The invariant a reader of the
+//     Recorder can rely on depends on where the tap is:
+//     in the lab's own process, a peer that has seen the bytes can be sure
+//     the Recorder has them too; in another process (a pre-fork worker,
+//     which sends its events over a pipe in batches), the events reach the
+//     Recorder at the latest when that layer's FlushTrace returns
+//     (stack.TraceFlusher), and a client may see the bytes first. A worker
+//     killed with -9 takes along the events it had not sent yet: those
+//     since its last flush point, 64 KiB at most. A short write is recorded
+//     as an error event after it.
 //   - Record never blocks for long: it takes a mutex, copies the bytes, and
 //     wakes subscribers without waiting for them. A subscriber that falls
 //     behind the ring misses events and is told how many.
