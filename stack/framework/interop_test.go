@@ -12,6 +12,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
@@ -23,10 +24,10 @@ func startGunicorn(t *testing.T, app string) net.Addr {
 	t.Helper()
 	bin, err := exec.LookPath("gunicorn")
 	if err != nil {
-		t.Skip("gunicorn is not installed: apt-get install gunicorn python3-flask (Debian's 20.1.0 and 2.2.2) to compare the framework with Flask")
+		peer.Missing(t, "gunicorn is not installed: apt-get install gunicorn python3-flask (Debian's 20.1.0 and 2.2.2) to compare the framework with Flask")
 	}
 	if out, err := exec.Command("/usr/bin/python3", "-c", "import flask").CombinedOutput(); err != nil {
-		t.Skipf("Flask is not installed for gunicorn's python: apt-get install python3-flask (%s)", bytes.TrimSpace(out))
+		peer.Missing(t, "Flask is not installed for gunicorn's python: apt-get install python3-flask (%s)", bytes.TrimSpace(out))
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 )
 
 // The talk's demo of part V, twice: Debian's nginx in front of gunicorn
@@ -171,11 +172,11 @@ func realStack(t *testing.T) (string, *relay) {
 	t.Helper()
 	for _, tool := range []string{"nginx", "gunicorn"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed: apt-get install nginx gunicorn python3-flask to compare lesson 6's stack with the real one", tool)
+			peer.Missing(t, "%s is not installed: apt-get install nginx gunicorn python3-flask to compare lesson 6's stack with the real one", tool)
 		}
 	}
 	if err := exec.Command("/usr/bin/python3", "-c", "import flask").Run(); err != nil {
-		t.Skip("Flask is not installed for gunicorn's python: apt-get install python3-flask")
+		peer.Missing(t, "Flask is not installed for gunicorn's python: apt-get install python3-flask")
 	}
 	gun, front := freeAddr(t), freeAddr(t)
 	apps, _ := filepath.Abs(filepath.Join("testdata", "flask"))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 )
 
 // startGunicorn runs Debian's gunicorn with an app of testdata/gunicorn/
@@ -20,7 +21,7 @@ func startGunicorn(t *testing.T, app string) string {
 	t.Helper()
 	bin, err := exec.LookPath("gunicorn")
 	if err != nil {
-		t.Skip("gunicorn is not installed: apt-get install gunicorn (Debian's 20.1.0) to compare the pre-fork server with it")
+		peer.Missing(t, "gunicorn is not installed: apt-get install gunicorn (Debian's 20.1.0) to compare the pre-fork server with it")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	must(t, err)

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -158,7 +159,7 @@ func TestRealClients(t *testing.T) {
 	host, port, _ := net.SplitHostPort(s.Addr().String())
 	t.Run("curl", func(t *testing.T) {
 		if _, err := exec.LookPath("curl"); err != nil {
-			t.Skip("curl not installed: apt-get install curl")
+			peer.Missing(t, "curl not installed: apt-get install curl")
 		}
 		out, err := exec.Command("curl", "-sv", "--max-time", "5", "http://"+host+":"+port+"/").CombinedOutput()
 		if err != nil {
@@ -172,7 +173,7 @@ func TestRealClients(t *testing.T) {
 	})
 	t.Run("telnet", func(t *testing.T) {
 		if _, err := exec.LookPath("telnet"); err != nil {
-			t.Skip("telnet not installed: apt-get install telnet")
+			peer.Missing(t, "telnet not installed: apt-get install telnet")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

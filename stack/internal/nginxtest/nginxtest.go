@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 )
 
 // Version is the nginx whose answers the tests' captures hold.
@@ -55,7 +57,7 @@ func Bin(t testing.TB) string {
 	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
 		return "/usr/sbin/nginx"
 	}
-	t.Skip("nginx is not installed (apt-get install nginx): the interop test compares the lab with it")
+	peer.Missing(t, "nginx is not installed (apt-get install nginx): the interop test compares the lab with it")
 	return ""
 }
 
@@ -65,7 +67,7 @@ func Start(t testing.TB, opts Options) *Nginx {
 	bin := Bin(t)
 	out, _ := exec.Command(bin, "-v").CombinedOutput()
 	if !bytes.Contains(out, []byte(Version)) && !opts.AnyVersion {
-		t.Skipf("the captures are %s's answers, this is %s", Version, bytes.TrimSpace(out))
+		peer.Missing(t, "the captures are %s's answers, this is %s", Version, bytes.TrimSpace(out))
 	}
 	// The workers may run as another user (nobody), so the directory must
 	// be readable by all.
