@@ -55,34 +55,24 @@ func appendString(dst []byte, s string) []byte {
 	return append(dst, s...)
 }
 
-// ErrBadEvent is wrapped by the errors ParseEvent returns for bytes that
-// are not an encoded event.
+// ErrBadEvent is wrapped by the errors a Decoder returns for bytes that
+// are not an encoded event: a wrong version, an unknown kind, direction or
+// side, a length running past the end, or bytes left over.
 var ErrBadEvent = errors.New("trace: malformed event")
 
-// ParseEvent decodes an event that AppendEvent encoded. It refuses
-// anything else with an error wrapping ErrBadEvent: a wrong version, an
-// unknown kind, direction or side, a length running past the end, or
-// bytes left over. The event's Data and strings do not share b's memory.
-func ParseEvent(b []byte) (Event, error) {
-	e, err := parseEvent(decoder{b: b})
-	if len(e.Data) > 0 {
-		e.Data = append([]byte(nil), e.Data...)
-	}
-	return e, err
-}
-
-// A Decoder decodes the events of one stream, such as a worker's pipe, as
-// ParseEvent does, for less: the strings that come back event after event
-// (layer names, environ keys, a hand-off's name) are made once and
-// shared, and the Data of the event returned shares the bytes it was
-// given, as a Sink expects (Record copies it). The zero Decoder is ready
-// to use; it is not safe for concurrent use.
+// A Decoder decodes the events of one stream, such as a worker's pipe,
+// that AppendEvent encoded, for less than decoding each afresh: the
+// strings that come back event after event (layer names, environ keys, a
+// hand-off's name) are made once and shared, and the Data of the event
+// returned shares the bytes it was given, as a Sink expects (Record
+// copies it). The zero Decoder is ready to use; it is not safe for
+// concurrent use.
 type Decoder struct {
 	strings map[string]string
 }
 
-// Parse decodes b as ParseEvent does, but e.Data is b's memory: it is
-// valid as long as b is.
+// Parse decodes b, refusing what AppendEvent did not encode with an error
+// wrapping ErrBadEvent. e.Data is b's memory: it is valid as long as b is.
 func (d *Decoder) Parse(b []byte) (e Event, err error) {
 	if d.strings == nil || len(d.strings) >= maxShared {
 		// Strings that never come back (a client's port) fill the table

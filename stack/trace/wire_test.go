@@ -172,3 +172,16 @@ func FuzzFrameReader(f *testing.F) {
 		}
 	})
 }
+
+// ParseEvent decodes an event that AppendEvent encoded, afresh: the
+// reference the Decoder is held to. It refuses
+// anything else with an error wrapping ErrBadEvent: a wrong version, an
+// unknown kind, direction or side, a length running past the end, or
+// bytes left over. The event's Data and strings do not share b's memory.
+func ParseEvent(b []byte) (Event, error) {
+	e, err := parseEvent(decoder{b: b})
+	if len(e.Data) > 0 {
+		e.Data = append([]byte(nil), e.Data...)
+	}
+	return e, err
+}
