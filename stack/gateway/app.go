@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"iter"
 
@@ -89,23 +88,6 @@ func (g *generator) Next() ([]byte, error) {
 func (g *generator) Close() error {
 	g.stop()
 	return nil
-}
-
-// WithClose returns b with a Close method that runs close (after b's own
-// Close, if it has one).
-func WithClose(b Body, close func() error) Body { return &closer{Body: b, close: close} }
-
-type closer struct {
-	Body
-	close func() error
-}
-
-func (c *closer) Close() error {
-	var err error
-	if bc, ok := c.Body.(io.Closer); ok {
-		err = bc.Close()
-	}
-	return errors.Join(err, c.close())
 }
 
 // NewFileBody returns a Body that reads r in blocks of blockSize bytes

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-	"sync"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 )
@@ -30,32 +28,6 @@ func InsertHeaders(add http1.Headers) Middleware {
 	}
 }
 
-// Mount is an app served under a path prefix, for Route.
-type Mount struct {
-	Prefix string // such as "/api"; no trailing slash
-	App    App
-}
-
-// Route sends a request whose PATH_INFO starts with a mount's prefix to
-// that mount's app, moving the prefix from PATH_INFO to the end of
-// SCRIPT_NAME, as the app expects when it is mounted there; any other
-// request goes on to the wrapped app. Routing happens before any app runs.
-func Route(mounts ...Mount) Middleware {
-	return func(next App) App {
-		return func(env *Environ, start StartResponse) (Body, error) {
-			path := env.String("PATH_INFO")
-			for _, m := range mounts {
-				if path == m.Prefix || strings.HasPrefix(path, m.Prefix+"/") {
-					env.Set("SCRIPT_NAME", env.String("SCRIPT_NAME")+m.Prefix)
-					env.Set("PATH_INFO", strings.TrimPrefix(path, m.Prefix))
-					return m.App(env, start)
-				}
-			}
-			return next(env, start)
-		}
-	}
-}
-
 // ModifyResponse passes the whole body of every response through change
 // before it goes out, and sets Content-Length to the new length.
 func ModifyResponse(change func([]byte) []byte) Middleware {
@@ -72,63 +44,6 @@ func ModifyResponse(change func([]byte) []byte) Middleware {
 			}
 			return Chunks(body), nil
 		}
-	}
-}
-
-// Cache keeps the answers to GET requests, by path and query, and
-// replays them without calling the app again; it marks each answer with
-// X-Cache: HIT or MISS. It keeps at most max answers, forgetting the
-// oldest. Each worker process has a cache of its own.
-func Cache(max int) Middleware {
-	c := &cache{max: max, m: map[string]*response{}}
-	return func(next App) App {
-		return func(env *Environ, start StartResponse) (Body, error) {
-			if env.String("REQUEST_METHOD") != "GET" {
-				return next(env, start)
-			}
-			key := env.String("PATH_INFO") + "?" + env.String("QUERY_STRING")
-			r, hit := c.get(key)
-			mark := "HIT"
-			if !hit {
-				mark = "MISS"
-				var err error
-				if r, err = capture(next, env); err != nil {
-					return nil, err
-				}
-				c.put(key, r)
-			}
-			if err := start(r.status, r.headers.Clone().Set("X-Cache", mark), nil); err != nil {
-				return nil, err
-			}
-			return Chunks(r.body), nil
-		}
-	}
-}
-
-type cache struct {
-	mu    sync.Mutex
-	max   int
-	m     map[string]*response
-	order []string
-}
-
-func (c *cache) get(key string) (*response, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.m[key]
-	return r, ok
-}
-
-func (c *cache) put(key string, r *response) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.m[key]; !ok {
-		c.order = append(c.order, key)
-	}
-	c.m[key] = r
-	for len(c.order) > c.max {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
 	}
 }
 

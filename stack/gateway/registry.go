@@ -49,13 +49,6 @@ func Lookup(name string) (App, error) {
 	return nil, fmt.Errorf("gateway: no module named %q (the lab has: %s)", module, strings.Join(names(), ", "))
 }
 
-// Names returns the registered names, sorted.
-func Names() []string {
-	registry.RLock()
-	defer registry.RUnlock()
-	return names()
-}
-
 func names() []string {
 	out := make([]string, 0, len(registry.apps))
 	for n := range registry.apps {
