@@ -1,7 +1,6 @@
 package http1
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -55,28 +54,5 @@ func BenchmarkReadRequest(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// BenchmarkAppendResponseHead writes the head nginx sends with a static
-// file.
-func BenchmarkAppendResponseHead(b *testing.B) {
-	h := Headers{
-		{Name: "Server", Value: "nginx/1.22.1"},
-		{Name: "Date", Value: "Mon, 23 Nov 2026 08:53:53 GMT"},
-		{Name: "Content-Type", Value: "text/html"},
-		{Name: "Content-Length", Value: "25"},
-		{Name: "Last-Modified", Value: "Mon, 23 Nov 2026 08:53:45 GMT"},
-		{Name: "Connection", Value: "keep-alive"},
-		{Name: "ETag", Value: `"6b03ff19-19"`},
-		{Name: "Accept-Ranges", Value: "bytes"},
-	}
-	buf := make([]byte, 0, 512)
-	b.ReportAllocs()
-	for b.Loop() {
-		buf = AppendResponseHead(buf[:0], "HTTP/1.1", 200, "OK", h)
-	}
-	if !bytes.HasPrefix(buf, []byte("HTTP/1.1 200 OK\r\n")) {
-		b.Fatalf("wrote %q", buf)
 	}
 }

@@ -16,8 +16,8 @@
 // models nginx's header buffers (NginxLimits) or simpler per-line limits
 // like gunicorn's.
 //
-// AppendRequestHead, AppendResponseHead and NewChunkedWriter write
-// messages.
+// The package reads; each layer writes its own bytes, as the program it
+// mirrors writes them.
 //
 // NOTES:
 //   - nginx reads a head byte by byte and stops at the first bad byte; the

@@ -1,5 +1,8 @@
 package http1
 
+// The writers below are the tests': the fuzz targets write what the
+// Reader read and read it again, and must get the same message back.
+
 import (
 	"errors"
 	"io"
