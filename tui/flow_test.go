@@ -56,13 +56,6 @@ func (p *screenProbe) filter(m tea.Model, msg tea.Msg) tea.Msg {
 	return msg
 }
 
-// now returns the state of the model shown last.
-func (p *screenProbe) now() flowState {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.state
-}
-
 func (p *screenProbe) get() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -27,9 +27,6 @@ func newHelpScreen(com common.Common, keys keyHelper) helpScreen {
 	return helpScreen{com: com, keys: keys}
 }
 
-// SetSize sets the screen's size.
-func (m *helpScreen) SetSize(w, h int) { m.com.SetSize(w, h) }
-
 // View draws every key, in columns.
 func (m helpScreen) View() string {
 	st := m.com.Styles

@@ -12,11 +12,11 @@ import (
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
-// whyNot stands for prefork.Supported's answer on Windows.
-var whyNot = errors.New("no shared listening sockets here; WSL2 runs it live")
+// errNoPrefork stands for prefork.Supported's answer on Windows.
+var errNoPrefork = errors.New("no shared listening sockets here; WSL2 runs it live")
 
 // noPrefork is a system where the pre-fork server does not run.
-var noPrefork = &runner.Host{Prefork: func() error { return whyNot }}
+var noPrefork = &runner.Host{Prefork: func() error { return errNoPrefork }}
 
 func lesson3(t *testing.T) *lessons.Lesson {
 	t.Helper()
@@ -34,7 +34,7 @@ func lesson3(t *testing.T) *lessons.Lesson {
 func TestLessonScreenReplaysWhereTheLessonCannotRunLive(t *testing.T) {
 	t.Parallel()
 	m, _ := newTestModel(t, Options{Lesson: lesson3(t), Host: noPrefork}, 160, 40)
-	notice := "Lesson 3 plays its recorded run here: " + whyNot.Error() + "."
+	notice := "Lesson 3 plays its recorded run here: " + errNoPrefork.Error() + "."
 	screen := stripANSI(m.View().Content)
 	for _, want := range []string{"ngw2f-lab · REPLAY · Lesson 3 · step 1 of", notice} {
 		if !strings.Contains(screen, want) {
@@ -48,7 +48,7 @@ func TestLessonScreenReplaysWhereTheLessonCannotRunLive(t *testing.T) {
 	}
 	console := consoleText(m.lesson.prompt)
 	for _, want := range []string{
-		"── REPLAY of step 1, as recorded (" + whyNot.Error() + ") ──\n",
+		"── REPLAY of step 1, as recorded (" + errNoPrefork.Error() + ") ──\n",
 		"lab: prefork is listening on 127.0.0.1:<prefork-port>", // what step 1 showed when it was recorded
 	} {
 		if !strings.Contains(console, want) {
@@ -100,7 +100,7 @@ func TestPresentGoesStraightToTheRecording(t *testing.T) {
 	t.Parallel()
 	m, _ := newTestModel(t, Options{Lessons: []*lessons.Lesson{lesson3(t)}, Present: &Presentation{}, Host: noPrefork}, 160, 40)
 	m = press(m, "right")
-	if s := stripANSI(m.View().Content); !strings.Contains(s, "REPLAY: "+whyNot.Error()) {
+	if s := stripANSI(m.View().Content); !strings.Contains(s, "REPLAY: "+errNoPrefork.Error()) {
 		t.Errorf("the talk's header does not say why it replays:\n%s", s)
 	}
 	if c := consoleText(m.present.lesson.prompt); !strings.Contains(c, "── REPLAY of step 1, as recorded") {

@@ -49,11 +49,7 @@ type model struct {
 	profile  colorprofile.Profile // the colours the terminal shows
 }
 
-func newModel(opts Options, labs *labSet) model {
-	return newModelWith(opts, labs, nil)
-}
-
-// newModelWith is newModel for a presentation that takes commands from
+// newModelWith returns the root model; a presentation takes commands from
 // server (nil for none).
 func newModelWith(opts Options, labs *labSet, server *remote.Server) model {
 	m := model{opts: opts, labs: labs, isDark: true, profile: colorprofile.TrueColor}

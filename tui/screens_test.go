@@ -149,3 +149,8 @@ func journeyEvents() []trace.Event {
 	}
 	return evs
 }
+
+// newModel returns the root model with no presenter's server.
+func newModel(opts Options, labs *labSet) model {
+	return newModelWith(opts, labs, nil)
+}

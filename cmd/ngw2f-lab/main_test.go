@@ -114,7 +114,7 @@ func TestAloneWithoutATerminalPrintsTheList(t *testing.T) {
 
 func TestThemeIsChecked(t *testing.T) {
 	t.Parallel()
-	err := runTUI(nil, tuiRequest{Theme: "neon"})
+	err := runTUI(context.Background(), tuiRequest{Theme: "neon"})
 	var uerr *usageError
 	if !errors.As(err, &uerr) || !strings.Contains(err.Error(), `unknown theme "neon"`) {
 		t.Errorf("runTUI with --theme neon: %v, want a usage error naming it", err)

@@ -20,10 +20,10 @@ import (
 // These tests run the lab as it runs on Windows, where the pre-fork
 // server does not: the system's check is set to say so.
 
-// whyNot stands for prefork.Supported's answer on Windows.
-var whyNot = errors.New("the pre-fork server's workers cannot share a socket on this test's make-believe system; WSL2 runs it live")
+// errNoPrefork stands for prefork.Supported's answer on Windows.
+var errNoPrefork = errors.New("the pre-fork server's workers cannot share a socket on this test's make-believe system; WSL2 runs it live")
 
-var noPrefork = &runner.Host{Prefork: func() error { return whyNot }}
+var noPrefork = &runner.Host{Prefork: func() error { return errNoPrefork }}
 
 func mustLesson(t *testing.T, n int) *lessons.Lesson {
 	t.Helper()
@@ -48,7 +48,7 @@ func TestPlainPlaysTheRecordingWhereThePreforkServerCannotRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Lesson 3 plays its recorded run here: " + whyNot.Error() + ".\n\n" + replay
+	want := "Lesson 3 plays its recorded run here: " + errNoPrefork.Error() + ".\n\n" + replay
 	if out.String() != want {
 		t.Errorf("lesson 3 --plain printed:\n%.600s\nwant:\n%.600s", out.String(), want)
 	}
@@ -69,7 +69,7 @@ func TestPlainSaysALessonOfOnesOwnHasNoRecording(t *testing.T) {
 	}
 	var out bytes.Buffer
 	err = runPlain(context.Background(), ioStreams{Out: &out, Err: io.Discard}, l, lessonOptions{Listen: "127.0.0.1", host: noPrefork})
-	if !errors.Is(err, whyNot) || !strings.Contains(err.Error(), "no recorded run") || out.Len() > 0 {
+	if !errors.Is(err, errNoPrefork) || !strings.Contains(err.Error(), "no recorded run") || out.Len() > 0 {
 		t.Errorf("lesson mine.md: %v, printed %q; want the reason and no recording", err, out.String())
 	}
 }
@@ -110,9 +110,9 @@ func TestUpRefusesAStackThatCannotStart(t *testing.T) {
 		arg  string
 		want *regexp.Regexp
 	}{
-		{name: "lesson 3", arg: "3", want: regexp.MustCompile(`^lesson 3's stack cannot start here: ` + regexp.QuoteMeta(whyNot.Error()) + `$`)},
+		{name: "lesson 3", arg: "3", want: regexp.MustCompile(`^lesson 3's stack cannot start here: ` + regexp.QuoteMeta(errNoPrefork.Error()) + `$`)},
 		// Lesson 1's stack is the raw server alone: up points to it.
-		{name: "the whole stack", want: regexp.MustCompile(`^the whole stack cannot start here: ` + regexp.QuoteMeta(whyNot.Error()) +
+		{name: "the whole stack", want: regexp.MustCompile(`^the whole stack cannot start here: ` + regexp.QuoteMeta(errNoPrefork.Error()) +
 			`; here, ngw2f-lab up 1(, \d+)*( or \d+)? starts a smaller stack$`)},
 	}
 	for _, tt := range tests {
@@ -148,7 +148,7 @@ func TestExportRefusesALessonThatCannotRunLive(t *testing.T) {
 	var out bytes.Buffer
 	err := exportRun(context.Background(), ioStreams{Out: &out, Err: io.Discard}, exportOptions{Arg: "3", Format: "md", host: noPrefork})
 	var uerr *usageError
-	if !errors.As(err, &uerr) || !errors.Is(err, whyNot) || out.Len() > 0 {
+	if !errors.As(err, &uerr) || !errors.Is(err, errNoPrefork) || out.Len() > 0 {
 		t.Errorf("export 3: %v, printed %q; want a usage error with the reason and nothing printed", err, out.String())
 	}
 }
@@ -165,10 +165,10 @@ func TestCheckReportsRecordedLessons(t *testing.T) {
 		t.Fatalf("check: %v\n%s", err, s)
 	}
 	for _, want := range []string{
-		"processes  no pre-fork workers here: " + whyNot.Error() + "\n",
+		"processes  no pre-fork workers here: " + errNoPrefork.Error() + "\n",
 		"lesson 1   ok: ",
 		"lesson 3   RECORDED here: it starts prefork, which this system cannot run (why below)\n",
-		" play their recorded run here: " + whyNot.Error() + ".\n",
+		" play their recorded run here: " + errNoPrefork.Error() + ".\n",
 		"Every other written lesson runs live here.\n",
 	} {
 		if !strings.Contains(s, want) {

@@ -40,10 +40,6 @@ type refusal struct {
 	mesg   string
 }
 
-func (r *refusal) Error() string {
-	return fmt.Sprintf("prefork: %d %s: %s", r.status, r.reason, r.mesg)
-}
-
 func badRequest(mesg string) *refusal { return &refusal{400, "Bad Request", mesg} }
 
 // internalError is gunicorn's answer to an app that failed, and to what

@@ -111,11 +111,7 @@ func (r *request) upstreamURI() string {
 		}
 		return escapeURI(r.uri) + args
 	}
-	rest := r.uri
-	if strings.HasPrefix(rest, r.loc.name) {
-		rest = rest[len(r.loc.name):]
-	}
-	return p.uri + escapeURI(rest) + args
+	return p.uri + escapeURI(strings.TrimPrefix(r.uri, r.loc.name)) + args
 }
 
 // upstreamHead builds what goes upstream before the body: an HTTP/1.0

@@ -57,9 +57,6 @@ func StatusText(s string) Option { return func(o *options) { o.status, o.code = 
 // text type: "text/plain" becomes "text/plain; charset=utf-8".
 func Mimetype(m string) Option { return func(o *options) { o.mimetype = m } }
 
-// ContentType sets the Content-Type exactly as given.
-func ContentType(ct string) Option { return func(o *options) { o.contentType = ct } }
-
 // WithDefaultMimetype sets the mimetype used when none is given and the
 // headers have no Content-Type, as a Response subclass does.
 func WithDefaultMimetype(m string) Option { return func(o *options) { o.defaultMimetype = m } }
