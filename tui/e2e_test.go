@@ -14,16 +14,28 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 )
 
-// buildLab builds the ngw2f-lab binary into a temporary directory.
+// buildLab builds the ngw2f-lab binary into a temporary directory and
+// returns its path. go build, given a directory, names the binary as the
+// system does (ngw2f-lab.exe on Windows); os/exec finds it by the name
+// without the suffix.
 func buildLab(t testing.TB) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "ngw2f-lab")
-	cmd := exec.Command("go", "build", "-o", bin, "github.com/ngw2f/ngw2f-lab/cmd/ngw2f-lab")
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir, "github.com/ngw2f/ngw2f-lab/cmd/ngw2f-lab")
 	cmd.Dir = ".."
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the lab: %v\n%s", err, out)
 	}
-	return bin
+	return filepath.Join(dir, "ngw2f-lab")
+}
+
+// needTmux skips a test that drives the lab in tmux where tmux is not
+// installed, before it builds anything.
+func needTmux(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (apt-get install tmux): the end-to-end test drives the lab in it")
+	}
 }
 
 // tmuxSession is a tmux server of the test's own, running one program.
@@ -32,11 +44,10 @@ type tmuxSession struct {
 	socket string
 }
 
+// newTmux starts argv in a tmux server of its own at w x h, with env set;
+// the test calls needTmux first.
 func newTmux(t testing.TB, w, h int, env []string, argv ...string) *tmuxSession {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (apt-get install tmux): the end-to-end test drives the lab in it")
-	}
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("ngw2f-lab-test-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	args := []string{"new-session", "-d", "-s", "lab", "-x", strconv.Itoa(w), "-y", strconv.Itoa(h)}
 	for _, e := range env {
@@ -108,6 +119,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
 	}
+	needTmux(t)
 	bin := buildLab(t)
 	port := freePort(t)
 	s := newTmux(t, 100, 30, []string{"XDG_STATE_HOME=" + t.TempDir()},

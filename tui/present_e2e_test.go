@@ -48,6 +48,7 @@ func TestPresentAndNotesInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
 	}
+	needTmux(t)
 	bin := buildLab(t)
 	env := []string{"XDG_RUNTIME_DIR=" + runtimeDir(t), "XDG_STATE_HOME=" + t.TempDir()}
 	port := freePort(t)
@@ -101,6 +102,7 @@ func TestPresentFallsBackToReplay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
 	}
+	needTmux(t)
 	bin := buildLab(t)
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

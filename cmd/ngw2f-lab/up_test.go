@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 )
 
 func TestUpFlags(t *testing.T) {
@@ -115,6 +117,10 @@ func TestUpPrintsJourneys(t *testing.T) {
 // six layers: the journey up prints holds the pre-fork worker's hops,
 // which reach the lab over a pipe, as well as the proxy's.
 func TestUpFollowsTheWholeStack(t *testing.T) {
+	var here *runner.Host
+	if err := here.Live(mustLesson(t, 6)); err != nil {
+		t.Skip(err)
+	}
 	until := regexp.MustCompile(`(?s)journey 1: client -> proxy -> prefork -> gateway -> toolkit -> framework .*proxy closes the connection`)
 	out, _ := upAndAsk(t, upOptions{Arg: "6"}, "GET / HTTP/1.0\r\n\r\n", until)
 	for _, want := range []string{

@@ -121,15 +121,17 @@ func TestVersionNamesCommit(t *testing.T) {
 	}
 	commit := strings.TrimSpace(string(head))[:shortRevision]
 
-	bin := filepath.Join(t.TempDir(), "ngw2f-lab")
 	// -buildvcs=auto is go build's default; say it, since GOFLAGS may
-	// turn it off.
-	build := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, "./cmd/ngw2f-lab")
+	// turn it off. Given a directory, go build names the binary as the
+	// system does (ngw2f-lab.exe on Windows), which os/exec finds by the
+	// name without the suffix.
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-buildvcs=auto", "-o", dir, "./cmd/ngw2f-lab")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	out, err := exec.Command(bin, "--version").CombinedOutput()
+	out, err := exec.Command(filepath.Join(dir, "ngw2f-lab"), "--version").CombinedOutput()
 	if err != nil {
 		t.Fatalf("ngw2f-lab --version: %v\n%s", err, out)
 	}

@@ -102,6 +102,9 @@ func runToTry(t *testing.T, l *lessons.Lesson) (*runner.Runner, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
+	if err := r.Live(); err != nil {
+		t.Skip(err) // a lesson that plays its recorded run has no layer to send attempts to
+	}
 	last, layer := -1, ""
 	for i, s := range l.Steps {
 		for _, a := range s.Actions() {

@@ -2,11 +2,11 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/telnet"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -39,7 +39,7 @@ func (r *Runner) finishExchange(ctx context.Context) error {
 	r.exchange, r.sent = x, nil
 	if endErr != nil {
 		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf(
-			"the connection did not end with a clean close but with a reset (%v)", errors.Unwrap(endErr))})
+			"the connection did not end with a clean close but with a reset (%s)", telnet.ReadReason(endErr))})
 	}
 	for _, j := range x.journeys {
 		r.out(Output{Kind: OutJourney, Journey: j})

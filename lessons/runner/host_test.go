@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
 // errNoPrefork stands for prefork.Supported on Windows.
@@ -25,7 +27,6 @@ func TestHostLive(t *testing.T) {
 		{name: "a balanced backend", host: noPrefork, block: "start proxy config=balance\nstart app-b workers=1\n", wantLayer: "app-b"},
 		{name: "stopped before the end", host: noPrefork, block: "start prefork\nstop prefork\nstart devserver\n", wantLayer: "prefork"},
 		{name: "where it runs", host: &Host{Prefork: func() error { return nil }}, block: "start prefork\n"},
-		{name: "this system", host: nil, block: "start prefork\n"}, // the tests run on Unix
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -46,6 +47,26 @@ func TestHostLive(t *testing.T) {
 				t.Errorf("Notice = %q, want %q", nl.Notice(), want)
 			}
 		})
+	}
+}
+
+// TestHostLiveHere: a nil Host is this system, where a lesson that
+// starts the pre-fork server runs live exactly when prefork.Supported
+// says the server runs (on Unix), and otherwise says why not (Windows).
+func TestHostLiveHere(t *testing.T) {
+	t.Parallel()
+	var here *Host
+	err := here.Live(lessonWith(t, "start rawsock\nstart prefork workers=1\n"))
+	why := prefork.Supported()
+	if why == nil {
+		if err != nil {
+			t.Fatalf("Live = %v, want nil where the pre-fork server runs", err)
+		}
+		return
+	}
+	var nl *NotLiveError
+	if !errors.As(err, &nl) || nl.Layer != "prefork" || !errors.Is(err, why) {
+		t.Fatalf("Live = %v, want a *NotLiveError for prefork that says %q", err, why)
 	}
 }
 

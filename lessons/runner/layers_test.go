@@ -19,6 +19,7 @@ func runBlock(t *testing.T, block string) (string, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	skipUnlessLive(t, r)
 	defer r.Close()
 	err = r.RunStep(context.Background(), 0)
 	return strings.Join(out, "\n"), err

@@ -51,10 +51,21 @@ func runLesson(t *testing.T, block string) (*Runner, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	skipUnlessLive(t, r)
 	if err := r.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return r, outs
+}
+
+// skipUnlessLive skips the test when r's lesson does not run live on this
+// system (one that starts the pre-fork server, on Windows), saying why.
+func skipUnlessLive(t *testing.T, r *Runner) {
+	t.Helper()
+	if err := r.Live(); err != nil {
+		r.Close()
+		t.Skip(err)
+	}
 }
 
 func TestUnknownLayerIsReportedWithItsLine(t *testing.T) {

@@ -53,6 +53,9 @@ func TestAnswersAsFlaskOnTheDevelopmentServer(t *testing.T) {
 
 func TestAnswersAsFlaskUnderGunicorn(t *testing.T) {
 	t.Parallel()
+	if err := prefork.Supported(); err != nil {
+		t.Skip(err)
+	}
 	s := startLayer(t, prefork.New(stack.Config{}, prefork.Options{App: "app:application", Workers: 1}))
 	for _, name := range capture.Names(t, captures, "gunicorn-") {
 		t.Run(name, func(t *testing.T) {

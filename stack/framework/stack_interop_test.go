@@ -222,6 +222,10 @@ func labStack(t *testing.T) (string, *relay) {
 	if !ok {
 		t.Skip("this build of the lab has no proxy layer (stack/proxy) to put in front")
 	}
+	var here *runner.Host
+	if err := here.Runs(pk); err != nil {
+		t.Skipf("the lab's lesson 6 stack needs the pre-fork server: %v", err)
+	}
 	var layers stack.Stack
 	t.Cleanup(func() { layers.StopAll(context.Background()) })
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

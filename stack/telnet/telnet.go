@@ -86,6 +86,21 @@ func reason(err error) string {
 	return msg
 }
 
+// ReadReason words the error that ended a session (Ended's err) as Go
+// words it on Linux, where the talk ran, on every system: a reset is
+// "read: connection reset by peer", which Windows would word "wsarecv: An
+// existing connection was forcibly closed by the remote host.". Another
+// error keeps its own words, without the connection's addresses.
+func ReadReason(err error) string {
+	if errno.Is(err, errno.ECONNRESET) {
+		return "read: connection reset by peer"
+	}
+	if inner := errors.Unwrap(err); inner != nil {
+		return inner.Error()
+	}
+	return err.Error()
+}
+
 // read copies what the server sends to the screen until the connection
 // ends.
 func (s *Session) read() {

@@ -82,6 +82,45 @@ func TestSessionTalkDemo(t *testing.T) {
 	}
 }
 
+// TestResetIsWordedAsOnLinux: a server that aborts the connection (an
+// RST, on every system) ends the session with an error that reads as Go
+// reads it on Linux, whatever this system's own words are.
+func TestResetIsWordedAsOnLinux(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		c.Read(make([]byte, 1024))
+		c.(*net.TCPConn).SetLinger(0) // Close sends an RST
+		c.Close()
+	}()
+	var scr screen
+	s, err := Dial(context.Background(), "localhost", ln.Addr().String(), &scr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SendLine("GET / HTTP/1.0")
+	select {
+	case <-s.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session did not end after the server aborted it")
+	}
+	ended, err := s.Ended()
+	if !ended || err == nil {
+		t.Fatalf("Ended = %v, %v; want a reset", ended, err)
+	}
+	if got, want := ReadReason(err), "read: connection reset by peer"; got != want {
+		t.Errorf("ReadReason(%v) = %q, want %q", err, got, want)
+	}
+}
+
 func TestSessionSendsCRLF(t *testing.T) {
 	t.Parallel()
 	addr, got := server(t, "x", false)
