@@ -10,6 +10,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 )
 
 // indent starts every line the lab shows, so that the narrative stands
@@ -126,7 +127,7 @@ func (tw *Writer) screen(text string) {
 	if !tw.screenOpen {
 		tw.screenOpen, tw.atLineStart = true, true
 	}
-	for _, line := range strings.SplitAfter(Screen(text), "\n") {
+	for _, line := range strings.SplitAfter(visible.Screen(text), "\n") {
 		if line == "" {
 			continue
 		}
@@ -209,12 +210,12 @@ func (tw *Writer) hop(h *trace.Hop) {
 		if fields, body, ok := uwsgi.Dump(data); ok {
 			tw.printf("%s     %s uwsgi packet, a field a line:\n", indent, mark)
 			for _, f := range fields {
-				tw.printf("%s     %s   %s\n", indent, mark, Elide(f, maxLine))
+				tw.printf("%s     %s   %s\n", indent, mark, visible.Elide(f, maxLine))
 			}
 			data = body
 		}
-		for _, line := range Lines(data) {
-			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
+		for _, line := range visible.Lines(data) {
+			tw.printf("%s     %s %s\n", indent, mark, visible.Elide(visible.Bytes(line), maxLine))
 		}
 	case trace.KindHandoff:
 		e := h.Events[0]
@@ -226,8 +227,8 @@ func (tw *Writer) hop(h *trace.Hop) {
 		for _, f := range e.Fields {
 			tw.printf("%s       %s = %s\n", indent, f.Key, f.Value)
 		}
-		for _, line := range Lines(e.Data) {
-			tw.printf("%s     %s %s\n", indent, mark, Elide(Visible(line), maxLine))
+		for _, line := range visible.Lines(e.Data) {
+			tw.printf("%s     %s %s\n", indent, mark, visible.Elide(visible.Bytes(line), maxLine))
 		}
 	case trace.KindClose, trace.KindEOF, trace.KindError:
 		tw.printf("%s%s\n", head, ConnEnd(*h))

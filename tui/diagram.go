@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -130,8 +130,8 @@ func hopSummary(h trace.Hop) string {
 	case trace.KindBytes:
 		data := h.Data()
 		first := ""
-		if ls := transcripts.Lines(data); len(ls) > 0 {
-			first = strings.TrimSuffix(transcripts.Visible(ls[0]), `\n`)
+		if ls := visible.Lines(data); len(ls) > 0 {
+			first = strings.TrimSuffix(visible.Bytes(ls[0]), `\n`)
 			first = strings.TrimSuffix(first, `\r`)
 		}
 		if binary(data) {

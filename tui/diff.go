@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -23,7 +23,7 @@ func diffLines(st *common.Styles, hops []trace.Hop, i, w int) []string {
 	prev, cur := splitHead(hops[p].Data()), splitHead(hops[i].Data())
 	out := []string{st.Info.Render(fmt.Sprintf("Compared with hop %d (%s → %s): + added, - removed, ~ rewritten.",
 		hops[p].N, hops[p].From, hops[p].To))}
-	vis := func(s string) string { return transcripts.Visible([]byte(s)) }
+	vis := func(s string) string { return visible.Bytes([]byte(s)) }
 	if prev.first == cur.first {
 		out = append(out, "  "+vis(cur.first))
 	} else {

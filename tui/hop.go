@@ -9,7 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -73,8 +73,8 @@ func byteLines(st *common.Styles, data []byte, dir trace.Dir, w int) []string {
 		mark, style = "< ", st.Up
 	}
 	var out []string
-	for _, line := range transcripts.Lines(data) {
-		text := styleEscapes(st, transcripts.Visible(line), style)
+	for _, line := range visible.Lines(data) {
+		text := styleEscapes(st, visible.Bytes(line), style)
 		wrapped := strings.Split(ansi.Hardwrap(text, max(w-2, 10), true), "\n")
 		for k, part := range wrapped {
 			if k == 0 {
@@ -159,7 +159,7 @@ func fieldLines(st *common.Styles, h trace.Hop) []string {
 	}
 	out := []string{st.Handoff.Render(fmt.Sprintf("%s, from %s to %s:", e.Name, from, to))}
 	for _, f := range e.Fields {
-		out = append(out, "  "+st.Bold.Render(fmt.Sprintf("%-*s", wk, f.Key))+"  "+transcripts.Visible([]byte(f.Value)))
+		out = append(out, "  "+st.Bold.Render(fmt.Sprintf("%-*s", wk, f.Key))+"  "+visible.Bytes([]byte(f.Value)))
 	}
 	if len(e.Data) > 0 {
 		out = append(out, byteLines(st, e.Data, h.Dir, 200)...)
@@ -194,7 +194,7 @@ type headerLine struct {
 // splitHead splits data at the empty line that ends its head.
 func splitHead(data []byte) head {
 	var hd head
-	lines := transcripts.Lines(data)
+	lines := visible.Lines(data)
 	for i, l := range lines {
 		text := strings.TrimRight(string(l), "\r\n")
 		if i == 0 {

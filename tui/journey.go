@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -280,7 +280,7 @@ func (m *journeyPanel) findNext() bool {
 // hopText is a hop's content as plain searchable text.
 func hopText(h trace.Hop) string {
 	if h.Kind != trace.KindHandoff {
-		return transcripts.Visible(h.Data())
+		return visible.Bytes(h.Data())
 	}
 	var sb strings.Builder
 	sb.WriteString(h.Name)

@@ -11,7 +11,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -69,9 +69,9 @@ func (m telnetPrompt) Typing() bool { return m.open }
 // out, and CR and LF too when telnet's toggle visible is on.
 func (m *telnetPrompt) screen(text string) {
 	if m.commands.Visible {
-		text = strings.ReplaceAll(transcripts.Visible([]byte(text)), `\n`, `\n`+"\n")
+		text = strings.ReplaceAll(visible.Bytes([]byte(text)), `\n`, `\n`+"\n")
 	} else {
-		text = transcripts.Screen(text)
+		text = visible.Screen(text)
 	}
 	text = m.partial + text
 	parts := strings.Split(text, "\n")
@@ -283,7 +283,7 @@ func (m *telnetPrompt) send(lines ...string) tea.Cmd {
 // requests on a fresh connection is the usual case.
 func (m *telnetPrompt) sendRaw(data []byte) tea.Cmd {
 	m.offset = 0
-	m.add(lineCommand, fmt.Sprintf("(sends %d bytes in one write: %s)", len(data), transcripts.Elide(transcripts.Visible(data), 60)))
+	m.add(lineCommand, fmt.Sprintf("(sends %d bytes in one write: %s)", len(data), visible.Elide(visible.Bytes(data), 60)))
 	if m.connectedNow() {
 		return sendBytes(m.session, data)
 	}
@@ -383,7 +383,7 @@ func (m telnetPrompt) View() string {
 		for i, o := range m.offers {
 			what := strings.Join(o.Lines, " ⏎ ")
 			if o.Data != nil {
-				what = transcripts.Visible(o.Data)
+				what = visible.Bytes(o.Data)
 			}
 			l := cutRunes(fmt.Sprintf("%d. %s: %s", i+1, o.Label, what), max(m.com.Width-2, 20))
 			if i == m.pick {

@@ -16,6 +16,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
 )
 
@@ -111,8 +112,8 @@ func markdownHop(ew *errWriter, h trace.Hop) {
 	case trace.KindBytes:
 		data := h.Data()
 		ew.printf("%s · %d bytes\n\n```\n", head, len(data))
-		for _, line := range transcripts.Lines(data) {
-			ew.printf("%s %s\n", mark, transcripts.Visible(line))
+		for _, line := range visible.Lines(data) {
+			ew.printf("%s %s\n", mark, visible.Bytes(line))
 		}
 		ew.printf("```\n")
 	case trace.KindHandoff:
@@ -120,7 +121,7 @@ func markdownHop(ew *errWriter, h trace.Hop) {
 		if fields := h.Events[0].Fields; len(fields) > 0 {
 			ew.printf("| key | value |\n|---|---|\n")
 			for _, f := range fields {
-				ew.printf("| `%s` | `%s` |\n", f.Key, strings.ReplaceAll(transcripts.Visible([]byte(f.Value)), "|", `\|`))
+				ew.printf("| `%s` | `%s` |\n", f.Key, strings.ReplaceAll(visible.Bytes([]byte(f.Value)), "|", `\|`))
 			}
 		}
 	case trace.KindClose, trace.KindEOF, trace.KindError:

@@ -29,7 +29,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
-	"github.com/ngw2f/ngw2f-lab/transcripts"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 )
 
 // maxKept bounds what the client keeps of the conversation.
@@ -233,9 +233,9 @@ func (c *client) sendLocked(b []byte) {
 func (c *client) lines() []string {
 	var text string
 	if c.commands.Visible {
-		text = strings.ReplaceAll(transcripts.Visible(c.shown), `\n`, `\n`+"\n")
+		text = strings.ReplaceAll(visible.Bytes(c.shown), `\n`, `\n`+"\n")
 	} else {
-		text = transcripts.Screen(string(c.shown))
+		text = visible.Screen(string(c.shown))
 	}
 	if c.prompt {
 		if !strings.HasSuffix(text, "\n") && text != "" {
@@ -248,7 +248,7 @@ func (c *client) lines() []string {
 
 // transcript is what stays in the terminal after the client exits.
 func (c *client) transcript() []byte {
-	text := transcripts.Screen(string(c.shown))
+	text := visible.Screen(string(c.shown))
 	if text != "" && !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}

@@ -1,4 +1,9 @@
-package transcripts
+// Package visible spells out bytes so that nothing on the wire is hidden
+// from a reader: CR, LF, tab and every byte outside printable ASCII get a
+// visible form, and text a server sent is made safe to print on the
+// reader's own terminal. The transcripts, the TUI and the telnet client
+// show bytes through it.
+package visible
 
 import (
 	"bytes"
@@ -21,10 +26,10 @@ func Lines(b []byte) [][]byte {
 	return out
 }
 
-// Visible spells out the bytes of one line so that nothing is hidden: CR,
+// Bytes spells out the bytes of one line so that nothing is hidden: CR,
 // LF and tab as \r, \n and \t, a backslash as \\, any other byte outside
 // printable ASCII as \xNN.
-func Visible(line []byte) string {
+func Bytes(line []byte) string {
 	var sb strings.Builder
 	for _, c := range line {
 		switch {
