@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/ngw2f/ngw2f-lab/lessons/glossary"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
-	"github.com/ngw2f/ngw2f-lab/tui/glossary"
 )
 
 // testJourney returns a journey panel holding the proxy journey, at w x h.

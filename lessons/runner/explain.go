@@ -7,9 +7,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ngw2f/ngw2f-lab/lessons/glossary"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
-	"github.com/ngw2f/ngw2f-lab/tui/glossary"
 )
 
 // explain shows how the lab's HTTP reader takes the last request or answer

@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/lessons/glossary"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
-	"github.com/ngw2f/ngw2f-lab/tui/glossary"
 )
 
 func TestLookup(t *testing.T) {
