@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -159,7 +159,7 @@ func (m lessonScreen) title(id panelID) string {
 		return "Telnet"
 	case panelStack:
 		if r, ok := m.stack.Selected(); ok {
-			if k, ok := runner.LookupKind(r.name); ok && m.com.Width < 150 {
+			if k, ok := kinds.Lookup(r.name); ok && m.com.Width < 150 {
 				return "Stack · " + r.name + ": " + k.Mirrors
 			}
 		}

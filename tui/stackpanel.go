@@ -10,8 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -163,7 +163,7 @@ func (m stackPanel) View() string {
 		}
 		cols := fmt.Sprintf("%-9s ", r.name)
 		if wide {
-			k, _ := runner.LookupKind(r.name)
+			k, _ := kinds.Lookup(r.name)
 			cols += fmt.Sprintf("%-22s ", cut(k.Mirrors, 22))
 		}
 		line := cols + style.Render(fmt.Sprintf("%-8s", state)) +

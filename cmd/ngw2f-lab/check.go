@@ -19,6 +19,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
@@ -143,7 +144,7 @@ func checkTerminal(w io.Writer, ios ioStreams) {
 // checkExecutable checks that the lab can start itself again, as the
 // pre-fork server does for each worker process, where host runs it.
 func checkExecutable(w io.Writer, host *runner.Host) {
-	if k, ok := runner.LookupKind(prefork.Kind); ok {
+	if k, ok := kinds.Lookup(prefork.Kind); ok {
 		if err := host.Runs(k); err != nil {
 			line(w, "processes", "no pre-fork workers here: "+err.Error())
 			return

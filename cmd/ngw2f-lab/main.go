@@ -26,6 +26,10 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+
+	// Every layer and every app: a worker process looks its app up by
+	// name (app:application), and finds it because the binary links it.
+	_ "github.com/ngw2f/ngw2f-lab/stack/kinds"
 )
 
 // Exit codes.

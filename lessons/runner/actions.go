@@ -11,6 +11,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
 )
 
@@ -94,7 +95,7 @@ func (r *Runner) start(ctx context.Context, name string, words []string) error {
 	if port, ok := r.lastPort[name]; ok {
 		return r.startAt(ctx, name, words, net.JoinHostPort(r.opts.Listen, strconv.Itoa(port)), false)
 	}
-	k, _ := LookupKind(name)
+	k, _ := kinds.Lookup(name)
 	addr, preferred := r.addrFor(k)
 	return r.startAt(ctx, name, words, addr, preferred)
 }
@@ -102,7 +103,7 @@ func (r *Runner) start(ctx context.Context, name string, words []string) error {
 // startAt starts a layer on addr; when that port is busy and fallback is
 // set, on a free port instead.
 func (r *Runner) startAt(ctx context.Context, name string, words []string, addr string, fallback bool) error {
-	k, _ := LookupKind(name)
+	k, _ := kinds.Lookup(name)
 	args, err := parseArgs(words)
 	if err != nil {
 		return err
@@ -132,7 +133,7 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 }
 
 // startLayer makes and starts one layer of kind k on addr.
-func (r *Runner) startLayer(ctx context.Context, k Kind, addr string, args map[string]string) (stack.Layer, error) {
+func (r *Runner) startLayer(ctx context.Context, k kinds.Kind, addr string, args map[string]string) (stack.Layer, error) {
 	l, err := k.New(stack.Config{Name: k.Name, Addr: addr, Trace: r.rec, Peers: r.peers()}, args)
 	if err != nil {
 		return nil, err
@@ -145,7 +146,7 @@ func (r *Runner) startLayer(ctx context.Context, k Kind, addr string, args map[s
 func (r *Runner) peers() map[string]string {
 	m := map[string]string{}
 	for _, l := range r.stack.Layers() {
-		k, ok := LookupKind(l.Name())
+		k, ok := kinds.Lookup(l.Name())
 		ta, isTCP := l.Addr().(*net.TCPAddr)
 		if !ok || !isTCP || k.Port == 0 || ta.Port == k.Port {
 			continue

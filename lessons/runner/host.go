@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
@@ -18,7 +19,7 @@ type Host struct {
 
 // Runs reports whether a layer of kind k runs on h: nil when it does, else
 // why not.
-func (h *Host) Runs(k Kind) error {
+func (h *Host) Runs(k kinds.Kind) error {
 	if !k.Prefork {
 		return nil
 	}
@@ -48,7 +49,7 @@ func (h *Host) Live(l *lessons.Lesson) error {
 // lesson n whose layer does not run on h, or nil.
 func (h *Host) runsAll(n int, starts []lessons.Action) error {
 	for _, a := range starts {
-		k, ok := LookupKind(a.Args[0])
+		k, ok := kinds.Lookup(a.Args[0])
 		if !ok {
 			continue // New reports it
 		}

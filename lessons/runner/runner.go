@@ -16,6 +16,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -144,9 +145,9 @@ func validate(l *lessons.Lesson) error {
 		for _, a := range s.Actions() {
 			switch a.Verb {
 			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill, lessons.Idle:
-				if _, ok := LookupKind(a.Args[0]); !ok {
+				if _, ok := kinds.Lookup(a.Args[0]); !ok {
 					return &lessons.Error{File: l.Source, Line: a.Line,
-						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
+						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], kinds.Names())}
 				}
 			}
 		}
@@ -328,7 +329,7 @@ func (r *Runner) Restart(ctx context.Context, name string) error {
 // addrFor returns the address a layer of kind k listens on: the front port
 // for the front layer when set, else the talk's port when asked for and
 // free, else a free port.
-func (r *Runner) addrFor(k Kind) (addr string, preferred bool) {
+func (r *Runner) addrFor(k kinds.Kind) (addr string, preferred bool) {
 	port := 0
 	switch {
 	case r.opts.FrontPort != 0 && k.Name == r.frontName:

@@ -3,11 +3,14 @@ package runner
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 )
 
 // StartStack starts the lesson's stack for outside clients, without its
@@ -85,7 +88,7 @@ func (r *Runner) endStack() []lessons.Action {
 
 // dialedPorts returns the ports the layer a starts passes requests to.
 func (r *Runner) dialedPorts(a lessons.Action) []int {
-	k, _ := LookupKind(a.Args[0])
+	k, _ := kinds.Lookup(a.Args[0])
 	if k.Dials == nil {
 		return nil
 	}
@@ -115,7 +118,7 @@ func (r *Runner) dialedPorts(a lessons.Action) []int {
 // listens on the talk's port, or -1.
 func servedBy(as []lessons.Action, port int) int {
 	for i := len(as) - 1; i >= 0; i-- {
-		if k, _ := LookupKind(as[i].Args[0]); k.Port == port {
+		if k, _ := kinds.Lookup(as[i].Args[0]); k.Port == port {
 			return i
 		}
 	}
@@ -137,4 +140,17 @@ func (r *Runner) isFront(a lessons.Action) int {
 		return 1
 	}
 	return 0
+}
+
+// parseArgs reads the key=value words after "start NAME".
+func parseArgs(words []string) (map[string]string, error) {
+	args := map[string]string{}
+	for _, w := range words {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("start: %q is not key=value", w)
+		}
+		args[k] = v
+	}
+	return args, nil
 }

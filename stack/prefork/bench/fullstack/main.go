@@ -41,8 +41,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -111,8 +111,8 @@ var (
 // says so when this build has no proxy yet. It returns the proxy's
 // address and a stop function.
 func labStack(ctx context.Context) (string, func(), error) {
-	pk, _ := runner.LookupKind("prefork")
-	xk, ok := runner.LookupKind("proxy")
+	pk, _ := kinds.Lookup("prefork")
+	xk, ok := kinds.Lookup("proxy")
 	if !ok {
 		return "", nil, errors.New("this build of the lab has no proxy layer (stack/proxy) to put in front")
 	}

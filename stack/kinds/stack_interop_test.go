@@ -1,4 +1,4 @@
-package framework_test
+package kinds_test
 
 import (
 	"context"
@@ -14,11 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
+	"github.com/ngw2f/ngw2f-lab/stack/kinds"
+	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
 // The talk's demo of part V, twice: Debian's nginx in front of gunicorn
@@ -179,7 +180,8 @@ func realStack(t *testing.T) (string, *relay) {
 		peer.Missing(t, "Flask is not installed for gunicorn's python: apt-get install python3-flask")
 	}
 	gun, front := freeAddr(t), freeAddr(t)
-	apps, _ := filepath.Abs(filepath.Join("testdata", "flask"))
+	// The talk's Flask app, as the framework's own interop tests serve it.
+	apps, _ := filepath.Abs(filepath.Join("..", "framework", "testdata", "flask"))
 	g := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gun, "apps:application")
 	g.Env = append(os.Environ(), "PYTHONHASHSEED=0")
 	start(t, g)
@@ -217,13 +219,9 @@ http {
 // server. It returns the proxy's address and the relay.
 func labStack(t *testing.T) (string, *relay) {
 	t.Helper()
-	pk, _ := runner.LookupKind("prefork")
-	xk, ok := runner.LookupKind("proxy")
-	if !ok {
-		t.Skip("this build of the lab has no proxy layer (stack/proxy) to put in front")
-	}
-	var here *runner.Host
-	if err := here.Runs(pk); err != nil {
+	pk, _ := kinds.Lookup("prefork")
+	xk, _ := kinds.Lookup("proxy")
+	if err := prefork.Supported(); err != nil {
 		t.Skipf("the lab's lesson 6 stack needs the pre-fork server: %v", err)
 	}
 	var layers stack.Stack

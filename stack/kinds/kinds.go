@@ -1,4 +1,10 @@
-package runner
+// Package kinds is the lab's composition root: every kind of layer a
+// lesson, up or a test can start, by the name the lessons call it, and,
+// by linking them, every app the servers serve by module:callable. The
+// lesson runner, the command and the pre-fork server's workers (which
+// look their app up by name) all find the layers and apps through it,
+// and nothing that only needs a layer has to import the lesson engine.
+package kinds
 
 import (
 	"fmt"
@@ -13,7 +19,8 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
 	"github.com/ngw2f/ngw2f-lab/stack/toolkit/devserver"
 
-	// The Flask apps, by the names the servers serve them with.
+	// The Flask apps, by the names the servers serve them with; the
+	// gateway's and the toolkit's register with their packages.
 	_ "github.com/ngw2f/ngw2f-lab/stack/framework"
 )
 
@@ -30,7 +37,7 @@ type Kind struct {
 	Dials func(args map[string]string) ([]string, error)
 	// Prefork says the layer is a pre-fork server: its workers are
 	// processes that share its listening socket, which not every system
-	// can hand them (see Host).
+	// can hand them (prefork.Supported).
 	Prefork bool
 }
 
@@ -161,27 +168,14 @@ func noArgs(kind string, args map[string]string) error {
 	return nil
 }
 
-// parseArgs reads the key=value words after "start NAME".
-func parseArgs(words []string) (map[string]string, error) {
-	args := map[string]string{}
-	for _, w := range words {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("start: %q is not key=value", w)
-		}
-		args[k] = v
-	}
-	return args, nil
-}
-
-// LookupKind returns the layer kind named name.
-func LookupKind(name string) (Kind, bool) {
+// Lookup returns the layer kind named name.
+func Lookup(name string) (Kind, bool) {
 	k, ok := kinds[name]
 	return k, ok
 }
 
-// KindNames returns the names of every layer kind, sorted.
-func KindNames() []string {
+// Names returns the names of every layer kind, sorted.
+func Names() []string {
 	var names []string
 	for n := range kinds {
 		names = append(names, n)
