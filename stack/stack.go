@@ -47,6 +47,13 @@ type TraceFlusher interface {
 	FlushTrace(ctx context.Context) error
 }
 
+// Halter is a layer that can stop by itself: a pre-fork master that
+// cannot start a worker halts, as gunicorn's does. Halted returns why, or
+// nil while the layer runs.
+type Halter interface {
+	Halted() error
+}
+
 // Config is what every layer starts from.
 type Config struct {
 	// Name is the layer's name in journeys; empty means the layer's kind.

@@ -21,9 +21,10 @@ const pollInterval = 300 * time.Millisecond
 
 // layerInfo is what one running layer says of itself.
 type layerInfo struct {
-	name string
-	addr string
-	pids []int
+	name   string
+	addr   string
+	pids   []int
+	halted string // why the layer stopped by itself, if it did
 }
 
 // stackMsg is the running layers, in the order they started.
@@ -41,6 +42,11 @@ func snapshot(s *stack.Stack) stackMsg {
 		info := layerInfo{name: l.Name(), pids: l.PIDs()}
 		if a := l.Addr(); a != nil {
 			info.addr = a.String()
+		}
+		if h, ok := l.(stack.Halter); ok {
+			if err := h.Halted(); err != nil {
+				info.halted = err.Error()
+			}
 		}
 		m.layers = append(m.layers, info)
 	}
@@ -154,11 +160,14 @@ func (m stackPanel) View() string {
 		switch {
 		case m.busy[r.name] != "":
 			state, style = m.busy[r.name], st.Warn
+		case r.halted != "":
+			state, style = "halted", st.Failed
+			r.note = r.halted
 		case !r.running:
 			state, style = "stopped", st.Muted
 		}
 		addr := r.addr
-		if !r.running {
+		if !r.running || r.halted != "" {
 			addr = "-"
 		}
 		cols := fmt.Sprintf("%-9s ", r.name)

@@ -78,3 +78,20 @@ func TestListOpensAndBackCloses(t *testing.T) {
 		t.Errorf("after esc: screen %v with %d labs open", m.screen, len(labs.open))
 	}
 }
+
+func TestStackPanelShowsAHaltedLayer(t *testing.T) {
+	t.Parallel()
+	p := newStackPanel(common.New(testStyles()))
+	p.SetSize(120, 4)
+	p.apply(stackMsg{layers: []layerInfo{{name: "prefork", addr: "127.0.0.1:8000", pids: []int{100},
+		halted: "prefork: starting a worker: too many open files"}}})
+	view := stripANSI(p.View())
+	for _, want := range []string{"halted", "starting a worker: too many open files"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the panel lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "127.0.0.1:8000") {
+		t.Errorf("a halted layer shows an address it no longer listens on:\n%s", view)
+	}
+}

@@ -78,9 +78,7 @@ func (a *arbiter) manage() error {
 			return err // the stop comes next, and says what it does
 		}
 		if err != nil {
-			a.halted = err
-			a.s.log("log", "Shutting down: Master. Reason: "+err.Error())
-			return err
+			return a.halt(err)
 		}
 		a.s.mu.Lock()
 		a.s.workers = append(a.s.workers, w)
@@ -92,6 +90,23 @@ func (a *arbiter) manage() error {
 		w.send(cmdStop)
 	}
 	return nil
+}
+
+// halt stops the master by itself, as gunicorn's arbiter does when it
+// cannot make a worker: a master that kept its socket with no worker
+// behind it would queue every client until the proxy in front timed out,
+// where a closed socket is refused at once, and the proxy answers 502.
+// The workers still running stop at once. Halted says why, after.
+func (a *arbiter) halt(err error) error {
+	a.halted = err
+	a.s.mu.Lock()
+	a.s.closed = true
+	a.s.haltErr = err
+	a.s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	a.stop(ctx, cmdQuit)
+	return err
 }
 
 // live counts the workers that were not asked to stop. One that timed
@@ -251,6 +266,9 @@ func (a *arbiter) stop(ctx context.Context, cmd byte) error {
 		}
 	}
 	s.log("log", "Shutting down: Master")
+	if a.halted != nil {
+		s.log("log", "Reason: "+a.halted.Error())
+	}
 	s.hooks.fire(nil, "on_exit", "")
 	return err
 }

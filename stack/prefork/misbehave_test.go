@@ -2,11 +2,14 @@ package prefork
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -107,5 +110,66 @@ func TestShutdownWhileAWorkerBoots(t *testing.T) {
 	}
 	if err := <-started; err == nil {
 		t.Error("Start succeeded though the server was stopped while its worker booted")
+	}
+}
+
+// TestHaltsWhenAWorkerCannotStart lets the first two processes start (the
+// worker and the spare behind it) and no more, then kills the worker
+// twice: the spare replaces it once, and the next replacement cannot
+// start. The master then stops by itself, as gunicorn's does, and says
+// why: its socket refuses clients at once instead of holding them with no
+// worker to serve them.
+func TestHaltsWhenAWorkerCannotStart(t *testing.T) {
+	var started atomic.Int32
+	start := func(cmd *exec.Cmd) error {
+		if started.Add(1) > 2 {
+			return errors.New("fork/exec: too many open files")
+		}
+		return cmd.Start()
+	}
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	s := New(stack.Config{Trace: rec}, Options{Workers: 1, Procs: Procs{Start: start}})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	must(t, s.Start(ctx))
+	defer s.Close()
+	addr := s.Addr().String()
+	first, err := s.KillWorker(ctx)
+	must(t, err)
+	flush(t, s) // the spare took its place
+	if err := s.Halted(); err != nil {
+		t.Fatalf("halted after the spare replaced a worker: %v", err)
+	}
+	second, err := s.KillWorker(ctx)
+	must(t, err)
+	for _, pid := range []int{first, second} {
+		if !gone(pid) {
+			t.Errorf("worker %d still runs", pid)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Halted() == nil && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := s.Halted(); err == nil || !strings.Contains(err.Error(), "too many open files") {
+		t.Fatalf("Halted() = %v, want the reason no worker could start", err)
+	}
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Errorf("a halted master still takes clients on %s", addr)
+	}
+	if pids := s.PIDs(); len(pids) != 1 {
+		t.Errorf("PIDs %v after the halt, want the master alone", pids)
+	}
+	text := eventText(sub.TryNext(0))
+	for _, want := range []string{"Shutting down: Master", "Reason: prefork: starting a worker: fork/exec: too many open files"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("no %q in:\n%s", want, text)
+		}
+	}
+	if err := s.Signal(ctx, TTIN); err == nil {
+		t.Error("a halted master took TTIN")
 	}
 }

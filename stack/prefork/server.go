@@ -117,6 +117,7 @@ type Server struct {
 	workers []*workerProc // alive, oldest first; written by the arbiter
 	spare   *workerProc   // started ahead, waiting to be a worker; the arbiter's
 	closed  bool
+	haltErr error // why the master stopped by itself, if it did
 
 	reqs     chan func()
 	exits    chan *workerProc
@@ -160,6 +161,15 @@ func (s *Server) PIDs() []int {
 		pids = append(pids, w.pid)
 	}
 	return pids
+}
+
+// Halted returns why the master stopped by itself, as gunicorn's stops
+// when it cannot start a worker, or nil. A halted server holds no socket
+// and no worker: clients are refused at once.
+func (s *Server) Halted() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.haltErr
 }
 
 // log records a line of the master's log.
