@@ -54,6 +54,13 @@ type Halter interface {
 	Halted() error
 }
 
+// CrashReporter is a layer whose processes can end on their own (a
+// worker that panics, or that someone kills from a shell). LastCrash says
+// how the last one ended, or "" when none did.
+type CrashReporter interface {
+	LastCrash() string
+}
+
 // Config is what every layer starts from.
 type Config struct {
 	// Name is the layer's name in journeys; empty means the layer's kind.

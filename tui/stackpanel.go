@@ -25,6 +25,7 @@ type layerInfo struct {
 	addr   string
 	pids   []int
 	halted string // why the layer stopped by itself, if it did
+	crash  string // how its last process that ended on its own ended
 }
 
 // stackMsg is the running layers, in the order they started.
@@ -42,6 +43,9 @@ func snapshot(s *stack.Stack) stackMsg {
 		info := layerInfo{name: l.Name(), pids: l.PIDs()}
 		if a := l.Addr(); a != nil {
 			info.addr = a.String()
+		}
+		if c, ok := l.(stack.CrashReporter); ok {
+			info.crash = c.LastCrash()
 		}
 		if h, ok := l.(stack.Halter); ok {
 			if err := h.Halted(); err != nil {
@@ -94,6 +98,9 @@ func (m *stackPanel) apply(s stackMsg) {
 		r := &m.rows[i]
 		if note := pidChange(r.pids, l.pids); note != "" && r.running {
 			r.note = note
+		}
+		if l.crash != "" && l.crash != r.crash {
+			r.note = l.crash // what the new PID replaced, and why
 		}
 		r.layerInfo, r.running = l, true
 	}

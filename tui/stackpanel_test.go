@@ -95,3 +95,15 @@ func TestStackPanelShowsAHaltedLayer(t *testing.T) {
 		t.Errorf("a halted layer shows an address it no longer listens on:\n%s", view)
 	}
 }
+
+func TestStackPanelShowsACrash(t *testing.T) {
+	t.Parallel()
+	p := newStackPanel(common.New(testStyles()))
+	p.SetSize(160, 4)
+	p.apply(stackMsg{layers: []layerInfo{{name: "prefork", addr: "127.0.0.1:8000", pids: []int{100, 101}}}})
+	p.apply(stackMsg{layers: []layerInfo{{name: "prefork", addr: "127.0.0.1:8000", pids: []int{100, 102},
+		crash: "worker 101 exited with code 2: panic: boom"}}})
+	if view := stripANSI(p.View()); !strings.Contains(view, "worker 101 exited with code 2: panic: boom") {
+		t.Errorf("the panel does not say how the worker crashed:\n%s", view)
+	}
+}

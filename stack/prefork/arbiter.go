@@ -159,7 +159,30 @@ func (a *arbiter) reap(w *workerProc) {
 	if sig, ok := killedBy(w.cmd.ProcessState); ok {
 		s.log("log", fmt.Sprintf("Worker with pid %d was terminated due to signal %d", w.pid, sig))
 	}
+	if crash := a.crash(w); crash != "" {
+		s.mu.Lock()
+		s.lastCrash = crash
+		s.mu.Unlock()
+	}
 	s.hooks.fire(nil, "child_exit", fmt.Sprintf("for worker pid %d", w.pid))
+}
+
+// crash says how a worker that ended on its own, neither told to nor
+// killed by the master, ended: a signal, or an exit code with the line of
+// its standard error that says why (a Go panic's). It returns "" for a
+// worker the master ended, or that exited cleanly.
+func (a *arbiter) crash(w *workerProc) string {
+	if w.killed || w.aborted || w.retiring || a.quit {
+		return ""
+	}
+	ps := w.cmd.ProcessState
+	if sig, ok := killedBy(ps); ok {
+		return fmt.Sprintf("worker %d was killed by signal %d", w.pid, sig)
+	}
+	if code := ps.ExitCode(); code != exitOK && code != exitOrphan {
+		return fmt.Sprintf("worker %d exited with code %d: %s", w.pid, code, w.stderr.crashLine())
+	}
+	return ""
 }
 
 // murder kills workers that have been silent longer than the timeout:

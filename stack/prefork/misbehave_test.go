@@ -42,16 +42,22 @@ func claim(path string) bool {
 }
 
 // misbehave is a worker that takes its configuration and then, as how
-// says, sends garbage once it is ready ("garbage") or never becomes ready
-// ("hang"); either way it then waits to be killed.
+// says, sends garbage once it is ready ("garbage"), panics once it is
+// ready ("panic"), or never becomes ready ("hang"); else it waits to be
+// killed.
 func misbehave(how string) int {
 	if _, err := readConfig(os.NewFile(fdControl, "control")); err != nil {
 		return exitBootError
 	}
-	if how == "garbage" {
-		out := &pipeSink{f: os.NewFile(fdEvents, "events")}
+	out := &pipeSink{f: os.NewFile(fdEvents, "events")}
+	switch how {
+	case "garbage":
 		out.ready()
 		out.send('Z', []byte("not a frame the master knows"))
+	case "panic":
+		out.ready()
+		time.Sleep(50 * time.Millisecond)
+		panic("a worker that crashes after it booted")
 	}
 	time.Sleep(time.Minute)
 	return exitOK
@@ -171,5 +177,35 @@ func TestHaltsWhenAWorkerCannotStart(t *testing.T) {
 	}
 	if err := s.Signal(ctx, TTIN); err == nil {
 		t.Error("a halted master took TTIN")
+	}
+}
+
+// TestCrashAfterBootIsShown has a worker panic after it booted: the
+// panic's words reach the master's log, LastCrash says how it ended, and
+// the master replaces it.
+func TestCrashAfterBootIsShown(t *testing.T) {
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	s := New(stack.Config{Trace: rec}, Options{Workers: 1, Procs: misbehaving(t, "panic")})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	must(t, s.Start(ctx))
+	defer s.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.LastCrash() == "" && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	flush(t, s)
+	crash := s.LastCrash()
+	if !strings.Contains(crash, "exited with code 2: panic: a worker that crashes after it booted") {
+		t.Errorf("LastCrash() = %q, want the exit code and the panic", crash)
+	}
+	text := eventText(sub.TryNext(0))
+	if !strings.Contains(text, ": panic: a worker that crashes after it booted") || !strings.Contains(text, "goroutine ") {
+		t.Errorf("the panic and its stack are not in the master's log:\n%s", text)
+	}
+	if pids := s.PIDs(); len(pids) != 2 {
+		t.Errorf("PIDs %v after the crash; want a replacement", pids)
 	}
 }

@@ -110,14 +110,15 @@ type Server struct {
 	procs Procs
 	hooks hookPrinter
 
-	mu      sync.Mutex
-	ln      net.Listener
-	lnFile  *os.File // a duplicate of the socket, which the workers inherit
-	exe     string
-	workers []*workerProc // alive, oldest first; written by the arbiter
-	spare   *workerProc   // started ahead, waiting to be a worker; the arbiter's
-	closed  bool
-	haltErr error // why the master stopped by itself, if it did
+	mu        sync.Mutex
+	ln        net.Listener
+	lnFile    *os.File // a duplicate of the socket, which the workers inherit
+	exe       string
+	workers   []*workerProc // alive, oldest first; written by the arbiter
+	spare     *workerProc   // started ahead, waiting to be a worker; the arbiter's
+	closed    bool
+	haltErr   error  // why the master stopped by itself, if it did
+	lastCrash string // how the last worker that ended on its own ended
 
 	reqs     chan func()
 	exits    chan *workerProc
@@ -170,6 +171,15 @@ func (s *Server) Halted() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.haltErr
+}
+
+// LastCrash says how the last worker that ended on its own ended (a
+// signal from outside, a panic), or "" when none did: the master replaced
+// it, and its standard error is in the master's log.
+func (s *Server) LastCrash() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastCrash
 }
 
 // log records a line of the master's log.

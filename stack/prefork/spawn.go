@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,7 +41,7 @@ type workerProc struct {
 	pid    int
 	cmd    *exec.Cmd
 	ctl    *os.File // write end of the control pipe; closing it orphans the worker
-	stderr *limitedBuffer
+	stderr *workerStderr
 
 	ready     chan struct{} // closed when the worker says it accepts
 	exited    chan struct{} // closed once it was reaped and its events read
@@ -102,7 +101,7 @@ func (s *Server) exec() (*workerProc, error) {
 		evW.Close()
 		return nil, fmt.Errorf("%s: %w", s.name, err)
 	}
-	w := &workerProc{ctl: ctlW, stderr: &limitedBuffer{max: 4096},
+	w := &workerProc{ctl: ctlW, stderr: &workerStderr{log: func(line string) { s.log("log", line) }},
 		ready: make(chan struct{}), exited: make(chan struct{}), acks: make(chan uint64, 4)}
 	cmd := exec.Command(s.exe)
 	cmd.Env = append(os.Environ(), child.Mark(childRole))
@@ -119,6 +118,7 @@ func (s *Server) exec() (*workerProc, error) {
 		return nil, fmt.Errorf("%s: starting a worker: %w", s.name, err)
 	}
 	w.pid = cmd.Process.Pid
+	w.stderr.started(w.pid)
 	s.watchers.Add(1)
 	go s.watch(w, evR)
 	return w, nil
@@ -211,6 +211,7 @@ func (s *Server) watch(w *workerProc, events *os.File) {
 	w.gone.Store(true)
 	events.Close()
 	w.cmd.Wait()
+	w.stderr.close()
 	close(w.exited)
 	s.exits <- w
 }
@@ -256,26 +257,4 @@ func (s *Server) frame(w *workerProc, p []byte) error {
 		return fmt.Errorf("%w: kind %q", errBadFrame, p[0])
 	}
 	return nil
-}
-
-// limitedBuffer keeps the first max bytes written to it.
-type limitedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
-}
-
-func (b *limitedBuffer) Bytes() []byte {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return bytes.Clone(b.buf.Bytes())
 }
