@@ -206,7 +206,7 @@ func (tw *Writer) hop(h *trace.Hop) {
 	switch h.Kind {
 	case trace.KindBytes:
 		data := h.Data()
-		tw.printf("%s%d bytes\n", head, len(data))
+		tw.printf("%s%d bytes\n", head, h.Size())
 		if fields, body, ok := uwsgi.Dump(data); ok {
 			tw.printf("%s     %s uwsgi packet, a field a line:\n", indent, mark)
 			for _, f := range fields {
@@ -216,6 +216,9 @@ func (tw *Writer) hop(h *trace.Hop) {
 		}
 		for _, line := range visible.Lines(data) {
 			tw.printf("%s     %s %s\n", indent, mark, visible.Elide(visible.Bytes(line), maxLine))
+		}
+		if n := h.Omitted(); n > 0 {
+			tw.printf("%s     %s ... %s\n", indent, mark, NotKept(n))
 		}
 	case trace.KindHandoff:
 		e := h.Events[0]
@@ -258,4 +261,9 @@ func Took(j *trace.Journey) time.Duration {
 		return 0
 	}
 	return j.Events[len(j.Events)-1].Time.Sub(j.Events[0].Time).Round(time.Microsecond)
+}
+
+// NotKept says how many bytes of a hop the tap counted but did not keep.
+func NotKept(n int64) string {
+	return fmt.Sprintf("%d more bytes not kept (the lab keeps the first %d KiB of a hop)", n, trace.MaxHopBytes>>10)
 }

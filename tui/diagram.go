@@ -137,7 +137,7 @@ func hopSummary(h trace.Hop) string {
 		if binary(data) {
 			first = "binary"
 		}
-		return fmt.Sprintf("%s (%d B)", cut(first, 40), len(data))
+		return fmt.Sprintf("%s (%d B)", cut(first, 40), h.Size())
 	case trace.KindHandoff:
 		return h.Name
 	case trace.KindClose:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/visible"
+	"github.com/ngw2f/ngw2f-lab/transcripts"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -30,7 +31,7 @@ func hopTitle(h trace.Hop, total int) string {
 	}
 	what := hopSummary(h)
 	if h.Kind == trace.KindBytes {
-		what = fmt.Sprintf("%d bytes", len(h.Data()))
+		what = fmt.Sprintf("%d bytes", h.Size())
 	}
 	at := ""
 	if len(h.Events) > 0 {
@@ -52,7 +53,11 @@ func hopContent(st *common.Styles, hops []trace.Hop, i int, mode hopMode, w int)
 		if mode == modeDiff {
 			return diffLines(st, hops, i, w)
 		}
-		return byteLines(st, data, h.Dir, w)
+		lines := byteLines(st, data, h.Dir, w)
+		if n := h.Omitted(); n > 0 {
+			lines = append(lines, st.Info.Render("… "+transcripts.NotKept(n)))
+		}
+		return lines
 	case trace.KindHandoff:
 		return fieldLines(st, h)
 	case trace.KindClose:

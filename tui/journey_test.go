@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -212,5 +213,23 @@ func TestWatchedHop(t *testing.T) {
 				t.Errorf("watchedHop = %d, want %d", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestHopSaysWhatItDidNotKeep checks that a hop longer than the tap keeps
+// says its real size and how much of it is not shown.
+func TestHopSaysWhatItDidNotKeep(t *testing.T) {
+	t.Parallel()
+	h := trace.Hop{N: 1, From: "client", To: "proxy", Dir: trace.Down, Kind: trace.KindBytes, Events: []trace.Event{
+		{Kind: trace.KindBytes, Dir: trace.Down, Data: []byte("POST /upload HTTP/1.0\r\n\r\n")},
+		{Kind: trace.KindBytes, Dir: trace.Down, Omitted: 104857600},
+	}}
+	title := hopTitle(h, 1)
+	if !strings.Contains(title, fmt.Sprintf("%d bytes", 25+104857600)) {
+		t.Errorf("title %q does not give the hop's real size", title)
+	}
+	body := stripANSI(strings.Join(hopContent(testStyles(), []trace.Hop{h}, 0, modeRaw, 100), "\n"))
+	if !strings.Contains(body, "104857600 more bytes not kept") {
+		t.Errorf("the hop does not say what it left out:\n%s", body)
 	}
 }

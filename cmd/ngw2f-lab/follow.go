@@ -176,6 +176,7 @@ type jsonEvent struct {
 	Remote     string        `json:"remote,omitempty"`
 	Data       string        `json:"data,omitempty"`
 	DataBase64 []byte        `json:"data_base64,omitempty"`
+	Omitted    int64         `json:"omitted,omitempty"` // bytes that crossed but are not in data
 	Fields     []trace.Field `json:"fields,omitempty"`
 	Err        string        `json:"err,omitempty"`
 }
@@ -187,7 +188,8 @@ func jsonPrinter(w io.Writer) func(trace.Event, int) {
 	return func(e trace.Event, journey int) {
 		je := jsonEvent{
 			Seq: e.Seq, Time: e.Time, Journey: journey, PID: e.PID, Layer: e.Layer, Kind: e.Kind.String(),
-			From: e.From, To: e.To, Name: e.Name, Local: e.Local, Remote: e.Remote, Fields: e.Fields, Err: e.Err,
+			From: e.From, To: e.To, Name: e.Name, Local: e.Local, Remote: e.Remote, Omitted: e.Omitted,
+			Fields: e.Fields, Err: e.Err,
 		}
 		if !e.Conn.IsZero() {
 			je.Conn = e.Conn.String()

@@ -123,9 +123,9 @@ func (f *frontTracker) see(e trace.Event) {
 	}
 	switch {
 	case e.Kind == trace.KindBytes && e.Dir == trace.Down:
-		f.down += len(e.Data)
+		f.down += len(e.Data) + int(e.Omitted)
 	case e.Kind == trace.KindBytes && e.Dir == trace.Up:
-		f.up += len(e.Data)
+		f.up += len(e.Data) + int(e.Omitted)
 	case e.Kind == trace.KindClose:
 		f.closed = true
 	}
@@ -213,7 +213,7 @@ func layerRead(js []*trace.Journey, layer string) int {
 	for _, j := range js {
 		for _, e := range j.Events {
 			if e.Kind == trace.KindBytes && e.Dir == trace.Down && e.Layer == layer {
-				n += len(e.Data)
+				n += len(e.Data) + int(e.Omitted)
 			}
 		}
 	}

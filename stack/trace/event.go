@@ -127,8 +127,11 @@ type Event struct {
 	Local    string // for KindOpen and KindLink
 	Remote   string // for KindOpen and KindLink
 	Data     []byte
-	Fields   []Field
-	Err      string
+	// Omitted counts the bytes that crossed but are not in Data: a hop
+	// keeps its first MaxHopBytes, and the rest only as a count.
+	Omitted int64
+	Fields  []Field
+	Err     string
 }
 
 // Sink receives events. Record must not block for long and must not keep

@@ -22,7 +22,28 @@ type Hop struct {
 	Events   []Event
 }
 
-// Data returns the bytes of all the hop's events, in order.
+// Size returns how many bytes crossed on the hop: those kept in its
+// events' Data, and those only counted.
+func (h Hop) Size() int64 {
+	var n int64
+	for _, e := range h.Events {
+		n += int64(len(e.Data)) + e.Omitted
+	}
+	return n
+}
+
+// Omitted returns how many of the hop's bytes were not kept (see
+// MaxHopBytes).
+func (h Hop) Omitted() int64 {
+	var n int64
+	for _, e := range h.Events {
+		n += e.Omitted
+	}
+	return n
+}
+
+// Data returns the bytes of all the hop's events that were kept, in
+// order.
 func (h Hop) Data() []byte {
 	if len(h.Events) == 1 {
 		return h.Events[0].Data

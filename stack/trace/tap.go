@@ -158,6 +158,63 @@ type Conn struct {
 	side      Side
 	closeOnce sync.Once
 	arriving  atomic.Bool // the next bytes read down start a request: the gate holds them
+
+	mu       sync.Mutex
+	hopDir   Dir   // the direction of the hop under way
+	hopBytes int64 // the bytes it carried so far
+	omitted  int64 // of those, the ones not kept and not recorded yet
+}
+
+// MaxHopBytes is how many bytes of one hop (a run of reads or writes in
+// one direction on one connection) the tap keeps: a request or an answer
+// head and a fair part of its body. The rest is counted, not kept, so a
+// 100 MiB download costs the lab a count, not 100 MiB.
+const MaxHopBytes = 64 << 10
+
+// omitFlush is how many omitted bytes wait before the tap records their
+// count, so that a long transfer shows its progress.
+const omitFlush = 1 << 20
+
+// bytes records n bytes of b crossing in direction d: the part the hop
+// still keeps as data, the rest as a count, recorded in one event once
+// the hop ends (the direction changes, or the connection ends) or once
+// omitFlush bytes wait.
+func (c *Conn) bytes(d Dir, b []byte) Event {
+	c.mu.Lock()
+	var flush int64
+	prev := c.hopDir
+	if d != c.hopDir {
+		flush, c.omitted = c.omitted, 0
+		c.hopDir, c.hopBytes = d, 0
+	}
+	keep := int(min(int64(len(b)), max(MaxHopBytes-c.hopBytes, 0)))
+	c.hopBytes += int64(len(b))
+	c.omitted += int64(len(b) - keep)
+	var now int64
+	if c.omitted >= omitFlush {
+		now, c.omitted = c.omitted, 0
+	}
+	c.mu.Unlock()
+	if flush > 0 {
+		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: prev, Omitted: flush})
+	}
+	e := Event{Kind: KindBytes, Conn: c.id, Dir: d, Data: b[:keep], Omitted: now}
+	if keep > 0 || now > 0 {
+		c.tap.record(e)
+	}
+	return e
+}
+
+// endHop records the count of the bytes of the last hop not kept yet,
+// before the connection's end is recorded.
+func (c *Conn) endHop() {
+	c.mu.Lock()
+	n, d := c.omitted, c.hopDir
+	c.omitted = 0
+	c.mu.Unlock()
+	if n > 0 {
+		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: d, Omitted: n})
+	}
 }
 
 // ID returns the connection's ConnID.
@@ -175,8 +232,7 @@ func (c *Conn) dir(read bool) Dir {
 func (c *Conn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
 	if n > 0 {
-		e := Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(true), Data: b[:n]}
-		c.tap.record(e)
+		e := c.bytes(c.dir(true), b[:n])
 		if c.tap.gate != nil && e.Dir == Down && c.arriving.Swap(false) {
 			e.Layer = c.tap.layer
 			c.tap.gate.wait(e)
@@ -185,8 +241,10 @@ func (c *Conn) Read(b []byte) (int, error) {
 	switch {
 	case err == nil:
 	case errors.Is(err, io.EOF):
+		c.endHop()
 		c.tap.record(Event{Kind: KindEOF, Conn: c.id})
 	case !errors.Is(err, net.ErrClosed) && !isTimeout(err):
+		c.endHop()
 		c.tap.record(Event{Kind: KindError, Conn: c.id, Err: err.Error()})
 	}
 	return n, err
@@ -198,10 +256,11 @@ func (c *Conn) Write(b []byte) (int, error) {
 		c.arriving.Store(true) // a request after this answer is a new arrival
 	}
 	if len(b) > 0 {
-		c.tap.record(Event{Kind: KindBytes, Conn: c.id, Dir: c.dir(false), Data: b})
+		c.bytes(c.dir(false), b)
 	}
 	n, err := c.Conn.Write(b)
 	if err != nil {
+		c.endHop()
 		c.tap.record(Event{Kind: KindError, Conn: c.id, Err: err.Error()})
 	}
 	return n, err
@@ -212,6 +271,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 // every byte this side wrote.
 func (c *Conn) Close() error {
 	c.closeOnce.Do(func() {
+		c.endHop()
 		c.tap.record(Event{Kind: KindClose, Conn: c.id})
 	})
 	return c.Conn.Close()

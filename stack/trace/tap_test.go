@@ -181,3 +181,51 @@ func BenchmarkLoopback(b *testing.B) {
 		})
 	}
 }
+
+// TestTapKeepsAHopBounded sends 3 MiB one way and a short answer back: the
+// tap passes every byte, keeps the first MaxHopBytes of the long hop and
+// counts the rest, and the journey's hop says how long it really was.
+func TestTapKeepsAHopBounded(t *testing.T) {
+	t.Parallel()
+	rec := NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	raw, _ := net.Listen("tcp", "127.0.0.1:0")
+	tapped := NewTap(rec, "rawsock").Listen(raw)
+	defer tapped.Close()
+	req := bytes.Repeat([]byte("0123456789abcdef"), 3<<16) // 3 MiB
+	gotServer, gotClient := exchange(t, tapped, req, []byte("OK\n"))
+	if !bytes.Equal(gotServer, req) || string(gotClient) != "OK\n" {
+		t.Fatalf("the tap changed the bytes: server got %d of %d, client got %q", len(gotServer), len(req), gotClient)
+	}
+	if held := rec.Stats().Bytes; held > MaxHopBytes+64 {
+		t.Errorf("the recorder holds %d bytes of data for a 3 MiB hop, want at most %d", held, MaxHopBytes+64)
+	}
+	a := NewAssembler(0)
+	for _, e := range sub.TryNext(0) {
+		a.Add(e)
+	}
+	js := a.Journeys()
+	if len(js) != 1 {
+		t.Fatalf("%d journeys, want 1", len(js))
+	}
+	var in, out Hop
+	for _, h := range js[0].Hops() {
+		switch {
+		case h.Kind == KindBytes && h.Dir == Down:
+			in = h
+		case h.Kind == KindBytes && h.Dir == Up:
+			out = h
+		}
+	}
+	if in.Size() != int64(len(req)) || len(in.Data()) != MaxHopBytes || in.Omitted() != int64(len(req)-MaxHopBytes) {
+		t.Errorf("the request hop: size %d, %d bytes kept, %d omitted; want %d, %d, %d",
+			in.Size(), len(in.Data()), in.Omitted(), len(req), MaxHopBytes, len(req)-MaxHopBytes)
+	}
+	if !bytes.Equal(in.Data(), req[:MaxHopBytes]) {
+		t.Error("the bytes kept are not the hop's first ones")
+	}
+	if string(out.Data()) != "OK\n" || out.Omitted() != 0 {
+		t.Errorf("the answer hop: %q, %d omitted", out.Data(), out.Omitted())
+	}
+}

@@ -17,7 +17,7 @@ import (
 // count and then key and value pairs.
 
 // wireVersion is the first byte of an encoded event.
-const wireVersion = 1
+const wireVersion = 2
 
 // MaxFrame is the largest frame a FrameReader accepts: a frame is one
 // event, and no layer reads more than this in one go.
@@ -42,6 +42,7 @@ func AppendEvent(dst []byte, e Event) []byte {
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(e.Data)))
 	dst = append(dst, e.Data...)
+	dst = binary.AppendVarint(dst, e.Omitted)
 	dst = binary.AppendUvarint(dst, uint64(len(e.Fields)))
 	for _, f := range e.Fields {
 		dst = appendString(dst, f.Key)
@@ -106,6 +107,7 @@ func parseEvent(d decoder) (Event, error) {
 	if data := d.bytes(); len(data) > 0 {
 		e.Data = data
 	}
+	e.Omitted = d.varint()
 	n := d.uvarint()
 	if n > uint64(len(d.b)) { // each field takes two bytes at least
 		return e, d.fail("field count past the end")
@@ -126,6 +128,8 @@ func parseEvent(d decoder) (Event, error) {
 		return Event{}, d.fail(fmt.Sprintf("kind %d", e.Kind))
 	case e.Dir > Up || e.Side > Client:
 		return Event{}, d.fail("direction or side out of range")
+	case e.Omitted < 0:
+		return Event{}, d.fail("a negative count of omitted bytes")
 	}
 	return e, nil
 }

@@ -20,6 +20,7 @@ func wireSamples() []Event {
 			Name: "environ", Fields: []Field{{"REQUEST_METHOD", "GET"}, {"PATH_INFO", "/"}, {"EMPTY", ""}}},
 		{Kind: KindLog, PID: 7, Layer: "prefork", Name: "hook", Data: []byte("on_starting")},
 		{Kind: KindError, PID: 41, Conn: ConnID{41, 2}, Err: "write: broken pipe"},
+		{Kind: KindBytes, PID: 41, Layer: "prefork", Conn: ConnID{41, 1}, Dir: Up, Omitted: 3 << 20},
 	}
 }
 
@@ -57,7 +58,8 @@ func TestDecoder(t *testing.T) {
 	}
 	bytesEvent := AppendEvent(nil, wireSamples()[1])
 	e, _ := d.Parse(bytesEvent)
-	if len(e.Data) == 0 || &e.Data[0] != &bytesEvent[len(bytesEvent)-len(e.Data)-2] {
+	// After Data: Omitted, the count of fields and Err, a byte each.
+	if len(e.Data) == 0 || &e.Data[0] != &bytesEvent[len(bytesEvent)-len(e.Data)-3] {
 		t.Error("Data is a copy, not the bytes given")
 	}
 	// Past the table's bound, strings that never come back are still
@@ -85,6 +87,7 @@ func TestParseEventRefuses(t *testing.T) {
 		{"unknown kind", AppendEvent(nil, Event{Kind: 99})},
 		{"zero kind", AppendEvent(nil, Event{})},
 		{"bad direction", AppendEvent(nil, Event{Kind: KindBytes, Dir: 7})},
+		{"negative omitted count", AppendEvent(nil, Event{Kind: KindBytes, Dir: Up, Omitted: -1})},
 		{"huge length", []byte{wireVersion, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}},
 	}
 	for _, tt := range tests {

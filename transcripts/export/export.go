@@ -111,9 +111,12 @@ func markdownHop(ew *errWriter, h trace.Hop) {
 	switch h.Kind {
 	case trace.KindBytes:
 		data := h.Data()
-		ew.printf("%s · %d bytes\n\n```\n", head, len(data))
+		ew.printf("%s · %d bytes\n\n```\n", head, h.Size())
 		for _, line := range visible.Lines(data) {
 			ew.printf("%s %s\n", mark, visible.Bytes(line))
+		}
+		if n := h.Omitted(); n > 0 {
+			ew.printf("%s ... %s\n", mark, transcripts.NotKept(n))
 		}
 		ew.printf("```\n")
 	case trace.KindHandoff:
