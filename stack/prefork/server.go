@@ -54,6 +54,11 @@ type Options struct {
 	// "uwsgi", the binary packets nginx's uwsgi_pass sends, as uWSGI's
 	// --protocol uwsgi. Empty means http.
 	Protocol string
+	// ForwardedAllowIPs are the client addresses whose scheme headers
+	// (X-Forwarded-Proto: https and the like) the workers trust to set
+	// wsgi.url_scheme (--forwarded-allow-ips); "*" trusts every address.
+	// nil means DefaultForwardedAllowIPs, gunicorn's 127.0.0.1.
+	ForwardedAllowIPs []string
 	// Procs makes and signals the worker processes; the zero value is the
 	// real thing.
 	Procs Procs
@@ -73,6 +78,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Workers <= 0 {
 		o.Workers = 2
+	}
+	if o.ForwardedAllowIPs == nil {
+		o.ForwardedAllowIPs = DefaultForwardedAllowIPs
 	}
 	if o.Timeout == 0 {
 		o.Timeout = 30 * time.Second
@@ -171,6 +179,7 @@ func (s *Server) workerConfig() workerConfig {
 		Layer: s.name, App: s.opts.App, Workers: s.opts.Workers,
 		MaxRequests: s.opts.MaxRequests, Hooks: known, Trace: s.cfg.Trace != nil,
 		Threads: s.opts.Threads, Protocol: s.opts.Protocol,
+		ForwardedAllowIPs: s.opts.ForwardedAllowIPs,
 	}
 }
 

@@ -86,12 +86,13 @@ func runWorker() int {
 // worker is a worker process's state: a sync worker serves one request at
 // a time, a thread worker up to cfg.Threads at once (threads.go).
 type worker struct {
-	cfg   workerConfig
-	out   *pipeSink
-	tap   *trace.Tap
-	hooks hookPrinter
-	app   gateway.App
-	acc   *acceptor
+	cfg    workerConfig
+	out    *pipeSink
+	tap    *trace.Tap
+	hooks  hookPrinter
+	app    gateway.App
+	acc    *acceptor
+	scheme schemeRules
 	// serving holds a token for each connection being served (room for
 	// cfg.Threads), so that a flush can wait for the events of the
 	// requests in flight.
@@ -104,7 +105,8 @@ type worker struct {
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
-	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1))}
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1)),
+		scheme: schemeRules{allow: cfg.ForwardedAllowIPs}}
 	var sink trace.Sink
 	if cfg.Trace {
 		sink = w.out
@@ -249,32 +251,33 @@ wait:
 // request.
 func (w *worker) handle(c net.Conn, rd **http1.Reader) (last bool) {
 	defer c.Close()
-	head := &clientReader{r: c, out: w.out, max: maxCapture}
+	in := &clientReader{r: c, out: w.out}
 	if w.cfg.Protocol == ProtocolUwsgi {
-		return w.handleUwsgi(c, head)
+		return w.handleUwsgi(c, in)
 	}
 	if *rd == nil {
-		*rd = http1.NewReader(head, readLimits)
+		*rd = http1.NewReader(in, http1.GunicornLimits())
 	} else {
-		(*rd).Reset(head)
+		(*rd).Reset(in)
 	}
 	req, err := (*rd).ReadRequest()
-	if err == io.EOF || err != nil && !isHTTPError(err) {
-		return false // gunicorn: "Ignored premature client disconnection"
-	}
-	if head.readOn(headRead) != nil {
-		return false // the same, for a head only the lab's reader thought whole
-	}
-	if r := checkHead(head.buf); r != nil {
-		w.refuse(c, r)
+	var refused *http1.Error
+	if err != nil && !errors.As(err, &refused) {
+		// gunicorn: "Ignored premature client disconnection", or an error
+		// page it failed to write.
 		return false
 	}
-	if err != nil {
-		w.refuse(c, refuse(err, req))
+	scheme, ok := w.scheme.of(req, c)
+	switch {
+	case !ok:
+		w.refuse(c, badRequest("Contradictory scheme headers"))
+		return false
+	case refused != nil:
+		w.refuse(c, refusalOf(refused))
 		return false
 	}
 	last = w.count(c)
-	w.serveRequest(c, req)
+	w.serveRequest(c, req, scheme)
 	return last
 }
 
@@ -292,11 +295,6 @@ func (w *worker) count(c net.Conn) (last bool) {
 	return last
 }
 
-func isHTTPError(err error) bool {
-	var e *http1.Error
-	return errors.As(err, &e)
-}
-
 func (w *worker) refuse(c net.Conn, r *refusal) {
 	w.tap.Log(c, "log", "Invalid request: "+r.mesg)
 	c.Write(errorPage(r))
@@ -304,11 +302,14 @@ func (w *worker) refuse(c net.Conn, r *refusal) {
 
 // serveRequest builds the environ, calls the app through the gateway and
 // writes its answer, between the pre_request and post_request hooks.
-func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
+func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string) {
 	w.hooks.fire(c, "pre_request", "")
 	defer w.hooks.fire(c, "post_request", "")
-	if req.Major == 1 && req.Minor >= 1 && strings.EqualFold(req.Headers.Get("Expect"), "100-continue") {
-		c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+	for _, h := range req.Headers {
+		// gunicorn answers each such header, whatever the version.
+		if strings.EqualFold(h.Name, "Expect") && strings.ToLower(h.Value) == "100-continue" {
+			c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+		}
 	}
 	raw := c
 	if tc, ok := c.(*trace.Conn); ok {
@@ -319,6 +320,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		Software:     Software,
 		Local:        w.acc.addr,
 		Remote:       raw.RemoteAddr(),
+		Scheme:       scheme,
 		Multiprocess: w.cfg.Workers > 1,
 		Multithread:  w.cfg.Threads > 1,
 		Errors:       tracer.Errors(),
@@ -365,20 +367,13 @@ type socketValue struct{ net.Conn }
 
 func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
 
-// maxCapture is how much of a request's first bytes a worker keeps for
-// checkHead: heads longer than this are judged by the reader alone.
-const maxCapture = 64 << 10
-
-// clientReader is what the worker reads a request through. It keeps the
-// first bytes read, where the request head is, so that checkHead can
-// judge them as gunicorn would. And before it waits for more from the
-// client, it sends the master the events recorded so far: a client that
-// types its request line by line is seen arriving line by line.
+// clientReader is what the worker reads a request through: before it
+// waits for more from the client, it sends the master the events
+// recorded so far, so that a client that types its request line by line
+// is seen arriving line by line.
 type clientReader struct {
 	r     io.Reader
 	out   *pipeSink
-	max   int
-	buf   []byte
 	reads int
 }
 
@@ -387,23 +382,5 @@ func (h *clientReader) Read(p []byte) (int, error) {
 		h.out.Flush()
 	}
 	h.reads++
-	n, err := h.r.Read(p)
-	if room := h.max - len(h.buf); room > 0 {
-		h.buf = append(h.buf, p[:min(n, room)]...)
-	}
-	return n, err
-}
-
-// readOn reads more from the client while the bytes kept so far are not
-// done, as gunicorn's parser waits for CR LF where the lab's reader, like
-// nginx, took a bare LF. It stops when the kept bytes reach their maximum,
-// and returns the read error that ends it otherwise.
-func (h *clientReader) readOn(done func([]byte) bool) error {
-	var p [4096]byte
-	for !done(h.buf) && len(h.buf) < h.max {
-		if _, err := h.Read(p[:]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return h.r.Read(p)
 }

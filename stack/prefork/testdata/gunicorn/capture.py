@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Measure Debian's gunicorn 20.1.0 and write what it sent under this folder.
 
-    python3 capture.py        (needs /usr/bin/gunicorn; uses 127.0.0.1 only)
+    python3 capture.py [NAME...]   (needs /usr/bin/gunicorn; uses 127.0.0.1 only)
+
+With names, only those cases are captured again ("hooks" for hooks.txt),
+so that the other files keep the dates they were captured with.
 
 For each case, CASE.req is what was sent and CASE.resp what came back,
 byte for byte. hooks.txt is the order in which the talk's config.py hooks
@@ -60,11 +63,43 @@ CASES = {
         ("lf-headers", b"GET / HTTP/1.0\r\nHost: localhost\n\n"),
         # The whole head is read before a header line is judged too long.
         ("field-8213", b"GET / HTTP/1.0\r\nX-Padding: " + b"b" * 8200 + b"\r\n\r\n"),
+        # gunicorn's own request-line rules: any token is a method, any
+        # HTTP/digits.digits a version.
+        ("method-odd", b"G-E_T / HTTP/1.0\r\n\r\n"),
+        ("lower-head", b"head / HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("version-zeros", b"GET / HTTP/01.01\r\nHost: x\r\n\r\n"),
+        ("version-314", b"GET / HTTP/3.14\r\n\r\n"),
+        ("version-space", b"GET / HTTP/1.0 \r\n\r\n"),
+        ("bracket-target", b"GET http://[x/ HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("chunked-10", b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        ("identity-chunked", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n"),
+        # Header names are upper-cased as Python does: sharp s is SS, a
+        # token; micro sign is Greek Mu, which the latin-1 error page cannot
+        # carry, so no answer comes.
+        ("header-sharp-s", b"GET / HTTP/1.0\r\n\xdf: x\r\n\r\n"),
+        ("header-micro", b"GET / HTTP/1.0\r\n\xb5 x: y\r\n\r\n"),
+        ("header-tab-name", b"GET / HTTP/1.0\r\nX\tY: z\r\n\r\n"),
+        # Scheme headers from an address forwarded_allow_ips trusts.
+        ("scheme-contradict", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\n\r\n"),
+        ("scheme-contradict-late", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\nFoo\r\n\r\n"),
     ],
     "environ": [
         ("environ-talk", b"GET / HTTP/1.0\r\n\r\n"),
         ("environ-proxied", b"GET /a%20b/c?x=1&y=%41 HTTP/1.0\r\nX-Forwarded-For: 127.0.0.1\r\nHost: localhost:8080\r\nConnection: close\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nAccept: text/plain\r\n\r\n"),
         ("environ-body", b"POST /form HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nname=Al"),
+        # Values: what precedes them dropped, what follows kept, continued
+        # lines joined with a space.
+        ("environ-values", b"GET / HTTP/1.0\r\nX-Tab:\tvalue\t\r\nX-Space: a  \r\nX-Fold: a\r\n\tb \r\n  c\r\n\r\n"),
+        ("environ-lower", b"get /x?y HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        # The trusted scheme headers (secure_scheme_headers, from
+        # forwarded_allow_ips: 127.0.0.1) set wsgi.url_scheme.
+        ("environ-scheme", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: https\r\n\r\n"),
+        ("environ-scheme-ssl", b"GET / HTTP/1.0\r\nX-Forwarded-Ssl: on\r\nX-Forwarded-Protocol: ssl\r\n\r\n"),
+        ("environ-scheme-case", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: HTTPS\r\n\r\n"),
+        # Raw bytes in the path: decoded as latin-1, encoded as UTF-8 by
+        # unquote_to_bytes, decoded as latin-1 again.
+        ("environ-latin1-path", b"GET /J\xc3\xbcrgen/\xff/%C3%BC?q=\xff HTTP/1.0\r\n\r\n"),
+        ("environ-target-controls", b"GET \x01/a\tb?c=\td#f HTTP/1.0\r\n\r\n"),
     ],
     "stream": [
         ("stream-10", b"GET / HTTP/1.0\r\n\r\n"),
@@ -73,14 +108,21 @@ CASES = {
     "echo": [
         ("echo-body", b"POST /echo HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"),
         ("echo-chunked", b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+        # 100 Continue for every Expect: 100-continue, whatever the version.
+        ("echo-expect-10", b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi"),
+        ("echo-length-python", b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +1_0 \r\n\r\n0123456789"),
     ],
     "crash": [("crash", b"GET / HTTP/1.0\r\n\r\n")],
     "nostart": [("nostart", b"GET / HTTP/1.0\r\n\r\n")],
 }
 
 
-def capture_cases():
+def capture_cases(only):
     for app, cases in CASES.items():
+        if only:
+            cases = [c for c in cases if c[0] in only]
+        if not cases:
+            continue
         port = free_port()
         p = start(app, port, "-w", "1")
         try:
@@ -131,5 +173,7 @@ def capture_hooks():
         f.writelines(out)
 
 
-capture_cases()
-capture_hooks()
+only = set(sys.argv[1:])
+capture_cases(only)
+if not only or "hooks" in only:
+    capture_hooks()
