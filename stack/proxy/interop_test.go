@@ -144,6 +144,19 @@ func interopCases() []interopCase {
 		{"encoded-nul", "GET /a%00.txt HTTP/1.0\r\n\r\n"},
 		{"dotdot-inside", "GET /dir/../a.txt HTTP/1.0\r\n\r\n"},
 		{"expect-static", "GET /ok HTTP/1.1\r\nExpect: 100-continue\r\n" + close11},
+		{"expect-file", "GET /a.txt HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n" + close11},
+		{"expect-post-file", "POST /a.txt HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n" + close11},
+		{"expect-post-missing", "POST /plain/nope HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n" + close11},
+		{"expect-dir-redirect", "GET /dir HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n" + close11},
+		{"expect-return-redirect", "POST /moved HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n" + close11},
+
+		// Hosts in the request line and in the Host header.
+		{"absolute-no-host-11", "GET http://localhost/ok HTTP/1.1\r\n\r\n"},
+		{"absolute-bad-host-header", "GET http://localhost/ok HTTP/1.1\r\nHost: a/b\r\n\r\n"},
+		{"absolute-two-hosts", "GET http://localhost/ok HTTP/1.1\r\nHost: b\r\nHost: c\r\n\r\n"},
+		{"absolute-host-10", "GET http://localhost/ok HTTP/1.0\r\nHost: b:99\r\n\r\n"},
+		{"absolute-bad-line-host", "GET http://a..b/ok HTTP/1.0\r\n\r\n"},
+		{"host-tab", "GET /ok HTTP/1.0\r\nHost:\tlocalhost\r\n\r\n"},
 
 		// Proxying, and what the upstream receives.
 		{"proxy-talk-demo", "GET /app/ HTTP/1.0\r\n\r\n"},
@@ -170,6 +183,8 @@ func interopCases() []interopCase {
 		{"proxy-bad-header", "GET /app/badhdr HTTP/1.1\r\n" + close11},
 		{"proxy-refused", "GET /dead/ HTTP/1.0\r\nHost: localhost:8080\r\nReferer: http://x/\r\n\r\n"},
 		{"proxy-timeout", "GET /slow/slow HTTP/1.0\r\n\r\n"},
+		{"proxy-header-tabs", "GET /direct/x HTTP/1.0\r\nX-Tab:\tvalue\t\r\nX-Sp:  v  \r\nX-Mid: a \t\r\n\r\n"},
+		{"proxy-upstream-tabs", "GET /app/tabs HTTP/1.1\r\n" + close11},
 		{"proxy-keepalive-two", "GET /app/ HTTP/1.1\r\nHost: localhost\r\n\r\nGET /app/raw HTTP/1.1\r\n" + close11},
 	}
 }
@@ -419,10 +434,13 @@ func retokenAccess(line, from, to string) string {
 	}
 	code, _ := strconv.Atoi(m[1])
 	n, _ := strconv.Atoi(m[2])
-	for _, c := range []int{code, 494} {
-		if page, ok := errorPage(c, from); ok && len(page) == n {
-			other, _ := errorPage(c, to)
-			return strings.Replace(line, m[0], fmt.Sprintf(`" %s %d "`, m[1], len(other)), 1)
+	// nginx counts a 100 Continue it sent first in $body_bytes_sent.
+	for _, before := range []int{0, len("HTTP/1.1 100 Continue\r\n\r\n")} {
+		for _, c := range []int{code, 494} {
+			if page, ok := errorPage(c, from); ok && before+len(page) == n {
+				other, _ := errorPage(c, to)
+				return strings.Replace(line, m[0], fmt.Sprintf(`" %s %d "`, m[1], before+len(other)), 1)
+			}
 		}
 	}
 	return line

@@ -21,7 +21,6 @@ func (r *request) tryFiles() (next *target, done bool) {
 		last := i == len(params)-1
 		switch {
 		case p.code != 0:
-			r.discardBody()
 			r.sendError(p.code, "")
 			return nil, true
 		case p.named != "":
@@ -64,7 +63,6 @@ func (r *request) tryFiles() (next *target, done bool) {
 // with autoindex off.
 func (r *request) index() (string, bool) {
 	if !allowedStatic(r.method) {
-		r.discardBody()
 		r.sendError(405, "")
 		return "", false
 	}
@@ -75,14 +73,12 @@ func (r *request) index() (string, bool) {
 		if f, _, err := r.lookup(r.uri + name); err == nil {
 			return r.uri + name, true
 		} else if e := sysErr(err); !notFound(e) {
-			r.discardBody()
 			r.logError(levelError, fmt.Sprintf(`"%s" is forbidden (%s)`, f.path, e))
 			r.sendError(403, "")
 			return "", false
 		}
 	}
 	dir, fi, err := r.lookup(r.uri)
-	r.discardBody()
 	if err != nil || !fi.IsDir() {
 		if r.loc.logNotFound {
 			e := errno.ENOTDIR

@@ -129,6 +129,7 @@ var answers = map[string]string{
 	"badhdr":   "HTTP/1.1 200 OK\r\nX Y: z\r\nContent-Length: 2\r\n\r\nok",
 	"redirect": "HTTP/1.0 302 Found\r\nLocation: http://127.0.0.1:8000/elsewhere\r\nContent-Length: 0\r\n\r\n",
 	"close":    "",
+	"tabs":     "HTTP/1.1 200 OK\r\nX-Tab:\tv\t\r\nContent-Length:\t2\r\n\r\nok",
 	"ok":       "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Mon, 01 Jan 2001 00:00:00 GMT\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nbody ok\n",
 }
 

@@ -117,7 +117,6 @@ func notFound(e errno.Errno) bool {
 // module does.
 func (r *request) openFailed(f file, err error) {
 	e := sysErr(err)
-	r.discardBody()
 	switch {
 	case notFound(e):
 		if r.loc.logNotFound {
@@ -139,7 +138,6 @@ func allowedStatic(m string) bool { return m == "GET" || m == "HEAD" || m == "PO
 // static serves r.uri from the file system, as nginx's static module.
 func (r *request) static() {
 	if !allowedStatic(r.method) {
-		r.discardBody()
 		r.sendError(405, "")
 		return
 	}
@@ -149,7 +147,6 @@ func (r *request) static() {
 		return
 	}
 	if fi.IsDir() {
-		r.discardBody()
 		loc := r.uri + "/"
 		if r.args != "" {
 			loc += "?" + r.args
@@ -159,12 +156,10 @@ func (r *request) static() {
 	}
 	if !fi.Mode().IsRegular() {
 		r.logError(levelCrit, fmt.Sprintf(`"%s" is not a regular file`, f.path))
-		r.discardBody()
 		r.sendError(404, "")
 		return
 	}
 	if r.method == "POST" {
-		r.discardBody()
 		r.sendError(405, "")
 		return
 	}
