@@ -116,7 +116,7 @@ http {
 			t.Fatalf("request %d: %.60q", i, got)
 		}
 	}
-	logs := strings.Join(p.logs("error_log"), "\n")
+	logs := strings.Join(p.logs("error_log")["error_log"], "\n")
 	for _, want := range []string{
 		"[error]", "connect() failed (111: Connection refused) while connecting to upstream",
 		`upstream: "http://` + dead + `/"`,
@@ -144,7 +144,7 @@ http {
 	if !strings.HasPrefix(string(got), "HTTP/1.1 502 Bad Gateway") {
 		t.Errorf("answered %.60q", got)
 	}
-	if logs := strings.Join(p.logs("error_log"), "\n"); !strings.Contains(logs, `no live upstreams while connecting to upstream`) ||
+	if logs := strings.Join(p.logs("error_log")["error_log"], "\n"); !strings.Contains(logs, `no live upstreams while connecting to upstream`) ||
 		!strings.Contains(logs, `upstream: "http://app/"`) {
 		t.Errorf("error log:\n%s", logs)
 	}

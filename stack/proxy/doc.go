@@ -47,11 +47,19 @@
 //   - A connection waiting for a request holds a read buffer for a
 //     quarter of a second, then lets it go and waits for the socket to be
 //     readable with none, as nginx frees an idle connection's buffers.
-//   - Paths under a root or alias are opened through os.Root, which never
-//     leaves the directory. nginx follows symlinks that lead out of the
-//     root (disable_symlinks is off by default); the proxy answers them as
-//     nginx does with disable_symlinks on: 403, and "(40: Too many levels
-//     of symbolic links)" in the error log.
+//   - A path is the root followed by the URI, or the alias followed by
+//     what of the URI comes after the location's prefix, glued on as
+//     strings, as nginx does: "location /static/ { alias html; }" maps
+//     /static/index.html to htmlindex.html, beside the directory.
+//   - Paths are opened through os.Root, which never leaves the directory
+//     they land in. nginx follows a symlink that leads out of the root
+//     (disable_symlinks is off by default), and an alias glued to "../"
+//     ("location /img { alias html/; }" and /img../x); where a file is
+//     there, the proxy answers as nginx does with disable_symlinks on:
+//     403, and "(40: Too many levels of symbolic links)" in the error log,
+//     and the journey gets a note ("note" log events) saying that nginx
+//     would have served it, and why the lab does not. Where nothing is
+//     there, its answer is nginx's: 404.
 //   - The HTTP reader reads whole lines; nginx reads byte by byte and
 //     refuses a request at its first bad byte. The proxy does the same
 //     for a first byte that cannot start a method (a TLS handshake on this

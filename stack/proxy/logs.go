@@ -145,6 +145,13 @@ func (c *conn) logError(el *errorLog, level logLevel, msg string) {
 	}
 }
 
+// note records, for the request's journey, a remark of the lab's own
+// where it knowingly answers otherwise than nginx: it is no log line of
+// nginx's, and goes to no file.
+func (r *request) note(text string) {
+	r.c.srv.tap.Log(r.c.nc, "note", text)
+}
+
 // logTime is $time_local's format.
 func logTime(t time.Time) string { return t.Format("02/Jan/2006:15:04:05 -0700") }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -61,13 +62,13 @@ func startConfig(t *testing.T, c *Config, peers map[string]string) *testProxy {
 	return p
 }
 
-// logs returns the log lines recorded since the last call, by name
-// ("access_log", "error_log").
-func (p *testProxy) logs(name string) []string {
-	var out []string
+// logs returns the log lines recorded since the last call with one of
+// the names given ("access_log", "error_log", "note"), by name.
+func (p *testProxy) logs(names ...string) map[string][]string {
+	out := map[string][]string{}
 	for _, e := range p.sub.TryNext(0) {
-		if e.Kind == trace.KindLog && e.Name == name {
-			out = append(out, string(e.Data))
+		if e.Kind == trace.KindLog && slices.Contains(names, e.Name) {
+			out[e.Name] = append(out[e.Name], string(e.Data))
 		}
 	}
 	return out

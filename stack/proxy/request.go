@@ -323,10 +323,12 @@ func (r *request) setLocation(loc *locConf) {
 	}
 }
 
-// exten returns the URI's extension, as nginx takes it for the MIME type.
+// exten returns the URI's extension, as nginx takes it for the MIME type:
+// after the last dot of the last segment, unless that dot starts the
+// segment (".txt" has none).
 func (r *request) exten() string {
 	i := strings.LastIndexByte(r.uri, '.')
-	if i < 0 || strings.IndexByte(r.uri[i:], '/') >= 0 {
+	if i < 1 || strings.IndexByte(r.uri[i:], '/') >= 0 || r.uri[i-1] == '/' {
 		return ""
 	}
 	return r.uri[i+1:]
