@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )
@@ -171,6 +172,8 @@ func LogLabel(e *trace.Event) string {
 		return e.Layer + " " + e.Name
 	case "note":
 		return "lab note on " + e.Layer
+	case proxy.ErrorLogBelow:
+		return e.Layer + " would log, below its error_log's level"
 	}
 	return e.Layer + " logs"
 }

@@ -75,9 +75,12 @@
 //     those it was read with, checked on every request.
 //   - The error log goes to the trace from level info up, so that a
 //     learner sees why a request was refused; the file gets what its
-//     error_log level says. Without an error_log, only the trace gets it.
-//     nginx would write to its compiled-in default file; the lab writes
-//     nowhere it was not told to.
+//     error_log level says. A line below that level (error, when no
+//     error_log says otherwise: the talk's configuration) is one nginx
+//     would not write: its trace event is named ErrorLogBelow, and the
+//     transcripts show it as such. Without an error_log, only the trace
+//     gets the lines; nginx would write to its compiled-in default file,
+//     and the lab writes nowhere it was not told to.
 //   - Not implemented, and refused with a message when configured: regular
 //     expression captures, if, rewrite, error_page, autoindex, ip_hash,
 //     hash, random, unix sockets, https upstreams, variables in root,

@@ -413,7 +413,7 @@ func proxyLogs(p *testProxy) (logs string, notes []string) {
 			if e.Name == "access_log" {
 				acc = append(acc, string(e.Data))
 			}
-			if e.Name == "error_log" {
+			if e.Name == "error_log" || e.Name == ErrorLogBelow {
 				errs = append(errs, string(e.Data))
 			}
 			if e.Name == "note" {
