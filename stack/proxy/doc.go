@@ -1,7 +1,8 @@
 // Package proxy is the lab's nginx: a static web server and reverse proxy
 // that reads nginx.conf and answers, byte for byte, as Debian's nginx
 // 1.22.1 does. Only its name differs: the Server header and the signature
-// of its error pages say ngw2f-lab/VERSION where nginx says nginx/1.22.1.
+// of its error pages say "nginx/1.22.1 (ngw2f-lab)" where nginx says
+// nginx/1.22.1.
 //
 // A Config comes from an nginx.conf (LoadFile) or is one of the talk's
 // own (LoadEmbedded: "part-1", nginx alone; "part-2", nginx in front of an
