@@ -37,10 +37,10 @@
 //     worker_connections, accept_mutex, sendfile, tcp_nopush, tcp_nodelay,
 //     the hash sizes, the temp paths and gzip are read, checked and
 //     without effect. gzip stays off so that the bytes stay readable.
-//   - The lab decides where the proxy listens (stack.Config.Addr): the
-//     listen directives are read and checked but not used, and every
+//   - The lab decides where the proxy listens (stack.Config.Addr): every
 //     server block is served on that one address, chosen by server_name
-//     as nginx does.
+//     as nginx does. ListenPort gives the port the file's listen
+//     directives name, which ngw2f-lab up --config obeys.
 //   - Every upstream address goes through stack.Config.Peer, so that a
 //     configuration naming the talk's 127.0.0.1:8000 reaches the app
 //     server wherever it really listens; logs and Host headers keep the
