@@ -230,9 +230,10 @@ func (s *Server) Start(ctx context.Context) error {
 		s.log("config", fmt.Sprintf("%s is not a server hook: gunicorn never calls it, so it never fires", h))
 	}
 	s.hooks.fire(nil, "nworkers_changed", fmt.Sprintf("None -> %d", s.opts.Workers))
+	s.log("log", "Starting gunicorn 20.1.0")
 	s.hooks.fire(nil, "on_starting", "")
-	s.log("log", fmt.Sprintf("Listening at: http://%s (pid %d)", ln.Addr(), os.Getpid()))
-	s.log("log", fmt.Sprintf("Using worker: %s, app %s", s.workerClassName(), s.opts.App))
+	s.log("log", fmt.Sprintf("Listening at: http://%s (%d)", ln.Addr(), os.Getpid()))
+	s.log("log", "Using worker: "+s.workerClassName())
 	s.hooks.fire(nil, "when_ready", "")
 	a := newArbiter(s)
 	go a.run()
@@ -243,17 +244,13 @@ func (s *Server) Start(ctx context.Context) error {
 	return nil
 }
 
-// workerClassName is the worker class as gunicorn's log names it: sync, or
-// gthread with its threads; and the protocol when it is not HTTP.
+// workerClassName is the worker class as gunicorn's log names it: sync,
+// or gthread.
 func (s *Server) workerClassName() string {
-	name := "sync"
 	if s.opts.WorkerClass == ClassThread {
-		name = fmt.Sprintf("gthread (%d threads)", s.opts.Threads)
+		return "gthread"
 	}
-	if s.opts.Protocol != ProtocolHTTP {
-		name += ", protocol " + s.opts.Protocol
-	}
-	return name
+	return "sync"
 }
 
 // call runs f in the arbiter and returns its error.
@@ -283,12 +280,15 @@ func (s *Server) Signal(ctx context.Context, sig Signal) error {
 		return fmt.Errorf("%s: not started", s.name)
 	}
 	switch sig {
+	case TERM, INT, QUIT, TTIN, TTOU, HUP:
+		s.log("log", "Handling signal: "+strings.ToLower(string(sig)))
+	}
+	switch sig {
 	case TERM:
 		return s.Shutdown(ctx)
 	case INT, QUIT:
 		return s.Close()
 	case TTIN, TTOU, HUP:
-		s.log("log", "Handling signal: "+strings.ToLower(string(sig)))
 		return s.call(ctx, func() error { return s.arbiter.handle(sig) })
 	}
 	return fmt.Errorf("%s: the master does not handle SIG%s", s.name, sig)

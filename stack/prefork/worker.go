@@ -60,6 +60,8 @@ func runWorker() int {
 		runtime.GOMAXPROCS(1)
 	}
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
+	// gunicorn logs this in the new worker, before post_fork.
+	w.tap.Log(nil, "log", fmt.Sprintf("Booting worker with pid: %d", os.Getpid()))
 	w.hooks.fire(nil, "post_fork", "")
 	acc, err := newAcceptor(os.NewFile(fdListener, "listener"))
 	if err != nil {
@@ -98,10 +100,11 @@ type worker struct {
 	// requests in flight.
 	serving chan struct{}
 
-	mu       sync.Mutex
-	served   int
-	stopping bool // TERM, or the master is gone: stop accepting
-	exited   bool
+	mu        sync.Mutex
+	served    int
+	stopping  bool // TERM, or the master is gone: stop accepting
+	exited    bool
+	inRequest net.Conn // the request a sync worker serves, until post_request
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
@@ -165,13 +168,15 @@ func (w *worker) stop() {
 	w.acc.close()
 }
 
-// exit fires worker_exit, once.
+// exit logs "Worker exiting" and fires worker_exit, once, as gunicorn's
+// worker process does in the finally around its whole life.
 func (w *worker) exit(code int) {
 	w.mu.Lock()
 	done := w.exited
 	w.exited = true
 	w.mu.Unlock()
 	if !done {
+		w.tap.Log(nil, "log", fmt.Sprintf("Worker exiting (pid: %d)", os.Getpid()))
 		w.hooks.fire(nil, "worker_exit", "")
 	}
 }
@@ -179,17 +184,34 @@ func (w *worker) exit(code int) {
 // do carries out one of the master's commands, as gunicorn's worker
 // acts on its master's signals: TERM (cmdStop) stops gracefully; INT and
 // QUIT (cmdQuit) stop at once (worker_int); ABRT (cmdAbort), the timeout,
-// stops at once (worker_abort).
+// stops at once (worker_abort). gunicorn stops at once by raising
+// SystemExit in its main thread: a sync worker busy with a request then
+// leaves it through the finally that fires post_request.
 func (w *worker) do(cmd byte) {
 	switch cmd {
 	case cmdStop:
 		w.stop()
 	case cmdQuit:
 		w.hooks.fire(nil, "worker_int", "")
+		w.leaveRequest()
 		w.exitNow(exitOK)
 	case cmdAbort:
 		w.hooks.fire(nil, "worker_abort", "")
+		w.leaveRequest()
 		w.exitNow(exitAbort)
+	}
+}
+
+// leaveRequest fires post_request for the request a sync worker is busy
+// with, if any, once: when it is done, or left by an exit. A thread
+// worker's requests run in threads that an exit takes without a word.
+func (w *worker) leaveRequest() {
+	w.mu.Lock()
+	c := w.inRequest
+	w.inRequest = nil
+	w.mu.Unlock()
+	if c != nil {
+		w.hooks.fire(c, "post_request", "")
 	}
 }
 
@@ -304,7 +326,14 @@ func (w *worker) refuse(c net.Conn, r *refusal) {
 // writes its answer, between the pre_request and post_request hooks.
 func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string) {
 	w.hooks.fire(c, "pre_request", "")
-	defer w.hooks.fire(c, "post_request", "")
+	if w.cfg.Threads > 1 {
+		defer w.hooks.fire(c, "post_request", "")
+	} else {
+		w.mu.Lock()
+		w.inRequest = c
+		w.mu.Unlock()
+		defer w.leaveRequest()
+	}
 	for _, h := range req.Headers {
 		// gunicorn answers each such header, whatever the version.
 		if strings.EqualFold(h.Name, "Expect") && strings.ToLower(h.Value) == "100-continue" {

@@ -10,9 +10,11 @@ For each case, CASE.req is what was sent and CASE.resp what came back,
 byte for byte. hooks.txt is the order in which the talk's config.py hooks
 fired through a run that starts 2 workers, serves a request, adds a worker
 (TTIN), removes one (TTOU), loses one to kill -9, reloads (HUP) and stops
-(TERM), with PIDs replaced by their role.
+(TERM), with PIDs replaced by their role. timeout.txt is the hooks and
+gunicorn's own log lines, in order, through a run of one worker that a
+request keeps busy past --timeout 1, then TERM ("timeout" to capture it).
 """
-import os, signal, subprocess, sys, tempfile, time
+import os, re, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "internal", "capture"))
@@ -173,7 +175,56 @@ def capture_hooks():
         f.writelines(out)
 
 
+def role_lines(log, master):
+    """The hook lines ("name pid=N ppid=M") and gunicorn's log lines
+    ("[date] [pid] [LEVEL] text") of a log file, as "ROLE NAME" and
+    "ROLE log: TEXT", with PIDs replaced by their role."""
+    out = []
+    for line in open(log):
+        line = line.rstrip("\n")
+        if line.startswith("#"):
+            out.append(line)
+        elif line.startswith("["):
+            _, pid, rest = line.split("] [", 2)
+            level, text = rest.split("] ", 1)
+            role = "master" if int(pid) == master else "worker"
+            text = re.sub(r"(pid: ?)\d+", r"\1worker", text)
+            text = re.sub(r"\(\d+\)", "(master)", text)
+            out.append("%s log: [%s] %s" % (role, level, re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)))
+        else:
+            name, pid = line.split(" pid=")[0], int(line.split("pid=")[1].split()[0])
+            out.append("%s %s" % ("master" if pid == master else "worker", name))
+    return out
+
+
+def capture_timeout():
+    log = tempfile.mktemp()
+    env = dict(os.environ, HOOK_LOG=log)
+    port = free_port()
+    p = start("slow", port, "-w", "1", "--timeout", "1", "--error-logfile", log,
+              "-c", os.path.join(HERE, "config.py"), env=env)
+
+    def mark(what):
+        time.sleep(0.6)
+        with open(log, "a") as f:
+            f.write("# " + what + "\n")
+
+    mark("started 1 worker")
+    exchange(port, b"GET /?seconds=5 HTTP/1.0\r\n\r\n")
+    mark("a request kept the worker busy past the timeout")
+    p.send_signal(signal.SIGTERM)
+    p.wait()
+    with open(log, "a") as f:
+        f.write("# TERM, master exited\n")
+    lines = role_lines(log, p.pid)
+    os.remove(log)
+    with open(os.path.join(HERE, "timeout.txt"), "w") as f:
+        f.writelines(l + "\n" for l in lines)
+
+
 only = set(sys.argv[1:])
 capture_cases(only)
 if not only or "hooks" in only:
     capture_hooks()
+if not only or "timeout" in only:
+    capture_timeout()
