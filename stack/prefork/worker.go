@@ -193,25 +193,30 @@ func (w *worker) do(cmd byte) {
 		w.stop()
 	case cmdQuit:
 		w.hooks.fire(nil, "worker_int", "")
-		w.leaveRequest()
+		w.leaveRequest(false)
 		w.exitNow(exitOK)
 	case cmdAbort:
 		w.hooks.fire(nil, "worker_abort", "")
-		w.leaveRequest()
+		w.leaveRequest(false)
 		w.exitNow(exitAbort)
 	}
 }
 
 // leaveRequest fires post_request for the request a sync worker is busy
-// with, if any, once: when it is done, or left by an exit. A thread
-// worker's requests run in threads that an exit takes without a word.
-func (w *worker) leaveRequest() {
+// with, if any, once: when it is done (done), or left by an exit. A
+// thread worker's requests run in threads that an exit takes without a
+// word. Left by an exit, the hook is recorded with the exit's lines
+// rather than in the request's journey, which has ended without it.
+func (w *worker) leaveRequest(done bool) {
 	w.mu.Lock()
 	c := w.inRequest
 	w.inRequest = nil
 	w.mu.Unlock()
-	if c != nil {
+	switch {
+	case c != nil && done:
 		w.hooks.fire(c, "post_request", "")
+	case c != nil:
+		w.hooks.fire(nil, "post_request", "")
 	}
 }
 
@@ -332,7 +337,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string) {
 		w.mu.Lock()
 		w.inRequest = c
 		w.mu.Unlock()
-		defer w.leaveRequest()
+		defer w.leaveRequest(true)
 	}
 	for _, h := range req.Headers {
 		// gunicorn answers each such header, whatever the version.
