@@ -122,7 +122,7 @@ func TestUpFollowsTheWholeStack(t *testing.T) {
 	out, _ := upAndAsk(t, upOptions{Arg: "6"}, "GET / HTTP/1.0\r\n\r\n", until)
 	for _, want := range []string{
 		"client -> proxy  18 bytes",
-		"proxy -> prefork  65 bytes",
+		"proxy -> prefork  93 bytes", // X-Forwarded-For twice, as the talk sets it
 		"prefork -> gateway  environ",
 		"gateway -> toolkit  Request(environ)",
 		"toolkit -> framework  url_map.match()",
@@ -132,7 +132,7 @@ func TestUpFollowsTheWholeStack(t *testing.T) {
 		"< Server: gunicorn (ngw2f-lab)\\r\\n",
 		"prefork <- gateway  close",
 		"proxy <- prefork  prefork closes the connection",
-		"client <- proxy  184 bytes",
+		"client <- proxy  195 bytes",
 		"< Hello, World! (from Flask)",
 	} {
 		if !strings.Contains(out, want) {
