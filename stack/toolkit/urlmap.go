@@ -125,7 +125,7 @@ type MapAdapter struct {
 
 	m          *Map
 	serverName string
-	badHost    bool // the host cannot be encoded: every match is a 400
+	badHost    bool   // the host cannot be encoded: every match is a 400
 	scriptName string // always ends with a slash
 	scheme     string
 	pathInfo   string
