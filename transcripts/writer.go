@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 	"github.com/ngw2f/ngw2f-lab/stack/visible"
@@ -154,7 +155,7 @@ func (tw *Writer) journey(j *trace.Journey) {
 	tw.printf("%sjourney %d: %s (%s)\n", indent, j.ID, strings.Join(j.Layers(), " -> "), span(j))
 	for _, item := range items(j) {
 		if item.log != nil {
-			tw.printf("%s     %s: %s\n", indent, logLabel(item.log), item.log.Data)
+			tw.printf("%s     %s: %s\n", indent, LogLabel(item.log), item.log.Data)
 			continue
 		}
 		tw.hop(item.hop)
@@ -162,11 +163,18 @@ func (tw *Writer) journey(j *trace.Journey) {
 	tw.w.paragraph()
 }
 
-// logLabel names who logged a journey's log line: "prefork logs", or the
-// stream it went to, as "prefork wsgi.errors".
-func logLabel(e *trace.Event) string {
-	if e.Name == "wsgi.errors" {
+// LogLabel names who logged a journey's log line: "prefork logs", or the
+// stream it went to, as "prefork wsgi.errors"; a note is the lab's own
+// remark, where a layer knowingly answers otherwise than the program it
+// mirrors.
+func LogLabel(e *trace.Event) string {
+	switch e.Name {
+	case "wsgi.errors":
 		return e.Layer + " " + e.Name
+	case "note":
+		return "lab note on " + e.Layer
+	case proxy.ErrorLogBelow:
+		return e.Layer + " would log, below its error_log's level"
 	}
 	return e.Layer + " logs"
 }

@@ -20,6 +20,9 @@ func diffLines(st *common.Styles, hops []trace.Hop, i, w int) []string {
 		return append([]string{st.Info.Render("The first hop this way: nothing earlier to compare with. Showing its bytes.")},
 			byteLines(st, hops[i].Data(), hops[i].Dir, w)...)
 	}
+	if pk, body, ok := packetOf(hops[i].Data()); ok {
+		return packetDiff(st, hops[p], pk, body)
+	}
 	prev, cur := splitHead(hops[p].Data()), splitHead(hops[i].Data())
 	out := []string{st.Info.Render(fmt.Sprintf("Compared with hop %d (%s → %s): + added, - removed, ~ rewritten.",
 		hops[p].N, hops[p].From, hops[p].To))}

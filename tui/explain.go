@@ -34,6 +34,9 @@ func (t term) label() string {
 func hopTerms(h trace.Hop) []term {
 	switch h.Kind {
 	case trace.KindBytes:
+		if p, _, ok := packetOf(h.Data()); ok {
+			return packetTerms(p)
+		}
 		return headTerms(h.Data(), h.Dir)
 	case trace.KindHandoff:
 		var out []term
@@ -229,9 +232,13 @@ func sender(h trace.Hop) string {
 	return h.From
 }
 
-// valueIn finds the term named like t among ts.
+// valueIn finds the term named like t among ts. A header stands for the
+// environ key it becomes, as a uwsgi packet carries it.
 func valueIn(ts []term, t term) (string, bool) {
 	for _, x := range ts {
+		if x.kind == glossary.Header && t.kind == glossary.Environ && envKey(x.name) == t.name {
+			return x.value, true
+		}
 		if x.kind == t.kind && (strings.EqualFold(x.name, t.name) || (x.kind == glossary.Status && t.kind == glossary.Status)) {
 			if x.kind == glossary.Status {
 				return x.name, true

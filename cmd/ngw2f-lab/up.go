@@ -14,6 +14,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
 )
@@ -56,7 +57,7 @@ run (the pre-fork server on Windows), up says why and exits 2.`,
 	}
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each event as one JSON object a line")
-	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy")
+	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy; its listen gives the port, unless --port")
 	return cmd
 }
 
@@ -82,6 +83,19 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 		}
 		if _, err := os.Stat(opts.Config); err != nil {
 			return &usageError{fmt.Errorf("--config: %w", err)}
+		}
+		conf, err := proxy.LoadFile(opts.Config)
+		if err != nil {
+			return &usageError{fmt.Errorf("--config: %w", err)}
+		}
+		// The file's listen says the proxy's port, as to nginx; --port
+		// says otherwise, and says so.
+		if port := conf.ListenPort(); port != 0 {
+			if opts.Port != 0 && opts.Port != port {
+				fmt.Fprintf(ios.Err, "lab: --port %d overrides listen %d in %s\n", opts.Port, port, opts.Config)
+			} else {
+				ropts.FrontPort = port
+			}
 		}
 		ropts.Settings = map[string]map[string]string{"proxy": {"config": opts.Config}}
 	}

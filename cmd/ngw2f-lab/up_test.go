@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -125,7 +128,7 @@ func TestUpFollowsTheWholeStack(t *testing.T) {
 	out, _ := upAndAsk(t, upOptions{Arg: "6"}, "GET / HTTP/1.0\r\n\r\n", until)
 	for _, want := range []string{
 		"client -> proxy  18 bytes",
-		"proxy -> prefork  65 bytes",
+		"proxy -> prefork  93 bytes", // X-Forwarded-For twice, as the talk sets it
 		"prefork -> gateway  environ",
 		"gateway -> toolkit  Request(environ)",
 		"toolkit -> framework  url_map.match()",
@@ -135,7 +138,7 @@ func TestUpFollowsTheWholeStack(t *testing.T) {
 		"< Server: gunicorn (ngw2f-lab)\\r\\n",
 		"prefork <- gateway  close",
 		"proxy <- prefork  prefork closes the connection",
-		"client <- proxy  184 bytes",
+		"client <- proxy  195 bytes",
 		"< Hello, World! (from Flask)",
 	} {
 		if !strings.Contains(out, want) {
@@ -180,5 +183,40 @@ func TestUpConfigNeedsAProxy(t *testing.T) {
 	err := upRun(context.Background(), ioStreams{Out: io.Discard, Err: io.Discard}, upOptions{Arg: "1", Listen: "127.0.0.1", Config: "x.conf"})
 	if err == nil || !strings.Contains(err.Error(), "has no proxy") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestUpConfigObeysListen: an nginx.conf's listen says where the proxy
+// listens, as it says to nginx; --port overrides it, and says so.
+func TestUpConfigObeysListen(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	conf := filepath.Join(dir, "nginx.conf")
+	text := fmt.Sprintf("events {}\nhttp { server { listen %d; location / { return 200 \"mine\\n\"; } } }\n", port)
+	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := upAndAsk(t, upOptions{Arg: "2", Config: conf}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`< mine`))
+	if want := fmt.Sprintf("in front on 127.0.0.1:%d", port); !strings.Contains(out, want) {
+		t.Errorf("up did not listen where the file says (%s):\n%s", want, out)
+	}
+
+	other, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPort := other.Addr().(*net.TCPAddr).Port
+	other.Close()
+	out, errs := upAndAsk(t, upOptions{Arg: "2", Config: conf, Port: otherPort}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`< mine`))
+	if want := fmt.Sprintf("in front on 127.0.0.1:%d", otherPort); !strings.Contains(out, want) {
+		t.Errorf("--port did not win (%s):\n%s", want, out)
+	}
+	if want := fmt.Sprintf("--port %d overrides listen %d in %s", otherPort, port, conf); !strings.Contains(errs, want) {
+		t.Errorf("up did not say %q:\n%s", want, errs)
 	}
 }

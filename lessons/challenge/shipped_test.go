@@ -27,7 +27,7 @@ var attempts = map[string]struct{ solves, fails string }{
 	"not-http":                  {"HELLO, IS ANYBODY THERE?\r\n", "GET / HTTP/1.0\r\n\r\n"},
 	"fill-the-read":             {"GET / HTTP/1.0\r\nX-Pad: " + strings.Repeat("a", 1500) + "\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
 
-	"nginx-answers-alone": {"GET /static/index.html HTTP/1.0\r\n\r\n", "GET / HTTP/1.0\r\n\r\n"},
+	"nginx-answers-alone": {"GET /static/ HTTP/1.0\r\n\r\n", "GET /static/index.html HTTP/1.0\r\n\r\n"},
 	"nginx-refuses":       {"GET /static/ HTTP/1.1\r\n\r\n", "GET /static/index.html HTTP/1.0\r\n\r\n"},
 	"gateway-gone":        {"GET / HTTP/1.0\r\n\r\n", "GET /static/index.html HTTP/1.0\r\n\r\n"},
 

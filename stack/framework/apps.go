@@ -2,7 +2,6 @@ package framework
 
 import (
 	"errors"
-	"fmt"
 	"iter"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
@@ -77,8 +76,8 @@ func helloName(r *Request, args toolkit.Args) any {
 }
 
 func user(r *Request, args toolkit.Args) any {
-	id := args.Int("id")
-	return Tuple{fmt.Sprintf("user %d\n", id), 201, map[string]string{"X-Id": fmt.Sprint(id)}}
+	id := args.Text("id") // an int of any size, as Python's
+	return Tuple{"user " + id + "\n", 201, map[string]string{"X-Id": id}}
 }
 
 func asJSON(r *Request, args toolkit.Args) any {
@@ -131,9 +130,9 @@ func goHello(r *Request, args toolkit.Args) any {
 type item struct{}
 
 func (item) Get(r *Request, args toolkit.Args) any {
-	return fmt.Sprintf("get item %d\n", args.Int("id"))
+	return "get item " + args.Text("id") + "\n"
 }
 
 func (item) Post(r *Request, args toolkit.Args) any {
-	return Tuple{fmt.Sprintf("posted item %d\n", args.Int("id")), 201}
+	return Tuple{"posted item " + args.Text("id") + "\n", 201}
 }

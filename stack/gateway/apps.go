@@ -47,11 +47,13 @@ func Hello(text string) App {
 }
 
 // ShowEnviron answers with its environ, one KEY=value line per key, in
-// the order the server set them.
+// the order the server set them. Values are written as a Python app
+// writes str(value).encode(): the environ's strings hold a byte per
+// latin-1 character (PEP 3333's native strings), each written in UTF-8.
 func ShowEnviron(env *Environ, start StartResponse) (Body, error) {
 	var b strings.Builder
 	for _, f := range env.Fields() {
-		fmt.Fprintf(&b, "%s=%s\n", f.Key, f.Value)
+		fmt.Fprintf(&b, "%s=%s\n", f.Key, latin1ToUTF8(f.Value))
 	}
 	return textAnswer(start, "200 OK", b.String())
 }

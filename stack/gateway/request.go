@@ -3,8 +3,9 @@ package gateway
 import (
 	"io"
 	"net"
-	"net/url"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 )
@@ -57,9 +58,15 @@ func (FileWrapper) String() string { return "<wsgi.file_wrapper>" }
 // Each header becomes HTTP_ and its name upper-cased with dashes turned to
 // underscores; a repeated header's values are joined with a comma;
 // Content-Type and Content-Length become CONTENT_TYPE and CONTENT_LENGTH.
-// PATH_INFO is the target's path with %XX escapes decoded (a bad escape is
-// kept as it is), QUERY_STRING what follows the first '?', and RAW_URI
-// the target as sent. Header lines the reader marked Invalid are left out.
+// RAW_URI is the target as sent; QUERY_STRING and the path come from it as
+// gunicorn splits it (http1.SplitTarget). PATH_INFO is that path as
+// gunicorn's unquote_to_wsgi_str makes it: each byte from 0x80 up, a
+// latin-1 character to gunicorn, is first encoded as UTF-8 (two bytes),
+// then the %XX escapes are decoded (a bad escape is kept as it is), so
+// that raw J\xc3\xbcrgen reaches the app as J\xc3\x83\xc2\xbcrgen,
+// which Flask reads as "JÃ¼rgen", while J%C3%BCrgen reaches it as
+// "Jürgen". SERVER_PROTOCOL is HTTP/ and the version's numbers, without
+// leading zeros. Header lines the reader marked Invalid are left out.
 func RequestEnviron(req *http1.Request, o Origin) *Environ {
 	e := NewEnviron()
 	e.Set(KeyErrors, o.errors())
@@ -74,11 +81,11 @@ func RequestEnviron(req *http1.Request, o Origin) *Environ {
 	for _, x := range o.Extra {
 		e.Set(x.Key, x.Value)
 	}
-	path, query := splitTarget(req.Target)
+	path, query, _ := http1.SplitTarget(req.Target)
 	e.Set("REQUEST_METHOD", strings.ToUpper(req.Method))
 	e.Set("QUERY_STRING", query)
 	e.Set("RAW_URI", req.Target)
-	e.Set("SERVER_PROTOCOL", req.Proto)
+	e.Set("SERVER_PROTOCOL", "HTTP/"+strconv.Itoa(req.Major)+"."+strconv.Itoa(req.Minor))
 
 	script := o.ScriptName
 	for _, h := range req.Headers {
@@ -120,9 +127,24 @@ func RequestEnviron(req *http1.Request, o Origin) *Environ {
 			path = after
 		}
 	}
-	e.Set("PATH_INFO", unquote(path))
+	e.Set("PATH_INFO", unquote(latin1ToUTF8(path)))
 	e.Set("SCRIPT_NAME", script)
 	return e
+}
+
+// latin1ToUTF8 encodes s, bytes each standing for a latin-1 character, as
+// UTF-8.
+func latin1ToUTF8(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b := make([]byte, 0, len(s)+8)
+			for j := 0; j < len(s); j++ {
+				b = utf8.AppendRune(b, rune(s[j]))
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func (o Origin) errors() io.Writer {
@@ -143,19 +165,6 @@ func (o Origin) input(req *http1.Request) io.Reader {
 type input struct{ io.Reader }
 
 func (input) String() string { return "<wsgi.input>" }
-
-// splitTarget returns a request target's path and query. An absolute
-// target (http://host/path) gives its path; a fragment is dropped.
-func splitTarget(target string) (path, query string) {
-	target, _, _ = strings.Cut(target, "#")
-	if !strings.HasPrefix(target, "/") {
-		if u, err := url.Parse(target); err == nil && u.Scheme != "" {
-			return u.EscapedPath(), u.RawQuery
-		}
-	}
-	path, query, _ = strings.Cut(target, "?")
-	return path, query
-}
 
 // splitAddr returns an address's host and port, or the whole address and
 // "" when it has no port.

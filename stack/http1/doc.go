@@ -13,13 +13,16 @@
 // What the Reader accepts and refuses follows nginx 1.22 as measured on
 // Debian's nginx 1.22.1, and a refused request gives an *Error that says
 // what nginx answers (400, 414, 501 or 505) and what it logs. Limits
-// models nginx's header buffers (NginxLimits) or simpler per-line limits
-// like gunicorn's.
+// models nginx's header buffers (NginxLimits). Each layer reads as the
+// program it mirrors: with Dialect Gunicorn (GunicornLimits), requests are
+// read by gunicorn 20.1.0's rules instead, and an *Error says what
+// gunicorn's error page says (gunicorn.go); responses are always read as
+// nginx reads an upstream's.
 //
 // The package reads; each layer writes its own bytes, as the program it
 // mirrors writes them.
 //
-// NOTES:
+// NOTES (on nginx's rules unless said otherwise):
 //   - nginx reads a head byte by byte and stops at the first bad byte; the
 //     Reader reads a line at a time and then walks it the same way, so the
 //     same requests are refused with the same status. When a line is too

@@ -6,9 +6,12 @@ import "strings"
 type Header struct {
 	// Name is the field name with its case kept, as sent.
 	Name string
-	// Value is the field value with the spaces and tabs around it trimmed.
-	// A line with no colon at all ("Foo") has the whole line as its Name
-	// and an empty Value, as nginx reads it.
+	// Value is the field value with the spaces around it trimmed, and
+	// the tabs kept, as nginx 1.22 reads it. A line with no colon at all
+	// ("Foo") has the whole line as its Name and an empty Value, as nginx
+	// reads it. By gunicorn's rules, the spaces and tabs before it are
+	// dropped, what follows it is kept, and the lines that continue it are
+	// joined to it with a space.
 	Value string
 	// Invalid marks a line that nginx would ignore (a name with an
 	// underscore or a character outside letters, digits and '-'): the

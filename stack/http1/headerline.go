@@ -30,8 +30,9 @@ type headerRules struct {
 // A name ends at the colon; a line without one is a name with an empty
 // value. Space, tab or another control character in the name, or a colon
 // first, is an error; another byte outside letters, digits and '-' only
-// marks the line invalid. The value has spaces and tabs trimmed around it
-// and may hold any byte but NUL. CRs may only end the line.
+// marks the line invalid. The value has the spaces around it trimmed, but
+// not tabs: to nginx 1.22 a tab is a byte of the value. It may hold any
+// byte but NUL. CRs may only end the line.
 func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine, ok bool, err *Error) {
 	if len(line) == 0 {
 		return h, false, nil // only a partial line can be empty here
@@ -66,7 +67,7 @@ func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine
 	h.value = span{i, i}
 	if i < len(line) && line[i] == ':' {
 		i++
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		for i < len(line) && line[i] == ' ' {
 			i++
 		}
 		h.value = span{i, i}
@@ -74,7 +75,7 @@ func parseHeaderLine(line []byte, partial bool, rules headerRules) (h headerLine
 			switch line[i] {
 			case 0:
 				return h, false, errInvalidHeader(rules, line, i)
-			case ' ', '\t':
+			case ' ':
 			default:
 				h.value.end = i + 1
 			}

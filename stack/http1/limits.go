@@ -1,7 +1,8 @@
 package http1
 
-// Limits bounds what a Reader accepts in a message head. The zero value
-// sets no limit at all.
+// Limits bounds what a Reader accepts in a message head, and says whose
+// rules it reads a request by (Dialect). The zero value sets no limit at
+// all and reads by nginx's rules.
 //
 // Two kinds of limit can be combined. Packing models how nginx stores a
 // request head: its lines go, whole and in order, into a first buffer of
@@ -43,7 +44,28 @@ type Limits struct {
 	// MaxResponseHead is the most bytes a response's status line and
 	// headers may take (nginx's proxy_buffer_size); zero means no limit.
 	MaxResponseHead int
+
+	// Dialect says whose rules a request is read by: nginx's (the zero
+	// value) or gunicorn's. Under Gunicorn, packing is off and the simple
+	// limits count as gunicorn counts them (see GunicornLimits).
+	Dialect Dialect
 }
+
+// Dialect is the program whose rules a Reader reads requests by: each
+// layer of the lab reads as the program it mirrors.
+type Dialect uint8
+
+const (
+	// Nginx reads requests as nginx 1.22 does (see the package comment).
+	Nginx Dialect = iota
+	// Gunicorn reads requests as gunicorn 20.1.0 does (gunicorn.go):
+	// lines end at CR LF only, the request line is three parts split on
+	// single spaces, any token is a method (upper-cased) and any
+	// HTTP/digits.digits a version, header names are tokens, values keep
+	// what follows them, and errors are worded as gunicorn's error page
+	// words them.
+	Gunicorn
+)
 
 // NginxLimits returns the limits of nginx 1.22 with its default
 // configuration: client_header_buffer_size 1k, large_client_header_buffers
@@ -58,6 +80,24 @@ func NginxLimits() Limits {
 		LargeBuffers:    4,
 		MaxHeaders:      1000,
 		MaxResponseHead: 4096,
+	}
+}
+
+// GunicornLimits returns the limits of gunicorn 20.1.0 with its default
+// settings, read by its rules (Dialect Gunicorn): limit_request_line 4094,
+// counted without the line's CR LF; limit_request_field_size 8190,
+// counted with it and with the header's continuation lines; and
+// limit_request_fields 100. These were measured against Debian's gunicorn
+// 20.1.0: a request line of 4094 bytes is served and one of 4095 refused,
+// a header line of 8190 bytes with its CR LF is served and one of 8191
+// refused, 100 header lines are served and 101 refused.
+func GunicornLimits() Limits {
+	return Limits{
+		Dialect:              Gunicorn,
+		MaxRequestLine:       4094,
+		MaxHeaderLine:        8190,
+		MaxHeaders:           100,
+		UnderscoresInHeaders: true,
 	}
 }
 

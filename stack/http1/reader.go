@@ -25,10 +25,13 @@ type Reader struct {
 	pending []byte  // what a ReadResponse read and could not use
 }
 
-// field is a header line's place in a Reader's head buffer.
+// field is a header line's place in a Reader's head buffer. more are
+// the lines that continue its value, which gunicorn's rules join to it
+// with a space.
 type field struct {
 	name, value span
 	invalid     bool
+	more        []span
 }
 
 // NewReader returns a Reader that reads from r with the limits lim. When r
@@ -55,7 +58,8 @@ func (r *Reader) Buffered() int { return r.br.Buffered() }
 
 // ReadRequest reads the next request's head and returns the request, with
 // a Body that reads its body. It first reads to its end any body of the
-// previous message that the caller left unread.
+// previous message that the caller left unread. What follows describes
+// nginx's rules; the Limits' Dialect may say gunicorn's (gunicorn.go).
 //
 // Empty lines before the request line are skipped, as nginx does. It
 // returns io.EOF when the peer closed the connection before sending any
@@ -68,6 +72,9 @@ func (r *Reader) Buffered() int { return r.br.Buffered() }
 func (r *Reader) ReadRequest() (*Request, error) {
 	if err := r.finishBody(); err != nil {
 		return nil, err
+	}
+	if r.lim.Dialect == Gunicorn {
+		return r.readGunicornRequest()
 	}
 	leading, err := r.skipEmptyLines()
 	if err != nil {
@@ -287,6 +294,9 @@ func (r *Reader) finishHead(req *Request, resp *Response, rl requestLine) string
 	hs := make(Headers, len(r.spans))
 	for i, f := range r.spans {
 		hs[i] = Header{Name: s[f.name.start:f.name.end], Value: s[f.value.start:f.value.end], Invalid: f.invalid}
+		for _, m := range f.more {
+			hs[i].Value += " " + s[m.start:m.end]
+		}
 	}
 	if len(hs) == 0 {
 		hs = nil

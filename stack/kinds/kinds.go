@@ -45,7 +45,7 @@ type Kind struct {
 var kinds = map[string]Kind{
 	rawsock.Kind: {
 		Name:    rawsock.Kind,
-		Mirrors: "the dozen-line Python socket server",
+		Mirrors: "the dozen-line socket server, in Go",
 		Port:    8000,
 		New: func(c stack.Config, args map[string]string) (stack.Layer, error) {
 			if err := noArgs(rawsock.Kind, args); err != nil {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,6 +21,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 )
 
 // The talk's demo of part V, twice: Debian's nginx in front of gunicorn
@@ -166,10 +168,12 @@ func start(t *testing.T, cmd *exec.Cmd) {
 	})
 }
 
-// realStack starts gunicorn with the talk's Flask app and nginx with the
-// talk's part II configuration in front of it, through a relay. It
-// returns nginx's address and the relay.
-func realStack(t *testing.T) (string, *relay) {
+// realStack starts gunicorn with a Flask app of testdata/flask/apps.py
+// ("application", the talk's) and nginx in front of it with the talk's
+// part II configuration as the lab ships it (stack/proxy/configs/part-2),
+// through a relay: only where it listens, its upstream's address and
+// nginx's own paths change. It returns nginx's address and the relay.
+func realStack(t *testing.T, app string) (string, *relay) {
 	t.Helper()
 	for _, tool := range []string{"nginx", "gunicorn"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -182,34 +186,41 @@ func realStack(t *testing.T) (string, *relay) {
 	gun, front := freeAddr(t), freeAddr(t)
 	// The talk's Flask app, as the framework's own interop tests serve it.
 	apps, _ := filepath.Abs(filepath.Join("..", "framework", "testdata", "flask"))
-	g := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gun, "apps:application")
+	g := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gun, "apps:"+app)
 	g.Env = append(os.Environ(), "PYTHONHASHSEED=0")
 	start(t, g)
 	waitFor(t, gun, "gunicorn")
 	rl := newRelay(t, gun)
-	dir := t.TempDir()
-	conf := fmt.Sprintf(`worker_processes 1; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path %[1]s/body; proxy_temp_path %[1]s/proxy;
-  fastcgi_temp_path %[1]s/fastcgi; uwsgi_temp_path %[1]s/uwsgi; scgi_temp_path %[1]s/scgi;
-  upstream app_server { server %[2]s fail_timeout=0; }
-  server {
-    listen %[3]s default_server;
-    server_name localhost;
-    location / {
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header Host $http_host;
-      proxy_redirect off;
-      proxy_pass http://app_server;
-    }
-  }
-}`, dir, rl.ln.Addr(), front)
-	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
+	// nginx's workers may run as another user (nobody): the directory
+	// and those above it must be open to all, which t.TempDir's are not.
+	dir, err := os.MkdirTemp("", "talk-nginx-")
+	if err != nil {
 		t.Fatal(err)
 	}
-	start(t, exec.Command("nginx", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;"))
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := proxy.WriteEmbedded("part-2", dir); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "conf", "nginx.conf")
+	talk, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := strings.NewReplacer(
+		"listen 8080 default_server;", "listen "+front+" default_server;",
+		"listen [::]:8080 default_server ipv6only=on;", "",
+		"server 127.0.0.1:8000", "server "+rl.ln.Addr().String(),
+		"http {", fmt.Sprintf("http {\n    client_body_temp_path %[1]s/body; proxy_temp_path %[1]s/proxy;\n"+
+			"    fastcgi_temp_path %[1]s/fastcgi; uwsgi_temp_path %[1]s/uwsgi; scgi_temp_path %[1]s/scgi;", dir),
+	).Replace(string(talk))
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	start(t, exec.Command("nginx", "-p", dir, "-c", path, "-e", filepath.Join(dir, "logs", "error.log"),
+		"-g", "daemon off; pid "+filepath.Join(dir, "nginx.pid")+";"))
 	waitFor(t, front, "nginx")
 	return front, rl
 }
@@ -217,7 +228,7 @@ http {
 // labStack starts lesson 6's stack, made by the layers' kinds as the
 // lesson makes it, with a relay between the proxy and the pre-fork
 // server. It returns the proxy's address and the relay.
-func labStack(t *testing.T) (string, *relay) {
+func labStack(t *testing.T, app string) (string, *relay) {
 	t.Helper()
 	pk, _ := kinds.Lookup("prefork")
 	xk, _ := kinds.Lookup("proxy")
@@ -228,7 +239,7 @@ func labStack(t *testing.T) (string, *relay) {
 	t.Cleanup(func() { layers.StopAll(context.Background()) })
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	pf, err := pk.New(stack.Config{Name: "prefork"}, map[string]string{"app": "app:application", "workers": "2", "hooks": "none"})
+	pf, err := pk.New(stack.Config{Name: "prefork"}, map[string]string{"app": app, "workers": "2", "hooks": "none"})
 	if err == nil {
 		err = layers.Start(ctx, pf)
 	}
@@ -277,8 +288,8 @@ func head(t *testing.T, msg string, request bool, method string) string {
 }
 
 func TestLessonSixStackAsNginxGunicornFlask(t *testing.T) {
-	labFront, labRelay := labStack(t)
-	realFront, realRelay := realStack(t)
+	labFront, labRelay := labStack(t, "app:application")
+	realFront, realRelay := realStack(t, "application")
 	requests := []string{
 		"GET / HTTP/1.0\r\n\r\n",
 		"GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nConnection: close\r\n\r\n",
@@ -307,4 +318,57 @@ func TestLessonSixStackAsNginxGunicornFlask(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTalksStackAtTheEdges sends requests that reach past the ordinary
+// through the talk's stack, real and lab's, serving the Flask tour app,
+// and compares every hop byte for byte, but for dates, ports and the
+// Server headers: the talk's configuration sends X-Forwarded-For twice;
+// gunicorn trusts a client's X-Forwarded-Proto, which nginx passes on,
+// so Werkzeug's redirect says https, and two scheme headers that
+// disagree get gunicorn's 400; raw bytes in a path reach Flask decoded
+// twice.
+func TestTalksStackAtTheEdges(t *testing.T) {
+	labFront, labRelay := labStack(t, "tour:application")
+	realFront, realRelay := realStack(t, "tour")
+	requests := []string{
+		"GET /hello/x HTTP/1.0\r\nX-Forwarded-For: 203.0.113.7\r\n\r\n",
+		"GET /docs HTTP/1.0\r\nHost: localhost:8080\r\nX-Forwarded-Proto: https\r\n\r\n",
+		"GET /docs HTTP/1.0\r\nHost: localhost:8080\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\n\r\n",
+		"GET /hello/J\xc3\xbcrgen HTTP/1.0\r\n\r\n",
+		"GET /static/index.html HTTP/1.0\r\n\r\n",
+		"GET /static/ HTTP/1.0\r\n\r\n",
+	}
+	addr := func(s string) net.Addr { a, _ := net.ResolveTCPAddr("tcp", s); return a }
+	for _, raw := range requests {
+		t.Run(strings.SplitN(raw, "\r\n", 2)[0], func(t *testing.T) {
+			realAnswer := capture.RoundTrip(t, addr(realFront), raw)
+			labAnswer := capture.RoundTrip(t, addr(labFront), raw)
+			hops := []struct{ what, lab, real string }{{"client <- front", labAnswer, realAnswer}}
+			if !strings.HasPrefix(raw, "GET /static/") {
+				realUp, realDown := realRelay.last(t)
+				labUp, labDown := labRelay.last(t)
+				hops = append(hops, struct{ what, lab, real string }{"front -> app server", labUp, realUp},
+					struct{ what, lab, real string }{"front <- app server", labDown, realDown})
+			}
+			for _, hop := range hops {
+				if lab, real := capture.Normalize(asNginx(hop.lab)), capture.Normalize(hop.real); lab != real {
+					t.Errorf("%s:\n lab  %q\n real %q", hop.what, lab, real)
+				}
+			}
+		})
+	}
+}
+
+// asNginx signs the proxy's error pages as nginx signs them, with the
+// Content-Length to match: the lab adds its name after nginx's.
+func asNginx(answer string) string {
+	page := "<hr><center>" + proxy.ServerToken + "</center>"
+	if !strings.Contains(answer, page) {
+		return answer
+	}
+	head, body, _ := strings.Cut(answer, "\r\n\r\n")
+	body = strings.Replace(body, proxy.ServerToken, "nginx/1.22.1", 1)
+	head = regexp.MustCompile(`Content-Length: \d+`).ReplaceAllString(head, fmt.Sprintf("Content-Length: %d", len(body)))
+	return head + "\r\n\r\n" + body
 }

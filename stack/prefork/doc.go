@@ -62,18 +62,21 @@
 //     the recorder at the latest when FlushTrace returns, a round trip on
 //     each control pipe. FlushTrace also waits for the workers to settle,
 //     so a lesson shows a replaced worker's hooks in one place.
-//   - The requests gunicorn refuses are judged on the raw head first
-//     (checkHead, as gunicorn's parser reads it), then by the lab's reader,
-//     which follows nginx: a lower-case method and HTTP/2.0 are refused
-//     here and served by gunicorn. Everything else in testdata/gunicorn is
-//     answered byte for byte as gunicorn did, but for the Server header and
-//     SERVER_SOFTWARE, which name the lab.
-//   - gunicorn ends lines at CR LF only. Where the lab's reader took a
-//     bare LF as a line end, the worker reads on (readOn) until the head
-//     is whole by gunicorn's rules, and then judges it: a client that ends
-//     its lines with LF gets no answer, as from gunicorn. The bytes read on
-//     are not handed to the reader again, so such a request that gunicorn
-//     would then serve loses its body here; none of the captures has one.
+//   - Workers read requests by gunicorn's rules, not nginx's: the HTTP
+//     reader takes http1.GunicornLimits, whose Dialect makes it accept
+//     what gunicorn accepts (a lower-case method, HTTP/2.0, a header that
+//     continues on the next line), wait for CR LF where a bare LF ends
+//     nothing, and refuse with the words of gunicorn's error page. Every
+//     capture in testdata/gunicorn is answered byte for byte as gunicorn
+//     did, but for the Server header and SERVER_SOFTWARE, which name the
+//     lab, and an app that never calls start_response.
+//   - wsgi.url_scheme is "https" when X-Forwarded-Proto: https (or
+//     X-Forwarded-Ssl: on, X-Forwarded-Protocol: ssl) comes from an address
+//     in forwarded_allow_ips, 127.0.0.1 by default: where nginx connects
+//     from. Two of them that disagree get gunicorn's 400.
+//   - A chunked request body is read by nginx's chunk rules: gunicorn's
+//     differ at the edges (whitespace around a chunk size, a bare LF),
+//     which only an app reading wsgi.input meets.
 //   - After HUP the lab starts the new workers one after another; gunicorn
 //     forks them all before any boots, so their hooks interleave there.
 //   - The master's signals come as calls (Signal): it is the lab's process,

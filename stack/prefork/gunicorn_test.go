@@ -42,14 +42,13 @@ var captureCases = []struct {
 			"version-12", "version-20", "header-no-colon", "header-space-name", "header-underscore",
 			"line-4094", "line-4095", "fields-100", "fields-101", "field-8190", "field-8191",
 			"bad-length", "te-gzip", "keep-alive", "leading-crlf", "two-spaces", "dup-length",
-			"bare-lf", "lf-headers", "field-8213"},
-		differ: map[string]string{
-			"lower-method": "the lab's reader refuses a lower-case method, as nginx does; gunicorn upper-cases it",
-			"version-20":   "the lab's reader refuses HTTP/2.0 with nginx's 505; gunicorn answers in HTTP/2.0",
-		},
+			"bare-lf", "lf-headers", "field-8213", "method-odd", "lower-head", "version-zeros",
+			"version-314", "version-space", "bracket-target", "chunked-10", "identity-chunked",
+			"header-sharp-s", "header-micro", "header-tab-name", "scheme-contradict",
+			"scheme-contradict-late"},
 	},
 	{app: "stream:application", cases: []string{"stream-10", "stream-11"}},
-	{app: "echo:application", cases: []string{"echo-body", "echo-chunked"}},
+	{app: "echo:application", cases: []string{"echo-body", "echo-chunked", "echo-expect-10", "echo-length-python"}},
 	{app: "crash:application", cases: []string{"crash"}},
 	{
 		app:    "nostart:application",
@@ -92,7 +91,9 @@ func TestAnswersAsGunicorn(t *testing.T) {
 // that depend on the run (ports, the server's name) are left out.
 func TestEnvironAsGunicorn(t *testing.T) {
 	s, _ := startServer(t, Options{App: "environ:application", Workers: 1})
-	for _, name := range []string{"environ-talk", "environ-proxied", "environ-body"} {
+	for _, name := range []string{"environ-talk", "environ-proxied", "environ-body", "environ-values",
+		"environ-lower", "environ-scheme", "environ-scheme-ssl", "environ-scheme-case",
+		"environ-latin1-path", "environ-target-controls"} {
 		t.Run(name, func(t *testing.T) {
 			req, want := readCapture(t, name)
 			got := exchange(t, s.Addr(), req)

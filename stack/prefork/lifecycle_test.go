@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -381,4 +382,98 @@ func TestKillWorkerPID(t *testing.T) {
 	if !proctest.Running(os.Getpid()) {
 		t.Error("the master killed itself")
 	}
+}
+
+// TestTimeoutAsGunicorn drives the server as capture.py drove gunicorn
+// for testdata/gunicorn/timeout.txt: one worker that a request keeps busy
+// past the timeout, then TERM. The hooks and the master's and workers'
+// log lines must come in gunicorn's order, phase by phase.
+func TestTimeoutAsGunicorn(t *testing.T) {
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	hooks := append(slices.Clone(TalkHooks), "child_exit", "worker_int")
+	s := New(stack.Config{Trace: rec}, Options{App: "slow:application", Workers: 1, Timeout: 300 * time.Millisecond, Hooks: hooks})
+	ctx := context.Background()
+	var got [][]string
+	phase := func() {
+		flush(t, s)
+		got = append(got, roleLines(sub.TryNext(0)))
+	}
+	must(t, s.Start(ctx))
+	defer s.Close()
+	phase()
+	exchange(t, s.Addr(), "GET /?seconds=5 HTTP/1.0\r\n\r\n")
+	phase()
+	must(t, s.Signal(ctx, TERM))
+	got = append(got, roleLines(sub.TryNext(0)))
+
+	want := capturedPhases(t, "timeout.txt")
+	if len(got) != len(want) {
+		t.Fatalf("%d phases, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Errorf("phase %d:\n got %q\nwant %q", i+1, got[i], want[i])
+		}
+	}
+}
+
+var (
+	pidNumber  = regexp.MustCompile(`(pid: ?)\d+`)
+	masterPID  = regexp.MustCompile(`\(\d+\)`)
+	loopbackAt = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+)
+
+// roleLines words hook and log events as timeout.txt does: "ROLE HOOK"
+// and "ROLE log: TEXT", PIDs and ports replaced.
+func roleLines(evs []trace.Event) []string {
+	var out []string
+	for _, e := range evs {
+		if e.Kind != trace.KindLog {
+			continue
+		}
+		switch e.Name {
+		case "hook":
+			out = append(out, hookNames([]string{string(e.Data)})...)
+		case "log":
+			role := "worker"
+			if e.PID == os.Getpid() {
+				role = "master"
+			}
+			text := pidNumber.ReplaceAllString(string(e.Data), "${1}worker")
+			text = masterPID.ReplaceAllString(text, "(master)")
+			out = append(out, role+" log: "+loopbackAt.ReplaceAllString(text, "127.0.0.1:<port>"))
+		}
+	}
+	return out
+}
+
+// capturedPhases reads a capture of hooks and log lines into its phases,
+// the lines before each "# ..." mark, without the log lines' levels.
+func capturedPhases(t *testing.T, name string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "gunicorn", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var phases [][]string
+	var cur []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			phases = append(phases, cur)
+			cur = nil
+			continue
+		}
+		if role, text, ok := strings.Cut(line, " log: ["); ok {
+			_, text, _ = strings.Cut(text, "] ")
+			line = role + " log: " + text
+		} else {
+			role, rest, _ := strings.Cut(line, " ")
+			name, _, _ := strings.Cut(rest, " ")
+			line = role + " " + name
+		}
+		cur = append(cur, line)
+	}
+	return phases
 }

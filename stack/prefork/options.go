@@ -23,6 +23,9 @@ import (
 //	threads=4               requests a thread worker serves at once (--threads)
 //	protocol=http           http, or uwsgi: read nginx's uwsgi_pass packets
 //	                        (uWSGI's --protocol uwsgi)
+//	forwarded-allow-ips=127.0.0.1
+//	                        the addresses whose scheme headers are trusted,
+//	                        joined by commas; * for all (--forwarded-allow-ips)
 func ParseOptions(args map[string]string) (Options, error) {
 	var o Options
 	keys := make([]string, 0, len(args))
@@ -58,8 +61,15 @@ func ParseOptions(args map[string]string) (Options, error) {
 			o.Threads, err = positive(v)
 		case "protocol":
 			o.Protocol = v
+		case "forwarded-allow-ips":
+			o.ForwardedAllowIPs = nil
+			for _, ip := range strings.Split(v, ",") {
+				if ip = strings.TrimSpace(ip); ip != "" {
+					o.ForwardedAllowIPs = append(o.ForwardedAllowIPs, ip)
+				}
+			}
 		default:
-			return o, fmt.Errorf("prefork has no setting %q (it has app, workers, timeout, graceful-timeout, max-requests, hooks, worker-class, threads, protocol)", k)
+			return o, fmt.Errorf("prefork has no setting %q (it has app, workers, timeout, graceful-timeout, max-requests, hooks, worker-class, threads, protocol, forwarded-allow-ips)", k)
 		}
 		if err != nil {
 			return o, fmt.Errorf("prefork: %s=%s: want %s", k, v, wantFor(k))

@@ -44,6 +44,8 @@ type workerConfig struct {
 	Trace       bool     `json:"trace"`    // send events
 	Threads     int      `json:"threads"`  // requests served at once: 1 for a sync worker
 	Protocol    string   `json:"protocol"` // http or uwsgi
+	// ForwardedAllowIPs are the addresses whose scheme headers count.
+	ForwardedAllowIPs []string `json:"forwarded_allow_ips"`
 }
 
 // message encodes c for the control pipe: cmdConfig, the length of the

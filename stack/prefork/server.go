@@ -54,6 +54,11 @@ type Options struct {
 	// "uwsgi", the binary packets nginx's uwsgi_pass sends, as uWSGI's
 	// --protocol uwsgi. Empty means http.
 	Protocol string
+	// ForwardedAllowIPs are the client addresses whose scheme headers
+	// (X-Forwarded-Proto: https and the like) the workers trust to set
+	// wsgi.url_scheme (--forwarded-allow-ips); "*" trusts every address.
+	// nil means DefaultForwardedAllowIPs, gunicorn's 127.0.0.1.
+	ForwardedAllowIPs []string
 	// Procs makes and signals the worker processes; the zero value is the
 	// real thing.
 	Procs Procs
@@ -73,6 +78,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Workers <= 0 {
 		o.Workers = 2
+	}
+	if o.ForwardedAllowIPs == nil {
+		o.ForwardedAllowIPs = DefaultForwardedAllowIPs
 	}
 	if o.Timeout == 0 {
 		o.Timeout = 30 * time.Second
@@ -191,6 +199,7 @@ func (s *Server) workerConfig() workerConfig {
 		Layer: s.name, App: s.opts.App, Workers: s.opts.Workers,
 		MaxRequests: s.opts.MaxRequests, Hooks: known, Trace: s.cfg.Trace != nil,
 		Threads: s.opts.Threads, Protocol: s.opts.Protocol,
+		ForwardedAllowIPs: s.opts.ForwardedAllowIPs,
 	}
 }
 
@@ -241,9 +250,10 @@ func (s *Server) Start(ctx context.Context) error {
 		s.log("config", fmt.Sprintf("%s is not a server hook: gunicorn never calls it, so it never fires", h))
 	}
 	s.hooks.fire(nil, "nworkers_changed", fmt.Sprintf("None -> %d", s.opts.Workers))
+	s.log("log", "Starting gunicorn 20.1.0")
 	s.hooks.fire(nil, "on_starting", "")
-	s.log("log", fmt.Sprintf("Listening at: http://%s (pid %d)", ln.Addr(), os.Getpid()))
-	s.log("log", fmt.Sprintf("Using worker: %s, app %s", s.workerClassName(), s.opts.App))
+	s.log("log", fmt.Sprintf("Listening at: http://%s (%d)", ln.Addr(), os.Getpid()))
+	s.log("log", "Using worker: "+s.workerClassName())
 	s.hooks.fire(nil, "when_ready", "")
 	a := newArbiter(s)
 	go a.run()
@@ -254,17 +264,13 @@ func (s *Server) Start(ctx context.Context) error {
 	return nil
 }
 
-// workerClassName is the worker class as gunicorn's log names it: sync, or
-// gthread with its threads; and the protocol when it is not HTTP.
+// workerClassName is the worker class as gunicorn's log names it: sync,
+// or gthread.
 func (s *Server) workerClassName() string {
-	name := "sync"
 	if s.opts.WorkerClass == ClassThread {
-		name = fmt.Sprintf("gthread (%d threads)", s.opts.Threads)
+		return "gthread"
 	}
-	if s.opts.Protocol != ProtocolHTTP {
-		name += ", protocol " + s.opts.Protocol
-	}
-	return name
+	return "sync"
 }
 
 // call runs f in the arbiter and returns its error.
@@ -294,12 +300,15 @@ func (s *Server) Signal(ctx context.Context, sig Signal) error {
 		return fmt.Errorf("%s: not started", s.name)
 	}
 	switch sig {
+	case TERM, INT, QUIT, TTIN, TTOU, HUP:
+		s.log("log", "Handling signal: "+strings.ToLower(string(sig)))
+	}
+	switch sig {
 	case TERM:
 		return s.Shutdown(ctx)
 	case INT, QUIT:
 		return s.Close()
 	case TTIN, TTOU, HUP:
-		s.log("log", "Handling signal: "+strings.ToLower(string(sig)))
 		return s.call(ctx, func() error { return s.arbiter.handle(sig) })
 	}
 	return fmt.Errorf("%s: the master does not handle SIG%s", s.name, sig)

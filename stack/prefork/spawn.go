@@ -128,8 +128,6 @@ func (s *Server) exec() (*workerProc, error) {
 // accepts.
 func (s *Server) boot(w *workerProc) error {
 	w.lastBeat.Store(time.Now().UnixNano())
-	// Logged before the worker hears of it: what it records comes after.
-	s.log("log", fmt.Sprintf("Booting worker with pid: %d", w.pid))
 	msg, err := s.workerConfig().message()
 	if err == nil {
 		_, err = w.ctl.Write(msg)

@@ -21,9 +21,9 @@ func TestWorkerClasses(t *testing.T) {
 		overlap int // requests begun before the first answer
 		log     string
 	}{
-		{name: "sync", opts: Options{}, overlap: 1, log: "Using worker: sync,"},
+		{name: "sync", opts: Options{}, overlap: 1, log: "log: Using worker: sync\n"},
 		{name: "thread", opts: Options{WorkerClass: ClassThread, Threads: 3}, overlap: 3,
-			log: "Using worker: gthread (3 threads),"},
+			log: "log: Using worker: gthread\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

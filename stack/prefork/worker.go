@@ -60,6 +60,8 @@ func runWorker() int {
 		runtime.GOMAXPROCS(1)
 	}
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
+	// gunicorn logs this in the new worker, before post_fork.
+	w.tap.Log(nil, "log", fmt.Sprintf("Booting worker with pid: %d", os.Getpid()))
 	w.hooks.fire(nil, "post_fork", "")
 	acc, err := newAcceptor(os.NewFile(fdListener, "listener"))
 	if err != nil {
@@ -86,25 +88,28 @@ func runWorker() int {
 // worker is a worker process's state: a sync worker serves one request at
 // a time, a thread worker up to cfg.Threads at once (threads.go).
 type worker struct {
-	cfg   workerConfig
-	out   *pipeSink
-	tap   *trace.Tap
-	hooks hookPrinter
-	app   gateway.App
-	acc   *acceptor
+	cfg    workerConfig
+	out    *pipeSink
+	tap    *trace.Tap
+	hooks  hookPrinter
+	app    gateway.App
+	acc    *acceptor
+	scheme schemeRules
 	// serving holds a token for each connection being served (room for
 	// cfg.Threads), so that a flush can wait for the events of the
 	// requests in flight.
 	serving chan struct{}
 
-	mu       sync.Mutex
-	served   int
-	stopping bool // TERM, or the master is gone: stop accepting
-	exited   bool
+	mu        sync.Mutex
+	served    int
+	stopping  bool // TERM, or the master is gone: stop accepting
+	exited    bool
+	inRequest net.Conn // the request a sync worker serves, until post_request
 }
 
 func newWorker(cfg workerConfig, events *os.File) *worker {
-	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1))}
+	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1)),
+		scheme: schemeRules{allow: cfg.ForwardedAllowIPs}}
 	var sink trace.Sink
 	if cfg.Trace {
 		sink = w.out
@@ -163,13 +168,15 @@ func (w *worker) stop() {
 	w.acc.close()
 }
 
-// exit fires worker_exit, once.
+// exit logs "Worker exiting" and fires worker_exit, once, as gunicorn's
+// worker process does in the finally around its whole life.
 func (w *worker) exit(code int) {
 	w.mu.Lock()
 	done := w.exited
 	w.exited = true
 	w.mu.Unlock()
 	if !done {
+		w.tap.Log(nil, "log", fmt.Sprintf("Worker exiting (pid: %d)", os.Getpid()))
 		w.hooks.fire(nil, "worker_exit", "")
 	}
 }
@@ -177,17 +184,39 @@ func (w *worker) exit(code int) {
 // do carries out one of the master's commands, as gunicorn's worker
 // acts on its master's signals: TERM (cmdStop) stops gracefully; INT and
 // QUIT (cmdQuit) stop at once (worker_int); ABRT (cmdAbort), the timeout,
-// stops at once (worker_abort).
+// stops at once (worker_abort). gunicorn stops at once by raising
+// SystemExit in its main thread: a sync worker busy with a request then
+// leaves it through the finally that fires post_request.
 func (w *worker) do(cmd byte) {
 	switch cmd {
 	case cmdStop:
 		w.stop()
 	case cmdQuit:
 		w.hooks.fire(nil, "worker_int", "")
+		w.leaveRequest(false)
 		w.exitNow(exitOK)
 	case cmdAbort:
 		w.hooks.fire(nil, "worker_abort", "")
+		w.leaveRequest(false)
 		w.exitNow(exitAbort)
+	}
+}
+
+// leaveRequest fires post_request for the request a sync worker is busy
+// with, if any, once: when it is done (done), or left by an exit. A
+// thread worker's requests run in threads that an exit takes without a
+// word. Left by an exit, the hook is recorded with the exit's lines
+// rather than in the request's journey, which has ended without it.
+func (w *worker) leaveRequest(done bool) {
+	w.mu.Lock()
+	c := w.inRequest
+	w.inRequest = nil
+	w.mu.Unlock()
+	switch {
+	case c != nil && done:
+		w.hooks.fire(c, "post_request", "")
+	case c != nil:
+		w.hooks.fire(nil, "post_request", "")
 	}
 }
 
@@ -249,32 +278,33 @@ wait:
 // request.
 func (w *worker) handle(c net.Conn, rd **http1.Reader) (last bool) {
 	defer c.Close()
-	head := &clientReader{r: c, out: w.out, max: maxCapture}
+	in := &clientReader{r: c, out: w.out}
 	if w.cfg.Protocol == ProtocolUwsgi {
-		return w.handleUwsgi(c, head)
+		return w.handleUwsgi(c, in)
 	}
 	if *rd == nil {
-		*rd = http1.NewReader(head, readLimits)
+		*rd = http1.NewReader(in, http1.GunicornLimits())
 	} else {
-		(*rd).Reset(head)
+		(*rd).Reset(in)
 	}
 	req, err := (*rd).ReadRequest()
-	if err == io.EOF || err != nil && !isHTTPError(err) {
-		return false // gunicorn: "Ignored premature client disconnection"
-	}
-	if head.readOn(headRead) != nil {
-		return false // the same, for a head only the lab's reader thought whole
-	}
-	if r := checkHead(head.buf); r != nil {
-		w.refuse(c, r)
+	var refused *http1.Error
+	if err != nil && !errors.As(err, &refused) {
+		// gunicorn: "Ignored premature client disconnection", or an error
+		// page it failed to write.
 		return false
 	}
-	if err != nil {
-		w.refuse(c, refuse(err, req))
+	scheme, ok := w.scheme.of(req, c)
+	switch {
+	case !ok:
+		w.refuse(c, badRequest("Contradictory scheme headers"))
+		return false
+	case refused != nil:
+		w.refuse(c, refusalOf(refused))
 		return false
 	}
 	last = w.count(c)
-	w.serveRequest(c, req)
+	w.serveRequest(c, req, scheme)
 	return last
 }
 
@@ -292,11 +322,6 @@ func (w *worker) count(c net.Conn) (last bool) {
 	return last
 }
 
-func isHTTPError(err error) bool {
-	var e *http1.Error
-	return errors.As(err, &e)
-}
-
 func (w *worker) refuse(c net.Conn, r *refusal) {
 	w.tap.Log(c, "log", "Invalid request: "+r.mesg)
 	c.Write(errorPage(r))
@@ -304,11 +329,21 @@ func (w *worker) refuse(c net.Conn, r *refusal) {
 
 // serveRequest builds the environ, calls the app through the gateway and
 // writes its answer, between the pre_request and post_request hooks.
-func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
+func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string) {
 	w.hooks.fire(c, "pre_request", "")
-	defer w.hooks.fire(c, "post_request", "")
-	if req.Major == 1 && req.Minor >= 1 && strings.EqualFold(req.Headers.Get("Expect"), "100-continue") {
-		c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+	if w.cfg.Threads > 1 {
+		defer w.hooks.fire(c, "post_request", "")
+	} else {
+		w.mu.Lock()
+		w.inRequest = c
+		w.mu.Unlock()
+		defer w.leaveRequest(true)
+	}
+	for _, h := range req.Headers {
+		// gunicorn answers each such header, whatever the version.
+		if strings.EqualFold(h.Name, "Expect") && strings.ToLower(h.Value) == "100-continue" {
+			c.Write([]byte("HTTP/1.1 100 Continue\r\n\r\n"))
+		}
 	}
 	raw := c
 	if tc, ok := c.(*trace.Conn); ok {
@@ -319,6 +354,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request) {
 		Software:     Software,
 		Local:        w.acc.addr,
 		Remote:       raw.RemoteAddr(),
+		Scheme:       scheme,
 		Multiprocess: w.cfg.Workers > 1,
 		Multithread:  w.cfg.Threads > 1,
 		Errors:       tracer.Errors(),
@@ -365,20 +401,13 @@ type socketValue struct{ net.Conn }
 
 func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
 
-// maxCapture is how much of a request's first bytes a worker keeps for
-// checkHead: heads longer than this are judged by the reader alone.
-const maxCapture = 64 << 10
-
-// clientReader is what the worker reads a request through. It keeps the
-// first bytes read, where the request head is, so that checkHead can
-// judge them as gunicorn would. And before it waits for more from the
-// client, it sends the master the events recorded so far: a client that
-// types its request line by line is seen arriving line by line.
+// clientReader is what the worker reads a request through: before it
+// waits for more from the client, it sends the master the events
+// recorded so far, so that a client that types its request line by line
+// is seen arriving line by line.
 type clientReader struct {
 	r     io.Reader
 	out   *pipeSink
-	max   int
-	buf   []byte
 	reads int
 }
 
@@ -387,23 +416,5 @@ func (h *clientReader) Read(p []byte) (int, error) {
 		h.out.Flush()
 	}
 	h.reads++
-	n, err := h.r.Read(p)
-	if room := h.max - len(h.buf); room > 0 {
-		h.buf = append(h.buf, p[:min(n, room)]...)
-	}
-	return n, err
-}
-
-// readOn reads more from the client while the bytes kept so far are not
-// done, as gunicorn's parser waits for CR LF where the lab's reader, like
-// nginx, took a bare LF. It stops when the kept bytes reach their maximum,
-// and returns the read error that ends it otherwise.
-func (h *clientReader) readOn(done func([]byte) bool) error {
-	var p [4096]byte
-	for !done(h.buf) && len(h.buf) < h.max {
-		if _, err := h.Read(p[:]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return h.r.Read(p)
 }

@@ -116,7 +116,13 @@ http {
 			t.Fatalf("request %d: %.60q", i, got)
 		}
 	}
-	logs := strings.Join(p.logs("error_log"), "\n")
+	byName := p.logs("error_log", ErrorLogBelow)
+	// The [warn] line is below the default level, error: nginx would not
+	// write it, and the trace says so.
+	if below := strings.Join(byName[ErrorLogBelow], "\n"); !strings.Contains(below, "[warn]") {
+		t.Errorf("the [warn] line is not marked below the error log's level: %q", below)
+	}
+	logs := strings.Join(byName["error_log"], "\n") + "\n" + strings.Join(byName[ErrorLogBelow], "\n")
 	for _, want := range []string{
 		"[error]", "connect() failed (111: Connection refused) while connecting to upstream",
 		`upstream: "http://` + dead + `/"`,
@@ -144,7 +150,7 @@ http {
 	if !strings.HasPrefix(string(got), "HTTP/1.1 502 Bad Gateway") {
 		t.Errorf("answered %.60q", got)
 	}
-	if logs := strings.Join(p.logs("error_log"), "\n"); !strings.Contains(logs, `no live upstreams while connecting to upstream`) ||
+	if logs := strings.Join(p.logs("error_log")["error_log"], "\n"); !strings.Contains(logs, `no live upstreams while connecting to upstream`) ||
 		!strings.Contains(logs, `upstream: "http://app/"`) {
 		t.Errorf("error log:\n%s", logs)
 	}

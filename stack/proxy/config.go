@@ -226,6 +226,32 @@ func WriteEmbedded(name, dir string) error {
 	return os.WriteFile(filepath.Join(dir, "conf", "nginx.conf"), text, 0o644)
 }
 
+// ListenPort returns the port the configuration's listen directives give
+// its default server: the first listen of the server marked
+// default_server, or of the first server; 0 when none has a listen (nginx
+// would take 80 as root, 8000 else). The lab serves every server on one
+// address, so this is the port a lab that obeys the file listens on.
+func (c *Config) ListenPort() int {
+	var first *serverConf
+	for _, s := range c.servers {
+		if len(s.listens) == 0 {
+			continue
+		}
+		if first == nil {
+			first = s
+		}
+		for _, l := range s.listens {
+			if l.defaultServer {
+				return s.listens[0].port
+			}
+		}
+	}
+	if first == nil {
+		return 0
+	}
+	return first.listens[0].port
+}
+
 // Upstreams returns the addresses the configuration passes requests to:
 // the servers of its upstream blocks and the addresses proxy_pass and
 // uwsgi_pass name, each once, sorted.

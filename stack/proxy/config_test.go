@@ -164,3 +164,29 @@ func TestUpstreams(t *testing.T) {
 		})
 	}
 }
+
+func TestListenPort(t *testing.T) {
+	for _, tt := range []struct {
+		servers string
+		port    int
+	}{
+		{"server { listen 8080 default_server; listen [::]:8080 default_server ipv6only=on; }", 8080},
+		{"server { listen 127.0.0.1:9000; } server { listen 9001 default_server; }", 9001},
+		{"server { listen 9002; } server { listen 9003; }", 9002},
+		{"server { listen localhost; }", 80},
+		{"server { }", 0},
+	} {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "nginx.conf")
+		if err := os.WriteFile(path, []byte("events {}\nhttp { "+tt.servers+" }\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := LoadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.ListenPort(); got != tt.port {
+			t.Errorf("%s: ListenPort %d, want %d", tt.servers, got, tt.port)
+		}
+	}
+}

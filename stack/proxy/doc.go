@@ -1,7 +1,8 @@
 // Package proxy is the lab's nginx: a static web server and reverse proxy
 // that reads nginx.conf and answers, byte for byte, as Debian's nginx
 // 1.22.1 does. Only its name differs: the Server header and the signature
-// of its error pages say ngw2f-lab/VERSION where nginx says nginx/1.22.1.
+// of its error pages say "nginx/1.22.1 (ngw2f-lab)" where nginx says
+// nginx/1.22.1.
 //
 // A Config comes from an nginx.conf (LoadFile) or is one of the talk's
 // own (LoadEmbedded: "part-1", nginx alone; "part-2", nginx in front of an
@@ -36,10 +37,10 @@
 //     worker_connections, accept_mutex, sendfile, tcp_nopush, tcp_nodelay,
 //     the hash sizes, the temp paths and gzip are read, checked and
 //     without effect. gzip stays off so that the bytes stay readable.
-//   - The lab decides where the proxy listens (stack.Config.Addr): the
-//     listen directives are read and checked but not used, and every
+//   - The lab decides where the proxy listens (stack.Config.Addr): every
 //     server block is served on that one address, chosen by server_name
-//     as nginx does.
+//     as nginx does. ListenPort gives the port the file's listen
+//     directives name, which ngw2f-lab up --config obeys.
 //   - Every upstream address goes through stack.Config.Peer, so that a
 //     configuration naming the talk's 127.0.0.1:8000 reaches the app
 //     server wherever it really listens; logs and Host headers keep the
@@ -47,11 +48,19 @@
 //   - A connection waiting for a request holds a read buffer for a
 //     quarter of a second, then lets it go and waits for the socket to be
 //     readable with none, as nginx frees an idle connection's buffers.
-//   - Paths under a root or alias are opened through os.Root, which never
-//     leaves the directory. nginx follows symlinks that lead out of the
-//     root (disable_symlinks is off by default); the proxy answers them as
-//     nginx does with disable_symlinks on: 403, and "(40: Too many levels
-//     of symbolic links)" in the error log.
+//   - A path is the root followed by the URI, or the alias followed by
+//     what of the URI comes after the location's prefix, glued on as
+//     strings, as nginx does: "location /static/ { alias html; }" maps
+//     /static/index.html to htmlindex.html, beside the directory.
+//   - Paths are opened through os.Root, which never leaves the directory
+//     they land in. nginx follows a symlink that leads out of the root
+//     (disable_symlinks is off by default), and an alias glued to "../"
+//     ("location /img { alias html/; }" and /img../x); where a file is
+//     there, the proxy answers as nginx does with disable_symlinks on:
+//     403, and "(40: Too many levels of symbolic links)" in the error log,
+//     and the journey gets a note ("note" log events) saying that nginx
+//     would have served it, and why the lab does not. Where nothing is
+//     there, its answer is nginx's: 404.
 //   - The HTTP reader reads whole lines; nginx reads byte by byte and
 //     refuses a request at its first bad byte. The proxy does the same
 //     for a first byte that cannot start a method (a TLS handshake on this
@@ -67,9 +76,12 @@
 //     those it was read with, checked on every request.
 //   - The error log goes to the trace from level info up, so that a
 //     learner sees why a request was refused; the file gets what its
-//     error_log level says. Without an error_log, only the trace gets it.
-//     nginx would write to its compiled-in default file; the lab writes
-//     nowhere it was not told to.
+//     error_log level says. A line below that level (error, when no
+//     error_log says otherwise: the talk's configuration) is one nginx
+//     would not write: its trace event is named ErrorLogBelow, and the
+//     transcripts show it as such. Without an error_log, only the trace
+//     gets the lines; nginx would write to its compiled-in default file,
+//     and the lab writes nowhere it was not told to.
 //   - Not implemented, and refused with a message when configured: regular
 //     expression captures, if, rewrite, error_page, autoindex, ip_hash,
 //     hash, random, unix sockets, https upstreams, variables in root,

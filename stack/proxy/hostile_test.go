@@ -26,6 +26,7 @@ http {
         root {{dir}}/html;
         location /app/ { proxy_pass http://{{upstream}}; }
         location /big/ { client_max_body_size 1m; proxy_pass http://{{upstream}}; }
+        location /img { alias {{dir}}/html/; }
     }
 }
 `
@@ -49,7 +50,7 @@ func startHostile(t *testing.T) (p *testProxy, up *upstream, links error) {
 			t.Fatal(err)
 		}
 	}
-	for name, target := range map[string]string{"in": "index.html", "out": "../secret.txt", "abs": filepath.Join(dir, "secret.txt")} {
+	for name, target := range map[string]string{"in": "index.html", "out": "../secret.txt", "abs": filepath.Join(dir, "secret.txt"), "gone": "../missing.txt"} {
 		if err := os.Symlink(target, filepath.Join(html, name)); symlinkRefused(err) {
 			links = err
 		} else if err != nil {
@@ -69,11 +70,17 @@ func TestHostileRequests(t *testing.T) {
 		status string // the answer's start; "" for no answer at all
 		log    string // a line the error log must have
 		link   bool   // asks for one of the symlinks
+		note   bool   // the journey says nginx would have served it
 	}{
 		{name: "symlink inside the root", raw: "GET /in HTTP/1.0\r\n\r\n", status: "HTTP/1.1 200 OK", link: true},
 		{name: "symlink leading out", raw: "GET /out HTTP/1.0\r\n\r\n", status: "HTTP/1.1 403 Forbidden",
-			log: `/html/out" failed (40: Too many levels of symbolic links)`, link: true},
-		{name: "absolute symlink leading out", raw: "GET /abs HTTP/1.0\r\n\r\n", status: "HTTP/1.1 403 Forbidden", link: true},
+			log: `/html/out" failed (40: Too many levels of symbolic links)`, link: true, note: true},
+		{name: "absolute symlink leading out", raw: "GET /abs HTTP/1.0\r\n\r\n", status: "HTTP/1.1 403 Forbidden", link: true, note: true},
+		{name: "symlink leading out to nothing", raw: "GET /gone HTTP/1.0\r\n\r\n", status: "HTTP/1.1 404 Not Found",
+			log: `/html/gone" failed (2: No such file or directory)`, link: true},
+		{name: "alias glued to ../", raw: "GET /img../secret.txt HTTP/1.0\r\n\r\n", status: "HTTP/1.1 403 Forbidden",
+			log: `/html/../secret.txt" failed (40: Too many levels of symbolic links)`, note: true},
+		{name: "alias glued to ../ and nothing", raw: "GET /img../nope.txt HTTP/1.0\r\n\r\n", status: "HTTP/1.1 404 Not Found"},
 		{name: "dot dot", raw: "GET /../secret.txt HTTP/1.0\r\n\r\n", status: "HTTP/1.1 400 Bad Request"},
 		{name: "encoded dot dot", raw: "GET /%2e%2e/secret.txt HTTP/1.0\r\n\r\n", status: "HTTP/1.1 400 Bad Request"},
 		{name: "encoded slash", raw: "GET /..%2fsecret.txt HTTP/1.0\r\n\r\n", status: "HTTP/1.1 400 Bad Request"},
@@ -105,11 +112,12 @@ func TestHostileRequests(t *testing.T) {
 			if d := time.Since(start); d > 3*time.Second {
 				t.Errorf("took %v: a timeout of 1s did not end it", d)
 			}
-			if tt.log != "" {
-				logs := strings.Join(p.logs("error_log"), "\n")
-				if !strings.Contains(logs, tt.log) {
-					t.Errorf("error log lacks %q:\n%s", tt.log, logs)
-				}
+			logs := p.logs("error_log", "note")
+			if errs := strings.Join(logs["error_log"], "\n"); !strings.Contains(errs, tt.log) {
+				t.Errorf("error log lacks %q:\n%s", tt.log, errs)
+			}
+			if notes := strings.Join(logs["note"], "\n"); tt.note != strings.Contains(notes, "nginx would have served this") {
+				t.Errorf("the journey's notes, where one must say nginx would have served it (%v): %q", tt.note, notes)
 			}
 		})
 	}

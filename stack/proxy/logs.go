@@ -133,16 +133,39 @@ func (r *request) logError(level logLevel, msg string) {
 	r.c.logError(el, level, b.String())
 }
 
-// logError writes a line about the connection.
+// logError writes a line about the connection. A line below the level of
+// the error_log that applies (nginx's default is error) is one nginx
+// writes nowhere: the trace still gets it, named ErrorLogBelow, so that a
+// learner sees why a request was refused and that nginx would not say.
 func (c *conn) logError(el *errorLog, level logLevel, msg string) {
 	line := fmt.Sprintf("%s [%s] %d#%d: *%d %s", time.Now().Format("2006/01/02 15:04:05"), level, c.srv.pid, c.srv.pid, c.n, msg)
-	c.srv.tap.Log(c.nc, "error_log", line)
 	if el == nil {
 		el = c.rt.errorLog
 	}
-	if el != nil && level >= el.level {
+	min := levelError
+	if el != nil {
+		min = el.level
+	}
+	if level < min {
+		c.srv.tap.Log(c.nc, ErrorLogBelow, line)
+		return
+	}
+	c.srv.tap.Log(c.nc, "error_log", line)
+	if el != nil {
 		el.file.writeLine([]byte(line + "\n"))
 	}
+}
+
+// ErrorLogBelow names the trace's log events for error log lines below
+// the level of the error_log that applies: what nginx would log at a
+// more verbose level, and does not log here.
+const ErrorLogBelow = "error_log_below"
+
+// note records, for the request's journey, a remark of the lab's own
+// where it knowingly answers otherwise than nginx: it is no log line of
+// nginx's, and goes to no file.
+func (r *request) note(text string) {
+	r.c.srv.tap.Log(r.c.nc, "note", text)
 }
 
 // logTime is $time_local's format.

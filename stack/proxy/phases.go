@@ -21,7 +21,6 @@ func (r *request) tryFiles() (next *target, done bool) {
 		last := i == len(params)-1
 		switch {
 		case p.code != 0:
-			r.discardBody()
 			r.sendError(p.code, "")
 			return nil, true
 		case p.named != "":
@@ -61,35 +60,41 @@ func (r *request) tryFiles() (next *target, done bool) {
 // index carries out the index module for a URI ending in '/': the first
 // index file that exists is where the request goes next. When none does,
 // it answers 404 if the directory is missing, else 403, as nginx does
-// with autoindex off.
+// with autoindex off. nginx's 404 names the first index file it tried.
 func (r *request) index() (string, bool) {
 	if !allowedStatic(r.method) {
-		r.discardBody()
 		r.sendError(405, "")
 		return "", false
 	}
+	first := ""
 	for _, name := range r.loc.index {
 		if strings.HasPrefix(name, "/") {
 			return name, true
 		}
-		if f, _, err := r.lookup(r.uri + name); err == nil {
+		f, _, err := r.lookup(r.uri + name)
+		if err == nil {
 			return r.uri + name, true
-		} else if e := sysErr(err); !notFound(e) {
-			r.discardBody()
+		}
+		if e := sysErr(err); !notFound(e) {
 			r.logError(levelError, fmt.Sprintf(`"%s" is forbidden (%s)`, f.path, e))
 			r.sendError(403, "")
 			return "", false
 		}
+		if first == "" {
+			first = f.path
+		}
 	}
 	dir, fi, err := r.lookup(r.uri)
-	r.discardBody()
 	if err != nil || !fi.IsDir() {
 		if r.loc.logNotFound {
 			e := errno.ENOTDIR
 			if err != nil {
 				e = sysErr(err)
 			}
-			r.logError(levelError, fmt.Sprintf(`"%s" is not found (%s)`, dir.path, e))
+			if first == "" {
+				first = dir.path
+			}
+			r.logError(levelError, fmt.Sprintf(`"%s" is not found (%s)`, first, e))
 		}
 		r.sendError(404, "")
 		return "", false

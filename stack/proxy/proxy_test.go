@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -61,13 +62,13 @@ func startConfig(t *testing.T, c *Config, peers map[string]string) *testProxy {
 	return p
 }
 
-// logs returns the log lines recorded since the last call, by name
-// ("access_log", "error_log").
-func (p *testProxy) logs(name string) []string {
-	var out []string
+// logs returns the log lines recorded since the last call with one of
+// the names given ("access_log", "error_log", "note"), by name.
+func (p *testProxy) logs(names ...string) map[string][]string {
+	out := map[string][]string{}
 	for _, e := range p.sub.TryNext(0) {
-		if e.Kind == trace.KindLog && e.Name == name {
-			out = append(out, string(e.Data))
+		if e.Kind == trace.KindLog && slices.Contains(names, e.Name) {
+			out[e.Name] = append(out[e.Name], string(e.Data))
 		}
 	}
 	return out
@@ -129,6 +130,7 @@ var answers = map[string]string{
 	"badhdr":   "HTTP/1.1 200 OK\r\nX Y: z\r\nContent-Length: 2\r\n\r\nok",
 	"redirect": "HTTP/1.0 302 Found\r\nLocation: http://127.0.0.1:8000/elsewhere\r\nContent-Length: 0\r\n\r\n",
 	"close":    "",
+	"tabs":     "HTTP/1.1 200 OK\r\nX-Tab:\tv\t\r\nContent-Length:\t2\r\n\r\nok",
 	"ok":       "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Mon, 01 Jan 2001 00:00:00 GMT\r\nContent-Type: text/plain\r\nContent-Length: 8\r\nConnection: close\r\n\r\nbody ok\n",
 }
 

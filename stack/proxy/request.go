@@ -22,6 +22,7 @@ type request struct {
 	unparsed    string // $request_uri
 	uri, args   string // $uri and $args
 	host        string // $host from the request, "" when it named none
+	badLineHost bool   // the request line names a host nginx refuses
 	http09      bool
 
 	upBuf []byte // the upstream answer's body is read into this, pooled
@@ -41,7 +42,8 @@ type request struct {
 
 	rangeError   string       // Content-Range of a 416 answer
 	stats        []statResult // files looked up
-	expectSeen   bool         // "Expect: 100-continue" was answered
+	expectSeen   bool         // "Expect: 100-continue" was answered, or must not be
+	dropLater    bool         // the body is dropped once the answer is out
 	upstreamURL  string       // "http://127.0.0.1:8000/", for the error log
 	upstreamAddr string
 	upstreamCode string
@@ -89,7 +91,9 @@ func (r *request) setRequestLine() {
 		if args != "" {
 			r.unparsed += "?" + args
 		}
-		r.host, _ = validateHost(host)
+		var ok bool
+		r.host, ok = validateHost(host)
+		r.badLineHost = !ok
 	}
 	r.uri, r.args = path, args
 }
@@ -134,26 +138,34 @@ func (r *request) while() string {
 
 // checkHead applies the rules nginx has beyond the reader's: Host, the
 // URI, TRACE. It answers and returns false when one is broken.
+//
+// A host in the request line (an absolute-form target) must be valid,
+// and it names the server; a Host header is still required in an
+// HTTP/1.1 request, checked, and refused when it comes twice, as nginx
+// does whatever the request line says.
 func (r *request) checkHead() bool {
 	hr := r.hr
 	hosts := hr.Headers.Values("Host")
-	switch {
-	case len(hosts) > 1:
-		r.logError(levelInfo, fmt.Sprintf(`client sent duplicate host header: "Host: %s", previous value: "Host: %s" while reading client request headers`, hosts[1], hosts[0]))
+	bad := func(why string) bool {
+		r.logError(levelInfo, why)
 		r.sendError(400, "")
 		return false
-	case len(hosts) == 1 && r.host == "":
+	}
+	if r.badLineHost {
+		return bad("client sent invalid host in request line while reading client request line")
+	}
+	if len(hosts) > 0 {
 		h, ok := validateHost(hosts[0])
-		if !ok {
-			r.logError(levelInfo, "client sent invalid host header while reading client request headers")
-			r.sendError(400, "")
-			return false
+		switch {
+		case !ok:
+			return bad("client sent invalid host header while reading client request headers")
+		case len(hosts) > 1:
+			return bad(fmt.Sprintf(`client sent duplicate host header: "Host: %s", previous value: "Host: %s" while reading client request headers`, hosts[1], hosts[0]))
+		case r.host == "":
+			r.host = h
 		}
-		r.host = h
-	case len(hosts) == 0 && hr.Major == 1 && hr.Minor >= 1 && r.host == "":
-		r.logError(levelInfo, `client sent HTTP/1.1 request without "Host" header while reading client request headers`)
-		r.sendError(400, "")
-		return false
+	} else if hr.Major == 1 && hr.Minor >= 1 {
+		return bad(`client sent HTTP/1.1 request without "Host" header while reading client request headers`)
 	}
 	r.srv = r.c.rt.findServer(r.host)
 	r.setLocation(r.srv.base)
@@ -253,10 +265,15 @@ func (r *request) redirect(t *target) bool {
 	return true
 }
 
-// doReturn answers as a return directive says.
+// doReturn answers as a return directive says. nginx sends the answer
+// itself, dropping the body first (with a 100 Continue when asked), for a
+// code below 400 or one with a text; a code from 400 up without one
+// becomes its error page, or, for 444, a closed connection.
 func (r *request) doReturn(ret *returnConf) {
-	r.discardBody()
 	code := ret.code
+	if code < 400 || ret.has {
+		r.discardBody()
+	}
 	if code == 444 {
 		r.status = 444
 		r.keepAlive = false
@@ -283,6 +300,9 @@ func (r *request) doReturn(ret *returnConf) {
 // done finishes the request: its log line, and whether the connection
 // stays.
 func (r *request) done() bool {
+	if r.dropLater && r.bodyPending() && !r.writeFailed {
+		r.dropBody()
+	}
 	if !r.noLog {
 		r.logAccess()
 	}
@@ -303,10 +323,12 @@ func (r *request) setLocation(loc *locConf) {
 	}
 }
 
-// exten returns the URI's extension, as nginx takes it for the MIME type.
+// exten returns the URI's extension, as nginx takes it for the MIME type:
+// after the last dot of the last segment, unless that dot starts the
+// segment (".txt" has none).
 func (r *request) exten() string {
 	i := strings.LastIndexByte(r.uri, '.')
-	if i < 0 || strings.IndexByte(r.uri[i:], '/') >= 0 {
+	if i < 1 || strings.IndexByte(r.uri[i:], '/') >= 0 || r.uri[i-1] == '/' {
 		return ""
 	}
 	return r.uri[i+1:]
@@ -325,9 +347,9 @@ func (r *request) serverName() string {
 	return ""
 }
 
-// discardBody reads and drops the request body, as nginx does before it
-// answers without one; a body that does not come in time ends the
-// connection after the answer.
+// discardBody drops the request body of an answer that needs none, as
+// nginx does: it answers "Expect: 100-continue" first (expect), then
+// answers without waiting for the body, which done drops afterwards.
 func (r *request) discardBody() {
 	if r.hr == nil || r.bodyLength >= 0 {
 		return
@@ -337,12 +359,35 @@ func (r *request) discardBody() {
 		r.bodyLength = 0
 		return
 	}
-	r.c.nc.SetReadDeadline(time.Now().Add(r.loc.bodyTimeout))
-	n, err := io.Copy(io.Discard, r.hr.Body)
-	r.bodyLength = n
-	if err != nil {
-		r.keepAlive = false
-		r.linger = false
+	r.dropLater = true
+}
+
+// dropBody reads and drops the rest of a body once the answer is out, as
+// nginx's discarded-body handler does: each read within
+// lingering_timeout, all of them within lingering_time. A body that does
+// not come in time ends the connection.
+func (r *request) dropBody() {
+	end := time.Now().Add(r.loc.lingeringTime)
+	buf := make([]byte, 4096)
+	var n int64
+	for {
+		next := time.Now().Add(r.loc.lingeringTimeout)
+		if next.After(end) {
+			next = end
+		}
+		r.c.nc.SetReadDeadline(next)
+		m, err := r.hr.Body.Read(buf)
+		n += int64(m)
+		if err == io.EOF {
+			r.bodyLength = n
+			return
+		}
+		if err != nil {
+			r.bodyLength = n
+			r.keepAlive = false
+			r.linger = false
+			return
+		}
 	}
 }
 
@@ -356,7 +401,9 @@ func (r *request) bodyPending() bool {
 }
 
 // expect answers "Expect: 100-continue" with "100 Continue", once, as
-// nginx does before it reads or drops the body of an HTTP/1.1 request.
+// nginx does before it reads or drops the body of an HTTP/1.1 request for
+// an answer of the location's own (a file, a return with a text or a
+// URL); never before an error page (sendError).
 func (r *request) expect() {
 	if r.expectSeen || r.hr.Major != 1 || r.hr.Minor < 1 {
 		return

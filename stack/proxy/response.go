@@ -236,8 +236,11 @@ func keepsAliveAfter(status int) bool {
 }
 
 // sendError answers with nginx's page for status, and a Location for a
-// redirect.
+// redirect. Like nginx's special responses, it drops a body not read yet
+// without answering "Expect: 100-continue" first: the client that waits
+// for leave to send its body gets the error instead.
 func (r *request) sendError(status int, location string) {
+	r.expectSeen = true
 	if !keepsAliveAfter(status) {
 		r.keepAlive = false
 		r.linger = true

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,7 +29,6 @@ type Server struct {
 	name    string
 	tap     *trace.Tap
 	pid     int
-	version string
 	dates   dates
 	connSeq atomic.Uint64
 	readers sync.Pool       // *readerPair, for client connections
@@ -71,27 +68,27 @@ func New(cfg stack.Config, conf *Config) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg: cfg, conf: conf, name: name, tap: trace.NewTap(cfg.Trace, name),
-		pid: os.Getpid(), version: labVersion(), conns: map[*conn]struct{}{},
+		pid: os.Getpid(), conns: map[*conn]struct{}{},
 		ctx: ctx, cancel: cancel,
 	}
 }
 
-// labVersion is the lab's version as nginx spells its own: "1.2.0", or
-// "dev" for a build without one.
-func labVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return strings.TrimPrefix(bi.Main.Version, "v")
-	}
-	return "dev"
-}
+// ServerToken is the Server header's value and the error pages'
+// signature: nginx's own, with the lab's name after it, as every layer of
+// the lab names the program it mirrors and then itself.
+const ServerToken = "nginx/" + nginxVersion + " (ngw2f-lab)"
 
-// token is the Server header's value and the error pages' signature:
-// where nginx names itself, the proxy names the lab.
+// nginxVersion is the version of nginx the proxy answers as: the Server
+// header's, and $nginx_version.
+const nginxVersion = "1.22.1"
+
+// token is ServerToken, or without nginx's version where server_tokens is
+// off, as nginx then says "nginx".
 func (s *Server) token(lc *locConf) string {
 	if lc != nil && lc.serverTokens == "off" {
-		return "ngw2f-lab"
+		return "nginx (ngw2f-lab)"
 	}
-	return "ngw2f-lab/" + s.version
+	return ServerToken
 }
 
 // Name returns the layer's name.

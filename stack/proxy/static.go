@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -57,17 +58,30 @@ type file struct {
 	path string
 }
 
-// mapPath maps a URI to a file, by root or alias.
+// mapPath maps a URI to a file, by root or alias, as nginx does: the
+// root followed by the URI, or the alias followed by what of the URI
+// comes after the location's prefix, glued on as it is. An alias without
+// a trailing slash in a location with one ("location /static/ { alias
+// html; }") makes /static/index.html the file htmlindex.html, beside the
+// directory, not in it: nginx concatenates strings, and so does the lab.
+// The file is opened in the directory it lands in.
 func (r *request) mapPath(uri string) (file, error) {
 	rest := uri
 	if r.loc.alias && strings.HasPrefix(uri, r.loc.name) && r.loc.modifier != "~" && r.loc.modifier != "~*" {
 		rest = uri[len(r.loc.name):]
 	}
 	f := file{path: r.loc.root + rest, name: strings.TrimPrefix(rest, "/")}
+	dir := r.loc.root
+	if rest != "" && !strings.HasPrefix(rest, "/") && !strings.HasSuffix(dir, "/") {
+		// The rest joins the alias's last name: open it in the parent.
+		if i := strings.LastIndexAny(dir, `/\`); i >= 0 {
+			dir, f.name = dir[:i+1], dir[i+1:]+rest
+		}
+	}
 	if f.name == "" {
 		f.name = "."
 	}
-	root, err := r.c.rt.roots.get(r.loc.root)
+	root, err := r.c.rt.roots.get(dir)
 	f.root = root
 	return f, err
 }
@@ -93,9 +107,32 @@ func (r *request) lookup(uri string) (file, fs.FileInfo, error) {
 	var fi fs.FileInfo
 	if err == nil {
 		fi, err = f.root.Stat(f.name)
+		if _, ok := errno.Of(err); err != nil && !ok {
+			err = outside(f, err)
+		}
 	}
 	r.stats = append(r.stats, statResult{f.path, fi, err})
 	return f, fi, err
+}
+
+// errOutside is a path the lab will not follow out of its directory,
+// where nginx would find a file.
+type errOutside struct{ err error }
+
+func (e *errOutside) Error() string { return e.err.Error() }
+func (e *errOutside) Unwrap() error { return e.err }
+
+// outside words a path that os.Root refused because it leads out of the
+// root or alias directory (a symlink, or an alias glued to "../"). nginx
+// follows it: where nothing is there, its answer (404) is the lab's too;
+// where a file is, nginx would serve it and the lab refuses.
+func outside(f file, err error) error {
+	if _, statErr := os.Stat(f.path); statErr != nil {
+		if e, ok := errno.Of(statErr); ok && notFound(e) {
+			return statErr
+		}
+	}
+	return &errOutside{err}
 }
 
 // sysErr returns the errno nginx on Linux would have met, whatever the
@@ -117,7 +154,6 @@ func notFound(e errno.Errno) bool {
 // module does.
 func (r *request) openFailed(f file, err error) {
 	e := sysErr(err)
-	r.discardBody()
 	switch {
 	case notFound(e):
 		if r.loc.logNotFound {
@@ -126,6 +162,12 @@ func (r *request) openFailed(f file, err error) {
 		r.sendError(404, "")
 	case e == errno.EACCES || e == errno.ELOOP || e == errno.EMLINK:
 		r.logError(levelError, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
+		if errors.As(err, new(*errOutside)) {
+			r.note(fmt.Sprintf(`nginx would have served this: "%s" leads out of the directory the location serves, `+
+				`and nginx follows it there (disable_symlinks is off by default). The lab refuses it because it never `+
+				`opens a file outside the directory a root or alias names, so that no request reaches the rest of `+
+				`the machine; its answer and log line are nginx's with disable_symlinks on.`, f.path))
+		}
 		r.sendError(403, "")
 	default:
 		r.logError(levelCrit, fmt.Sprintf(`open() "%s" failed (%s)`, f.path, e))
@@ -139,7 +181,6 @@ func allowedStatic(m string) bool { return m == "GET" || m == "HEAD" || m == "PO
 // static serves r.uri from the file system, as nginx's static module.
 func (r *request) static() {
 	if !allowedStatic(r.method) {
-		r.discardBody()
 		r.sendError(405, "")
 		return
 	}
@@ -149,7 +190,6 @@ func (r *request) static() {
 		return
 	}
 	if fi.IsDir() {
-		r.discardBody()
 		loc := r.uri + "/"
 		if r.args != "" {
 			loc += "?" + r.args
@@ -159,12 +199,10 @@ func (r *request) static() {
 	}
 	if !fi.Mode().IsRegular() {
 		r.logError(levelCrit, fmt.Sprintf(`"%s" is not a regular file`, f.path))
-		r.discardBody()
 		r.sendError(404, "")
 		return
 	}
 	if r.method == "POST" {
-		r.discardBody()
 		r.sendError(405, "")
 		return
 	}

@@ -78,7 +78,7 @@ func (r *request) variable(name string) string {
 			return strconv.FormatInt(r.bodyLength, 10)
 		}
 	case "nginx_version":
-		return r.c.srv.version
+		return nginxVersion
 	case "pid":
 		return strconv.Itoa(r.c.srv.pid)
 	case "msec":

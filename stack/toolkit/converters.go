@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Converter turns one variable part of a URL into a value and back, as
@@ -197,10 +200,12 @@ func newNumberConverter(float bool, args []string, kw map[string]string) (Conver
 	return c, nil
 }
 
+// Regexp is Werkzeug's \d+, or \d+\.\d+: in Python a \d is any Unicode
+// decimal digit, as \p{Nd} is in Go.
 func (c numberConverter) Regexp() string {
-	re := `\d+`
+	re := `\p{Nd}+`
 	if c.float {
-		re = `\d+\.\d+`
+		re = `\p{Nd}+\.\p{Nd}+`
 	}
 	if c.signed {
 		re = "-?" + re
@@ -211,29 +216,58 @@ func (c numberConverter) Regexp() string {
 func (numberConverter) Weight() int         { return 50 }
 func (numberConverter) PartIsolating() bool { return true }
 
+// ToValue converts as Python's int() and float() do: any Unicode decimal
+// digits, and an int of any size. An int that fits in an int is an int,
+// a larger one a *big.Int.
 func (c numberConverter) ToValue(s string) (any, error) {
-	if c.fixedDigits > 0 && len(s) != c.fixedDigits {
+	if c.fixedDigits > 0 && utf8.RuneCountInString(s) != c.fixedDigits {
 		return nil, errValidation
 	}
-	var f float64
+	s = asciiDigits(s)
+	var f *big.Float
 	var v any
 	if c.float {
 		x, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return nil, errValidation
 		}
-		f, v = x, x
+		f, v = big.NewFloat(x), x
 	} else {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return nil, errValidation // beyond what an int holds
+		n, ok := new(big.Int).SetString(s, 10)
+		if !ok {
+			return nil, errValidation
 		}
-		f, v = float64(n), n
+		f, v = new(big.Float).SetInt(n), n
+		if n.IsInt64() && n.Int64() == int64(int(n.Int64())) {
+			v = int(n.Int64())
+		}
 	}
-	if c.min != nil && f < *c.min || c.max != nil && f > *c.max {
+	if c.min != nil && f.Cmp(big.NewFloat(*c.min)) < 0 || c.max != nil && f.Cmp(big.NewFloat(*c.max)) > 0 {
 		return nil, errValidation
 	}
 	return v, nil
+}
+
+// asciiDigits writes the Unicode decimal digits of s as ASCII ones.
+// Unicode assigns each set of decimal digits to ten code points in a row,
+// zero first, and sets may follow one another: a digit's value is how far
+// it is from the start of its run of digits, modulo ten.
+func asciiDigits(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r > '9' && unicode.IsDigit(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r > '9' && unicode.IsDigit(r) {
+			start := r
+			for unicode.IsDigit(start - 1) {
+				start--
+			}
+			r = '0' + (r-start)%10
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func (c numberConverter) ToURL(v any) (string, error) {
@@ -244,6 +278,12 @@ func (c numberConverter) ToURL(v any) (string, error) {
 		if c.float {
 			s = ReprFloat(float64(n))
 		}
+	case *big.Int:
+		s = n.String()
+		if c.float {
+			f, _ := new(big.Float).SetInt(n).Float64()
+			s = ReprFloat(f)
+		}
 	case float64:
 		if c.float {
 			s = ReprFloat(n)
@@ -252,17 +292,17 @@ func (c numberConverter) ToURL(v any) (string, error) {
 		}
 	case string:
 		if c.float {
-			f, err := strconv.ParseFloat(n, 64)
+			f, err := strconv.ParseFloat(asciiDigits(strings.TrimSpace(n)), 64)
 			if err != nil {
 				return "", fmt.Errorf("could not convert string to float: %s", Repr(n))
 			}
 			s = ReprFloat(f)
 		} else {
-			i, err := strconv.Atoi(strings.TrimSpace(n))
-			if err != nil {
+			i, ok := new(big.Int).SetString(asciiDigits(strings.TrimSpace(n)), 10)
+			if !ok {
 				return "", fmt.Errorf("invalid literal for int() with base 10: %s", Repr(n))
 			}
-			s = strconv.Itoa(i)
+			s = i.String()
 		}
 	default:
 		return "", fmt.Errorf("a number converter cannot build a URL from %T", v)

@@ -45,9 +45,13 @@
 //     that is not UTF-8; Python puts one for a cut-short sequence of
 //     several bytes. Every query string and form is read as UTF-8; a
 //     multipart part's own charset is not honoured.
-//   - Python's \d matches any Unicode digit, Go's only 0-9, so
-//     /user/<int:id> does not match Arabic-Indic digits here; an int too
-//     big for 64 bits is a 404 here, a number in Python.
+//   - Python's \d matches any Unicode digit and its ints have no bound:
+//     the int and float converters match \p{Nd} and read any decimal
+//     digits, and an int past an int's range is a *big.Int.
+//   - A Map is bound to the request's host lower-cased and, unless it is
+//     ASCII, IDNA-encoded label by label (UTS #46 transitional, which
+//     agrees with Python's IDNA 2003 codec), so built and redirect URLs
+//     name an ASCII host; a label too long is Werkzeug's BadHost, a 400.
 //   - A Go map has no order, so a map is shown (Repr) and sent as JSON
 //     with its keys sorted; a Python dict keeps the order it was filled
 //     in (Flask sorts JSON keys too).
@@ -60,5 +64,5 @@
 //   - Not mirrored: host matching and subdomains, rule defaults,
 //     redirect_to and alias rules, websocket rules, the debugger, JSON
 //     request bodies, range requests, trusted_hosts, and IDNA host names
-//     in iri_to_uri.
+//     in iri_to_uri (a Location the app gives).
 package toolkit

@@ -68,7 +68,8 @@ func (m *Map) update() {
 }
 
 // Args are the values a rule's variables matched, in the rule's order,
-// each converted: a string, an int, a float64.
+// each converted: a string, an int (a *big.Int past an int's range, as
+// Python's ints have none), a float64.
 type Args []Arg
 
 // Arg is one variable's name and value.
@@ -99,12 +100,6 @@ func (a Args) Text(name string) string {
 	return fmt.Sprint(v)
 }
 
-// Int returns the value of name when it is an int.
-func (a Args) Int(name string) int {
-	n, _ := a.Value(name).(int)
-	return n
-}
-
 // String writes a as Python writes the dict of view arguments:
 // {'id': 42}.
 func (a Args) String() string {
@@ -130,6 +125,7 @@ type MapAdapter struct {
 
 	m          *Map
 	serverName string
+	badHost    bool   // the host cannot be encoded: every match is a 400
 	scriptName string // always ends with a slash
 	scheme     string
 	pathInfo   string
@@ -145,8 +141,9 @@ func (m *Map) Bind(req *Request) *MapAdapter {
 	if !strings.HasSuffix(script, "/") {
 		script += "/"
 	}
+	host, err := encodeHost(req.Host())
 	return &MapAdapter{
-		Hop: req.Hop(), m: m, serverName: strings.ToLower(req.Host()),
+		Hop: req.Hop(), m: m, serverName: host, badHost: err != nil,
 		scriptName: script, scheme: req.Scheme(),
 		pathInfo: ValidUTF8(env.String("PATH_INFO")), method: req.Method(),
 		query: ValidUTF8(req.QueryString()),
@@ -194,8 +191,12 @@ func errorName(err error) string {
 	return err.Error()
 }
 
-// MatchPath matches path and method without recording anything.
+// MatchPath matches path and method without recording anything. A host
+// that cannot be encoded is Werkzeug's BadHost, a 400, whatever the path.
 func (a *MapAdapter) MatchPath(pathInfo, method string) (*Rule, Args, error) {
+	if a.badHost {
+		return nil, nil, Abort(400)
+	}
 	path := ""
 	if pathInfo != "" {
 		path = "/" + strings.TrimLeft(pathInfo, "/")

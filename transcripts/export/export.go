@@ -96,7 +96,11 @@ func markdownJourney(ew *errWriter, j *trace.Journey) {
 	if logs := j.Logs(); len(logs) > 0 {
 		ew.printf("\nLogged:\n\n```\n")
 		for _, l := range logs {
-			ew.printf("%s: %s\n", l.Layer, strings.TrimRight(string(l.Data), "\n"))
+			who := l.Layer
+			if l.Name == "note" {
+				who = transcripts.LogLabel(&l)
+			}
+			ew.printf("%s: %s\n", who, strings.TrimRight(string(l.Data), "\n"))
 		}
 		ew.printf("```\n")
 	}

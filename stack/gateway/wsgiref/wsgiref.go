@@ -9,7 +9,8 @@
 // NOTES:
 //   - simple_server copies the whole process environment into each
 //     environ; this server does not, so no transcript shows a machine's
-//     variables. Its environ has the keys gateway.RequestEnviron sets.
+//     variables. Its environ has the other keys simple_server sets, in
+//     its order (gateway.SimpleEnviron).
 //   - A request the reader refuses gets http.server's error page; to a
 //     line without a version (HTTP/0.9) the page comes without a head, as
 //     Python sends it.
@@ -76,7 +77,7 @@ func (s *Server) handle(c net.Conn) {
 		raw = tc.Unwrap()
 	}
 	tracer := gateway.Tracer{Tap: s.Tap(), Conn: c, Server: s.Name()}
-	env := gateway.RequestEnviron(req, gateway.Origin{
+	env := gateway.SimpleEnviron(req, gateway.Origin{
 		Software: ServerHeader, Local: raw.LocalAddr(), Remote: raw.RemoteAddr(), Errors: tracer.Errors(),
 	})
 	w := &response{w: c}

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -69,4 +70,49 @@ func TestUnknownApp(t *testing.T) {
 	if _, err := New(stack.Config{}, "nope:app"); err == nil {
 		t.Error("no error for an unknown app")
 	}
+}
+
+// TestEnvironAsSimpleServer sends the requests of testdata/*.req to the
+// lab's server running the environ app, and compares the environ it
+// shows, key by key in order, with the one Python's simple_server built
+// (testdata/*.resp, captured by capture.py). What Python copied from its
+// process environment is left out, as the lab copies none, and so are
+// the values that differ by run or name the lab.
+func TestEnvironAsSimpleServer(t *testing.T) {
+	t.Parallel()
+	s, err := New(stack.Config{}, "environ:application")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range capture.Names(t, "testdata", "environ-") {
+		t.Run(name, func(t *testing.T) {
+			req, want := capture.Read(t, "testdata", name)
+			got := capture.RoundTrip(t, s.Addr(), req)
+			if g, w := environLines(got), environLines(want); g != w {
+				t.Errorf("environ differs from simple_server's:\n got:\n%s\nwant:\n%s", g, w)
+			}
+		})
+	}
+}
+
+// environLines returns the environ an environ app answered with, from
+// SERVER_NAME on, with the values that differ by run or by design
+// replaced by their key.
+func environLines(answer string) string {
+	_, body, _ := strings.Cut(answer, "\r\n\r\n")
+	_, body, _ = strings.Cut(body, "SERVER_NAME=")
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace("SERVER_NAME="+body), "\n") {
+		k, v, _ := strings.Cut(line, "=")
+		switch k {
+		case "SERVER_PORT", "SERVER_SOFTWARE", "wsgi.input", "wsgi.errors", "wsgi.file_wrapper":
+			v = "<" + k + ">"
+		}
+		out = append(out, k+"="+v)
+	}
+	return strings.Join(out, "\n")
 }

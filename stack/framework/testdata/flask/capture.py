@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Measure Debian's Flask 2.2.2 and write what it sent under this folder.
 
-    /usr/bin/python3 capture.py     (needs python3-flask and gunicorn; 127.0.0.1 only)
+    /usr/bin/python3 capture.py [NAME...]   (needs python3-flask and gunicorn; 127.0.0.1 only)
+
+With names, only those cases are captured again, and the logs are left
+as they are.
 
 The apps of apps.py are served by Werkzeug's development server (run_simple
 with its defaults: one process, one thread; threaded-* with threaded=True,
@@ -65,6 +68,8 @@ TOUR = [
     ("tour-user-put", b"PUT /user/7 HTTP/1.0\r\nContent-Length: 0\r\n\r\n"),
     ("tour-user-options", b"OPTIONS /user/7 HTTP/1.0\r\n\r\n"),
     ("tour-user-bad", b"GET /user/seven HTTP/1.0\r\n\r\n"),
+    ("tour-user-unicode", b"GET /user/%D9%A7 HTTP/1.0\r\n\r\n"),
+    ("tour-user-huge", b"GET /user/98765432109876543210 HTTP/1.0\r\n\r\n"),
     ("tour-json", b"GET /json HTTP/1.0\r\n\r\n"),
     ("tour-list", b"GET /list HTTP/1.0\r\n\r\n"),
     ("tour-bytes", b"GET /bytes HTTP/1.0\r\n\r\n"),
@@ -75,6 +80,7 @@ TOUR = [
     ("tour-response", b"GET /response HTTP/1.0\r\n\r\n"),
     ("tour-teapot", b"GET /teapot HTTP/1.0\r\n\r\n"),
     ("tour-forbidden", b"GET /forbidden HTTP/1.0\r\n\r\n"),
+    ("tour-docs-idna", b"GET /docs HTTP/1.0\r\nHost: B\xc3\xbcCHER.example\r\n\r\n"),
     ("tour-docs", b"GET /docs HTTP/1.0\r\nHost: localhost:5000\r\n\r\n"),
     ("tour-crash", b"GET /crash HTTP/1.0\r\n\r\n"),
     ("tour-go", b"GET /go HTTP/1.0\r\n\r\n"),
@@ -89,7 +95,14 @@ TOUR = [
 DATE = re.compile(r"\[\d\d/\w\w\w/\d{4} \d\d:\d\d:\d\d\]|\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\]")
 
 
+ONLY = set(sys.argv[1:])
+
+
 def run(start, app, cases, prefix):
+    if ONLY:
+        cases = [c for c in cases if prefix + c[0] in ONLY]
+    if not cases:
+        return []
     port = free_port()
     p = start(app, port)
     try:
@@ -101,12 +114,13 @@ def run(start, app, cases, prefix):
 
 
 dev = run(devserver, "application", TALK, "") + run(devserver, "tour", TOUR, "")
-with open(os.path.join(HERE, "devserver.log"), "w") as f:
-    f.writelines(l for l in dev if re.match(r"^\S+ - - \[", l))
-with open(os.path.join(HERE, "wsgi.errors"), "w") as f:
-    # Each logged error and the exception's last line; the traceback
-    # between them names this machine's paths.
-    f.writelines(l for l in dev if l.startswith("[<date>] ") or re.match(r"^\w+Error: ", l))
+if not ONLY:
+    with open(os.path.join(HERE, "devserver.log"), "w") as f:
+        f.writelines(l for l in dev if re.match(r"^\S+ - - \[", l))
+    with open(os.path.join(HERE, "wsgi.errors"), "w") as f:
+        # Each logged error and the exception's last line; the traceback
+        # between them names this machine's paths.
+        f.writelines(l for l in dev if l.startswith("[<date>] ") or re.match(r"^\w+Error: ", l))
 run(gunicorn, "application", TALK, "gunicorn-")
 run(threaded, "tour", [
     ("index", b"GET / HTTP/1.0\r\n\r\n"),

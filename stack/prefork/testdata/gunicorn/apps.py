@@ -37,6 +37,17 @@ def echo(environ, start_response):
     return [body]
 
 
+def slow(environ, start_response):
+    # Sleeps as long as ?seconds=N says (2 by default), as the lab's slow
+    # app: a worker busy past the master's timeout.
+    import time, urllib.parse
+    seconds = float(urllib.parse.parse_qs(environ["QUERY_STRING"]).get("seconds", ["2"])[0])
+    time.sleep(seconds)
+    body = ("slept %ss\n" % seconds).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
 def crash(environ, start_response):
     raise RuntimeError("the app crashed")
 

@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """Measure Debian's gunicorn 20.1.0 and write what it sent under this folder.
 
-    python3 capture.py        (needs /usr/bin/gunicorn; uses 127.0.0.1 only)
+    python3 capture.py [NAME...]   (needs /usr/bin/gunicorn; uses 127.0.0.1 only)
+
+With names, only those cases are captured again ("hooks" for hooks.txt),
+so that the other files keep the dates they were captured with.
 
 For each case, CASE.req is what was sent and CASE.resp what came back,
 byte for byte. hooks.txt is the order in which the talk's config.py hooks
 fired through a run that starts 2 workers, serves a request, adds a worker
 (TTIN), removes one (TTOU), loses one to kill -9, reloads (HUP) and stops
-(TERM), with PIDs replaced by their role.
+(TERM), with PIDs replaced by their role. timeout.txt is the hooks and
+gunicorn's own log lines, in order, through a run of one worker that a
+request keeps busy past --timeout 1, then TERM ("timeout" to capture it).
 """
-import os, signal, subprocess, sys, tempfile, time
+import os, re, signal, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "internal", "capture"))
@@ -60,11 +65,43 @@ CASES = {
         ("lf-headers", b"GET / HTTP/1.0\r\nHost: localhost\n\n"),
         # The whole head is read before a header line is judged too long.
         ("field-8213", b"GET / HTTP/1.0\r\nX-Padding: " + b"b" * 8200 + b"\r\n\r\n"),
+        # gunicorn's own request-line rules: any token is a method, any
+        # HTTP/digits.digits a version.
+        ("method-odd", b"G-E_T / HTTP/1.0\r\n\r\n"),
+        ("lower-head", b"head / HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("version-zeros", b"GET / HTTP/01.01\r\nHost: x\r\n\r\n"),
+        ("version-314", b"GET / HTTP/3.14\r\n\r\n"),
+        ("version-space", b"GET / HTTP/1.0 \r\n\r\n"),
+        ("bracket-target", b"GET http://[x/ HTTP/1.1\r\nHost: x\r\n\r\n"),
+        ("chunked-10", b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        ("identity-chunked", b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n"),
+        # Header names are upper-cased as Python does: sharp s is SS, a
+        # token; micro sign is Greek Mu, which the latin-1 error page cannot
+        # carry, so no answer comes.
+        ("header-sharp-s", b"GET / HTTP/1.0\r\n\xdf: x\r\n\r\n"),
+        ("header-micro", b"GET / HTTP/1.0\r\n\xb5 x: y\r\n\r\n"),
+        ("header-tab-name", b"GET / HTTP/1.0\r\nX\tY: z\r\n\r\n"),
+        # Scheme headers from an address forwarded_allow_ips trusts.
+        ("scheme-contradict", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\n\r\n"),
+        ("scheme-contradict-late", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Ssl: off\r\nFoo\r\n\r\n"),
     ],
     "environ": [
         ("environ-talk", b"GET / HTTP/1.0\r\n\r\n"),
         ("environ-proxied", b"GET /a%20b/c?x=1&y=%41 HTTP/1.0\r\nX-Forwarded-For: 127.0.0.1\r\nHost: localhost:8080\r\nConnection: close\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\nAccept: text/plain\r\n\r\n"),
         ("environ-body", b"POST /form HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nname=Al"),
+        # Values: what precedes them dropped, what follows kept, continued
+        # lines joined with a space.
+        ("environ-values", b"GET / HTTP/1.0\r\nX-Tab:\tvalue\t\r\nX-Space: a  \r\nX-Fold: a\r\n\tb \r\n  c\r\n\r\n"),
+        ("environ-lower", b"get /x?y HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        # The trusted scheme headers (secure_scheme_headers, from
+        # forwarded_allow_ips: 127.0.0.1) set wsgi.url_scheme.
+        ("environ-scheme", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: https\r\n\r\n"),
+        ("environ-scheme-ssl", b"GET / HTTP/1.0\r\nX-Forwarded-Ssl: on\r\nX-Forwarded-Protocol: ssl\r\n\r\n"),
+        ("environ-scheme-case", b"GET / HTTP/1.0\r\nX-Forwarded-Proto: HTTPS\r\n\r\n"),
+        # Raw bytes in the path: decoded as latin-1, encoded as UTF-8 by
+        # unquote_to_bytes, decoded as latin-1 again.
+        ("environ-latin1-path", b"GET /J\xc3\xbcrgen/\xff/%C3%BC?q=\xff HTTP/1.0\r\n\r\n"),
+        ("environ-target-controls", b"GET \x01/a\tb?c=\td#f HTTP/1.0\r\n\r\n"),
     ],
     "stream": [
         ("stream-10", b"GET / HTTP/1.0\r\n\r\n"),
@@ -73,14 +110,21 @@ CASES = {
     "echo": [
         ("echo-body", b"POST /echo HTTP/1.1\r\nHost: localhost:8000\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"),
         ("echo-chunked", b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+        # 100 Continue for every Expect: 100-continue, whatever the version.
+        ("echo-expect-10", b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi"),
+        ("echo-length-python", b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: +1_0 \r\n\r\n0123456789"),
     ],
     "crash": [("crash", b"GET / HTTP/1.0\r\n\r\n")],
     "nostart": [("nostart", b"GET / HTTP/1.0\r\n\r\n")],
 }
 
 
-def capture_cases():
+def capture_cases(only):
     for app, cases in CASES.items():
+        if only:
+            cases = [c for c in cases if c[0] in only]
+        if not cases:
+            continue
         port = free_port()
         p = start(app, port, "-w", "1")
         try:
@@ -131,5 +175,56 @@ def capture_hooks():
         f.writelines(out)
 
 
-capture_cases()
-capture_hooks()
+def role_lines(log, master):
+    """The hook lines ("name pid=N ppid=M") and gunicorn's log lines
+    ("[date] [pid] [LEVEL] text") of a log file, as "ROLE NAME" and
+    "ROLE log: TEXT", with PIDs replaced by their role."""
+    out = []
+    for line in open(log):
+        line = line.rstrip("\n")
+        if line.startswith("#"):
+            out.append(line)
+        elif line.startswith("["):
+            _, pid, rest = line.split("] [", 2)
+            level, text = rest.split("] ", 1)
+            role = "master" if int(pid) == master else "worker"
+            text = re.sub(r"(pid: ?)\d+", r"\1worker", text)
+            text = re.sub(r"\(\d+\)", "(master)", text)
+            out.append("%s log: [%s] %s" % (role, level, re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)))
+        else:
+            name, pid = line.split(" pid=")[0], int(line.split("pid=")[1].split()[0])
+            out.append("%s %s" % ("master" if pid == master else "worker", name))
+    return out
+
+
+def capture_timeout():
+    log = tempfile.mktemp()
+    env = dict(os.environ, HOOK_LOG=log)
+    port = free_port()
+    p = start("slow", port, "-w", "1", "--timeout", "1", "--error-logfile", log,
+              "-c", os.path.join(HERE, "config.py"), env=env)
+
+    def mark(what):
+        time.sleep(0.6)
+        with open(log, "a") as f:
+            f.write("# " + what + "\n")
+
+    mark("started 1 worker")
+    exchange(port, b"GET /?seconds=5 HTTP/1.0\r\n\r\n")
+    mark("a request kept the worker busy past the timeout")
+    p.send_signal(signal.SIGTERM)
+    p.wait()
+    with open(log, "a") as f:
+        f.write("# TERM, master exited\n")
+    lines = role_lines(log, p.pid)
+    os.remove(log)
+    with open(os.path.join(HERE, "timeout.txt"), "w") as f:
+        f.writelines(l + "\n" for l in lines)
+
+
+only = set(sys.argv[1:])
+capture_cases(only)
+if not only or "hooks" in only:
+    capture_hooks()
+if not only or "timeout" in only:
+    capture_timeout()

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """Measure Debian's Werkzeug 2.2.2 and write what it sent under this folder.
 
-    /usr/bin/python3 capture.py     (needs python3-werkzeug; uses 127.0.0.1 only)
+    /usr/bin/python3 capture.py [NAME...]   (needs python3-werkzeug; uses 127.0.0.1 only)
+
+With names, only those cases are captured again, and devserver.log is
+left as it is.
 
 Each app of apps.py is served by Werkzeug's development server, run_simple
 with its defaults (one process, one thread), with PYTHONHASHSEED=0 so that
@@ -67,10 +70,18 @@ CASES = {
         ("routes-docs-slash", b"GET /docs HTTP/1.0\r\nHost: localhost:8080\r\n\r\n"),
         ("routes-docs-slash-query", b"GET /docs?x=1&y=2 HTTP/1.0\r\nHost: localhost:8080\r\n\r\n"),
         ("routes-docs-no-host", b"GET /docs HTTP/1.0\r\n\r\n"),
+        # A host of non-ASCII letters is IDNA-encoded in the URL built.
+        ("routes-docs-idna", b"GET /docs HTTP/1.0\r\nHost: b\xc3\xbccher.example:8080\r\n\r\n"),
         ("routes-hello-extra-slash", b"GET /hello/World/ HTTP/1.0\r\n\r\n"),
         ("routes-merge-slashes", b"GET //hello//World HTTP/1.0\r\nHost: localhost\r\n\r\n"),
         ("routes-page", b"GET /page/7 HTTP/1.0\r\n\r\n"),
         ("routes-page-too-big", b"GET /page/100 HTTP/1.0\r\n\r\n"),
+        # \d in Python's regular expressions is any Unicode digit, and
+        # int() reads them; Python's ints have no bound.
+        ("routes-user-unicode", b"GET /user/%D9%A4%D9%A2 HTTP/1.0\r\n\r\n"),
+        ("routes-user-huge", b"GET /user/123456789012345678901234567890 HTTP/1.0\r\n\r\n"),
+        ("routes-page-unicode", b"GET /page/%EF%BC%99 HTTP/1.0\r\n\r\n"),
+        ("routes-price-unicode", b"GET /price/%D9%A2.%D9%A5 HTTP/1.0\r\n\r\n"),
         ("routes-price", b"GET /price/2.50 HTTP/1.0\r\n\r\n"),
         ("routes-price-int", b"GET /price/2 HTTP/1.0\r\n\r\n"),
         ("routes-lang", b"GET /lang/de HTTP/1.0\r\n\r\n"),
@@ -120,9 +131,13 @@ CASES = {
 DATE = re.compile(r"\[\d\d/\w\w\w/\d{4} \d\d:\d\d:\d\d\]")
 
 
-def capture():
+def capture(only):
     log = []
     for app, cases in CASES.items():
+        if only:
+            cases = [c for c in cases if c[0] in only]
+        if not cases:
+            continue
         port = free_port()
         p = start(app.split("-")[0], port)
         try:
@@ -133,8 +148,10 @@ def capture():
         for line in err.decode().splitlines():
             if re.match(r"^\S+ - - \[", line):
                 log.append(DATE.sub("[<date>]", line) + "\n")
+    if only:
+        return
     with open(os.path.join(HERE, "devserver.log"), "w") as f:
         f.writelines(log)
 
 
-capture()
+capture(set(sys.argv[1:]))
