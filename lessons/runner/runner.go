@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"strconv"
 	"sync"
@@ -95,6 +96,7 @@ type Runner struct {
 	front         frontTracker
 	failed        int
 	checked       int
+	portsMu       sync.Mutex          // guards ports, which Ports reads while a step runs
 	ports         map[int]string      // every port a layer listened on, and the layer
 	lastPort      map[string]int      // the port each layer last listened on
 	started       map[string][]string // each layer started, with its settings
@@ -207,8 +209,13 @@ func (r *Runner) Stack() *stack.Stack { return &r.stack }
 func (r *Runner) Recorder() *trace.Recorder { return r.rec }
 
 // Ports returns every port a layer of this run listened on, with the
-// layer's name, for normalizing transcripts.
-func (r *Runner) Ports() map[int]string { return r.ports }
+// layer's name, for normalizing transcripts. It is safe to call while a
+// step runs.
+func (r *Runner) Ports() map[int]string {
+	r.portsMu.Lock()
+	defer r.portsMu.Unlock()
+	return maps.Clone(r.ports)
+}
 
 // Failed returns how many expectations did not hold, and how many were
 // checked.

@@ -148,7 +148,7 @@ func TestInteractiveTryHandsOverThePrompt(t *testing.T) {
 	var tries []Output
 	l := lessonWith(t, "start rawsock\ntry rawsock\noffer one\n> GET / HTTP/1.0\n>\n")
 	r, err := New(l, Options{Interactive: true, Out: func(o Output) {
-		if o.Kind == OutTry || o.Kind == OutOffer {
+		if o.Kind == OutTry || o.Kind == OutTurn {
 			tries = append(tries, o)
 		}
 	}})
