@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,6 +27,46 @@ type Run struct {
 	Title    string // "Lesson 1: HTTP is text"
 	Version  string // the lab's version, for HAR's creator
 	Journeys []*trace.Journey
+	// Ports are the ports the run's layers listened on, with each
+	// layer's name (runner.Runner.Ports): where one is not the talk's
+	// port for the layer, it was a stand-in, gone once the run ended, and
+	// the commands the export gives send to the talk's port instead.
+	Ports map[int]string
+}
+
+// standIn returns the talk's address for addr, where addr was a stand-in
+// for it in this run: the layer that listened on addr has a talk's port,
+// and it is not addr's.
+func (r Run) standIn(addr string) (talk, layer string, ok bool) {
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil {
+		return "", "", false
+	}
+	layer = r.Ports[n]
+	k, found := runner.LookupKind(layer)
+	if !found || k.Port == 0 || k.Port == n {
+		return "", "", false
+	}
+	return net.JoinHostPort(host, strconv.Itoa(k.Port)), layer, true
+}
+
+// standIns says which ports of the run stood in for the talk's, or "".
+func (r Run) standIns() string {
+	var says []string
+	seen := map[string]bool{}
+	for _, j := range r.Journeys {
+		addr := FrontAddr(j)
+		if talk, layer, ok := r.standIn(addr); ok && !seen[addr] {
+			seen[addr] = true
+			_, port, _ := net.SplitHostPort(talk)
+			says = append(says, fmt.Sprintf("%s listened on %s, a stand-in for the talk's port %s", layer, addr, port))
+		}
+	}
+	if len(says) == 0 {
+		return ""
+	}
+	return "In this run " + strings.Join(says, "; ") + ": the run took a free port, as it does when the talk's is taken or for an export."
 }
 
 // Lesson runs every step of l for real, on free ports, and returns the
@@ -45,6 +87,7 @@ func Lesson(ctx context.Context, l *lessons.Lesson, version string) (Run, error)
 	if err := r.Run(ctx); err != nil {
 		return Run{}, fmt.Errorf("lesson %d did not run to its end, nothing exported: %w", l.Number, err)
 	}
+	run.Ports = r.Ports()
 	return run, nil
 }
 
@@ -64,16 +107,19 @@ func Markdown(w io.Writer, r Run) error {
 	ew := &errWriter{w: w}
 	ew.printf("# %s\n\n", r.Title)
 	ew.printf("Every request of this run, hop by hop, as the lab's wire tap saw it: `>` went down the stack, `<` came back up; CR and LF are spelled out as `\\r` and `\\n`. Exported by ngw2f-lab %s.\n", r.Version)
+	if says := r.standIns(); says != "" {
+		ew.printf("\n%s The bytes below show the stand-in, as it crossed the wire; the commands send to the talk's port, where `ngw2f-lab up` starts the lesson's stack.\n", says)
+	}
 	if len(r.Journeys) == 0 {
 		ew.printf("\nNo request was made.\n")
 	}
 	for _, j := range r.Journeys {
-		markdownJourney(ew, j)
+		r.markdownJourney(ew, j)
 	}
 	return ew.err
 }
 
-func markdownJourney(ew *errWriter, j *trace.Journey) {
+func (r Run) markdownJourney(ew *errWriter, j *trace.Journey) {
 	s := challenge.Summarize(j)
 	ew.printf("\n## Journey %d: %s\n\n", j.ID, strings.Join(j.Layers(), " → "))
 	if len(j.Events) > 0 {
@@ -81,6 +127,9 @@ func markdownJourney(ew *errWriter, j *trace.Journey) {
 	}
 	if len(s.Request) > 0 {
 		if addr := FrontAddr(j); addr != "" {
+			if talk, _, ok := r.standIn(addr); ok {
+				addr = talk
+			}
 			c := CopyAsCurl(s.Request, addr)
 			if c.Curl {
 				ew.printf("\nSend the same bytes again:\n\n```sh\n%s\n```\n", c.Line)

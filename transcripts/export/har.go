@@ -118,9 +118,14 @@ func HAR(w io.Writer, r Run) error {
 		}
 		log.Entries = append(log.Entries, e)
 	}
+	var notes []string
 	if skipped > 0 {
-		log.Comment = fmt.Sprintf("%d request(s) HTTP cannot read were left out; the Markdown export shows them", skipped)
+		notes = append(notes, fmt.Sprintf("%d request(s) HTTP cannot read were left out; the Markdown export shows them", skipped))
 	}
+	if says := r.standIns(); says != "" {
+		notes = append(notes, says+" The URLs show the stand-in, as the client sent it.")
+	}
+	log.Comment = strings.Join(notes, " ")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(harFile{Log: log})
