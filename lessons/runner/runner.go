@@ -11,6 +11,7 @@ import (
 	"maps"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -115,9 +116,6 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	if err := validate(l); err != nil {
 		return nil, err
 	}
-	if _, err := challenge.CompileLesson(l); err != nil {
-		return nil, err
-	}
 	if opts.Listen == "" {
 		opts.Listen = "127.0.0.1"
 	}
@@ -140,20 +138,33 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	return r, nil
 }
 
-// validate reports, as FILE:LINE, an action naming a layer the lab lacks.
+// validate reports every action that names a layer the lab lacks and
+// every challenge whose checks cannot be read, as FILE:LINE, in line
+// order.
 func validate(l *lessons.Lesson) error {
+	var errs []*lessons.Error
 	for _, s := range l.Steps {
 		for _, a := range s.Actions() {
 			switch a.Verb {
 			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill, lessons.Idle:
 				if _, ok := LookupKind(a.Args[0]); !ok {
-					return &lessons.Error{File: l.Source, Line: a.Line,
-						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], KindNames())}
+					errs = append(errs, &lessons.Error{File: l.Source, Line: a.Line,
+						Msg: fmt.Sprintf("no layer %q (the lab has: %s)", a.Args[0], strings.Join(KindNames(), ", "))})
 				}
 			}
 		}
 	}
-	return nil
+	if _, err := challenge.CompileLesson(l); err != nil {
+		var es lessons.Errors
+		var e *lessons.Error
+		switch {
+		case errors.As(err, &es):
+			errs = append(errs, es...)
+		case errors.As(err, &e):
+			errs = append(errs, e)
+		}
+	}
+	return lessons.InOrder(errs)
 }
 
 // Scripted reports whether addr, a client address as a layer sees it, is
