@@ -93,7 +93,7 @@ func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lesson
 		return err
 	}
 	if failed, checked := r.Failed(); failed > 0 {
-		return fmt.Errorf("lesson %d: %d of %d checks failed", l.Number, failed, checked)
+		return fmt.Errorf("lesson %d: %d of %s failed", l.Number, failed, runner.Checks(checked))
 	}
 	return nil
 }

@@ -269,10 +269,21 @@ func (r *Runner) Run(ctx context.Context) error {
 }
 
 func (r *Runner) summary() string {
-	if r.failed > 0 {
-		return fmt.Sprintf("Lesson %d finished: %d of %d checks failed.", r.lesson.Number, r.failed, r.checked)
+	switch {
+	case r.failed > 0:
+		return fmt.Sprintf("Lesson %d finished: %d of its %s failed.", r.lesson.Number, r.failed, Checks(r.checked))
+	case r.checked == 1:
+		return fmt.Sprintf("Lesson %d finished: the 1 check held.", r.lesson.Number)
 	}
 	return fmt.Sprintf("Lesson %d finished: all %d checks held.", r.lesson.Number, r.checked)
+}
+
+// Checks says n checks, in the singular for one: "1 check", "3 checks".
+func Checks(n int) string {
+	if n == 1 {
+		return "1 check"
+	}
+	return fmt.Sprintf("%d checks", n)
 }
 
 // RunStep carries out step i: its narrative and its lab blocks in order.
