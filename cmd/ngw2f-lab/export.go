@@ -46,7 +46,10 @@ with timings). In the TUI, E exports the session so far.`,
 			return exportRun(c.Context(), ios, opts)
 		},
 	}
+	cmd.ValidArgsFunction = lessonArgs(true)
 	cmd.Flags().StringVar(&opts.Format, "format", "md", "md (a Markdown handout) or har (HAR 1.2)")
+	cmd.RegisterFlagCompletionFunc("format", fixedValues(
+		cobra.CompletionWithDesc("md", "a Markdown handout"), cobra.CompletionWithDesc("har", "HAR 1.2, for browser devtools")))
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "file to write (default: standard output)")
 	return cmd
 }

@@ -47,6 +47,7 @@ such, with the reason.`,
 			return lessonRun(c.Context(), ios, opts)
 		},
 	}
+	cmd.ValidArgsFunction = lessonArgs(true)
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)

@@ -55,6 +55,9 @@ speaker notes; ngw2f-lab next and prev drive it from any terminal.`,
 	}
 	cmd.Flags().IntVar(&opts.From, "from", 0, "the first lesson of the talk (default: the first)")
 	cmd.Flags().IntVar(&opts.To, "to", 0, "the last lesson of the talk (default: the last written)")
+	for _, f := range []string{"from", "to"} {
+		cmd.RegisterFlagCompletionFunc(f, lessonArgs(false))
+	}
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)
 	return cmd
