@@ -79,6 +79,9 @@ func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 			recorded[nl.Err.Error()] = append(recorded[nl.Err.Error()], l.Number)
 			continue
 		}
+		if !l.Planned {
+			fmt.Fprintf(ios.Err, "check: running lesson %d, %s (%d steps)…\n", l.Number, l.Title, len(l.Steps))
+		}
 		if !checkLesson(ctx, w, l, opts.Listen, opts.Port) {
 			fallbacks++
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -64,10 +65,13 @@ func exportRun(ctx context.Context, ios ioStreams, opts exportOptions) error {
 	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	run, err := export.Lesson(ctx, l, buildVersion())
+	run, err := export.Lesson(ctx, l, buildVersion(), func(o runner.Output) {
+		fmt.Fprintf(ios.Err, "export: lesson %d, %s\n", l.Number, strings.ToLower(o.Text[:1])+o.Text[1:])
+	})
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(ios.Err, "export: lesson %d ran to its end: %d journeys\n", l.Number, len(run.Journeys))
 	return writeExport(ios.Out, opts, run)
 }
 

@@ -70,15 +70,19 @@ func (r Run) standIns() string {
 }
 
 // Lesson runs every step of l for real, on free ports, and returns the
-// journeys it made as a Run.
-func Lesson(ctx context.Context, l *lessons.Lesson, version string) (Run, error) {
+// journeys it made as a Run. progress, when not nil, is told each step as
+// it starts, for a lesson takes seconds.
+func Lesson(ctx context.Context, l *lessons.Lesson, version string, progress func(step runner.Output)) (Run, error) {
 	run := Run{Title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), Version: version}
 	var mu sync.Mutex
 	r, err := runner.New(l, runner.Options{Out: func(o runner.Output) {
-		if o.Kind == runner.OutJourney {
+		switch {
+		case o.Kind == runner.OutJourney:
 			mu.Lock()
 			run.Journeys = append(run.Journeys, o.Journey)
 			mu.Unlock()
+		case o.Kind == runner.OutStep && progress != nil:
+			progress(o)
 		}
 	}})
 	if err != nil {

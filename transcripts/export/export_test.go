@@ -19,7 +19,7 @@ func lessonRun(t *testing.T) Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := Lesson(context.Background(), l, "test")
+	run, err := Lesson(context.Background(), l, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
