@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,6 +34,41 @@ type Run struct {
 	// port for the layer, it was a stand-in, gone once the run ended, and
 	// the commands the export gives send to the talk's port instead.
 	Ports map[int]string
+	// Logs are the lines the layers logged that belong to no request (a
+	// master's), as the runner reported them (runner.OutLog): they say
+	// why a journey got no answer when its worker was killed.
+	Logs []string
+}
+
+// verdict says what became of a journey's request, as of the export: a
+// run that is over, or a session so far, where nothing is "yet". A
+// request left unanswered says why where the layers' logs do: the worker
+// serving it was killed.
+func (r Run) verdict(j *trace.Journey, s challenge.Summary) string {
+	if s.Answered || s.Origin != "" || len(s.Layers) == 0 {
+		return upperFirst(challenge.Verdict(s))
+	}
+	for _, pid := range workerPIDs(j) {
+		for _, l := range r.Logs {
+			if strings.Contains(l, fmt.Sprintf("WORKER TIMEOUT (pid:%d)", pid)) {
+				return fmt.Sprintf("No answer: the master killed worker %d, which served it, as it ran past the worker timeout (WORKER TIMEOUT); the client's connection closed with it", pid)
+			}
+		}
+	}
+	last := s.Layers[len(s.Layers)-1]
+	return fmt.Sprintf("No answer by the time of the export: %s was still waiting for the rest of the request", last)
+}
+
+// workerPIDs returns the processes other than the lab's that recorded a
+// journey's events: the pre-fork workers that served it.
+func workerPIDs(j *trace.Journey) []int {
+	var out []int
+	for _, e := range j.Events {
+		if e.PID != 0 && e.PID != os.Getpid() && !slices.Contains(out, e.PID) {
+			out = append(out, e.PID)
+		}
+	}
+	return out
 }
 
 // standIn returns the talk's address for addr, where addr was a stand-in
@@ -81,6 +118,10 @@ func Lesson(ctx context.Context, l *lessons.Lesson, version string, progress fun
 			mu.Lock()
 			run.Journeys = append(run.Journeys, o.Journey)
 			mu.Unlock()
+		case o.Kind == runner.OutLog:
+			mu.Lock()
+			run.Logs = append(run.Logs, o.Layer+": "+o.Text)
+			mu.Unlock()
 		case o.Kind == runner.OutStep && progress != nil:
 			progress(o)
 		}
@@ -127,7 +168,7 @@ func (r Run) markdownJourney(ew *errWriter, j *trace.Journey) {
 	s := challenge.Summarize(j)
 	ew.printf("\n## Journey %d: %s\n\n", j.ID, strings.Join(j.Layers(), " → "))
 	if len(j.Events) > 0 {
-		ew.printf("Started %s, took %s. %s.\n", j.Events[0].Time.Format("15:04:05.000"), transcripts.Took(j), upperFirst(challenge.Verdict(s)))
+		ew.printf("Started %s, took %s. %s.\n", j.Events[0].Time.Format("15:04:05.000"), transcripts.Took(j), r.verdict(j, s))
 	}
 	if len(s.Request) > 0 {
 		if addr := FrontAddr(j); addr != "" {

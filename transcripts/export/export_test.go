@@ -173,3 +173,30 @@ func TestExportSaysWhichPortsStoodIn(t *testing.T) {
 		t.Errorf("a command sends to the stand-in %s", standIn)
 	}
 }
+
+// TestUnansweredJourneysInAnExport: an export is made once the run is
+// over, so a request left without an answer is not "yet" to be answered;
+// and one whose worker the master killed (WORKER TIMEOUT) says so.
+func TestUnansweredJourneysInAnExport(t *testing.T) {
+	l, err := lessons.Get(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Lesson(context.Background(), l, "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := Markdown(&md, run); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	if strings.Contains(out, "No answer yet") {
+		t.Error("the export says a request has no answer yet, after the run")
+	}
+	for _, want := range []string{"No answer by the time of the export: prefork was still waiting", "(WORKER TIMEOUT); the client's connection closed with it"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the export lacks %q", want)
+		}
+	}
+}

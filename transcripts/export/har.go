@@ -111,7 +111,7 @@ func HAR(w io.Writer, r Run) error {
 	log.Pages = []harPage{{StartedDateTime: harTime(started), ID: "run", Title: r.Title, PageTimings: map[string]int{"onContentLoad": -1, "onLoad": -1}}}
 	skipped := 0
 	for _, j := range r.Journeys {
-		e, ok := harEntryOf(j)
+		e, ok := r.harEntryOf(j)
 		if !ok {
 			skipped++
 			continue
@@ -135,7 +135,7 @@ func harTime(t time.Time) string { return t.Format("2006-01-02T15:04:05.000Z07:0
 
 // harEntryOf makes the entry of one journey, or reports that its request
 // cannot be read.
-func harEntryOf(j *trace.Journey) (harEntry, bool) {
+func (r Run) harEntryOf(j *trace.Journey) (harEntry, bool) {
 	s := challenge.Summarize(j)
 	req, err := http1.NewReader(bytes.NewReader(s.Request), http1.NginxLimits()).ReadRequest()
 	if err != nil || len(j.Events) == 0 {
@@ -155,7 +155,7 @@ func harEntryOf(j *trace.Journey) (harEntry, bool) {
 			HeadersSize: req.HeadSize, BodySize: len(reqBody),
 		},
 		Response: harResponseOf(s),
-		Comment:  challenge.Verdict(s),
+		Comment:  r.verdict(j, s),
 	}
 	if len(reqBody) > 0 {
 		e.Request.PostData = &harPost{MimeType: req.Headers.Get("Content-Type"), Params: []harPair{}, Text: string(reqBody)}
