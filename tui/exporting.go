@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/transcripts/export"
@@ -21,19 +20,18 @@ type exportedMsg struct {
 	err   error
 }
 
-// exportSession writes the journeys so far as Markdown and HAR, side by
-// side in dir, named after the lesson and the time; ports are the ports
-// the lesson's layers listened on, for the export to say which stood in
-// for the talk's.
-func exportSession(dir string, l *lessons.Lesson, js []*trace.Journey, version string, ports map[int]string) tea.Cmd {
-	copied := make([]*trace.Journey, len(js))
-	for i, j := range js {
+// exportSession writes run, the session so far, as Markdown and HAR, side
+// by side in dir, named after the lesson (its ID) and the time. It copies
+// the journeys first: the Assembler goes on adding to them.
+func exportSession(dir, id string, run export.Run) tea.Cmd {
+	copied := make([]*trace.Journey, len(run.Journeys))
+	for i, j := range run.Journeys {
 		c := *j
 		c.Events = append([]trace.Event(nil), j.Events...)
 		copied[i] = &c
 	}
-	run := export.Run{Title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), Version: version, Journeys: copied, Ports: ports}
-	base := filepath.Join(dir, fmt.Sprintf("ngw2f-lab-%s-%s", l.ID(), time.Now().Format("20060102-150405")))
+	run.Journeys = copied
+	base := filepath.Join(dir, fmt.Sprintf("ngw2f-lab-%s-%s", id, time.Now().Format("20060102-150405")))
 	return func() tea.Msg {
 		var files []string
 		var errs []error

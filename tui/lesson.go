@@ -58,9 +58,10 @@ type lessonScreen struct {
 	selected   int // the step selected
 	running    int // the step running, or -1
 	ran        []bool
-	checks     [2]int // the checks of the step running, held and failed
-	killNext   int    // which worker K kills next
-	replay     string // why the lesson plays its recorded run; empty while it runs live
+	checks     [2]int   // the checks of the step running, held and failed
+	logs       []string // the layers' own log lines, for an export (runner.OutLog)
+	killNext   int      // which worker K kills next
+	replay     string   // why the lesson plays its recorded run; empty while it runs live
 	status     string
 	failure    *failure
 	rects      map[panelID]rect
@@ -231,6 +232,10 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 				m.checks[0]++
 			} else {
 				m.checks[1]++
+			}
+		case runner.OutLog:
+			if len(m.logs) < maxConsole {
+				m.logs = append(m.logs, o.Layer+": "+o.Text)
 			}
 		}
 		m.prompt.output(o)

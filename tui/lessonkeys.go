@@ -6,6 +6,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/ngw2f/ngw2f-lab/transcripts/export"
 )
 
 // key carries out a key press. What is shown over the screen takes keys
@@ -90,7 +92,7 @@ func (m lessonScreen) command(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 		m.words = &box
 	case key.Matches(msg, k.Export):
 		m.status = "exporting…"
-		return m, m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson, m.traffic.journeys(), m.lab.version, m.lab.r.Ports()))
+		return m, m.export()
 	case key.Matches(msg, k.CopyCurl):
 		return m.copyCurl()
 	case key.Matches(msg, k.RawTelnet):
@@ -173,11 +175,18 @@ func (m lessonScreen) keyLeaving(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
 	case key.Matches(msg, k.Export):
 		m.status = "exporting… (esc again to leave)"
 		m.leaving = nil
-		return m, m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson, m.traffic.journeys(), m.lab.version, m.lab.r.Ports()))
+		return m, m.export()
 	case key.Matches(msg, k.Back):
 		m.leaving = nil
 	}
 	return m, nil
+}
+
+// export returns the Cmd that exports the session so far.
+func (m lessonScreen) export() tea.Cmd {
+	run := export.Run{Title: fmt.Sprintf("Lesson %d: %s", m.lab.lesson.Number, m.lab.lesson.Title), Version: m.lab.version,
+		Journeys: m.traffic.journeys(), Ports: m.lab.r.Ports(), Logs: slices.Clone(m.logs)}
+	return m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson.ID(), run))
 }
 
 // updateFocused hands a key or the mouse wheel to the focused panel.
