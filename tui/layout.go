@@ -27,6 +27,13 @@ func (m lessonScreen) wide() bool {
 // small layout, and the status, each wrapped to the screen's width.
 func (m lessonScreen) top() []string {
 	w := m.com.Width
+	if m.talk != "" {
+		lines := wrapAll(strings.Split(m.talk, "\n"), w)
+		if !m.wide() {
+			lines = append(lines, m.tabs())
+		}
+		return lines
+	}
 	lines := wrap(m.header(), w)
 	if !m.wide() {
 		lines = append(lines, m.tabs())

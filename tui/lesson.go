@@ -63,6 +63,7 @@ type lessonScreen struct {
 	killNext   int      // which worker K kills next
 	replay     string   // why the lesson plays its recorded run; empty while it runs live
 	status     string
+	talk       string // in a talk, the header that stands for the lesson's own and its status
 	failure    *failure
 	rects      map[panelID]rect
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -101,6 +100,7 @@ func (m *presentScreen) open(i int) error {
 	m.at, m.b, m.next, m.queued = i, b, 0, 0
 	m.lesson = newLessonScreen(m.com, b, nil) // the talk's own key opens the next lesson
 	m.lesson.SetSize(m.com.Width, m.com.Height)
+	m.relayout()
 	return nil
 }
 
@@ -161,10 +161,17 @@ func (m presentScreen) waitGate() tea.Cmd {
 func (m *presentScreen) SetSize(w, h int) {
 	m.com.SetSize(w, h)
 	m.lesson.SetSize(w, h)
+	m.relayout()
 }
 
 // Update runs the talk's keys and hands the rest to the lesson screen.
 func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.relayout()
+	return m, cmd
+}
+
+func (m presentScreen) update(msg tea.Msg) (presentScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case presentTick:
 		m.publish()
@@ -359,20 +366,27 @@ func (m presentScreen) state() remote.State {
 // timeline.
 func (m presentScreen) until() string { return sectionEnd(m.all, m.talk, m.at) }
 
-// View draws the lesson screen between the talk's header and its keys.
+// View draws the lesson screen under the talk's header, with the talk's
+// keys.
 func (m presentScreen) View() string {
 	rows := strings.Split(m.lesson.View(), "\n")
-	rows[0] = pad(m.header(), m.com.Width)
 	if m.lesson.failure == nil && m.lesson.challenges == nil {
-		h := help.New()
-		h.Styles = helpStyles(m.com.Styles)
-		h.SetWidth(m.com.Width)
-		rows[len(rows)-1] = pad(h.ShortHelpView(m.ShortHelp()), m.com.Width)
+		rows[len(rows)-1] = pad(footerHelp(m.com, m.ShortHelp()), m.com.Width)
 	}
 	return strings.Join(rows, "\n")
 }
 
-// header says where the talk is and how it keeps to time.
+// relayout puts the talk's header on the lesson screen, which lays its
+// panels out under it: the header wraps, so its height follows what it
+// says.
+func (m *presentScreen) relayout() {
+	m.lesson.talk = m.header()
+	m.lesson.layout()
+}
+
+// header says where the talk is and how it keeps to time, and under it
+// what needs the presenter's eye: a request held, a replay and why, the
+// status.
 func (m presentScreen) header() string {
 	st := m.com.Styles
 	l := m.talk[m.at]
@@ -381,33 +395,27 @@ func (m presentScreen) header() string {
 		where = fmt.Sprintf("step %d/%d · %s", m.lesson.selected+1, len(l.Steps), l.Steps[m.lesson.selected].Title)
 	}
 	elapsed := m.now().Sub(m.started)
-	left := st.Header.Render("PRESENTING") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · %s", l.Number, where))
-	clock := fmt.Sprintf("%s at %s · ⏱ %s", l.Talk, orDash(l.Minute), remote.ClockText(elapsed))
-	right := st.HeaderDim.Render(clock)
+	section := l.Talk
+	if l.Minute != "" {
+		section += " at " + l.Minute
+	}
+	head := st.Header.Render("PRESENTING") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · %s  ·  %s · ⏱ %s",
+		l.Number, where, section, remote.ClockText(elapsed)))
 	if end, ok := remote.ParseMinute(m.until()); ok && elapsed > end {
-		right += st.Warn.Render(fmt.Sprintf(" · %s over (ends %s)", remote.ClockText(elapsed-end), m.until()))
+		head += st.Warn.Render(fmt.Sprintf(" · %s over (ends %s)", remote.ClockText(elapsed-end), m.until()))
 	}
 	if m.hold {
-		right += st.Warn.Render(" · HOP BY HOP")
+		head += st.Warn.Render(" · HOP BY HOP")
 	}
-	notice := ""
-	if held := m.b.gate.Held(); len(held) > 0 {
-		notice = st.Warn.Render("⏸ held at " + held[0].Layer + ": the next key lets it on")
-	} else if m.lesson.replay != "" {
-		notice = st.Failed.Render("REPLAY: " + m.lesson.replay)
-	} else if m.lesson.status != "" {
-		notice = st.Warn.Render(m.lesson.status)
+	switch held := m.b.gate.Held(); {
+	case len(held) > 0:
+		head += "\n" + st.Warn.Render("⏸ held at "+held[0].Layer+": the next key lets it on")
+	case m.lesson.replay != "":
+		head += "\n" + st.Failed.Render("REPLAY: "+m.lesson.replay)
+	case m.lesson.status != "":
+		head += "\n" + st.Warn.Render(m.lesson.status)
 	}
-	// What needs the presenter's eye comes before the clock, which the
-	// width may cut.
-	return left + "  " + notice + "  " + right
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return head
 }
 
 // ShortHelp is the talk's keys and the lesson screen's.
