@@ -321,6 +321,9 @@ func (m journeyPanel) status(j *trace.Journey, hops int) string {
 func (m journeyPanel) View() string {
 	st := m.com.Styles
 	w, h := m.com.Width, m.com.Height
+	if w < 4 || h < 1 {
+		return "" // not laid out: the panel is not shown
+	}
 	j, hops, sel := m.Selected()
 	if j == nil {
 		m.layout.rowHop = nil

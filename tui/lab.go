@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -260,8 +261,11 @@ type notSentMsg struct{ lines []string }
 
 // sendLine types lines on the prompt's connection, pausing between them as
 // a person would, so that an answer that comes early shows before the next
-// line. Once the server has closed, the lines left are not typed, and the
-// Cmd says which.
+// line. The empty line that ends a request's head goes out with the lines
+// after it, its body, in one write: a server may answer the head before a
+// person could type the body, and a ready-made request sends it whole.
+// Once the server has closed, the lines left are not typed, and the Cmd
+// says which.
 func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
 	return func() tea.Msg {
 		for i, l := range lines {
@@ -271,11 +275,21 @@ func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
 			if ended, _ := s.Ended(); ended {
 				return notSentMsg{lines[i:]}
 			}
-			if err := s.SendLine(l); err != nil {
+			body := l == "" && i < len(lines)-1
+			var err error
+			if body {
+				err = s.Send([]byte(strings.Join(lines[i:], "\r\n") + "\r\n"))
+			} else {
+				err = s.SendLine(l)
+			}
+			if err != nil {
 				if ended, _ := s.Ended(); ended {
 					return notSentMsg{lines[i:]}
 				}
 				return promptFail{err}
+			}
+			if body {
+				return nil
 			}
 		}
 		return nil
