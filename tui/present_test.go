@@ -242,3 +242,26 @@ func TestPresentPrevThenNextShowsEachStepOnce(t *testing.T) {
 	tm.Type("q")
 	tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
 }
+
+// TestHopByHopOutlivesALesson: closing a lesson's lab lets its held
+// requests go, and must not switch hop-by-hop mode off for the next
+// lesson, as it did when every lab of the talk shared one gate.
+func TestHopByHopOutlivesALesson(t *testing.T) {
+	t.Parallel()
+	talk := []*lessons.Lesson{talkLesson(t, 1, "0:00"), talkLesson(t, 2, "0:01")}
+	labs := &labSet{}
+	t.Cleanup(func() { labs.closeAll() })
+	m, err := newPresentScreen(common.New(testStyles()), Options{Lessons: talk, Present: &Presentation{}}, labs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetSize(120, 40)
+	m, _ = m.Update(tea.KeyPressMsg{Code: 'H', Text: "H"})
+	if err := m.open(1); err != nil {
+		t.Fatal(err)
+	}
+	<-m.b.after // the first lesson's lab has closed
+	if !m.b.gate.On() || !strings.Contains(stripANSI(m.header()), "HOP BY HOP") {
+		t.Error("hop by hop went off with the lesson before")
+	}
+}

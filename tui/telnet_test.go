@@ -170,3 +170,25 @@ func TestPromptConnectsOnlyWhenAsked(t *testing.T) {
 		t.Errorf("enter again: pending %q", p.pending)
 	}
 }
+
+// TestTurnInATalkIsForTheRoom: in a talk nobody types at the lab, so a
+// try says what the room can do, with its ready-made requests whole,
+// rather than that a prompt opens.
+func TestTurnInATalkIsForTheRoom(t *testing.T) {
+	t.Parallel()
+	p := newTelnetPrompt(common.New(testStyles()))
+	p.SetSize(78, 12)
+	p.output(runner.Output{Kind: runner.OutTurn, Layer: "rawsock", Addr: "127.0.0.1:8000", Offers: []lessons.Offer{
+		{Label: "the talk's request", Lines: []string{"GET / HTTP/1.0", ""}},
+		{Label: "padding", Data: []byte("GET / HTTP/1.0\r\nX: " + strings.Repeat("b", 8200) + "\r\n\r\n")},
+	}})
+	c := consoleText(p)
+	for _, want := range []string{"your turn, for the room: telnet localhost 8000 (rawsock)", "1. the talk's request", "> GET / HTTP/1.0", `"b"*8200`} {
+		if !strings.Contains(c, want) {
+			t.Errorf("the console lacks %q:\n%s", want, c)
+		}
+	}
+	if p.open || strings.Contains(c, "opens here") {
+		t.Errorf("a prompt opened, or is said to:\n%s", c)
+	}
+}
