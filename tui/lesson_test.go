@@ -35,11 +35,10 @@ func TestStepFollowsAndShowsWhatItDid(t *testing.T) {
 func TestLeavingAsksFirst(t *testing.T) {
 	t.Parallel()
 	m, _ := newTestModel(t, Options{Lesson: lesson1(t)}, 100, 30)
-	next, cmd := m.Update(keyMsg("esc"))
+	_, cmd := m.Update(keyMsg("esc"))
 	if _, ok := runCmds(cmd)[0].(backMsg); !ok {
 		t.Fatal("esc with nothing to lose does not leave at once")
 	}
-	m = next.(model)
 	m, _ = newTestModel(t, Options{Lesson: lesson1(t)}, 100, 30)
 	m.lesson.traffic.add(journeyEvents())
 	m = press(m, "esc")

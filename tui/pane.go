@@ -48,10 +48,6 @@ func (p *pane) SetSize(w, h int) {
 	}
 }
 
-// Width and Height are the pane's size.
-func (p pane) Width() int  { return p.vp.Width() }
-func (p pane) Height() int { return p.vp.Height() }
-
 // SetLines replaces the pane's lines; the scroll position stays where it
 // can, or at the bottom for a pane that follows.
 func (p *pane) SetLines(lines []string) {
@@ -67,9 +63,6 @@ func (p *pane) Append(lines ...string) {
 	p.show()
 }
 
-// Lines returns the pane's lines as given.
-func (p pane) Lines() []string { return p.raw }
-
 // show hands the wrapped lines to the viewport.
 func (p *pane) show() {
 	atBottom := p.vp.AtBottom()
@@ -84,12 +77,6 @@ func (p *pane) Top() { p.vp.GotoTop() }
 
 // Bottom scrolls to the last line.
 func (p *pane) Bottom() { p.vp.GotoBottom() }
-
-// AtBottom reports whether the last line is in view.
-func (p pane) AtBottom() bool { return p.vp.AtBottom() }
-
-// Scrollable reports whether there is more than the pane shows.
-func (p pane) Scrollable() bool { return len(p.wrapped) > p.vp.Height() }
 
 // Update scrolls: up and down a line, a page, to the top and the bottom,
 // and the mouse wheel.
