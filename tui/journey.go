@@ -343,10 +343,15 @@ func (m journeyPanel) View() string {
 	shown, rowHop := rowWindow(rows, sel, max(h/2-len(lines), 2))
 	m.layout.firstRow, m.layout.rowHop = len(lines), rowHop
 	lines = append(lines, shown...)
-	lines = append(lines, wrap(st.Bold.Render(hopTitle(hops[sel], len(hops))), w)...)
+	title := wrap(st.Bold.Render(hopTitle(hops[sel], len(hops))), w)
 	foot := m.searchLine()
-	room := max(h-len(lines)-len(foot), 1)
+	room := max(h-len(lines)-len(title)-len(foot), 1)
 	content := m.content(hops, sel, w, room)
+	if n := content.Below(); n > 0 {
+		more := st.Muted.Render(fmt.Sprintf(" · %d more lines below (↓)", n))
+		title = wrap(st.Bold.Render(hopTitle(hops[sel], len(hops)))+more, w)
+	}
+	lines = append(lines, title...)
 	lines = append(lines, strings.Split(content.View(), "\n")...)
 	return strings.Join(fit(strings.Join(append(lines, foot...), "\n"), w, h), "\n")
 }

@@ -179,7 +179,12 @@ func (m lessonText) View() string {
 	steps, at := m.stepLines()
 	h := m.stepsHeight()
 	win, _ := window(steps, at-h/2, h)
-	lines := append(win, st.Muted.Render(strings.Repeat("─", m.com.Width)))
+	rule := strings.Repeat("─", m.com.Width)
+	if n := m.text.Below(); n > 0 {
+		more := fmt.Sprintf("── %d more lines below (↓) ", n)
+		rule = more + strings.Repeat("─", max(m.com.Width-len([]rune(more)), 0))
+	}
+	lines := append(win, st.Muted.Render(rule))
 	return strings.Join(append(lines, m.text.View()), "\n")
 }
 

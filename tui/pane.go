@@ -78,6 +78,11 @@ func (p *pane) Top() { p.vp.GotoTop() }
 // Bottom scrolls to the last line.
 func (p *pane) Bottom() { p.vp.GotoBottom() }
 
+// Below returns how many lines there are under the last one in view.
+func (p pane) Below() int {
+	return max(p.vp.TotalLineCount()-p.vp.YOffset()-p.vp.Height(), 0)
+}
+
 // Update scrolls: up and down a line, a page, to the top and the bottom,
 // and the mouse wheel.
 func (p pane) Update(msg tea.Msg) (pane, tea.Cmd) {
