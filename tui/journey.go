@@ -340,7 +340,9 @@ func (m journeyPanel) View() string {
 	} else {
 		rows = hopList(st, hops, summaries, sel, w)
 	}
-	shown, rowHop := rowWindow(rows, sel, max(h/2-len(lines), 2))
+	// The hops get half the panel, or all but a title and six lines of
+	// content where that is more: a long journey shows most of its hops.
+	shown, rowHop := rowWindow(rows, sel, max(h/2-len(lines), h-len(lines)-7, 2))
 	m.layout.firstRow, m.layout.rowHop = len(lines), rowHop
 	lines = append(lines, shown...)
 	title := wrap(st.Bold.Render(hopTitle(hops[sel], len(hops))), w)
@@ -348,7 +350,7 @@ func (m journeyPanel) View() string {
 	room := max(h-len(lines)-len(title)-len(foot), 1)
 	content := m.content(hops, sel, w, room)
 	if n := content.Below(); n > 0 {
-		more := st.Muted.Render(fmt.Sprintf(" · %d more lines below (↓)", n))
+		more := st.Muted.Render(fmt.Sprintf(" · ↓ %d more", n))
 		title = wrap(st.Bold.Render(hopTitle(hops[sel], len(hops)))+more, w)
 	}
 	lines = append(lines, title...)
