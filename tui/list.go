@@ -116,8 +116,11 @@ func (m listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
 		}
 	}
 	if msg, ok := msg.(tea.MouseClickMsg); ok {
-		if i := (msg.Mouse().Y - 2) / 2; i >= 0 && i < len(m.list.VisibleItems()) {
-			m.list.Select(i)
+		// Under the header and the filter's line, two lines a lesson.
+		if row := msg.Mouse().Y - 2; row >= 0 {
+			if i := m.list.Paginator.Page*m.list.Paginator.PerPage + row/2; i < len(m.list.VisibleItems()) {
+				m.list.Select(i)
+			}
 		}
 		return m, nil
 	}
