@@ -3,6 +3,7 @@ package lessons
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,25 +25,74 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line,
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Parse reads a lesson from src; file names it in errors.
+// Errors are several problems of one lesson file, in line order: the
+// lab reports every problem a file has at once, not one a run.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap returns each problem, for errors.As.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// InOrder returns the problems of errs, each a *Error, as one error in
+// line order: the one *Error itself when there is one, Errors when there
+// are several, nil for none.
+func InOrder(errs []*Error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
+	}
+	es := slices.Clone(errs)
+	slices.SortStableFunc(es, func(a, b *Error) int { return a.Line - b.Line })
+	return Errors(es)
+}
+
+// Parse reads a lesson from src; file names it in errors. It reads the
+// whole file, past a line it cannot read, and reports every problem it
+// found, in line order.
 func Parse(file string, src []byte) (*Lesson, error) {
 	p := &parser{file: file, lesson: &Lesson{Source: file}}
-	if err := p.parse(src); err != nil {
+	p.parse(src)
+	if err := InOrder(p.errs); err != nil {
 		return nil, err
 	}
 	return p.lesson, nil
 }
 
 type parser struct {
-	file   string
-	lesson *Lesson
-	line   int
-	text   strings.Builder // narrative of the current part
-	textL  int             // line the narrative of the current part starts on
-	step   *Step           // nil while in the intro
-	fence  string          // info string of the open fenced block, if any
-	fenceL int             // line the open fence started on
-	notes  strings.Builder
+	file      string
+	lesson    *Lesson
+	line      int
+	text      strings.Builder // narrative of the current part
+	textL     int             // line the narrative of the current part starts on
+	step      *Step           // nil while in the intro
+	fence     string          // info string of the open fenced block, if any
+	fenceL    int             // line the open fence started on
+	fenceErrs int             // problems found before the open fence
+	notes     strings.Builder
+	errs      []*Error // every problem found
+}
+
+// note keeps a problem found, if err is one.
+func (p *parser) note(err error) {
+	var e *Error
+	if errors.As(err, &e) {
+		p.errs = append(p.errs, e)
+	}
 }
 
 // offers reports whether a holds ready-made requests.
@@ -52,42 +102,40 @@ func (p *parser) errorf(format string, args ...any) error {
 	return &Error{File: p.file, Line: p.line, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (p *parser) parse(src []byte) error {
+func (p *parser) parse(src []byte) {
 	sc := bufio.NewScanner(bytes.NewReader(src))
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	if err := p.frontMatter(sc); err != nil {
-		return err
+		p.note(err) // what follows cannot be read without it
+		return
 	}
 	for sc.Scan() {
 		p.line++
-		if err := p.parseLine(strings.TrimRight(sc.Text(), "\r")); err != nil {
-			return err
-		}
+		p.note(p.parseLine(strings.TrimRight(sc.Text(), "\r")))
 	}
 	if err := sc.Err(); err != nil {
-		return p.errorf("%v", err)
+		p.note(p.errorf("%v", err))
 	}
 	if p.fence != "" {
 		p.line = p.fenceL
-		return p.errorf("```%s block is never closed", p.fence)
+		p.note(p.errorf("```%s block is never closed", p.fence))
 	}
 	p.endPart()
-	return p.check()
+	p.check()
 }
 
 func (p *parser) parseLine(line string) error {
 	trimmed := strings.TrimSpace(line)
 	if p.fence != "" {
 		if trimmed == "```" {
-			if p.fence == "lab" && len(p.labBlock().Actions) == 0 {
-				return p.errorf("an empty lab block")
-			}
-			if p.fence == "challenge" {
-				if err := p.endChallenge(); err != nil {
-					return err
-				}
-			}
+			fence := p.fence
 			p.fence = ""
+			switch {
+			case fence == "lab" && len(p.labBlock().Actions) == 0 && len(p.errs) == p.fenceErrs: // not when its lines were wrong
+				return p.errorf("an empty lab block")
+			case fence == "challenge":
+				return p.endChallenge()
+			}
 			return nil
 		}
 		return p.fenced(line)
@@ -103,7 +151,7 @@ func (p *parser) parseLine(line string) error {
 			p.endProse()
 			p.step.Blocks = append(p.step.Blocks, Block{Actions: []Action{}, Line: p.line})
 		}
-		p.fence, p.fenceL = rest, p.line
+		p.fence, p.fenceL, p.fenceErrs = rest, p.line, len(p.errs)
 		return nil
 	}
 	if title, ok := strings.CutPrefix(line, "## "); ok {
@@ -342,18 +390,19 @@ func parseBytes(s string) ([]byte, error) {
 }
 
 // check validates what only the whole lesson shows.
-func (p *parser) check() error {
+func (p *parser) check() {
 	l := p.lesson
 	p.line = 1
-	switch {
-	case l.Number <= 0:
-		return p.errorf("front matter needs number: N (a positive whole number)")
-	case l.Title == "":
-		return p.errorf("front matter needs title:")
-	case l.Slug == "":
-		return p.errorf("front matter needs slug:")
-	case !l.Planned && len(l.Steps) == 0:
-		return p.errorf("a lesson needs at least one step (a \"## \" heading); a lesson not written yet says status: planned")
+	if l.Number <= 0 {
+		p.note(p.errorf("front matter needs number: N (a positive whole number)"))
 	}
-	return nil
+	if l.Title == "" {
+		p.note(p.errorf("front matter needs title:"))
+	}
+	if l.Slug == "" {
+		p.note(p.errorf("front matter needs slug:"))
+	}
+	if !l.Planned && len(l.Steps) == 0 && len(p.errs) == 0 { // else a step was likely what went wrong
+		p.note(p.errorf("a lesson needs at least one step (a \"## \" heading); a lesson not written yet says status: planned"))
+	}
 }

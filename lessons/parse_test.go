@@ -99,7 +99,7 @@ func TestParseErrors(t *testing.T) {
 		{"typed and sent offer", header + "## S\n```lab\ndrill rawsock\noffer x\n> GET /\nsend \"a\"\n```\n", "t.md:11: an offer is either typed lines or one send"},
 		{"challenge without id", header + "## S\n```challenge\ngoal: g\ncheck: status 200\n```\n", "t.md:7: a challenge needs id:"},
 		{"challenge without check", header + "## S\n```challenge\nid: a\ngoal: g\n```\n", "t.md:7: challenge a needs at least one check:"},
-		{"challenge unknown key", header + "## S\n```challenge\nid: a\nscore: 3\n```\n", `t.md:9: unknown challenge key "score"`},
+		{"challenge unknown key", header + "## S\n```challenge\nid: a\nscore: 3\n```\n", "t.md:7: challenge a needs goal:\nt.md:9: unknown challenge key \"score\""},
 		{"challenge twice", header + "## S\n```challenge\nid: a\ngoal: g\ncheck: status 200\n```\n```challenge\nid: a\ngoal: g\ncheck: status 200\n```\n", "t.md:12: a second challenge with id a"},
 	}
 	for _, tt := range tests {
@@ -114,6 +114,31 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("error %q, want it to start with %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseReportsEveryProblem: a lesson file with several problems gets
+// them all in one report, in line order, past the lines it could not
+// read.
+func TestParseReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	src := "---\nnumber: 42\nslug: s\n---\n## One\n```lab\nbogus\nstart rawsock\n```\n" +
+		"```challenge\nid: c\ngoal: g\ncheck: status 200\nscore: 1\n```\n## Two\n```lab\nsend GET\n```\n"
+	_, err := Parse("t.md", []byte(src))
+	want := []string{
+		"t.md:1: front matter needs title:",
+		`t.md:7: unknown action "bogus"`,
+		`t.md:14: unknown challenge key "score"`,
+		"t.md:18: send: want a Go-quoted string",
+	}
+	var es Errors
+	if !errors.As(err, &es) || len(es) != len(want) {
+		t.Fatalf("error %v, want %d problems", err, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(es[i].Error(), w) {
+			t.Errorf("problem %d is %q, want %q", i+1, es[i], w)
+		}
 	}
 }
 

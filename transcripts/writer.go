@@ -3,10 +3,12 @@ package transcripts
 import (
 	"fmt"
 	"io"
+	"net"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -98,14 +100,16 @@ func (tw *Writer) Write(o runner.Output) {
 		tw.printf("%scheck %s: %s\n", indent, mark, o.Text)
 	case runner.OutExplain:
 		tw.printf("%s%s\n", indent, o.Text)
-	case runner.OutOffer:
-		label, lines, _ := strings.Cut(o.Text, "\n")
-		tw.printf("%s  offer: %s\n", indent, label)
-		for _, l := range strings.Split(lines, "\n") {
-			if strings.HasPrefix(l, "send \"") {
-				tw.printf("%s    %s\n", indent, l)
-			} else {
+	case runner.OutTurn:
+		_, port, _ := net.SplitHostPort(o.Addr)
+		tw.printf("%slab: your turn: in the TUI, a telnet prompt on %s opens here (telnet localhost %s), offering:\n", indent, o.Layer, port)
+		for _, of := range o.Offers {
+			tw.printf("%s  offer: %s\n", indent, of.Label)
+			for _, l := range of.Lines {
 				tw.printf("%s    > %s\n", indent, l)
+			}
+			if of.Data != nil {
+				tw.printf("%s    %s\n", indent, lessons.Action{Verb: lessons.Send, Data: of.Data}.Text())
 			}
 		}
 	case runner.OutVerdict:

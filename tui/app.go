@@ -11,7 +11,6 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
-	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
@@ -49,8 +48,6 @@ type Options struct {
 	// Present, when set, runs lessons as a talk instead of opening the
 	// list (ngw2f-lab present).
 	Present *Presentation
-
-	gate *trace.Gate // the presentation's hop-by-hop gate, for its labs
 }
 
 // Presentation runs lessons as one talk.
@@ -122,6 +119,18 @@ func (s *labSet) close(b *lab) error {
 		}
 	}
 	return err
+}
+
+// retire stops b in the background and returns a channel closed once it
+// has stopped: the lab opened after it waits for that before its first
+// step, so that the ports b's layers held are free again.
+func (s *labSet) retire(b *lab) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.close(b)
+	}()
+	return done
 }
 
 // closeAll stops every lab still open.

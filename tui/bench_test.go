@@ -125,7 +125,7 @@ func BenchmarkJourneyView(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer bl.close()
-		s := newLessonScreen(com, bl)
+		s := newLessonScreen(com, bl, nil)
 		s.traffic.add(bigJourney())
 		s.SetSize(120, 40)
 		s.journey.sync()

@@ -62,8 +62,11 @@ func drawIn(t *testing.T, m model, theme common.Theme, bg color.Color, p colorpr
 	t.Helper()
 	m.opts.Theme = theme
 	m.opts.NoColor = p == colorprofile.Ascii
-	next, _ := m.Update(tea.ColorProfileMsg{Profile: p})
-	next, _ = next.Update(tea.BackgroundColorMsg{Color: bg})
+	next, cmd1 := m.Update(tea.ColorProfileMsg{Profile: p})
+	next, cmd2 := next.Update(tea.BackgroundColorMsg{Color: bg})
+	for _, msg := range runCmds(tea.Batch(cmd1, cmd2)) { // the lesson's text, drawn anew
+		next, _ = next.Update(msg)
+	}
 	var out bytes.Buffer
 	w := &colorprofile.Writer{Forward: &out, Profile: p}
 	if _, err := w.WriteString(next.View().Content); err != nil {
@@ -99,14 +102,16 @@ func runStepKey(t *testing.T, m model, st *stabilizer, k string) model {
 	if cmd == nil {
 		t.Fatalf("%s ran no step", k)
 	}
-	done := cmd()
+	msgs := runCmds(cmd)
 	fed, ok := m.current.feed.drain()
 	if !ok {
 		t.Fatalf("%s: the step fed the screen nothing", k)
 	}
 	st.feed(&fed)
 	next, _ = next.Update(labMsg{lab: m.current, msg: fed})
-	next, _ = next.Update(done)
+	for _, msg := range msgs {
+		next, _ = next.Update(msg)
+	}
 	m = next.(model)
 	if m.lesson.failure != nil {
 		t.Fatalf("%s: %s: %s", k, m.lesson.failure.title, m.lesson.failure.text)

@@ -3,14 +3,15 @@ package tui
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
+	"github.com/ngw2f/ngw2f-lab/stack/visible"
 )
 
 // The console's lines: what the telnet prompt shows above its input,
-// each of a kind that says how it is drawn.
+// each of a kind that says how it is drawn. They are kept as they came and
+// drawn into a pane, which wraps each to the panel's width.
 
-// maxConsole bounds the lines the console keeps.
+// maxConsole bounds the lines the console keeps; it drops a tenth more
+// at a time, so that it redraws its pane seldom.
 const maxConsole = 2000
 
 // lineKind says how a console line is drawn.
@@ -25,7 +26,7 @@ const (
 	lineExplain
 	lineStep
 	lineError
-	lineNotice // the lab's word on the whole lesson, wrapped to the panel
+	lineNotice // the lab's word on the whole lesson
 )
 
 type consoleLine struct {
@@ -33,38 +34,65 @@ type consoleLine struct {
 	text string
 }
 
-// add appends a console line.
+// add appends a console line, or several separated by line ends.
 func (m *telnetPrompt) add(kind lineKind, text string) {
+	var fresh []string
 	for _, l := range strings.Split(text, "\n") {
-		m.lines = append(m.lines, consoleLine{kind, l})
+		c := consoleLine{kind, l}
+		m.lines = append(m.lines, c)
+		fresh = append(fresh, m.style(c))
 	}
-	if n := len(m.lines); n > maxConsole {
+	if n := len(m.lines); n > maxConsole+maxConsole/10 {
 		m.lines = append(m.lines[:0], m.lines[n-maxConsole:]...)
+		m.redraw()
+		return
 	}
+	if m.partial != "" {
+		m.redraw() // the partial line stays last
+		return
+	}
+	m.out.Append(fresh...)
 }
 
-// wrapNotices returns the console's lines with each notice wrapped to the
-// panel's width: a notice says something that must be read whole.
-func (m telnetPrompt) wrapNotices() []consoleLine {
-	var out []consoleLine // nil while no line needed wrapping
-	for i, l := range m.lines {
-		if l.kind != lineNotice || lipgloss.Width(l.text) <= m.com.Width {
-			if out != nil {
-				out = append(out, l)
-			}
-			continue
-		}
-		if out == nil {
-			out = append(make([]consoleLine, 0, len(m.lines)+4), m.lines[:i]...)
-		}
-		for _, w := range strings.Split(ansi.Wordwrap(l.text, max(m.com.Width, 10), ""), "\n") {
-			out = append(out, consoleLine{lineNotice, w})
-		}
+// redraw draws every line into the pane again: after the styles or the
+// partial line changed, or lines were dropped.
+func (m *telnetPrompt) redraw() {
+	drawn := make([]string, 0, len(m.lines)+1)
+	for _, l := range m.lines {
+		drawn = append(drawn, m.style(l))
 	}
-	if out == nil {
-		return m.lines
+	if m.partial != "" {
+		drawn = append(drawn, m.style(consoleLine{lineScreen, m.partial}))
 	}
-	return out
+	m.out.SetLines(drawn)
+}
+
+// screen appends what telnet showed, made safe: control bytes spelled
+// out, and CR and LF too when telnet's toggle visible is on.
+func (m *telnetPrompt) screen(text string) {
+	if m.commands.Visible {
+		text = strings.ReplaceAll(visible.Bytes([]byte(text)), `\n`, `\n`+"\n")
+	} else {
+		text = visible.Screen(text)
+	}
+	text = m.partial + text
+	parts := strings.Split(text, "\n")
+	m.partial = ""
+	for _, p := range parts[:len(parts)-1] {
+		m.lines = append(m.lines, consoleLine{lineScreen, p})
+	}
+	m.partial = parts[len(parts)-1]
+	m.redraw()
+}
+
+// flushScreen ends a screen line that had no line end.
+func (m *telnetPrompt) flushScreen() {
+	if m.partial != "" {
+		p := m.partial
+		m.partial = ""
+		m.lines = append(m.lines, consoleLine{lineScreen, p})
+		m.redraw()
+	}
 }
 
 // style draws a console line as its kind says.

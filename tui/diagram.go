@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
@@ -13,9 +15,10 @@ import (
 // flow slides: one column per layer, the client first, and one numbered
 // arrow per hop, pointing right for the request on its way down and left
 // for the response on its way back up. It returns the header row and one
-// row per hop, each exactly w cells wide. summaries say what each hop
-// carried.
-func diagram(st *common.Styles, layers []string, hops []trace.Hop, summaries []string, selected, w int) (header string, rows []string) {
+// row per hop, each exactly w cells wide, and false when an arrow is too
+// short for its label: the hops are then listed instead (hopList), so
+// that no label is ever cut. summaries say what each hop carried.
+func diagram(st *common.Styles, layers []string, hops []trace.Hop, summaries []string, selected, w int) (header string, rows []string, ok bool) {
 	const margin = 2 // room for the selection mark
 	w -= margin
 	xs := columns(layers, w)
@@ -29,21 +32,47 @@ func diagram(st *common.Styles, layers []string, hops []trace.Hop, summaries []s
 	}
 	header = "  " + st.Bold.Render(string(head))
 	for i, h := range hops {
-		line := hopRow(xs, layers, h, summaries[i], w)
-		style := st.Down
-		switch {
-		case h.Kind == trace.KindHandoff:
-			style = st.Handoff
-		case h.Dir == trace.Up:
-			style = st.Up
+		line, fits := hopRow(xs, layers, h, summaries[i], w)
+		if !fits {
+			return "", nil, false
 		}
-		mark := "  "
+		mark, style := "  ", hopStyle(st, h)
 		if i == selected {
 			mark, style = "▶ ", st.HopActive
 		}
 		rows = append(rows, mark+style.Render(line))
 	}
-	return header, rows
+	return header, rows, true
+}
+
+// hopStyle is the colour of a hop: down, up, or a hand-off.
+func hopStyle(st *common.Styles, h trace.Hop) lipgloss.Style {
+	switch {
+	case h.Kind == trace.KindHandoff:
+		return st.Handoff
+	case h.Dir == trace.Up:
+		return st.Up
+	}
+	return st.Down
+}
+
+// hopList draws a journey's hops one a line, for a panel too narrow for
+// the diagram's labels: number, direction, layers and what the hop
+// carried, wrapped to w.
+func hopList(st *common.Styles, hops []trace.Hop, summaries []string, selected, w int) [][]string {
+	rows := make([][]string, len(hops))
+	for i, h := range hops {
+		arrow := "→"
+		if h.Dir == trace.Up {
+			arrow = "←"
+		}
+		mark, style := "  ", hopStyle(st, h)
+		if i == selected {
+			mark, style = "▶ ", st.HopActive
+		}
+		rows[i] = wrap(mark+style.Render(fmt.Sprintf("%2d %s %s %s  %s", h.N, h.From, arrow, h.To, summaries[i])), w)
+	}
+	return rows
 }
 
 // columns returns the x of each layer's lifeline across w cells.
@@ -66,8 +95,9 @@ func columns(layers []string, w int) []int {
 	return xs
 }
 
-// hopRow draws one arrow between the lifelines of its two layers.
-func hopRow(xs []int, layers []string, h trace.Hop, summary string, w int) string {
+// hopRow draws one arrow between the lifelines of its two layers, and
+// reports whether its label fits on it.
+func hopRow(xs []int, layers []string, h trace.Hop, summary string, w int) (string, bool) {
 	row := []rune(strings.Repeat(" ", w))
 	for _, x := range xs {
 		if x < w {
@@ -75,9 +105,13 @@ func hopRow(xs []int, layers []string, h trace.Hop, summary string, w int) strin
 		}
 	}
 	a, b := indexOf(layers, h.From), indexOf(layers, h.To)
+	label := []rune(fmt.Sprintf(" %d %s ", h.N, summary))
 	if a < 0 || b < 0 || a == b {
-		copy(row, []rune(fmt.Sprintf(" %d %s", h.N, summary)))
-		return string(row)
+		if len(label) > w {
+			return "", false
+		}
+		copy(row, label)
+		return string(row), true
 	}
 	if a > b {
 		a, b = b, a
@@ -94,24 +128,19 @@ func hopRow(xs []int, layers []string, h trace.Hop, summary string, w int) strin
 		row[x] = line
 	}
 	labelAt := x0 + 2
+	room := x1 - 2 - labelAt
 	if h.Dir == trace.Up {
 		row[x0+1] = '◀'
 		labelAt = x0 + 3
+		room = x1 - labelAt
 	} else {
 		row[x1-1] = '▶'
 	}
-	label := []rune(fmt.Sprintf(" %d %s ", h.N, summary))
-	room := x1 - 2 - labelAt
-	if h.Dir == trace.Up {
-		room = x1 - labelAt
+	if len(label) > room {
+		return "", false
 	}
-	if room < len(label) && room > 0 {
-		label = append(label[:max(room-1, 0)], '…')
-	}
-	for k := 0; k < len(label) && k < room; k++ {
-		row[labelAt+k] = label[k]
-	}
-	return string(row)
+	copy(row[labelAt:], label)
+	return string(row), true
 }
 
 func indexOf(xs []string, s string) int {
@@ -137,7 +166,7 @@ func hopSummary(h trace.Hop) string {
 		if binary(data) {
 			first = "binary"
 		}
-		return fmt.Sprintf("%s (%d B)", cut(first, 40), h.Size())
+		return fmt.Sprintf("%s (%d B)", visible.Elide(first, 60), h.Size())
 	case trace.KindHandoff:
 		return h.Name
 	case trace.KindClose:

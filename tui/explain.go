@@ -134,7 +134,7 @@ func (m explainPanel) View() string {
 	textW := m.com.Width - listW - 2
 	var list []string
 	for i, t := range m.terms {
-		l := cut(t.label(), listW-2)
+		l := ansi.Truncate(t.label(), listW-2, "…") // whole in the text beside it
 		if i == m.selected {
 			l = st.Selected.Render("▶ " + l)
 		} else {

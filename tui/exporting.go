@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/transcripts/export"
@@ -21,17 +20,18 @@ type exportedMsg struct {
 	err   error
 }
 
-// exportSession writes the journeys so far as Markdown and HAR, side by
-// side in dir, named after the lesson and the time.
-func exportSession(dir string, l *lessons.Lesson, js []*trace.Journey, version string) tea.Cmd {
-	copied := make([]*trace.Journey, len(js))
-	for i, j := range js {
+// exportSession writes run, the session so far, as Markdown and HAR, side
+// by side in dir, named after the lesson (its ID) and the time. It copies
+// the journeys first: the Assembler goes on adding to them.
+func exportSession(dir, id string, run export.Run) tea.Cmd {
+	copied := make([]*trace.Journey, len(run.Journeys))
+	for i, j := range run.Journeys {
 		c := *j
 		c.Events = append([]trace.Event(nil), j.Events...)
 		copied[i] = &c
 	}
-	run := export.Run{Title: fmt.Sprintf("Lesson %d: %s", l.Number, l.Title), Version: version, Journeys: copied}
-	base := filepath.Join(dir, fmt.Sprintf("ngw2f-lab-%s-%s", l.ID(), time.Now().Format("20060102-150405")))
+	run.Journeys = copied
+	base := filepath.Join(dir, fmt.Sprintf("ngw2f-lab-%s-%s", id, time.Now().Format("20060102-150405")))
 	return func() tea.Msg {
 		var files []string
 		var errs []error
@@ -63,4 +63,58 @@ func copyAsCurl(j *trace.Journey) (export.Command, tea.Cmd, bool) {
 	}
 	c := export.CopyAsCurl(s.Request, addr)
 	return c, tea.SetClipboard(c.Line), true
+}
+
+// shellLines breaks a shell command into lines of at most w cells at the
+// spaces between its words, each line but the last ending in " \", so
+// that the lines, selected and pasted into a shell, are the one command
+// again. A word longer than a line stays whole on a line of its own.
+func shellLines(cmd string, w int) []string {
+	var lines []string
+	line := ""
+	for _, word := range shellWords(cmd) {
+		if line != "" && len(line)+1+len(word)+2 > w {
+			lines = append(lines, line+" \\")
+			line = "  " + word
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
+}
+
+// shellWords splits a command at the spaces outside its quotes: '...',
+// "..." and $'...', in which a backslash escapes the next character.
+func shellWords(cmd string) []string {
+	var words []string
+	var quote byte // the quote open, or 0
+	escaped, start := false, 0
+	for i := 0; i < len(cmd); i++ {
+		c := cmd[i]
+		switch {
+		case escaped:
+			escaped = false
+		case quote == 0 && c == ' ':
+			if i > start {
+				words = append(words, cmd[start:i])
+			}
+			start = i + 1
+		case quote == 0 && (c == '\'' || c == '"'):
+			quote = c
+			if c == '\'' && i > 0 && cmd[i-1] == '$' {
+				quote = '$'
+			}
+		case quote == 0 && c == '\\', quote == '"' && c == '\\', quote == '$' && c == '\\':
+			escaped = true
+		case quote == c, quote == '$' && c == '\'':
+			quote = 0
+		}
+	}
+	if start < len(cmd) {
+		words = append(words, cmd[start:])
+	}
+	return words
 }

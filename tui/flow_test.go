@@ -141,7 +141,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, p *screenProbe, wants ...strin
 func TestFlowLesson1(t *testing.T) {
 	tm, p, labs := startFlow(t)
 	tm.Type("n")
-	waitFor(t, tm, p, "running", "in the lab (pid")
+	waitFor(t, tm, p, "running", "in the lab's process")
 	tm.Type("n")
 	waitFor(t, tm, p, "GET / HTTP/1.0 (16 B)", "Connection closed by foreign host.")
 
@@ -189,15 +189,20 @@ func TestFlowTryPrompt(t *testing.T) {
 			leavePrompt(t, tm, p)
 		}
 	}
+	waitFor(t, tm, p, "ctrl+o lists ready-made requests")
+	tm.Send(tea.KeyPressMsg{Code: 'o', Mod: tea.ModCtrl})
 	waitFor(t, tm, p, "Ready-made requests")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor(t, tm, p, "GET / HTTP/1.1 (16 B)")
-	time.Sleep(200 * time.Millisecond)
+	waitFor(t, tm, p, "GET / HTTP/1.1 (16 B)", "lab: the connection is closed")
 	if strings.Contains(p.get(), "★") {
 		t.Error("a ready-made request solved a challenge")
 	}
 	tm.Type("BREW /pot HTTP/1.0")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
+	// rawsock closed the ready-made request's connection: the line is not
+	// sent until enter asks for a new one.
+	waitFor(t, tm, p, "lab: not sent: rawsock closed the connection")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, p, "BREW /pot HTTP/1.0 (20 B)")
 	// Answered after its first line, with no empty line ever sent: typed
@@ -261,10 +266,8 @@ func TestFlowEveryLesson(t *testing.T) {
 			}
 			last := p.until(t, tm, "opened the telnet prompt", func(m flowState) bool { return m.promptOpen || !hasTry(l) })
 			addrs := last.addrs
-			// Out of a try's request picker, then out of its prompt.
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-			tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
-			tm.Type("q")
+			tm.Type("q") // the prompt is open, and empty: q quits
+
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(model)
 			for i, s := range fm.lesson.text.states {
 				if s != stepDone {
@@ -295,12 +298,11 @@ func handsOver(s lessons.Step) bool {
 	return false
 }
 
-// leavePrompt waits for a prompt handed over mid-lesson, then leaves its
-// picker and the prompt, as a learner who goes on would.
+// leavePrompt waits for a prompt handed over mid-lesson, then leaves it,
+// as a learner who goes on would: one esc.
 func leavePrompt(t *testing.T, tm *teatest.TestModel, p *screenProbe) {
 	t.Helper()
 	p.until(t, tm, "opened the prompt", func(m flowState) bool { return m.promptOpen })
-	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
 }
 
@@ -323,7 +325,7 @@ func hasTry(l *lessons.Lesson) bool {
 func TestFlowRunAgain(t *testing.T) {
 	tm, p, labs := startFlow(t)
 	tm.Type("n")
-	waitFor(t, tm, p, "running", "in the lab (pid")
+	waitFor(t, tm, p, "running", "in the lab's process")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
 	waitFor(t, tm, p, "step 1 already ran; n or space runs step 2")
 	tm.Type("n")

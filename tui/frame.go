@@ -30,7 +30,7 @@ func frame(st *common.Styles, title, body string, w, h int, focused bool) string
 	inner := w - 2
 	var top string
 	if title != "" {
-		t := ansi.Truncate(" "+title+" ", inner-2, "…")
+		t := " " + shorten(title, inner-4) + " "
 		top = paint(b.TopLeft+b.Top) + st.PanelTitle.Render(t) +
 			paint(strings.Repeat(b.Top, max(inner-1-lipgloss.Width(t), 0))+b.TopRight)
 	} else {
@@ -47,12 +47,27 @@ func frame(st *common.Styles, title, body string, w, h int, focused bool) string
 	return sb.String()
 }
 
-// fit returns exactly h lines of exactly w cells from s: longer lines are
-// cut with an ellipsis, missing lines are blank.
+// shorten drops the parts of a title, separated by " · ", from its end
+// until it fits in w cells: a title says less rather than stop midword.
+func shorten(title string, w int) string {
+	for lipgloss.Width(title) > w {
+		i := strings.LastIndex(title, " · ")
+		if i < 0 {
+			return ansi.Truncate(title, w, "")
+		}
+		title = title[:i]
+	}
+	return title
+}
+
+// fit returns exactly h lines of exactly w cells from s: long lines are
+// wrapped (wrap), never cut; what does not fit in h lines is left out, and
+// missing lines are blank. Panels wrap and scroll their own lines before
+// they get here, so that nothing is left out.
 func fit(s string, w, h int) []string {
 	var lines []string
 	if s != "" {
-		lines = strings.Split(s, "\n")
+		lines = wrapAll(strings.Split(s, "\n"), w)
 	}
 	if len(lines) > h {
 		lines = lines[:h]
@@ -68,11 +83,13 @@ func fit(s string, w, h int) []string {
 	return out
 }
 
-// pad cuts or pads one line to exactly w cells.
+// pad pads one line to exactly w cells. A line wider than w is cut, with
+// no mark: the screen is composed of lines that fit (fit, wrap), and a cut
+// here only ever trims what lies under an overlay.
 func pad(l string, w int) string {
 	lw := lipgloss.Width(l)
 	if lw > w {
-		l = ansi.Truncate(l, w, "…")
+		l = ansi.Truncate(l, w, "")
 		lw = lipgloss.Width(l)
 	}
 	return l + strings.Repeat(" ", max(w-lw, 0))

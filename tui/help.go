@@ -35,10 +35,11 @@ func (m helpScreen) View() string {
 	h.SetWidth(m.com.Width - 4)
 	h.ShowAll = true
 	notes := lipgloss.NewStyle().Width(m.com.Width - 2).Render(
-		"In the telnet prompt, keys are typed: esc leaves it, tab moves to the next panel. " +
-			"The mouse wheel scrolls the panel under it; a click on an arrow selects that hop.\n\n" +
-			"Press any key to go back.")
-	body := st.Header.Render("Keys") + "\n\n" + h.FullHelpView(m.keys.FullHelp()) + "\n\n" + st.Muted.Render(notes)
+		"In the telnet prompt, keys are typed once a line is begun; until then space and n run the next step " +
+			"and q quits. esc leaves the prompt, tab moves to the next panel, ctrl+o lists the step's ready-made requests. " +
+			"The mouse wheel scrolls the panel under it; a click on an arrow selects that hop; " +
+			"shift and the mouse select text to copy.")
+	body := st.Header.Render("Keys") + st.Muted.Render(" · any key goes back") + "\n\n" + h.FullHelpView(m.keys.FullHelp()) + "\n\n" + st.Muted.Render(notes)
 	return strings.Join(fit(body, m.com.Width, m.com.Height), "\n")
 }
 

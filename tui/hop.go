@@ -48,7 +48,7 @@ func hopContent(st *common.Styles, hops []trace.Hop, i int, mode hopMode, w int)
 	case trace.KindBytes:
 		data := h.Data()
 		if mode == modeHex || (mode == modeRaw && binary(data)) {
-			return hexDump(st, data)
+			return hexDump(st, data, w)
 		}
 		if mode == modeDiff {
 			return diffLines(st, hops, i, w)
@@ -59,7 +59,7 @@ func hopContent(st *common.Styles, hops []trace.Hop, i int, mode hopMode, w int)
 		}
 		return lines
 	case trace.KindHandoff:
-		return fieldLines(st, h)
+		return fieldLines(st, h, w)
 	case trace.KindClose:
 		return []string{st.Info.Render(h.Events[0].Layer + " closes the connection.")}
 	case trace.KindEOF:
@@ -124,13 +124,19 @@ func styleEscapes(st *common.Styles, s string, style lipgloss.Style) string {
 	return sb.String()
 }
 
-// hexDump shows data as offset, sixteen hex bytes and their text.
-func hexDump(st *common.Styles, data []byte) []string {
+// hexDump shows data as offset, hex bytes and their text: sixteen bytes a
+// row where a row of them fits in w cells, eight where it does not, so
+// that the text column is never cut.
+func hexDump(st *common.Styles, data []byte, w int) []string {
+	per := 16
+	if w < 10+3*16+1+1+18 { // offset, hex with a gap, a space, |text|
+		per = 8
+	}
 	var out []string
-	for off := 0; off < len(data); off += 16 {
-		row := data[off:min(off+16, len(data))]
+	for off := 0; off < len(data); off += per {
+		row := data[off:min(off+per, len(data))]
 		var hx, txt strings.Builder
-		for k := range 16 {
+		for k := range per {
 			if k == 8 {
 				hx.WriteByte(' ')
 			}
@@ -152,7 +158,7 @@ func hexDump(st *common.Styles, data []byte) []string {
 
 // fieldLines shows a hand-off's fields as a table, in the order the layer
 // gave them, and its data, if any.
-func fieldLines(st *common.Styles, h trace.Hop) []string {
+func fieldLines(st *common.Styles, h trace.Hop, w int) []string {
 	e := h.Events[0]
 	wk := 0
 	for _, f := range e.Fields {
@@ -167,7 +173,7 @@ func fieldLines(st *common.Styles, h trace.Hop) []string {
 		out = append(out, "  "+st.Bold.Render(fmt.Sprintf("%-*s", wk, f.Key))+"  "+visible.Bytes([]byte(f.Value)))
 	}
 	if len(e.Data) > 0 {
-		out = append(out, byteLines(st, e.Data, h.Dir, 200)...)
+		out = append(out, byteLines(st, e.Data, h.Dir, w)...)
 	}
 	if len(e.Fields) == 0 && len(e.Data) == 0 {
 		out = append(out, st.Info.Render(emptyHandoff(e.Name, from)))

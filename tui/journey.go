@@ -15,7 +15,9 @@ import (
 
 // journeyPanel is the live sequence diagram of a request and, under it,
 // the selected hop's content. It follows the newest journey until the
-// learner picks a hop; earlier journeys stay browsable, hop by hop.
+// learner picks a hop, and follows again once they run a step or send a
+// request (Follow), or press L; while it does not, it says so. Earlier
+// journeys stay browsable, hop by hop.
 type journeyPanel struct {
 	com     common.Common
 	traffic *traffic
@@ -23,7 +25,6 @@ type journeyPanel struct {
 	hop     int // the selected hop's index in it
 	follow  bool
 	mode    hopMode
-	offset  int // scroll offset of the hop content
 
 	searching bool
 	search    textinput.Model
@@ -34,18 +35,22 @@ type journeyPanel struct {
 }
 
 // journeyLayout remembers where the last View put the hop rows, so that a
-// click can select a hop, and caches the selected hop's rendered content.
+// click can select a hop, and holds the selected hop's content in a
+// pane, drawn again only when the hop, the mode, the width or the styles
+// change.
 type journeyLayout struct {
-	firstRow, firstHop, rows int
-	contentKey               string
-	content                  []string
+	firstRow   int
+	rowHop     []int // the hop each row shown is about
+	contentKey string
+	content    pane
 }
 
 func newJourneyPanel(com common.Common, t *traffic) journeyPanel {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "text to find in the hops"
-	return journeyPanel{com: com, traffic: t, follow: true, search: in, layout: &journeyLayout{}}
+	return journeyPanel{com: com, traffic: t, follow: true, search: in,
+		layout: &journeyLayout{content: newPane(com.Keys, false)}}
 }
 
 // SetSize sets the panel's inner size.
@@ -76,6 +81,13 @@ func (m journeyPanel) Selected() (*trace.Journey, []trace.Hop, int) {
 	return j, hops, min(m.hop, len(hops)-1)
 }
 
+// Follow makes the panel follow the newest journey again: a step runs, or
+// the learner sends a request, and they expect to see it.
+func (m *journeyPanel) Follow() {
+	m.follow = true
+	m.sync()
+}
+
 // sync follows the newest journey when following, and finds a journey
 // again when the one selected fell out of the Assembler.
 func (m *journeyPanel) sync() {
@@ -85,9 +97,6 @@ func (m *journeyPanel) sync() {
 	}
 	if m.follow || m.traffic.asm.Journey(m.jid) == nil {
 		last := js[len(js)-1]
-		if m.jid != last.ID {
-			m.offset = 0
-		}
 		m.jid = last.ID
 		m.hop = watchedHop(m.traffic.hopsOf(last))
 	}
@@ -137,32 +146,21 @@ func (m journeyPanel) Update(msg tea.Msg) (journeyPanel, tea.Cmd) {
 		case key.Matches(msg, k.JourneyNext):
 			m.jump(+1)
 		case key.Matches(msg, k.Latest):
-			m.follow = true
-			m.sync()
+			m.Follow()
 		case key.Matches(msg, k.Diff):
 			m.mode = toggle(m.mode, modeDiff)
 		case key.Matches(msg, k.Hex):
 			m.mode = toggle(m.mode, modeHex)
-		case key.Matches(msg, k.Up):
-			m.offset = max(m.offset-1, 0)
-		case key.Matches(msg, k.Down):
-			m.offset++
-		case key.Matches(msg, k.PageUp):
-			m.offset = max(m.offset-m.com.Height/2, 0)
-		case key.Matches(msg, k.PageDown):
-			m.offset += m.com.Height / 2
 		case key.Matches(msg, k.Search):
 			m.searching = true
 			m.search.SetValue(m.query)
 			cmd := m.search.Focus()
 			return m, cmd
+		default:
+			m.layout.content, _ = m.layout.content.Update(msg)
 		}
 	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.offset = max(m.offset-3, 0)
-		} else if msg.Button == tea.MouseWheelDown {
-			m.offset += 3
-		}
+		m.layout.content, _ = m.layout.content.Update(msg)
 	case tea.MouseClickMsg:
 		m.click(msg.Mouse().Y)
 	}
@@ -182,7 +180,7 @@ func (m *journeyPanel) step(d int) {
 	if j == nil {
 		return
 	}
-	m.follow, m.offset = false, 0
+	m.follow = false
 	m.hop = min(m.hop, len(hops)-1) + d
 	if m.hop >= 0 && m.hop < len(hops) {
 		return
@@ -207,7 +205,7 @@ func (m *journeyPanel) jump(d int) {
 	if i < 0 || i >= len(js) {
 		return
 	}
-	m.follow, m.offset, m.jid, m.hop = false, 0, js[i].ID, 0
+	m.follow, m.jid, m.hop = false, js[i].ID, 0
 }
 
 func indexOfJourney(js []*trace.Journey, id int) int {
@@ -219,26 +217,25 @@ func indexOfJourney(js []*trace.Journey, id int) int {
 	return len(js) - 1
 }
 
-// click selects the hop whose arrow is on row y of the panel.
+// click selects the hop whose row is row y of the panel.
 func (m *journeyPanel) click(y int) {
 	l := m.layout
-	if y < l.firstRow || y >= l.firstRow+l.rows {
-		return
+	if i := y - l.firstRow; i >= 0 && i < len(l.rowHop) {
+		m.follow = false
+		m.hop = l.rowHop[i]
 	}
-	m.follow, m.offset = false, 0
-	m.hop = l.firstHop + y - l.firstRow
 }
 
 // updateSearch types into the search box; enter finds the next hop whose
 // text holds the query, in this journey and the ones after it.
 func (m journeyPanel) updateSearch(msg tea.Msg) (journeyPanel, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		switch msg.String() {
-		case "esc":
+		switch {
+		case key.Matches(msg, m.com.Keys.Back):
 			m.searching = false
 			m.search.Blur()
 			return m, nil
-		case "enter":
+		case key.Matches(msg, m.com.Keys.Send):
 			m.query = m.search.Value()
 			m.searching = false
 			m.search.Blur()
@@ -269,7 +266,7 @@ func (m *journeyPanel) findNext() bool {
 		}
 		for i := from; i < len(hops); i++ {
 			if strings.Contains(strings.ToLower(hopText(hops[i])), q) {
-				m.follow, m.jid, m.hop, m.offset = false, j.ID, i, 0
+				m.follow, m.jid, m.hop = false, j.ID, i
 				return true
 			}
 		}
@@ -290,74 +287,138 @@ func hopText(h trace.Hop) string {
 	return sb.String()
 }
 
-// View draws the diagram and the selected hop.
+// status says which journey is shown and whether the panel follows the
+// newest: when it does not, how many came since and which key follows.
+func (m journeyPanel) status(j *trace.Journey, hops int) string {
+	st := m.com.Styles
+	js := m.traffic.journeys()
+	at := indexOfJourney(js, j.ID)
+	hopWord := "hops"
+	if hops == 1 {
+		hopWord = "hop"
+	}
+	// "kept", not "held": in a talk's hop by hop mode a held request is
+	// one waiting at a hop.
+	s := st.Muted.Render(fmt.Sprintf("journey %d (%d of %d kept) · %d %s", j.ID, at+1, len(js), hops, hopWord))
+	if m.follow {
+		s += st.Muted.Render(" · following the newest")
+	} else {
+		newer := ""
+		if n := len(js) - 1 - at; n > 0 {
+			newer = fmt.Sprintf(", %d newer", n)
+		}
+		s += st.Warn.Render(fmt.Sprintf(" · not following%s: L follows the newest", newer))
+	}
+	if m.traffic.missed > 0 {
+		s += st.Warn.Render(fmt.Sprintf(" · %d events dropped", m.traffic.missed))
+	}
+	return s
+}
+
+// View draws the journey's hops, the selected hop's title and its
+// content: the hops as a sequence diagram where every arrow's label fits,
+// else as a list, one hop a line.
 func (m journeyPanel) View() string {
 	st := m.com.Styles
 	w, h := m.com.Width, m.com.Height
+	if w < 4 || h < 1 {
+		return "" // not laid out: the panel is not shown
+	}
 	j, hops, sel := m.Selected()
 	if j == nil {
-		m.layout.rows = 0
-		return st.Muted.Render("No request yet. Run a step (enter) or type one in the telnet prompt:\nevery hop of its journey shows here, live.")
+		m.layout.rowHop = nil
+		return strings.Join(fit(st.Muted.Render("No request yet. Run a step (space) or type one in the telnet prompt: every hop of its journey shows here, live."), w, h), "\n")
 	}
-	js := m.traffic.journeys()
-	// "kept", not "held": in a talk's hop by hop mode a held request is
-	// one waiting at a hop.
-	hopWord := "hops"
-	if len(hops) == 1 {
-		hopWord = "hop"
+	lines := wrap(m.status(j, len(hops)), w)
+	var rows [][]string
+	summaries := m.traffic.summariesOf(j)
+	if header, drawn, ok := diagram(st, j.Layers(), hops, summaries, sel, w); ok {
+		lines = append(lines, header)
+		for _, r := range drawn {
+			rows = append(rows, []string{r})
+		}
+	} else {
+		rows = hopList(st, hops, summaries, sel, w)
 	}
-	status := fmt.Sprintf("journey %d (%d of %d kept) · %d %s", j.ID, indexOfJourney(js, j.ID)+1, len(js), len(hops), hopWord)
-	if m.follow {
-		status += " · following"
+	// The hops get half the panel, or all but a title and six lines of
+	// content where that is more: a long journey shows most of its hops.
+	shown, rowHop := rowWindow(rows, sel, max(h/2-len(lines), h-len(lines)-7, 2))
+	m.layout.firstRow, m.layout.rowHop = len(lines), rowHop
+	lines = append(lines, shown...)
+	title := wrap(st.Bold.Render(hopTitle(hops[sel], len(hops))), w)
+	foot := m.searchLine()
+	room := max(h-len(lines)-len(title)-len(foot), 1)
+	content := m.content(hops, sel, w, room)
+	if n := content.Below(); n > 0 {
+		more := st.Muted.Render(fmt.Sprintf(" · ↓ %d more", n))
+		title = wrap(st.Bold.Render(hopTitle(hops[sel], len(hops)))+more, w)
 	}
-	if m.traffic.missed > 0 {
-		status += fmt.Sprintf(" · %d events dropped", m.traffic.missed)
-	}
-	lines := []string{st.Muted.Render(status)}
-	header, rows := diagram(st, j.Layers(), hops, m.traffic.summariesOf(j), sel, w)
-	maxRows := max(min(len(rows), h/2-2), 1)
-	rowWin, first := window(rows, sel-maxRows/2, maxRows)
-	lines = append(lines, header)
-	*m.layout = journeyLayout{firstRow: len(lines), firstHop: first, rows: len(rowWin),
-		contentKey: m.layout.contentKey, content: m.layout.content}
-	lines = append(lines, rowWin...)
-	lines = append(lines, st.Bold.Render(hopTitle(hops[sel], len(hops))))
-	room := h - len(lines)
-	if m.searching || m.query != "" {
-		room--
-	}
-	content := m.content(hops, sel)
-	body, off := window(content, m.offset, max(room, 0))
-	if m.query != "" {
-		body = highlight(st, body, m.query)
-	}
-	if off+len(body) < len(content) && len(body) > 0 {
-		body[len(body)-1] = st.Muted.Render(fmt.Sprintf("… %d more lines (↓)", len(content)-off-len(body)+1))
-	}
-	lines = append(lines, body...)
-	for len(lines) < h-1 {
-		lines = append(lines, "")
-	}
-	switch {
-	case m.searching:
-		lines = append(lines, m.search.View())
-	case m.notFound:
-		lines = append(lines, st.Warn.Render(fmt.Sprintf("%q is in no hop held", m.query)))
-	case m.query != "":
-		lines = append(lines, st.Muted.Render(fmt.Sprintf("search: %q (/ then enter for the next)", m.query)))
-	}
-	return strings.Join(fit(strings.Join(lines, "\n"), w, h), "\n")
+	lines = append(lines, title...)
+	lines = append(lines, strings.Split(content.View(), "\n")...)
+	return strings.Join(fit(strings.Join(append(lines, foot...), "\n"), w, h), "\n")
 }
 
-// content renders the selected hop, cached while nothing changes.
-func (m journeyPanel) content(hops []trace.Hop, sel int) []string {
-	h := hops[sel]
-	k := fmt.Sprintf("%d/%d/%d/%d/%d/%s", m.jid, sel, len(h.Events), m.mode, m.com.Width, m.com.Styles.ID)
-	if m.layout.contentKey != k {
-		m.layout.contentKey = k
-		m.layout.content = hopContent(m.com.Styles, hops, sel, m.mode, m.com.Width)
+// rowWindow picks the hops' rows around hop sel that fit in room lines,
+// and says which hop each line shown is about.
+func rowWindow(rows [][]string, sel, room int) ([]string, []int) {
+	lo, hi := sel, sel+1
+	used := len(rows[sel])
+	for grew := true; grew; {
+		grew = false
+		if hi < len(rows) && used+len(rows[hi]) <= room {
+			used += len(rows[hi])
+			hi++
+			grew = true
+		}
+		if lo > 0 && used+len(rows[lo-1]) <= room {
+			lo--
+			used += len(rows[lo])
+			grew = true
+		}
 	}
-	return m.layout.content
+	var lines []string
+	var hopOf []int
+	for i := lo; i < hi; i++ {
+		for _, l := range rows[i] {
+			lines = append(lines, l)
+			hopOf = append(hopOf, i)
+		}
+	}
+	return lines, hopOf
+}
+
+// searchLine is the search box, or what the last search found.
+func (m journeyPanel) searchLine() []string {
+	st := m.com.Styles
+	switch {
+	case m.searching:
+		return []string{m.search.View()}
+	case m.notFound:
+		return wrap(st.Warn.Render(fmt.Sprintf("%q is in no hop held", m.query)), m.com.Width)
+	case m.query != "":
+		return wrap(st.Muted.Render(fmt.Sprintf("search: %q (/ then enter for the next)", m.query)), m.com.Width)
+	}
+	return nil
+}
+
+// content returns the pane of the selected hop's content, sized to w x h,
+// drawn again only when the hop or how it is shown changed.
+func (m journeyPanel) content(hops []trace.Hop, sel, w, h int) *pane {
+	c := &m.layout.content
+	c.SetSize(w, h)
+	k := fmt.Sprintf("%d/%d/%d/%d/%d/%s/%s", m.jid, sel, len(hops[sel].Events), m.mode, w, m.com.Styles.ID, m.query)
+	if m.layout.contentKey != k {
+		lines := hopContent(m.com.Styles, hops, sel, m.mode, w)
+		if m.query != "" {
+			lines = highlight(m.com.Styles, lines, m.query)
+		}
+		if !strings.HasPrefix(m.layout.contentKey, fmt.Sprintf("%d/%d/", m.jid, sel)) {
+			c.Top() // another hop: from its start
+		}
+		m.layout.contentKey = k
+		c.SetLines(lines)
+	}
+	return c
 }
 
 // highlight marks the query in lines that hold it, ignoring case.
@@ -375,5 +436,9 @@ func highlight(st *common.Styles, lines []string, q string) []string {
 // ShortHelp is the panel's keys.
 func (m journeyPanel) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	return []key.Binding{k.HopPrev, k.HopNext, k.Diff, k.Hex, k.Explain, k.Search}
+	keys := []key.Binding{k.HopPrev, k.HopNext, k.Latest, k.Diff, k.Hex, k.Explain, k.Search}
+	if m.follow {
+		keys = append(keys[:2], keys[3:]...)
+	}
+	return keys
 }

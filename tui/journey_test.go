@@ -128,9 +128,10 @@ func TestJourneyClickSelectsHop(t *testing.T) {
 	p, _ := testJourney(78, 20)
 	p.View() // lays the rows out
 	row := p.layout.firstRow + 1
+	want := p.layout.rowHop[1]
 	p, _ = p.Update(tea.MouseClickMsg{X: 10, Y: row, Button: tea.MouseLeft})
-	if _, _, sel := p.Selected(); sel != p.layout.firstHop+1 || p.follow {
-		t.Errorf("click on row %d selected hop %d", row, sel+1)
+	if _, _, sel := p.Selected(); sel != want || p.follow {
+		t.Errorf("click on row %d selected hop %d, want %d", row, sel+1, want+1)
 	}
 }
 

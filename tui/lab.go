@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
+	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
 // lab is one lesson being run: its runner, the feed of what happens, and
@@ -36,6 +38,16 @@ type lab struct {
 	busy   string // what runs now ("step 2", "restart rawsock"); empty when idle
 	wg     sync.WaitGroup
 	prompt *telnet.Session
+
+	// gate is the hop-by-hop gate of a lab in a talk, nil elsewhere. Each
+	// lab has its own: a lab that closes lets its held requests through,
+	// and must not switch the mode off for the next lesson's.
+	gate *trace.Gate
+
+	// after, when set, is closed once the lab before this one has
+	// stopped: no job runs before, as the layers it starts may need the
+	// ports that lab held.
+	after <-chan struct{}
 }
 
 // Messages the lab's Cmds return.
@@ -51,6 +63,8 @@ type (
 	busyMsg    struct{ what string }
 	promptMsg  struct{ session *telnet.Session }
 	promptFail struct{ err error }
+	// savedMsg says whether the progress was saved.
+	savedMsg struct{ err error }
 )
 
 func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
@@ -66,8 +80,11 @@ func newLab(l *lessons.Lesson, opts Options) (*lab, error) {
 	}
 	if p := opts.Present; p != nil {
 		// A talk runs its scripts: a try is described, a drill is sent,
-		// each line is typed out where the room can read it.
-		ropts.Interactive, ropts.TypeDelay, ropts.Gate = false, p.TypeDelay, opts.gate
+		// each line is typed out where the room can read it. The front
+		// layer takes the talk's port or none: on another, the room's
+		// own clients would miss it, and the step plays its recording.
+		b.gate = trace.NewGate()
+		ropts.Interactive, ropts.TypeDelay, ropts.Gate, ropts.StrictFront = false, p.TypeDelay, b.gate, true
 	}
 	r, err := runner.New(l, ropts)
 	if err != nil {
@@ -117,6 +134,12 @@ func (b *lab) do(what string, f func(ctx context.Context) tea.Msg) tea.Cmd {
 			b.mu.Unlock()
 			b.wg.Done()
 		}()
+		if b.after != nil {
+			select {
+			case <-b.after:
+			case <-b.ctx.Done():
+			}
+		}
 		return f(b.ctx)
 	})
 }
@@ -143,7 +166,8 @@ func (b *lab) replayed(i int) tea.Cmd {
 	})
 }
 
-// stepDone records in the progress that step i is done.
+// stepDone records in the progress that step i is done. It runs in a
+// Cmd: the file is written there, never in Update.
 func (b *lab) stepDone(i int) {
 	if b.progress == nil {
 		return
@@ -153,23 +177,53 @@ func (b *lab) stepDone(i int) {
 	}
 }
 
+// solved returns the Cmd that records in the progress the challenges
+// solved, by ID.
+func (b *lab) solved(ids []string) tea.Cmd {
+	if b.progress == nil || len(ids) == 0 {
+		return nil
+	}
+	return b.wrap(func() tea.Msg {
+		for _, id := range ids {
+			if err := b.progress.Solved(b.lesson.ID(), id); err != nil {
+				return savedMsg{err}
+			}
+		}
+		return nil
+	})
+}
+
 // restart stops and starts the layer named name again.
 func (b *lab) restart(name string) tea.Cmd {
-	return b.do("restart "+name, func(ctx context.Context) tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		return actionDoneMsg{what: "restart " + name, err: b.r.Restart(ctx, name)}
-	})
+	return b.layerJob("restart "+name, func(ctx context.Context) error { return b.r.Restart(ctx, name) })
+}
+
+// stopLayer stops the layer named name, as the lesson's stop does.
+func (b *lab) stopLayer(name string) tea.Cmd {
+	return b.layerJob("stop "+name, func(ctx context.Context) error { return b.r.StopLayer(ctx, name) })
+}
+
+// startLayer starts the layer named name again.
+func (b *lab) startLayer(name string) tea.Cmd {
+	return b.layerJob("start "+name, func(ctx context.Context) error { return b.r.StartLayer(ctx, name) })
 }
 
 // kill kills a worker process of a layer, as kill -9 does, through the
 // layer, which holds its processes: a PID from the screen that is no
 // longer one of its workers is left alone.
 func (b *lab) kill(layer string, pid int) tea.Cmd {
-	return b.wrap(func() tea.Msg {
-		ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	return b.layerJob(fmt.Sprintf("kill %s worker %d", layer, pid), func(ctx context.Context) error {
+		return b.r.KillWorker(ctx, layer, pid)
+	})
+}
+
+// layerJob runs f, an action on a layer, as the lab's one blocking job,
+// within five seconds.
+func (b *lab) layerJob(what string, f func(ctx context.Context) error) tea.Cmd {
+	return b.do(what, func(ctx context.Context) tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		return actionDoneMsg{what: fmt.Sprintf("kill %s worker %d", layer, pid), err: b.r.KillWorker(ctx, layer, pid)}
+		return actionDoneMsg{what: what, err: f(ctx)}
 	})
 }
 
@@ -201,10 +255,17 @@ func (b *lab) dial(addr string) tea.Cmd {
 	})
 }
 
+// notSentMsg says the prompt's connection closed before lines went out:
+// telnet would have exited, and the lab says so rather than drop them.
+type notSentMsg struct{ lines []string }
+
 // sendLine types lines on the prompt's connection, pausing between them as
 // a person would, so that an answer that comes early shows before the next
-// line. Once the server has closed, the lines left are not typed: telnet
-// would have exited.
+// line. The empty line that ends a request's head goes out with the lines
+// after it, its body, in one write: a server may answer the head before a
+// person could type the body, and a ready-made request sends it whole.
+// Once the server has closed, the lines left are not typed, and the Cmd
+// says which.
 func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
 	return func() tea.Msg {
 		for i, l := range lines {
@@ -212,13 +273,23 @@ func sendLine(s *telnet.Session, lines ...string) tea.Cmd {
 				time.Sleep(typingPause)
 			}
 			if ended, _ := s.Ended(); ended {
-				return nil
+				return notSentMsg{lines[i:]}
 			}
-			if err := s.SendLine(l); err != nil {
+			body := l == "" && i < len(lines)-1
+			var err error
+			if body {
+				err = s.Send([]byte(strings.Join(lines[i:], "\r\n") + "\r\n"))
+			} else {
+				err = s.SendLine(l)
+			}
+			if err != nil {
 				if ended, _ := s.Ended(); ended {
-					return nil
+					return notSentMsg{lines[i:]}
 				}
 				return promptFail{err}
+			}
+			if body {
+				return nil
 			}
 		}
 		return nil

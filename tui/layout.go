@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -22,6 +23,28 @@ func (m lessonScreen) wide() bool {
 	return m.com.Width >= common.WideWidth && m.com.Height >= common.WideHeight
 }
 
+// top returns the lines above the panels: the header, the tabs of the
+// small layout, and the status, each wrapped to the screen's width.
+func (m lessonScreen) top() []string {
+	w := m.com.Width
+	if m.talk != "" {
+		lines := wrapAll(strings.Split(m.talk, "\n"), w)
+		if !m.wide() {
+			lines = append(lines, m.tabs())
+		}
+		return lines
+	}
+	lines := wrap(m.header(), w)
+	if !m.wide() {
+		lines = append(lines, m.tabs())
+	}
+	if m.status != "" {
+		st := wrap(m.com.Styles.Warn.Render(m.status), w)
+		lines = append(lines, st[:min(len(st), 3)]...)
+	}
+	return lines
+}
+
 // layout places the panels for the screen's size and tells each its inner
 // size. On a large terminal the lesson is on the left and the stack, the
 // journey, the explain panel and the console on the right; on a small one
@@ -29,31 +52,33 @@ func (m lessonScreen) wide() bool {
 func (m *lessonScreen) layout() {
 	w, h := m.com.Width, m.com.Height
 	m.rects = map[panelID]rect{}
-	if w == 0 || h == 0 {
+	if w == 0 || h == 0 || m.lab == nil {
 		return
 	}
+	bodyY := len(m.top())
+	bodyH := max(h-bodyY-1, 4)
 	if !m.wide() {
-		body := rect{0, 2, w, h - 3}
 		shown := m.focus
 		if shown == panelExplain {
 			shown = panelJourney
 		}
 		if shown == panelJourney && m.explaining {
-			eh := min(9, body.h/2)
-			m.rects[panelJourney] = rect{0, body.y, w, body.h - eh}
-			m.rects[panelExplain] = rect{0, body.y + body.h - eh, w, eh}
+			eh := min(9, bodyH/2)
+			m.rects[panelJourney] = rect{0, bodyY, w, bodyH - eh}
+			m.rects[panelExplain] = rect{0, bodyY + bodyH - eh, w, eh}
 		} else {
-			m.rects[shown] = body
+			m.rects[shown] = rect{0, bodyY, w, bodyH}
 		}
 	} else {
-		bodyY, bodyH := 1, h-2
 		lw := max(36, w*2/5)
 		rw := w - lw
 		m.rects[panelLesson] = rect{0, bodyY, lw, bodyH}
-		sh := min(m.stack.Rows()+2, 8)
+		m.stack.SetSize(rw-2, 1)
+		sh := min(m.stack.Wants()+2, max(bodyH/3, 4))
 		th := max(9, bodyH/3)
-		if m.prompt.open && m.prompt.picking {
-			th = max(th, len(m.prompt.offers)+5)
+		if m.prompt.open {
+			m.prompt.SetSize(rw-2, 1)
+			th = min(max(th, m.prompt.Wants()+2), bodyH/2)
 		}
 		eh := 0
 		if m.explaining {
@@ -92,9 +117,10 @@ func (m lessonScreen) View() string {
 	for i := range rows {
 		rows[i] = strings.Repeat(" ", w)
 	}
-	rows[0] = pad(m.header(), w)
-	if !m.wide() {
-		rows[1] = pad(m.tabs(), w)
+	for i, l := range m.top() {
+		if i < h {
+			rows[i] = pad(l, w)
+		}
 	}
 	for _, id := range []panelID{panelLesson, panelStack, panelJourney, panelExplain, panelTelnet} {
 		r, ok := m.rects[id]
@@ -110,11 +136,15 @@ func (m lessonScreen) View() string {
 	}
 	rows[h-1] = pad(m.footer(), w)
 	out := strings.Join(rows, "\n")
-	if m.challenges != nil {
-		out = overlay(out, m.challenges.View(), w, h)
-	}
-	if m.failure != nil {
+	switch {
+	case m.failure != nil:
 		out = overlay(out, m.failureBox(), w, h)
+	case m.challenges != nil:
+		out = overlay(out, m.challenges.View(), w, h)
+	case m.words != nil:
+		out = overlay(out, m.words.View(), w, h)
+	case m.leaving != nil:
+		out = overlay(out, m.leaving.View(), w, h)
 	}
 	return out
 }
@@ -148,6 +178,8 @@ func (m lessonScreen) panelView(id panelID) string {
 	return ""
 }
 
+// title is a panel's title; frame drops its last parts where it does not
+// fit.
 func (m lessonScreen) title(id panelID) string {
 	switch id {
 	case panelLesson:
@@ -156,10 +188,9 @@ func (m lessonScreen) title(id panelID) string {
 		if m.prompt.open {
 			return "Telnet · your turn: type a request"
 		}
-		return "Telnet"
 	case panelStack:
 		if r, ok := m.stack.Selected(); ok {
-			if k, ok := kinds.Lookup(r.name); ok && m.com.Width < 150 {
+			if k, ok := kinds.Lookup(r.name); ok {
 				return "Stack · " + r.name + ": " + k.Mirrors
 			}
 		}
@@ -174,8 +205,8 @@ func (m lessonScreen) title(id panelID) string {
 	return panelNames[id]
 }
 
-// header says which lesson and step, whether it plays its recorded run,
-// and what the lab is doing.
+// header says which lesson and step, and whether it plays its recorded
+// run.
 func (m lessonScreen) header() string {
 	st := m.com.Styles
 	l := m.lab.lesson
@@ -183,12 +214,8 @@ func (m lessonScreen) header() string {
 	if m.replay != "" {
 		left += st.Failed.Render(" · REPLAY")
 	}
-	left += st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · step %d of %d: %s",
+	return left + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · step %d of %d: %s",
 		l.Number, m.selected+1, len(l.Steps), l.Steps[m.selected].Title))
-	if m.status == "" || !m.wide() {
-		return left // the small layout says the status on the tab row
-	}
-	return left + st.HeaderDim.Render("  ·  ") + st.Warn.Render(m.status)
 }
 
 // tabs shows the panels of the small layout, the shown one marked.
@@ -203,18 +230,30 @@ func (m lessonScreen) tabs() string {
 			out = append(out, st.TabInactive.Render(name))
 		}
 	}
-	if m.status != "" {
-		return strings.Join(out, "") + " " + st.Warn.Render(m.status)
-	}
 	return strings.Join(out, " ") + st.Muted.Render("  (tab switches)")
 }
 
 // footer is the short help of what has the focus.
 func (m lessonScreen) footer() string {
+	return footerHelp(m.com, m.ShortHelp())
+}
+
+// footerHelp draws as many of keys as fit in the screen's width, in
+// order, each whole: the first ones given matter most.
+func footerHelp(com common.Common, keys []key.Binding) string {
 	h := help.New()
-	h.Styles = helpStyles(m.com.Styles)
-	h.SetWidth(m.com.Width)
-	return h.ShortHelpView(m.ShortHelp())
+	h.Styles = helpStyles(com.Styles)
+	var shown []key.Binding
+	for _, k := range keys {
+		if !k.Enabled() {
+			continue
+		}
+		if lipgloss.Width(h.ShortHelpView(append(shown, k))) > com.Width {
+			break
+		}
+		shown = append(shown, k)
+	}
+	return h.ShortHelpView(shown)
 }
 
 // failureBox draws the error box.
@@ -258,11 +297,10 @@ func (m lessonScreen) mouse(msg tea.MouseMsg) (lessonScreen, tea.Cmd) {
 		switch msg.(type) {
 		case tea.MouseClickMsg:
 			if m.focus != id {
-				m.focus = id
-				m.layout()
+				cmd = m.setFocus(id)
 			}
 			if id == panelJourney {
-				m.journey, cmd = m.journey.Update(tea.MouseClickMsg(local))
+				m.journey, _ = m.journey.Update(tea.MouseClickMsg(local))
 				m.syncExplain()
 			}
 		case tea.MouseWheelMsg:

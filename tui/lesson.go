@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
@@ -40,6 +39,7 @@ type backMsg struct{}
 type lessonScreen struct {
 	com     common.Common
 	lab     *lab
+	next    *lessons.Lesson // the lesson after this one; nil for the last
 	traffic *traffic
 
 	text    lessonText
@@ -50,15 +50,20 @@ type lessonScreen struct {
 
 	study      *study
 	challenges *challengeBox // shown over the screen while not nil
+	words      *glossaryBox  // the glossary, shown over the screen while not nil
+	leaving    *leaveBox     // asks before the lesson is left, while not nil
 
 	focus      panelID
 	explaining bool
 	selected   int // the step selected
 	running    int // the step running, or -1
 	ran        []bool
-	killNext   int    // which worker K kills next
-	replay     string // why the lesson plays its recorded run; empty while it runs live
+	checks     [2]int   // the checks of the step running, held and failed
+	logs       []string // the layers' own log lines, for an export (runner.OutLog)
+	killNext   int      // which worker K kills next
+	replay     string   // why the lesson plays its recorded run; empty while it runs live
 	status     string
+	talk       string // in a talk, the header that stands for the lesson's own and its status
 	failure    *failure
 	rects      map[panelID]rect
 }
@@ -68,10 +73,12 @@ type failure struct {
 	title, text, hint string
 }
 
-func newLessonScreen(com common.Common, b *lab) lessonScreen {
+// newLessonScreen returns the screen of lab's lesson; next is the lesson
+// the learner may go on to at its end, nil for none.
+func newLessonScreen(com common.Common, b *lab, next *lessons.Lesson) lessonScreen {
 	t := newTraffic()
 	m := lessonScreen{
-		com: com, lab: b, traffic: t,
+		com: com, lab: b, next: next, traffic: t,
 		text:    newLessonText(com, b.lesson),
 		stack:   newStackPanel(com),
 		journey: newJourneyPanel(com, t),
@@ -86,9 +93,9 @@ func newLessonScreen(com common.Common, b *lab) lessonScreen {
 	return m
 }
 
-// Init starts following the feed and the stack.
+// Init starts following the feed and the stack, and renders the text.
 func (m lessonScreen) Init() tea.Cmd {
-	return tea.Batch(m.lab.wrap(m.lab.feed.next()), m.lab.wrap(pollStack(m.lab.r.Stack(), 0)))
+	return tea.Batch(m.lab.wrap(m.lab.feed.next()), m.lab.wrap(pollStack(m.lab.r.Stack(), 0)), m.text.Render())
 }
 
 // SetSize lays the panels out again.
@@ -97,24 +104,54 @@ func (m *lessonScreen) SetSize(w, h int) {
 	if m.challenges != nil {
 		m.challenges.com.SetSize(w, h)
 	}
+	if m.words != nil {
+		m.words.SetSize(w, h)
+	}
 	m.layout()
 }
 
-// typing reports whether keys go to a text box rather than to commands.
-func (m lessonScreen) typing() bool {
-	return (m.focus == panelTelnet && m.prompt.Typing()) || m.journey.Typing()
+// restyle draws again what was drawn in the styles before: the console
+// and the narrative.
+func (m *lessonScreen) restyle() tea.Cmd {
+	m.prompt.restyle()
+	m.text.show()
+	return m.text.Render()
 }
 
-// Update routes messages to the panels and carries out the screen's keys.
+// captures reports whether a text box takes msg rather than the screen
+// (and the root: q must not quit while a request is being typed).
+func (m lessonScreen) captures(msg tea.KeyPressMsg) bool {
+	switch {
+	case m.journey.Typing():
+		return true
+	case m.words != nil:
+		return m.words.Captures()
+	case m.challenges != nil || m.leaving != nil || m.failure != nil:
+		return false
+	}
+	return m.focus == panelTelnet && m.prompt.Captures(msg)
+}
+
+// Update routes messages to the panels and carries out the screen's
+// keys, then lays the panels out again: what the screen says may have
+// grown or shrunk.
 func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.layout()
+	return m, tea.Batch(cmd, m.text.Render())
+}
+
+func (m lessonScreen) update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case feedMsg:
 		cmd := m.fed(msg)
 		return m, cmd
+	case markdownMsg:
+		m.text.took(msg)
+		return m, nil
 	case stackMsg:
 		m.stack.apply(msg)
 		m.stack.served = m.traffic.served
-		m.layout()
 		return m, m.lab.wrap(pollStack(m.lab.r.Stack(), pollInterval))
 	case stepDoneMsg:
 		return m.stepDone(msg), nil
@@ -140,6 +177,11 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 				hint: "The lab writes the export into the directory it was started from: start it from one you can write to."}
 		}
 		return m, nil
+	case savedMsg:
+		if msg.err != nil {
+			m.prompt.add(lineError, "progress not saved: "+msg.err.Error())
+		}
+		return m, nil
 	case busyMsg:
 		m.status = "wait: " + msg.what + " is still running"
 		return m, nil
@@ -150,6 +192,9 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 		return m, cmd
 	case promptFail:
 		m.prompt.add(lineError, "telnet: "+msg.err.Error())
+		return m, nil
+	case notSentMsg:
+		m.prompt.notSent(msg.lines)
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
@@ -163,9 +208,12 @@ func (m lessonScreen) Update(msg tea.Msg) (lessonScreen, tea.Cmd) {
 		return m, cmd
 	}
 	var cmd tea.Cmd
-	if m.journey.Typing() {
+	switch {
+	case m.journey.Typing():
 		m.journey, cmd = m.journey.Update(msg)
-	} else if m.focus == panelTelnet {
+	case m.words != nil:
+		cmd = m.words.Update(msg)
+	case m.focus == panelTelnet:
 		m.prompt, cmd = m.prompt.Update(msg)
 	}
 	return m, cmd
@@ -177,11 +225,24 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 	m.traffic.missed = msg.missed
 	var cmds []tea.Cmd
 	for _, o := range msg.outputs {
-		if o.Kind == runner.OutTry {
-			m.focus = panelTelnet
-			m.layout()
+		switch o.Kind {
+		case runner.OutTry:
+			cmds = append(cmds, m.setFocus(panelTelnet))
+		case runner.OutCheck:
+			if o.OK {
+				m.checks[0]++
+			} else {
+				m.checks[1]++
+			}
+		case runner.OutLog:
+			if len(m.logs) < maxConsole {
+				m.logs = append(m.logs, o.Layer+": "+o.Text)
+			}
 		}
-		cmds = append(cmds, m.prompt.output(o))
+		m.prompt.output(o)
+		if o.Kind == runner.OutTry {
+			cmds = append(cmds, m.prompt.Focus())
+		}
 	}
 	if len(msg.screen) > 0 {
 		m.prompt.screen(string(msg.screen))
@@ -192,15 +253,17 @@ func (m *lessonScreen) fed(msg feedMsg) tea.Cmd {
 	m.journey.sync()
 	m.syncExplain()
 	m.stack.served = m.traffic.served
-	m.studied()
+	cmds = append(cmds, m.studied())
 	return tea.Batch(append(cmds, m.lab.wrap(m.lab.feed.next()))...)
 }
 
 // studied checks the learner's finished requests against the lesson's
-// challenges, and says what happened in the console.
-func (m *lessonScreen) studied() {
+// challenges, says what happened in the console, and returns the Cmd
+// that records what they solved.
+func (m *lessonScreen) studied() tea.Cmd {
 	ready := m.prompt.readyMade
 	evs := m.study.check(m.traffic.journeys(), m.lab.r.Scripted, func(addr string) bool { return ready[addr] }, m.prompt.drill)
+	var solved []string
 	for _, ev := range evs {
 		if ev.verdict != "" {
 			m.prompt.add(lineInfo, "lab: verdict: "+ev.verdict)
@@ -208,11 +271,10 @@ func (m *lessonScreen) studied() {
 		for _, c := range ev.solved {
 			m.prompt.add(lineOK, "★ challenge solved: "+c.Goal)
 			m.status = "challenge solved: " + c.ID + " (c lists them all)"
+			solved = append(solved, c.ID)
 		}
 	}
-	if err := m.study.record(m.lab.progress, m.lab.lesson.ID(), evs); err != nil {
-		m.prompt.add(lineError, "progress not saved: "+err.Error())
-	}
+	return m.lab.solved(solved)
 }
 
 func (m *lessonScreen) syncExplain() {
@@ -220,17 +282,14 @@ func (m *lessonScreen) syncExplain() {
 	m.explain.SetHop(hops, sel)
 }
 
-// stepDone records how a step ended.
+// stepDone records how a step ended, and says what it did.
 func (m lessonScreen) stepDone(msg stepDoneMsg) lessonScreen {
 	m.running = -1
 	switch {
 	case msg.err == nil:
 		m.ran[msg.step] = true
 		m.text.SetState(msg.step, stepDone)
-		m.status = fmt.Sprintf("step %d done", msg.step+1)
-		if msg.step == len(m.ran)-1 {
-			m.status = "the last step is done: the lesson is complete (esc for the lessons, q to quit)"
-		}
+		m.status = m.stepSummary(msg.step)
 	case errors.Is(msg.err, context.Canceled):
 		m.text.SetState(msg.step, stepTodo)
 	default:
@@ -238,6 +297,35 @@ func (m lessonScreen) stepDone(msg stepDoneMsg) lessonScreen {
 		m.failure = explainError(fmt.Sprintf("Step %d failed", msg.step+1), msg.err)
 	}
 	return m
+}
+
+// stepSummary says in a line what step i did and what to do next: on a
+// small screen, where the panel that shows it may not be the one shown.
+func (m lessonScreen) stepSummary(i int) string {
+	s := fmt.Sprintf("✓ step %d done", i+1)
+	switch held, failed := m.checks[0], m.checks[1]; {
+	case failed > 0:
+		s += fmt.Sprintf(": %d of %d checks did not hold", failed, held+failed)
+	case held == 1:
+		s += ": the check held"
+	case held > 1:
+		s += fmt.Sprintf(": all %d checks held", held)
+	}
+	if i == len(m.ran)-1 {
+		return s + "; the lesson is complete: " + m.afterLesson()
+	}
+	if !m.wide() && m.focus != panelLesson {
+		s += " · tab: the lesson's text"
+	}
+	return s
+}
+
+// afterLesson says where the learner goes from the lesson's end.
+func (m lessonScreen) afterLesson() string {
+	if m.next != nil {
+		return fmt.Sprintf("N opens lesson %d (%s), esc the lesson list, q quits", m.next.Number, m.next.Title)
+	}
+	return "esc for the lesson list, q quits"
 }
 
 // explainError words an error a learner can cause, with what to do.
@@ -250,7 +338,7 @@ func explainError(title string, err error) *failure {
 	case errors.As(err, &busy):
 		f.hint = "Another program uses that port. Stop it, or start the lab with --port set to a free port."
 	case errors.As(err, &lerr) && strings.Contains(lerr.Msg, "is not running"):
-		f.hint = "Steps build on each other: run the earlier steps first (b goes back, enter runs a step)."
+		f.hint = "Steps build on each other: run the earlier steps first (b goes back, enter runs a step), or start the layer again (s in the stack panel)."
 	case errors.As(err, &lerr) && lerr.Err == nil:
 		f.hint = "The lesson file asks for something the lab cannot do: fix " + lerr.File + " at the line shown and open it again."
 	}
@@ -264,11 +352,13 @@ func alreadyRan(i, n int) string {
 	if i+1 < n {
 		next = fmt.Sprintf("n or space runs step %d", i+2)
 	}
-	return fmt.Sprintf("step %d already ran; %s (a step that starts or stops layers runs once; r restarts a layer)", i+1, next)
+	return fmt.Sprintf("step %d already ran; %s (a step that starts or stops layers runs once; r restarts a layer, s stops or starts one)", i+1, next)
 }
 
 // runStep starts step i, or plays its recording where the lesson replays;
 // a step that starts or stops layers and has run already is not run again.
+// The journey follows what the step sends; on a small screen the console,
+// where the step shows what it does, comes to the front.
 func (m lessonScreen) runStep(i int) (lessonScreen, tea.Cmd) {
 	if m.running >= 0 {
 		m.status = fmt.Sprintf("wait: step %d is still running", m.running+1)
@@ -280,256 +370,20 @@ func (m lessonScreen) runStep(i int) (lessonScreen, tea.Cmd) {
 		m.status = alreadyRan(i, len(m.ran))
 		return m, nil
 	}
+	m.journey.Follow()
+	var focus tea.Cmd
+	if !m.wide() {
+		focus = m.setFocus(panelTelnet)
+	}
 	if m.replay != "" {
 		m.replayStep(i)
-		return m, m.lab.replayed(i)
+		return m, tea.Batch(focus, m.lab.replayed(i))
 	}
-	m.running = i
+	m.running, m.checks = i, [2]int{}
 	m.text.SetState(i, stepRunning)
 	m.status = fmt.Sprintf("running step %d…", i+1)
 	if m.ran[i] {
 		m.status = fmt.Sprintf("running step %d again: its requests go out once more…", i+1)
 	}
-	return m, m.lab.runStep(i)
-}
-
-// key carries out a key press.
-func (m lessonScreen) key(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
-	k := m.com.Keys
-	if m.failure != nil {
-		m.failure = nil
-		if !key.Matches(msg, k.Run) {
-			return m, nil
-		}
-	}
-	if m.challenges != nil {
-		box, open := m.challenges.Update(msg)
-		m.challenges = &box
-		if !open {
-			m.challenges = nil
-		}
-		return m, nil
-	}
-	switch {
-	case key.Matches(msg, k.Tab):
-		m.cycleFocus(+1)
-		return m, nil
-	case key.Matches(msg, k.ShiftTab):
-		m.cycleFocus(-1)
-		return m, nil
-	}
-	if m.typing() {
-		return m.keyTyping(msg)
-	}
-	var cmd tea.Cmd
-	switch {
-	case key.Matches(msg, k.Next):
-		next := m.selected
-		if m.ran[next] && next < len(m.ran)-1 {
-			next++
-		}
-		return m.runStep(next)
-	case key.Matches(msg, k.Prev):
-		m.selected = max(m.selected-1, 0)
-		m.text.Select(m.selected)
-	case key.Matches(msg, k.Run) && m.focus != panelTelnet:
-		return m.runStep(m.selected)
-	case key.Matches(msg, k.Run) && m.focus == panelTelnet:
-		m.prompt, cmd = m.prompt.Update(msg)
-	case key.Matches(msg, k.Explain):
-		m.explaining = !m.explaining
-		m.focus = panelJourney
-		if m.explaining {
-			m.focus = panelExplain
-		}
-		m.syncExplain()
-		m.layout()
-	case key.Matches(msg, k.Back):
-		if m.explaining {
-			m.explaining, m.focus = false, panelJourney
-			m.layout()
-			return m, nil
-		}
-		return m, func() tea.Msg { return backMsg{} }
-	case key.Matches(msg, k.Challenges):
-		box := newChallengeBox(m.com, m.study)
-		m.challenges = &box
-	case key.Matches(msg, k.Export):
-		m.status = "exporting…"
-		return m, m.lab.wrap(exportSession(m.lab.exportTo, m.lab.lesson, m.traffic.journeys(), m.lab.version))
-	case key.Matches(msg, k.CopyCurl):
-		return m.copyCurl()
-	case key.Matches(msg, k.RawTelnet):
-		r, ok := m.stack.Selected()
-		if !ok || !r.running {
-			m.status = "no layer runs to connect to: run the step that starts one"
-			return m, nil
-		}
-		m.status = "ngw2f-lab telnet " + r.addr + ": back here when it exits"
-		return m, runRawClient(m.lab.ctx, r.addr)
-	case key.Matches(msg, k.Kill):
-		return m.killWorker()
-	case key.Matches(msg, k.Restart):
-		return m.restartLayer()
-	case key.Matches(msg, k.HopPrev, k.HopNext, k.JourneyPrev, k.JourneyNext, k.Latest, k.Diff, k.Hex, k.Search):
-		m.journey, cmd = m.journey.Update(msg)
-		m.syncExplain()
-	default:
-		cmd = m.updateFocused(msg)
-	}
-	return m, cmd
-}
-
-// keyTyping sends keys to the box being typed in; esc leaves it.
-func (m lessonScreen) keyTyping(msg tea.KeyPressMsg) (lessonScreen, tea.Cmd) {
-	var cmd tea.Cmd
-	if m.journey.Typing() {
-		m.journey, cmd = m.journey.Update(msg)
-		m.syncExplain()
-		return m, cmd
-	}
-	if key.Matches(msg, m.com.Keys.Back) && !m.prompt.picking && !m.prompt.escape {
-		m.focus = panelLesson
-		m.prompt.input.Blur()
-		m.layout()
-		return m, nil
-	}
-	m.prompt, cmd = m.prompt.Update(msg)
-	return m, cmd
-}
-
-// updateFocused hands a key or the mouse wheel to the focused panel.
-func (m *lessonScreen) updateFocused(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	switch m.focus {
-	case panelLesson:
-		m.text, cmd = m.text.Update(msg)
-	case panelJourney:
-		m.journey, cmd = m.journey.Update(msg)
-		m.syncExplain()
-	case panelTelnet:
-		m.prompt, cmd = m.prompt.Update(msg)
-	case panelStack:
-		m.stack, cmd = m.stack.Update(msg)
-	case panelExplain:
-		m.explain, cmd = m.explain.Update(msg)
-	}
-	return cmd
-}
-
-// killWorker kills a worker of the selected layer, or of the first layer
-// that has workers: the pre-fork server's master then starts another.
-func (m lessonScreen) killWorker() (lessonScreen, tea.Cmd) {
-	rows := m.stack.rows
-	pick := -1
-	if r, ok := m.stack.Selected(); ok && r.running && len(r.pids) > 1 {
-		pick = m.stack.selected
-	}
-	for i := 0; pick < 0 && i < len(rows); i++ {
-		if rows[i].running && len(rows[i].pids) > 1 {
-			pick = i
-		}
-	}
-	if pick < 0 {
-		m.status = "no worker to kill: the pre-fork server (lesson 3) has them"
-		return m, nil
-	}
-	r := rows[pick]
-	workers := r.pids[1:]
-	pid := workers[m.killNext%len(workers)]
-	m.killNext++
-	m.status = fmt.Sprintf("killing %s worker %d (SIGKILL); watch its master replace it", r.name, pid)
-	return m, m.lab.kill(r.name, pid)
-}
-
-// copyCurl shows the command that resends the selected journey's request
-// and puts it on the clipboard.
-func (m lessonScreen) copyCurl() (lessonScreen, tea.Cmd) {
-	j, _, _ := m.journey.Selected()
-	if j == nil {
-		m.status = "no journey selected to copy"
-		return m, nil
-	}
-	c, cmd, ok := copyAsCurl(j)
-	if !ok {
-		m.status = "this journey has no request from a client to copy"
-		return m, nil
-	}
-	if c.Curl {
-		m.prompt.add(lineInfo, fmt.Sprintf("lab: journey %d's request as curl (copied to the clipboard where the terminal allows):", j.ID))
-	} else {
-		m.prompt.add(lineInfo, fmt.Sprintf("lab: curl cannot send journey %d's bytes (%s); this does (copied):", j.ID, c.Why))
-	}
-	m.prompt.add(lineCommand, c.Line)
-	m.status = "copied as a command"
-	return m, cmd
-}
-
-// restartLayer restarts the selected layer, or the first one.
-func (m lessonScreen) restartLayer() (lessonScreen, tea.Cmd) {
-	r, ok := m.stack.Selected()
-	if !ok || !r.running {
-		m.status = "no layer runs to restart"
-		return m, nil
-	}
-	if m.running >= 0 {
-		m.status = fmt.Sprintf("wait: step %d is still running", m.running+1)
-		return m, nil
-	}
-	m.stack.busy[r.name] = "restarting"
-	m.status = "restarting " + r.name + "…"
-	return m, m.lab.restart(r.name)
-}
-
-// cycleFocus moves the focus to the next panel shown.
-func (m *lessonScreen) cycleFocus(d int) {
-	order := []panelID{panelLesson, panelJourney, panelTelnet, panelStack}
-	if m.explaining {
-		order = []panelID{panelLesson, panelJourney, panelExplain, panelTelnet, panelStack}
-	}
-	i := 0
-	for k, p := range order {
-		if p == m.focus {
-			i = k
-		}
-	}
-	m.focus = order[(i+d+len(order))%len(order)]
-	if m.focus == panelTelnet && m.prompt.open {
-		m.prompt.input.Focus()
-	} else {
-		m.prompt.input.Blur()
-	}
-	m.layout()
-}
-
-// ShortHelp is the keys of the focused panel and the screen's own.
-func (m lessonScreen) ShortHelp() []key.Binding {
-	k := m.com.Keys
-	var panel []key.Binding
-	switch m.focus {
-	case panelLesson:
-		panel = m.text.ShortHelp()
-	case panelJourney:
-		panel = m.journey.ShortHelp()
-	case panelTelnet:
-		panel = m.prompt.ShortHelp()
-	case panelStack:
-		panel = m.stack.ShortHelp()
-	case panelExplain:
-		panel = m.explain.ShortHelp()
-	}
-	if m.typing() {
-		return append([]key.Binding{k.Tab}, panel...)
-	}
-	return append([]key.Binding{k.Help, k.Quit, k.Tab}, panel...)
-}
-
-// FullHelp is every key of the lesson screen, grouped.
-func (m lessonScreen) FullHelp() [][]key.Binding {
-	k := m.com.Keys
-	return [][]key.Binding{
-		{k.Next, k.Prev, k.Run, k.Tab, k.ShiftTab, k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.HopPrev, k.HopNext, k.JourneyPrev, k.JourneyNext, k.Latest, k.Diff, k.Hex, k.Explain, k.Search},
-		{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Kill, k.Restart, k.Challenges, k.Export, k.CopyCurl, k.RawTelnet, k.Back, k.Help, k.Quit},
-	}
+	return m, tea.Batch(focus, m.lab.runStep(i))
 }

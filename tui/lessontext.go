@@ -26,34 +26,44 @@ const (
 
 // lessonText is the lesson panel: the step list, the current step marked
 // and finished steps ticked, and the selected step's narrative rendered
-// from markdown, scrollable.
+// from markdown, in a pane. Glamour takes milliseconds to render, so it
+// runs in a Cmd (render), never in View; until its answer comes the
+// panel shows the markdown as it is.
 type lessonText struct {
-	com      common.Common
-	lesson   *lessons.Lesson
-	selected int
-	states   []stepState
-	offset   int // scroll offset of the narrative
-	md       *markdownCache
+	com       common.Common
+	lesson    *lessons.Lesson
+	selected  int
+	states    []stepState
+	text      pane
+	rendered  map[string][]string // the narrative as rendered, by styleKey and step
+	rendering string              // the styleKey of the rendering under way
 }
 
-// markdownCache keeps the rendered narrative while step, width and style
-// stay the same: glamour takes milliseconds, a frame must not.
-type markdownCache struct {
+// markdownMsg is the lesson's narrative rendered for a width and style.
+type markdownMsg struct {
 	key   string
-	lines []string
+	steps [][]string // each step's lines
 }
 
 func newLessonText(com common.Common, l *lessons.Lesson) lessonText {
-	return lessonText{com: com, lesson: l, states: make([]stepState, len(l.Steps)), md: &markdownCache{}}
+	return lessonText{com: com, lesson: l, states: make([]stepState, len(l.Steps)),
+		text: newPane(com.Keys, false), rendered: map[string][]string{}}
 }
 
 // SetSize sets the panel's inner size.
-func (m *lessonText) SetSize(w, h int) { m.com.SetSize(w, h) }
+func (m *lessonText) SetSize(w, h int) {
+	m.com.SetSize(w, h)
+	m.text.SetSize(w, m.textHeight())
+	m.show()
+}
 
 // Select makes step i the selected one and scrolls its text to the top.
 func (m *lessonText) Select(i int) {
 	if i >= 0 && i < len(m.lesson.Steps) && i != m.selected {
-		m.selected, m.offset = i, 0
+		m.selected = i
+		m.text.SetSize(m.com.Width, m.textHeight())
+		m.show()
+		m.text.Top()
 	}
 }
 
@@ -64,51 +74,75 @@ func (m *lessonText) SetState(i int, s stepState) {
 	}
 }
 
+// styleKey names the width and styles the narrative is rendered for.
+func (m lessonText) styleKey() string {
+	return fmt.Sprintf("%d/%s", m.com.Width, m.com.Styles.ID)
+}
+
+// show puts the selected step's narrative in the pane: as rendered, or
+// as written while it is being rendered.
+func (m *lessonText) show() {
+	k := fmt.Sprintf("%s/%d", m.styleKey(), m.selected)
+	if lines, ok := m.rendered[k]; ok {
+		m.text.SetLines(lines)
+		return
+	}
+	m.text.SetLines(strings.Split(stepMarkdown(m.lesson, m.selected), "\n"))
+}
+
+// Render returns the Cmd that renders every step's narrative for the
+// panel's width and the styles in use, unless that is done or under way.
+func (m *lessonText) Render() tea.Cmd {
+	if m.lesson == nil {
+		return nil // no lesson open
+	}
+	k := m.styleKey()
+	if _, ok := m.rendered[k+"/0"]; ok || m.com.Width == 0 || m.rendering == k {
+		return nil
+	}
+	m.rendering = k
+	l, style, w := m.lesson, m.com.Styles.Markdown, m.com.Width
+	return func() tea.Msg {
+		msg := markdownMsg{key: k}
+		for i := range l.Steps {
+			src := stepMarkdown(l, i)
+			out, err := renderMarkdown(src, style, w)
+			if err != nil {
+				out = src // the markdown as it is reads well enough
+			}
+			msg.steps = append(msg.steps, strings.Split(strings.Trim(out, "\n"), "\n"))
+		}
+		return msg
+	}
+}
+
+// took takes a rendering done, unless the width or the styles changed
+// since it was asked for.
+func (m *lessonText) took(msg markdownMsg) {
+	if msg.key != m.styleKey() {
+		return
+	}
+	m.rendered = map[string][]string{}
+	for i, lines := range msg.steps {
+		m.rendered[fmt.Sprintf("%s/%d", msg.key, i)] = lines
+	}
+	m.show()
+}
+
 // Update scrolls the narrative.
 func (m lessonText) Update(msg tea.Msg) (lessonText, tea.Cmd) {
-	k := m.com.Keys
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		switch {
-		case key.Matches(msg, k.Up):
-			m.offset--
-		case key.Matches(msg, k.Down):
-			m.offset++
-		case key.Matches(msg, k.PageUp):
-			m.offset -= m.textHeight() - 1
-		case key.Matches(msg, k.PageDown):
-			m.offset += m.textHeight() - 1
-		case key.Matches(msg, k.Top):
-			m.offset = 0
-		case key.Matches(msg, k.Bottom):
-			m.offset = 1 << 30
-		}
-	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.offset -= 3
-		} else if msg.Button == tea.MouseWheelDown {
-			m.offset += 3
-		}
-	}
-	m.offset = max(0, min(m.offset, len(m.text())-m.textHeight()))
-	return m, nil
+	var cmd tea.Cmd
+	m.text, cmd = m.text.Update(msg)
+	return m, cmd
 }
 
-// stepsHeight is how many lines the step list takes: all steps when they
-// fit in a third of the panel, else a window around the selected one.
-func (m lessonText) stepsHeight() int {
-	return min(len(m.lesson.Steps), max(m.com.Height/3, 3))
-}
-
-func (m lessonText) textHeight() int { return max(m.com.Height-m.stepsHeight()-1, 1) }
-
-// View draws the step list and the narrative.
-func (m lessonText) View() string {
+// stepLines draws the step list, each title wrapped to the panel.
+func (m lessonText) stepLines() ([]string, int) {
 	st := m.com.Styles
 	var lines []string
-	steps := make([]string, len(m.lesson.Steps))
+	at := 0
 	for i, s := range m.lesson.Steps {
-		mark, style := "", st.StepTodo
+		mark, style := "  ", st.StepTodo
 		switch m.states[i] {
 		case stepRunning:
 			mark, style = "… ", st.Warn
@@ -116,56 +150,42 @@ func (m lessonText) View() string {
 			mark, style = "✓ ", st.StepDone
 		case stepFailed:
 			mark, style = "✗ ", st.Failed
-		default:
-			mark = "  "
 		}
 		pointer := "  "
 		if i == m.selected {
-			pointer = st.StepCurrent.Render("▶ ")
+			pointer = "▶ "
+			at = len(lines)
 			if m.states[i] == stepTodo {
 				style = st.StepCurrent
 			}
 		}
-		line := pointer + style.Render(fmt.Sprintf("%s%d. %s", mark, i+1, s.Title))
-		steps[i] = line
+		lines = append(lines, wrap(style.Render(fmt.Sprintf("%s%s%d. %s", pointer, mark, i+1, s.Title)), m.com.Width)...)
 	}
-	win, _ := window(steps, m.selected-m.stepsHeight()/2, m.stepsHeight())
-	lines = append(lines, win...)
-	lines = append(lines, st.Muted.Render(strings.Repeat("─", m.com.Width)))
-	text := m.text()
-	body, _ := window(text, m.offset, m.textHeight())
-	lines = append(lines, body...)
-	return strings.Join(lines, "\n")
+	return lines, at
 }
 
-// text returns the selected step's narrative, rendered for the panel's
-// width; the first step comes with the lesson's introduction.
-func (m lessonText) text() []string {
-	k := fmt.Sprintf("%d/%d/%s", m.selected, m.com.Width, m.com.Styles.ID)
-	if k == m.md.key {
-		return m.md.lines
-	}
-	m.md.key = k
-	src := stepMarkdown(m.lesson, m.selected)
-	out, err := renderMarkdown(src, m.com.Styles.Markdown, m.com.Width)
-	if err != nil {
-		out = src // the markdown as it is reads well enough
-	}
-	m.md.lines = strings.Split(strings.Trim(out, "\n"), "\n")
-	return m.md.lines
+// stepsHeight is how many lines the step list takes: all of it when it
+// fits in a third of the panel, else a window around the selected step.
+func (m lessonText) stepsHeight() int {
+	lines, _ := m.stepLines()
+	return min(len(lines), max(m.com.Height/3, 3))
 }
 
-// stepMarkdown returns the markdown the panel shows for step i.
-func stepMarkdown(l *lessons.Lesson, i int) string {
-	if len(l.Steps) == 0 {
-		return l.Intro
+func (m lessonText) textHeight() int { return max(m.com.Height-m.stepsHeight()-1, 1) }
+
+// View draws the step list and the narrative.
+func (m lessonText) View() string {
+	st := m.com.Styles
+	steps, at := m.stepLines()
+	h := m.stepsHeight()
+	win, _ := window(steps, at-h/2, h)
+	rule := strings.Repeat("─", m.com.Width)
+	if n := m.text.Below(); n > 0 {
+		more := fmt.Sprintf("── %d more lines below (↓) ", n)
+		rule = more + strings.Repeat("─", max(m.com.Width-len([]rune(more)), 0))
 	}
-	s := l.Steps[i]
-	md := fmt.Sprintf("## Step %d of %d: %s\n\n%s", i+1, len(l.Steps), s.Title, s.Text())
-	if i == 0 && l.Intro != "" {
-		md = l.Intro + "\n\n" + md
-	}
-	return md
+	lines := append(win, st.Muted.Render(rule))
+	return strings.Join(append(lines, m.text.View()), "\n")
 }
 
 // renderMarkdown renders md with glamour in style, wrapped to width.

@@ -2,11 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
@@ -17,105 +17,119 @@ import (
 // openMsg asks the root to open a lesson.
 type openMsg struct{ lesson *lessons.Lesson }
 
-// listScreen is the lesson list: number, title, the talk's section and its
-// minute, and how far the learner got, with a filter.
-type listScreen struct {
-	com       common.Common
-	all       []*lessons.Lesson
-	progress  *progress.Store
-	selected  int // index into shown()
-	filtering bool
-	filter    textinput.Model
-	notice    string
+// lessonItem is a lesson in the list.
+type lessonItem struct{ *lessons.Lesson }
+
+func (l lessonItem) FilterValue() string {
+	return fmt.Sprintf("%d %s %s %s", l.Number, l.Title, l.Talk, l.Summary)
 }
 
-func newListScreen(com common.Common, all []*lessons.Lesson, p *progress.Store) listScreen {
-	in := textinput.New()
-	in.Prompt = "filter: "
-	in.Placeholder = "words of a title, a section, a summary"
-	return listScreen{com: com, all: all, progress: p, filter: in}
+// lessonDelegate draws a lesson in two lines: its number and title, then
+// the talk's section it follows, its minute and how far the learner got,
+// so that nothing of either is cut at 80 columns.
+type lessonDelegate struct {
+	st    *common.Styles
+	state func(*lessons.Lesson) (string, bool)
 }
 
-// SetSize sets the screen's size.
-func (m *listScreen) SetSize(w, h int) {
-	m.com.SetSize(w, h)
-	m.filter.SetWidth(max(w-12, 10))
-}
-
-// Typing reports whether keys go to the filter.
-func (m listScreen) Typing() bool { return m.filtering }
-
-// shown returns the lessons that pass the filter.
-func (m listScreen) shown() []*lessons.Lesson {
-	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
-	if q == "" {
-		return m.all
+func (d lessonDelegate) Height() int                         { return 2 }
+func (d lessonDelegate) Spacing() int                        { return 0 }
+func (d lessonDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+func (d lessonDelegate) Render(w io.Writer, m list.Model, i int, item list.Item) {
+	l := item.(lessonItem)
+	talk := l.Talk
+	if l.Minute != "" {
+		talk += " at " + l.Minute
 	}
-	var out []*lessons.Lesson
-	for _, l := range m.all {
-		hay := strings.ToLower(fmt.Sprintf("%d %s %s %s", l.Number, l.Title, l.Talk, l.Summary))
-		if strings.Contains(hay, q) {
-			out = append(out, l)
+	state, done := d.state(l.Lesson)
+	title := fmt.Sprintf("%2d  %s", l.Number, l.Title)
+	more := "     " + strings.Join(nonEmpty(talk, state), " · ")
+	switch {
+	case i == m.Index():
+		io.WriteString(w, d.st.Selected.Render("▶ "+title)+"\n"+d.st.Selected.Render("  "+more))
+	case l.Planned:
+		io.WriteString(w, d.st.Muted.Render("  "+title)+"\n"+d.st.Muted.Render("  "+more))
+	case done:
+		io.WriteString(w, "  "+d.st.Text.Render(title)+"\n  "+d.st.OK.Render(more))
+	default:
+		io.WriteString(w, "  "+d.st.Text.Render(title)+"\n  "+d.st.Muted.Render(more))
+	}
+}
+
+// nonEmpty returns the strings that are not empty.
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// Update moves, filters and opens.
-func (m listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
-	k := m.com.Keys
-	if m.filtering {
-		if msg, ok := msg.(tea.KeyPressMsg); ok {
-			switch {
-			case msg.String() == "esc":
-				m.filtering = false
-				m.filter.SetValue("")
-				m.filter.Blur()
-				return m, nil
-			case msg.String() == "enter", msg.String() == "down", msg.String() == "up":
-				m.filtering = false
-				m.filter.Blur()
-				return m, nil
-			}
-		}
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		m.selected = min(m.selected, max(len(m.shown())-1, 0))
-		return m, cmd
-	}
-	shown := m.shown()
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		m.notice = ""
-		m.selected = moveSelection(msg, k, m.selected, len(shown))
-		switch {
-		case key.Matches(msg, k.Filter):
-			m.filtering = true
-			cmd := m.filter.Focus()
-			return m, cmd
-		case key.Matches(msg, k.Back):
-			m.filter.SetValue("")
-		case key.Matches(msg, k.Open):
-			if m.selected < len(shown) {
-				l := shown[m.selected]
-				if l.Planned {
-					m.notice = fmt.Sprintf("Lesson %d is not written yet: it comes with its layer.", l.Number)
-					return m, nil
-				}
-				return m, func() tea.Msg { return openMsg{l} }
-			}
-		}
-	case tea.MouseWheelMsg:
-		m.selected = moveSelection(msg, k, m.selected, len(shown))
-	case tea.MouseClickMsg:
-		if i := msg.Mouse().Y - 3; i >= 0 && i < len(shown) {
-			m.selected = i
-		}
-	}
-	return m, nil
+// listScreen is the lesson list: number, title, the talk's section and its
+// minute, and how far the learner got, with a filter (/).
+type listScreen struct {
+	com      common.Common
+	progress *progress.Store
+	list     list.Model
+	notice   string
 }
 
-// state says how far the learner got in l.
+func newListScreen(com common.Common, all []*lessons.Lesson, p *progress.Store) listScreen {
+	m := listScreen{com: com, progress: p}
+	items := make([]list.Item, len(all))
+	for i, l := range all {
+		items[i] = lessonItem{l}
+	}
+	m.list = newList(com.Keys, lessonDelegate{st: com.Styles, state: m.state})
+	m.list.SetFilteringEnabled(true)
+	m.list.SetShowFilter(true)
+	m.list.FilterInput.Prompt = "filter: "
+	m.list.SetItems(items)
+	return m
+}
+
+// SetSize sets the screen's size.
+func (m *listScreen) SetSize(w, h int) {
+	m.com.SetSize(w, h)
+	m.list.SetSize(w, max(h-5, 2)) // the header, the summary's two lines, a notice, the keys
+}
+
+// Typing reports whether keys go to the filter.
+func (m listScreen) Typing() bool { return m.list.SettingFilter() }
+
+// Update moves, filters and opens.
+func (m listScreen) Update(msg tea.Msg) (listScreen, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok && !m.list.SettingFilter() {
+		m.notice = ""
+		if key.Matches(msg, m.com.Keys.Open) {
+			l, ok := m.list.SelectedItem().(lessonItem)
+			switch {
+			case !ok:
+			case l.Planned:
+				m.notice = fmt.Sprintf("Lesson %d is not written yet: it comes with its layer.", l.Number)
+			default:
+				return m, func() tea.Msg { return openMsg{l.Lesson} }
+			}
+			return m, nil
+		}
+	}
+	if msg, ok := msg.(tea.MouseClickMsg); ok {
+		// Under the header and the filter's line, two lines a lesson.
+		if row := msg.Mouse().Y - 2; row >= 0 {
+			if i := m.list.Paginator.Page*m.list.Paginator.PerPage + row/2; i < len(m.list.VisibleItems()) {
+				m.list.Select(i)
+			}
+		}
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	return m, cmd
+}
+
+// state says how far the learner got in l, and whether they finished it.
 func (m listScreen) state(l *lessons.Lesson) (string, bool) {
 	if l.Planned {
 		return "not written yet", false
@@ -141,57 +155,28 @@ func (m listScreen) state(l *lessons.Lesson) (string, bool) {
 func (m listScreen) View() string {
 	st := m.com.Styles
 	w := m.com.Width
-	lines := []string{
-		st.Header.Render("ngw2f-lab") + st.HeaderDim.Render(" · the request-response cycle, one layer at a time"),
-		"",
-		st.Muted.Render(fmt.Sprintf("   %2s  %-34s %-22s %s", "#", "lesson", "in the talk", "progress")),
-	}
-	shown := m.shown()
-	for i, l := range shown {
-		talk := l.Talk
-		if l.Minute != "" {
-			talk += " · " + l.Minute
-		}
-		state, done := m.state(l)
-		row := fmt.Sprintf("%2d  %-34s %-22s ", l.Number, cut(l.Title, 34), cut(talk, 22))
-		stateStyle := st.Muted
-		if done {
-			stateStyle = st.OK
-		}
-		switch {
-		case i == m.selected:
-			lines = append(lines, st.Selected.Render("▶ "+row+state))
-		case l.Planned:
-			lines = append(lines, "  "+st.Muted.Render(row+state))
-		default:
-			lines = append(lines, "  "+st.Text.Render(row)+stateStyle.Render(state))
-		}
-	}
-	if len(shown) == 0 {
+	lines := []string{st.Header.Render("ngw2f-lab") + st.HeaderDim.Render(" · the request-response cycle, one layer at a time")}
+	lines = append(lines, strings.Split(m.list.View(), "\n")...) // its first line is the filter's
+	if len(m.list.VisibleItems()) == 0 {
 		lines = append(lines, st.Muted.Render("   no lesson matches the filter (esc clears it)"))
 	}
-	lines = append(lines, "")
-	if m.selected < len(shown) && shown[m.selected].Summary != "" {
-		lines = append(lines, st.Text.Render(pad(shown[m.selected].Summary, w)))
+	if l, ok := m.list.SelectedItem().(lessonItem); ok && l.Summary != "" {
+		lines = append(lines, st.Text.Render(l.Summary))
 	}
 	if m.notice != "" {
-		lines = append(lines, st.Warn.Width(w).Render(m.notice))
+		lines = append(lines, st.Warn.Render(m.notice))
 	}
-	body := fit(strings.Join(lines, "\n"), w, m.com.Height-2)
-	foot := ""
-	if m.filtering || m.filter.Value() != "" {
-		foot = m.filter.View()
-	}
-	h := help.New()
-	h.Styles = helpStyles(st)
-	h.SetWidth(w)
-	return strings.Join(append(body, pad(foot, w), pad(h.ShortHelpView(m.ShortHelp()), w)), "\n")
+	body := fit(strings.Join(lines, "\n"), w, m.com.Height-1)
+	return strings.Join(append(body, pad(footerHelp(m.com, m.ShortHelp()), w)), "\n")
 }
 
 // ShortHelp is the list's keys.
 func (m listScreen) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	return []key.Binding{k.Help, k.Quit, k.Open, k.Filter, k.Up, k.Down}
+	if m.list.SettingFilter() {
+		return []key.Binding{k.Open, k.Back}
+	}
+	return []key.Binding{k.Help, k.Open, k.Up, k.Down, k.Filter, k.Quit}
 }
 
 // FullHelp is the list's keys.

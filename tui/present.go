@@ -7,12 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
-	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 	"github.com/ngw2f/ngw2f-lab/tui/remote"
 )
@@ -31,15 +29,16 @@ type presentScreen struct {
 	com     common.Common
 	opts    Options
 	labs    *labSet
-	all     []*lessons.Lesson // every lesson, for the next section's minute
+	all     []*lessons.Lesson // every lesson, for the talk's timeline
 	talk    []*lessons.Lesson // the lessons of this talk, in order
 	at      int               // index into talk
 	b       *lab
 	lesson  lessonScreen
-	next    int // the next step to run
+	next    int  // the next step to run; the steps before it ran
+	queued  int  // next keys pressed while a step ran, to carry out after it
+	hold    bool // hop by hop is on, for every lesson of the talk
 	started time.Time
 	now     func() time.Time
-	gate    *trace.Gate
 	server  *remote.Server
 }
 
@@ -47,7 +46,7 @@ type presentScreen struct {
 type (
 	presentTick struct{}
 	remoteMsg   struct{ command string }
-	gateMsg     struct{}
+	gateMsg     struct{ lab *lab }
 )
 
 // talkLessons returns the written lessons numbered from to to (zero for
@@ -73,10 +72,8 @@ func newPresentScreen(com common.Common, opts Options, labs *labSet, server *rem
 	if opts.Present.TypeDelay == 0 {
 		opts.Present.TypeDelay = 35 * time.Millisecond
 	}
-	g := trace.NewGate()
-	opts.gate = g
 	m := presentScreen{com: com, opts: opts, labs: labs, all: opts.Lessons, talk: talk,
-		gate: g, server: server, now: time.Now}
+		server: server, now: time.Now}
 	// The clock is the talk's: it starts at the first section's minute
 	// mark, so that it reads against the marks of the sections after.
 	m.started = m.now()
@@ -87,7 +84,8 @@ func newPresentScreen(com common.Common, opts Options, labs *labSet, server *rem
 }
 
 // open shows lesson i of the talk, with a lab of its own; the previous
-// lab stops in the background.
+// lab stops in the background, and the new one waits for it before its
+// first step, as it will listen on the same ports.
 func (m *presentScreen) open(i int) error {
 	old := m.b
 	b, err := newLab(m.talk[i], m.opts)
@@ -95,12 +93,14 @@ func (m *presentScreen) open(i int) error {
 		return err
 	}
 	if old != nil {
-		go m.labs.close(old)
+		b.after = m.labs.retire(old)
 	}
+	b.gate.SetOn(m.hold)
 	m.labs.add(b)
-	m.at, m.b, m.next = i, b, 0
-	m.lesson = newLessonScreen(m.com, b)
+	m.at, m.b, m.next, m.queued = i, b, 0, 0
+	m.lesson = newLessonScreen(m.com, b, nil) // the talk's own key opens the next lesson
 	m.lesson.SetSize(m.com.Width, m.com.Height)
+	m.relayout()
 	return nil
 }
 
@@ -142,13 +142,15 @@ func (m presentScreen) waitRemote() tea.Cmd {
 	}
 }
 
-// waitGate waits until a request is held or let through.
+// waitGate waits until a request is held or let through by the lesson's
+// gate, until the lesson's lab closes.
 func (m presentScreen) waitGate() tea.Cmd {
-	ch, done := m.gate.Changed(), m.labs.done()
+	b := m.b
+	ch, done := b.gate.Changed(), b.ctx.Done()
 	return func() tea.Msg {
 		select {
 		case <-ch:
-			return gateMsg{}
+			return gateMsg{b}
 		case <-done:
 			return nil
 		}
@@ -159,10 +161,17 @@ func (m presentScreen) waitGate() tea.Cmd {
 func (m *presentScreen) SetSize(w, h int) {
 	m.com.SetSize(w, h)
 	m.lesson.SetSize(w, h)
+	m.relayout()
 }
 
 // Update runs the talk's keys and hands the rest to the lesson screen.
 func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.relayout()
+	return m, cmd
+}
+
+func (m presentScreen) update(msg tea.Msg) (presentScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case presentTick:
 		m.publish()
@@ -177,23 +186,16 @@ func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
 		m.publish()
 		return m, tea.Batch(cmd, m.waitRemote())
 	case gateMsg:
+		if msg.lab != m.b {
+			return m, nil
+		}
 		m.publish()
 		return m, m.waitGate()
 	case labMsg:
 		if msg.lab != m.b {
 			return m, nil
 		}
-		if done, ok := msg.msg.(stepDoneMsg); ok && done.err != nil && !errors.Is(done.err, context.Canceled) {
-			m.fallBack(done.step, done.err)
-			m.publish()
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.lesson, cmd = m.lesson.Update(msg.msg)
-		if done, ok := msg.msg.(stepDoneMsg); ok && done.err == nil && done.step == len(m.talk[m.at].Steps)-1 {
-			m.lesson.status = m.lessonEnd()
-		}
-		return m, cmd
+		return m.labMsg(msg.msg)
 	case tea.KeyPressMsg:
 		if cmd, ok := m.key(msg); ok {
 			m.publish()
@@ -205,22 +207,49 @@ func (m presentScreen) Update(msg tea.Msg) (presentScreen, tea.Cmd) {
 	return m, cmd
 }
 
+// labMsg takes a message of the lesson's lab: a step that failed live
+// plays its recording; a step done carries out a next key pressed while
+// it ran.
+func (m presentScreen) labMsg(msg tea.Msg) (presentScreen, tea.Cmd) {
+	done, isDone := msg.(stepDoneMsg)
+	var cmd tea.Cmd
+	if isDone && done.err != nil && !errors.Is(done.err, context.Canceled) {
+		m.fallBack(done.step, done.err)
+	} else {
+		m.lesson, cmd = m.lesson.Update(msg)
+	}
+	if !isDone {
+		return m, cmd
+	}
+	if done.step == len(m.talk[m.at].Steps)-1 {
+		m.lesson.status = m.lessonEnd()
+	}
+	if m.queued > 0 {
+		m.queued--
+		cmd = tea.Batch(cmd, m.advance())
+	}
+	m.publish()
+	return m, cmd
+}
+
 // key carries out the talk's own keys.
 func (m *presentScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := m.com.Keys
-	if m.lesson.typing() || m.lesson.failure != nil || m.lesson.challenges != nil {
+	if m.lesson.captures(msg) || m.lesson.failure != nil || m.lesson.challenges != nil || m.lesson.words != nil {
 		return nil, false
 	}
 	switch {
+	case key.Matches(msg, k.Back) && !m.lesson.explaining && !(m.lesson.focus == panelTelnet && m.lesson.prompt.Focused()):
+		return nil, true // a talk is not left for the lesson list: q ends it
 	case key.Matches(msg, k.PresentNext):
 		return m.advance(), true
 	case key.Matches(msg, k.PresentPrev):
 		return m.back(), true
 	case key.Matches(msg, k.Hold):
-		on := !m.gate.On()
-		m.gate.SetOn(on)
+		m.hold = !m.hold
+		m.b.gate.SetOn(m.hold)
 		m.lesson.status = "hop by hop: off"
-		if on {
+		if m.hold {
 			m.lesson.status = "hop by hop: each request waits at each hop for the next key"
 		}
 		return nil, true
@@ -228,18 +257,25 @@ func (m *presentScreen) key(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// advance lets a held request on, or runs the next step, or opens the
-// next lesson.
+// advance lets a held request on, or shows the next step again where
+// the presenter went back, or runs the next step, or opens the next
+// lesson. A key pressed while a step runs waits for it (queued).
 func (m *presentScreen) advance() tea.Cmd {
-	if m.gate.Release() {
+	if m.b.gate.Release() {
 		return nil
 	}
 	if m.lesson.running >= 0 {
-		m.lesson.status = fmt.Sprintf("wait: step %d is still running", m.lesson.running+1)
+		m.queued++
+		m.lesson.status = fmt.Sprintf("step %d is still running: the next key is queued (%d)", m.lesson.running+1, m.queued)
 		return nil
 	}
 	steps := len(m.talk[m.at].Steps)
-	switch {
+	switch shown := m.lesson.selected; {
+	case shown+1 < m.next: // back from prev: the steps already run show again
+		m.lesson.selected++
+		m.lesson.text.Select(m.lesson.selected)
+		m.lesson.status = ""
+		return nil
 	case m.next < steps: // live, or from the recording where the lesson replays
 		i := m.next
 		m.next++
@@ -264,9 +300,11 @@ func (m *presentScreen) lessonEnd() string {
 
 // back shows the step before, or the lesson before from its first step.
 func (m *presentScreen) back() tea.Cmd {
+	m.queued = 0
 	if m.lesson.selected > 0 {
 		m.lesson.selected--
 		m.lesson.text.Select(m.lesson.selected)
+		m.lesson.status = ""
 		return nil
 	}
 	if m.at > 0 {
@@ -318,37 +356,37 @@ func (m presentScreen) state() remote.State {
 			st.NextTitle = fmt.Sprintf("lesson %d, %s", m.talk[nl].Number, step.Title)
 		}
 	}
-	if held := m.gate.Held(); len(held) > 0 {
+	if held := m.b.gate.Held(); len(held) > 0 {
 		st.Held = held[0].Layer
 	}
 	return st
 }
 
-// until is the minute the next section of the talk starts at.
-func (m presentScreen) until() string {
-	cur := m.talk[m.at]
-	for _, l := range m.all {
-		if l.Number > cur.Number && l.Minute != "" {
-			return l.Minute
-		}
-	}
-	return ""
-}
+// until is the minute the section on screen ends at, on the talk's
+// timeline.
+func (m presentScreen) until() string { return sectionEnd(m.all, m.talk, m.at) }
 
-// View draws the lesson screen between the talk's header and its keys.
+// View draws the lesson screen under the talk's header, with the talk's
+// keys.
 func (m presentScreen) View() string {
 	rows := strings.Split(m.lesson.View(), "\n")
-	rows[0] = pad(m.header(), m.com.Width)
 	if m.lesson.failure == nil && m.lesson.challenges == nil {
-		h := help.New()
-		h.Styles = helpStyles(m.com.Styles)
-		h.SetWidth(m.com.Width)
-		rows[len(rows)-1] = pad(h.ShortHelpView(m.ShortHelp()), m.com.Width)
+		rows[len(rows)-1] = pad(footerHelp(m.com, m.ShortHelp()), m.com.Width)
 	}
 	return strings.Join(rows, "\n")
 }
 
-// header says where the talk is and how it keeps to time.
+// relayout puts the talk's header on the lesson screen, which lays its
+// panels out under it: the header wraps, so its height follows what it
+// says.
+func (m *presentScreen) relayout() {
+	m.lesson.talk = m.header()
+	m.lesson.layout()
+}
+
+// header says where the talk is and how it keeps to time, and under it
+// what needs the presenter's eye: a request held, a replay and why, the
+// status.
 func (m presentScreen) header() string {
 	st := m.com.Styles
 	l := m.talk[m.at]
@@ -357,33 +395,27 @@ func (m presentScreen) header() string {
 		where = fmt.Sprintf("step %d/%d · %s", m.lesson.selected+1, len(l.Steps), l.Steps[m.lesson.selected].Title)
 	}
 	elapsed := m.now().Sub(m.started)
-	left := st.Header.Render("PRESENTING") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · %s", l.Number, where))
-	clock := fmt.Sprintf("%s at %s · ⏱ %s", l.Talk, orDash(l.Minute), remote.ClockText(elapsed))
-	right := st.HeaderDim.Render(clock)
+	section := l.Talk
+	if l.Minute != "" {
+		section += " at " + l.Minute
+	}
+	head := st.Header.Render("PRESENTING") + st.HeaderDim.Render(fmt.Sprintf(" · Lesson %d · %s  ·  %s · ⏱ %s",
+		l.Number, where, section, remote.ClockText(elapsed)))
 	if end, ok := remote.ParseMinute(m.until()); ok && elapsed > end {
-		right += st.Warn.Render(fmt.Sprintf(" · %s over", remote.ClockText(elapsed-end)))
+		head += st.Warn.Render(fmt.Sprintf(" · %s over (ends %s)", remote.ClockText(elapsed-end), m.until()))
 	}
-	if m.gate.On() {
-		right += st.Warn.Render(" · HOP BY HOP")
+	if m.hold {
+		head += st.Warn.Render(" · HOP BY HOP")
 	}
-	notice := ""
-	if held := m.gate.Held(); len(held) > 0 {
-		notice = st.Warn.Render("⏸ held at " + held[0].Layer + ": the next key lets it on")
-	} else if m.lesson.replay != "" {
-		notice = st.Failed.Render("REPLAY: " + m.lesson.replay)
-	} else if m.lesson.status != "" {
-		notice = st.Warn.Render(m.lesson.status)
+	switch held := m.b.gate.Held(); {
+	case len(held) > 0:
+		head += "\n" + st.Warn.Render("⏸ held at "+held[0].Layer+": the next key lets it on")
+	case m.lesson.replay != "":
+		head += "\n" + st.Failed.Render("REPLAY: "+m.lesson.replay)
+	case m.lesson.status != "":
+		head += "\n" + st.Warn.Render(m.lesson.status)
 	}
-	// What needs the presenter's eye comes before the clock, which the
-	// width may cut.
-	return left + "  " + notice + "  " + right
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return head
 }
 
 // ShortHelp is the talk's keys and the lesson screen's.

@@ -52,7 +52,7 @@ func (m *lessonScreen) replayStep(i int) {
 			p.add(lineExplain, shown)
 		}
 	}
-	p.offset = 0
+	p.out.Bottom()
 	m.status = "replaying the recorded run: " + m.replay
 }
 

@@ -42,6 +42,7 @@ type model struct {
 	lesson   lessonScreen
 	present  presentScreen
 	current  *lab
+	closing  <-chan struct{} // closed once the lab left last has stopped
 	errs     errorScreen
 	small    tooSmall
 	showHelp bool
@@ -80,9 +81,16 @@ func newModelWith(opts Options, labs *labSet, server *remote.Server) model {
 }
 
 // restyle redraws the styles every screen shares for the terminal's
-// background and colours.
-func (m *model) restyle() {
+// background and colours, and what the screens drew in the old ones.
+func (m *model) restyle() tea.Cmd {
 	*m.com.Styles = *common.NewStyles(m.opts.Theme, m.isDark, m.colours())
+	switch m.screen {
+	case screenLesson:
+		return m.lesson.restyle()
+	case screenPresent:
+		return m.present.lesson.restyle()
+	}
+	return nil
 }
 
 // colours returns the colour profile the styles are drawn for: the
@@ -113,12 +121,26 @@ func (m *model) open(l *lessons.Lesson) tea.Cmd {
 			text: err.Error(), hint: lessonFileHint(err)}}
 		return nil
 	}
+	b.after = m.closing
+	if m.current != nil {
+		b.after = m.labs.retire(m.current)
+	}
 	m.labs.add(b)
 	m.current = b
-	m.lesson = newLessonScreen(m.com, b)
+	m.lesson = newLessonScreen(m.com, b, m.after(l))
 	m.lesson.SetSize(m.com.Width, m.com.Height)
 	m.screen = screenLesson
 	return m.lesson.Init()
+}
+
+// after returns the written lesson that follows l, or nil.
+func (m model) after(l *lessons.Lesson) *lessons.Lesson {
+	for _, x := range m.opts.Lessons {
+		if x.Number > l.Number && !x.Planned {
+			return x
+		}
+	}
+	return nil
 }
 
 // Init asks the terminal whether its background is dark.
@@ -140,20 +162,19 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.com.SetSize(msg.Width, msg.Height)
 		m.list.SetSize(msg.Width, msg.Height)
 		m.lesson.SetSize(msg.Width, msg.Height)
-		if m.screen == screenPresent {
-			m.present.SetSize(msg.Width, msg.Height)
-		}
 		m.errs.SetSize(msg.Width, msg.Height)
 		m.small.SetSize(msg.Width, msg.Height)
-		return m, nil
+		if m.screen == screenPresent {
+			m.present.SetSize(msg.Width, msg.Height)
+			return m, m.present.lesson.text.Render()
+		}
+		return m, m.lesson.text.Render()
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
-		m.restyle()
-		return m, nil
+		return m, m.restyle()
 	case tea.ColorProfileMsg:
 		m.profile = msg.Profile
-		m.restyle()
-		return m, nil
+		return m, m.restyle()
 	case labMsg:
 		if m.screen == screenPresent {
 			var cmd tea.Cmd
@@ -167,9 +188,15 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.lesson, cmd = m.lesson.Update(msg.msg)
 		return m, cmd
 	case openMsg:
+		if m.screen == screenPresent {
+			return m, nil // a talk opens its own lessons
+		}
 		cmd := m.open(msg.lesson)
 		return m, cmd
 	case backMsg:
+		if m.screen == screenPresent {
+			return m, nil
+		}
 		cmd := m.back()
 		return m, cmd
 	case tea.KeyPressMsg:
@@ -183,15 +210,15 @@ func (m model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // globalKey handles the keys every screen shares.
 func (m *model) globalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	k := m.com.Keys
-	if msg.String() == "ctrl+c" {
+	if key.Matches(msg, k.ForceQuit) {
 		return tea.Quit, true
 	}
 	if m.showHelp {
 		m.showHelp = false
 		return nil, true
 	}
-	typing := (m.screen == screenLesson && m.lesson.typing()) || (m.screen == screenList && m.list.Typing()) ||
-		(m.screen == screenPresent && m.present.lesson.typing())
+	typing := (m.screen == screenLesson && m.lesson.captures(msg)) || (m.screen == screenList && m.list.Typing()) ||
+		(m.screen == screenPresent && m.present.lesson.captures(msg))
 	tooSmall := m.com.Width < common.MinWidth || m.com.Height < common.MinHeight
 	switch {
 	case typing:
@@ -214,13 +241,10 @@ func (m *model) back() tea.Cmd {
 	b := m.current
 	m.current = nil
 	m.screen = screenList
-	if b == nil {
-		return nil
+	if b != nil {
+		m.closing = m.labs.retire(b)
 	}
-	return func() tea.Msg {
-		m.labs.close(b)
-		return nil
-	}
+	return nil
 }
 
 // route hands a message to the screen shown.

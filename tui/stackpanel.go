@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
-	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -81,9 +80,8 @@ func newStackPanel(com common.Common) stackPanel {
 // SetSize sets the panel's inner size.
 func (m *stackPanel) SetSize(w, h int) { m.com.SetSize(w, h) }
 
-// Rows returns how many lines the panel wants: a heading and a row a
-// layer, at least one.
-func (m stackPanel) Rows() int { return 1 + max(len(m.rows), 1) }
+// Wants returns how many lines the panel needs to show every layer.
+func (m stackPanel) Wants() int { lines, _ := m.lines(); return len(lines) }
 
 // apply takes a new snapshot of the stack.
 func (m *stackPanel) apply(s stackMsg) {
@@ -150,18 +148,26 @@ func (m stackPanel) Update(msg tea.Msg) (stackPanel, tea.Cmd) {
 	return m, nil
 }
 
-// View draws the table.
+// View draws the layers, a few lines each, every line wrapped to the
+// panel: no address or PID is ever cut off. When they do not all fit,
+// the lines around the selected layer show.
 func (m stackPanel) View() string {
+	lines, at := m.lines()
+	win, _ := window(lines, at-m.com.Height/3, m.com.Height)
+	return strings.Join(win, "\n")
+}
+
+// lines draws every layer: its name, state, address and the requests it
+// served; its processes when it has some of its own; and what changed in
+// them last. It returns the lines and where the selected layer starts.
+func (m stackPanel) lines() ([]string, int) {
 	st := m.com.Styles
+	w := m.com.Width
 	if len(m.rows) == 0 {
-		return st.Muted.Render("no layer runs yet: the lesson's steps start them")
+		return wrap(st.Muted.Render("no layer runs yet: the lesson's steps start them"), w), 0
 	}
-	wide := m.com.Width >= 110
-	head := fmt.Sprintf("  %-9s %-8s %-16s %-7s %s", "layer", "state", "address", "served", "processes")
-	if wide {
-		head = fmt.Sprintf("  %-9s %-22s %-8s %-16s %-7s %s", "layer", "mirrors", "state", "address", "served", "processes")
-	}
-	lines := []string{st.Muted.Render(head)}
+	var lines []string
+	at := 0
 	for i, r := range m.rows {
 		state, style := "running", st.OK
 		switch {
@@ -177,34 +183,34 @@ func (m stackPanel) View() string {
 		if !r.running || r.halted != "" {
 			addr = "-"
 		}
-		cols := fmt.Sprintf("%-9s ", r.name)
-		if wide {
-			k, _ := kinds.Lookup(r.name)
-			cols += fmt.Sprintf("%-22s ", cut(k.Mirrors, 22))
-		}
-		line := cols + style.Render(fmt.Sprintf("%-8s", state)) +
-			fmt.Sprintf(" %-16s %-7d %s", addr, m.served[r.name], processes(r.pids))
-		if r.note != "" {
-			line += "  " + st.Warn.Render(r.note)
-		}
 		mark := "  "
 		if i == m.selected {
-			mark = "▶ "
+			mark, at = "▶ ", len(lines)
 		}
-		lines = append(lines, mark+line)
+		first := fmt.Sprintf("%s%-9s %s %-16s served %d", mark, r.name, style.Render(fmt.Sprintf("%-8s", state)), addr, m.served[r.name])
+		inLab := len(r.pids) == 1 && r.pids[0] == os.Getpid()
+		if inLab {
+			first += st.Muted.Render(" · in the lab's process")
+		}
+		lines = append(lines, wrap(first, w)...)
+		var more []string
+		if len(r.pids) > 0 && !inLab && r.running {
+			more = append(more, processes(r.pids))
+		}
+		if r.note != "" {
+			more = append(more, st.Warn.Render(r.note))
+		}
+		for _, l := range more {
+			lines = append(lines, wrap("    "+l, w)...)
+		}
 	}
-	return strings.Join(lines, "\n")
+	return lines, at
 }
 
-// processes describes a layer's processes: the lab's own, or a master and
-// its workers.
+// processes describes a layer's processes of its own: one, or a master
+// and its workers.
 func processes(pids []int) string {
-	switch {
-	case len(pids) == 0:
-		return "-"
-	case len(pids) == 1 && pids[0] == os.Getpid():
-		return fmt.Sprintf("in the lab (pid %d)", pids[0])
-	case len(pids) == 1:
+	if len(pids) == 1 {
 		return fmt.Sprintf("pid %d", pids[0])
 	}
 	w := make([]string, len(pids)-1)
@@ -212,14 +218,6 @@ func processes(pids []int) string {
 		w[i] = fmt.Sprint(p)
 	}
 	return fmt.Sprintf("master %d, workers %s", pids[0], strings.Join(w, " "))
-}
-
-// cut shortens s to n characters with an ellipsis.
-func cut(s string, n int) string {
-	if len([]rune(s)) <= n {
-		return s
-	}
-	return string([]rune(s)[:n-1]) + "…"
 }
 
 // ShortHelp is the panel's keys.

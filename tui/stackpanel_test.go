@@ -69,11 +69,9 @@ func TestListOpensAndBackCloses(t *testing.T) {
 	if m.screen != screenLesson || len(labs.open) != 1 {
 		t.Fatalf("screen %v with %d labs open, want the lesson screen and one lab", m.screen, len(labs.open))
 	}
-	next, cmd = m.Update(backMsg{})
+	next, _ = m.Update(backMsg{})
 	m = next.(model)
-	if cmd != nil {
-		cmd()
-	}
+	<-m.closing
 	if m.screen != screenList || len(labs.open) != 0 {
 		t.Errorf("after esc: screen %v with %d labs open", m.screen, len(labs.open))
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/challenge"
-	"github.com/ngw2f/ngw2f-lab/lessons/progress"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -159,21 +158,6 @@ func clientAddr(j *trace.Journey) string {
 		}
 	}
 	return ""
-}
-
-// record saves solved challenges in the learner's progress.
-func (s *study) record(p *progress.Store, lessonID string, evs []event) error {
-	if p == nil {
-		return nil
-	}
-	for _, ev := range evs {
-		for _, c := range ev.solved {
-			if err := p.Solved(lessonID, c.ID); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // hint reveals the next hint of challenge i, and returns it, or says there

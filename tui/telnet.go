@@ -11,7 +11,6 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/stack/telnet"
-	"github.com/ngw2f/ngw2f-lab/stack/visible"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
 
@@ -19,12 +18,18 @@ import (
 // commands the steps type and what telnet shows, the lab's own lines, and,
 // once the lesson hands over, a telnet prompt of the learner's own. Each
 // line goes out as typed with CR LF; up and down walk the history; the
-// lesson's ready-made requests can be picked; ^] opens telnet's prompt.
+// lesson's ready-made requests can be picked (ctrl+o); ^] opens telnet's
+// prompt.
+//
+// The prompt never takes a key the learner did not mean for it: while its
+// line is empty, space and n still run the next step, q quits, esc leaves
+// the prompt (captures); the ready-made requests open only when asked.
 type telnetPrompt struct {
-	com     common.Common
-	lines   []consoleLine
-	partial string // what telnet showed after its last line end
-	offset  int    // lines scrolled back from the bottom
+	com      common.Common
+	lines    []consoleLine
+	partial  string // what telnet showed after its last line end
+	out      pane
+	commands *telnet.Commands
 
 	open    bool // the lesson handed over a prompt
 	layer   string
@@ -33,64 +38,93 @@ type telnetPrompt struct {
 	pending []string // lines typed before the connection was up
 	pendRaw []byte   // bytes of a ready-made request picked before it was up
 	drill   bool     // the ready-made requests are a drill's malformed ones
+	retry   string   // a line not sent as the connection had closed: enter again sends it on a new one
 	// readyMade are the client addresses of connections a ready-made
 	// request went out on: they solve no challenge. pendReady marks the
 	// connection being made for one.
 	readyMade map[string]bool
 	pendReady bool
 
-	input    textinput.Model
-	history  []string
-	hist     int
-	offers   []lessons.Offer
-	picking  bool
-	pick     int
-	escape   bool // at telnet's own "telnet>" prompt
-	commands *telnet.Commands
+	input   textinput.Model
+	history []string
+	hist    int
+	offers  []lessons.Offer
+	picker  *picker // open while not nil
+	escape  bool    // at telnet's own "telnet>" prompt
 }
 
 func newTelnetPrompt(com common.Common) telnetPrompt {
 	in := textinput.New()
 	in.Prompt = ""
-	in.Placeholder = "type a request line, enter sends it with CR LF"
-	return telnetPrompt{com: com, input: in, commands: &telnet.Commands{}}
+	in.Placeholder = "type a request line; enter sends it with CR LF"
+	return telnetPrompt{com: com, input: in, commands: &telnet.Commands{}, out: newPane(com.Keys, true)}
 }
 
-// SetSize sets the panel's inner size.
+// SetSize sets the panel's inner size: the prompt's lines at the foot,
+// the console above them.
 func (m *telnetPrompt) SetSize(w, h int) {
 	m.com.SetSize(w, h)
-	m.input.SetWidth(max(w-10, 10))
+	m.input.SetWidth(max(w-len(m.layer)-3, 10))
+	m.out.SetSize(w, max(h-len(m.foot()), 0))
 }
 
-// Typing reports whether printable keys go to the prompt.
-func (m telnetPrompt) Typing() bool { return m.open }
-
-// screen appends what telnet showed, made safe: control bytes spelled
-// out, and CR and LF too when telnet's toggle visible is on.
-func (m *telnetPrompt) screen(text string) {
-	if m.commands.Visible {
-		text = strings.ReplaceAll(visible.Bytes([]byte(text)), `\n`, `\n`+"\n")
-	} else {
-		text = visible.Screen(text)
-	}
-	text = m.partial + text
-	parts := strings.Split(text, "\n")
-	m.partial = parts[len(parts)-1]
-	for _, p := range parts[:len(parts)-1] {
-		m.add(lineScreen, p)
+// restyle draws the console again in the styles in use.
+func (m *telnetPrompt) restyle() {
+	m.redraw()
+	if m.picker != nil {
+		p := newPicker(m.com, m.offers, m.drill)
+		p.list.Select(m.picker.list.Index())
+		m.picker = &p
 	}
 }
 
-// flushScreen ends a screen line that had no line end.
-func (m *telnetPrompt) flushScreen() {
-	if m.partial != "" {
-		m.add(lineScreen, m.partial)
-		m.partial = ""
+// Wants returns how many lines the panel needs to show the prompt's foot
+// and a few console lines above it.
+func (m telnetPrompt) Wants() int { return len(m.foot()) + 4 }
+
+// Focused reports whether the prompt is open and waiting for the learner.
+func (m telnetPrompt) Focused() bool { return m.open && m.input.Focused() }
+
+// Focus puts the cursor in the prompt.
+func (m *telnetPrompt) Focus() tea.Cmd {
+	if !m.open {
+		return nil
 	}
+	return m.input.Focus()
+}
+
+// Blur takes the cursor out of the prompt and closes what it has open.
+func (m *telnetPrompt) Blur() {
+	m.input.Blur()
+	m.picker = nil
+}
+
+// Captures reports whether the focused prompt takes msg for itself rather
+// than leaving it to the screen: everything at telnet's own prompt and
+// once a line is being typed; while the line is empty, all but the keys
+// that run the next step, quit, leave, show the keys or move between
+// panels. An open picker takes its own keys only.
+func (m telnetPrompt) Captures(msg tea.KeyPressMsg) bool {
+	k := m.com.Keys
+	switch {
+	case !m.Focused():
+		return false
+	case m.picker != nil:
+		return key.Matches(msg, k.Up, k.Down, k.Send, k.Back, k.Offers)
+	case m.escape, m.input.Value() != "":
+		return !key.Matches(msg, k.Tab, k.ShiftTab)
+	}
+	return !key.Matches(msg, k.Next, k.Quit, k.Back, k.Help, k.Tab, k.ShiftTab)
+}
+
+// Typing reports whether the learner has started typing: every key is
+// then theirs.
+func (m telnetPrompt) Typing() bool {
+	return m.Focused() && (m.escape || m.input.Value() != "")
 }
 
 // output shows one of the runner's outputs.
-func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
+func (m *telnetPrompt) output(o runner.Output) {
 	if o.Kind != runner.OutScreen {
 		m.flushScreen()
 	}
@@ -116,21 +150,44 @@ func (m *telnetPrompt) output(o runner.Output) tea.Cmd {
 	case runner.OutVerdict:
 		m.add(lineInfo, "lab: verdict: "+o.Text)
 	case runner.OutTry:
-		return m.handOver(o)
+		m.handOver(o)
+	case runner.OutTurn:
+		m.describeTurn(o)
 	}
-	m.offset = 0
-	return nil
+	m.out.Bottom()
 }
 
-// handOver opens the learner's prompt on a layer.
-func (m *telnetPrompt) handOver(o runner.Output) tea.Cmd {
+// handOver opens the learner's prompt on a layer. It takes the cursor,
+// but no key the learner means for the lesson (Captures), and opens no
+// list: ctrl+o does.
+func (m *telnetPrompt) handOver(o runner.Output) {
 	m.open, m.layer, m.addr, m.offers, m.drill = true, o.Layer, o.Addr, o.Offers, o.Drill
-	m.picking, m.pick, m.escape = len(o.Offers) > 0, 0, false
+	m.picker, m.escape, m.retry = nil, false, ""
+	m.input.SetWidth(max(m.com.Width-len(m.layer)-3, 10))
+	_, port := splitPort(o.Addr)
 	if o.Drill {
-		m.add(lineInfo, fmt.Sprintf("lab: break it. Pick a malformed request to send to %s; the lab says which layer refused it and why.", o.Layer))
+		m.add(lineInfo, fmt.Sprintf("lab: break it. ctrl+o lists malformed requests to send to %s; the lab says which layer refused each and why.", o.Layer))
 	}
-	m.add(lineInfo, fmt.Sprintf("lab: your turn. This prompt is telnet to %s: each line you type goes out with CR LF.", o.Layer))
-	return m.input.Focus()
+	m.add(lineInfo, fmt.Sprintf("lab: your turn. This prompt is telnet localhost %s (%s): type a request, each line goes out with CR LF when you press enter. "+
+		"Until you type, space still runs the next step; esc leaves the prompt, tab comes back to it.", port, o.Layer))
+	if len(o.Offers) > 0 && !o.Drill {
+		m.add(lineInfo, "lab: ctrl+o lists ready-made requests to send instead.")
+	}
+}
+
+// describeTurn says, in a talk, what a learner would do at this step: the
+// prompt does not open, as nobody types at the presenter's keyboard.
+func (m *telnetPrompt) describeTurn(o runner.Output) {
+	_, port := splitPort(o.Addr)
+	m.add(lineInfo, fmt.Sprintf("lab: your turn, for the room: telnet localhost %s (%s) and type a request, such as:", port, o.Layer))
+	for i, o := range o.Offers {
+		for k, l := range (offerItem{offer: o}).what() {
+			if k == 0 {
+				l = fmt.Sprintf("%d. %s: %s", i+1, o.Label, l)
+			}
+			m.add(lineExplain, "  "+l)
+		}
+	}
 }
 
 // connected takes the prompt's new connection and sends what was typed
@@ -155,8 +212,22 @@ func (m *telnetPrompt) connected(s *telnet.Session) tea.Cmd {
 func (m *telnetPrompt) ended() {
 	m.flushScreen()
 	if m.open {
-		m.add(lineInfo, "lab: the connection is closed; press enter to connect again.")
+		m.add(lineInfo, "lab: the connection is closed. A line you type next goes out on a new connection once you press enter twice.")
 	}
+}
+
+// notSent says that lines did not go out, as the server had closed the
+// connection: a line the learner typed comes back to the prompt, for
+// enter to send on a new connection.
+func (m *telnetPrompt) notSent(lines []string) {
+	if len(lines) == 1 && m.input.Value() == "" {
+		m.input.SetValue(lines[0])
+		m.input.CursorEnd()
+		m.retry = lines[0]
+		m.add(lineInfo, fmt.Sprintf("lab: not sent: %s closed the connection first. Press enter again to send it on a new connection.", m.layer))
+		return
+	}
+	m.add(lineInfo, fmt.Sprintf("lab: %s closed the connection: %d line(s) were not typed, as telnet had exited.", m.layer, len(lines)))
 }
 
 // connectedNow reports whether the prompt's connection is up.
@@ -172,61 +243,44 @@ func (m telnetPrompt) connectedNow() bool {
 	}
 }
 
-// Update handles keys: dial and send are asked of the lesson screen,
-// which owns the lab, through the returned messages.
-func (m telnetPrompt) Update(msg tea.Msg) (telnetPrompt, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.MouseWheelMsg:
-		if msg.Button == tea.MouseWheelUp {
-			m.offset = min(m.offset+3, max(len(m.lines)-1, 0))
-		} else if msg.Button == tea.MouseWheelDown {
-			m.offset = max(m.offset-3, 0)
-		}
-		return m, nil
-	case tea.KeyPressMsg:
-		return m.key(msg)
-	case tea.PasteMsg:
-		if m.open {
-			var cmd tea.Cmd
-			m.input, cmd = m.input.Update(msg)
-			return m, cmd
-		}
-	}
-	return m, nil
-}
-
 // dialMsg asks the lesson screen to connect the prompt.
 type dialMsg struct{ addr string }
 
+// Update handles keys, the mouse wheel and pastes: dial and send are
+// asked of the lesson screen, which owns the lab, through the returned
+// messages.
+func (m telnetPrompt) Update(msg tea.Msg) (telnetPrompt, tea.Cmd) {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.PasteMsg:
+		if m.Focused() {
+			m.input, cmd = m.input.Update(msg)
+		}
+		return m, cmd
+	}
+	m.out, cmd = m.out.Update(msg)
+	return m, cmd
+}
+
 func (m telnetPrompt) key(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	k := m.com.Keys
+	var cmd tea.Cmd
 	switch {
-	case key.Matches(msg, k.PageUp):
-		m.offset = min(m.offset+m.com.Height/2, max(len(m.lines)-1, 0))
-		return m, nil
-	case key.Matches(msg, k.PageDown):
-		m.offset = max(m.offset-m.com.Height/2, 0)
-		return m, nil
-	case !m.open:
-		switch {
-		case key.Matches(msg, k.Up):
-			m.offset = min(m.offset+1, max(len(m.lines)-1, 0))
-		case key.Matches(msg, k.Down):
-			m.offset = max(m.offset-1, 0)
-		}
-		return m, nil
-	case m.picking:
+	case !m.Focused(), key.Matches(msg, k.PageUp, k.PageDown):
+		m.out, cmd = m.out.Update(msg)
+		return m, cmd
+	case m.picker != nil:
 		return m.keyPicking(msg)
 	case m.escape:
 		return m.keyEscape(msg)
-	}
-	switch {
 	case key.Matches(msg, k.Escape):
 		m.escape = true
 		m.add(lineScreen, "^]")
 		return m, nil
 	case key.Matches(msg, k.Offers):
-		m.picking = len(m.offers) > 0
+		m.openPicker()
 		return m, nil
 	case key.Matches(msg, k.HistoryUp):
 		if m.hist > 0 {
@@ -247,51 +301,89 @@ func (m telnetPrompt) key(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(msg, k.Send):
-		line := m.input.Value()
-		m.input.SetValue("")
-		if line != "" && (len(m.history) == 0 || m.history[len(m.history)-1] != line) {
-			m.history = append(m.history, line)
-		}
-		m.hist = len(m.history)
-		cmd := m.send(line)
+		cmd := m.enter()
 		return m, cmd
 	}
-	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	return m, cmd
 }
 
+// openPicker lists the ready-made requests, if the lesson offers any.
+func (m *telnetPrompt) openPicker() {
+	if len(m.offers) == 0 {
+		m.add(lineInfo, "lab: this step offers no ready-made request: type your own.")
+		return
+	}
+	p := newPicker(m.com, m.offers, m.drill)
+	m.picker = &p
+}
+
+// enter sends the line typed. On a connection the server has closed it
+// is not sent at once: telnet would have exited, and a new connection
+// is opened only when the learner asks, by pressing enter again. An empty
+// line with no connection opens none: an idle connection would keep a
+// server that serves one connection at a time from serving another.
+func (m *telnetPrompt) enter() tea.Cmd {
+	line := m.input.Value()
+	switch {
+	case m.connectedNow():
+	case line == "":
+		m.add(lineInfo, "lab: not connected: type a request line first; enter sends it on a new connection.")
+		return nil
+	case m.session != nil && m.retry != line:
+		m.retry = line
+		m.add(lineInfo, fmt.Sprintf("lab: not sent: %s closed the connection. Press enter again to send it on a new connection.", m.layer))
+		return nil
+	}
+	m.retry = ""
+	m.input.SetValue("")
+	if line != "" && (len(m.history) == 0 || m.history[len(m.history)-1] != line) {
+		m.history = append(m.history, line)
+	}
+	m.hist = len(m.history)
+	return m.send(line)
+}
+
 // send types lines on the connection, connecting first when it is down.
 func (m *telnetPrompt) send(lines ...string) tea.Cmd {
-	m.offset = 0
+	m.out.Bottom()
 	if m.connectedNow() {
 		return sendLine(m.session, lines...)
 	}
-	for _, l := range lines {
-		if l != "" || len(m.pending) > 0 || len(lines) > 1 {
-			m.pending = append(m.pending, l)
-		}
-	}
+	m.pending = append(m.pending, lines...)
+	return m.dial()
+}
+
+// dial says it connects, as telnet does, and asks for the connection.
+func (m *telnetPrompt) dial() tea.Cmd {
 	_, port := splitPort(m.addr)
 	m.add(lineCommand, "$ telnet localhost "+port)
 	addr := m.addr
 	return func() tea.Msg { return dialMsg{addr} }
 }
 
-// sendRaw sends a ready-made request's bytes in one write, connecting
-// first when the connection is down, as a drill needs: each of its
-// requests on a fresh connection is the usual case.
-func (m *telnetPrompt) sendRaw(data []byte) tea.Cmd {
-	m.offset = 0
-	m.add(lineCommand, fmt.Sprintf("(sends %d bytes in one write: %s)", len(data), visible.Elide(visible.Bytes(data), 60)))
+// sendOffer sends a ready-made request: its bytes in one write, or its
+// lines typed; as a drill needs, each on a new connection when the last
+// one has closed.
+func (m *telnetPrompt) sendOffer(o lessons.Offer) tea.Cmd {
 	if m.connectedNow() {
-		return sendBytes(m.session, data)
+		m.markReady()
+	} else {
+		m.pendReady = true
 	}
-	m.pendRaw = data
-	_, port := splitPort(m.addr)
-	m.add(lineCommand, "$ telnet localhost "+port)
-	addr := m.addr
-	return func() tea.Msg { return dialMsg{addr} }
+	if o.Data == nil {
+		return m.send(o.Lines...)
+	}
+	m.out.Bottom()
+	sends := fmt.Sprintf("(sends %d bytes in one write: %s)", len(o.Data), sendNotation(o.Data))
+	if m.connectedNow() {
+		m.add(lineCommand, sends)
+		return sendBytes(m.session, o.Data)
+	}
+	m.pendRaw = o.Data
+	dial := m.dial()
+	m.add(lineCommand, sends)
+	return dial
 }
 
 // markReady notes that a ready-made request goes out on the connection.
@@ -300,15 +392,6 @@ func (m *telnetPrompt) markReady() {
 		m.readyMade = map[string]bool{}
 	}
 	m.readyMade[m.session.LocalAddr().String()] = true
-}
-
-// cutRunes shortens s to n runes, marking the cut with an ellipsis.
-func cutRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func splitPort(addr string) (host, port string) {
@@ -323,27 +406,21 @@ func splitPort(addr string) (host, port string) {
 func (m telnetPrompt) keyPicking(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	k := m.com.Keys
 	switch {
-	case key.Matches(msg, k.Up):
-		m.pick = max(m.pick-1, 0)
-	case key.Matches(msg, k.Down):
-		m.pick = min(m.pick+1, len(m.offers)-1)
 	case key.Matches(msg, k.Send):
-		m.picking = false
-		o := m.offers[m.pick]
-		if m.connectedNow() {
-			m.markReady()
-		} else {
-			m.pendReady = true
+		o, ok := m.picker.Selected()
+		m.picker = nil
+		if !ok {
+			return m, nil
 		}
-		if o.Data != nil {
-			return m, m.sendRaw(o.Data)
-		}
-		cmd := m.send(o.Lines...)
+		cmd := m.sendOffer(o)
 		return m, cmd
-	case msg.String() == "esc", key.Matches(msg, k.Offers):
-		m.picking = false
+	case key.Matches(msg, k.Back, k.Offers):
+		m.picker = nil
+		return m, nil
 	}
-	return m, nil
+	p, cmd := m.picker.Update(msg)
+	m.picker = &p
+	return m, cmd
 }
 
 // keyEscape runs a command at telnet's own prompt, through the same
@@ -372,59 +449,47 @@ func (m telnetPrompt) keyEscape(msg tea.KeyPressMsg) (telnetPrompt, tea.Cmd) {
 	return m, nil
 }
 
+// foot returns the lines under the console: the picker, or the prompt
+// and what it is connected to, wrapped to the panel.
+func (m telnetPrompt) foot() []string {
+	st := m.com.Styles
+	w := m.com.Width
+	switch {
+	case !m.open:
+		return nil
+	case m.picker != nil:
+		return m.picker.Lines(w)
+	case m.escape:
+		return []string{"telnet> " + m.input.View()}
+	}
+	state := "not connected: a line you type connects"
+	switch {
+	case m.connectedNow():
+		state = "connected"
+	case m.session != nil:
+		state = "closed by " + m.layer + ": enter twice sends on a new connection"
+	}
+	help := fmt.Sprintf("%s · ↑/↓ history · ctrl+o ready-made requests · ^] telnet's prompt · esc leaves", state)
+	if !m.Focused() {
+		help = state + " · tab to the prompt to type"
+	}
+	return append([]string{st.Command.Render(m.layer+"> ") + m.input.View()}, wrap(st.Muted.Render(help), w)...)
+}
+
 // View draws the console's last lines and the prompt.
 func (m telnetPrompt) View() string {
-	st := m.com.Styles
-	h := m.com.Height
-	var foot []string
-	switch {
-	case m.open && m.picking:
-		foot = append(foot, st.Muted.Render("Ready-made requests (↑/↓, enter sends; esc to type your own):"))
-		for i, o := range m.offers {
-			what := strings.Join(o.Lines, " ⏎ ")
-			if o.Data != nil {
-				what = visible.Bytes(o.Data)
-			}
-			l := cutRunes(fmt.Sprintf("%d. %s: %s", i+1, o.Label, what), max(m.com.Width-2, 20))
-			if i == m.pick {
-				l = st.Selected.Render("▶ " + l)
-			} else {
-				l = "  " + l
-			}
-			foot = append(foot, l)
-		}
-	case m.open && m.escape:
-		foot = append(foot, "telnet> "+m.input.View())
-	case m.open:
-		state := "not connected: enter connects"
-		if m.connectedNow() {
-			state = "connected"
-		}
-		foot = append(foot, st.Command.Render(m.layer+"> ")+m.input.View(), st.Muted.Render(
-			fmt.Sprintf("  %s · ↑/↓ history · ctrl+o ready-made requests · ^] telnet's prompt · esc leaves the prompt", state)))
-	}
-	room := max(h-len(foot), 0)
-	lines := m.wrapNotices()
-	if m.partial != "" {
-		lines = append(lines[:len(lines):len(lines)], consoleLine{lineScreen, m.partial})
-	}
-	end := max(len(lines)-m.offset, 0)
-	start := max(end-room, 0)
-	var out []string
-	for _, l := range lines[start:end] {
-		out = append(out, m.style(l))
-	}
-	for len(out) < room {
-		out = append([]string{""}, out...)
-	}
-	return strings.Join(append(out, foot...), "\n")
+	lines := strings.Split(m.out.View(), "\n")
+	return strings.Join(append(lines, m.foot()...), "\n")
 }
 
 // ShortHelp is the prompt's keys.
 func (m telnetPrompt) ShortHelp() []key.Binding {
 	k := m.com.Keys
-	if m.open {
-		return []key.Binding{k.Send, k.HistoryUp, k.HistoryDown, k.Offers, k.Escape, k.Back}
+	switch {
+	case m.picker != nil:
+		return []key.Binding{k.Up, k.Down, k.Send, k.Back}
+	case m.Focused():
+		return []key.Binding{k.Back, k.Send, k.Offers, k.HistoryUp, k.Escape}
 	}
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
 }

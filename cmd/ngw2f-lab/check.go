@@ -80,6 +80,9 @@ func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 			recorded[nl.Err.Error()] = append(recorded[nl.Err.Error()], l.Number)
 			continue
 		}
+		if !l.Planned {
+			fmt.Fprintf(ios.Err, "check: running lesson %d, %s (%d steps)…\n", l.Number, l.Title, len(l.Steps))
+		}
 		if !checkLesson(ctx, w, l, opts.Listen, opts.Port) {
 			fallbacks++
 		}
@@ -209,9 +212,9 @@ func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, listen str
 	defer mu.Unlock()
 	if failedStep < 0 {
 		failed, checked := r.Failed()
-		verdict := fmt.Sprintf("ok: %d steps ran live in %s, %d of %d checks held", len(l.Steps), took, checked-failed, checked)
+		verdict := fmt.Sprintf("ok: %d steps ran live in %s, %d of %s held", len(l.Steps), took, checked-failed, runner.Checks(checked))
 		if failed > 0 {
-			verdict = fmt.Sprintf("runs, but %d of %d checks did not hold: see ngw2f-lab lesson %d --plain", failed, checked, l.Number)
+			verdict = fmt.Sprintf("runs, but %d of %s did not hold: see ngw2f-lab lesson %d --plain", failed, runner.Checks(checked), l.Number)
 		}
 		line(w, what, verdict, notes...)
 		return true

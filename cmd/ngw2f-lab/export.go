@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -46,7 +47,10 @@ with timings). In the TUI, E exports the session so far.`,
 			return exportRun(c.Context(), ios, opts)
 		},
 	}
+	cmd.ValidArgsFunction = lessonArgs(true)
 	cmd.Flags().StringVar(&opts.Format, "format", "md", "md (a Markdown handout) or har (HAR 1.2)")
+	cmd.RegisterFlagCompletionFunc("format", fixedValues(
+		cobra.CompletionWithDesc("md", "a Markdown handout"), cobra.CompletionWithDesc("har", "HAR 1.2, for browser devtools")))
 	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "file to write (default: standard output)")
 	return cmd
 }
@@ -61,10 +65,13 @@ func exportRun(ctx context.Context, ios ioStreams, opts exportOptions) error {
 	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	run, err := export.Lesson(ctx, l, buildVersion())
+	run, err := export.Lesson(ctx, l, buildVersion(), func(o runner.Output) {
+		fmt.Fprintf(ios.Err, "export: lesson %d, %s\n", l.Number, strings.ToLower(o.Text[:1])+o.Text[1:])
+	})
 	if err != nil {
 		return err
 	}
+	fmt.Fprintf(ios.Err, "export: lesson %d ran to its end: %d journeys\n", l.Number, len(run.Journeys))
 	return writeExport(ios.Out, opts, run)
 }
 

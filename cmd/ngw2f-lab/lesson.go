@@ -47,6 +47,7 @@ such, with the reason.`,
 			return lessonRun(c.Context(), ios, opts)
 		},
 	}
+	cmd.ValidArgsFunction = lessonArgs(true)
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)
@@ -93,7 +94,7 @@ func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lesson
 		return err
 	}
 	if failed, checked := r.Failed(); failed > 0 {
-		return fmt.Errorf("lesson %d: %d of %d checks failed", l.Number, failed, checked)
+		return fmt.Errorf("lesson %d: %d of %s failed", l.Number, failed, runner.Checks(checked))
 	}
 	return nil
 }

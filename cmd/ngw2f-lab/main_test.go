@@ -243,6 +243,9 @@ func TestCheckReportsFallback(t *testing.T) {
 	if !strings.Contains(out.String(), "lesson 1   ok: 9 steps ran live") {
 		t.Errorf("check said:\n%s", out.String())
 	}
+	if !strings.Contains(out.String(), "check: running lesson 9, Why two web servers (8 steps)…") {
+		t.Errorf("check says nothing of the lesson it is running:\n%s", out.String())
+	}
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -254,5 +257,23 @@ func TestCheckReportsFallback(t *testing.T) {
 	if !errors.As(err, &quiet) || !strings.Contains(out.String(), "lesson 1   FALLS BACK: step 1 (Start the dozen-line server) failed") ||
 		!strings.Contains(out.String(), "would replay from the recording") {
 		t.Errorf("check with the port taken: %v\n%s", err, out.String())
+	}
+}
+
+// TestExportSaysHowFarItGot: an export runs its lesson for seconds, and
+// says which step it is at, on stderr: stdout may be the export itself.
+func TestExportSaysHowFarItGot(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	if err := exportRun(context.Background(), ioStreams{Out: &out, Err: &errb}, exportOptions{Arg: "1", Format: "md"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"export: lesson 1, step 1 of 9: Start the dozen-line server", "export: lesson 1 ran to its end"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if strings.Contains(out.String(), "export: lesson") {
+		t.Error("the progress went into the export")
 	}
 }

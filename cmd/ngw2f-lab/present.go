@@ -33,8 +33,8 @@ func newPresentCmd(ios ioStreams, runF func(presentOptions) error) *cobra.Comman
 		Short: "Run lessons as a talk: one key a step, speaker notes in another terminal",
 		Long: `Present runs the lessons as one talk, on the talk's ports: one key (space,
 the right arrow or page down, what clickers send) runs the next step, and
-at a lesson's end opens the next one. Scripted requests are typed out at a
-readable pace. The header shows the talk's section, its planned minute and
+at a lesson's end opens the next one; page up, the left arrow or b go
+back a step. Scripted requests are typed out at a readable pace. The header shows the talk's section, its planned minute and
 the time elapsed, and warns quietly when the talk runs late. H switches on
 hop by hop: each request waits at each hop until the next key.
 
@@ -55,6 +55,9 @@ speaker notes; ngw2f-lab next and prev drive it from any terminal.`,
 	}
 	cmd.Flags().IntVar(&opts.From, "from", 0, "the first lesson of the talk (default: the first)")
 	cmd.Flags().IntVar(&opts.To, "to", 0, "the last lesson of the talk (default: the last written)")
+	for _, f := range []string{"from", "to"} {
+		cmd.RegisterFlagCompletionFunc(f, lessonArgs(false))
+	}
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)
 	return cmd

@@ -9,8 +9,9 @@ import (
 
 func newReplayCmd(ios ioStreams) *cobra.Command {
 	return &cobra.Command{
-		Use:   "replay N",
-		Short: "Print lesson N's recorded run without opening any socket",
+		ValidArgsFunction: lessonArgs(false),
+		Use:               "replay N",
+		Short:             "Print lesson N's recorded run without opening any socket",
 		Long: `Replay prints a lesson's recorded transcript: every step and every hop's
 bytes as they were when the lesson was last recorded, with dates, ports
 and PIDs as placeholders. It opens no socket, for a machine that cannot.`,

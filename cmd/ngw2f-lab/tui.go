@@ -18,6 +18,7 @@ import (
 func addThemeFlag(cmd *cobra.Command, theme *string) {
 	cmd.Flags().StringVar(theme, "theme", string(common.ThemeDefault),
 		"colour theme of the TUI: default, or high-contrast for projectors (NO_COLOR turns colours off)")
+	cmd.RegisterFlagCompletionFunc("theme", themeValues)
 }
 
 // tuiRequest is what a command asks of the TUI.

@@ -55,6 +55,7 @@ run (the pre-fork server on Windows), up says why and exits 2.`,
 			return upRun(c.Context(), ios, opts)
 		},
 	}
+	cmd.ValidArgsFunction = lessonArgs(false)
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each event as one JSON object a line")
 	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy; its listen gives the port, unless --port")

@@ -172,9 +172,16 @@ func TestUpBusyPortSaysHowToPickAnother(t *testing.T) {
 	}
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
-	err = upRun(context.Background(), ioStreams{Out: io.Discard, Err: io.Discard}, upOptions{Arg: "2", Listen: "127.0.0.1", Port: port})
-	if err == nil || !strings.Contains(err.Error(), "already in use") || !strings.Contains(err.Error(), "--port") {
-		t.Errorf("error %v, want the busy port and --port", err)
+	for _, lesson := range []string{"2", "6"} {
+		var out bytes.Buffer
+		err = upRun(context.Background(), ioStreams{Out: &out, Err: io.Discard}, upOptions{Arg: lesson, Listen: "127.0.0.1", Port: port})
+		if err == nil || !strings.Contains(err.Error(), "already in use") || !strings.Contains(err.Error(), "--port") {
+			t.Errorf("up %s: error %v, want the busy port and --port", lesson, err)
+		}
+		// The front's port is checked first: nothing starts only to stop.
+		if strings.Contains(out.String(), "is listening") {
+			t.Errorf("up %s started layers before it found the front's port busy:\n%s", lesson, out.String())
+		}
 	}
 }
 

@@ -31,15 +31,21 @@ func New(c lessons.Challenge) (*Challenge, error) {
 	return out, nil
 }
 
-// CompileLesson compiles every challenge of l, or says where one is wrong.
+// CompileLesson compiles every challenge of l, or says where each one
+// that cannot be is wrong, in line order.
 func CompileLesson(l *lessons.Lesson) ([]*Challenge, error) {
 	var out []*Challenge
+	var errs []*lessons.Error
 	for _, c := range l.Challenges {
 		ch, err := New(c)
 		if err != nil {
-			return nil, &lessons.Error{File: l.Source, Line: c.Line, Msg: err.Error(), Err: err}
+			errs = append(errs, &lessons.Error{File: l.Source, Line: c.Line, Msg: err.Error(), Err: err})
+			continue
 		}
 		out = append(out, ch)
+	}
+	if err := lessons.InOrder(errs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -57,6 +57,8 @@ const version = 1
 type Store struct {
 	path string
 
+	saveMu sync.Mutex // one Save at a time: the last to write has the latest state
+
 	mu      sync.Mutex
 	lessons map[string]Lesson
 }
@@ -190,8 +192,11 @@ func (s *Store) StepDone(id string, step, total int) error {
 }
 
 // Save writes the progress file atomically: to a temporary file in the
-// same directory, then renamed over the old one.
+// same directory, then renamed over the old one. Saves are taken one at a
+// time, so that two at once cannot leave the older state in the file.
 func (s *Store) Save() error {
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
 	s.mu.Lock()
 	b, err := json.MarshalIndent(file{Version: version, Lessons: s.lessons}, "", "  ")
 	s.mu.Unlock()

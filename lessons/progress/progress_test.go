@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -170,5 +171,32 @@ func TestDefaultPathOnThisSystem(t *testing.T) {
 	t.Setenv("XDG_STATE_HOME", dir)
 	if got, err := DefaultPath(); err != nil || got != filepath.Join(dir, "ngw2f-lab", FileName) {
 		t.Errorf("DefaultPath = %q, %v", got, err)
+	}
+}
+
+// TestSavesAtOnceLoseNothing: steps recorded from several goroutines at
+// once (the TUI saves in its Cmds) all end up in the file.
+func TestSavesAtOnceLoseNothing(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), FileName)
+	s, _ := Open(path)
+	const n = 40
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.StepDone("01-http", i+1, 100); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	again, warn := Open(path)
+	if warn != nil {
+		t.Fatal(warn)
+	}
+	if got := again.Get("01-http").Steps; len(got) != n {
+		t.Errorf("the file holds %d steps, want %d", len(got), n)
 	}
 }

@@ -123,7 +123,9 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 		return err
 	}
 	if ta, ok := l.Addr().(*net.TCPAddr); ok {
+		r.portsMu.Lock()
 		r.ports[ta.Port] = name
+		r.portsMu.Unlock()
 		r.lastPort[name] = ta.Port
 	}
 	r.started[name] = words
@@ -260,32 +262,17 @@ func (r *Runner) closeSession(ctx context.Context) error {
 }
 
 // try offers the learner a telnet prompt: an interactive runner hands it
-// to its user as an OutTry. Headless, there is nobody to type, so the
-// runner shows what the prompt would offer.
+// to its user as an OutTry. Otherwise nobody is there to type, and the
+// runner describes what the prompt would offer, as an OutTurn.
 func (r *Runner) try(a lessons.Action) error {
 	l := r.stack.Get(a.Args[0])
 	if l == nil {
 		return fmt.Errorf("try %s: %s is not running (start it first)", a.Args[0], a.Args[0])
 	}
+	kind := OutTurn
 	if r.opts.Interactive {
-		r.out(Output{Kind: OutTry, Layer: a.Args[0], Addr: l.Addr().String(), Offers: a.Offers})
-		return nil
+		kind = OutTry
 	}
-	_, port, _ := net.SplitHostPort(l.Addr().String())
-	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf(
-		"your turn: in the TUI, a telnet prompt on %s opens here (telnet localhost %s), offering:", a.Args[0], port)})
-	for _, o := range a.Offers {
-		r.out(Output{Kind: OutOffer, Text: offerText(o)})
-	}
+	r.out(Output{Kind: kind, Layer: a.Args[0], Addr: l.Addr().String(), Offers: a.Offers})
 	return nil
-}
-
-// offerText is an offer as OutOffer carries it: its label, then one line
-// for each typed line, or the send line of its bytes.
-func offerText(o lessons.Offer) string {
-	lines := o.Lines
-	if o.Data != nil {
-		lines = []string{lessons.Action{Verb: lessons.Send, Data: o.Data}.Text()}
-	}
-	return o.Label + "\n" + strings.Join(lines, "\n")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -124,7 +125,9 @@ type pidKiller interface {
 // KillWorker kills the worker pid of the running layer named name, as
 // kill -9 does, through the layer, which holds its processes: a PID that
 // is no longer one of its workers is left alone, as it may now belong to
-// another program. It may run while a step runs.
+// another program. Like a lesson's kill, it shows the command and what
+// the master logs as it replaces the worker. It must not run while a step
+// runs.
 func (r *Runner) KillWorker(ctx context.Context, name string, pid int) error {
 	l := r.stack.Get(name)
 	if l == nil {
@@ -134,7 +137,34 @@ func (r *Runner) KillWorker(ctx context.Context, name string, pid int) error {
 	if !ok {
 		return fmt.Errorf("kill %s: %s has no worker processes to kill", name, name)
 	}
-	return k.KillWorkerPID(ctx, pid)
+	if err := k.KillWorkerPID(ctx, pid); err != nil {
+		return err
+	}
+	r.out(Output{Kind: OutCommand, Text: fmt.Sprintf("kill -9 %d", pid)})
+	return r.settleLayers(ctx)
+}
+
+// StopLayer stops the running layer named name, as a lesson's stop does.
+// It must not run while a step runs.
+func (r *Runner) StopLayer(ctx context.Context, name string) error {
+	if r.stack.Get(name) == nil {
+		return fmt.Errorf("stop %s: %s is not running", name, name)
+	}
+	return r.do(ctx, lessons.Action{Verb: lessons.Stop, Args: []string{name}})
+}
+
+// StartLayer starts the layer named name again, after it was stopped, on
+// the port it had and with the settings its lesson gave it. It must not
+// run while a step runs.
+func (r *Runner) StartLayer(ctx context.Context, name string) error {
+	words, ok := r.started[name]
+	switch {
+	case !ok:
+		return fmt.Errorf("start %s: %s has not run in this lesson", name, name)
+	case r.stack.Get(name) != nil:
+		return fmt.Errorf("start %s: %s is running", name, name)
+	}
+	return r.start(ctx, name, words)
 }
 
 // signaller is a layer whose master takes signals.

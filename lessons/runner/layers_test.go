@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,49 @@ func TestWorkerActionsNeedWorkers(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestLayerKeys: what the TUI's keys do to a layer between steps. A
+// killed worker shows the kill and the master's word on it, as a kill
+// step does; a layer stopped comes back on its port.
+func TestLayerKeys(t *testing.T) {
+	t.Parallel()
+	var out []string
+	r, err := New(lessonWith(t, "start prefork workers=1 hooks=none\n"), Options{Out: func(o Output) { out = append(out, o.Text) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	if err := r.RunStep(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	l := r.Stack().Get("prefork")
+	addr, worker := l.Addr().String(), l.PIDs()[1]
+	out = nil
+	if err := r.KillWorker(ctx, "prefork", worker); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(out, "\n"); !strings.Contains(got, fmt.Sprintf("kill -9 %d", worker)) || !strings.Contains(got, "Worker with pid ") {
+		t.Errorf("K showed:\n%s\nwant the kill and the master's log", got)
+	}
+	if err := r.StopLayer(ctx, "prefork"); err != nil {
+		t.Fatal(err)
+	}
+	if r.Stack().Get("prefork") != nil {
+		t.Fatal("prefork runs after StopLayer")
+	}
+	if err := r.StopLayer(ctx, "prefork"); err == nil || !strings.Contains(err.Error(), "is not running") {
+		t.Errorf("stopping a stopped layer: %v", err)
+	}
+	if err := r.StartLayer(ctx, "prefork"); err != nil {
+		t.Fatal(err)
+	}
+	if l := r.Stack().Get("prefork"); l == nil || l.Addr().String() != addr {
+		t.Errorf("prefork came back on %v, want %s", l, addr)
+	}
+	if err := r.StartLayer(ctx, "rawsock"); err == nil || !strings.Contains(err.Error(), "has not run") {
+		t.Errorf("starting a layer the lesson never started: %v", err)
 	}
 }

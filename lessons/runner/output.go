@@ -28,8 +28,6 @@ const (
 	OutExplain
 	// OutJourney is a finished journey.
 	OutJourney
-	// OutOffer is a ready-made request the learner may send at a prompt.
-	OutOffer
 	// OutEnd closes the lesson: Text sums it up.
 	OutEnd
 	// OutTry hands the learner a telnet prompt, when the runner is
@@ -42,6 +40,10 @@ const (
 	// OutLog is a line a layer logged that belongs to no request, such as
 	// a pre-fork server's hook firing: Layer is the layer, Text the line.
 	OutLog
+	// OutTurn is a try described rather than handed over, when the runner
+	// is not interactive (nobody types at it: a transcript, a talk):
+	// Layer, Addr and Offers are the try's.
+	OutTurn
 )
 
 // Output is one piece of what a lesson shows as it runs.
@@ -51,8 +53,8 @@ type Output struct {
 	Text    string
 	OK      bool
 	Journey *trace.Journey
-	Layer   string          // for OutTry and OutLog
-	Addr    string          // for OutTry
-	Offers  []lessons.Offer // for OutTry
+	Layer   string          // for OutTry, OutTurn and OutLog
+	Addr    string          // for OutTry and OutTurn
+	Offers  []lessons.Offer // for OutTry and OutTurn
 	Drill   bool            // for OutTry
 }

@@ -8,8 +8,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +98,7 @@ type Runner struct {
 	front         frontTracker
 	failed        int
 	checked       int
+	portsMu       sync.Mutex          // guards ports, which Ports reads while a step runs
 	ports         map[int]string      // every port a layer listened on, and the layer
 	lastPort      map[string]int      // the port each layer last listened on
 	started       map[string][]string // each layer started, with its settings
@@ -112,9 +115,6 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 		return nil, fmt.Errorf("lesson %d (%s) is not written yet", l.Number, l.Title)
 	}
 	if err := validate(l); err != nil {
-		return nil, err
-	}
-	if _, err := challenge.CompileLesson(l); err != nil {
 		return nil, err
 	}
 	if opts.Listen == "" {
@@ -139,20 +139,33 @@ func New(l *lessons.Lesson, opts Options) (*Runner, error) {
 	return r, nil
 }
 
-// validate reports, as FILE:LINE, an action naming a layer the lab lacks.
+// validate reports every action that names a layer the lab lacks and
+// every challenge whose checks cannot be read, as FILE:LINE, in line
+// order.
 func validate(l *lessons.Lesson) error {
+	var errs []*lessons.Error
 	for _, s := range l.Steps {
 		for _, a := range s.Actions() {
 			switch a.Verb {
 			case lessons.Start, lessons.Stop, lessons.Telnet, lessons.Try, lessons.Drill, lessons.Idle:
 				if _, ok := kinds.Lookup(a.Args[0]); !ok {
-					return &lessons.Error{File: l.Source, Line: a.Line,
-						Msg: fmt.Sprintf("no layer %q (the lab has: %v)", a.Args[0], kinds.Names())}
+					errs = append(errs, &lessons.Error{File: l.Source, Line: a.Line,
+						Msg: fmt.Sprintf("no layer %q (the lab has: %s)", a.Args[0], strings.Join(kinds.Names(), ", "))})
 				}
 			}
 		}
 	}
-	return nil
+	if _, err := challenge.CompileLesson(l); err != nil {
+		var es lessons.Errors
+		var e *lessons.Error
+		switch {
+		case errors.As(err, &es):
+			errs = append(errs, es...)
+		case errors.As(err, &e):
+			errs = append(errs, e)
+		}
+	}
+	return lessons.InOrder(errs)
 }
 
 // Scripted reports whether addr, a client address as a layer sees it, is
@@ -208,8 +221,13 @@ func (r *Runner) Stack() *stack.Stack { return &r.stack }
 func (r *Runner) Recorder() *trace.Recorder { return r.rec }
 
 // Ports returns every port a layer of this run listened on, with the
-// layer's name, for normalizing transcripts.
-func (r *Runner) Ports() map[int]string { return r.ports }
+// layer's name, for normalizing transcripts. It is safe to call while a
+// step runs.
+func (r *Runner) Ports() map[int]string {
+	r.portsMu.Lock()
+	defer r.portsMu.Unlock()
+	return maps.Clone(r.ports)
+}
 
 // Failed returns how many expectations did not hold, and how many were
 // checked.
@@ -252,10 +270,21 @@ func (r *Runner) Run(ctx context.Context) error {
 }
 
 func (r *Runner) summary() string {
-	if r.failed > 0 {
-		return fmt.Sprintf("Lesson %d finished: %d of %d checks failed.", r.lesson.Number, r.failed, r.checked)
+	switch {
+	case r.failed > 0:
+		return fmt.Sprintf("Lesson %d finished: %d of its %s failed.", r.lesson.Number, r.failed, Checks(r.checked))
+	case r.checked == 1:
+		return fmt.Sprintf("Lesson %d finished: the 1 check held.", r.lesson.Number)
 	}
 	return fmt.Sprintf("Lesson %d finished: all %d checks held.", r.lesson.Number, r.checked)
+}
+
+// Checks says n checks, in the singular for one: "1 check", "3 checks".
+func Checks(n int) string {
+	if n == 1 {
+		return "1 check"
+	}
+	return fmt.Sprintf("%d checks", n)
 }
 
 // RunStep carries out step i: its narrative and its lab blocks in order.

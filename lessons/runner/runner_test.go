@@ -77,6 +77,32 @@ func TestUnknownLayerIsReportedWithItsLine(t *testing.T) {
 	}
 }
 
+// TestEveryUnknownLayerAndChallengeAtOnce: the layers a lesson names
+// that the lab lacks and the challenges it cannot read are reported
+// together, in line order, the layers the lab has listed as words.
+func TestEveryUnknownLayerAndChallengeAtOnce(t *testing.T) {
+	t.Parallel()
+	src := "---\nnumber: 99\nslug: t\ntitle: T\n---\n```challenge\nid: c\ngoal: g\ncheck: nonsense here\n```\n" +
+		"## S\n```lab\nstart app-z\nstart rawsock\nstop app-y\n```\n"
+	l, err := lessons.Parse("t.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(l, Options{})
+	var es lessons.Errors
+	if !errors.As(err, &es) || len(es) != 3 {
+		t.Fatalf("error %v, want three problems", err)
+	}
+	for i, line := range []int{6, 13, 15} {
+		if es[i].Line != line {
+			t.Errorf("problem %d is at line %d, want %d: %v", i+1, es[i].Line, line, es[i])
+		}
+	}
+	if msg := es[1].Error(); strings.Contains(msg, "[") || !strings.Contains(msg, "app-a, app-b") {
+		t.Errorf("the layers are not listed as words: %q", msg)
+	}
+}
+
 func TestRunReportsFailedExpectations(t *testing.T) {
 	t.Parallel()
 	var outs []Output
@@ -159,7 +185,7 @@ func TestInteractiveTryHandsOverThePrompt(t *testing.T) {
 	var tries []Output
 	l := lessonWith(t, "start rawsock\ntry rawsock\noffer one\n> GET / HTTP/1.0\n>\n")
 	r, err := New(l, Options{Interactive: true, Out: func(o Output) {
-		if o.Kind == OutTry || o.Kind == OutOffer {
+		if o.Kind == OutTry || o.Kind == OutTurn {
 			tries = append(tries, o)
 		}
 	}})

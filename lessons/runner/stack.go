@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 )
 
@@ -26,12 +27,37 @@ func (r *Runner) StartStack(ctx context.Context) error {
 	if err := r.StackLive(); err != nil {
 		return err
 	}
-	for _, a := range r.stackPlan() {
+	plan := r.stackPlan()
+	if err := r.frontFree(ctx, plan); err != nil {
+		return err
+	}
+	for _, a := range plan {
 		if err := r.start(ctx, a.Args[0], a.Args[1:]); err != nil {
 			return &lessons.Error{File: r.lesson.Source, Line: a.Line, Msg: err.Error()}
 		}
 	}
 	return nil
+}
+
+// frontFree checks, for a runner whose front layer must have its port
+// (StrictFront), that the port is free before any layer of plan starts:
+// the layers behind the front start first, and a pre-fork server's
+// workers should not start only to be stopped again.
+func (r *Runner) frontFree(ctx context.Context, plan []lessons.Action) error {
+	if !r.opts.StrictFront || len(plan) == 0 {
+		return nil
+	}
+	front := plan[len(plan)-1]
+	k, _ := kinds.Lookup(front.Args[0])
+	addr, _ := r.addrFor(k)
+	if _, port, _ := net.SplitHostPort(addr); port == "0" {
+		return nil
+	}
+	ln, err := stack.Listen(ctx, k.Name, addr)
+	if err != nil {
+		return &lessons.Error{File: r.lesson.Source, Line: front.Line, Msg: err.Error(), Err: err}
+	}
+	return ln.Close()
 }
 
 // StackLive reports whether every layer StartStack would start runs on

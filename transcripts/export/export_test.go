@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ func lessonRun(t *testing.T) Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := Lesson(context.Background(), l, "test")
+	run, err := Lesson(context.Background(), l, "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,3 +137,66 @@ func TestMarkdownShowsEveryHop(t *testing.T) {
 }
 
 func timeParse(s string) (any, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// TestExportSaysWhichPortsStoodIn: a run on free ports (an export's, or
+// the TUI's where the talk's port was taken) gives commands for the
+// talk's port, where ngw2f-lab up listens, and says which port stood in
+// for it: the one in the bytes is gone once the run is over.
+func TestExportSaysWhichPortsStoodIn(t *testing.T) {
+	run := lessonRun(t)
+	var standIn string
+	for port, layer := range run.Ports {
+		if layer == "rawsock" {
+			standIn = fmt.Sprintf("127.0.0.1:%d", port)
+		}
+	}
+	if standIn == "" || standIn == "127.0.0.1:8000" {
+		t.Skipf("rawsock ran on %q: no stand-in to speak of", standIn)
+	}
+	var md, har bytes.Buffer
+	if err := Markdown(&md, run); err != nil {
+		t.Fatal(err)
+	}
+	if err := HAR(&har, run); err != nil {
+		t.Fatal(err)
+	}
+	says := "rawsock listened on " + standIn + ", a stand-in for the talk's port 8000"
+	for name, out := range map[string]string{"Markdown": md.String(), "HAR": har.String()} {
+		if !strings.Contains(out, says) {
+			t.Errorf("the %s export does not say %q", name, says)
+		}
+	}
+	if !strings.Contains(md.String(), "nc 127.0.0.1 8000") && !strings.Contains(md.String(), "http://127.0.0.1:8000/") {
+		t.Errorf("the Markdown's commands do not send to the talk's port:\n%s", md.String())
+	}
+	if strings.Contains(md.String(), "nc 127.0.0.1 "+strings.TrimPrefix(standIn, "127.0.0.1:")) || strings.Contains(md.String(), "http://"+standIn) {
+		t.Errorf("a command sends to the stand-in %s", standIn)
+	}
+}
+
+// TestUnansweredJourneysInAnExport: an export is made once the run is
+// over, so a request left without an answer is not "yet" to be answered;
+// and one whose worker the master killed (WORKER TIMEOUT) says so.
+func TestUnansweredJourneysInAnExport(t *testing.T) {
+	l, err := lessons.Get(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Lesson(context.Background(), l, "test", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := Markdown(&md, run); err != nil {
+		t.Fatal(err)
+	}
+	out := md.String()
+	if strings.Contains(out, "No answer yet") {
+		t.Error("the export says a request has no answer yet, after the run")
+	}
+	for _, want := range []string{"No answer by the time of the export: prefork was still waiting", "(WORKER TIMEOUT); the client's connection closed with it"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the export lacks %q", want)
+		}
+	}
+}

@@ -111,16 +111,21 @@ func HAR(w io.Writer, r Run) error {
 	log.Pages = []harPage{{StartedDateTime: harTime(started), ID: "run", Title: r.Title, PageTimings: map[string]int{"onContentLoad": -1, "onLoad": -1}}}
 	skipped := 0
 	for _, j := range r.Journeys {
-		e, ok := harEntryOf(j)
+		e, ok := r.harEntryOf(j)
 		if !ok {
 			skipped++
 			continue
 		}
 		log.Entries = append(log.Entries, e)
 	}
+	var notes []string
 	if skipped > 0 {
-		log.Comment = fmt.Sprintf("%d request(s) HTTP cannot read were left out; the Markdown export shows them", skipped)
+		notes = append(notes, fmt.Sprintf("%d request(s) HTTP cannot read were left out; the Markdown export shows them", skipped))
 	}
+	if says := r.standIns(); says != "" {
+		notes = append(notes, says+" The URLs show the stand-in, as the client sent it.")
+	}
+	log.Comment = strings.Join(notes, " ")
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(harFile{Log: log})
@@ -130,7 +135,7 @@ func harTime(t time.Time) string { return t.Format("2006-01-02T15:04:05.000Z07:0
 
 // harEntryOf makes the entry of one journey, or reports that its request
 // cannot be read.
-func harEntryOf(j *trace.Journey) (harEntry, bool) {
+func (r Run) harEntryOf(j *trace.Journey) (harEntry, bool) {
 	s := challenge.Summarize(j)
 	req, err := http1.NewReader(bytes.NewReader(s.Request), http1.NginxLimits()).ReadRequest()
 	if err != nil || len(j.Events) == 0 {
@@ -150,7 +155,7 @@ func harEntryOf(j *trace.Journey) (harEntry, bool) {
 			HeadersSize: req.HeadSize, BodySize: len(reqBody),
 		},
 		Response: harResponseOf(s),
-		Comment:  challenge.Verdict(s),
+		Comment:  r.verdict(j, s),
 	}
 	if len(reqBody) > 0 {
 		e.Request.PostData = &harPost{MimeType: req.Headers.Get("Content-Type"), Params: []harPair{}, Text: string(reqBody)}

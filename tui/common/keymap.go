@@ -6,13 +6,13 @@ import "charm.land/bubbles/v2/key"
 // and the help screen lists it.
 type KeyMap struct {
 	// The lesson.
-	Next, Prev, Run key.Binding
+	Next, Prev, Run, NextLesson key.Binding
 	// Panels and scrolling.
 	Tab, ShiftTab, Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	// The journey.
-	HopPrev, HopNext, JourneyPrev, JourneyNext, Latest, Diff, Hex, Explain, Search key.Binding
+	HopPrev, HopNext, JourneyPrev, JourneyNext, Latest, Diff, Hex, Explain, Search, Glossary key.Binding
 	// The stack.
-	Kill, Restart key.Binding
+	Kill, Restart, StopStart key.Binding
 	// The telnet prompt.
 	Send, Escape, Offers, HistoryUp, HistoryDown key.Binding
 	// Self-study and presenting.
@@ -20,7 +20,7 @@ type KeyMap struct {
 	// The lesson list.
 	Open, Filter key.Binding
 	// Everywhere.
-	Help, Back, Quit key.Binding
+	Help, Back, Quit, ForceQuit key.Binding
 }
 
 // DefaultKeyMap returns the lab's keys.
@@ -32,6 +32,7 @@ func DefaultKeyMap() *KeyMap {
 		Next:        b([]string{"space", "n"}, "space/n", "next step"),
 		Prev:        b([]string{"b"}, "b", "back a step"),
 		Run:         b([]string{"enter"}, "enter", "run step"),
+		NextLesson:  b([]string{"N"}, "N", "next lesson"),
 		Tab:         b([]string{"tab"}, "tab", "panel"),
 		ShiftTab:    b([]string{"shift+tab"}, "shift+tab", "panel back"),
 		Up:          b([]string{"up", "k"}, "↑/k", "up"),
@@ -49,8 +50,10 @@ func DefaultKeyMap() *KeyMap {
 		Hex:         b([]string{"x"}, "x", "hex"),
 		Explain:     b([]string{"e"}, "e", "explain"),
 		Search:      b([]string{"/"}, "/", "search"),
+		Glossary:    b([]string{"i"}, "i", "glossary"),
 		Kill:        b([]string{"K"}, "K", "kill a worker"),
 		Restart:     b([]string{"r"}, "r", "restart a layer"),
+		StopStart:   b([]string{"s"}, "s", "stop/start a layer"),
 		Send:        b([]string{"enter"}, "enter", "send"),
 		Escape:      b([]string{"ctrl+]"}, "^]", "telnet>"),
 		Offers:      b([]string{"ctrl+o"}, "ctrl+o", "requests"),
@@ -63,11 +66,12 @@ func DefaultKeyMap() *KeyMap {
 		RawTelnet:   b([]string{"T"}, "T", "telnet client"),
 		Hold:        b([]string{"H"}, "H", "hop by hop"),
 		PresentNext: b([]string{"space", "right", "pgdown", "n"}, "space/→/pgdn", "next"),
-		PresentPrev: b([]string{"left", "pgup", "b"}, "←/pgup", "back"),
+		PresentPrev: b([]string{"left", "pgup", "b"}, "←/pgup/b", "back"),
 		Open:        b([]string{"enter"}, "enter", "open"),
 		Filter:      b([]string{"/"}, "/", "filter"),
 		Help:        b([]string{"?"}, "?", "keys"),
 		Back:        b([]string{"esc"}, "esc", "back"),
-		Quit:        b([]string{"q", "ctrl+c"}, "q", "quit"),
+		Quit:        b([]string{"q"}, "q", "quit"),
+		ForceQuit:   b([]string{"ctrl+c"}, "ctrl+c", "quit"),
 	}
 }

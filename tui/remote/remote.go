@@ -85,19 +85,27 @@ type Message struct {
 // listens.
 var ErrNoPresentation = errors.New("no presentation is running (start one with: ngw2f-lab present)")
 
-// Server is the presenter's side.
+// Server is the presenter's side. Publish never waits for a follower:
+// each has a writer of its own that sends the latest state when it can,
+// so that a notes terminal that is suspended or slow never holds up the
+// presentation's screen; the states it missed meanwhile are skipped.
 type Server struct {
 	ln       net.Listener
 	path     string
 	commands chan string
 
-	sendMu sync.Mutex // one write at a time on the followers' connections
-
 	mu        sync.Mutex
 	state     State
-	followers map[net.Conn]bool
+	followers map[net.Conn]*follower
 	closed    bool
 	wg        sync.WaitGroup
+}
+
+// follower is one connection to a follower: wake tells its writer that
+// there is a state to send; replies are the answers to its commands.
+type follower struct {
+	wake    chan struct{}
+	replies chan Message
 }
 
 // Listen listens at path. A socket left by a presentation that is gone is
@@ -113,7 +121,7 @@ func Listen(path string) (*Server, error) {
 		return nil, fmt.Errorf("remote: %w", err)
 	}
 	os.Chmod(path, 0o600)
-	s := &Server{ln: ln, path: path, commands: make(chan string, 16), followers: map[net.Conn]bool{}}
+	s := &Server{ln: ln, path: path, commands: make(chan string, 16), followers: map[net.Conn]*follower{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -138,61 +146,96 @@ func (s *Server) accept() {
 			c.Close()
 			return
 		}
-		s.followers[c] = true
-		st := s.state
-		s.wg.Add(1)
+		f := &follower{wake: make(chan struct{}, 1), replies: make(chan Message, 4)}
+		f.wake <- struct{}{} // the state as it is, at once
+		s.followers[c] = f
+		s.wg.Add(2)
 		s.mu.Unlock()
-		s.send(c, Message{State: &st})
-		go s.serve(c)
+		go s.write(c, f)
+		go s.serve(c, f)
+	}
+}
+
+// write sends a follower the latest state each time there is one, and
+// the answers to its commands, until the connection goes or the
+// presentation has ended: then it closes the connection.
+func (s *Server) write(c net.Conn, f *follower) {
+	defer s.wg.Done()
+	for {
+		var m Message
+		select {
+		case _, ok := <-f.wake:
+			if !ok {
+				return
+			}
+			s.mu.Lock()
+			st := s.state
+			s.mu.Unlock()
+			m = Message{State: &st}
+		case m = <-f.replies:
+		}
+		wait := 5 * time.Second
+		if m.State != nil && m.State.Ended {
+			wait = time.Second // the presenter is quitting
+		}
+		b, _ := json.Marshal(m)
+		c.SetWriteDeadline(time.Now().Add(wait))
+		if _, err := c.Write(append(b, '\n')); err != nil || m.State != nil && m.State.Ended {
+			c.Close() // a follower that does not read is let go, and every one at the end
+			return
+		}
 	}
 }
 
 // serve reads a client's commands until it goes.
-func (s *Server) serve(c net.Conn) {
+func (s *Server) serve(c net.Conn, f *follower) {
 	defer s.wg.Done()
-	defer func() {
-		s.mu.Lock()
-		delete(s.followers, c)
-		s.mu.Unlock()
-		c.Close()
-	}()
+	defer s.drop(c)
 	sc := bufio.NewScanner(c)
 	for sc.Scan() {
 		var m Message
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil || (m.Command != "next" && m.Command != "prev") {
-			s.send(c, Message{Error: "unknown command: want next or prev"})
-			continue
+		reply := Message{OK: true}
+		switch {
+		case json.Unmarshal(sc.Bytes(), &m) != nil || (m.Command != "next" && m.Command != "prev"):
+			reply = Message{Error: "unknown command: want next or prev"}
+		default:
+			select {
+			case s.commands <- m.Command:
+			default:
+				reply = Message{Error: "the presentation is busy; try again"}
+			}
 		}
 		select {
-		case s.commands <- m.Command:
-			s.send(c, Message{OK: true})
-		default:
-			s.send(c, Message{Error: "the presentation is busy; try again"})
+		case f.replies <- reply:
+		default: // the client does not read its answers: it will not miss them
 		}
 	}
 }
 
-// Publish sends st to every follower, and to those that come later.
-func (s *Server) Publish(st State) {
+// drop forgets a follower and stops its writer.
+func (s *Server) drop(c net.Conn) {
 	s.mu.Lock()
-	s.state = st
-	var fs []net.Conn
-	for c := range s.followers {
-		fs = append(fs, c)
-	}
+	f, ok := s.followers[c]
+	delete(s.followers, c)
 	s.mu.Unlock()
-	for _, c := range fs {
-		s.send(c, Message{State: &st})
+	if ok {
+		close(f.wake)
 	}
+	c.Close()
 }
 
-// send writes one message, giving up on a follower that does not read.
-func (s *Server) send(c net.Conn, m Message) {
-	s.sendMu.Lock()
-	defer s.sendMu.Unlock()
-	b, _ := json.Marshal(m)
-	c.SetWriteDeadline(time.Now().Add(time.Second))
-	c.Write(append(b, '\n'))
+// Publish makes st the state every follower is sent, now or as soon as it
+// reads, and the state those that come later get first. It never waits.
+func (s *Server) Publish(st State) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = st
+	for _, f := range s.followers {
+		select {
+		case f.wake <- struct{}{}:
+		default: // a send is due already: it will take this state
+		}
+	}
 }
 
 // Close stops listening, says goodbye to followers and removes the
@@ -204,19 +247,16 @@ func (s *Server) Close() error {
 		return nil
 	}
 	s.closed = true
-	st := s.state
-	st.Ended = true
-	var fs []net.Conn
-	for c := range s.followers {
-		fs = append(fs, c)
+	s.state.Ended = true
+	for _, f := range s.followers {
+		select {
+		case f.wake <- struct{}{}:
+		default:
+		}
 	}
 	s.mu.Unlock()
 	err := s.ln.Close()
-	for _, c := range fs {
-		s.send(c, Message{State: &st})
-		c.Close()
-	}
-	s.wg.Wait()
+	s.wg.Wait() // each writer sends the last state and closes its connection
 	os.Remove(s.path)
 	return err
 }

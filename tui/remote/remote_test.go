@@ -3,6 +3,7 @@ package remote
 import (
 	"errors"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -139,4 +140,47 @@ func TestStaleSocketIsReplaced(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+}
+
+// TestPublishNeverWaits: a follower that does not read (a notes terminal
+// suspended with ^Z) must not hold up the presenter: Publish returns at
+// once however much it has to send, and a follower that reads later gets
+// the latest state.
+func TestPublishNeverWaits(t *testing.T) {
+	path := filepath.Join(t.TempDir(), SocketName)
+	s, err := Listen(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	stuck, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stuck.Close()
+	big := strings.Repeat("n", 1<<20) // more than the socket buffers hold
+	published := make(chan struct{})
+	go func() {
+		for i := range 20 {
+			s.Publish(State{Step: i + 1, Notes: big})
+		}
+		close(published)
+	}()
+	select {
+	case <-published:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Publish waits for a follower that does not read")
+	}
+	states := make(chan State, 1)
+	done := make(chan struct{})
+	defer close(done)
+	go Follow(path, done, func(st State) {
+		select {
+		case states <- st:
+		default:
+		}
+	})
+	if st := <-states; st.Step != 20 {
+		t.Errorf("a new follower got step %d, want the latest, 20", st.Step)
+	}
 }
