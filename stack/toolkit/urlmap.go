@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Map is a URL map, as Werkzeug's: rules, each naming an endpoint, that a
@@ -20,7 +21,9 @@ type Map struct {
 	converters map[string]ConverterFactory
 	byEndpoint map[string][]*Rule
 	root       *state
-	sorted     bool
+
+	mu     sync.Mutex // guards sorted and the ordering update does
+	sorted bool
 }
 
 // NewMap returns a Map with the given rules, or the first error in them:
@@ -49,13 +52,18 @@ func (m *Map) Add(r *Rule) error {
 	}
 	m.byEndpoint[r.Endpoint] = append(m.byEndpoint[r.Endpoint], r)
 	m.root.add(r)
+	m.mu.Lock()
 	m.sorted = false
+	m.mu.Unlock()
 	return nil
 }
 
 // update orders what matching and building try first, once after rules
-// were added.
+// were added. The first Binds may run at once, so the ordering is done
+// under a lock that every later match also passed through.
 func (m *Map) update() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	if m.sorted {
 		return
 	}
