@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 	if child.Is() {
 		os.Exit(child.Run())
 	}
+	if os.Getenv(envTestLab) != "" {
+		runTestLab()
+	}
 	goleak.VerifyTestMain(m)
 }
 
