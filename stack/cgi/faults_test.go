@@ -260,3 +260,47 @@ func TestScriptDiesWithTheLab(t *testing.T) {
 	}
 	t.Logf("the script was gone %s after its lab was killed", time.Since(start).Round(time.Millisecond))
 }
+
+// big answers with as many bytes as ?bytes=N says: an answer longer than
+// the server holds.
+func big(lookup func(string) (string, bool), _ io.Reader, out io.Writer) int {
+	query, _ := lookup("QUERY_STRING")
+	n, _ := strconv.Atoi(strings.TrimPrefix(query, "bytes="))
+	fmt.Fprint(out, "Content-Type: text/plain\n\n")
+	io.CopyN(out, zeros{}, int64(n))
+	return 0
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '0'
+	}
+	return len(p), nil
+}
+
+// TestLongAnswerStreams asks for an answer of 1 MiB: its head and first
+// bytes go out before the script is done, in hand-offs of at most 64 KiB.
+func TestLongAnswerStreams(t *testing.T) {
+	s, sub := startWith(t, 0)
+	const size = 1 << 20
+	got := capture.RoundTrip(t, s.Addr(), fmt.Sprintf("GET /cgi-bin/big?bytes=%d HTTP/1.0\r\n\r\n", size))
+	head, body, _ := strings.Cut(got, "\r\n\r\n")
+	if !strings.HasPrefix(head, "HTTP/1.0 200 OK\r\n") || body != strings.Repeat("0", size) {
+		t.Fatalf("answer head %q and %d bytes of body, want 200 and %d", head, len(body), size)
+	}
+	var stdout, pieces int
+	for _, e := range sub.TryNext(0) {
+		if e.Kind == trace.KindHandoff && e.Name == "stdout" {
+			if len(e.Data) > chunk {
+				t.Errorf("a stdout hand-off carries %d bytes", len(e.Data))
+			}
+			stdout += len(e.Data)
+			pieces++
+		}
+	}
+	if want := len("Content-Type: text/plain\n\n") + size; stdout != want || pieces < size/chunk {
+		t.Errorf("stdout hand-offs carry %d bytes in %d pieces, want %d in %d or more", stdout, pieces, want, size/chunk)
+	}
+}
