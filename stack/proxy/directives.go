@@ -88,10 +88,11 @@ func directives() map[string]directive {
 		"proxy_busy_buffers_size":        {once(inHSL, 1, 1), checkSize},
 		"proxy_request_buffering":        {spec: flagSpec(inHSL)},
 		"proxy_ignore_client_abort":      {spec: flagSpec(inHSL)},
-		"client_body_buffer_size":        {once(inHSL, 1, 1), checkSize},
+		"client_body_buffer_size":        {once(inHSL, 1, 1), setSize},
 		"open_file_cache":                {spec: once(inHSL, 1, 2)},
-		// Temporary files: the lab buffers in memory and its own temp files.
-		"client_body_temp_path":     {spec: once(inHSL, 1, 4)},
+		// Temporary files: a request body goes to client_body_temp_path;
+		// an upstream's answer goes to the lab's own temporary files.
+		"client_body_temp_path":     {once(inHSL, 1, 4), setTempPath},
 		"proxy_temp_path":           {spec: once(inHSL, 1, 4)},
 		"fastcgi_temp_path":         {spec: once(inHSL, 1, 4)},
 		"uwsgi_temp_path":           {spec: once(inHSL, 1, 4)},

@@ -34,8 +34,18 @@
 //     goroutines inside the lab's process, one per connection, parked in
 //     Go's netpoller (epoll) while they wait. worker_processes,
 //     worker_connections, accept_mutex, sendfile, tcp_nopush, tcp_nodelay,
-//     the hash sizes, the temp paths and gzip are read, checked and
-//     without effect. gzip stays off so that the bytes stay readable.
+//     the hash sizes, the temp paths but client_body_temp_path, and gzip
+//     are read, checked and without effect. gzip stays off so that the
+//     bytes stay readable.
+//   - A request body is read whole before it goes upstream
+//     (proxy_request_buffering on): in memory when what is left after the
+//     head is less than client_body_buffer_size and a quarter (8k, two
+//     pages on x86-64, by default), else to a file of its own under
+//     client_body_temp_path (client_body_temp under the prefix by
+//     default), with nginx's warning, removed when the request ends. The
+//     head's reader buffers up to 4 KiB where nginx's first buffer is 1k,
+//     so a body sent with its head and within a few KiB of the limit may
+//     stay in memory here where nginx spools it.
 //   - The lab decides where the proxy listens (stack.Config.Addr): the
 //     listen directives are read and checked but not used, and every
 //     server block is served on that one address, chosen by server_name
@@ -58,7 +68,8 @@
 //     plain port gets nginx's 400 at once); other bad bytes are seen when
 //     their line ends.
 //   - proxy_buffering on reads the upstream's whole answer before the
-//     client gets any of it (to memory, then a temporary file past 1 MiB);
+//     client gets any of it (to memory, then a temporary file of the
+//     system's past 1 MiB);
 //     nginx sends the head first. The bytes are the same; a chunked
 //     answer relayed with buffering on is one chunk, where nginx's chunks
 //     follow its buffers.

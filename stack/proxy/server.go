@@ -63,6 +63,7 @@ type runtime struct {
 	roots         *roots
 	files         *fileCache
 	boundary      atomic.Uint64
+	temp          tempFiles
 }
 
 // New returns a proxy that will serve conf on cfg.Addr once started.
