@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"container/list"
 	"errors"
 	"io"
 	"net"
@@ -34,6 +35,12 @@ type conn struct {
 	requests int
 	buf      []byte // the answer being built, reused
 	idle     atomic.Bool
+
+	// In the connection table (connTable), guarded by its lock: while
+	// the connection waits for a request, its place in the table's list
+	// of those; and whether the table took its slot back.
+	waitSlot *list.Element
+	reused   bool
 
 	mu       sync.Mutex
 	upstream net.Conn // the upstream connection in use, closed by Close
@@ -120,6 +127,7 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	}
 	c.idle.Store(true)
 	defer c.idle.Store(false)
+	c.rt.conns.wait(c)
 	if c.srv.shuttingDown() {
 		return false
 	}
@@ -131,7 +139,7 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	c.nc.SetReadDeadline(now.Add(min(holdTime, timeout)))
 	_, err := c.rp.br.Peek(1)
 	if err == nil {
-		return true
+		return c.rt.conns.busy(c)
 	}
 	if !isTimeout(err) || !time.Now().Before(deadline) {
 		return false
@@ -143,7 +151,7 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 		return false
 	}
 	c.rp = c.srv.getReader(c.nc)
-	return true
+	return c.rt.conns.busy(c)
 }
 
 // lingeringClose reads what the client still sends for a while before

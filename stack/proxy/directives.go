@@ -56,7 +56,7 @@ func directives() map[string]directive {
 		// own process, so process settings have no effect.
 		"worker_processes":     {once(inMain, 1, 1), checkWorkers},
 		"daemon":               {spec: flagSpec(inMain)},
-		"master_process":       {spec: flagSpec(inMain)},
+		"master_process":       {flagSpec(inMain), setFlag},
 		"pid":                  {spec: once(inMain, 1, 1)},
 		"user":                 {spec: once(inMain, 1, 2)},
 		"worker_rlimit_nofile": {once(inMain, 1, 1), checkNumber},
@@ -64,8 +64,8 @@ func directives() map[string]directive {
 		"env":                  {spec: args(inMain, 1, 1)},
 		"load_module":          {spec: unsupported(inMain, "the lab's proxy has no dynamic modules")},
 		"error_log":            {args(inAll, 1, 2), setErrorLog},
-		"events":               {blockSpec(inMain, 0, 0), nil},
-		"worker_connections":   {once(inEvents, 1, 1), checkNumber},
+		"events":               {blockSpec(inMain, 0, 0), enterEvents},
+		"worker_connections":   {once(inEvents, 1, 1), setNumber},
 		"accept_mutex":         {spec: flagSpec(inEvents)},
 		"accept_mutex_delay":   {once(inEvents, 1, 1), checkTime},
 		"multi_accept":         {spec: flagSpec(inEvents)},
@@ -232,6 +232,12 @@ func (b *builder) apply(blk *block, dirs []*conf.Directive) error {
 		}
 	}
 	return nil
+}
+
+// enterEvents reads the events block's settings into the main block:
+// the proxy has one worker, whose settings they are.
+func enterEvents(b *builder, blk *block, d *conf.Directive) error {
+	return b.apply(blk, d.Block)
 }
 
 func checkWorkers(_ *builder, _ *block, d *conf.Directive) error {

@@ -33,10 +33,18 @@
 //   - nginx runs worker processes around an event loop; the proxy runs as
 //     goroutines inside the lab's process, one per connection, parked in
 //     Go's netpoller (epoll) while they wait. worker_processes,
-//     worker_connections, accept_mutex, sendfile, tcp_nopush, tcp_nodelay,
-//     the hash sizes, the temp paths but client_body_temp_path, and gzip
-//     are read, checked and without effect. gzip stays off so that the
-//     bytes stay readable.
+//     accept_mutex, sendfile, tcp_nopush, tcp_nodelay, the hash sizes,
+//     the temp paths but client_body_temp_path, and gzip are read,
+//     checked and without effect. gzip stays off so that the bytes stay
+//     readable.
+//   - worker_connections bounds the connections as nginx 1.22's one
+//     worker does (conntable.go): clients and upstream connections share
+//     it, less one slot per listening socket and one for the channel to
+//     the master. When it runs low, the connections waiting longest for a
+//     request are closed ("reusing connections", warned once a second);
+//     when none waits, a new client is closed at once and an upstream
+//     connection answered 500, with nginx's alert. The captures under
+//     testdata/interop/worker-connections-* are nginx's own.
 //   - A request body is read whole before it goes upstream
 //     (proxy_request_buffering on): in memory when what is left after the
 //     head is less than client_body_buffer_size and a quarter (8k, two

@@ -145,6 +145,17 @@ func (c *conn) logError(el *errorLog, level logLevel, msg string) {
 	}
 }
 
+// logError writes one of the server's own error log lines, about no
+// connection in particular: "2026/11/23 09:33:41 [alert] 123#123:
+// MESSAGE".
+func (s *Server) logError(rt *runtime, level logLevel, msg string) {
+	line := fmt.Sprintf("%s [%s] %d#%d: %s", time.Now().Format("2006/01/02 15:04:05"), level, s.pid, s.pid, msg)
+	s.tap.Log(nil, "error_log", line)
+	if el := rt.errorLog; el != nil && level >= el.level {
+		el.file.writeLine([]byte(line + "\n"))
+	}
+}
+
 // logTime is $time_local's format.
 func logTime(t time.Time) string { return t.Format("02/Jan/2006:15:04:05 -0700") }
 

@@ -64,6 +64,7 @@ type runtime struct {
 	files         *fileCache
 	boundary      atomic.Uint64
 	temp          tempFiles
+	conns         *connTable
 }
 
 // New returns a proxy that will serve conf on cfg.Addr once started.
@@ -144,6 +145,8 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		s.cleanup(rt)
 		return err
 	}
+	total, reserved := slotsOf(&c)
+	rt.conns = newConnTable(total, reserved, func(level logLevel, msg string) { s.logError(rt, level, msg) })
 	s.rt = rt
 	s.readers.New = func() any {
 		br := bufio.NewReaderSize(nil, 4096)
@@ -225,15 +228,20 @@ func (s *Server) serve() {
 			}
 			// Out of file descriptors, most likely: nginx logs it and
 			// accepts again a little later.
-			s.tap.Log(nil, "error_log", fmt.Sprintf("%s [alert] %d#%d: accept4() failed (%s)",
-				time.Now().Format("2006/01/02 15:04:05"), s.pid, s.pid, errno.Text(err)))
+			s.logError(s.rt, levelAlert, fmt.Sprintf("accept4() failed (%s)", errno.Text(err)))
 			time.Sleep(backoff)
 			backoff = min(2*backoff, time.Second)
 			continue
 		}
 		backoff = 5 * time.Millisecond
+		if !s.rt.conns.get() {
+			s.logError(s.rt, levelAlert, s.rt.conns.notEnough())
+			nc.Close()
+			continue
+		}
 		c := newConn(s, s.rt, nc)
 		if !s.track(c) {
+			s.rt.conns.put()
 			nc.Close()
 			return
 		}
@@ -253,6 +261,7 @@ func (s *Server) track(c *conn) bool {
 }
 
 func (s *Server) forget(c *conn) {
+	c.rt.conns.release(c)
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
