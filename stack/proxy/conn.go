@@ -14,10 +14,11 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peek"
 )
 
-// holdTime is how long a connection waits for its next request with a
-// read buffer in hand. After that it lets the buffer go and waits with
-// none, as nginx frees an idle connection's buffers: ten thousand idle
-// connections then cost little more than their goroutines.
+// holdTime is how long a connection waits for its next request with its
+// buffers in hand. After that it lets them go (the read buffer, and the
+// one its answers were built in) and waits with none, as nginx frees an
+// idle connection's buffers: ten thousand idle connections then cost
+// little more than their goroutines.
 const holdTime = 250 * time.Millisecond
 
 // conn is one client connection, served by its own goroutine.
@@ -146,6 +147,7 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	}
 	c.srv.putReader(c.rp)
 	c.rp = nil
+	c.buf = nil // as large as the largest answer it built: a waiting connection holds none
 	c.nc.SetReadDeadline(deadline)
 	if err := peek.Readable(c.raw); err != nil {
 		return false

@@ -62,9 +62,11 @@
 //     configuration naming the talk's 127.0.0.1:8000 reaches the app
 //     server wherever it really listens; logs and Host headers keep the
 //     configured address.
-//   - A connection waiting for a request holds a read buffer for a
-//     quarter of a second, then lets it go and waits for the socket to be
-//     readable with none, as nginx frees an idle connection's buffers.
+//   - A connection waiting for a request holds its buffers for a quarter
+//     of a second, then lets them go (the read buffer and the one its
+//     answers were built in) and waits for the socket to be readable with
+//     none, as nginx frees an idle connection's buffers: about 6 KB each,
+//     mostly its goroutine's stack.
 //   - Paths under a root or alias are opened through os.Root, which never
 //     leaves the directory. nginx follows symlinks that lead out of the
 //     root (disable_symlinks is off by default); the proxy answers them as

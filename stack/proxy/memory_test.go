@@ -154,3 +154,55 @@ func startUntraced(t *testing.T, c *Config) *Server {
 	t.Cleanup(func() { p.Close() })
 	return p
 }
+
+// TestIdleConnectionsLetGo keeps 200 connections open after each got a
+// 60 KB file: once they have waited longer than holdTime, they hold
+// neither their read buffer nor the buffer their answer was built in, as
+// nginx frees an idle connection's buffers. Each held 60 KB before.
+func TestIdleConnectionsLetGo(t *testing.T) {
+	dir := t.TempDir()
+	const size = 60_000
+	if err := os.MkdirAll(filepath.Join(dir, "html"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "html", "index.html"), make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := "events { worker_connections 1024; } http { access_log off; server { listen 8080; root html; } }"
+	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := LoadFile(filepath.Join(dir, "nginx.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startUntraced(t, c)
+	const n = 200
+	goruntime.GC()
+	var before, after goruntime.MemStats
+	goruntime.ReadMemStats(&before)
+	buf := make([]byte, 64<<10)
+	for range n {
+		c, err := net.Dial("tcp", p.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		got := 0
+		for got < size {
+			m, err := c.Read(buf)
+			got += m
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	time.Sleep(holdTime + 250*time.Millisecond)
+	goruntime.GC()
+	goruntime.ReadMemStats(&after)
+	if per := (int64(after.HeapInuse) - int64(before.HeapInuse)) / n; per > 16<<10 {
+		t.Errorf("each waiting connection holds %d KB of heap", per>>10)
+	}
+}
