@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -222,5 +223,68 @@ func compareConns(t *testing.T, name string, clients []string, logs string) {
 	}
 	if got := connsCapture(clients, logs); got != string(want) {
 		t.Errorf("got\n%s\nnginx's capture\n%s", got, want)
+	}
+}
+
+// TestConnTableReusesAsNginx fills a table with clients that each wait
+// for a request, and counts those closed to make room: nginx 1.22.1 with
+// the talk's 1024 (two listening sockets and the channel kept) closed 64
+// of a thousand; with 8 (one socket), 6 of 12, as captured.
+func TestConnTableReusesAsNginx(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name                             string
+		total, reserved, clients, reused int
+	}{
+		{name: "the talk's 1024, a thousand clients", total: 1024, reserved: 3, clients: 1000, reused: 64},
+		{name: "the talk's 1024, nine hundred clients", total: 1024, reserved: 3, clients: 900, reused: 0},
+		{name: "the capture's 8", total: 8, reserved: 2, clients: 12, reused: 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var warnings int
+			table := newConnTable(tt.total, tt.reserved, func(level logLevel, msg string) {
+				if level == levelWarn && msg == fmt.Sprintf("%d worker_connections are not enough, reusing connections", tt.total) {
+					warnings++
+				}
+			})
+			var cs []*conn
+			for range tt.clients {
+				if !table.get() {
+					t.Fatal("no slot, with connections waiting to give way")
+				}
+				client, server := net.Pipe()
+				defer client.Close()
+				c := &conn{nc: server}
+				table.wait(c)
+				cs = append(cs, c)
+			}
+			reused := 0
+			for _, c := range cs {
+				if !table.busy(c) {
+					reused++
+				}
+			}
+			if reused != tt.reused || (reused > 0) != (warnings > 0) {
+				t.Errorf("%d reused, %d warnings; want %d reused", reused, warnings, tt.reused)
+			}
+		})
+	}
+}
+
+// TestSlotsOf checks what the talk's configurations leave to clients:
+// two listening sockets (8080 and [::]:8080) and the channel to the
+// master, out of 1024.
+func TestSlotsOf(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"part-1", "part-2"} {
+		c, err := LoadEmbedded(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total, reserved := slotsOf(c); total != 1024 || reserved != 3 {
+			t.Errorf("%s: %d slots, %d reserved; want 1024 and 3", name, total, reserved)
+		}
 	}
 }
