@@ -48,7 +48,7 @@ func (s *spool) Write(p []byte) (int, error) {
 func (s *spool) toFile() error {
 	create := s.create
 	if create == nil {
-		create = func() (*os.File, error) { return os.CreateTemp("", "ngw2f-lab-proxy-body-") }
+		create = func() (*os.File, error) { return os.CreateTemp("", tempPattern("body-")) }
 	}
 	f, err := create()
 	if err != nil {

@@ -67,6 +67,10 @@
 //     answers were built in) and waits for the socket to be readable with
 //     none, as nginx frees an idle connection's buffers: about 6 KB each,
 //     mostly its goroutine's stack.
+//   - What the proxy puts in the system's temporary directory is named
+//     ngw2f-lab-proxy-PID-...: a lab killed with -9 removes nothing, and
+//     the next proxy to start sweeps what labs that no longer run left
+//     (sweep.go), never a running lab's.
 //   - Paths under a root or alias are opened through os.Root, which never
 //     leaves the directory. nginx follows symlinks that lead out of the
 //     root (disable_symlinks is off by default); the proxy answers them as

@@ -112,9 +112,10 @@ func (s *Server) Addr() net.Addr {
 	return s.ln.Addr()
 }
 
-// Start writes out an embedded configuration's files, opens the logs,
-// listens and serves in the background. It returns once the proxy
-// accepts connections; on an error nothing is left behind.
+// Start sweeps what proxies of labs that are gone left in the temporary
+// directory (sweepStale), writes out an embedded configuration's files,
+// opens the logs, listens and serves in the background. It returns once
+// the proxy accepts connections; on an error nothing is left behind.
 func (s *Server) Start(ctx context.Context) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -124,9 +125,10 @@ func (s *Server) Start(ctx context.Context) (err error) {
 	if s.ln != nil {
 		return fmt.Errorf("%s: already started", s.name)
 	}
+	sweepStale()
 	c := *s.conf
 	if c.embedded != "" {
-		if s.dir, err = os.MkdirTemp("", "ngw2f-lab-proxy-"); err != nil {
+		if s.dir, err = os.MkdirTemp("", tempPattern("")); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		if err := WriteEmbedded(c.embedded, s.dir); err != nil {
