@@ -58,6 +58,9 @@ recorded run here, with the reason, and does not make check fail.`,
 }
 
 func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
+	if err := checkServeFlags(ios, opts.Listen, opts.Port); err != nil {
+		return err
+	}
 	all, err := lessons.All()
 	if err != nil {
 		return err
