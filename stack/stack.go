@@ -99,6 +99,9 @@ func (c Config) NameOr(kind string) string {
 // on every system: on Windows, also a port another program holds on
 // another of the machine's addresses, which Unix refuses by itself.
 //
+// An IPv4 address, 0.0.0.0 included, listens on IPv4 only, as nginx's
+// "listen 0.0.0.0:8080" does; Go would add IPv6's [::].
+//
 // The socket is plain TCP, as nginx's and gunicorn's are (Go would make a
 // multipath TCP socket by default where the kernel has it), and the
 // connections it accepts send no TCP keep-alive probes.
@@ -113,7 +116,7 @@ func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 	if heldElsewhere(ctx, addr) {
 		return nil, &PortBusyError{Layer: layer, Addr: addr}
 	}
-	ln, err := lc.Listen(ctx, "tcp", addr)
+	ln, err := lc.Listen(ctx, network(addr), addr)
 	if addrInUse(err) {
 		return nil, &PortBusyError{Layer: layer, Addr: addr}
 	}
@@ -121,6 +124,20 @@ func Listen(ctx context.Context, layer, addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("%s: %w", layer, err)
 	}
 	return ln, nil
+}
+
+// network returns the network that listens on addr and nowhere else:
+// "tcp4" for an IPv4 address, "tcp6" for an IPv6 one. Go listens on both
+// families for "tcp" with 0.0.0.0, exposing [::] too.
+func network(addr string) string {
+	host, _, _ := net.SplitHostPort(addr)
+	switch ip := net.ParseIP(host); {
+	case ip == nil:
+		return "tcp" // a name: whatever it resolves to
+	case ip.To4() != nil:
+		return "tcp4"
+	}
+	return "tcp6"
 }
 
 // PortBusyError reports that a layer's port is taken by another program.

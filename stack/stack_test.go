@@ -100,3 +100,30 @@ func TestListenPortBusyOnAnotherAddress(t *testing.T) {
 		t.Fatalf("Listen on %s while 0.0.0.0 holds its port: %v, want a PortBusyError", addr, err)
 	}
 }
+
+// TestListenIPv4Only listens on 0.0.0.0, as --listen 0.0.0.0 asks: the
+// port must not answer on IPv6 loopback, as Go's "tcp" listener would
+// (nginx's "listen 0.0.0.0:8080" is IPv4 only too).
+func TestListenIPv4Only(t *testing.T) {
+	t.Parallel()
+	if ln6, err := net.Listen("tcp6", "[::1]:0"); err != nil {
+		t.Skipf("no IPv6 loopback here: %v", err)
+	} else {
+		ln6.Close()
+	}
+	ln, err := stack.Listen(context.Background(), "rawsock", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	if c, err := net.Dial("tcp", "127.0.0.1:"+port); err != nil {
+		t.Errorf("no answer on IPv4: %v", err)
+	} else {
+		c.Close()
+	}
+	if c, err := net.Dial("tcp", "[::1]:"+port); err == nil {
+		c.Close()
+		t.Errorf("0.0.0.0:%s answers on [::1] too", port)
+	}
+}

@@ -40,7 +40,7 @@ var (
 	telnetCmd = regexp.MustCompile(`(telnet localhost) (\d+)\b`)
 	portKey   = regexp.MustCompile(`\b((?:REMOTE|SERVER)_PORT(?: ?= ?|  [0-9a-f]{2} 00 ))(\d+)\b`)
 	logPID    = regexp.MustCompile(`\[(debug|info|notice|warn|error|crit|alert|emerg)\] \d+#\d+:`)
-	tempDir   = regexp.MustCompile(`(/[^\s"]*|[A-Za-z]:\\[^"\n]*?)ngw2f-lab-proxy-\d+`) // Unix's, or Windows' C:\Users\Ann Lee\...\Temp\ngw2f-lab-proxy-1
+	tempDir   = regexp.MustCompile(`(/[^\s"]*|[A-Za-z]:\\[^"\n]*?)ngw2f-lab-proxy-\d+(-\d+)?`) // Unix's, or Windows' C:\Users\Ann Lee\...\Temp\ngw2f-lab-proxy-PID-1
 	measured  = regexp.MustCompile(`\b(median|within|after) \d+(\.\d+)?(ns|µs|ms|s)\b`)
 	times     = regexp.MustCompile(`\btakes \d+ times as long\b`)
 	share     = regexp.MustCompile(`\b\d+ \(\d+%\)`)

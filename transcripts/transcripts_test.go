@@ -176,6 +176,7 @@ func TestNormalize(t *testing.T) {
 		{`upstream: "http://127.0.0.1:8000/"`, `upstream: "http://127.0.0.1:8000/"`},
 		{"2026/11/23 10:44:09 [error] 18705#18705: *4 open()", "<date> [error] <pid>#<pid>: *4 open()"},
 		{`open() "/tmp/ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
+		{`open() "/tmp/ngw2f-lab-proxy-4242-2015375347/html/x"`, `open() "<prefix>/html/x"`},
 		{`open() "C:\Users\Ann Lee\AppData\Local\Temp\ngw2f-lab-proxy-2015375347/html/x"`, `open() "<prefix>/html/x"`},
 		{`ETag: "6b0418f8-19"`, `ETag: "<etag>"`},
 		{"0b 00 REMOTE_PORT  05 00 50123", "0b 00 REMOTE_PORT  05 00 <port>"},

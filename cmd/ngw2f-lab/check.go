@@ -31,7 +31,8 @@ type checkOptions struct {
 	Listen string
 	Port   int
 
-	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
+	freePorts bool         // every layer on a free port, for tests: never the machine's 8000 or 8080
+	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
 
 func newCheckCmd(ios ioStreams) *cobra.Command {
@@ -58,6 +59,9 @@ recorded run here, with the reason, and does not make check fail.`,
 }
 
 func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
+	if err := checkServeFlags(ios, opts.Listen, opts.Port); err != nil {
+		return err
+	}
 	all, err := lessons.All()
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 		if !l.Planned {
 			fmt.Fprintf(ios.Err, "check: running lesson %d, %s (%d steps)…\n", l.Number, l.Title, len(l.Steps))
 		}
-		if !checkLesson(ctx, w, l, opts.Listen, opts.Port) {
+		if !checkLesson(ctx, w, l, opts) {
 			fallbacks++
 		}
 	}
@@ -178,7 +182,7 @@ func checkSocket(w io.Writer) {
 
 // checkLesson runs l and reports; it returns false when the lesson would
 // fall back to its recorded run.
-func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, listen string, port int) bool {
+func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, opts checkOptions) bool {
 	what := fmt.Sprintf("lesson %d", l.Number)
 	if l.Planned {
 		line(w, what, "not written yet")
@@ -186,7 +190,7 @@ func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, listen str
 	}
 	var mu sync.Mutex
 	var notes []string
-	r, err := runner.New(l, runner.Options{Listen: listen, TalkPorts: true, FrontPort: port, Out: func(o runner.Output) {
+	r, err := runner.New(l, runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, Out: func(o runner.Output) {
 		if o.Kind == runner.OutInfo && strings.Contains(o.Text, "is busy") {
 			mu.Lock()
 			notes = append(notes, o.Text)

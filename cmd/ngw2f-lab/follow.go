@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"sort"
@@ -21,56 +20,143 @@ const (
 	quietTime  = 2 * time.Second
 )
 
+// maxJourneys is how many journeys the follower's Assembler holds: a
+// journey older than the newest maxJourneys is handed on, complete or not,
+// before the Assembler lets it go.
+const maxJourneys = 1000
+
 // follower reads a recorder's events as the layers record them, groups
-// them into journeys and hands each event, or each completed journey, on.
+// them into journeys and hands each event, or each completed journey and
+// each log line outside any journey, on. It never drops a journey without
+// saying so: one the Assembler is about to let go is handed on as it
+// stands, and events the ring dropped before the follower read them (it
+// fell behind) are counted and told.
 type follower struct {
 	sub       *trace.Subscription
 	onEvent   func(e trace.Event, journey int)
 	onJourney func(j *trace.Journey)
+	// onLog takes a log line that no journey holds: the master's and the
+	// workers' lives, a layer's own errors.
+	onLog func(e trace.Event)
+	// onMissed takes how many more events the ring dropped before the
+	// follower read them.
+	onMissed func(n uint64)
 	// catchUp, when set, makes the layers whose events come from other
 	// processes (the pre-fork server's workers) send what they hold, so
 	// that a journey is handed on with their hops in it.
 	catchUp func()
+	// onIdle, when set, is called each time the follower has handed on
+	// all it can for now.
+	onIdle func()
 
 	asm     *trace.Assembler
+	buf     []trace.Event
 	last    map[int]time.Time // journeys not handed on yet, and their last event
 	printed map[int]bool
+	checked map[int]int // journeys found incomplete, and how many events they had then
+	newest  int         // the newest journey's ID
+	missed  uint64      // events the ring dropped, as told so far
 }
 
-// run follows until ctx ends, then hands on what is left.
-func (f *follower) run(ctx context.Context) {
-	f.asm = trace.NewAssembler(0)
-	f.last, f.printed = map[int]time.Time{}, map[int]bool{}
+// start follows in a goroutine of its own. The function it returns stops
+// it, once what is left has been handed on.
+func (f *follower) start() (stop func()) {
+	done, followed := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(followed)
+		f.run(done)
+	}()
+	return func() {
+		close(done)
+		<-followed
+	}
+}
+
+// run follows until done is closed, then hands on what is left.
+func (f *follower) run(done <-chan struct{}) {
+	f.asm = trace.NewAssembler(maxJourneys)
+	f.buf = make([]trace.Event, 1024)
+	f.last, f.printed, f.checked = map[int]time.Time{}, map[int]bool{}, map[int]int{}
 	tick := time.NewTicker(settleTime / 3)
 	defer tick.Stop()
 	for {
 		select {
-		case <-ctx.Done():
+		case <-done:
 			f.read()
 			f.flush(true)
+			f.idle()
 			return
 		case <-f.sub.Wait():
 		case <-tick.C:
 		}
 		f.read()
 		f.flush(false)
+		f.idle()
+	}
+}
+
+func (f *follower) idle() {
+	if f.onIdle != nil {
+		f.onIdle()
 	}
 }
 
 // read files every waiting event.
 func (f *follower) read() {
-	for _, e := range f.sub.TryNext(0) {
-		j := f.asm.Add(e)
-		id := 0
-		if j != nil {
-			id = j.ID
-			if !f.printed[id] {
-				f.last[id] = time.Now()
+	for {
+		n := f.sub.TryRead(f.buf)
+		if m := f.sub.Missed(); m > f.missed {
+			if f.onMissed != nil {
+				f.onMissed(m - f.missed)
 			}
-			e = filed(j, e)
+			f.missed = m
 		}
-		if f.onEvent != nil {
-			f.onEvent(e, id)
+		if n == 0 {
+			return
+		}
+		for _, e := range f.buf[:n] {
+			f.file(e)
+		}
+	}
+}
+
+// file adds one event to its journey and hands it on.
+func (f *follower) file(e trace.Event) {
+	j := f.asm.Add(e)
+	id := 0
+	if j != nil {
+		id = j.ID
+		if id > f.newest {
+			f.arrived(id)
+		}
+		if !f.printed[id] {
+			f.last[id] = time.Now()
+		}
+		e = filed(j, e)
+	}
+	if f.onEvent != nil {
+		f.onEvent(e, id)
+	}
+	if j == nil && e.Kind == trace.KindLog && f.onLog != nil {
+		f.onLog(e)
+	}
+}
+
+// arrived notes that journey id is the newest: the Assembler lets go of
+// the oldest it holds when the next one comes, so that one is handed on
+// now if it was not yet.
+func (f *follower) arrived(id int) {
+	for old := f.newest - maxJourneys + 1; old <= id-maxJourneys+1; old++ {
+		if _, waiting := f.last[old]; waiting {
+			f.hand(old)
+		}
+	}
+	f.newest = id
+	if len(f.printed) > 2*maxJourneys {
+		for old := range f.printed {
+			if old <= id-maxJourneys {
+				delete(f.printed, old) // gone from the Assembler: no event comes for it
+			}
 		}
 	}
 }
@@ -97,17 +183,19 @@ func (f *follower) flush(all bool) {
 		f.read()
 	}
 	for _, id := range ids {
-		if !f.due(id, all) {
-			continue
-		}
-		delete(f.last, id)
-		f.printed[id] = true
-		if j := f.asm.Journey(id); j != nil && f.onJourney != nil {
-			f.onJourney(j)
+		if _, waiting := f.last[id]; waiting && f.due(id, all) {
+			f.hand(id)
 		}
 	}
-	if len(f.printed) > 4096 {
-		f.printed = map[int]bool{} // journeys that old are gone from the assembler
+}
+
+// hand hands journey id on, as it stands.
+func (f *follower) hand(id int) {
+	delete(f.last, id)
+	delete(f.checked, id)
+	f.printed[id] = true
+	if j := f.asm.Journey(id); j != nil && f.onJourney != nil {
+		f.onJourney(j)
 	}
 }
 
@@ -123,16 +211,27 @@ func (f *follower) anyDone(ids []int, all bool) bool {
 
 // due reports whether journey id is to be handed on: all of them at the
 // end, one that is gone from the assembler, one quiet for quietTime, or
-// one complete and quiet for settleTime.
+// one complete and quiet for settleTime. A journey found incomplete is
+// looked at again only once it has more events.
 func (f *follower) due(id int, all bool) bool {
 	j := f.asm.Journey(id)
 	quiet := time.Since(f.last[id])
-	return j == nil || all || quiet >= quietTime || quiet >= settleTime && complete(j)
+	switch {
+	case j == nil || all || quiet >= quietTime:
+		return true
+	case quiet < settleTime || f.checked[id] == len(j.Events):
+		return false
+	case complete(j):
+		return true
+	}
+	f.checked[id] = len(j.Events)
+	return false
 }
 
 // complete reports whether the client has its whole answer: the front
 // connection closed, or what came back is a whole answer by its own
-// framing (an interim 100 Continue is not).
+// framing (an interim 100 Continue is not). Of the request, only its
+// first line counts.
 func complete(j *trace.Journey) bool {
 	var req, resp []byte
 	for _, e := range j.Events {
@@ -142,7 +241,7 @@ func complete(j *trace.Journey) bool {
 		switch {
 		case e.Kind == trace.KindClose || e.Kind == trace.KindEOF:
 			return true
-		case e.Kind == trace.KindBytes && e.Dir == trace.Down:
+		case e.Kind == trace.KindBytes && e.Dir == trace.Down && bytes.IndexByte(req, '\n') < 0:
 			req = append(req, e.Data...)
 		case e.Kind == trace.KindBytes && e.Dir == trace.Up:
 			resp = append(resp, e.Data...)

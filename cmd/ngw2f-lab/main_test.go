@@ -234,10 +234,15 @@ func TestResetProgress(t *testing.T) {
 	}
 }
 
+// TestCheckReportsFallback runs check with every layer on a free port,
+// where every lesson runs, then with the front layer's port held by the
+// test, where lesson 1 falls back. It used the talk's ports, and failed
+// when another program held one: a lesson that stops its app server and
+// expects the proxy's 502 got that program's answer instead.
 func TestCheckReportsFallback(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	if err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1"}); err != nil {
+	if err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1", freePorts: true}); err != nil {
 		t.Fatalf("check on free ports: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "lesson 1   ok: 9 steps ran live") {
@@ -252,7 +257,7 @@ func TestCheckReportsFallback(t *testing.T) {
 	}
 	defer taken.Close()
 	out.Reset()
-	err = checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1", Port: taken.Addr().(*net.TCPAddr).Port})
+	err = checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1", Port: taken.Addr().(*net.TCPAddr).Port, freePorts: true})
 	var quiet *quietError
 	if !errors.As(err, &quiet) || !strings.Contains(out.String(), "lesson 1   FALLS BACK: step 1 (Start the dozen-line server) failed") ||
 		!strings.Contains(out.String(), "would replay from the recording") {

@@ -159,7 +159,7 @@ func TestExportRefusesALessonThatCannotRunLive(t *testing.T) {
 func TestCheckReportsRecordedLessons(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1", Port: freePort(t), host: noPrefork})
+	err := checkRun(context.Background(), ioStreams{Out: &out, Err: &out}, checkOptions{Listen: "127.0.0.1", freePorts: true, host: noPrefork})
 	s := out.String()
 	if err != nil {
 		t.Fatalf("check: %v\n%s", err, s)

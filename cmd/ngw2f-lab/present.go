@@ -67,6 +67,9 @@ func presentRun(ctx context.Context, ios ioStreams, opts presentOptions) error {
 	if opts.From < 0 || opts.To < 0 || (opts.To != 0 && opts.From > opts.To) {
 		return &usageError{fmt.Errorf("--from %d --to %d is not a range of lessons", opts.From, opts.To)}
 	}
+	if err := checkServeFlags(ios, opts.Listen, opts.Port); err != nil {
+		return err
+	}
 	if !ios.IsTTY {
 		return errors.New("present needs a terminal")
 	}

@@ -95,6 +95,9 @@ func rootRun(ctx context.Context, ios ioStreams, opts rootOptions) error {
 	if !ios.IsTTY {
 		return listRun(ios)
 	}
+	if err := checkServeFlags(ios, opts.Listen, opts.Port); err != nil {
+		return err
+	}
 	return runTUI(ctx, tuiRequest{Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme})
 }
 

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -39,8 +42,11 @@ func newUpCmd(ios ioStreams, runF func(upOptions) error) *cobra.Command {
 		Long: `Up starts the layers of lesson N, by default the whole stack as far as the
 lab has it, on the talk's ports (8080 for the front), and leaves them
 running for real clients: telnet, curl -v, a browser. Each request's
-journey is printed when it completes, hop by hop, with its bytes; with
---json, each event is printed as it happens, one JSON object a line.
+journey is printed when it completes, hop by hop, with its bytes, and
+each line a layer logs outside a journey (a worker's death, the master's
+shutdown) as it comes; with --json, each event is printed as it happens,
+one JSON object a line. Should up fall behind the layers, it says how
+many events it lost.
 Ctrl-C or SIGTERM stops every layer. Where a layer of that stack cannot
 run (the pre-fork server on Windows), up says why and exits 2.`,
 		Example: "  ngw2f-lab up\n  ngw2f-lab up 2 --port 9090\n  ngw2f-lab up --json\n  ngw2f-lab up --config ./nginx.conf",
@@ -72,12 +78,8 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	w := transcripts.NewWriter(ios.Out)
-	info := w.Write
-	if opts.JSON {
-		info = func(o runner.Output) { fmt.Fprintf(ios.Err, "lab: %s\n", o.Text) }
-	}
-	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: info, Host: opts.host}
+	p := newUpPrinter(ios, opts.JSON)
+	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: p.fromRunner, Host: opts.host}
 	if opts.Config != "" {
 		if !startsProxy(l) {
 			return &usageError{fmt.Errorf("--config: lesson %d's stack has no proxy", l.Number)}
@@ -106,36 +108,132 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	}
 	sub := r.Recorder().Subscribe()
 	defer sub.Close()
+	// The follower prints from the start, the layers' log lines as they
+	// start included, and on while they stop ("Shutting down: Master").
+	var started atomic.Bool
+	stopFollowing := p.follower(sub, func() {
+		if started.Load() {
+			catchUp(ctx, r)
+		}
+	}).start()
 	if err := r.StartStack(ctx); err != nil {
 		r.Close()
-		var nl *runner.NotLiveError
-		var lerr *lessons.Error
-		switch {
-		case errors.As(err, &nl) && opts.Arg == "":
-			return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(opts.host))}
-		case errors.As(err, &nl):
-			return &usageError{fmt.Errorf("lesson %d's stack cannot start here: %w", l.Number, nl.Err)}
-		case errors.As(err, &lerr):
-			return errors.New(lerr.Msg)
+		stopFollowing()
+		return startFailed(err, opts, l)
+	}
+	started.Store(true)
+	p.locked(func() { banner(ios, r, l, opts.JSON) })
+	<-ctx.Done()
+	p.locked(func() { fmt.Fprintln(ios.Err, "\nstopping every layer") })
+	err = r.Close()
+	stopFollowing()
+	return err
+}
+
+// startFailed words why lesson l's stack did not start.
+func startFailed(err error, opts upOptions, l *lessons.Lesson) error {
+	var nl *runner.NotLiveError
+	var lerr *lessons.Error
+	switch {
+	case errors.As(err, &nl) && opts.Arg == "":
+		return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(opts.host))}
+	case errors.As(err, &nl):
+		return &usageError{fmt.Errorf("lesson %d's stack cannot start here: %w", l.Number, nl.Err)}
+	case errors.As(err, &lerr):
+		return errors.New(lerr.Msg)
+	}
+	return err
+}
+
+// upPrinter prints what up shows, from the runner's goroutine and the
+// follower's alike, one Output at a time: in text mode, the runner's
+// lines and every journey and log line as a transcript shows them; with
+// --json, each event as JSON on standard output and the rest on standard
+// error. Standard output is buffered and written once each time the
+// follower has caught up: a journey is one write, not fifty.
+type upPrinter struct {
+	ios ioStreams
+
+	mu   sync.Mutex
+	out  *bufio.Writer // ios.Out
+	w    *transcripts.Writer
+	json func(trace.Event, int) // prints an event with --json; nil in text mode
+}
+
+func newUpPrinter(ios ioStreams, json bool) *upPrinter {
+	p := &upPrinter{ios: ios, out: bufio.NewWriterSize(ios.Out, 64<<10)}
+	p.w = transcripts.NewWriter(p.out)
+	if json {
+		p.json = jsonPrinter(p.out)
+	}
+	return p
+}
+
+func (p *upPrinter) say(o runner.Output) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.json != nil {
+		fmt.Fprintf(p.ios.Err, "lab: %s\n", o.Text)
+		return
+	}
+	p.w.Write(o)
+}
+
+// fromRunner is the runner's Out. In text mode the follower prints the
+// layers' log lines as they come, so the runner's own copies are left
+// out.
+func (p *upPrinter) fromRunner(o runner.Output) {
+	if p.json == nil && o.Kind == runner.OutLog {
+		return
+	}
+	p.say(o)
+}
+
+// locked runs fn, which writes to the streams itself, after what is
+// buffered.
+func (p *upPrinter) locked(fn func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.out.Flush()
+	fn()
+}
+
+// flush writes out what is buffered.
+func (p *upPrinter) flush() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.out.Flush()
+}
+
+// follower returns a follower of sub that prints through p.
+func (p *upPrinter) follower(sub *trace.Subscription, catchUp func()) *follower {
+	f := &follower{sub: sub, catchUp: catchUp, onIdle: p.flush}
+	f.onMissed = func(n uint64) {
+		p.say(runner.Output{Kind: runner.OutInfo, Text: fmt.Sprintf("up fell behind the layers: %d events were dropped before it could print them, so journeys among them are missing or incomplete", n)})
+	}
+	if p.json != nil {
+		f.onEvent = func(e trace.Event, journey int) {
+			p.mu.Lock()
+			defer p.mu.Unlock()
+			p.json(e, journey)
 		}
-		return err
+		return f
 	}
-	banner(ios, r, l, opts.JSON)
-	f := &follower{sub: sub, catchUp: func() { catchUp(ctx, r) }}
-	if opts.JSON {
-		f.onEvent = jsonPrinter(ios.Out)
-	} else {
-		f.onJourney = func(j *trace.Journey) { w.Write(runner.Output{Kind: runner.OutJourney, Journey: j}) }
+	f.onJourney = func(j *trace.Journey) { p.say(runner.Output{Kind: runner.OutJourney, Journey: j}) }
+	f.onLog = func(e trace.Event) {
+		p.say(runner.Output{Kind: runner.OutLog, Layer: e.Layer, Text: runner.LogText(e)})
 	}
-	f.run(ctx)
-	fmt.Fprintln(ios.Err, "\nstopping every layer")
-	return r.Close()
+	return f
 }
 
 // catchUp asks every layer whose events come from other processes for
 // what they hold, waiting a second at most: a journey is then handed on
-// with the workers' hops in it.
+// with the workers' hops in it. Once ctx has ended the layers are
+// stopping, and it asks nothing.
 func catchUp(ctx context.Context, r *runner.Runner) {
+	if ctx.Err() != nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	r.FlushTrace(ctx)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -225,5 +226,110 @@ func TestUpConfigObeysListen(t *testing.T) {
 	}
 	if want := fmt.Sprintf("--port %d overrides listen %d in %s", otherPort, port, conf); !strings.Contains(errs, want) {
 		t.Errorf("up did not say %q:\n%s", want, errs)
+	}
+}
+
+// terminal is standard output as a terminal takes it: each write costs
+// a system call, a few tens of microseconds.
+type terminal struct{ *syncBuffer }
+
+func (t terminal) Write(p []byte) (int, error) {
+	time.Sleep(50 * time.Microsecond)
+	return t.syncBuffer.Write(p)
+}
+
+// upRunning runs up with opts on free ports, printing to a terminal,
+// until the test calls the stop function it returns, which returns what
+// up printed.
+func upRunning(t *testing.T, opts upOptions) (out *syncBuffer, addr string, stop func() string) {
+	t.Helper()
+	out = &syncBuffer{}
+	var errb syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	opts.Listen, opts.freePorts = "127.0.0.1", true
+	go func() { done <- upRun(ctx, ioStreams{Out: terminal{out}, Err: &errb}, opts) }()
+	stopped := false
+	stop = func() string {
+		if !stopped {
+			stopped = true
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("up: %v", err)
+			}
+		}
+		return out.String()
+	}
+	t.Cleanup(func() { stop() })
+	addr = waitFor(t, out, regexp.MustCompile(`in front on (127\.0\.0\.1:\d+)`))[1]
+	return out, addr, stop
+}
+
+var journeyLine = regexp.MustCompile(`(?m)^    journey \d+: `)
+
+// TestUpPrintsEveryJourneyUnderLoad sends 2,000 requests through lesson
+// 2's proxy, 20 connections at a time: up prints a journey for each, or
+// says how many events it could not keep up with. It lost a quarter of
+// them at this load without a word, writing each line of a journey to
+// the terminal on its own.
+func TestUpPrintsEveryJourneyUnderLoad(t *testing.T) {
+	out, addr, stop := upRunning(t, upOptions{Arg: "2"})
+	const conc, each = 20, 100
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			for range each {
+				c, err := net.Dial("tcp", addr)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.WriteString(c, "GET / HTTP/1.0\r\n\r\n")
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				io.ReadAll(c)
+				c.Close()
+			}
+		})
+	}
+	wg.Wait()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if len(journeyLine.FindAllString(out.String(), -1)) >= conc*each {
+			break
+		}
+	}
+	printed := stop()
+	n := len(journeyLine.FindAllString(printed, -1))
+	fell := regexp.MustCompile(`up fell behind the layers: (\d+) events were dropped`).FindStringSubmatch(printed)
+	switch {
+	case n == conc*each:
+	case fell != nil:
+		t.Logf("%d journeys of %d printed, and up said why: %s", n, conc*each, fell[0])
+	default:
+		t.Errorf("%d journeys of %d printed, and not a word about the others", n, conc*each)
+	}
+}
+
+// TestUpPrintsTheMastersLog kills a worker of lesson 3's pre-fork server
+// while up runs, then stops up: the master's lines outside any journey
+// (the death, the new worker, its shutdown) are printed as they come.
+func TestUpPrintsTheMastersLog(t *testing.T) {
+	var here *runner.Host
+	if err := here.Live(mustLesson(t, 3)); err != nil {
+		t.Skip(err)
+	}
+	out, _, stop := upRunning(t, upOptions{Arg: "3"})
+	booted := regexp.MustCompile(`prefork logs: Booting worker with pid: (\d+)`)
+	pid, _ := strconv.Atoi(waitFor(t, out, booted)[1])
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	died := regexp.MustCompile(fmt.Sprintf(`(?s)prefork logs: Worker with pid %d was terminated due to signal 9\n.*prefork logs: Booting worker with pid: \d+\n`, pid))
+	waitFor(t, out, died)
+	if printed := stop(); !strings.Contains(printed, "    prefork logs: Shutting down: Master\n") {
+		t.Errorf("no shutdown line in:\n%s", printed)
 	}
 }

@@ -10,6 +10,13 @@
 // parsed is never fatal: Open sets it aside (renamed with a .corrupt
 // suffix), says so, and starts afresh.
 //
+// Two labs may run at once on one account (a presenter's screen and their
+// notes, or two terminals): each save merges what the file holds with
+// what this lab learned, under a lock on progress.json.lock that every
+// lab takes to write, so that neither loses the other's steps. Progress
+// only grows that way; Reset removes the file, and a lab that still runs
+// and knew of older progress writes it back at its next save.
+//
 // Readers ignore fields they do not know, so an older lab reads a newer
 // file.
 package progress
@@ -56,8 +63,6 @@ const version = 1
 // concurrent use. The zero Store is not usable: use Open.
 type Store struct {
 	path string
-
-	saveMu sync.Mutex // one Save at a time: the last to write has the latest state
 
 	mu      sync.Mutex
 	lessons map[string]Lesson
@@ -144,16 +149,17 @@ func (s *Store) Get(id string) Lesson {
 // the file. A challenge solved before is not saved again.
 func (s *Store) Solved(id, challenge string) error {
 	s.mu.Lock()
-	l := s.lessons[id]
-	var added bool
-	if l.Solved, added = insertSorted(l.Solved, challenge); !added {
-		s.mu.Unlock()
+	_, known := slices.BinarySearch(s.lessons[id].Solved, challenge)
+	s.mu.Unlock()
+	if known {
 		return nil
 	}
-	l.Updated = time.Now().UTC()
-	s.lessons[id] = l
-	s.mu.Unlock()
-	return s.Save()
+	return s.change(func() {
+		l := s.lessons[id]
+		l.Solved, _ = insertSorted(l.Solved, challenge)
+		l.Updated = time.Now().UTC()
+		s.lessons[id] = l
+	})
 }
 
 // insertSorted inserts v into the sorted slice s unless it is there, and
@@ -172,6 +178,9 @@ func (s *Store) Reset() error {
 	s.mu.Lock()
 	s.lessons = map[string]Lesson{}
 	s.mu.Unlock()
+	if unlock, err := s.lock(); err == nil {
+		defer unlock() // no other lab's save in the middle
+	}
 	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("progress: %w", err)
 	}
@@ -181,30 +190,42 @@ func (s *Store) Reset() error {
 // StepDone records that step (1-based) of the lesson id, which has total
 // steps, was run to its end, and saves the file.
 func (s *Store) StepDone(id string, step, total int) error {
-	s.mu.Lock()
-	l := s.lessons[id]
-	l.Steps, _ = insertSorted(l.Steps, step)
-	l.Done = l.Done || len(l.Steps) >= total
-	l.Updated = time.Now().UTC()
-	s.lessons[id] = l
-	s.mu.Unlock()
-	return s.Save()
+	return s.change(func() {
+		l := s.lessons[id]
+		l.Steps, _ = insertSorted(l.Steps, step)
+		l.Done = l.Done || len(l.Steps) >= total // the steps another lab ran count too
+		l.Updated = time.Now().UTC()
+		s.lessons[id] = l
+	})
 }
 
-// Save writes the progress file atomically: to a temporary file in the
-// same directory, then renamed over the old one. Saves are taken one at a
-// time, so that two at once cannot leave the older state in the file.
-func (s *Store) Save() error {
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
+// Save merges the progress into what the file holds now, which another
+// lab may have written since, and writes the result atomically: to a
+// temporary file in the same directory, then renamed over the old one.
+// It does so under the lock every lab takes to write the file, and keeps
+// the merged progress: what the other lab did shows here too.
+func (s *Store) Save() error { return s.change(func() {}) }
+
+// change merges the file's progress into the Store's, applies fn, with
+// s.mu held, and saves, all under the lock labs take to write.
+func (s *Store) change(fn func()) error {
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("progress: %w", err)
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	s.mu.Lock()
+	for id, l := range s.onDisk() {
+		s.lessons[id] = merge(s.lessons[id], l)
+	}
+	fn()
 	b, err := json.MarshalIndent(file{Version: version, Lessons: s.lessons}, "", "  ")
 	s.mu.Unlock()
 	if err != nil {
-		return fmt.Errorf("progress: %w", err)
-	}
-	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("progress: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".progress-*.json")
@@ -222,4 +243,45 @@ func (s *Store) Save() error {
 		return fmt.Errorf("progress: %w", err)
 	}
 	return nil
+}
+
+// lock takes the lock labs hold to write the file, waiting for another
+// lab's save to end, and returns what lets it go.
+func (s *Store) lock() (unlock func(), err error) {
+	f, err := os.OpenFile(s.path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("progress: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("progress: locking %s: %w", f.Name(), err)
+	}
+	return func() { f.Close() }, nil
+}
+
+// onDisk returns the lessons the file holds now: none when it is missing
+// or cannot be parsed, as then it is written anew.
+func (s *Store) onDisk() map[string]Lesson {
+	var f file
+	b, err := os.ReadFile(s.path)
+	if err != nil || json.Unmarshal(b, &f) != nil {
+		return nil
+	}
+	return f.Lessons
+}
+
+// merge is what two labs know of one lesson: the steps and challenges
+// either ran or solved, done if either finished it, the later time.
+func merge(a, b Lesson) Lesson {
+	for _, step := range b.Steps {
+		a.Steps, _ = insertSorted(a.Steps, step)
+	}
+	for _, c := range b.Solved {
+		a.Solved, _ = insertSorted(a.Solved, c)
+	}
+	a.Done = a.Done || b.Done
+	if b.Updated.After(a.Updated) {
+		a.Updated = b.Updated
+	}
+	return a
 }

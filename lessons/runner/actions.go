@@ -93,7 +93,7 @@ func (r *Runner) do(ctx context.Context, a lessons.Action) error {
 // a busy port is then an error, not a reason to move.
 func (r *Runner) start(ctx context.Context, name string, words []string) error {
 	if port, ok := r.lastPort[name]; ok {
-		return r.startAt(ctx, name, words, net.JoinHostPort(r.opts.Listen, strconv.Itoa(port)), false)
+		return r.startAt(ctx, name, words, net.JoinHostPort(r.hostFor(name), strconv.Itoa(port)), false)
 	}
 	k, _ := kinds.Lookup(name)
 	addr, preferred := r.addrFor(k)
@@ -117,7 +117,7 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	if fallback && !strict && errors.As(err, &busy) {
 		_, port, _ := net.SplitHostPort(addr)
 		r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("port %s is busy; %s takes a free port instead", port, name)})
-		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.opts.Listen, "0"), args)
+		l, err = r.startLayer(ctx, k, net.JoinHostPort(r.hostFor(name), "0"), args)
 	}
 	if err != nil {
 		return err

@@ -54,14 +54,14 @@ func (r *Runner) background(e trace.Event) {
 // showLogs shows the layers' log lines kept since the last time.
 func (r *Runner) showLogs() {
 	for _, e := range r.logs {
-		r.out(Output{Kind: OutLog, Layer: e.Layer, Text: logText(e)})
+		r.out(Output{Kind: OutLog, Layer: e.Layer, Text: LogText(e)})
 	}
 	r.logs = nil
 }
 
-// logText is a log event as a line: hooks and the master's log as they
-// are, other kinds named.
-func logText(e trace.Event) string {
+// LogText is a log event as a line, as an OutLog shows it: hooks and the
+// master's log as they are, other kinds named.
+func LogText(e trace.Event) string {
 	switch e.Name {
 	case "hook":
 		return "hook " + string(e.Data)

@@ -26,7 +26,8 @@ import (
 // Options configure a Runner. The zero value runs on loopback, on free
 // ports, with a recorder of its own and output thrown away.
 type Options struct {
-	// Listen is the host layers listen on; empty means 127.0.0.1.
+	// Listen is the host the front layer listens on; empty means
+	// 127.0.0.1. The layers behind it listen on 127.0.0.1 whatever it is.
 	Listen string
 	// TalkPorts makes layers listen on the talk's ports (8080 for the
 	// proxy, 8000 for the app server) when those are free.
@@ -366,5 +367,16 @@ func (r *Runner) addrFor(k kinds.Kind) (addr string, preferred bool) {
 	case r.opts.TalkPorts:
 		port, preferred = k.Port, true
 	}
-	return net.JoinHostPort(r.opts.Listen, strconv.Itoa(port)), preferred
+	return net.JoinHostPort(r.hostFor(k.Name), strconv.Itoa(port)), preferred
+}
+
+// hostFor returns the host the layer named name listens on: Listen for
+// the front layer, and loopback for those behind it, which only the
+// layers in front talk to. Exposing the front must not open a way around
+// it to the app servers.
+func (r *Runner) hostFor(name string) string {
+	if name == r.frontName {
+		return r.opts.Listen
+	}
+	return "127.0.0.1"
 }

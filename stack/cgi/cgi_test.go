@@ -20,10 +20,16 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
-// TestMain lets the test binary run the scripts, as the lab's binary does.
+// TestMain lets the test binary run the scripts, as the lab's binary
+// does, and one of the tests' own: big.
 func TestMain(m *testing.M) {
+	scripts["big"] = big
+	child.Register(role("big"), func() int { return big(os.LookupEnv, os.Stdin, os.Stdout) })
 	if child.Is() {
 		os.Exit(child.Run())
+	}
+	if os.Getenv(envTestLab) != "" {
+		runTestLab()
 	}
 	goleak.VerifyTestMain(m)
 }

@@ -18,15 +18,28 @@
 // function registered under its name (Scripts lists them).
 //
 // NOTES:
-//   - The server serves one connection at a time (stack.Serial), as the
-//     dozen-line socket server does; a CGI server of the 1990s forked per
-//     connection, but every request here still costs a new process.
+//   - The server serves every connection at once, each in a goroutine of
+//     its own (stack.NewConcurrent), as a CGI server of the 1990s forked
+//     per connection: a client that takes its time holds up no other.
+//     Each read from a client has Server.ReadTimeout (60 s by default, as
+//     nginx's and Apache's): a client that sends nothing for that long is
+//     dropped with no answer, and the script reading its body is killed.
+//   - The body streams to the script's standard input as it arrives, in
+//     hand-offs of up to 64 KiB; nothing holds it whole. A script that
+//     does not read it all still gets its answer out: the server reads
+//     and drops the rest. The output is held up to 64 KiB, so that a
+//     short answer is sent whole once the script has exited, and the
+//     server can still answer 500 for a script that failed; a longer one
+//     streams to the client as the script writes it.
+//   - Each script holds a lifeline to the lab (child.Tether): however the
+//     lab ends, kill -9 included, a script in flight exits at once.
 //   - The script's environment holds the meta-variables and nothing of
 //     the lab's own environment, but for GORACE (atexit_sleep_ms=0 when
 //     unset): a race-enabled binary otherwise sleeps a second as it
 //     exits, which a test binary standing in for the lab is.
-//   - Close kills the script being run; Shutdown lets it finish.
-//   - A script that runs longer than Timeout is killed and answered 504;
-//     one that exits without a header block, or fails, is answered 500,
-//     and its standard error goes to the server's log.
+//   - Close kills the scripts being run; Shutdown lets them finish.
+//   - A script whose input and output both stand still for Timeout is
+//     killed and answered 504 (when its answer has not started); one
+//     that exits without a header block, or fails, is answered 500, and
+//     its standard error goes to the server's log.
 package cgi

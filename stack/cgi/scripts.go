@@ -49,12 +49,22 @@ func hello(_ func(string) (string, bool), _ io.Reader, out io.Writer) int {
 	return 0
 }
 
+// shownBody is the most of a body the env script shows.
+const shownBody = 1024
+
 // showEnv answers with the meta-variables it was given, in RFC 3875's
 // order (those the server set), then the HTTP_* ones, then the body it
-// read.
+// read: its length, and its first shownBody bytes. It holds no more of a
+// body than it shows.
 func showEnv(lookup func(string) (string, bool), in io.Reader, out io.Writer) int {
-	body, err := io.ReadAll(in)
-	if err != nil {
+	body := make([]byte, shownBody)
+	n, err := io.ReadFull(in, body)
+	body = body[:n]
+	rest := int64(0)
+	if err == nil {
+		rest, err = io.Copy(io.Discard, in)
+	}
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		fmt.Fprintf(os.Stderr, "env: reading the body: %v\n", err)
 		return 1
 	}
@@ -74,7 +84,11 @@ func showEnv(lookup func(string) (string, bool), in io.Reader, out io.Writer) in
 	for _, kv := range http {
 		fmt.Fprintln(out, kv)
 	}
-	fmt.Fprintf(out, "read %d bytes of body: %q\n", len(body), body)
+	if rest == 0 {
+		fmt.Fprintf(out, "read %d bytes of body: %q\n", len(body), body)
+	} else {
+		fmt.Fprintf(out, "read %d bytes of body, the first %d: %q\n", int64(len(body))+rest, len(body), body)
+	}
 	return 0
 }
 

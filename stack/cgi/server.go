@@ -1,20 +1,17 @@
 package cgi
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
-	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -25,8 +22,14 @@ const Kind = "cgi"
 // Software is SERVER_SOFTWARE and the Server header.
 const Software = "CGI/1.1 (ngw2f-lab)"
 
-// Timeout is how long a script may run before it is killed.
+// Timeout is how long a script may run without its request body moving
+// before it is killed: once the body is all in, how long it may run.
 const Timeout = 10 * time.Second
+
+// DefaultReadTimeout is how long the server waits for a client's next
+// bytes when Server.ReadTimeout is zero: nginx's client_header_timeout
+// and client_body_timeout, Apache's Timeout.
+const DefaultReadTimeout = 60 * time.Second
 
 // ScriptLayer is the name of the script's side of the hand-offs in a
 // journey.
@@ -37,15 +40,22 @@ type Server struct {
 	*stack.Serial
 	exe string // the lab's binary, which runs the scripts
 
+	// ReadTimeout is how long the server waits for each read from a
+	// client, of its request head or of its body; a client that sends
+	// nothing for that long is dropped with no answer, and a script that
+	// was reading its body is killed. Zero means DefaultReadTimeout. Set
+	// it before Start.
+	ReadTimeout time.Duration
+
 	mu      sync.Mutex
-	running *os.Process // the script being run, if any
-	closed  bool        // Close was called: kill any script, answer nothing
+	running map[*os.Process]struct{} // the scripts being run
+	closed  bool                     // Close was called: kill every script, answer nothing
 }
 
 // New returns a Server that will listen on cfg.Addr once started.
 func New(cfg stack.Config) *Server {
-	s := &Server{}
-	s.Serial = stack.NewSerial(cfg, Kind, s.handle)
+	s := &Server{running: map[*os.Process]struct{}{}}
+	s.Serial = stack.NewConcurrent(cfg, Kind, s.handle)
 	return s
 }
 
@@ -63,9 +73,16 @@ func (s *Server) Start(ctx context.Context) error {
 // handle serves the one request of a connection.
 func (s *Server) handle(c net.Conn) {
 	defer c.Close()
-	req, err := http1.NewReader(c, http1.NginxLimits()).ReadRequest()
+	in := &idleReader{c: c, timeout: s.ReadTimeout}
+	if in.timeout <= 0 {
+		in.timeout = DefaultReadTimeout
+	}
+	req, err := http1.NewReader(in, http1.NginxLimits()).ReadRequest()
 	switch {
 	case errors.Is(err, io.EOF):
+		return
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		s.Tap().Log(c, "log", fmt.Sprintf("the client sent nothing for %s: connection closed", in.timeout))
 		return
 	case err != nil || req.Proto == "":
 		c.Write(errorAnswer("400 Bad Request"))
@@ -83,80 +100,25 @@ func (s *Server) handle(c net.Conn) {
 		raw = tc.Unwrap()
 	}
 	env := environment(req, t, raw.LocalAddr(), raw.RemoteAddr(), Software)
-	if answer := s.run(c, t.script, env, req.Body); answer != nil {
-		c.Write(answer)
-	}
+	s.run(c, in, t.script, env, req.Body)
 }
 
-// run runs the script with env and the body on its standard input, and
-// returns the answer to send, or nil when the server was closed meanwhile.
-func (s *Server) run(c net.Conn, script string, env []string, body io.Reader) []byte {
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, s.exe)
-	cmd.Env = append(env, child.Mark(role(script)))
-	race, ok := os.LookupEnv("GORACE")
-	if !ok {
-		race = "atexit_sleep_ms=0"
-	}
-	cmd.Env = append(cmd.Env, "GORACE="+race)
-	in, err := io.ReadAll(body)
-	if err != nil {
-		return errorAnswer("400 Bad Request")
-	}
-	cmd.Stdin = bytes.NewReader(in)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	s.Tap().Handoff(c, trace.Handoff{From: s.Name(), To: ScriptLayer, Dir: trace.Down, Name: "environment", Fields: fields(env)})
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		s.Tap().Log(c, "log", fmt.Sprintf("cannot run %s%s: %v", scriptPrefix, script, err))
-		return errorAnswer("500 Internal Server Error")
-	}
-	s.setRunning(cmd.Process)
-	defer s.setRunning(nil)
-	pid := cmd.Process.Pid
-	s.Tap().Log(c, "log", fmt.Sprintf("started %s%s as pid %d", scriptPrefix, script, pid))
-	if len(in) > 0 {
-		s.Tap().Handoff(c, trace.Handoff{From: s.Name(), To: ScriptLayer, Dir: trace.Down, Name: "stdin", Data: in})
-	}
-	err = cmd.Wait()
-	s.Tap().Handoff(c, trace.Handoff{From: s.Name(), To: ScriptLayer, Dir: trace.Up, Name: "stdout", Data: stdout.Bytes()})
-	for _, line := range strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n") {
-		if line != "" {
-			s.Tap().Log(c, "stderr", line)
-		}
-	}
-	if ctx.Err() != nil {
-		s.Tap().Log(c, "log", fmt.Sprintf("pid %d ran longer than %s and was killed", pid, Timeout))
-	} else {
-		s.Tap().Log(c, "log", fmt.Sprintf("pid %d %s after %s", pid, exitText(err), time.Since(start).Round(time.Millisecond)))
-	}
-	switch {
-	case s.isClosed():
-		return nil // the script was killed for Close, which may not yet have closed c
-	case ctx.Err() != nil:
-		return errorAnswer("504 Gateway Timeout")
-	case err != nil:
-		return errorAnswer("500 Internal Server Error")
-	}
-	answer, err := parseOutput(stdout.Bytes(), time.Now())
-	if err != nil {
-		s.Tap().Log(c, "log", fmt.Sprintf("%s%s: %v", scriptPrefix, script, err))
-		return errorAnswer("500 Internal Server Error")
-	}
-	return answer
-}
-
-// setRunning records the script being run, and kills it at once if the
-// server was closed while it started.
-func (s *Server) setRunning(p *os.Process) {
+// track records a script being run, and kills it at once if the server
+// was closed while it started.
+func (s *Server) track(p *os.Process) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.running = p
-	if p != nil && s.closed {
+	s.running[p] = struct{}{}
+	if s.closed {
 		p.Kill()
 	}
+}
+
+// untrack forgets a script that has ended.
+func (s *Server) untrack(p *os.Process) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.running, p)
 }
 
 func (s *Server) isClosed() bool {
@@ -165,37 +127,43 @@ func (s *Server) isClosed() bool {
 	return s.closed
 }
 
-// Close stops the server at once: it kills the script being run, if any,
-// and closes the connection it was run for, with no answer.
+// Close stops the server at once: it kills the scripts being run and
+// closes the connections they were run for, with no answer.
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
-	if s.running != nil {
-		s.running.Kill()
+	for p := range s.running {
+		p.Kill()
 	}
 	s.mu.Unlock()
 	return s.Serial.Close()
 }
 
-// exitText says how a script's process ended.
-func exitText(err error) string {
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return "exited with status 0"
-	case errors.As(err, &ee) && ee.Exited():
-		return fmt.Sprintf("exited with status %d", ee.ExitCode())
-	default:
-		return "ended: " + err.Error()
-	}
+// idleReader reads from a client's connection, giving each read timeout
+// to bring something. stop makes the read in progress, if any, and every
+// later one fail at once.
+type idleReader struct {
+	c       net.Conn
+	timeout time.Duration
+
+	mu      sync.Mutex
+	stopped bool
 }
 
-// fields are env as a hand-off's fields.
-func fields(env []string) []trace.Field {
-	out := make([]trace.Field, 0, len(env))
-	for _, kv := range env {
-		k, v, _ := strings.Cut(kv, "=")
-		out = append(out, trace.Field{Key: k, Value: v})
+func (r *idleReader) Read(p []byte) (int, error) {
+	r.mu.Lock()
+	if r.stopped {
+		r.mu.Unlock()
+		return 0, os.ErrDeadlineExceeded
 	}
-	return out
+	r.c.SetReadDeadline(time.Now().Add(r.timeout))
+	r.mu.Unlock()
+	return r.c.Read(p)
+}
+
+func (r *idleReader) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopped = true
+	r.c.SetReadDeadline(time.Now())
 }

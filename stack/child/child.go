@@ -48,10 +48,13 @@ func Mark(role string) string { return Env + "=" + role }
 
 // Run runs this process's role and returns its exit code. The mark is
 // removed first: what the child starts in turn is no child. A role this
-// binary does not know exits with 3 and a message.
+// binary does not know exits with 3 and a message. A child started with a
+// Lifeline exits with Orphaned as soon as the process that started it is
+// gone, whatever its role was doing.
 func Run() int {
 	role := os.Getenv(Env)
 	os.Unsetenv(Env)
+	holdLifeline()
 	roles.RLock()
 	run := roles.run[role]
 	roles.RUnlock()

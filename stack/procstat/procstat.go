@@ -1,6 +1,6 @@
 // Package procstat counts what this process holds, on every system the
 // lab runs on: its open files and its OS threads, and on Linux its
-// resident memory.
+// resident memory; and it tells whether another process still runs.
 //
 // NOTES: Windows cannot count open files (its one count, of handles,
 // mixes every kind of handle), so OpenFiles returns an error there and

@@ -31,6 +31,10 @@ func WaitGone(pid int, d time.Duration) bool {
 	return true
 }
 
+// Running reports whether pid exists and has not exited (see
+// procstat.Running).
+func Running(pid int) bool { return procstat.Running(pid) }
+
 // OpenFiles returns how many files this process holds open, where the
 // system can tell (not on Windows); tests compare two counts to catch a
 // descriptor left open.

@@ -11,47 +11,75 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 )
 
-// spool holds a body, in memory up to memLimit bytes and in a temporary
-// file beyond, as nginx buffers bodies (client_body_buffer_size,
-// proxy_max_temp_file_size).
+// spool holds a body in memory up to limit bytes, and whole in a file
+// once it grows past that, as nginx buffers a request body
+// (client_body_buffer_size, client_body_temp_path) or an upstream's
+// answer.
 type spool struct {
-	mem  bytes.Buffer
-	file *os.File
-	size int64
+	limit  int                      // the most bytes held in memory
+	create func() (*os.File, error) // makes the file; nil: one in the system's temporary directory
+	mem    []byte                   // the body while it fits in memory
+	file   *os.File                 // the body once it did not
+	size   int64                    // bytes written so far
 }
 
-const memLimit = 1 << 20
+// answerMemory is how much of an upstream's answer a spool holds in
+// memory before it goes to a file.
+const answerMemory = 1 << 20
 
 func (s *spool) Write(p []byte) (int, error) {
-	s.size += int64(len(p))
-	if s.file == nil && s.mem.Len()+len(p) <= memLimit {
-		return s.mem.Write(p)
+	if s.file == nil && len(s.mem)+len(p) <= s.limit {
+		s.mem = append(s.mem, p...)
+		s.size += int64(len(p))
+		return len(p), nil
 	}
 	if s.file == nil {
-		f, err := os.CreateTemp("", "ngw2f-lab-proxy-body-")
-		if err != nil {
+		if err := s.toFile(); err != nil {
 			return 0, err
 		}
-		os.Remove(f.Name())
-		s.file = f
 	}
-	return s.file.Write(p)
+	n, err := s.file.Write(p)
+	s.size += int64(n)
+	return n, err
+}
+
+// toFile moves what the spool holds to a new file, which takes all that
+// comes after.
+func (s *spool) toFile() error {
+	create := s.create
+	if create == nil {
+		create = func() (*os.File, error) { return os.CreateTemp("", tempPattern("body-")) }
+	}
+	f, err := create()
+	if err != nil {
+		return err
+	}
+	s.file = f
+	if _, err := f.Write(s.mem); err != nil {
+		return err
+	}
+	s.mem = nil
+	return nil
 }
 
 // reader reads the whole body from its start.
 func (s *spool) reader() io.Reader {
 	if s.file == nil {
-		return bytes.NewReader(s.mem.Bytes())
+		return bytes.NewReader(s.mem)
 	}
-	return io.MultiReader(bytes.NewReader(s.mem.Bytes()), io.NewSectionReader(s.file, 0, s.size-int64(s.mem.Len())))
+	return io.NewSectionReader(s.file, 0, s.size)
 }
 
 // small returns the body when it is all in memory.
-func (s *spool) small() ([]byte, bool) { return s.mem.Bytes(), s.file == nil }
+func (s *spool) small() ([]byte, bool) { return s.mem, s.file == nil }
 
+// close removes the file, if any: nginx removes a temporary file when
+// its request ends.
 func (s *spool) close() {
 	if s.file != nil {
 		s.file.Close()
+		os.Remove(s.file.Name())
+		s.file = nil
 	}
 }
 
@@ -60,38 +88,59 @@ func (s *spool) close() {
 var errClientGone = errors.New("client gone")
 
 // readBody reads the whole request body before anything goes upstream,
-// as nginx does with proxy_request_buffering on. A chunked body longer
-// than client_max_body_size is 413; a client too slow is 408, one that
-// leaves gets nothing. On an error it has answered.
+// as nginx does with proxy_request_buffering on: in memory when what is
+// left to read after the head is less than client_body_buffer_size and a
+// quarter, else in client_body_buffer_size pieces to a file under
+// client_body_temp_path, with nginx's warning in the error log. A chunked
+// body longer than client_max_body_size is 413; a client too slow is
+// 408, one that leaves gets nothing. On an error it has answered.
 func (r *request) readBody() (*spool, error) {
 	r.expect()
-	s := &spool{}
 	hr := r.hr
 	if hr.ContentLength <= 0 && !hr.Chunked {
 		if hr.ContentLength == 0 {
 			r.bodyLength = 0
 		}
-		return s, nil
+		return &spool{}, nil
 	}
-	max := r.loc.maxBody
-	buf := make([]byte, 32<<10)
+	size := int(r.loc.bodyBuffer)
+	s := &spool{limit: size, create: func() (*os.File, error) {
+		f, err := r.c.rt.temp.create(r.loc.bodyTemp)
+		if err == nil {
+			r.logError(levelWarn, "a client request body is buffered to a temporary file "+f.Name())
+		}
+		return f, err
+	}}
+	rest := hr.ContentLength - int64(r.c.rp.rd.Buffered())
+	switch {
+	case hr.Chunked:
+	case rest < int64(size+size/4):
+		s.limit = int(hr.ContentLength)
+		size = s.limit
+	default:
+		s.limit = 0
+	}
+	maxBody := r.loc.maxBody
+	buf := make([]byte, max(size, 1))
 	for {
 		r.c.nc.SetReadDeadline(time.Now().Add(r.loc.bodyTimeout))
-		n, err := hr.Body.Read(buf)
+		n, err := io.ReadFull(hr.Body, buf)
 		if n > 0 {
-			if hr.Chunked && max > 0 && s.size+int64(n) > max {
+			if hr.Chunked && maxBody > 0 && s.size+int64(n) > maxBody {
+				s.close()
 				r.logError(levelError, fmt.Sprintf("client intended to send too large chunked body: %d bytes", s.size+int64(n)))
 				r.bodyLength = s.size
 				r.sendError(413, "")
 				return nil, errClientGone
 			}
 			if _, werr := s.Write(buf[:n]); werr != nil {
+				s.close()
 				r.logError(levelCrit, "cannot buffer the request body: "+werr.Error())
 				r.sendError(500, "")
 				return nil, werr
 			}
 		}
-		if err == io.EOF {
+		if err == io.EOF || err == io.ErrUnexpectedEOF { // the body's end, short of a whole buf
 			r.bodyLength = s.size
 			return s, nil
 		}

@@ -29,6 +29,8 @@ type locConf struct {
 	keepalive         keepalive
 	keepaliveRequests int
 	maxBody           int64
+	bodyBuffer        int64    // client_body_buffer_size
+	bodyTemp          tempPath // client_body_temp_path, its directory absolute
 	bodyTimeout       time.Duration
 	sendTimeout       time.Duration
 	lingering         string
@@ -157,6 +159,8 @@ func (cp *compiler) locConf(blk *block, l *location) (*locConf, error) {
 		keepalive:         setting(blk, "keepalive_timeout", keepalive{timeout: 75 * time.Second}),
 		keepaliveRequests: setting(blk, "keepalive_requests", 1000),
 		maxBody:           setting(blk, "client_max_body_size", int64(1<<20)),
+		bodyBuffer:        setting(blk, "client_body_buffer_size", int64(8<<10)),
+		bodyTemp:          setting(blk, "client_body_temp_path", tempPath{dir: "client_body_temp"}),
 		bodyTimeout:       setting(blk, "client_body_timeout", 60*time.Second),
 		sendTimeout:       setting(blk, "send_timeout", 60*time.Second),
 		lingering:         setting(blk, "lingering_close", "on"),
@@ -187,6 +191,7 @@ func (cp *compiler) locConf(blk *block, l *location) (*locConf, error) {
 	if l != nil {
 		lc.name, lc.modifier = l.path, l.modifier
 	}
+	lc.bodyTemp.dir = cp.c.path(lc.bodyTemp.dir)
 	root := setting(blk, "root", rootPath{path: "html"})
 	lc.root, lc.alias = cp.c.path(root.path), root.alias
 	// return, try_files and proxy_pass belong to their own block only:

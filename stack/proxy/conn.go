@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"container/list"
 	"errors"
 	"io"
 	"net"
@@ -13,10 +14,11 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peek"
 )
 
-// holdTime is how long a connection waits for its next request with a
-// read buffer in hand. After that it lets the buffer go and waits with
-// none, as nginx frees an idle connection's buffers: ten thousand idle
-// connections then cost little more than their goroutines.
+// holdTime is how long a connection waits for its next request with its
+// buffers in hand. After that it lets them go (the read buffer, and the
+// one its answers were built in) and waits with none, as nginx frees an
+// idle connection's buffers: ten thousand idle connections then cost
+// little more than their goroutines.
 const holdTime = 250 * time.Millisecond
 
 // conn is one client connection, served by its own goroutine.
@@ -34,6 +36,12 @@ type conn struct {
 	requests int
 	buf      []byte // the answer being built, reused
 	idle     atomic.Bool
+
+	// In the connection table (connTable), guarded by its lock: while
+	// the connection waits for a request, its place in the table's list
+	// of those; and whether the table took its slot back.
+	waitSlot *list.Element
+	reused   bool
 
 	mu       sync.Mutex
 	upstream net.Conn // the upstream connection in use, closed by Close
@@ -120,6 +128,7 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	}
 	c.idle.Store(true)
 	defer c.idle.Store(false)
+	c.rt.conns.wait(c)
 	if c.srv.shuttingDown() {
 		return false
 	}
@@ -131,19 +140,20 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	c.nc.SetReadDeadline(now.Add(min(holdTime, timeout)))
 	_, err := c.rp.br.Peek(1)
 	if err == nil {
-		return true
+		return c.rt.conns.busy(c)
 	}
 	if !isTimeout(err) || !time.Now().Before(deadline) {
 		return false
 	}
 	c.srv.putReader(c.rp)
 	c.rp = nil
+	c.buf = nil // as large as the largest answer it built: a waiting connection holds none
 	c.nc.SetReadDeadline(deadline)
 	if err := peek.Readable(c.raw); err != nil {
 		return false
 	}
 	c.rp = c.srv.getReader(c.nc)
-	return true
+	return c.rt.conns.busy(c)
 }
 
 // lingeringClose reads what the client still sends for a while before

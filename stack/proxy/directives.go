@@ -56,7 +56,7 @@ func directives() map[string]directive {
 		// own process, so process settings have no effect.
 		"worker_processes":     {once(inMain, 1, 1), checkWorkers},
 		"daemon":               {spec: flagSpec(inMain)},
-		"master_process":       {spec: flagSpec(inMain)},
+		"master_process":       {flagSpec(inMain), setFlag},
 		"pid":                  {spec: once(inMain, 1, 1)},
 		"user":                 {spec: once(inMain, 1, 2)},
 		"worker_rlimit_nofile": {once(inMain, 1, 1), checkNumber},
@@ -64,8 +64,8 @@ func directives() map[string]directive {
 		"env":                  {spec: args(inMain, 1, 1)},
 		"load_module":          {spec: unsupported(inMain, "the lab's proxy has no dynamic modules")},
 		"error_log":            {args(inAll, 1, 2), setErrorLog},
-		"events":               {blockSpec(inMain, 0, 0), nil},
-		"worker_connections":   {once(inEvents, 1, 1), checkNumber},
+		"events":               {blockSpec(inMain, 0, 0), enterEvents},
+		"worker_connections":   {once(inEvents, 1, 1), setNumber},
 		"accept_mutex":         {spec: flagSpec(inEvents)},
 		"accept_mutex_delay":   {once(inEvents, 1, 1), checkTime},
 		"multi_accept":         {spec: flagSpec(inEvents)},
@@ -88,10 +88,11 @@ func directives() map[string]directive {
 		"proxy_busy_buffers_size":        {once(inHSL, 1, 1), checkSize},
 		"proxy_request_buffering":        {spec: flagSpec(inHSL)},
 		"proxy_ignore_client_abort":      {spec: flagSpec(inHSL)},
-		"client_body_buffer_size":        {once(inHSL, 1, 1), checkSize},
+		"client_body_buffer_size":        {once(inHSL, 1, 1), setSize},
 		"open_file_cache":                {spec: once(inHSL, 1, 2)},
-		// Temporary files: the lab buffers in memory and its own temp files.
-		"client_body_temp_path":     {spec: once(inHSL, 1, 4)},
+		// Temporary files: a request body goes to client_body_temp_path;
+		// an upstream's answer goes to the lab's own temporary files.
+		"client_body_temp_path":     {once(inHSL, 1, 4), setTempPath},
 		"proxy_temp_path":           {spec: once(inHSL, 1, 4)},
 		"fastcgi_temp_path":         {spec: once(inHSL, 1, 4)},
 		"uwsgi_temp_path":           {spec: once(inHSL, 1, 4)},
@@ -231,6 +232,12 @@ func (b *builder) apply(blk *block, dirs []*conf.Directive) error {
 		}
 	}
 	return nil
+}
+
+// enterEvents reads the events block's settings into the main block:
+// the proxy has one worker, whose settings they are.
+func enterEvents(b *builder, blk *block, d *conf.Directive) error {
+	return b.apply(blk, d.Block)
 }
 
 func checkWorkers(_ *builder, _ *block, d *conf.Directive) error {

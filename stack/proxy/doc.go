@@ -34,10 +34,29 @@
 //   - nginx runs worker processes around an event loop; the proxy runs as
 //     goroutines inside the lab's process, one per connection, parked in
 //     Go's netpoller (epoll) while they wait. worker_processes,
-//     worker_connections, accept_mutex, sendfile, tcp_nopush, tcp_nodelay,
-//     the hash sizes, the temp paths and gzip are read, checked and
-//     without effect. gzip stays off so that the bytes stay readable.
-//   - The lab decides where the proxy listens (stack.Config.Addr): every
+//     accept_mutex, sendfile, tcp_nopush, tcp_nodelay, the hash sizes,
+//     the temp paths but client_body_temp_path, and gzip are read,
+//     checked and without effect. gzip stays off so that the bytes stay
+//     readable.
+//   - worker_connections bounds the connections as nginx 1.22's one
+//     worker does (conntable.go): clients and upstream connections share
+//     it, less one slot per listening socket and one for the channel to
+//     the master. When it runs low, the connections waiting longest for a
+//     request are closed ("reusing connections", warned once a second);
+//     when none waits, a new client is closed at once and an upstream
+//     connection answered 500, with nginx's alert. The captures under
+//     testdata/interop/worker-connections-* are nginx's own.
+//   - A request body is read whole before it goes upstream
+//     (proxy_request_buffering on): in memory when what is left after the
+//     head is less than client_body_buffer_size and a quarter (8k, two
+//     pages on x86-64, by default), else to a file of its own under
+//     client_body_temp_path (client_body_temp under the prefix by
+//     default), with nginx's warning, removed when the request ends. The
+//     head's reader buffers up to 4 KiB where nginx's first buffer is 1k,
+//     so a body sent with its head and within a few KiB of the limit may
+//     stay in memory here where nginx spools it.
+//   - The lab decides where the proxy listens (stack.Config.Addr): the
+//     listen directives are read and checked but not used, and every
 //     server block is served on that one address, chosen by server_name
 //     as nginx does. ListenPort gives the port the file's listen
 //     directives name, which ngw2f-lab up --config obeys.
@@ -45,9 +64,15 @@
 //     configuration naming the talk's 127.0.0.1:8000 reaches the app
 //     server wherever it really listens; logs and Host headers keep the
 //     configured address.
-//   - A connection waiting for a request holds a read buffer for a
-//     quarter of a second, then lets it go and waits for the socket to be
-//     readable with none, as nginx frees an idle connection's buffers.
+//   - A connection waiting for a request holds its buffers for a quarter
+//     of a second, then lets them go (the read buffer and the one its
+//     answers were built in) and waits for the socket to be readable with
+//     none, as nginx frees an idle connection's buffers: about 6 KB each,
+//     mostly its goroutine's stack.
+//   - What the proxy puts in the system's temporary directory is named
+//     ngw2f-lab-proxy-PID-...: a lab killed with -9 removes nothing, and
+//     the next proxy to start sweeps what labs that no longer run left
+//     (sweep.go), never a running lab's.
 //   - A path is the root followed by the URI, or the alias followed by
 //     what of the URI comes after the location's prefix, glued on as
 //     strings, as nginx does: "location /static/ { alias html; }" maps
@@ -67,7 +92,8 @@
 //     plain port gets nginx's 400 at once); other bad bytes are seen when
 //     their line ends.
 //   - proxy_buffering on reads the upstream's whole answer before the
-//     client gets any of it (to memory, then a temporary file past 1 MiB);
+//     client gets any of it (to memory, then a temporary file of the
+//     system's past 1 MiB);
 //     nginx sends the head first. The bytes are the same; a chunked
 //     answer relayed with buffering on is one chunk, where nginx's chunks
 //     follow its buffers.

@@ -187,6 +187,7 @@ func interopCases() []interopCase {
 		{"proxy-default-headers", "GET /direct/x HTTP/1.0\r\nHost: h\r\n\r\n"},
 		{"proxy-unnormalized-uri", "GET /direct//a/../x?y=%41 HTTP/1.0\r\n\r\n"},
 		{"proxy-post", "POST /direct/x?q HTTP/1.1\r\nHost: h\r\nContent-Type: a/b\r\nContent-Length: 5\r\nX: y\r\nConnection: close\r\n\r\nhello"},
+		{"proxy-post-spooled", "POST /dead/ HTTP/1.0\r\nHost: localhost:8080\r\nContent-Length: 20000\r\n\r\n" + strings.Repeat("a", 20000)},
 		{"proxy-chunked-body", "POST /swap/abc HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nX: y\r\nConnection: close\r\n\r\n5\r\nhello\r\n3\r\nabc\r\n0\r\n\r\n"},
 		{"proxy-expect", "GET /app/ HTTP/1.1\r\nExpect: 100-continue\r\n" + close11},
 		{"proxy-headers", "GET /app/hdrs HTTP/1.1\r\n" + close11},
@@ -449,18 +450,21 @@ var (
 	anyPort    = regexp.MustCompile(`\b(127\.0\.0\.1|localhost|example\.com|h):\d+\b`)
 	logStamp   = regexp.MustCompile(`\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2} \[(\w+)\] \d+#\d+: \*\d+ `)
 	accessTime = regexp.MustCompile(`\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]`)
-	tempDir    = regexp.MustCompile(regexp.QuoteMeta(filepath.ToSlash(filepath.Clean(os.TempDir()))) + `/[^"\s]*?/html`)
+	tempDir    = regexp.MustCompile(regexp.QuoteMeta(filepath.ToSlash(filepath.Clean(os.TempDir()))) + `/[^"\s,]*?/(html|body/)`)
+	tempNumber = regexp.MustCompile(`<dir>/body/\d{10}`)
 	heads      = regexp.MustCompile(`HTTP/1\.1 (\d{3})[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n`)
 	lengthLine = regexp.MustCompile(`Content-Length: (\d+)`)
 )
 
 // normalizeText replaces what changes from run to run: ports, log dates,
-// PIDs, connection numbers and the temporary directory.
+// PIDs, connection numbers, the temporary directory and the number of a
+// request body's temporary file there.
 func normalizeText(s string) string {
 	s = anyPort.ReplaceAllString(s, "$1:<port>")
 	s = logStamp.ReplaceAllString(s, "<date> [$1] <pid>#<pid>: *<n> ")
 	s = accessTime.ReplaceAllString(s, "[<date>]")
-	return tempDir.ReplaceAllString(s, "<dir>/html")
+	s = tempDir.ReplaceAllString(s, "<dir>/$1")
+	return tempNumber.ReplaceAllString(s, "<dir>/body/<n>")
 }
 
 // normalizeAnswer normalizes an answer, the server's name included: the

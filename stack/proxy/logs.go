@@ -3,6 +3,7 @@ package proxy
 import (
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -142,15 +143,22 @@ func (c *conn) logError(el *errorLog, level logLevel, msg string) {
 	if el == nil {
 		el = c.rt.errorLog
 	}
+	c.srv.writeErrorLog(c.nc, el, level, line)
+}
+
+// writeErrorLog records line in the trace, under ErrorLogBelow when level
+// is below el's (or nginx's default, error, when there is no error_log),
+// and writes it to el's file when it is not.
+func (s *Server) writeErrorLog(nc net.Conn, el *errorLog, level logLevel, line string) {
 	min := levelError
 	if el != nil {
 		min = el.level
 	}
 	if level < min {
-		c.srv.tap.Log(c.nc, ErrorLogBelow, line)
+		s.tap.Log(nc, ErrorLogBelow, line)
 		return
 	}
-	c.srv.tap.Log(c.nc, "error_log", line)
+	s.tap.Log(nc, "error_log", line)
 	if el != nil {
 		el.file.writeLine([]byte(line + "\n"))
 	}
@@ -166,6 +174,14 @@ const ErrorLogBelow = "error_log_below"
 // nginx's, and goes to no file.
 func (r *request) note(text string) {
 	r.c.srv.tap.Log(r.c.nc, "note", text)
+}
+
+// logError writes one of the server's own error log lines, about no
+// connection in particular: "2026/11/23 09:33:41 [alert] 123#123:
+// MESSAGE".
+func (s *Server) logError(rt *runtime, level logLevel, msg string) {
+	line := fmt.Sprintf("%s [%s] %d#%d: %s", time.Now().Format("2006/01/02 15:04:05"), level, s.pid, s.pid, msg)
+	s.writeErrorLog(nil, rt.errorLog, level, line)
 }
 
 // logTime is $time_local's format.

@@ -21,7 +21,12 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(envTestLab) != "" {
+		runTestLab() // never returns: the test kills it
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // testProxy is a proxy started for a test, with the events it recorded.
 type testProxy struct {

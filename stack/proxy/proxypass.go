@@ -62,7 +62,14 @@ func (r *request) proxy() {
 		tried[p] = true
 		r.upstreamURL = r.scheme() + p.conf.addr + uri
 		r.upstreamAddr = p.conf.addr
+		if !r.c.rt.conns.get() { // the upstream connection takes a slot too
+			bal.done(p, false)
+			r.logError(levelAlert, r.c.rt.conns.notEnough()+" while connecting to upstream")
+			r.sendError(500, "")
+			return
+		}
 		f := r.tryPeer(p.conf.addr, reqHead, body)
+		r.c.rt.conns.put()
 		disabled := bal.done(p, f != nil)
 		if f == nil {
 			return

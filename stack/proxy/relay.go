@@ -99,7 +99,7 @@ func (r *request) relay(up net.Conn, resp *http1.Response) {
 // upstream. A body that broke off comes back as far as it came, with the
 // error.
 func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
-	s := &spool{}
+	s := &spool{limit: answerMemory}
 	err := r.readUpstream(up, body, func(p []byte) error {
 		_, err := s.Write(p)
 		return err

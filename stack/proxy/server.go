@@ -60,6 +60,8 @@ type runtime struct {
 	roots         *roots
 	files         *fileCache
 	boundary      atomic.Uint64
+	temp          tempFiles
+	conns         *connTable
 }
 
 // New returns a proxy that will serve conf on cfg.Addr once started.
@@ -107,9 +109,10 @@ func (s *Server) Addr() net.Addr {
 	return s.ln.Addr()
 }
 
-// Start writes out an embedded configuration's files, opens the logs,
-// listens and serves in the background. It returns once the proxy
-// accepts connections; on an error nothing is left behind.
+// Start sweeps what proxies of labs that are gone left in the temporary
+// directory (sweepStale), writes out an embedded configuration's files,
+// opens the logs, listens and serves in the background. It returns once
+// the proxy accepts connections; on an error nothing is left behind.
 func (s *Server) Start(ctx context.Context) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,9 +122,10 @@ func (s *Server) Start(ctx context.Context) (err error) {
 	if s.ln != nil {
 		return fmt.Errorf("%s: already started", s.name)
 	}
+	sweepStale()
 	c := *s.conf
 	if c.embedded != "" {
-		if s.dir, err = os.MkdirTemp("", "ngw2f-lab-proxy-"); err != nil {
+		if s.dir, err = os.MkdirTemp("", tempPattern("")); err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		if err := WriteEmbedded(c.embedded, s.dir); err != nil {
@@ -140,6 +144,8 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		s.cleanup(rt)
 		return err
 	}
+	total, reserved := slotsOf(&c)
+	rt.conns = newConnTable(total, reserved, func(level logLevel, msg string) { s.logError(rt, level, msg) })
 	s.rt = rt
 	s.readers.New = func() any {
 		br := bufio.NewReaderSize(nil, 4096)
@@ -221,15 +227,20 @@ func (s *Server) serve() {
 			}
 			// Out of file descriptors, most likely: nginx logs it and
 			// accepts again a little later.
-			s.tap.Log(nil, "error_log", fmt.Sprintf("%s [alert] %d#%d: accept4() failed (%s)",
-				time.Now().Format("2006/01/02 15:04:05"), s.pid, s.pid, errno.Text(err)))
+			s.logError(s.rt, levelAlert, fmt.Sprintf("accept4() failed (%s)", errno.Text(err)))
 			time.Sleep(backoff)
 			backoff = min(2*backoff, time.Second)
 			continue
 		}
 		backoff = 5 * time.Millisecond
+		if !s.rt.conns.get() {
+			s.logError(s.rt, levelAlert, s.rt.conns.notEnough())
+			nc.Close()
+			continue
+		}
 		c := newConn(s, s.rt, nc)
 		if !s.track(c) {
+			s.rt.conns.put()
 			nc.Close()
 			return
 		}
@@ -249,6 +260,7 @@ func (s *Server) track(c *conn) bool {
 }
 
 func (s *Server) forget(c *conn) {
+	c.rt.conns.release(c)
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()

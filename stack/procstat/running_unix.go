@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package proctest
+package procstat
 
 import (
 	"errors"
