@@ -24,6 +24,7 @@ type presentOptions struct {
 	Listen   string
 	Port     int
 	Theme    string
+	Real     realFlags
 }
 
 func newPresentCmd(ios ioStreams, runF func(presentOptions) error) *cobra.Command {
@@ -57,6 +58,7 @@ speaker notes; ngw2f-lab next and prev drive it from any terminal.`,
 	cmd.Flags().IntVar(&opts.To, "to", 0, "the last lesson of the talk (default: the last written)")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)
+	addRealFlags(cmd, &opts.Real, true)
 	return cmd
 }
 
@@ -82,7 +84,7 @@ func presentRun(ctx context.Context, ios ioStreams, opts presentOptions) error {
 	ctx, stop := untilSignal(ctx, hangup)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
-		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port,
+		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Host: opts.Real.host(nil),
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Version: buildVersion(),
 		Present: &tui.Presentation{From: opts.From, To: opts.To, Socket: socket},
 	})

@@ -25,6 +25,7 @@ type upOptions struct {
 	Port   int
 	JSON   bool
 	Config string // an nginx.conf for the proxy
+	Real   realFlags
 
 	freePorts bool         // every layer on a free port, for tests
 	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
@@ -41,7 +42,9 @@ running for real clients: telnet, curl -v, a browser. Each request's
 journey is printed when it completes, hop by hop, with its bytes; with
 --json, each event is printed as it happens, one JSON object a line.
 Ctrl-C or SIGTERM stops every layer. Where a layer of that stack cannot
-run (the pre-fork server on Windows), up says why and exits 2.`,
+run (the pre-fork server on Windows), up says why and exits 2. With
+--real, the real nginx, gunicorn and Python servers run in place of the
+lab's layers, where this machine has them.`,
 		Example: "  ngw2f-lab up\n  ngw2f-lab up 2 --port 9090\n  ngw2f-lab up --json\n  ngw2f-lab up --config ./nginx.conf",
 		Args:    maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -57,6 +60,7 @@ run (the pre-fork server on Windows), up says why and exits 2.`,
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each event as one JSON object a line")
 	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy")
+	addRealFlags(cmd, &opts.Real, true)
 	return cmd
 }
 
@@ -75,7 +79,8 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	if opts.JSON {
 		info = func(o runner.Output) { fmt.Fprintf(ios.Err, "lab: %s\n", o.Text) }
 	}
-	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: info, Host: opts.host}
+	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: info,
+		Host: opts.Real.host(opts.host)}
 	if opts.Config != "" {
 		if !startsProxy(l) {
 			return &usageError{fmt.Errorf("--config: lesson %d's stack has no proxy", l.Number)}
@@ -97,7 +102,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 		var lerr *lessons.Error
 		switch {
 		case errors.As(err, &nl) && opts.Arg == "":
-			return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(opts.host))}
+			return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(ropts.Host))}
 		case errors.As(err, &nl):
 			return &usageError{fmt.Errorf("lesson %d's stack cannot start here: %w", l.Number, nl.Err)}
 		case errors.As(err, &lerr):
