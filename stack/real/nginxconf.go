@@ -2,9 +2,11 @@ package real
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/proxy/conf"
@@ -83,8 +85,8 @@ func (n nginxRun) http(h *conf.Directive) *conf.Directive {
 	for _, t := range []string{"client_body", "proxy", "fastcgi", "uwsgi", "scgi"} {
 		out.Block = append(out.Block, dir(t+"_temp_path", filepath.Join(n.Dir, "tmp", t)))
 	}
-	for name, args := range formats {
-		out.Block = append(out.Block, labFormat(name, args))
+	for _, name := range slices.Sorted(maps.Keys(formats)) {
+		out.Block = append(out.Block, labFormat(name, formats[name]))
 	}
 	hasAccess := false
 	for _, d := range h.Block {

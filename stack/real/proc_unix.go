@@ -56,9 +56,9 @@ func startProcess(name string, c command) (*process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	defer reportR.Close()
 	inR, inW, err := os.Pipe()
 	if err != nil {
+		reportR.Close()
 		reportW.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -76,6 +76,7 @@ func startProcess(name string, c command) (*process, error) {
 	reportW.Close()
 	if err != nil {
 		inW.Close()
+		reportR.Close()
 		return nil, fmt.Errorf("%s: starting the watcher: %w", name, err)
 	}
 	p := &process{name: name, watch: w, pipe: inW, done: make(chan struct{})}

@@ -8,10 +8,10 @@ import (
 	"net"
 	"slices"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -363,7 +363,7 @@ func copyBytes(dst, src net.Conn, seen func([]byte)) error {
 }
 
 func isReset(err error) bool {
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+	return errno.Is(err, errno.ECONNRESET) || errno.Is(err, errno.EPIPE)
 }
 
 // closeWrite half-closes c, tapped or not.

@@ -43,8 +43,10 @@ const killGrace = 2 * time.Second
 // would have removed.
 func runWatcher() int {
 	// The terminal's signals are for the lab, which stops the programs in
-	// order; the watcher only acts when the lab is gone.
-	signal.Ignore(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGTSTP)
+	// order; the watcher only acts when the lab is gone. They are caught
+	// and dropped, not ignored: an ignored signal stays ignored in the
+	// program the watcher starts, and Python would not stop on TERM.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGTSTP)
 	report := os.NewFile(fdReport, "report")
 	if len(os.Args) < 4 || os.Args[2] != "--" {
 		fmt.Fprintln(report, "error the watcher was started without a directory and a program")
