@@ -349,8 +349,10 @@ func TestPythonServers(t *testing.T) {
 				"wsgiref>gateway chunk", "client>wsgiref bytes", "client>wsgiref close"},
 		},
 		{
-			name:   "Werkzeug's development server",
-			make:   func(c stack.Config) (stack.Layer, error) { return NewDevserver(c, progs, map[string]string{"app": "werkzeug_app:greet"}) },
+			name: "Werkzeug's development server",
+			make: func(c stack.Config) (stack.Layer, error) {
+				return NewDevserver(c, progs, map[string]string{"app": "werkzeug_app:greet"})
+			},
 			req:    "GET /?name=World HTTP/1.0\r\n\r\n",
 			answer: "Hello World!",
 			hops: []string{"client>devserver bytes", "devserver>gateway environ", "devserver>gateway start_response",
