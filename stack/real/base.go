@@ -216,9 +216,12 @@ func freeAddr() (string, error) {
 }
 
 // env is the environment every Python server gets: where to report, no
-// bytecode files in the directory, output as it is written.
+// bytecode files in the directory, output as it is written, and string
+// hashes seeded as when the lab's captures were made (PYTHONHASHSEED=0),
+// so that what Werkzeug takes from a set, such as an Allow header, comes
+// in the same order on every run.
 func (b *base) env() []string {
-	env := []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1"}
+	env := []string{"PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1", "PYTHONHASHSEED=0"}
 	if b.reports != nil {
 		env = append(env, ReportEnv+"="+b.reports.Path())
 	}

@@ -31,6 +31,10 @@ type Gunicorn struct {
 	booting map[int]bool
 	dying   map[int]bool
 	ready   bool // when_ready has fired
+	// busy counts, by worker, the requests between their pre_request and
+	// post_request hooks: a worker still closes the app's body and runs
+	// post_request after the client has its answer.
+	busy map[int]int
 }
 
 // NewGunicorn returns gunicorn with the settings of the lab's pre-fork
@@ -63,7 +67,7 @@ func NewGunicorn(cfg stack.Config, progs *Programs, args map[string]string) (*Gu
 		shown = prefork.TalkHooks
 	}
 	return &Gunicorn{base: newBase(cfg, prefork.Kind, found, "TERM", "INT"), opts: opts, shown: shown,
-		target: opts.Workers, booting: map[int]bool{}, dying: map[int]bool{}}, nil
+		target: opts.Workers, booting: map[int]bool{}, dying: map[int]bool{}, busy: map[int]int{}}, nil
 }
 
 // needs checks that app (module:callable) is one of the talk's apps the
@@ -195,14 +199,22 @@ func (g *Gunicorn) hook(r *report) {
 		if !slices.Contains(g.workers, r.PID) {
 			g.workers = append(g.workers, r.PID)
 		}
+	case "pre_request":
+		g.busy[r.PID]++
+	case "post_request":
+		if g.busy[r.PID]--; g.busy[r.PID] <= 0 {
+			delete(g.busy, r.PID)
+		}
 	case "worker_abort", "worker_exit":
 		// It is on its way out; the master replaces it once it is gone.
 		if slices.Contains(g.workers, r.PID) {
 			g.dying[r.PID] = true
 		}
+		delete(g.busy, r.PID)
 	case "child_exit":
 		delete(g.booting, r.Worker)
 		delete(g.dying, r.Worker)
+		delete(g.busy, r.Worker)
 		g.workers = slices.DeleteFunc(g.workers, func(p int) bool { return p == r.Worker })
 	case "nworkers_changed":
 		g.target = r.Workers
@@ -238,14 +250,33 @@ func (g *Gunicorn) waitSettled(ctx context.Context) error {
 	}
 }
 
-// FlushTrace returns once gunicorn is settled: every event of its
-// processes is reported as it happens, so settled is all there is to
+// busyWait bounds how long FlushTrace waits for the workers to finish
+// the requests they serve: a slow app may hold one longer, and its
+// events then come later.
+const busyWait = time.Second
+
+// FlushTrace returns once gunicorn is settled and its workers have
+// finished the requests they serve (a second at most): every event of
+// its processes is reported as it happens, so that is all there is to
 // wait for.
 func (g *Gunicorn) FlushTrace(ctx context.Context) error {
 	if ended, _ := g.proc.Exited(); ended {
 		return nil
 	}
-	return g.waitSettled(ctx)
+	if err := g.waitSettled(ctx); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(busyWait)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		g.mu.Lock()
+		idle := len(g.busy) == 0
+		g.mu.Unlock()
+		if idle {
+			return nil
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	return nil
 }
 
 // Signal sends gunicorn's master sig, as kill does: TTIN adds a worker,
