@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"io"
+
 	"github.com/spf13/cobra"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
@@ -38,4 +41,26 @@ func (f realFlags) host(base *runner.Host) *runner.Host {
 		h.Prefork = base.Prefork
 	}
 	return h
+}
+
+// stands says which layers each real program stands for.
+var stands = map[real.Program]string{
+	real.ProgramNginx:    "the proxy",
+	real.ProgramGunicorn: "the pre-fork server (lessons 3 to 9), app-a to app-c",
+	real.ProgramPython:   "the socket server, wsgiref and Werkzeug's server (lessons 1, 4, 5, 6)",
+	real.ProgramUwsgi:    "the pre-fork server with protocol=uwsgi (lesson 8)",
+}
+
+// checkPrograms lists the real programs progs finds, one a line, and
+// what each missing one means.
+func checkPrograms(w io.Writer, progs *real.Programs) {
+	for _, p := range real.AllPrograms {
+		f, err := progs.Find(p)
+		if err != nil {
+			line(w, string(p), fmt.Sprintf("MISSING: %v; the lab's own layers stand in for %s", err, stands[p]))
+			continue
+		}
+		line(w, string(p), fmt.Sprintf("%s: %s", f, stands[p]))
+	}
+	line(w, "cgi", "no real program: the lab's CGI gateway runs in lesson 7 (it stands for Apache's mod_cgi)")
 }
