@@ -19,10 +19,6 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/real"
 )
 
-// asLabEnv makes the test binary run as the lab itself (see TestMain), so
-// that a test can end it as a user ends the lab: Ctrl-C, SIGTERM, kill -9.
-const asLabEnv = "NGW2F_LAB_TEST_AS_LAB"
-
 // needReal skips the test where the real nginx and gunicorn are missing
 // (stack/real's tests, which CI requires, hold them to be there).
 func needReal(t *testing.T) {

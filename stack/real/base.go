@@ -56,7 +56,6 @@ type base struct {
 	taps    map[int]*trace.Tap  // taps recording as the program's processes
 	started bool
 	closed  bool
-	halted  error // why the program stopped by itself
 }
 
 func newBase(cfg stack.Config, kind string, found *Found, graceful, fast string) base {

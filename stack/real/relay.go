@@ -3,7 +3,6 @@ package real
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"slices"
@@ -113,21 +112,6 @@ func (r *Relay) Close() error {
 	r.mu.Unlock()
 	r.wg.Wait()
 	return nil
-}
-
-// Shutdown stops accepting and waits for the relayed connections to end,
-// or for ctx to end, and then ends the rest.
-func (r *Relay) Shutdown(ctx context.Context) error {
-	r.stopAccepting()
-	done := make(chan struct{})
-	go func() { r.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		r.Close()
-		return fmt.Errorf("%s: connections still open: %w", r.cfg.Name, ctx.Err())
-	}
 }
 
 func (r *Relay) stopAccepting() {
