@@ -51,7 +51,3 @@ func (r *Runner) onLab(name, why string) {
 	r.onLabSaid[name] = true
 	r.out(Output{Kind: OutInfo, Text: why + "; " + name + " runs on the lab's own layer instead"})
 }
-
-// Real reports whether the runner starts the real programs where it can
-// (--real).
-func (r *Runner) Real() bool { return r.opts.Host.programs() != nil }
