@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ import (
 type Nginx struct {
 	base
 	config string // an embedded configuration's name, or a file
+	want   int    // how many workers the configuration asks for
 
 	// pending holds the error log lines of a connection (by nginx's
 	// number for it), until its access log line says which one it is.
@@ -87,11 +89,11 @@ func (n *Nginx) Start(ctx context.Context) error {
 		n.stop(ctx, "TERM")
 		return fmt.Errorf("%s: %w", n.name, err)
 	}
-	workers := workerProcesses(dirs)
+	n.want = workerProcesses(dirs)
 	n.serverDone = n.drain
 	c := command{Path: n.found.Path, Args: []string{"-p", prefix + string(filepath.Separator),
 		"-c", filepath.Join(n.dir, "ngw2f-lab.conf"), "-e", "stderr"}}
-	err = n.launch(ctx, c, func(ctx context.Context) error { return n.waitWorkers(ctx, workers) })
+	err = n.launch(ctx, c, n.waitWorkers)
 	if err != nil {
 		for _, r := range n.upstreams {
 			r.Close()
@@ -133,8 +135,9 @@ func workerProcesses(dirs []*conf.Directive) int {
 	return 1
 }
 
-// waitWorkers waits until nginx has said it started n workers.
-func (n *Nginx) waitWorkers(ctx context.Context, want int) error {
+// waitWorkers waits until nginx runs the workers its configuration asks
+// for, by what it says.
+func (n *Nginx) waitWorkers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	for {
@@ -144,7 +147,7 @@ func (n *Nginx) waitWorkers(ctx context.Context, want int) error {
 		n.mu.Lock()
 		got := len(n.workers)
 		n.mu.Unlock()
-		if got >= want {
+		if got == n.want {
 			return nil
 		}
 		if ended, how := n.proc.Exited(); ended {
@@ -154,12 +157,52 @@ func (n *Nginx) waitWorkers(ctx context.Context, want int) error {
 	}
 }
 
-// FlushTrace returns once every log line nginx wrote so far is recorded.
+// FlushTrace returns once every log line nginx wrote so far is recorded
+// and it runs its workers (one killed is replaced).
 func (n *Nginx) FlushTrace(ctx context.Context) error {
 	if ended, _ := n.proc.Exited(); ended {
 		return nil
 	}
-	return n.out.Mark(ctx)
+	return n.waitWorkers(ctx)
+}
+
+// KillWorker kills nginx's oldest worker with SIGKILL and returns its
+// PID; nginx's master starts another.
+func (n *Nginx) KillWorker(ctx context.Context) (int, error) {
+	n.mu.Lock()
+	if len(n.workers) == 0 {
+		n.mu.Unlock()
+		return 0, fmt.Errorf("%s: no worker to kill", n.name)
+	}
+	pid := n.workers[0]
+	n.mu.Unlock()
+	return pid, n.KillWorkerPID(ctx, pid)
+}
+
+// KillWorkerPID kills nginx's worker pid with SIGKILL, while it is one.
+func (n *Nginx) KillWorkerPID(ctx context.Context, pid int) error {
+	n.mu.Lock()
+	ok := slices.Contains(n.workers, pid)
+	n.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%s: pid %d is not one of its workers now", n.name, pid)
+	}
+	if err := n.proc.SignalPID(pid, "KILL"); err != nil {
+		return err
+	}
+	// Until nginx says it exited, it still counts: wait for that first.
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	for {
+		n.out.Mark(ctx)
+		n.mu.Lock()
+		gone := !slices.Contains(n.workers, pid)
+		n.mu.Unlock()
+		if gone || ctx.Err() != nil {
+			return nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // drain waits, before the front relay ends a connection nginx closed,

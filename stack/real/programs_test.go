@@ -392,3 +392,32 @@ func TestPythonServers(t *testing.T) {
 		})
 	}
 }
+
+// TestNginxKillWorker kills nginx's worker: its master starts another,
+// and nginx goes on answering.
+func TestNginxKillWorker(t *testing.T) {
+	t.Parallel()
+	need(t, ProgramNginx)
+	n, err := NewNginx(stack.Config{}, progs, map[string]string{"config": "part-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(t, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	before := n.PIDs()
+	killed, err := n.KillWorker(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := n.FlushTrace(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := n.PIDs()
+	if !proctest.WaitGone(killed, 5*time.Second) || slices.Contains(after, killed) || len(after) != 2 || after[0] != before[0] {
+		t.Errorf("killed %d: PIDs %v, then %v", killed, before, after)
+	}
+	if answer := ask(t, n.Addr(), "GET / HTTP/1.0\r\n\r\n"); !strings.Contains(answer, "Hello World (from Nginx)") {
+		t.Errorf("after it, the answer is %q", answer)
+	}
+}
