@@ -1,15 +1,13 @@
-package kinds_test
+package compare_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/compare"
-	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/real"
 )
@@ -30,17 +28,16 @@ func TestLessonSixStackAsNginxGunicornFlask(t *testing.T) {
 	if err := real.Supported(); err != nil {
 		t.Skip(err)
 	}
+	// Where a program is missing, the test skips (stack/real's tests,
+	// which CI requires the programs for, fail there instead).
 	progs := real.NewPrograms(real.Paths{})
 	for _, p := range []real.Program{real.ProgramNginx, real.ProgramGunicorn} {
 		f, err := progs.Find(p)
-		var missing *real.MissingError
 		switch {
-		case errors.As(err, &missing):
-			peer.Missing(t, "%v: the test compares lesson 6's stack with the real one", err)
 		case err != nil:
-			t.Fatal(err)
+			t.Skipf("%v: the test compares lesson 6's stack with the real one", err)
 		case p == real.ProgramGunicorn && f.Python != "" && !f.HasModule("Flask"):
-			peer.Missing(t, "Flask is not installed for gunicorn's %s: apt-get install python3-flask", f.Python)
+			t.Skipf("Flask is not installed for gunicorn's %s (apt-get install python3-flask)", f.Python)
 		}
 	}
 	l, err := lessons.Load("testdata/flask-interop.md")
