@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
@@ -35,7 +36,11 @@ func (r *Runner) startReal(ctx context.Context, k kinds.Kind, cfg stack.Config, 
 	case errors.As(err, &busy):
 		return nil, err
 	}
-	r.onLab(k.Name, fmt.Sprintf("%s: %v", k.Name, err))
+	msg := err.Error()
+	if !strings.HasPrefix(msg, k.Name+": ") {
+		msg = k.Name + ": " + msg
+	}
+	r.onLab(k.Name, msg)
 	return nil, nil
 }
 
