@@ -129,7 +129,7 @@ func (b *base) Halted() error {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		if !b.closed {
-			return fmt.Errorf("%s stopped by itself (%s)%s", b.found.Short(), how, b.lastWords())
+			return fmt.Errorf("%s stopped by itself (%s)%s", b.found.Version, how, b.lastWords())
 		}
 	}
 	return nil
@@ -280,7 +280,7 @@ func (b *base) waitListening(ctx context.Context) error {
 	for {
 		if ended, how := b.proc.Exited(); ended {
 			b.out.Mark(ctx)
-			return fmt.Errorf("%s: %s did not start (%s)%s", b.name, b.found.Short(), how, b.words())
+			return fmt.Errorf("%s: %s did not start (%s)%s", b.name, b.found.Version, how, b.words())
 		}
 		if c, err := net.DialTimeout("tcp", b.private, time.Second); err == nil {
 			c.Close()
@@ -288,7 +288,7 @@ func (b *base) waitListening(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s: %s never listened on %s%s", b.name, b.found.Short(), b.private, b.words())
+			return fmt.Errorf("%s: %s never listened on %s%s", b.name, b.found.Version, b.private, b.words())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -240,7 +240,7 @@ func (g *Gunicorn) waitSettled(ctx context.Context) error {
 			return nil
 		}
 		if ended, how := g.proc.Exited(); ended {
-			return fmt.Errorf("%s stopped (%s)", g.found.Short(), how)
+			return fmt.Errorf("%s stopped (%s)", g.found.Version, how)
 		}
 		select {
 		case <-ctx.Done():

@@ -5,7 +5,6 @@ package real
 import (
 	"context"
 	"errors"
-	"os"
 )
 
 // errNotUnix is why the real programs do not run here.
@@ -15,22 +14,12 @@ var errNotUnix = errors.New("the real programs (nginx, gunicorn, uWSGI) run on U
 func Supported() error { return errNotUnix }
 
 // process is a real program the lab started; none starts here.
-type process struct{ done chan struct{} }
-
-// command says how to start a program.
-type command struct {
-	Path   string
-	Args   []string
-	Dir    string
-	Env    []string
-	Output *os.File
-}
+type process struct{}
 
 func startProcess(string, command) (*process, error) { return nil, errNotUnix }
 
 func (p *process) PID() int                           { return 0 }
 func (p *process) Exited() (bool, string)             { return true, "" }
-func (p *process) Done() <-chan struct{}              { return p.done }
 func (p *process) Signal(string) error                { return errNotUnix }
 func (p *process) SignalPID(int, string) error        { return errNotUnix }
 func (p *process) Stop(context.Context, string) error { return nil }

@@ -34,17 +34,6 @@ type process struct {
 	status string // how it exited, once done
 }
 
-// command says how to start a program.
-type command struct {
-	Path string
-	Args []string
-	Dir  string
-	Env  []string // added to the lab's environment
-	// Output receives what the program writes on its standard output and
-	// standard error; nil throws it away.
-	Output *os.File
-}
-
 // startProcess starts c's program through a watcher and returns once it
 // runs.
 func startProcess(name string, c command) (*process, error) {
@@ -66,7 +55,9 @@ func startProcess(name string, c command) (*process, error) {
 	w.Dir = c.Dir
 	w.Env = append(append(os.Environ(), c.Env...), child.Mark(watchRole))
 	w.Stdin = inR
-	w.Stdout, w.Stderr = c.Output, c.Output
+	if c.Output != nil {
+		w.Stdout, w.Stderr = c.Output, c.Output
+	}
 	w.ExtraFiles = []*os.File{reportW}
 	// The watcher keeps clear of the terminal's signals: Ctrl-C is the
 	// lab's to handle.
@@ -148,9 +139,6 @@ func (p *process) Exited() (bool, string) {
 		return false, ""
 	}
 }
-
-// Done is closed once the program has exited and its watcher is gone.
-func (p *process) Done() <-chan struct{} { return p.done }
 
 // Signal sends the signal named sig ("TERM", "TTIN") to the program's
 // own process (a master), as kill does, while it runs: once it has

@@ -55,7 +55,7 @@ func TestWatcherEndsTheGroupWhenTheLabIsGone(t *testing.T) {
 		}
 	}
 	select {
-	case <-p.Done():
+	case <-p.done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the watcher never ended")
 	}

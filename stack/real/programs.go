@@ -100,9 +100,6 @@ func (f *Found) String() string {
 	return s
 }
 
-// Short names the program and its version: "nginx/1.22.1".
-func (f *Found) Short() string { return f.Version }
-
 // MissingError says that a real program is not on this machine, and
 // which package brings it.
 type MissingError struct {
