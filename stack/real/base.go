@@ -156,8 +156,9 @@ func (b *base) keep(line string) {
 
 // prepare makes the private directory, writes the Python files into it
 // when python is set, and opens the program's output pipe (each line to
-// line) and, for a Python server, the socket it reports to.
-func (b *base) prepare(python bool, line func(string), report func(*report)) error {
+// line) and, for a Python server, the socket it reports to. On an error,
+// what it made is gone.
+func (b *base) prepare(python bool, line func(string), report func(*report)) (err error) {
 	if err := Supported(); err != nil {
 		return err
 	}
@@ -168,6 +169,11 @@ func (b *base) prepare(python bool, line func(string), report func(*report)) err
 	}
 	b.started = true
 	b.mu.Unlock()
+	defer func() {
+		if err != nil {
+			b.cleanup()
+		}
+	}()
 	dir, err := os.MkdirTemp("", privatePrefix+"*")
 	if err != nil {
 		return fmt.Errorf("%s: %w", b.name, err)
