@@ -25,6 +25,13 @@
 //     side too. Between nginx and an upstream that is down, nginx sees its
 //     connection reset rather than refused: the client gets the same 502,
 //     and nginx's error log words it differently.
+//   - The tap sees what crossed the wire to a program, not how much of it
+//     the program read: lesson 1's check of what the socket server read
+//     in its one recv(1024) counts what the relay read, all of it.
+//   - A program gets the lab's PATH, HOME, user, language and Python
+//     settings (PYENV_*, VIRTUAL_ENV), and no other variable: Python's
+//     wsgiref copies its environment into every environ, and a journey
+//     on a projector must not show a token.
 //   - Which client request an upstream connection of nginx carries is not
 //     on the wire: the relay picks the oldest request awaiting its answer
 //     with the same method and target. Under concurrent identical

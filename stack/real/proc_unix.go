@@ -53,7 +53,7 @@ func startProcess(name string, c command) (*process, error) {
 	}
 	w := exec.Command(exe, append([]string{c.Dir, "--", c.Path}, c.Args...)...)
 	w.Dir = c.Dir
-	w.Env = append(append(os.Environ(), c.Env...), child.Mark(watchRole))
+	w.Env = append(append(programEnv(os.Environ()), c.Env...), child.Mark(watchRole))
 	w.Stdin = inR
 	if c.Output != nil {
 		w.Stdout, w.Stderr = c.Output, c.Output
