@@ -30,6 +30,7 @@ import (
 type checkOptions struct {
 	Listen string
 	Port   int
+	Real   realFlags
 
 	freePorts bool         // every layer on a free port, for tests: never the machine's 8000 or 8080
 	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
@@ -46,7 +47,12 @@ lesson by lesson, what works and what would fall back to its recorded run.
 It also checks the terminal's size and the socket ngw2f-lab notes uses.
 It exits 1 when any lesson would fall back. A lesson that needs what this
 system lacks (the pre-fork server, on Windows) is reported as playing its
-recorded run here, with the reason, and does not make check fail.`,
+recorded run here, with the reason, and does not make check fail.
+
+With --real, check first lists the real programs this machine has (nginx,
+gunicorn, Python with Werkzeug, uWSGI), with their versions, and for each
+one missing, the package that brings it; then it runs the lessons with
+them, as ngw2f-lab present --real would.`,
 		Args: exactArgs(0),
 		RunE: func(c *cobra.Command, _ []string) error {
 			ctx, stop := untilSignal(c.Context(), os.Interrupt, syscall.SIGTERM)
@@ -55,6 +61,7 @@ recorded run here, with the reason, and does not make check fail.`,
 		},
 	}
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	addRealFlags(cmd, &opts.Real, true)
 	return cmd
 }
 
@@ -72,6 +79,10 @@ func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 	checkTerminal(w, ios)
 	checkSocket(w)
 	checkExecutable(w, opts.host)
+	host := opts.Real.host(opts.host)
+	if opts.Real.On {
+		checkPrograms(w, host.Real)
+	}
 	fallbacks := 0
 	recorded := map[string][]int{} // lessons that do not run live here, by why
 	for _, l := range all {
@@ -79,7 +90,7 @@ func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 			return fmt.Errorf("check interrupted; every layer was stopped")
 		}
 		var nl *runner.NotLiveError
-		if err := opts.host.Live(l); errors.As(err, &nl) {
+		if err := host.Live(l); errors.As(err, &nl) {
 			line(w, fmt.Sprintf("lesson %d", l.Number), fmt.Sprintf("RECORDED here: it starts %s, which this system cannot run (why below)", nl.Layer))
 			recorded[nl.Err.Error()] = append(recorded[nl.Err.Error()], l.Number)
 			continue
@@ -87,7 +98,7 @@ func checkRun(ctx context.Context, ios ioStreams, opts checkOptions) error {
 		if !l.Planned {
 			fmt.Fprintf(ios.Err, "check: running lesson %d, %s (%d steps)…\n", l.Number, l.Title, len(l.Steps))
 		}
-		if !checkLesson(ctx, w, l, opts) {
+		if !checkLesson(ctx, w, l, opts, host) {
 			fallbacks++
 		}
 	}
@@ -182,7 +193,7 @@ func checkSocket(w io.Writer) {
 
 // checkLesson runs l and reports; it returns false when the lesson would
 // fall back to its recorded run.
-func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, opts checkOptions) bool {
+func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, opts checkOptions, host *runner.Host) bool {
 	what := fmt.Sprintf("lesson %d", l.Number)
 	if l.Planned {
 		line(w, what, "not written yet")
@@ -190,8 +201,8 @@ func checkLesson(ctx context.Context, w io.Writer, l *lessons.Lesson, opts check
 	}
 	var mu sync.Mutex
 	var notes []string
-	r, err := runner.New(l, runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, Out: func(o runner.Output) {
-		if o.Kind == runner.OutInfo && strings.Contains(o.Text, "is busy") {
+	r, err := runner.New(l, runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, Host: host, Out: func(o runner.Output) {
+		if o.Kind == runner.OutInfo && (strings.Contains(o.Text, "is busy") || strings.Contains(o.Text, "on the lab's own layer instead")) {
 			mu.Lock()
 			notes = append(notes, o.Text)
 			mu.Unlock()

@@ -21,6 +21,7 @@ type lessonOptions struct {
 	Listen string
 	Port   int
 	Theme  string
+	Real   realFlags
 
 	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
@@ -36,8 +37,15 @@ request live, and a telnet prompt of your own. With --plain, or when the
 output is not a terminal, it runs every step at once and prints what
 happened as text. A lesson that needs a layer this system cannot run (the
 pre-fork server, on Windows) plays its recorded run instead, marked as
-such, with the reason.`,
-		Example: "  ngw2f-lab lesson 1\n  ngw2f-lab lesson 1 --plain\n  ngw2f-lab lesson 3 --theme high-contrast\n  ngw2f-lab lesson ./my-lesson.md",
+such, with the reason.
+
+With --real, each layer is the real program it stands for, where this
+machine has it (see ngw2f-lab check --real): nginx, gunicorn with the
+talk's config.py, uWSGI, Python's wsgiref and Werkzeug's server, started
+with the talk's own files in a private directory and stopped, every
+process of them, when the lesson ends. The lab's relays and a small WSGI
+middleware show their bytes and hand-offs as the lab's own.`,
+		Example: "  ngw2f-lab lesson 1\n  ngw2f-lab lesson 1 --plain\n  ngw2f-lab lesson 3 --real --plain\n  ngw2f-lab lesson 3 --theme high-contrast\n  ngw2f-lab lesson ./my-lesson.md",
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			opts.Arg = args[0]
@@ -51,6 +59,7 @@ such, with the reason.`,
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)
+	addRealFlags(cmd, &opts.Real, true)
 	return cmd
 }
 
@@ -68,21 +77,23 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 	if err != nil && !isLessonFileError(err) {
 		return err
 	}
-	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme})
+	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme,
+		Host: opts.Real.host(opts.host)})
 }
 
 // runPlain runs every step of l and prints the transcript; a lesson that
 // does not run live on this system plays its recorded run instead.
 func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lessonOptions) error {
+	host := opts.Real.host(opts.host)
 	var nl *runner.NotLiveError
-	if errors.As(opts.host.Live(l), &nl) {
+	if errors.As(host.Live(l), &nl) {
 		return playRecorded(ios, l, nl)
 	}
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	w := transcripts.NewWriter(ios.Out)
 	r, err := runner.New(l, runner.Options{
-		Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Out: w.Write,
+		Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Out: w.Write, Host: host,
 	})
 	if err != nil {
 		return err

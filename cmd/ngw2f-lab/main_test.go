@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack/real"
 )
 
 // execute runs the root command with args and returns what it printed.
@@ -53,6 +54,8 @@ func TestLessonFlags(t *testing.T) {
 		{name: "plain and port", args: []string{"1", "--plain", "--port", "9090"}, want: lessonOptions{Arg: "1", Plain: true, Listen: "127.0.0.1", Port: 9090, Theme: "default"}},
 		{name: "file", args: []string{"./x.md", "--listen", "127.0.0.2"}, want: lessonOptions{Arg: "./x.md", Listen: "127.0.0.2", Theme: "default"}},
 		{name: "theme", args: []string{"1", "--theme", "high-contrast"}, want: lessonOptions{Arg: "1", Listen: "127.0.0.1", Theme: "high-contrast"}},
+		{name: "real", args: []string{"3", "--real", "--nginx", "/opt/nginx/sbin/nginx", "--python", "python3.12"},
+			want: lessonOptions{Arg: "3", Listen: "127.0.0.1", Theme: "default", Real: realFlags{On: true, Paths: real.Paths{Nginx: "/opt/nginx/sbin/nginx", Python: "python3.12"}}}},
 		{name: "no lesson", args: nil, wantErr: true},
 		{name: "two lessons", args: []string{"1", "2"}, wantErr: true},
 		{name: "bad flag", args: []string{"1", "--colour"}, wantErr: true},

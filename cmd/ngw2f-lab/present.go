@@ -24,6 +24,7 @@ type presentOptions struct {
 	Listen   string
 	Port     int
 	Theme    string
+	Real     realFlags
 }
 
 func newPresentCmd(ios ioStreams, runF func(presentOptions) error) *cobra.Command {
@@ -60,6 +61,7 @@ speaker notes; ngw2f-lab next and prev drive it from any terminal.`,
 	}
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	addThemeFlag(cmd, &opts.Theme)
+	addRealFlags(cmd, &opts.Real, true)
 	return cmd
 }
 
@@ -88,7 +90,7 @@ func presentRun(ctx context.Context, ios ioStreams, opts presentOptions) error {
 	ctx, stop := untilSignal(ctx, hangup)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
-		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port,
+		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Host: opts.Real.host(nil),
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Version: buildVersion(),
 		Present: &tui.Presentation{From: opts.From, To: opts.To, Socket: socket},
 	})

@@ -85,6 +85,7 @@ list). Start with: ngw2f-lab lesson 1`,
 		newRemoteCmd("next", "Run the next step of the presentation, from any terminal"),
 		newRemoteCmd("prev", "Go back a step in the presentation, from any terminal"),
 		newUpCmd(ios, nil),
+		newCompareCmd(ios, nil),
 	)
 	return root
 }

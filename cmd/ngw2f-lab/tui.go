@@ -10,6 +10,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/progress"
+	"github.com/ngw2f/ngw2f-lab/lessons/runner"
 	"github.com/ngw2f/ngw2f-lab/tui"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
 )
@@ -28,6 +29,7 @@ type tuiRequest struct {
 	Listen    string
 	Port      int
 	Theme     string
+	Host      *runner.Host // nil is this system, with the lab's own layers
 }
 
 // runTUI opens the TUI on the terminal and returns once the learner quit
@@ -46,7 +48,7 @@ func runTUI(ctx context.Context, req tuiRequest) error {
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,
-		Listen: req.Listen, TalkPorts: true, FrontPort: req.Port,
+		Listen: req.Listen, TalkPorts: true, FrontPort: req.Port, Host: req.Host,
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "",
 		Progress: store, ProgressWarning: warn, Version: buildVersion(),
 	})

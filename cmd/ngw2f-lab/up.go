@@ -29,6 +29,7 @@ type upOptions struct {
 	Port   int
 	JSON   bool
 	Config string // an nginx.conf for the proxy
+	Real   realFlags
 
 	freePorts bool         // every layer on a free port, for tests
 	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
@@ -48,7 +49,9 @@ shutdown) as it comes; with --json, each event is printed as it happens,
 one JSON object a line. Should up fall behind the layers, it says how
 many events it lost.
 Ctrl-C or SIGTERM stops every layer. Where a layer of that stack cannot
-run (the pre-fork server on Windows), up says why and exits 2.`,
+run (the pre-fork server on Windows), up says why and exits 2. With
+--real, the real nginx, gunicorn and Python servers run in place of the
+lab's layers, where this machine has them.`,
 		Example: "  ngw2f-lab up\n  ngw2f-lab up 2 --port 9090\n  ngw2f-lab up --json\n  ngw2f-lab up --config ./nginx.conf",
 		Args:    maxArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -65,6 +68,7 @@ run (the pre-fork server on Windows), up says why and exits 2.`,
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each event as one JSON object a line")
 	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy; its listen gives the port, unless --port")
+	addRealFlags(cmd, &opts.Real, true)
 	return cmd
 }
 
@@ -79,7 +83,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	ctx, stop := untilSignal(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	p := newUpPrinter(ios, opts.JSON)
-	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: p.fromRunner, Host: opts.host}
+	ropts := runner.Options{Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, StrictFront: true, Out: p.fromRunner, Host: opts.Real.host(opts.host)}
 	if opts.Config != "" {
 		if !startsProxy(l) {
 			return &usageError{fmt.Errorf("--config: lesson %d's stack has no proxy", l.Number)}
@@ -119,7 +123,7 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 	if err := r.StartStack(ctx); err != nil {
 		r.Close()
 		stopFollowing()
-		return startFailed(err, opts, l)
+		return startFailed(err, opts, ropts.Host, l)
 	}
 	started.Store(true)
 	p.locked(func() { banner(ios, r, l, opts.JSON) })
@@ -131,12 +135,12 @@ func upRun(ctx context.Context, ios ioStreams, opts upOptions) error {
 }
 
 // startFailed words why lesson l's stack did not start.
-func startFailed(err error, opts upOptions, l *lessons.Lesson) error {
+func startFailed(err error, opts upOptions, host *runner.Host, l *lessons.Lesson) error {
 	var nl *runner.NotLiveError
 	var lerr *lessons.Error
 	switch {
 	case errors.As(err, &nl) && opts.Arg == "":
-		return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(opts.host))}
+		return &usageError{fmt.Errorf("the whole stack cannot start here: %w%s", nl.Err, stacksHere(host))}
 	case errors.As(err, &nl):
 		return &usageError{fmt.Errorf("lesson %d's stack cannot start here: %w", l.Number, nl.Err)}
 	case errors.As(err, &lerr):

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/real"
 )
 
 func TestUpFlags(t *testing.T) {
@@ -30,6 +31,8 @@ func TestUpFlags(t *testing.T) {
 		{name: "whole stack", args: nil, want: upOptions{Listen: "127.0.0.1"}},
 		{name: "a lesson, a port", args: []string{"2", "--port", "9090"}, want: upOptions{Arg: "2", Listen: "127.0.0.1", Port: 9090}},
 		{name: "json and a config", args: []string{"--json", "--config", "x.conf"}, want: upOptions{Listen: "127.0.0.1", JSON: true, Config: "x.conf"}},
+		{name: "real", args: []string{"3", "--real", "--gunicorn", "/venv/bin/gunicorn", "--uwsgi", "/venv/bin/uwsgi"},
+			want: upOptions{Arg: "3", Listen: "127.0.0.1", Real: realFlags{On: true, Paths: real.Paths{Gunicorn: "/venv/bin/gunicorn", Uwsgi: "/venv/bin/uwsgi"}}}},
 		{name: "two lessons", args: []string{"1", "2"}, wantErr: true},
 		{name: "bad flag", args: []string{"--colour"}, wantErr: true},
 	}

@@ -129,14 +129,24 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 		r.lastPort[name] = ta.Port
 	}
 	r.started[name] = words
+	mirrors := k.Mirrors
+	if p, ok := l.(interface{ Program() string }); ok {
+		mirrors = p.Program()
+	}
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
-		name, l.Addr(), pidList(l.PIDs()), k.Mirrors)})
+		name, l.Addr(), pidList(l.PIDs()), mirrors)})
 	return r.settleLayers(ctx)
 }
 
-// startLayer makes and starts one layer of kind k on addr.
+// startLayer makes and starts one layer of kind k on addr: the real
+// program it mirrors when the host asks for them and has it, else the
+// lab's own.
 func (r *Runner) startLayer(ctx context.Context, k kinds.Kind, addr string, args map[string]string) (stack.Layer, error) {
-	l, err := k.New(stack.Config{Name: k.Name, Addr: addr, Trace: r.rec, Peers: r.peers()}, args)
+	cfg := stack.Config{Name: k.Name, Addr: addr, Trace: r.rec, Peers: r.peers()}
+	if l, err := r.startReal(ctx, k, cfg, args); l != nil || err != nil {
+		return l, err
+	}
+	l, err := k.New(cfg, args)
 	if err != nil {
 		return nil, err
 	}

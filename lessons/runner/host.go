@@ -6,6 +6,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
+	"github.com/ngw2f/ngw2f-lab/stack/real"
 )
 
 // Host is the system the lab runs on, as far as which layers it can run.
@@ -15,6 +16,19 @@ type Host struct {
 	// Prefork reports whether the pre-fork server runs here: nil when it
 	// does, else why not. Nil means prefork.Supported.
 	Prefork func() error
+	// Real, when set, starts the real program each layer mirrors (nginx,
+	// gunicorn, uWSGI, Python's servers; ngw2f-lab --real) where this
+	// machine has it, and the lab's own layer where it does not.
+	Real *real.Programs
+}
+
+// programs returns the real programs to start, or nil for the lab's
+// layers.
+func (h *Host) programs() *real.Programs {
+	if h == nil {
+		return nil
+	}
+	return h.Real
 }
 
 // Runs reports whether a layer of kind k runs on h: nil when it does, else

@@ -108,6 +108,7 @@ type Runner struct {
 	measured      []measurement       // what measure actions found, in order
 	trickling     *trickling          // the slow clients of a trickle action
 	frontName     string              // the kind of the front layer
+	onLabSaid     map[string]bool     // layers said to run on the lab's own layer, not the real program
 }
 
 // New prepares a Runner for l. It checks that every layer l starts exists.

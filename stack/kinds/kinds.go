@@ -17,6 +17,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
+	"github.com/ngw2f/ngw2f-lab/stack/real"
 	"github.com/ngw2f/ngw2f-lab/stack/toolkit/devserver"
 
 	// The Flask apps, by the names the servers serve them with; the
@@ -39,6 +40,12 @@ type Kind struct {
 	// processes that share its listening socket, which not every system
 	// can hand them (prefork.Supported).
 	Prefork bool
+	// Real, when set, makes the real program the layer mirrors instead
+	// (nginx for the proxy, gunicorn for the pre-fork server), started
+	// with the talk's own files behind the lab's relays (package real),
+	// from the same settings. It fails with a *real.MissingError when the
+	// program is not on this machine. The CGI gateway has none.
+	Real func(cfg stack.Config, progs *real.Programs, args map[string]string) (stack.Layer, error)
 }
 
 // kinds are the layers the lab has, by name.
@@ -53,6 +60,12 @@ var kinds = map[string]Kind{
 			}
 			return rawsock.New(c), nil
 		},
+		Real: func(c stack.Config, p *real.Programs, args map[string]string) (stack.Layer, error) {
+			if err := noArgs(rawsock.Kind, args); err != nil {
+				return nil, err
+			}
+			return real.NewSocketServer(c, p)
+		},
 	},
 	prefork.Kind: {
 		Name:    prefork.Kind,
@@ -66,6 +79,7 @@ var kinds = map[string]Kind{
 			}
 			return prefork.New(c, opts), nil
 		},
+		Real: realPrefork,
 	},
 	devserver.Kind: {
 		Name:    devserver.Kind,
@@ -77,6 +91,9 @@ var kinds = map[string]Kind{
 				return nil, err
 			}
 			return devserver.New(c, opts), nil
+		},
+		Real: func(c stack.Config, p *real.Programs, args map[string]string) (stack.Layer, error) {
+			return real.NewDevserver(c, p, args)
 		},
 	},
 	wsgiref.Kind: {
@@ -90,6 +107,14 @@ var kinds = map[string]Kind{
 				return nil, err
 			}
 			return wsgiref.New(c, app)
+		},
+		Real: func(c stack.Config, p *real.Programs, args map[string]string) (stack.Layer, error) {
+			app := args["app"]
+			delete(args, "app")
+			if err := noArgs(wsgiref.Kind+" (besides app)", args); err != nil {
+				return nil, err
+			}
+			return real.NewWsgiref(c, p, app)
 		},
 	},
 	cgi.Kind: {
@@ -108,6 +133,9 @@ var kinds = map[string]Kind{
 		Mirrors: "the talk's nginx",
 		Port:    8080,
 		New:     newProxy,
+		Real: func(c stack.Config, p *real.Programs, args map[string]string) (stack.Layer, error) {
+			return real.NewNginx(c, p, args)
+		},
 		Dials: func(args map[string]string) ([]string, error) {
 			conf, err := proxyConfig(args)
 			if err != nil {
@@ -130,8 +158,18 @@ func init() {
 			Port:    port,
 			New:     kinds[prefork.Kind].New,
 			Prefork: true,
+			Real:    realPrefork,
 		}
 	}
+}
+
+// realPrefork makes what the pre-fork server stands for: gunicorn, or
+// uWSGI for protocol=uwsgi.
+func realPrefork(c stack.Config, p *real.Programs, args map[string]string) (stack.Layer, error) {
+	if args["protocol"] == prefork.ProtocolUwsgi {
+		return real.NewUwsgi(c, p, args)
+	}
+	return real.NewGunicorn(c, p, args)
 }
 
 // newProxy makes the proxy from "config=NAME", one of the talk's

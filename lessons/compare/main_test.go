@@ -1,4 +1,4 @@
-package kinds_test
+package compare_test
 
 import (
 	"os"
@@ -9,9 +9,9 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
-// TestMain lets the test binary serve as a pre-fork worker, as the lab's
-// binary does: the workers look their app up by name, and find it because
-// this package links every one.
+// TestMain lets the test binary serve as the children the lab starts
+// from its binary (the pre-fork server's workers, the real programs'
+// watchers), as the lab's binary does.
 func TestMain(m *testing.M) {
 	if prefork.IsWorker() {
 		os.Exit(prefork.RunWorker())
