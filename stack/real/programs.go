@@ -185,13 +185,13 @@ func find(prog Program, path string) (*Found, error) {
 		out, err := output(bin, "-v")
 		f.Version = firstMatch(`nginx/\S+`, out)
 		if err != nil || f.Version == "" {
-			return nil, missing("nginx", fmt.Sprintf("%s -v says %q", bin, strings.TrimSpace(out)))
+			return nil, missing("nginx", says(bin+" -v", out, err))
 		}
 	case ProgramGunicorn:
 		out, err := output(bin, "--version")
 		v := firstMatch(`\d+\.\d+(\.\d+)?`, out)
 		if err != nil || v == "" {
-			return nil, missing("gunicorn", fmt.Sprintf("%s --version says %q", bin, strings.TrimSpace(out)))
+			return nil, missing("gunicorn", says(bin+" --version", out, err))
 		}
 		f.Version = "gunicorn " + v
 		f.Python = interpreter(bin)
@@ -202,7 +202,7 @@ func find(prog Program, path string) (*Found, error) {
 		out, err := output(bin, "--version")
 		f.Version = firstMatch(`Python \S+`, out)
 		if err != nil || f.Version == "" {
-			return nil, missing("python3", fmt.Sprintf("%s --version says %q", bin, strings.TrimSpace(out)))
+			return nil, missing("python3", says(bin+" --version", out, err))
 		}
 		f.Modules = modules(bin)
 	case ProgramUwsgi:
@@ -226,14 +226,25 @@ func find(prog Program, path string) (*Found, error) {
 }
 
 // output runs bin with args and returns what it printed, both streams,
-// giving it five seconds.
+// giving it fifteen seconds: Python starts slowly on a busy laptop.
 func output(bin string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
 	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("%s did not end within 15 s", bin)
+	}
 	return string(out), err
+}
+
+// says words what a command that should have given its version did.
+func says(command, out string, err error) string {
+	if err != nil {
+		return fmt.Sprintf("%s says %q: %v", command, strings.TrimSpace(out), err)
+	}
+	return fmt.Sprintf("%s says %q", command, strings.TrimSpace(out))
 }
 
 func firstMatch(re, s string) string { return regexp.MustCompile(re).FindString(s) }
