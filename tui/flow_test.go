@@ -63,10 +63,12 @@ func (p *screenProbe) get() string {
 	return p.screen
 }
 
-// until waits until cond holds for the model shown.
+// until waits until cond holds for the model shown. It waits a minute at
+// most: a step that measures hundreds of requests takes tens of seconds
+// under the race detector on a busy machine.
 func (p *screenProbe) until(t *testing.T, tm *teatest.TestModel, what string, cond func(flowState) bool) flowState {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		tm.Send(nudge{})
 		time.Sleep(20 * time.Millisecond)
