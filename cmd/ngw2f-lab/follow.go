@@ -20,10 +20,14 @@ const (
 	quietTime  = 2 * time.Second
 )
 
-// maxJourneys is how many journeys the follower's Assembler holds: a
-// journey older than the newest maxJourneys is handed on, complete or not,
-// before the Assembler lets it go.
-const maxJourneys = 1000
+// maxJourneys and maxJourneyBytes bound the journeys the follower's
+// Assembler holds: a journey it lets go is handed on first, complete or
+// not. Journeys are handed on within settleTime of their end, so a few
+// megabytes hold those in flight at thousands of requests a second.
+const (
+	maxJourneys     = 1000
+	maxJourneyBytes = 4 << 20
+)
 
 // follower reads a recorder's events as the layers record them, groups
 // them into journeys and hands each event, or each completed journey and
@@ -54,7 +58,6 @@ type follower struct {
 	last    map[int]time.Time // journeys not handed on yet, and their last event
 	printed map[int]bool
 	checked map[int]int // journeys found incomplete, and how many events they had then
-	newest  int         // the newest journey's ID
 	missed  uint64      // events the ring dropped, as told so far
 }
 
@@ -75,6 +78,8 @@ func (f *follower) start() (stop func()) {
 // run follows until done is closed, then hands on what is left.
 func (f *follower) run(done <-chan struct{}) {
 	f.asm = trace.NewAssembler(maxJourneys)
+	f.asm.MaxBytes = maxJourneyBytes
+	f.asm.OnDrop = f.dropping
 	f.buf = make([]trace.Event, 1024)
 	f.last, f.printed, f.checked = map[int]time.Time{}, map[int]bool{}, map[int]int{}
 	tick := time.NewTicker(settleTime / 3)
@@ -126,9 +131,6 @@ func (f *follower) file(e trace.Event) {
 	id := 0
 	if j != nil {
 		id = j.ID
-		if id > f.newest {
-			f.arrived(id)
-		}
 		if !f.printed[id] {
 			f.last[id] = time.Now()
 		}
@@ -142,23 +144,13 @@ func (f *follower) file(e trace.Event) {
 	}
 }
 
-// arrived notes that journey id is the newest: the Assembler lets go of
-// the oldest it holds when the next one comes, so that one is handed on
-// now if it was not yet.
-func (f *follower) arrived(id int) {
-	for old := f.newest - maxJourneys + 1; old <= id-maxJourneys+1; old++ {
-		if _, waiting := f.last[old]; waiting {
-			f.hand(old)
-		}
+// dropping hands on journey j, which the Assembler is letting go, if it
+// was not yet: no event comes for it any more.
+func (f *follower) dropping(j *trace.Journey) {
+	if _, waiting := f.last[j.ID]; waiting {
+		f.handOn(j)
 	}
-	f.newest = id
-	if len(f.printed) > 2*maxJourneys {
-		for old := range f.printed {
-			if old <= id-maxJourneys {
-				delete(f.printed, old) // gone from the Assembler: no event comes for it
-			}
-		}
-	}
+	delete(f.printed, j.ID)
 }
 
 // filed returns e as the journey holds it, its hop's layers filled in.
@@ -191,10 +183,19 @@ func (f *follower) flush(all bool) {
 
 // hand hands journey id on, as it stands.
 func (f *follower) hand(id int) {
+	if j := f.asm.Journey(id); j != nil {
+		f.handOn(j)
+		return
+	}
 	delete(f.last, id)
 	delete(f.checked, id)
-	f.printed[id] = true
-	if j := f.asm.Journey(id); j != nil && f.onJourney != nil {
+}
+
+func (f *follower) handOn(j *trace.Journey) {
+	delete(f.last, j.ID)
+	delete(f.checked, j.ID)
+	f.printed[j.ID] = true
+	if f.onJourney != nil {
 		f.onJourney(j)
 	}
 }

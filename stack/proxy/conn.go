@@ -64,14 +64,34 @@ func newConn(s *Server, rt *runtime, nc net.Conn) *conn {
 }
 
 // serve reads and answers requests until the connection ends.
-func (c *conn) serve() {
-	defer c.srv.forget(c)
-	defer c.close()
-	timeout := c.rt.headerTimeout
-	for {
-		if !c.awaitRequest(timeout) {
-			return
+func (c *conn) serve() { c.serveFrom(false, c.rt.headerTimeout) }
+
+// serveFrom serves the connection, the first request's bytes already
+// waiting when ready, until the connection ends or waits idle without its
+// buffers: a goroutine of its own then waits (waitIdle), and this one
+// ends. A goroutine's stack grows to what serving a request takes and
+// seldom shrinks; a fresh one, waiting, holds the smallest.
+func (c *conn) serveFrom(ready bool, timeout time.Duration) {
+	handedOn := false
+	defer func() {
+		if !handedOn {
+			c.close()
+			c.srv.forget(c)
 		}
+	}()
+	for {
+		if !ready {
+			switch state, deadline := c.awaitRequest(timeout); state {
+			case ended:
+				return
+			case idling:
+				handedOn = true
+				c.srv.tidy.letGo()
+				go c.waitIdle(deadline)
+				return
+			}
+		}
+		ready = false
 		c.nc.SetReadDeadline(time.Now().Add(c.rt.headerTimeout))
 		var hr *http1.Request
 		err := c.badStart()
@@ -100,6 +120,23 @@ func (c *conn) serve() {
 	}
 }
 
+// waitIdle waits until deadline for the next request of a connection
+// whose buffers went, and serves it.
+func (c *conn) waitIdle(deadline time.Time) {
+	c.nc.SetReadDeadline(deadline)
+	err := peek.Readable(c.raw)
+	c.idle.Store(false)
+	if err == nil {
+		c.rp = c.srv.getReader(c.nc)
+		if c.rt.conns.busy(c) {
+			c.serveFrom(true, 0)
+			return
+		}
+	}
+	c.close()
+	c.srv.forget(c)
+}
+
 // badStart refuses at once a request whose first byte cannot start a
 // method, as nginx does byte by byte: the reader reads whole lines, and a
 // TLS handshake sent to this plain port has none.
@@ -118,19 +155,30 @@ func (c *conn) badStart() error {
 	return nil
 }
 
+// awaitState is what awaitRequest found.
+type awaitState int
+
+const (
+	ended   awaitState = iota // the connection ends
+	arrived                   // a request's first byte is waiting
+	idling                    // none yet: the buffers went, wait on without
+)
+
 // awaitRequest waits up to timeout for the first byte of the next
-// request, first holding a buffer for holdTime, then without one. It
-// reports false when the connection ends or the time is up: nginx closes
-// then without a word.
-func (c *conn) awaitRequest(timeout time.Duration) bool {
+// request, holding a buffer for holdTime. It reports ended when the
+// connection ends or the time is up (nginx closes then without a word),
+// and idling, with the deadline, when holdTime passed first: the
+// connection's buffers went, and it is marked idle until waitIdle's
+// wait ends.
+func (c *conn) awaitRequest(timeout time.Duration) (awaitState, time.Time) {
 	if c.rp != nil && c.rp.rd.Buffered() > 0 {
-		return true
+		return arrived, time.Time{}
 	}
 	c.idle.Store(true)
-	defer c.idle.Store(false)
 	c.rt.conns.wait(c)
 	if c.srv.shuttingDown() {
-		return false
+		c.idle.Store(false)
+		return ended, time.Time{}
 	}
 	now := time.Now()
 	deadline := now.Add(timeout)
@@ -140,20 +188,20 @@ func (c *conn) awaitRequest(timeout time.Duration) bool {
 	c.nc.SetReadDeadline(now.Add(min(holdTime, timeout)))
 	_, err := c.rp.br.Peek(1)
 	if err == nil {
-		return c.rt.conns.busy(c)
+		c.idle.Store(false)
+		if c.rt.conns.busy(c) {
+			return arrived, time.Time{}
+		}
+		return ended, time.Time{}
 	}
 	if !isTimeout(err) || !time.Now().Before(deadline) {
-		return false
+		c.idle.Store(false)
+		return ended, time.Time{}
 	}
 	c.srv.putReader(c.rp)
 	c.rp = nil
 	c.buf = nil // as large as the largest answer it built: a waiting connection holds none
-	c.nc.SetReadDeadline(deadline)
-	if err := peek.Readable(c.raw); err != nil {
-		return false
-	}
-	c.rp = c.srv.getReader(c.nc)
-	return c.rt.conns.busy(c)
+	return idling, deadline
 }
 
 // lingeringClose reads what the client still sends for a while before

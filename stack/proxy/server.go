@@ -33,6 +33,7 @@ type Server struct {
 	connSeq atomic.Uint64
 	readers sync.Pool       // *readerPair, for client connections
 	upIO    sync.Pool       // *upstreamIO, for upstream connections
+	tidy    *tidier         // hands back the memory of connections gone
 	ctx     context.Context // ends when the server closes: dials stop
 	cancel  context.CancelFunc
 
@@ -70,7 +71,7 @@ func New(cfg stack.Config, conf *Config) *Server {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg: cfg, conf: conf, name: name, tap: trace.NewTap(cfg.Trace, name),
-		pid: os.Getpid(), conns: map[*conn]struct{}{},
+		pid: os.Getpid(), conns: map[*conn]struct{}{}, tidy: newTidier(),
 		ctx: ctx, cancel: cancel,
 	}
 }
@@ -265,6 +266,7 @@ func (s *Server) forget(c *conn) {
 	delete(s.conns, c)
 	s.mu.Unlock()
 	s.wg.Done()
+	s.tidy.letGo()
 }
 
 func (s *Server) shuttingDown() bool { return s.shutting.Load() }

@@ -7,11 +7,21 @@ import (
 )
 
 // Assembler groups events into journeys. Feed it every event of a
-// subscription, in order, with Add. It keeps the newest journeys only.
-// It is not safe for concurrent use.
+// subscription, in order, with Add. It keeps the newest journeys only,
+// bounded in number and in memory. It is not safe for concurrent use.
 type Assembler struct {
+	// MaxBytes bounds the memory the journeys held take, their events
+	// and the data and fields those point to: past it the oldest
+	// journeys are let go, however few are held. The newest is always
+	// held. Zero means DefaultAssemblerBytes.
+	MaxBytes int
+	// OnDrop, when set, is called with each journey the Assembler lets
+	// go of, just before it does: a follower hands it on as it stands.
+	OnDrop func(*Journey)
+
 	max      int
 	nextID   int
+	bytes    int // memory the journeys held take, as MaxBytes counts it
 	journeys []*Journey
 	conns    map[ConnID]*connState
 	ends     map[string]*tcpEnds // a TCP connection's tapped ends, by endsKey
@@ -41,8 +51,12 @@ type connState struct {
 	// events are left out, as the accepted end records the same bytes.
 	shadowed bool
 	journey  *Journey
-	lastDir  Dir
-	pending  []Event // events seen before the connection had a journey
+	// dropped marks a connection whose journey was let go: a front
+	// connection starts a new one with its next request, an inner one
+	// files nothing more.
+	dropped bool
+	lastDir Dir
+	pending []Event // events seen before the connection had a journey
 }
 
 // link is a dialed connection that carries a journey on to another layer.
@@ -54,6 +68,12 @@ type link struct {
 // maxLinks bounds the links the Assembler remembers for connections that
 // never show up (a peer outside the lab, which nobody taps).
 const maxLinks = 4096
+
+// DefaultAssemblerBytes is the memory an Assembler's journeys take at
+// most unless its MaxBytes says otherwise: a thousand journeys of a few
+// kilobytes each, or a hundred that carried all the bytes MaxHopBytes
+// lets a hop keep.
+const DefaultAssemblerBytes = 8 << 20
 
 // NewAssembler returns an Assembler that keeps at most max journeys.
 func NewAssembler(max int) *Assembler {
@@ -77,8 +97,18 @@ func (a *Assembler) Journey(id int) *Journey {
 }
 
 // Add files one event and returns the journey it went to, or nil when it
-// belongs to none (an idle connection, a layer's own log line).
+// belongs to none (an idle connection, a layer's own log line, a
+// journey let go).
 func (a *Assembler) Add(e Event) *Journey {
+	j := a.add(e)
+	a.trim()
+	if j != nil && j.dropped {
+		return nil
+	}
+	return j
+}
+
+func (a *Assembler) add(e Event) *Journey {
 	switch e.Kind {
 	case KindOpen:
 		a.open(e)
@@ -93,8 +123,8 @@ func (a *Assembler) Add(e Event) *Journey {
 	if e.Kind == KindClose {
 		a.forget(e.Conn, st)
 	}
-	if st.shadowed {
-		return nil
+	if st.shadowed || st.dropped && (st.linked || e.Dir != Down) {
+		return nil // or the rest of a journey let go
 	}
 	if e.Kind == KindBytes && (st.journey == nil || (!st.linked && e.Dir == Down && st.lastDir == Up)) {
 		a.start(st)
@@ -103,7 +133,7 @@ func (a *Assembler) Add(e Event) *Journey {
 		return nil
 	}
 	a.fill(st, &e)
-	st.journey.add(e)
+	a.file(st.journey, e)
 	return st.journey
 }
 
@@ -217,6 +247,8 @@ func (a *Assembler) shadow(st *connState) {
 	for _, e := range j.Events {
 		if e.Conn != st.id {
 			kept = append(kept, e)
+		} else {
+			a.account(j, -e.memSize())
 		}
 	}
 	clear(j.Events[len(kept):])
@@ -267,6 +299,9 @@ func (a *Assembler) join(st *connState, l link) {
 	}
 	st.linked = true
 	st.journey = l.journey
+	if !slices.Contains(l.journey.conns, st) {
+		l.journey.conns = append(l.journey.conns, st)
+	}
 	a.flush(st)
 }
 
@@ -287,16 +322,52 @@ func (a *Assembler) start(st *connState) {
 	// A request through the proxy to a worker and back is ten to twelve
 	// events: room for them at once spares the slice four regrowths, and
 	// no more room spares clearing memory never used.
-	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12)}
+	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12), conns: []*connState{st}}
 	a.journeys = append(a.journeys, j)
-	if len(a.journeys) > a.max {
-		a.journeys = append(a.journeys[:0], a.journeys[len(a.journeys)-a.max:]...)
-	}
 	st.journey = j
+	st.dropped = false
 	a.flush(st)
 	if len(a.conns) > a.maxConns() {
 		a.prune()
 	}
+}
+
+// trim lets the oldest journeys go while more are held than the bounds
+// allow, the newest aside.
+func (a *Assembler) trim() {
+	limit := a.MaxBytes
+	if limit <= 0 {
+		limit = DefaultAssemblerBytes
+	}
+	for len(a.journeys) > 1 && (len(a.journeys) > a.max || a.bytes > limit) {
+		j := a.journeys[0]
+		if a.OnDrop != nil {
+			a.OnDrop(j)
+		}
+		a.journeys[0] = nil
+		a.journeys = a.journeys[1:]
+		a.bytes -= j.size
+		j.dropped = true
+		for _, st := range j.conns {
+			if st.journey == j {
+				st.journey = nil
+				st.dropped = true
+			}
+		}
+		j.conns = nil
+	}
+}
+
+// account adds n bytes to what journey j, and so the Assembler, holds.
+func (a *Assembler) account(j *Journey, n int) {
+	j.size += n
+	a.bytes += n
+}
+
+// file adds e to journey j.
+func (a *Assembler) file(j *Journey, e Event) {
+	j.add(e)
+	a.account(j, e.memSize())
 }
 
 // maxConns bounds the connections tracked. Connections are forgotten at
@@ -305,12 +376,11 @@ func (a *Assembler) start(st *connState) {
 // forgets the connections whose journeys it no longer holds.
 func (a *Assembler) maxConns() int { return 2*a.max + 1024 }
 
-// prune forgets connections whose journey was dropped, and, if that is
+// prune forgets connections whose journey was let go, and, if that is
 // not enough, connections that never carried a request.
 func (a *Assembler) prune() {
-	oldest := a.journeys[0].ID
 	for id, st := range a.conns {
-		if st.journey != nil && st.journey.ID < oldest {
+		if st.dropped {
 			a.forget(id, st)
 		}
 	}
@@ -328,15 +398,19 @@ func (a *Assembler) prune() {
 func (a *Assembler) flush(st *connState) {
 	for _, e := range st.pending {
 		a.fill(st, &e)
-		st.journey.add(e)
+		a.file(st.journey, e)
 	}
 	st.pending = nil
 }
 
+// remove takes journey j out, its events about to be filed again in
+// another.
 func (a *Assembler) remove(j *Journey) {
 	for i, x := range a.journeys {
 		if x == j {
 			a.journeys = append(a.journeys[:i], a.journeys[i+1:]...)
+			a.bytes -= j.size
+			j.size = 0
 			return
 		}
 	}

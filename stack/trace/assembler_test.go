@@ -247,6 +247,52 @@ func TestAssemblerKeepsNewest(t *testing.T) {
 	}
 }
 
+// TestAssemblerBoundsItsMemory fills an Assembler past its byte bound
+// with journeys that each carry a hop's worth of bytes: it lets the
+// oldest go, telling OnDrop first, holds no more memory than its bound,
+// and lets go of what the connections of a dropped journey held. A front
+// connection whose journey went starts a new one with its next request;
+// an inner one files nothing more.
+func TestAssemblerBoundsItsMemory(t *testing.T) {
+	t.Parallel()
+	const (
+		cli  = "127.0.0.1:50000"
+		prx  = "127.0.0.1:8080"
+		dial = "127.0.0.1:50001"
+		app  = "127.0.0.1:8000"
+	)
+	a := NewAssembler(1000)
+	a.MaxBytes = 10 * MaxHopBytes
+	var dropped []int
+	a.OnDrop = func(j *Journey) { dropped = append(dropped, j.ID) }
+	hop := strings.Repeat("x", MaxHopBytes)
+	// Journey 1: the proxy's front connection 1, linked to the app's 2.
+	a.Add(open("proxy", 1, Server, prx, cli))
+	a.Add(bytesEv("proxy", 1, Down, "GET"))
+	a.Add(linkEv("proxy", 1, dial, app))
+	a.Add(open("app", 2, Server, app, dial))
+	a.Add(bytesEv("app", 2, Down, "GET"))
+	for c := uint64(3); c < 40; c++ {
+		a.Add(open("rawsock", c, Server, "a", fmt.Sprint("c", c)))
+		a.Add(bytesEv("rawsock", c, Down, hop))
+		if a.bytes > a.MaxBytes {
+			t.Fatalf("after journey %d the Assembler holds %d bytes, past its bound of %d", c, a.bytes, a.MaxBytes)
+		}
+	}
+	js := a.Journeys()
+	if len(js) >= 10 || len(dropped) != 38-len(js) || dropped[0] != 1 || js[0].ID != dropped[len(dropped)-1]+1 {
+		t.Fatalf("held %d journeys from %d, dropped %v", len(js), js[0].ID, dropped)
+	}
+	if got := a.Add(bytesEv("app", 2, Up, "OK")); got != nil {
+		t.Errorf("an inner hop of a journey let go filed its answer in journey %d", got.ID)
+	}
+	a.Add(bytesEv("proxy", 1, Up, "OK"))
+	j := a.Add(bytesEv("proxy", 1, Down, "GET /again"))
+	if j == nil || j.ID != 39 || describe([]*Journey{j}) != "J39: client>proxy:GET /again" {
+		t.Errorf("the front connection's next request went to %v", j)
+	}
+}
+
 // TestAssemblerForgetsLostConnections feeds connections whose closes were
 // never seen, as a subscriber that fell behind the ring sees them: the
 // connections tracked stay bounded by the journeys kept.

@@ -22,6 +22,11 @@
 //     killed with -9 takes along the events it had not sent yet: those
 //     since its last flush point, 64 KiB at most. A short write is recorded
 //     as an error event after it.
+//   - Memory is bounded by bytes, not only by count: a hop keeps its first
+//     MaxHopBytes and counts the rest; a Recorder's ring, slots and data,
+//     takes at most DefaultBytes; an Assembler's journeys at most its
+//     MaxBytes, the oldest let go first (OnDrop hands them on), and a
+//     connection whose journey went holds nothing of it.
 //   - Record never blocks for long: it takes a mutex, copies the bytes, and
 //     wakes subscribers without waiting for them. A subscriber that falls
 //     behind the ring misses events and is told how many.

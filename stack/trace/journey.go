@@ -9,7 +9,14 @@ const ClientName = "client"
 type Journey struct {
 	ID     int
 	Events []Event
+
+	size    int          // the memory its events take, as Assembler.MaxBytes counts it
+	conns   []*connState // the connections that file events in it
+	dropped bool         // let go by its Assembler
 }
+
+// memSize returns the memory e takes in a journey.
+func (e *Event) memSize() int { return eventSize + e.heldSize() }
 
 // Hop is one arrow of a journey's sequence diagram: consecutive events that
 // crossed between the same two layers in the same direction.

@@ -5,13 +5,36 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unsafe"
 )
 
-// Default bounds of a Recorder's ring.
+// Default bounds of a Recorder's ring. The bytes bound all the ring
+// takes: its slots and the data and fields of the events it holds. At
+// the default a ring holds some ten thousand events, several hundred
+// requests through the whole stack, more than a subscriber that reads
+// as events come falls behind; the lab's process stays small however
+// long it runs.
 const (
 	DefaultEvents = 1 << 16
-	DefaultBytes  = 64 << 20
+	DefaultBytes  = 4 << 20
 )
+
+// eventSize is the memory one Event takes in a slot, without the data
+// and fields it points to.
+const eventSize = int(unsafe.Sizeof(Event{}))
+
+// fieldSize is the memory one Field takes, without its strings.
+const fieldSize = int(unsafe.Sizeof(Field{}))
+
+// heldSize returns the memory e's data and fields take beyond the Event
+// itself.
+func (e *Event) heldSize() int {
+	n := len(e.Data)
+	for _, f := range e.Fields {
+		n += fieldSize + len(f.Key) + len(f.Value)
+	}
+	return n
+}
 
 // Recorder keeps the newest events in a bounded ring and hands them to
 // subscribers. It is safe for concurrent use. Recording never waits for a
@@ -23,10 +46,10 @@ type Recorder struct {
 	maxBytes  int
 
 	mu      sync.Mutex
-	ring    []Event // grows up to maxEvents as events come
+	ring    []Event // grows up to maxEvents, and maxBytes, as events come
 	first   uint64  // Seq of the oldest event still held; first == next when empty
 	next    uint64  // Seq the next event gets
-	bytes   int     // len(Data) summed over the events held
+	bytes   int     // heldSize summed over the events held
 	dropped uint64  // events pushed out of the ring
 	subs    []*Subscription
 	gate    *Gate
@@ -47,8 +70,10 @@ func (r *Recorder) Gate() *Gate {
 	return r.gate
 }
 
-// NewRecorder returns a Recorder holding at most events events and bytes
-// bytes of event data. Zero or negative values mean the defaults.
+// NewRecorder returns a Recorder holding at most events events in at
+// most bytes bytes of memory: its ring's slots, and the data and fields
+// of the events held. It always holds the newest event. Zero or negative
+// values mean the defaults.
 func NewRecorder(events, bytes int) *Recorder {
 	if events <= 0 {
 		events = DefaultEvents
@@ -60,7 +85,7 @@ func NewRecorder(events, bytes int) *Recorder {
 		pid:       os.Getpid(),
 		maxEvents: events,
 		maxBytes:  bytes,
-		ring:      make([]Event, min(events, initialRing)),
+		ring:      make([]Event, max(1, min(events, initialRing, bytes/eventSize))),
 		first:     1,
 		next:      1,
 	}
@@ -86,30 +111,37 @@ func (r *Recorder) Record(e Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
+	need := e.heldSize()
 	if r.next-r.first == uint64(len(r.ring)) {
-		if len(r.ring) < r.maxEvents {
-			r.grow()
+		if grown := min(2*len(r.ring), r.maxEvents); grown > len(r.ring) && r.fits(grown, need) {
+			r.grow(grown)
 		} else {
 			r.dropOldest()
 		}
 	}
-	for r.bytes+len(e.Data) > r.maxBytes && r.first < r.next {
+	for !r.fits(len(r.ring), need) && r.first < r.next {
 		r.dropOldest()
 	}
 	e.Seq = r.next
 	r.ring[e.Seq%uint64(len(r.ring))] = e
 	r.next++
-	r.bytes += len(e.Data)
+	r.bytes += need
 	for _, s := range r.subs {
 		s.wake()
 	}
 	r.mu.Unlock()
 }
 
-// grow doubles the ring, up to its bound, keeping every event at the slot
-// its Seq names. r.mu must be held.
-func (r *Recorder) grow() {
-	ring := make([]Event, min(2*len(r.ring), r.maxEvents))
+// fits reports whether a ring of slots slots holds the events held and
+// one more of need bytes within the byte bound. r.mu must be held.
+func (r *Recorder) fits(slots, need int) bool {
+	return slots*eventSize+r.bytes+need <= r.maxBytes
+}
+
+// grow makes the ring slots long, keeping every event at the slot its Seq
+// names. r.mu must be held.
+func (r *Recorder) grow(slots int) {
+	ring := make([]Event, slots)
 	for seq := r.first; seq < r.next; seq++ {
 		ring[seq%uint64(len(ring))] = r.ring[seq%uint64(len(r.ring))]
 	}
@@ -119,7 +151,7 @@ func (r *Recorder) grow() {
 // dropOldest frees the oldest slot. r.mu must be held.
 func (r *Recorder) dropOldest() {
 	slot := &r.ring[r.first%uint64(len(r.ring))]
-	r.bytes -= len(slot.Data)
+	r.bytes -= slot.heldSize()
 	*slot = Event{}
 	r.first++
 	r.dropped++
@@ -129,7 +161,7 @@ func (r *Recorder) dropOldest() {
 type Stats struct {
 	Recorded uint64 // events recorded since the start
 	Held     int    // events in the ring now
-	Bytes    int    // bytes of event data in the ring now
+	Bytes    int    // bytes of event data and fields in the ring now
 	Dropped  uint64 // events pushed out of the full ring
 }
 

@@ -13,7 +13,7 @@ func TestRecorderRing(t *testing.T) {
 	tests := []struct {
 		name        string
 		events      int
-		bytes       int
+		bytes       int // of data, beyond the ring's slots
 		record      []string
 		wantHeld    []string
 		wantDropped uint64
@@ -28,7 +28,7 @@ func TestRecorderRing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := NewRecorder(tt.events, tt.bytes)
+			r := NewRecorder(tt.events, min(tt.events, initialRing)*eventSize+tt.bytes)
 			sub := r.Subscribe()
 			defer sub.Close()
 			for _, s := range tt.record {
@@ -49,6 +49,29 @@ func TestRecorderRing(t *testing.T) {
 				t.Errorf("recorded %d, want %d", st.Recorded, len(tt.record))
 			}
 		})
+	}
+}
+
+// TestRecorderBoundsItsMemory checks that the byte bound counts the
+// ring's slots: a ring whose next size would not fit drops the oldest
+// event rather than grow.
+func TestRecorderBoundsItsMemory(t *testing.T) {
+	t.Parallel()
+	r := NewRecorder(1<<16, 300*eventSize)
+	sub := r.Subscribe()
+	defer sub.Close()
+	for i := range 700 {
+		r.Record(Event{Kind: KindBytes, Data: []byte(strconv.Itoa(i))})
+	}
+	if len(r.ring) != initialRing {
+		t.Errorf("the ring grew to %d slots, %d bytes, past its bound of %d", len(r.ring), len(r.ring)*eventSize, 300*eventSize)
+	}
+	evs := sub.TryNext(0)
+	if len(evs) != initialRing || string(evs[len(evs)-1].Data) != "699" {
+		t.Errorf("held %d events, the last %q; want the newest %d", len(evs), evs[len(evs)-1].Data, initialRing)
+	}
+	if st := r.Stats(); st.Dropped != 700-initialRing {
+		t.Errorf("dropped %d, want %d", st.Dropped, 700-initialRing)
 	}
 }
 
