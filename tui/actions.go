@@ -79,7 +79,7 @@ func describeAction(a lessons.Action) string {
 		return "closes the connection, as telnet's close does"
 	case lessons.Expect:
 		if e, err := lessons.ParseExpectation(a.Args); err == nil {
-			return "checks that " + e.String()
+			return "checks that " + escapeMarkdown(e.String())
 		}
 	case lessons.Explain:
 		return explainWhat[arg(0)]
@@ -118,6 +118,24 @@ func code(s string) string {
 	}
 	return fence + pad + s + pad + fence
 }
+
+// escapeMarkdown makes s, plain text, read as itself in markdown: every
+// ASCII punctuation mark is escaped with a backslash, as CommonMark
+// allows for each (a quoted string's \" would otherwise lose its
+// backslash).
+func escapeMarkdown(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(asciiPunctuation, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// asciiPunctuation is what CommonMark lets a backslash escape.
+const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 
 // explainWhat says what each explain action shows.
 var explainWhat = map[string]string{

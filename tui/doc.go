@@ -36,7 +36,7 @@
 // NOTES:
 //   - Nothing blocks in Update, and View does no work a cache cannot keep.
 //     Steps, the layer keys (K, r, s), telnet dials and writes, progress
-//     saves and exports run in Cmds, and glamour renders the lesson's text
+//     saves and exports run in Cmds, and package markdown draws the lesson's text
 //     in one; a lab runs one blocking job at a time and says "wait"
 //     otherwise (a talk queues its next key). runner.RunStep blocks while
 //     it waits for answers. A lab opened after another waits for that

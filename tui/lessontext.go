@@ -2,16 +2,14 @@ package tui
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/glamour/v2"
-	gansi "charm.land/glamour/v2/ansi"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/tui/common"
+	"github.com/ngw2f/ngw2f-lab/tui/markdown"
 )
 
 // stepState is what became of a step.
@@ -26,9 +24,9 @@ const (
 
 // lessonText is the lesson panel: the step list, the current step marked
 // and finished steps ticked, and the selected step's narrative rendered
-// from markdown, in a pane. Glamour takes milliseconds to render, so it
-// runs in a Cmd (render), never in View; until its answer comes the
-// panel shows the markdown as it is.
+// from markdown, in a pane. Drawing a lesson's markdown takes a
+// millisecond or more, so it runs in a Cmd (Render), never in View; until
+// its answer comes the panel shows the markdown as it is.
 type lessonText struct {
 	com       common.Common
 	lesson    *lessons.Lesson
@@ -105,11 +103,7 @@ func (m *lessonText) Render() tea.Cmd {
 	return func() tea.Msg {
 		msg := markdownMsg{key: k}
 		for i := range l.Steps {
-			src := stepMarkdown(l, i)
-			out, err := renderMarkdown(src, style, w)
-			if err != nil {
-				out = src // the markdown as it is reads well enough
-			}
+			out := renderMarkdown(stepMarkdown(l, i), style, w)
 			msg.steps = append(msg.steps, strings.Split(strings.Trim(out, "\n"), "\n"))
 		}
 		return msg
@@ -188,43 +182,10 @@ func (m lessonText) View() string {
 	return strings.Join(append(lines, m.text.View()), "\n")
 }
 
-// renderMarkdown renders md with glamour in style, wrapped to width.
-func renderMarkdown(md string, style gansi.StyleConfig, width int) (string, error) {
-	r, err := glamour.NewTermRenderer(glamour.WithStyles(style), glamour.WithWordWrap(max(width-4, 20)))
-	if err != nil {
-		return "", err
-	}
-	return r.Render(joinListLines(md))
-}
-
-// listItem is the start of a markdown list item: a bullet or a number.
-var listItem = regexp.MustCompile(`^\s*([-*+]|\d{1,9}[.)])\s+\S`)
-
-// joinListLines joins the lines of each list item that the lesson file
-// broke for its own width. glamour reflows a paragraph to the panel, but
-// keeps the line breaks inside a list item, so that an item broken at 72
-// columns wraps raggedly in any other width. Fenced code is left alone.
-func joinListLines(md string) string {
-	lines := strings.Split(md, "\n")
-	out := make([]string, 0, len(lines))
-	fenced, inItem := false, false
-	for _, line := range lines {
-		t := strings.TrimSpace(line)
-		switch {
-		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
-			fenced, inItem = !fenced, false
-		case fenced:
-		case t == "":
-			inItem = false
-		case listItem.MatchString(line):
-			inItem = true
-		case inItem:
-			out[len(out)-1] += " " + t
-			continue
-		}
-		out = append(out, line)
-	}
-	return strings.Join(out, "\n")
+// renderMarkdown draws md in style for a panel width columns wide,
+// keeping 4 of them free as glamour's word wrap did.
+func renderMarkdown(md string, style markdown.Styles, width int) string {
+	return markdown.Render(md, max(width-4, 20), style)
 }
 
 // ShortHelp is the panel's keys in the footer.

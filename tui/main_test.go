@@ -19,8 +19,6 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m,
 		// teatest waits for an interrupt for the whole test binary's life.
 		goleak.IgnoreAnyFunction("github.com/charmbracelet/x/exp/teatest/v2.NewTestModel.func2"),
-		// glamour's syntax highlighter keeps a clock for regexp timeouts.
-		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2.runClock"),
 		// a text input's cursor blink outlives the program that asked for it.
 		// and a Batch holding that blink waits for it.
 		goleak.IgnoreAnyFunction("charm.land/bubbles/v2/cursor.(*Model).Blink.func1"),

@@ -3,6 +3,7 @@ package cgi
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -77,11 +78,12 @@ func readAll(t *testing.T, c net.Conn, d time.Duration) (string, error) {
 	return string(b), err
 }
 
-// TestStalledClient connects a client that sends nothing: another client
-// is answered meanwhile, and the stalled one is dropped, with no answer,
-// after the read timeout.
+// TestStalledClient connects a client that sends nothing and holds it
+// for a minute: another client is answered meanwhile, while the stalled
+// one is still connected, which only a server that serves both at once
+// can do (one at a time, the answer would wait out the minute).
 func TestStalledClient(t *testing.T) {
-	s, sub := startWith(t, 300*time.Millisecond)
+	s, sub := startWith(t, time.Minute)
 	stalled := dial(t, s)
 	waitFor(t, sub, "the stalled client's connection", func(e trace.Event) bool { return e.Kind == trace.KindOpen })
 	answered := make(chan string, 1)
@@ -94,12 +96,21 @@ func TestStalledClient(t *testing.T) {
 		if !strings.HasSuffix(got, "Hello, World! (from CGI)\n") {
 			t.Errorf("the second client got %q", got)
 		}
-	case <-time.After(250 * time.Millisecond):
-		// Before the read timeout drops the stalled client: only a server
-		// that serves both at once answers in time.
+	case <-time.After(30 * time.Second):
 		t.Fatal("no answer while another client stalls")
 	}
-	got, err := readAll(t, stalled, 5*time.Second)
+	stalled.SetReadDeadline(time.Now().Add(10 * time.Millisecond))
+	if _, err := stalled.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the stalled client was let go before its read timeout: %v", err)
+	}
+}
+
+// TestStalledClientDropped: a client that sends nothing is dropped, with
+// no answer, after the read timeout, and the log says why.
+func TestStalledClientDropped(t *testing.T) {
+	s, sub := startWith(t, 300*time.Millisecond)
+	stalled := dial(t, s)
+	got, err := readAll(t, stalled, 10*time.Second)
 	if err != nil || got != "" {
 		t.Errorf("the stalled client read %q, %v; want a close with no answer", got, err)
 	}

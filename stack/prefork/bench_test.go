@@ -11,6 +11,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
+	"github.com/ngw2f/ngw2f-lab/stack/proctest"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -112,4 +113,59 @@ func latencies(b *testing.B, f func()) {
 	slices.Sort(samples)
 	b.ReportMetric(float64(samples[len(samples)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(samples[len(samples)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkExecToServing measures what starting a worker costs, with the
+// lab's own binary (proctest.LabBinary), which links everything the lab
+// does and so pays its package init. "cold" is a process from its exec to
+// the master reading that it accepts: what a worker costs when there is no
+// spare, and what the spare itself takes from its exec to serving, but for
+// its wait for a configuration. "spare" is a spare that has had time to
+// initialise, from its configuration to accepting: what a respawn costs.
+// Each reports the median in milliseconds and the CPU time the process
+// used in its whole life, start to exit.
+func BenchmarkExecToServing(b *testing.B) {
+	bin := proctest.LabBinary(b)
+	s := New(stack.Config{}, Options{Workers: 1, Procs: Procs{Executable: func() (string, error) { return bin, nil }}})
+	if err := s.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	b.Run("cold", func(b *testing.B) { startWorkers(b, s, false) })
+	b.Run("spare", func(b *testing.B) { startWorkers(b, s, true) })
+}
+
+// startWorkers starts b.N workers from s's binary, beside s's own, one at
+// a time, and stops each once it accepts. With spare, each process has a
+// moment to initialise before the clock starts at its configuration.
+func startWorkers(b *testing.B, s *Server, spare bool) {
+	ctx := context.Background()
+	samples := make([]time.Duration, 0, b.N)
+	var cpu time.Duration
+	for range b.N {
+		var w *workerProc
+		start := time.Now()
+		err := s.call(ctx, func() (err error) { w, err = s.exec(); return err })
+		if err != nil {
+			b.Fatal(err)
+		}
+		if spare {
+			b.StopTimer()
+			time.Sleep(200 * time.Millisecond)
+			b.StartTimer()
+			start = time.Now()
+		}
+		if err := s.call(ctx, func() error { return s.boot(w) }); err != nil {
+			b.Fatal(err)
+		}
+		samples = append(samples, time.Since(start))
+		b.StopTimer()
+		w.send(cmdQuit)
+		<-w.exited
+		b.StartTimer()
+		cpu += w.cmd.ProcessState.UserTime() + w.cmd.ProcessState.SystemTime()
+	}
+	slices.Sort(samples)
+	b.ReportMetric(float64(samples[len(samples)/2].Microseconds())/1000, "ms-p50")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/proc")
 }

@@ -5,10 +5,8 @@ import (
 	"image/color"
 	"math"
 	"reflect"
-	"strings"
 	"testing"
 
-	gansi "charm.land/glamour/v2/ansi"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
@@ -160,33 +158,12 @@ type sample struct {
 
 // samples returns every colour st draws with: each style's text and
 // border colour, by the style's name ("Down", "Panel border"), and the
-// lesson text's, by glamour's name for the element ("lesson text Code").
+// lesson text's, by its element's ("lesson text Code").
 func samples(t *testing.T, st *Styles) []sample {
-	var text, borders, md []sample
-	v := reflect.ValueOf(st).Elem()
-	for i := range v.NumField() {
-		s, ok := v.Field(i).Interface().(lipgloss.Style)
-		if !ok {
-			continue
-		}
-		name := v.Type().Field(i).Name
-		if c := s.GetForeground(); !isNoColor(c) {
-			text = append(text, sample{what: name, fg: c, floor: textFloor})
-		}
-		if c := s.GetBorderTopForeground(); !isNoColor(c) {
-			borders = append(borders, sample{what: name + " border", fg: c, floor: borderFloor})
-		}
-	}
-	for path, c := range markdownColours(st.Markdown) {
-		if c.fg == "" {
-			t.Errorf("lesson text's %s sets a background, %s, and no colour for its text", path, c.bg)
-			continue
-		}
-		s := sample{what: "lesson text " + path, fg: lipgloss.Color(c.fg), floor: textFloor}
-		if c.bg != "" {
-			s.bg = lipgloss.Color(c.bg)
-		}
-		md = append(md, s)
+	text, borders := styleSamples(reflect.ValueOf(st).Elem(), "")
+	md, mdBorders := styleSamples(reflect.ValueOf(st.Markdown), "lesson text ")
+	if len(mdBorders) > 0 {
+		t.Errorf("lesson text sets border colours: %v", mdBorders)
 	}
 	if len(text) == 0 || len(borders) == 0 || len(md) == 0 {
 		t.Fatalf("nothing to check: %d text colours, %d borders, %d in the lesson text", len(text), len(borders), len(md))
@@ -194,47 +171,28 @@ func samples(t *testing.T, st *Styles) []sample {
 	return append(append(text, borders...), md...)
 }
 
-// mdColour is a colour glamour's style sets for an element of lesson
-// text: its text colour and, where it has one, its background's.
-type mdColour struct{ fg, bg string }
-
-// markdownColours returns every colour cfg sets, by the path of the
-// element that sets it ("CodeBlock.Chroma.Keyword").
-func markdownColours(cfg gansi.StyleConfig) map[string]mdColour {
-	out := map[string]mdColour{}
-	var walk func(path string, v reflect.Value)
-	walk = func(path string, v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer:
-			if !v.IsNil() {
-				walk(path, v.Elem())
-			}
-		case reflect.Struct:
-			var c mdColour
-			for i := range v.NumField() {
-				f, field := v.Field(i), v.Type().Field(i)
-				switch {
-				case field.Name == "Color" && f.Type() == reflect.TypeFor[*string]():
-					if !f.IsNil() {
-						c.fg = f.Elem().String()
-					}
-				case field.Name == "BackgroundColor" && f.Type() == reflect.TypeFor[*string]():
-					if !f.IsNil() {
-						c.bg = f.Elem().String()
-					}
-				case field.Anonymous:
-					walk(path, f)
-				default:
-					walk(strings.TrimPrefix(path+"."+field.Name, "."), f)
-				}
-			}
-			if c != (mdColour{}) {
-				out[path] = c
-			}
+// styleSamples returns the text and border colours of every Lip Gloss
+// style among v's fields, each named by prefix and its field's name. A
+// style that sets a background is checked against it.
+func styleSamples(v reflect.Value, prefix string) (text, borders []sample) {
+	for i := range v.NumField() {
+		s, ok := v.Field(i).Interface().(lipgloss.Style)
+		if !ok {
+			continue
+		}
+		name := prefix + v.Type().Field(i).Name
+		var bg color.Color
+		if c := s.GetBackground(); !isNoColor(c) {
+			bg = c
+		}
+		if c := s.GetForeground(); !isNoColor(c) {
+			text = append(text, sample{what: name, fg: c, bg: bg, floor: textFloor})
+		}
+		if c := s.GetBorderTopForeground(); !isNoColor(c) {
+			borders = append(borders, sample{what: name + " border", fg: c, floor: borderFloor})
 		}
 	}
-	walk("", reflect.ValueOf(cfg))
-	return out
+	return text, borders
 }
 
 // isNoColor reports whether c leaves the colour to the terminal.

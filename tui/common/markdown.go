@@ -1,45 +1,28 @@
 package common
 
 import (
-	"strconv"
+	"charm.land/lipgloss/v2"
 
-	gansi "charm.land/glamour/v2/ansi"
-	gstyles "charm.land/glamour/v2/styles"
-	"github.com/charmbracelet/colorprofile"
+	"github.com/ngw2f/ngw2f-lab/tui/markdown"
 )
 
-// markdown returns the style glamour draws lesson text in: glamour's own
-// dark or light style, with every colour it sets taken from palette p, or
-// with none for the Ascii profile (NO_COLOR), which keeps bold, italics
-// and headings.
-// Several of glamour's own are unreadable on the background they are
-// made for (inline code on white: 2.3:1, links: 2.8:1). Code blocks are
-// drawn in the text's colour: glamour registers the first syntax theme it
-// is given for the whole process, so highlighting could not follow the
-// background once the terminal reports it.
-func markdown(p palette, isDark bool, profile colorprofile.Profile) gansi.StyleConfig {
-	cfg := gstyles.LightStyleConfig
-	if isDark {
-		cfg = gstyles.DarkStyleConfig
+// markdownStyles returns the styles lesson text is drawn in, from the
+// palette's colours as fg gives them (none under NO_COLOR, which keeps
+// bold, italics and underlines). They are glamour's dark and light
+// styles' as the lab drew them before it drew markdown itself: headings
+// and links in the accent and request colours, inline code in the colour
+// of errors, code blocks in the text's own (no highlighting), rules dim.
+func markdownStyles(p palette, fg func(shade) lipgloss.Style) markdown.Styles {
+	return markdown.Styles{
+		Text:      fg(p.fg),
+		Heading:   fg(p.accent).Bold(true),
+		Strong:    lipgloss.NewStyle().Bold(true),
+		Emph:      lipgloss.NewStyle().Italic(true),
+		Code:      fg(p.bad),
+		CodeBlock: fg(p.fg),
+		Link:      fg(p.down).Underline(true),
+		LinkText:  fg(p.down).Bold(true),
+		Quote:     fg(p.dim),
+		Rule:      fg(p.dim),
 	}
-	c := func(s shade) *string {
-		if profile <= colorprofile.Ascii {
-			return nil // NO_COLOR: the attributes alone
-		}
-		v := s.rgb
-		if profile == colorprofile.ANSI {
-			v = strconv.Itoa(int(s.ansi))
-		}
-		return &v
-	}
-	cfg.Document.Color = c(p.fg)
-	cfg.Heading.Color = c(p.accent)
-	cfg.H1.Color, cfg.H1.BackgroundColor = c(p.accent), nil
-	cfg.H6.Color = nil // the heading's
-	cfg.HorizontalRule.Color = c(p.dim)
-	cfg.Link.Color, cfg.LinkText.Color = c(p.down), c(p.down)
-	cfg.Image.Color, cfg.ImageText.Color = c(p.down), c(p.dim)
-	cfg.Code.Color, cfg.Code.BackgroundColor = c(p.bad), nil
-	cfg.CodeBlock.Color, cfg.CodeBlock.Chroma = c(p.fg), nil
-	return cfg
 }

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"image/color"
 
-	gansi "charm.land/glamour/v2/ansi"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/ngw2f/ngw2f-lab/tui/markdown"
 )
 
 // Theme names a set of colours.
@@ -72,8 +73,8 @@ type Styles struct {
 	Changed   lipgloss.Style
 	Match     lipgloss.Style // a search match
 
-	// Markdown is the style glamour draws lesson text in.
-	Markdown gansi.StyleConfig
+	// Markdown is what lesson text is drawn in.
+	Markdown markdown.Styles
 	// ID names the theme, background and colour profile the styles are
 	// for: a cache of text drawn with them keys on it, to draw it again
 	// once the terminal has said what it shows.
@@ -217,9 +218,8 @@ func NewStyles(theme Theme, isDark bool, profile colorprofile.Profile) *Styles {
 	st.Changed = fg(p.warn).Bold(true)
 	st.Match = s().Reverse(true).Underline(true)
 	// Lesson text keeps its bold, italics and headings under NO_COLOR
-	// too, as NO_COLOR allows (glamour's ASCII style would print the
-	// markdown's ** and ` marks instead).
-	st.Markdown = markdown(p, isDark, profile)
+	// too, as NO_COLOR allows.
+	st.Markdown = markdownStyles(p, fg)
 	st.ID = fmt.Sprintf("%s/dark=%t/%s", theme, isDark, profile)
 	if theme == ThemeHighContrast {
 		st.Text = st.Text.Bold(true)

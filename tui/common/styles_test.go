@@ -1,6 +1,7 @@
 package common
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -36,8 +37,11 @@ func TestNoColorKeepsAttributes(t *testing.T) {
 		if sel := st.Selected.Render("x"); !strings.Contains(sel, "\x1b[7m") {
 			t.Errorf("%s: the selection is not in reverse video: %q", theme, sel)
 		}
-		if c := markdownColours(st.Markdown); len(c) > 0 {
-			t.Errorf("%s: lesson text has colours under NO_COLOR: %v", theme, c)
+		if text, borders := styleSamples(reflect.ValueOf(st.Markdown), "lesson text "); len(text)+len(borders) > 0 {
+			t.Errorf("%s: lesson text has colours under NO_COLOR: %v %v", theme, text, borders)
+		}
+		if h := st.Markdown.Heading.Render("x"); !strings.Contains(h, "\x1b[1m") {
+			t.Errorf("%s: lesson text's headings are not bold under NO_COLOR: %q", theme, h)
 		}
 	}
 	if st := NewStyles(ThemeDefault, true, colorprofile.TrueColor); !strings.Contains(st.OK.Render("x"), "38;2;") {
