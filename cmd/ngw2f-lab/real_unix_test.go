@@ -101,11 +101,17 @@ func TestRealProgramsEndWithTheLab(t *testing.T) {
 			t.Parallel()
 			lab, out := startLab(t, regexp.MustCompile(`in front on 127\.0\.0\.1:\d+`),
 				"up", "3", "--real", "--port", fmt.Sprint(freePort(t)))
-			started := descendants(t, lab.Process.Pid)
 			// Two watchers, gunicorn's master and two workers, nginx's
-			// master and its worker.
-			if len(started) < 7 {
-				t.Fatalf("the lab started %d processes, want 7 at least:\n%s", len(started), out.String())
+			// master and its worker, which the masters fork on their own
+			// time.
+			var started []int
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+				if started = descendants(t, lab.Process.Pid); len(started) >= 7 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the lab started %d processes, want 7 at least:\n%s", len(started), out.String())
+				}
 			}
 			pid := lab.Process.Pid
 			if tt.group {
