@@ -1,133 +1,14 @@
 # Flask 2.2.2 apps served by Werkzeug's development server and by gunicorn
 # to measure what they send (capture.py), and by the lab's framework in the
 # tests. Each mirrors an app of the lab's registry (stack/framework/apps.go).
-from flask import Flask, abort, make_response, redirect, request, url_for
-from flask.views import MethodView
-from markupsafe import escape
+# They are the apps --real serves (stack/real/python: app.py, the talk's,
+# and tour.py), imported from there so that one file holds each.
+import os
+import sys
 
-# The talk's app (part V): "gunicorn --workers=2 app:application".
-application = Flask("app")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "real", "python"))
 
+from app import application  # noqa: E402
+from tour import tour  # noqa: E402
 
-@application.route("/")
-def hello():
-    return "Hello, World! (from Flask)"
-
-
-# One route for each way a view can answer, with hooks and an error handler.
-tour = Flask("tour")
-
-
-@tour.before_request
-def stop_early():
-    if request.args.get("stop"):
-        return "stopped by before_request\n"
-
-
-@tour.after_request
-def mark(response):
-    response.headers["X-After"] = "mark"
-    return response
-
-
-@tour.errorhandler(403)
-def forbidden(e):
-    return "no entry\n", 403
-
-
-@tour.route("/")
-def index():
-    return "Hello, World! (from Flask)"
-
-
-@tour.route("/hello/<name>")
-def hello_name(name):
-    return f"Hello, {escape(name)}!\n"
-
-
-@tour.route("/user/<int:id>", methods=["GET", "POST"])
-def user(id):
-    return f"user {id}\n", 201, {"X-Id": str(id)}
-
-
-@tour.route("/json")
-def as_json():
-    return {"name": "Flask", "layers": ["proxy", "prefork"], "version": 2.2,
-            "ok": True, "none": None, "count": 3, "word": "Grüße <b>"}
-
-
-@tour.route("/list")
-def as_list():
-    return [1, "two", 3.0]
-
-
-@tour.route("/bytes")
-def as_bytes():
-    return b"raw bytes\n"
-
-
-@tour.route("/none")
-def nothing():
-    return None
-
-
-@tour.route("/stream")
-def stream():
-    def gen():
-        yield "one\n"
-        yield "two\n"
-    return gen()
-
-
-@tour.route("/status")
-def status():
-    return "made\n", "201"
-
-
-@tour.route("/headers")
-def headers():
-    return "with headers\n", [("X-A", "1"), ("X-B", "2")]
-
-
-@tour.route("/response")
-def response():
-    r = make_response("made by hand\n", 202)
-    r.mimetype = "text/plain"
-    r.set_cookie("flavour", "oat")
-    return r
-
-
-@tour.route("/teapot")
-def teapot():
-    abort(418)
-
-
-@tour.route("/forbidden")
-def no():
-    abort(403)
-
-
-@tour.route("/docs/")
-def docs():
-    return "docs\n"
-
-
-@tour.route("/crash")
-def crash():
-    raise RuntimeError("the view crashed")
-
-
-@tour.route("/go")
-def go():
-    return redirect(url_for("hello_name", name="you", x="1"))
-
-
-class Item(MethodView):
-    def get(self, id):
-        return f"get item {id}\n"
-
-    def post(self, id):
-        return f"posted item {id}\n", 201
-
-
-tour.add_url_rule("/item/<int:id>", view_func=Item.as_view("item"))
+__all__ = ["application", "tour"]
