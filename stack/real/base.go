@@ -372,6 +372,30 @@ func (b *base) addWorker(pid int) {
 	}
 }
 
+// oldestWorker returns the PID of the program's oldest worker.
+func (b *base) oldestWorker() (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.workers) == 0 {
+		return 0, fmt.Errorf("%s: no worker to kill", b.name)
+	}
+	return b.workers[0], nil
+}
+
+// claimWorker checks that pid is one of the program's workers now and,
+// with dying not nil, counts it among those going, under b.mu.
+func (b *base) claimWorker(pid int, dying map[int]bool) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !slices.Contains(b.workers, pid) {
+		return fmt.Errorf("%s: pid %d is not one of its workers now", b.name, pid)
+	}
+	if dying != nil {
+		dying[pid] = true
+	}
+	return nil
+}
+
 func (b *base) dropWorker(pid int) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

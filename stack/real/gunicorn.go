@@ -309,25 +309,18 @@ func (g *Gunicorn) Signal(ctx context.Context, sig prefork.Signal) error {
 // KillWorker kills the oldest worker with SIGKILL and returns its PID.
 // The master replaces it; FlushTrace waits for that.
 func (g *Gunicorn) KillWorker(ctx context.Context) (int, error) {
-	g.mu.Lock()
-	if len(g.workers) == 0 {
-		g.mu.Unlock()
-		return 0, fmt.Errorf("%s: no worker to kill", g.name)
+	pid, err := g.oldestWorker()
+	if err != nil {
+		return 0, err
 	}
-	pid := g.workers[0]
-	g.mu.Unlock()
 	return pid, g.KillWorkerPID(ctx, pid)
 }
 
 // KillWorkerPID kills the worker pid with SIGKILL, while it is one of
 // gunicorn's workers.
 func (g *Gunicorn) KillWorkerPID(ctx context.Context, pid int) error {
-	g.mu.Lock()
-	if !slices.Contains(g.workers, pid) {
-		g.mu.Unlock()
-		return fmt.Errorf("%s: pid %d is not one of its workers now", g.name, pid)
+	if err := g.claimWorker(pid, g.dying); err != nil {
+		return err
 	}
-	g.dying[pid] = true
-	g.mu.Unlock()
 	return g.proc.SignalPID(pid, "KILL")
 }

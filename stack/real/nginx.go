@@ -169,23 +169,17 @@ func (n *Nginx) FlushTrace(ctx context.Context) error {
 // KillWorker kills nginx's oldest worker with SIGKILL and returns its
 // PID; nginx's master starts another.
 func (n *Nginx) KillWorker(ctx context.Context) (int, error) {
-	n.mu.Lock()
-	if len(n.workers) == 0 {
-		n.mu.Unlock()
-		return 0, fmt.Errorf("%s: no worker to kill", n.name)
+	pid, err := n.oldestWorker()
+	if err != nil {
+		return 0, err
 	}
-	pid := n.workers[0]
-	n.mu.Unlock()
 	return pid, n.KillWorkerPID(ctx, pid)
 }
 
 // KillWorkerPID kills nginx's worker pid with SIGKILL, while it is one.
 func (n *Nginx) KillWorkerPID(ctx context.Context, pid int) error {
-	n.mu.Lock()
-	ok := slices.Contains(n.workers, pid)
-	n.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("%s: pid %d is not one of its workers now", n.name, pid)
+	if err := n.claimWorker(pid, nil); err != nil {
+		return err
 	}
 	if err := n.proc.SignalPID(pid, "KILL"); err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -144,26 +143,19 @@ func (u *Uwsgi) FlushTrace(ctx context.Context) error {
 // KillWorker kills the oldest worker with SIGKILL and returns its PID;
 // uWSGI's master replaces it.
 func (u *Uwsgi) KillWorker(ctx context.Context) (int, error) {
-	u.mu.Lock()
-	if len(u.workers) == 0 {
-		u.mu.Unlock()
-		return 0, fmt.Errorf("%s: no worker to kill", u.name)
+	pid, err := u.oldestWorker()
+	if err != nil {
+		return 0, err
 	}
-	pid := u.workers[0]
-	u.mu.Unlock()
 	return pid, u.KillWorkerPID(ctx, pid)
 }
 
 // KillWorkerPID kills the worker pid with SIGKILL, while it is one of
 // uWSGI's workers.
 func (u *Uwsgi) KillWorkerPID(ctx context.Context, pid int) error {
-	u.mu.Lock()
-	if !slices.Contains(u.workers, pid) {
-		u.mu.Unlock()
-		return fmt.Errorf("%s: pid %d is not one of its workers now", u.name, pid)
+	if err := u.claimWorker(pid, u.dying); err != nil {
+		return err
 	}
-	u.dying[pid] = true
-	u.mu.Unlock()
 	return u.proc.SignalPID(pid, "KILL")
 }
 
