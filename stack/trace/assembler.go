@@ -58,6 +58,9 @@ type connState struct {
 	dropped bool
 	lastDir Dir
 	pending []Event // events seen before the connection had a journey
+	// opened holds the first pending event, the open, so that tracking a
+	// connection allocates once rather than twice.
+	opened [1]Event
 }
 
 // link is a dialed connection that carries a journey on to another layer.
@@ -184,7 +187,7 @@ const followPause = 5 * time.Millisecond
 func (a *Assembler) open(e *Event) {
 	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
-	st.pending = append(st.pending, *e)
+	st.pending = append(st.opened[:0], *e)
 	ends := a.endsOf(st)
 	if e.Side == Server {
 		ends.accepted = st
@@ -262,7 +265,7 @@ func (a *Assembler) pair(ends *tcpEnds) {
 // filed in its journey.
 func (a *Assembler) shadow(st *connState) {
 	st.shadowed = true
-	st.pending = nil
+	st.pending, st.opened = nil, [1]Event{}
 	j := st.journey
 	if j == nil {
 		return
@@ -424,7 +427,7 @@ func (a *Assembler) flush(st *connState) {
 		a.fill(st, &st.pending[i])
 		a.file(st.journey, &st.pending[i])
 	}
-	st.pending = nil
+	st.pending, st.opened = nil, [1]Event{} // nor keep the open's strings
 }
 
 // remove takes journey j out, its events about to be filed again in
