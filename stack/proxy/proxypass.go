@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -235,21 +234,15 @@ func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
 	return nil
 }
 
-// dialPeer connects to an upstream server within timeout. An address
-// that is an IP and a port, as the lab's peers are, skips the resolver
-// and the dual-stack race, as nginx resolves its upstreams once when it
-// reads its configuration; a name goes through the resolver. No TCP
-// keep-alive probes go upstream, as with nginx (and four setsockopt calls
-// fewer per request).
+// dialPeer connects to an upstream server within timeout, or until ctx
+// ends. No TCP keep-alive probes go upstream, as with nginx (and four
+// setsockopt calls fewer per request). It dials by name even for an IP
+// and a port: Dialer.DialTCP, which skips the resolver, binds the socket
+// to its local address before connecting even when that is the zero
+// address, a bind per request that connect would not make and that takes
+// the ephemeral port without regard to the peer.
 func dialPeer(ctx context.Context, addr string, timeout time.Duration) (net.Conn, error) {
 	d := net.Dialer{Timeout: timeout, KeepAlive: -1}
-	if ap, err := netip.ParseAddrPort(addr); err == nil {
-		c, err := d.DialTCP(ctx, "tcp", netip.AddrPort{}, ap)
-		if err != nil {
-			return nil, err // not a nil *TCPConn in a non-nil net.Conn
-		}
-		return c, nil
-	}
 	return d.DialContext(ctx, "tcp", addr)
 }
 
