@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"time"
 )
 
 // Assembler groups events into journeys. Feed it every event of a
@@ -57,6 +58,9 @@ type connState struct {
 	dropped bool
 	lastDir Dir
 	pending []Event // events seen before the connection had a journey
+	// opened holds the first pending event, the open, so that tracking a
+	// connection allocates once rather than twice.
+	opened [1]Event
 }
 
 // link is a dialed connection that carries a journey on to another layer.
@@ -99,7 +103,11 @@ func (a *Assembler) Journey(id int) *Journey {
 // Add files one event and returns the journey it went to, or nil when it
 // belongs to none (an idle connection, a layer's own log line, a
 // journey let go).
-func (a *Assembler) Add(e Event) *Journey {
+func (a *Assembler) Add(e Event) *Journey { return a.addEvent(&e) }
+
+// addEvent is Add for an event it reads in place: an event is some two
+// hundred bytes, and the Assembler copies it once, into its journey.
+func (a *Assembler) addEvent(e *Event) *Journey {
 	j := a.add(e)
 	a.trim()
 	if j != nil && j.dropped {
@@ -108,7 +116,7 @@ func (a *Assembler) Add(e Event) *Journey {
 	return j
 }
 
-func (a *Assembler) add(e Event) *Journey {
+func (a *Assembler) add(e *Event) *Journey {
 	switch e.Kind {
 	case KindOpen:
 		a.open(e)
@@ -132,35 +140,54 @@ func (a *Assembler) add(e Event) *Journey {
 	if st.journey == nil {
 		return nil
 	}
-	a.fill(st, &e)
+	a.fill(st, e)
 	a.file(st.journey, e)
 	return st.journey
 }
 
 // Follow adds every event of sub, as it comes, until ctx ends, and then
 // returns ctx's error. It reads through one buffer, so following costs no
-// allocation per batch of events.
+// allocation per batch of events. Once it has taken all that were
+// waiting, it lets events gather for followPause before it reads again,
+// as the lab's view takes them once a frame: under load it wakes once for
+// hundreds of events rather than about once a request, each wake-up a
+// goroutine readied and often a thread woken.
 func (a *Assembler) Follow(ctx context.Context, sub *Subscription) error {
 	buf := make([]Event, 256)
+	pause := time.NewTimer(followPause)
+	defer pause.Stop()
 	for {
 		n, err := sub.Read(ctx, buf)
 		if err != nil {
 			return err
 		}
 		for i := range buf[:n] {
-			a.Add(buf[i])
+			a.addEvent(&buf[i])
 		}
 		clear(buf[:n]) // the buffer keeps no event's data alive
-
+		if n == len(buf) {
+			continue // more are waiting
+		}
+		pause.Reset(followPause)
+		select {
+		case <-pause.C:
+		case <-ctx.Done(): // take what is left; then Read says ctx ended
+		}
 	}
 }
 
+// followPause is how long Follow lets events gather between reads: short
+// beside a frame of the lab's view (a thirtieth of a second), and a few
+// hundred events at the most the lab's stack records in it, which the
+// Recorder's ring holds many times over.
+const followPause = 5 * time.Millisecond
+
 // open starts tracking a connection; a server-side connection dialed by a
 // layer that recorded a link joins that layer's journey.
-func (a *Assembler) open(e Event) {
+func (a *Assembler) open(e *Event) {
 	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
-	st.pending = append(st.pending, e)
+	st.pending = append(st.opened[:0], *e)
 	ends := a.endsOf(st)
 	if e.Side == Server {
 		ends.accepted = st
@@ -238,7 +265,7 @@ func (a *Assembler) pair(ends *tcpEnds) {
 // filed in its journey.
 func (a *Assembler) shadow(st *connState) {
 	st.shadowed = true
-	st.pending = nil
+	st.pending, st.opened = nil, [1]Event{}
 	j := st.journey
 	if j == nil {
 		return
@@ -257,7 +284,7 @@ func (a *Assembler) shadow(st *connState) {
 
 // link records where a request continues, and joins a connection that was
 // opened before its link was recorded.
-func (a *Assembler) link(e Event) *Journey {
+func (a *Assembler) link(e *Event) *Journey {
 	in := a.conns[e.Conn]
 	if in == nil || in.journey == nil {
 		return nil
@@ -365,7 +392,7 @@ func (a *Assembler) account(j *Journey, n int) {
 }
 
 // file adds e to journey j.
-func (a *Assembler) file(j *Journey, e Event) {
+func (a *Assembler) file(j *Journey, e *Event) {
 	j.add(e)
 	a.account(j, e.memSize())
 }
@@ -396,11 +423,11 @@ func (a *Assembler) prune() {
 
 // flush moves events held before the connection had a journey into it.
 func (a *Assembler) flush(st *connState) {
-	for _, e := range st.pending {
-		a.fill(st, &e)
-		a.file(st.journey, e)
+	for i := range st.pending {
+		a.fill(st, &st.pending[i])
+		a.file(st.journey, &st.pending[i])
 	}
-	st.pending = nil
+	st.pending, st.opened = nil, [1]Event{} // nor keep the open's strings
 }
 
 // remove takes journey j out, its events about to be filed again in
@@ -421,17 +448,21 @@ func (a *Assembler) remove(j *Journey) {
 // process sends over a pipe, which can come after what happened next in
 // the lab's process: those are put back in their place by their time. One
 // process's events never change places.
-func (j *Journey) add(e Event) {
+func (j *Journey) add(e *Event) {
 	i := len(j.Events)
-	for i > 0 && e.before(j.Events[i-1]) {
+	for i > 0 && e.before(&j.Events[i-1]) {
 		i--
 	}
-	j.Events = slices.Insert(j.Events, i, e)
+	if i == len(j.Events) {
+		j.Events = append(j.Events, *e) // the usual case: no events to move
+		return
+	}
+	j.Events = slices.Insert(j.Events, i, *e)
 }
 
 // before reports whether e happened before f: by time when they come
 // from different processes, else in the order they were recorded.
-func (e Event) before(f Event) bool {
+func (e *Event) before(f *Event) bool {
 	if e.PID != f.PID && !e.Time.IsZero() && !f.Time.IsZero() {
 		return e.Time.Before(f.Time)
 	}
@@ -442,9 +473,9 @@ func (e Event) before(f Event) bool {
 // (which, unlike sort.SliceStable, allocates nothing).
 func compareEvents(e, f Event) int {
 	switch {
-	case e.before(f):
+	case e.before(&f):
 		return -1
-	case f.before(e):
+	case f.before(&e):
 		return 1
 	}
 	return 0

@@ -1,6 +1,8 @@
 package trace
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -384,5 +386,39 @@ func BenchmarkAssembler(b *testing.B) {
 		} {
 			a.Add(e)
 		}
+	}
+}
+
+// TestFollow records requests while Follow reads, some while it pauses
+// between reads, and checks that every one becomes a journey by the time
+// Follow returns ctx's error, none of the events left behind.
+func TestFollow(t *testing.T) {
+	t.Parallel()
+	rec := NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	a := NewAssembler(0)
+	ctx, cancel := context.WithCancel(context.Background())
+	followed := make(chan error, 1)
+	go func() { followed <- a.Follow(ctx, sub) }()
+	const requests = 300 // more events than Follow's buffer holds
+	for i := range uint64(requests) {
+		rec.Record(open("rawsock", i+1, Server, "127.0.0.1:8080", fmt.Sprintf("127.0.0.1:%d", 40000+i)))
+		rec.Record(bytesEv("rawsock", i+1, Down, "GET"))
+		rec.Record(bytesEv("rawsock", i+1, Up, "OK"))
+		rec.Record(closeEv("rawsock", i+1))
+		if i%100 == 0 {
+			time.Sleep(2 * followPause) // some arrive while Follow waits
+		}
+	}
+	cancel()
+	if err := <-followed; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Follow returned %v, want context.Canceled", err)
+	}
+	if got := len(a.Journeys()); got != requests {
+		t.Fatalf("%d journeys, want %d", got, requests)
+	}
+	if got, want := describe(a.Journeys()[requests-1:]), "J300: client>rawsock:GET|client<rawsock:OK|client<rawsock:close"; got != want {
+		t.Errorf("the last journey:\n got %s\nwant %s", got, want)
 	}
 }
