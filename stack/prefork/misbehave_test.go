@@ -119,11 +119,11 @@ func TestShutdownWhileAWorkerBoots(t *testing.T) {
 }
 
 // TestHaltsWhenAWorkerCannotStart lets the first two processes start (the
-// worker and the spare behind it) and no more, then kills the worker
-// twice: the spare replaces it once, and the next replacement cannot
-// start. The master then stops by itself, as gunicorn's does, and says
-// why: its socket refuses clients at once instead of holding them with no
-// worker to serve them.
+// worker and the spare behind it) and no more, as a file limit would,
+// then kills the worker twice: the spare replaces it once, and the next
+// replacement cannot start. The master then stops by itself, as
+// gunicorn's does, and says why: its socket refuses clients at once
+// instead of holding them with no worker to serve them.
 func TestHaltsWhenAWorkerCannotStart(t *testing.T) {
 	var started atomic.Int32
 	start := func(cmd *exec.Cmd) error {
@@ -132,15 +132,50 @@ func TestHaltsWhenAWorkerCannotStart(t *testing.T) {
 		}
 		return cmd.Start()
 	}
+	haltsAfterTwoKills(t, Procs{Start: start}, nil, "Reason: prefork: starting a worker: fork/exec: too many open files")
+}
+
+// TestHaltsWhenTheExecutableIsGone deletes the binary the workers are
+// started from once the worker and the spare run, as when a lab is
+// rebuilt or removed under a running one: the third process cannot start,
+// and the master halts, saying why.
+func TestHaltsWhenTheExecutableIsGone(t *testing.T) {
+	self, err := os.Executable()
+	must(t, err)
+	bin := filepath.Join(t.TempDir(), filepath.Base(self))
+	must(t, copyFile(self, bin))
+	executable := func() (string, error) { return bin, nil }
+	haltsAfterTwoKills(t, Procs{Executable: executable}, func() { must(t, os.Remove(bin)) }, "no such file or directory")
+}
+
+// copyFile copies the file at from to a new executable file at to.
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o755)
+}
+
+// haltsAfterTwoKills starts a one-worker server with procs, calls
+// broken (when not nil) once it runs, and kills its worker twice: the
+// spare replaces the first, no process replaces the second, and the
+// master must halt with reason in its log, close its socket and refuse
+// signals.
+func haltsAfterTwoKills(t *testing.T, procs Procs, broken func(), reason string) {
+	t.Helper()
 	rec := trace.NewRecorder(0, 0)
 	sub := rec.Subscribe()
 	defer sub.Close()
-	s := New(stack.Config{Trace: rec}, Options{Workers: 1, Procs: Procs{Start: start}})
+	s := New(stack.Config{Trace: rec}, Options{Workers: 1, Procs: procs})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	must(t, s.Start(ctx))
 	defer s.Close()
 	addr := s.Addr().String()
+	if broken != nil {
+		broken()
+	}
 	first, err := s.KillWorker(ctx)
 	must(t, err)
 	flush(t, s) // the spare took its place
@@ -158,8 +193,8 @@ func TestHaltsWhenAWorkerCannotStart(t *testing.T) {
 	for s.Halted() == nil && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if err := s.Halted(); err == nil || !strings.Contains(err.Error(), "too many open files") {
-		t.Fatalf("Halted() = %v, want the reason no worker could start", err)
+	if err := s.Halted(); err == nil {
+		t.Fatalf("the master did not halt when no worker could start")
 	}
 	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		c.Close()
@@ -169,7 +204,7 @@ func TestHaltsWhenAWorkerCannotStart(t *testing.T) {
 		t.Errorf("PIDs %v after the halt, want the master alone", pids)
 	}
 	text := eventText(sub.TryNext(0))
-	for _, want := range []string{"Shutting down: Master", "Reason: prefork: starting a worker: fork/exec: too many open files"} {
+	for _, want := range []string{"Shutting down: Master", reason} {
 		if !strings.Contains(text, want) {
 			t.Errorf("no %q in:\n%s", want, text)
 		}
