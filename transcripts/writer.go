@@ -234,8 +234,8 @@ func (tw *Writer) hop(h *trace.Hop) {
 		}
 	case trace.KindHandoff:
 		e := h.Events[0]
-		if len(e.Data) > 0 || e.Name == "chunk" {
-			tw.printf("%s%s, %d bytes\n", head, h.Name, len(e.Data))
+		if len(e.Data) > 0 || e.Omitted > 0 || e.Name == "chunk" {
+			tw.printf("%s%s, %d bytes\n", head, h.Name, int64(len(e.Data))+e.Omitted)
 		} else {
 			tw.printf("%s%s\n", head, h.Name)
 		}
@@ -244,6 +244,9 @@ func (tw *Writer) hop(h *trace.Hop) {
 		}
 		for _, line := range visible.Lines(e.Data) {
 			tw.printf("%s     %s %s\n", indent, mark, visible.Elide(visible.Bytes(line), maxLine))
+		}
+		if e.Omitted > 0 {
+			tw.printf("%s     %s ... %s\n", indent, mark, NotKept(e.Omitted))
 		}
 	case trace.KindClose, trace.KindEOF, trace.KindError:
 		tw.printf("%s%s\n", head, ConnEnd(*h))

@@ -175,7 +175,10 @@ func fieldLines(st *common.Styles, h trace.Hop, w int) []string {
 	if len(e.Data) > 0 {
 		out = append(out, byteLines(st, e.Data, h.Dir, w)...)
 	}
-	if len(e.Fields) == 0 && len(e.Data) == 0 {
+	if e.Omitted > 0 {
+		out = append(out, st.Info.Render("… "+transcripts.NotKept(e.Omitted)))
+	}
+	if len(e.Fields) == 0 && len(e.Data) == 0 && e.Omitted == 0 {
 		out = append(out, st.Info.Render(emptyHandoff(e.Name, from)))
 	}
 	return out

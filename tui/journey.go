@@ -123,7 +123,7 @@ func informative(h trace.Hop) bool {
 		return true
 	case trace.KindHandoff:
 		e := h.Events[0]
-		return len(e.Fields) > 0 || len(e.Data) > 0
+		return len(e.Fields) > 0 || len(e.Data) > 0 || e.Omitted > 0
 	}
 	return false
 }

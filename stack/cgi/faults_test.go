@@ -292,7 +292,8 @@ func (zeros) Read(p []byte) (int, error) {
 }
 
 // TestLongAnswerStreams asks for an answer of 1 MiB: its head and first
-// bytes go out before the script is done, in hand-offs of at most 64 KiB.
+// bytes go out before the script is done, in hand-offs of at most 64 KiB,
+// of which the trace keeps the first 64 KiB in all.
 func TestLongAnswerStreams(t *testing.T) {
 	s, sub := startWith(t, 0)
 	const size = 1 << 20
@@ -301,17 +302,23 @@ func TestLongAnswerStreams(t *testing.T) {
 	if !strings.HasPrefix(head, "HTTP/1.0 200 OK\r\n") || body != strings.Repeat("0", size) {
 		t.Fatalf("answer head %q and %d bytes of body, want 200 and %d", head, len(body), size)
 	}
-	var stdout, pieces int
+	var stdout, kept, pieces int
 	for _, e := range sub.TryNext(0) {
 		if e.Kind == trace.KindHandoff && e.Name == "stdout" {
-			if len(e.Data) > chunk {
-				t.Errorf("a stdout hand-off carries %d bytes", len(e.Data))
+			if len(e.Data)+int(e.Omitted) > chunk {
+				t.Errorf("a stdout hand-off carries %d bytes", len(e.Data)+int(e.Omitted))
 			}
-			stdout += len(e.Data)
+			stdout += len(e.Data) + int(e.Omitted)
+			kept += len(e.Data)
 			pieces++
 		}
 	}
 	if want := len("Content-Type: text/plain\n\n") + size; stdout != want || pieces < size/chunk {
 		t.Errorf("stdout hand-offs carry %d bytes in %d pieces, want %d in %d or more", stdout, pieces, want, size/chunk)
+	}
+	// The trace keeps the first bytes of the stream and counts the rest,
+	// as it does a hop's bytes.
+	if kept != trace.MaxHopBytes {
+		t.Errorf("the trace kept %d bytes of stdout, want the first %d", kept, trace.MaxHopBytes)
 	}
 }

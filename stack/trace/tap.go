@@ -90,9 +90,13 @@ func (t *Tap) Handoff(c net.Conn, h Handoff) {
 	if t == nil {
 		return
 	}
+	data, omitted := h.Data, int64(0)
+	if tc, ok := c.(*Conn); ok {
+		data, omitted = tc.keepHandoff(h.Name, h.Data)
+	}
 	e := Event{
 		Kind: KindHandoff, Conn: ID(c), Dir: h.Dir, From: h.From, To: h.To,
-		Name: h.Name, Fields: h.Fields, Data: h.Data,
+		Name: h.Name, Fields: h.Fields, Data: data, Omitted: omitted,
 	}
 	t.record(e)
 	if t.gate != nil && h.Dir == Down {
@@ -163,6 +167,9 @@ type Conn struct {
 	hopDir   Dir   // the direction of the hop under way
 	hopBytes int64 // the bytes it carried so far
 	omitted  int64 // of those, the ones not kept and not recorded yet
+
+	handoffName  string // the name of the run of hand-offs under way
+	handoffBytes int64  // the data that run carried so far
 }
 
 // MaxHopBytes is how many bytes of one hop (a run of reads or writes in
@@ -203,6 +210,21 @@ func (c *Conn) bytes(d Dir, b []byte) Event {
 		c.tap.record(e)
 	}
 	return e
+}
+
+// keepHandoff returns what a hand-off named name keeps of data, and how
+// many of its bytes it counts instead: a run of hand-offs of one name (a
+// script's stdout, an app's body chunks) keeps its first MaxHopBytes, as
+// a hop of bytes does, so that a long stream costs a count.
+func (c *Conn) keepHandoff(name string, data []byte) ([]byte, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if name != c.handoffName {
+		c.handoffName, c.handoffBytes = name, 0
+	}
+	keep := int(min(int64(len(data)), max(MaxHopBytes-c.handoffBytes, 0)))
+	c.handoffBytes += int64(len(data))
+	return data[:keep], int64(len(data) - keep)
 }
 
 // endHop records the count of the bytes of the last hop not kept yet,

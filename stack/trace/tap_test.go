@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"slices"
 	"testing"
 )
 
@@ -227,5 +228,45 @@ func TestTapKeepsAHopBounded(t *testing.T) {
 	}
 	if string(out.Data()) != "OK\n" || out.Omitted() != 0 {
 		t.Errorf("the answer hop: %q, %d omitted", out.Data(), out.Omitted())
+	}
+}
+
+// TestTapKeepsAHandoffRunBounded hands off a stream in chunks, as a CGI
+// script's stdout or an app's body comes: the run keeps its first
+// MaxHopBytes and counts the rest, and a hand-off of another name starts
+// a run of its own.
+func TestTapKeepsAHandoffRunBounded(t *testing.T) {
+	t.Parallel()
+	rec := NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	server, client := net.Pipe()
+	defer client.Close()
+	c := NewTap(rec, "cgi").Conn(server, Server)
+	defer c.Close()
+	chunk := bytes.Repeat([]byte("x"), 40<<10)
+	tap := NewTap(rec, "cgi")
+	for range 3 {
+		tap.Handoff(c, Handoff{From: "cgi", To: "script", Dir: Up, Name: "stdout", Data: chunk})
+	}
+	tap.Handoff(c, Handoff{From: "cgi", To: "script", Dir: Down, Name: "stdin", Data: []byte("body")})
+	type kept struct {
+		name          string
+		data, omitted int64
+	}
+	var got []kept
+	for _, e := range sub.TryNext(0) {
+		if e.Kind == KindHandoff {
+			got = append(got, kept{e.Name, int64(len(e.Data)), e.Omitted})
+		}
+	}
+	want := []kept{
+		{"stdout", 40 << 10, 0},
+		{"stdout", MaxHopBytes - 40<<10, 80<<10 - MaxHopBytes},
+		{"stdout", 0, 40 << 10},
+		{"stdin", 4, 0},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("hand-offs kept %v, want %v", got, want)
 	}
 }
