@@ -293,20 +293,20 @@ func TestWrapIsAppWSGIApp(t *testing.T) {
 
 func whoIs(r *Request, args toolkit.Args) any { return r.RemoteAddr() }
 
+// TestRun serves the talk's app with app.run on a port the system picks,
+// found as a user finds it, in the server's " * Running on" line.
 func TestRun(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	rec := &events{}
-	go func() { done <- Talk.Run(ctx, addr, rec) }()
+	go func() { done <- Talk.Run(ctx, "127.0.0.1:0", rec) }()
 	var answer string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		addr := runningOn(rec)
+		if addr == "" {
+			continue
+		}
 		c, err := net.Dial("tcp", addr)
 		if err != nil {
 			continue
@@ -333,4 +333,15 @@ func TestRun(t *testing.T) {
 	if len(logs) < 4 || logs[0] != " * Serving Flask app 'app'" || logs[1] != " * Debug mode: off" {
 		t.Errorf("logs %q", logs)
 	}
+}
+
+// runningOn returns the address the development server said it runs
+// on, or "" before it said so.
+func runningOn(rec *events) string {
+	for _, e := range rec.All() {
+		if addr, ok := strings.CutPrefix(string(e.Data), " * Running on http://"); ok && e.Kind == trace.KindLog {
+			return addr
+		}
+	}
+	return ""
 }
