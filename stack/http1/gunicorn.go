@@ -122,15 +122,7 @@ func (r *Reader) readGunicornRequest() (*Request, error) {
 	if err := gunicornFraming(req); err != nil {
 		return req, err
 	}
-	switch {
-	case req.Chunked:
-		req.body.mode = bodyChunked
-		req.body.trailers = &req.Trailers
-	case req.ContentLength > 0:
-		req.body.mode = bodyLength
-		req.body.left = req.ContentLength
-	}
-	r.body = &req.body
+	r.armBody(req)
 	return req, nil
 }
 

@@ -106,6 +106,13 @@ func (r *Reader) ReadRequest() (*Request, error) {
 	if e := requestFraming(req); e != nil {
 		return req, e
 	}
+	r.armBody(req)
+	return req, nil
+}
+
+// armBody sets the reader to read req's body as its framing says: chunks,
+// a length, or nothing.
+func (r *Reader) armBody(req *Request) {
 	switch {
 	case req.Chunked:
 		req.body.mode = bodyChunked
@@ -115,7 +122,6 @@ func (r *Reader) ReadRequest() (*Request, error) {
 		req.body.left = req.ContentLength
 	}
 	r.body = &req.body
-	return req, nil
 }
 
 // isSyntaxError reports whether err is an *Error, rather than a failure
