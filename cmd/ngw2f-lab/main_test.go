@@ -285,3 +285,23 @@ func TestExportSaysHowFarItGot(t *testing.T) {
 		t.Error("the progress went into the export")
 	}
 }
+
+// TestHelpFitsAnOrdinaryTerminal checks that every command's own prose,
+// its long description and its examples, fits 80 columns, so that help
+// read in a workshop's terminal wraps nowhere by surprise.
+func TestHelpFitsAnOrdinaryTerminal(t *testing.T) {
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, text := range []string{c.Long, c.Example} {
+			for _, line := range strings.Split(text, "\n") {
+				if n := len([]rune(line)); n > 80 {
+					t.Errorf("%s: a help line of %d columns: %q", c.CommandPath(), n, line)
+				}
+			}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRootCmd(ioStreams{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}))
+}

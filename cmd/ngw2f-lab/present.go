@@ -35,9 +35,10 @@ func newPresentCmd(ios ioStreams, runF func(presentOptions) error) *cobra.Comman
 		Long: `Present runs the lessons as one talk, on the talk's ports: one key (space,
 the right arrow or page down, what clickers send) runs the next step, and
 at a lesson's end opens the next one; page up, the left arrow or b go
-back a step. Scripted requests are typed out at a readable pace. The header shows the talk's section, its planned minute and
-the time elapsed, and warns quietly when the talk runs late. H switches on
-hop by hop: each request waits at each hop until the next key.
+back a step. Scripted requests are typed out at a readable pace. The
+header shows the talk's section, its planned minute and the time
+elapsed, and warns quietly when the talk runs late. H switches on hop by
+hop: each request waits at each hop until the next key.
 
 A step that cannot run live (a port taken, a layer that will not start)
 says so in one line and plays its recorded run instead, marked as a
