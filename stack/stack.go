@@ -61,6 +61,17 @@ type CrashReporter interface {
 	LastCrash() string
 }
 
+// RealProgram is a layer that runs a real program (nginx, gunicorn, a
+// Python server) in place of the lab's own, so that what the lab shows
+// names that program rather than the one the lab would have started.
+type RealProgram interface {
+	// Program names it, with the version the talk ran when it differs:
+	// "the real nginx/1.22.1".
+	Program() string
+	// Executable is its file: "/usr/sbin/nginx".
+	Executable() string
+}
+
 // Config is what every layer starts from.
 type Config struct {
 	// Name is the layer's name in journeys; empty means the layer's kind.

@@ -190,6 +190,9 @@ func (m lessonScreen) title(id panelID) string {
 		}
 	case panelStack:
 		if r, ok := m.stack.Selected(); ok {
+			if r.real != "" {
+				return "Stack · " + r.name + ": " + r.real
+			}
 			if k, ok := kinds.Lookup(r.name); ok {
 				return "Stack · " + r.name + ": " + k.Mirrors
 			}

@@ -25,6 +25,7 @@ type layerInfo struct {
 	pids   []int
 	halted string // why the layer stopped by itself, if it did
 	crash  string // how its last process that ended on its own ended
+	real   string // the real program it runs, " · " and its file; "" for the lab's own
 }
 
 // stackMsg is the running layers, in the order they started.
@@ -42,6 +43,9 @@ func snapshot(s *stack.Stack) stackMsg {
 		info := layerInfo{name: l.Name(), pids: l.PIDs()}
 		if a := l.Addr(); a != nil {
 			info.addr = a.String()
+		}
+		if p, ok := l.(stack.RealProgram); ok {
+			info.real = p.Program() + " · " + p.Executable()
 		}
 		if c, ok := l.(stack.CrashReporter); ok {
 			info.crash = c.LastCrash()

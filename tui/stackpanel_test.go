@@ -105,3 +105,26 @@ func TestStackPanelShowsACrash(t *testing.T) {
 		t.Errorf("the panel does not say how the worker crashed:\n%s", view)
 	}
 }
+
+// TestStackTitleNamesTheRealProgram checks that with --real the stack
+// panel's title names the program that runs, not the lab's layer it
+// stands in for, and that the program's file is the part dropped first
+// where the title does not fit.
+func TestStackTitleNamesTheRealProgram(t *testing.T) {
+	t.Parallel()
+	m, _ := newTestModel(t, Options{Lesson: lesson1(t)}, 100, 30)
+	s := m.lesson
+	s.stack.apply(stackMsg{layers: []layerInfo{{name: "rawsock", pids: []int{os.Getpid()}}}})
+	if got := s.title(panelStack); !strings.Contains(got, "in Go") {
+		t.Errorf("the lab's own rawsock: title %q, want what it mirrors", got)
+	}
+	s.stack.apply(stackMsg{layers: []layerInfo{{name: "rawsock", pids: []int{os.Getpid()},
+		real: "the real Python 3.11.2 · /usr/bin/python3"}}})
+	got := s.title(panelStack)
+	if want := "Stack · rawsock: the real Python 3.11.2 · /usr/bin/python3"; got != want {
+		t.Errorf("a real rawsock: title %q, want %q", got, want)
+	}
+	if got := shorten(got, 40); got != "Stack · rawsock: the real Python 3.11.2" {
+		t.Errorf("the title in 40 cells: %q", got)
+	}
+}

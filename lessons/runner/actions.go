@@ -130,8 +130,8 @@ func (r *Runner) startAt(ctx context.Context, name string, words []string, addr 
 	}
 	r.started[name] = words
 	mirrors := k.Mirrors
-	if p, ok := l.(interface{ Program() string }); ok {
-		mirrors = p.Program()
+	if p, ok := l.(stack.RealProgram); ok {
+		mirrors = p.Program() + ", " + p.Executable()
 	}
 	r.out(Output{Kind: OutInfo, Text: fmt.Sprintf("%s is listening on %s (%s), %s",
 		name, l.Addr(), pidList(l.PIDs()), mirrors)})

@@ -67,15 +67,18 @@ func newBase(cfg stack.Config, kind string, found *Found, graceful, fast string)
 // Name returns the layer's name.
 func (b *base) Name() string { return b.name }
 
-// Program says which real program the layer runs: "nginx/1.22.1 at
-// /usr/sbin/nginx".
+// Program says which real program the layer runs: "the real
+// nginx/1.22.1".
 func (b *base) Program() string {
 	s := "the real " + b.found.Version
 	if b.found.Talk != "" {
 		s += " (the talk ran " + b.found.Talk + ")"
 	}
-	return s + ", " + b.found.Path
+	return s
 }
+
+// Executable returns the real program's file: "/usr/sbin/nginx".
+func (b *base) Executable() string { return b.found.Path }
 
 // Addr returns where clients connect: the relay in front of the program.
 func (b *base) Addr() net.Addr {
