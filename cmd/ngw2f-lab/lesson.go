@@ -23,7 +23,8 @@ type lessonOptions struct {
 	Theme  string
 	Real   realFlags
 
-	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
+	freePorts bool         // every layer on a free port, for tests
+	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
 
 func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command {
@@ -93,7 +94,7 @@ func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lesson
 	defer stop()
 	w := transcripts.NewWriter(ios.Out)
 	r, err := runner.New(l, runner.Options{
-		Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Out: w.Write, Host: host,
+		Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, Out: w.Write, Host: host,
 	})
 	if err != nil {
 		return err
