@@ -59,6 +59,7 @@ middleware show their bytes and hand-offs as the lab's own.`,
 	cmd.ValidArgsFunction = lessonArgs(true)
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	addFreePortsFlag(cmd, &opts.freePorts)
 	addThemeFlag(cmd, &opts.Theme)
 	addRealFlags(cmd, &opts.Real, true)
 	return cmd
@@ -78,7 +79,7 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 	if err != nil && !isLessonFileError(err) {
 		return err
 	}
-	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme,
+	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, FreePorts: opts.freePorts, Theme: opts.Theme,
 		Host: opts.Real.host(opts.host)})
 }
 

@@ -91,11 +91,9 @@ func TestPlainRunsLiveALessonWithoutPrefork(t *testing.T) {
 	}
 }
 
-// unusedPort returns a port nothing listened on a moment ago, for a lab
-// that must be told a port and is to keep off the talk's. Another
-// program may take it before the lab listens: only a lab that then
-// moves to a free port of its own (a lesson's) or a test that tries
-// again when the port is taken (upOnFreePort) may use it.
+// unusedPort returns a port nothing listened on a moment ago, for a test
+// of a port the lab is told. Another program may take it before the lab
+// listens: the test must try again then (upOnFreePort).
 func unusedPort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -78,26 +78,6 @@ func startLab(t *testing.T, ready *regexp.Regexp, args ...string) (*exec.Cmd, *s
 	return cmd, out
 }
 
-// startUp runs the lab's up command with args, as startLab does, on a
-// port nothing listened on a moment ago, and again on another when up
-// finds it taken (three times at most): another program may take it
-// before up listens. It returns once up's front layer listens.
-func startUp(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer) {
-	t.Helper()
-	const busy = "the port is already in use"
-	ready := regexp.MustCompile(`in front on 127\.0\.0\.1:\d+|` + busy)
-	for try := 1; ; try++ {
-		port := unusedPort(t)
-		lab, out := startLab(t, ready, append(append([]string{"up"}, args...), "--port", fmt.Sprint(port))...)
-		if !strings.Contains(out.String(), busy) {
-			return lab, out
-		}
-		if try == 3 {
-			t.Fatalf("up found its port taken 3 times in a row:\n%s", out.String())
-		}
-	}
-}
-
 // TestRealProgramsEndWithTheLab starts lesson 3's stack on the real
 // nginx and gunicorn (ngw2f-lab up 3 --real) and ends the lab each way a
 // user can: Ctrl-C (SIGINT to its process group, as the terminal sends
@@ -119,7 +99,7 @@ func TestRealProgramsEndWithTheLab(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			lab, out := startUp(t, "3", "--real")
+			lab, out := startLab(t, regexp.MustCompile(`in front on 127\.0\.0\.1:\d+`), "up", "3", "--real", "--free-ports")
 			// Two watchers, gunicorn's master and two workers, nginx's
 			// master and its worker, which the masters fork on their own
 			// time.
@@ -182,10 +162,8 @@ func TestRealProgramsEndWhenTheTUIQuits(t *testing.T) {
 		}
 		return string(out)
 	}
-	// A lesson whose port is taken by the time it listens takes a free
-	// one instead: the test counts processes, not ports.
 	tmux("new-session", "-d", "-s", "lab", "-x", "120", "-y", "40", "-e", asLabEnv+"=1", "-e", "XDG_STATE_HOME="+t.TempDir(),
-		"-e", "TERM=xterm-256color", fmt.Sprintf("exec %s lesson 3 --real --port %d", exe, unusedPort(t)))
+		"-e", "TERM=xterm-256color", fmt.Sprintf("exec %s lesson 3 --real --free-ports", exe))
 	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
 	var lab int
 	fmt.Sscan(tmux("display-message", "-p", "-t", "lab", "#{pane_pid}"), &lab)

@@ -32,6 +32,7 @@ func TestUpFlags(t *testing.T) {
 		{name: "whole stack", args: nil, want: upOptions{Listen: "127.0.0.1"}},
 		{name: "a lesson, a port", args: []string{"2", "--port", "9090"}, want: upOptions{Arg: "2", Listen: "127.0.0.1", Port: 9090}},
 		{name: "json and a config", args: []string{"--json", "--config", "x.conf"}, want: upOptions{Listen: "127.0.0.1", JSON: true, Config: "x.conf"}},
+		{name: "free ports", args: []string{"--free-ports"}, want: upOptions{Listen: "127.0.0.1", freePorts: true}},
 		{name: "real", args: []string{"3", "--real", "--gunicorn", "/venv/bin/gunicorn", "--uwsgi", "/venv/bin/uwsgi"},
 			want: upOptions{Arg: "3", Listen: "127.0.0.1", Real: realFlags{On: true, Paths: real.Paths{Gunicorn: "/venv/bin/gunicorn", Uwsgi: "/venv/bin/uwsgi"}}}},
 		{name: "two lessons", args: []string{"1", "2"}, wantErr: true},
