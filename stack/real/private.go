@@ -38,12 +38,10 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// portTaken reports whether the program has exited saying its address
-// was in use, once what it wrote before is read.
+// portTaken reports whether the program said its address was in use,
+// once what it wrote so far is read: it has exited then, or is about to
+// (gunicorn tries again for five seconds first).
 func (b *base) portTaken(ctx context.Context) bool {
-	if ended, _ := b.proc.Exited(); !ended {
-		return false
-	}
 	b.out.Mark(ctx)
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -58,9 +56,11 @@ func inUse(line string) bool {
 	return strings.Contains(line, "Address already in use") || strings.Contains(line, "Connection in use")
 }
 
-// forget forgets the program that exited, its workers and its last
-// words, before it is started again.
+// forget ends the program that could not bind its port, when it has not
+// ended yet, and forgets it, its workers and its last words, before it is
+// started again.
 func (b *base) forget() {
+	b.proc.Kill()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.proc, b.workers, b.last = nil, nil, nil
