@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,7 +32,7 @@ func BenchmarkExecToFirstFrame(b *testing.B) {
 	bin := buildLab(b)
 	env := append(os.Environ(), "TERM=xterm-256color", "XDG_STATE_HOME="+b.TempDir())
 	for b.Loop() {
-		cmd := exec.Command(bin, "lesson", "1", "--port", strconv.Itoa(freePort(b)))
+		cmd := exec.Command(bin, "lesson", "1", "--free-ports")
 		cmd.Env = env
 		start := time.Now() // opening the pty takes microseconds of it
 		master, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,34 +102,30 @@ func (s *tmuxSession) waitFor(wants ...string) string {
 	}
 }
 
-// freePort returns a port that was free a moment ago on loopback.
-func freePort(t testing.TB) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
+// rawsockAt matches the raw socket server's line in the stack panel.
+var rawsockAt = regexp.MustCompile(`rawsock\s+running\s.*?127\.0\.0\.1:(\d+)`)
 
 // TestEndToEndInTmux runs the built binary in tmux at 100x30, runs lesson
 // 1's demo request with the presenter's key, reads the request and its
 // answer off the pane, quits, and checks that the lab's process is gone
-// and its port closed.
+// and its port closed: the port the system gave it, read off the pane.
 func TestEndToEndInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
 	}
 	needTmux(t)
 	bin := buildLab(t)
-	port := freePort(t)
 	s := newTmux(t, 100, 30, []string{"XDG_STATE_HOME=" + t.TempDir()},
-		bin, "lesson", "1", "--port", strconv.Itoa(port))
+		bin, "lesson", "1", "--free-ports")
 	s.waitFor("Lesson 1 · HTTP is text", "1. Start the dozen-line server")
 	pid := s.pid()
 
 	s.keys("n")
-	s.waitFor("rawsock   running", fmt.Sprintf("127.0.0.1:%d", port))
+	m := rawsockAt.FindStringSubmatch(s.waitFor("rawsock   running"))
+	if m == nil {
+		t.Fatalf("no address on the raw socket server's line:\n%s", s.screen())
+	}
+	port := m[1]
 	s.keys("n")
 	screen := s.waitFor("1 GET / HTTP/1.0 (16 B)", "2 HTTP/1.1 200 OK (51 B)", "Hello, World! (from a raw socket)")
 	if !strings.Contains(screen, "✓ 2. Type the talk's request") {
@@ -139,8 +136,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	if !proctest.WaitGone(pid, 10*time.Second) {
 		t.Fatalf("the lab (pid %d) still runs 10s after q", pid)
 	}
-	if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second); err == nil {
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second); err == nil {
 		c.Close()
-		t.Errorf("port %d still answers after the lab quit", port)
+		t.Errorf("port %s still answers after the lab quit", port)
 	}
 }

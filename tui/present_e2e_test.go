@@ -51,8 +51,7 @@ func TestPresentAndNotesInTmux(t *testing.T) {
 	needTmux(t)
 	bin := buildLab(t)
 	env := []string{"XDG_RUNTIME_DIR=" + runtimeDir(t), "XDG_STATE_HOME=" + t.TempDir()}
-	port := freePort(t)
-	s := newTmux(t, 120, 36, env, bin, "present", "--to", "1", "--port", strconv.Itoa(port))
+	s := newTmux(t, 120, 36, env, bin, "present", "--to", "1", "--free-ports")
 	s.waitFor("PRESENTING · Lesson 1 · intro", "3) HTTP at 2:30")
 	args := []string{"new-session", "-d", "-s", "notes", "-x", "90", "-y", "30"}
 	for _, e := range env {

@@ -36,7 +36,7 @@ func TestEveryLessonWholeInTmux(t *testing.T) {
 			}
 			t.Run(fmt.Sprintf("%dx%d/%s", size[0], size[1], l.ID()), func(t *testing.T) {
 				s := newTmux(t, size[0], size[1], []string{"XDG_STATE_HOME=" + t.TempDir()},
-					bin, "lesson", strconv.Itoa(l.Number), "--port", strconv.Itoa(freePort(t)))
+					bin, "lesson", strconv.Itoa(l.Number), "--free-ports")
 				s.waitFor("step 1 of")
 				for i := range l.Steps {
 					s.keys("Space")

@@ -187,12 +187,8 @@ func requests(o options, tmp string) error {
 		fmt.Println("requests: skipped: wrk is not installed")
 		return nil
 	}
-	port, err := freePort()
-	if err != nil {
-		return err
-	}
-	fmt.Printf("requests: ngw2f-lab up 6 --port %d, wrk %s until %d requests\n", port, o.wrkArgs, o.requests)
-	l, err := startUp(o.bin, "up", "6", "--port", strconv.Itoa(port))
+	fmt.Printf("requests: ngw2f-lab up 6 --free-ports, wrk %s until %d requests\n", o.wrkArgs, o.requests)
+	l, err := startUp(o.bin, "up", "6", "--free-ports")
 	if err != nil {
 		return err
 	}

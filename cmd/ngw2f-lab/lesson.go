@@ -23,7 +23,8 @@ type lessonOptions struct {
 	Theme  string
 	Real   realFlags
 
-	host *runner.Host // the system's checks; nil is this system's, tests set Windows'
+	freePorts bool         // every layer on a free port, for tests
+	host      *runner.Host // the system's checks; nil is this system's, tests set Windows'
 }
 
 func newLessonCmd(ios ioStreams, runF func(lessonOptions) error) *cobra.Command {
@@ -58,6 +59,7 @@ middleware show their bytes and hand-offs as the lab's own.`,
 	cmd.ValidArgsFunction = lessonArgs(true)
 	cmd.Flags().BoolVar(&opts.Plain, "plain", false, "run every step and print plain text instead of opening the TUI")
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	addFreePortsFlag(cmd, &opts.freePorts)
 	addThemeFlag(cmd, &opts.Theme)
 	addRealFlags(cmd, &opts.Real, true)
 	return cmd
@@ -77,7 +79,7 @@ func lessonRun(ctx context.Context, ios ioStreams, opts lessonOptions) error {
 	if err != nil && !isLessonFileError(err) {
 		return err
 	}
-	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, Theme: opts.Theme,
+	return runTUI(ctx, tuiRequest{Lesson: l, LessonErr: err, Listen: opts.Listen, Port: opts.Port, FreePorts: opts.freePorts, Theme: opts.Theme,
 		Host: opts.Real.host(opts.host)})
 }
 
@@ -93,7 +95,7 @@ func runPlain(ctx context.Context, ios ioStreams, l *lessons.Lesson, opts lesson
 	defer stop()
 	w := transcripts.NewWriter(ios.Out)
 	r, err := runner.New(l, runner.Options{
-		Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Out: w.Write, Host: host,
+		Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, Out: w.Write, Host: host,
 	})
 	if err != nil {
 		return err

@@ -54,6 +54,7 @@ func TestLessonFlags(t *testing.T) {
 		{name: "plain and port", args: []string{"1", "--plain", "--port", "9090"}, want: lessonOptions{Arg: "1", Plain: true, Listen: "127.0.0.1", Port: 9090, Theme: "default"}},
 		{name: "file", args: []string{"./x.md", "--listen", "127.0.0.2"}, want: lessonOptions{Arg: "./x.md", Listen: "127.0.0.2", Theme: "default"}},
 		{name: "theme", args: []string{"1", "--theme", "high-contrast"}, want: lessonOptions{Arg: "1", Listen: "127.0.0.1", Theme: "high-contrast"}},
+		{name: "free ports", args: []string{"1", "--free-ports"}, want: lessonOptions{Arg: "1", Listen: "127.0.0.1", Theme: "default", freePorts: true}},
 		{name: "real", args: []string{"3", "--real", "--nginx", "/opt/nginx/sbin/nginx", "--python", "python3.12"},
 			want: lessonOptions{Arg: "3", Listen: "127.0.0.1", Theme: "default", Real: realFlags{On: true, Paths: real.Paths{Nginx: "/opt/nginx/sbin/nginx", Python: "python3.12"}}}},
 		{name: "no lesson", args: nil, wantErr: true},

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -76,24 +75,26 @@ func TestPlainSaysALessonOfOnesOwnHasNoRecording(t *testing.T) {
 
 // TestPlainRunsLiveALessonWithoutPrefork: lesson 1 needs no pre-fork
 // worker, so it runs for real there too: its output has the port it
-// listened on, where the recording has a placeholder.
+// listened on (one the system gave it), where the recording has a
+// placeholder.
 func TestPlainRunsLiveALessonWithoutPrefork(t *testing.T) {
 	t.Parallel()
-	port := freePort(t)
 	var out bytes.Buffer
 	err := runPlain(context.Background(), ioStreams{Out: &out, Err: io.Discard}, mustLesson(t, 1),
-		lessonOptions{Listen: "127.0.0.1", Port: port, host: noPrefork})
+		lessonOptions{Listen: "127.0.0.1", freePorts: true, host: noPrefork})
 	if err != nil {
 		t.Fatalf("lesson 1: %v\n%s", err, out.String())
 	}
 	s := out.String()
-	if strings.Contains(s, "recorded run") || strings.Contains(s, "<rawsock-port>") || !strings.Contains(s, "127.0.0.1:"+strconv.Itoa(port)) {
-		t.Errorf("lesson 1 did not run live on port %d:\n%.800s", port, s)
+	if strings.Contains(s, "recorded run") || strings.Contains(s, "<rawsock-port>") || !regexp.MustCompile(`127\.0\.0\.1:[1-9]\d*`).MatchString(s) {
+		t.Errorf("lesson 1 did not run live:\n%.800s", s)
 	}
 }
 
-// freePort returns a port nothing listens on now.
-func freePort(t *testing.T) int {
+// unusedPort returns a port nothing listened on a moment ago, for a test
+// of a port the lab is told. Another program may take it before the lab
+// listens: the test must try again then (upOnFreePort).
+func unusedPort(t *testing.T) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

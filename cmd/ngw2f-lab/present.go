@@ -25,6 +25,8 @@ type presentOptions struct {
 	Port     int
 	Theme    string
 	Real     realFlags
+
+	freePorts bool // every layer on a free port, for tests
 }
 
 func newPresentCmd(ios ioStreams, runF func(presentOptions) error) *cobra.Command {
@@ -61,6 +63,7 @@ speaker notes; ngw2f-lab next and prev drive it from any terminal.`,
 		cmd.RegisterFlagCompletionFunc(f, lessonArgs(false))
 	}
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	addFreePortsFlag(cmd, &opts.freePorts)
 	addThemeFlag(cmd, &opts.Theme)
 	addRealFlags(cmd, &opts.Real, true)
 	return cmd
@@ -91,7 +94,7 @@ func presentRun(ctx context.Context, ios ioStreams, opts presentOptions) error {
 	ctx, stop := untilSignal(ctx, hangup)
 	defer stop()
 	return tui.Run(ctx, tui.Options{
-		Lessons: all, Listen: opts.Listen, TalkPorts: true, FrontPort: opts.Port, Host: opts.Real.host(nil),
+		Lessons: all, Listen: opts.Listen, TalkPorts: !opts.freePorts, FrontPort: opts.Port, Host: opts.Real.host(nil),
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "", Version: buildVersion(),
 		Present: &tui.Presentation{From: opts.From, To: opts.To, Socket: socket},
 	})

@@ -99,8 +99,7 @@ func TestRealProgramsEndWithTheLab(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			lab, out := startLab(t, regexp.MustCompile(`in front on 127\.0\.0\.1:\d+`),
-				"up", "3", "--real", "--port", fmt.Sprint(freePort(t)))
+			lab, out := startLab(t, regexp.MustCompile(`in front on 127\.0\.0\.1:\d+`), "up", "3", "--real", "--free-ports")
 			// Two watchers, gunicorn's master and two workers, nginx's
 			// master and its worker, which the masters fork on their own
 			// time.
@@ -164,7 +163,7 @@ func TestRealProgramsEndWhenTheTUIQuits(t *testing.T) {
 		return string(out)
 	}
 	tmux("new-session", "-d", "-s", "lab", "-x", "120", "-y", "40", "-e", asLabEnv+"=1", "-e", "XDG_STATE_HOME="+t.TempDir(),
-		"-e", "TERM=xterm-256color", fmt.Sprintf("exec %s lesson 3 --real --port %d", exe, freePort(t)))
+		"-e", "TERM=xterm-256color", fmt.Sprintf("exec %s lesson 3 --real --free-ports", exe))
 	t.Cleanup(func() { exec.Command("tmux", "-L", socket, "kill-server").Run() })
 	var lab int
 	fmt.Sscan(tmux("display-message", "-p", "-t", "lab", "#{pane_pid}"), &lab)

@@ -13,6 +13,16 @@ func addServeFlags(cmd *cobra.Command, listen *string, port *int) {
 	cmd.Flags().IntVar(port, "port", 0, "port of the front layer (default: the talk's port when free)")
 }
 
+// addFreePortsFlag adds --free-ports, hidden: every layer on a port the
+// system picks, which the lab prints. The tests that run the lab's
+// binary use it: they must not take the talk's ports, nor a port found
+// free and closed, which another program may take before the lab
+// listens on it.
+func addFreePortsFlag(cmd *cobra.Command, free *bool) {
+	cmd.Flags().BoolVar(free, "free-ports", false, "every layer on a port the system picks (for tests)")
+	cmd.Flags().MarkHidden("free-ports")
+}
+
 // checkServeFlags checks --listen and --port, and warns when the front
 // layer would be reachable from other machines. Every command that starts
 // layers calls it; the layers behind the front stay on loopback whatever

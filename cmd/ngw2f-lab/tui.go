@@ -28,6 +28,7 @@ type tuiRequest struct {
 	LessonErr error           // a lesson file that cannot be read
 	Listen    string
 	Port      int
+	FreePorts bool // every layer on a port the system picks
 	Theme     string
 	Host      *runner.Host // nil is this system, with the lab's own layers
 }
@@ -48,7 +49,7 @@ func runTUI(ctx context.Context, req tuiRequest) error {
 	defer stop()
 	return tui.Run(ctx, tui.Options{
 		Lessons: all, Lesson: req.Lesson, LessonErr: req.LessonErr,
-		Listen: req.Listen, TalkPorts: true, FrontPort: req.Port, Host: req.Host,
+		Listen: req.Listen, TalkPorts: !req.FreePorts, FrontPort: req.Port, Host: req.Host,
 		Theme: theme, NoColor: os.Getenv("NO_COLOR") != "",
 		Progress: store, ProgressWarning: warn, Version: buildVersion(),
 	})

@@ -66,6 +66,7 @@ lab's layers, where this machine has them.`,
 	}
 	cmd.ValidArgsFunction = lessonArgs(false)
 	addServeFlags(cmd, &opts.Listen, &opts.Port)
+	addFreePortsFlag(cmd, &opts.freePorts)
 	cmd.Flags().BoolVar(&opts.JSON, "json", false, "print each event as one JSON object a line")
 	cmd.Flags().StringVar(&opts.Config, "config", "", "an nginx.conf of your own for the proxy; its listen gives the port, unless --port")
 	addRealFlags(cmd, &opts.Real, true)

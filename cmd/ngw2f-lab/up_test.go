@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -31,6 +32,7 @@ func TestUpFlags(t *testing.T) {
 		{name: "whole stack", args: nil, want: upOptions{Listen: "127.0.0.1"}},
 		{name: "a lesson, a port", args: []string{"2", "--port", "9090"}, want: upOptions{Arg: "2", Listen: "127.0.0.1", Port: 9090}},
 		{name: "json and a config", args: []string{"--json", "--config", "x.conf"}, want: upOptions{Listen: "127.0.0.1", JSON: true, Config: "x.conf"}},
+		{name: "free ports", args: []string{"--free-ports"}, want: upOptions{Listen: "127.0.0.1", freePorts: true}},
 		{name: "real", args: []string{"3", "--real", "--gunicorn", "/venv/bin/gunicorn", "--uwsgi", "/venv/bin/uwsgi"},
 			want: upOptions{Arg: "3", Listen: "127.0.0.1", Real: realFlags{On: true, Paths: real.Paths{Gunicorn: "/venv/bin/gunicorn", Uwsgi: "/venv/bin/uwsgi"}}}},
 		{name: "two lessons", args: []string{"1", "2"}, wantErr: true},
@@ -84,6 +86,17 @@ func waitFor(t *testing.T, b *syncBuffer, re *regexp.Regexp) []string {
 // what until, stops it and returns what it printed.
 func upAndAsk(t *testing.T, opts upOptions, raw string, until *regexp.Regexp) (stdout, stderr string) {
 	t.Helper()
+	stdout, stderr, err := tryUp(t, opts, raw, until)
+	if err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	return stdout, stderr
+}
+
+// tryUp is upAndAsk, which returns the error up ended with before its
+// front layer listened.
+func tryUp(t *testing.T, opts upOptions, raw string, until *regexp.Regexp) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errb syncBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -94,8 +107,22 @@ func upAndAsk(t *testing.T, opts upOptions, raw string, until *regexp.Regexp) (s
 	if opts.JSON {
 		where = &errb
 	}
-	addr := waitFor(t, where, regexp.MustCompile(`in front on (127\.0\.0\.1:\d+)`))[1]
-	c, err := net.Dial("tcp", addr)
+	front := regexp.MustCompile(`in front on (127\.0\.0\.1:\d+)`)
+	var m []string
+	for deadline := time.Now().Add(5 * time.Second); m == nil; time.Sleep(10 * time.Millisecond) {
+		select {
+		case err := <-done:
+			if err == nil {
+				err = errors.New("up ended before its front layer listened")
+			}
+			return out.String(), errb.String(), err
+		default:
+		}
+		if m = front.FindStringSubmatch(where.String()); m == nil && time.Now().After(deadline) {
+			t.Fatalf("no %s in:\n%s", front, where.String())
+		}
+	}
+	c, err := net.Dial("tcp", m[1])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +135,26 @@ func upAndAsk(t *testing.T, opts upOptions, raw string, until *regexp.Regexp) (s
 	if err := <-done; err != nil {
 		t.Fatalf("up: %v", err)
 	}
-	return out.String(), errb.String()
+	return out.String(), errb.String(), nil
+}
+
+// upOnFreePort runs upAndAsk with the options with makes for a port
+// nothing listened on a moment ago, and again with another when up finds
+// it taken, three times at most: the test must name the port, and
+// another program may take it before up listens. It returns the port.
+func upOnFreePort(t *testing.T, with func(port int) upOptions, raw string, until *regexp.Regexp) (port int, stdout, stderr string) {
+	t.Helper()
+	for try := 1; ; try++ {
+		port = unusedPort(t)
+		stdout, stderr, err := tryUp(t, with(port), raw, until)
+		if err == nil {
+			return port, stdout, stderr
+		}
+		// up words a busy port as stack.PortBusyError does.
+		if !strings.Contains(err.Error(), "the port is already in use") || try == 3 {
+			t.Fatalf("up on port %d: %v", port, err)
+		}
+	}
 }
 
 func TestUpPrintsJourneys(t *testing.T) {
@@ -200,30 +246,21 @@ func TestUpConfigNeedsAProxy(t *testing.T) {
 // TestUpConfigObeysListen: an nginx.conf's listen says where the proxy
 // listens, as it says to nginx; --port overrides it, and says so.
 func TestUpConfigObeysListen(t *testing.T) {
-	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	conf := filepath.Join(dir, "nginx.conf")
-	text := fmt.Sprintf("events {}\nhttp { server { listen %d; location / { return 200 \"mine\\n\"; } } }\n", port)
-	if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, _ := upAndAsk(t, upOptions{Arg: "2", Config: conf}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`< mine`))
+	conf := filepath.Join(t.TempDir(), "nginx.conf")
+	port, out, _ := upOnFreePort(t, func(port int) upOptions {
+		text := fmt.Sprintf("events {}\nhttp { server { listen %d; location / { return 200 \"mine\\n\"; } } }\n", port)
+		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return upOptions{Arg: "2", Config: conf}
+	}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`< mine`))
 	if want := fmt.Sprintf("in front on 127.0.0.1:%d", port); !strings.Contains(out, want) {
 		t.Errorf("up did not listen where the file says (%s):\n%s", want, out)
 	}
 
-	other, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	otherPort := other.Addr().(*net.TCPAddr).Port
-	other.Close()
-	out, errs := upAndAsk(t, upOptions{Arg: "2", Config: conf, Port: otherPort}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`< mine`))
+	otherPort, out, errs := upOnFreePort(t, func(port int) upOptions {
+		return upOptions{Arg: "2", Config: conf, Port: port}
+	}, "GET / HTTP/1.0\r\n\r\n", regexp.MustCompile(`< mine`))
 	if want := fmt.Sprintf("in front on 127.0.0.1:%d", otherPort); !strings.Contains(out, want) {
 		t.Errorf("--port did not win (%s):\n%s", want, out)
 	}

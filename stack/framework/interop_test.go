@@ -5,21 +5,20 @@ import (
 	"net"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/capture"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/guntest"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
 // startGunicorn runs Debian's gunicorn with 2 sync workers serving a
-// Flask app of testdata/flask/apps.py on a free port, and stops it (by
-// its PID) when the test ends. It skips the test when gunicorn or Flask
-// is missing.
+// Flask app of testdata/flask/apps.py on a socket of its own, and stops
+// it (by its PID) when the test ends. It skips the test when gunicorn or
+// Flask is missing.
 func startGunicorn(t *testing.T, app string) net.Addr {
 	t.Helper()
 	bin, err := exec.LookPath("gunicorn")
@@ -29,33 +28,11 @@ func startGunicorn(t *testing.T, app string) net.Addr {
 	if out, err := exec.Command("/usr/bin/python3", "-c", "import flask").CombinedOutput(); err != nil {
 		peer.Missing(t, "Flask is not installed for gunicorn's python: apt-get install python3-flask (%s)", bytes.TrimSpace(out))
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := net.ResolveTCPAddr("tcp", guntest.Start(t, bin, captures, "apps:"+app, "PYTHONHASHSEED=0"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr()
-	ln.Close()
-	cmd := exec.Command(bin, "--chdir", captures, "-w", "2", "-b", addr.String(), "apps:"+app)
-	cmd.Env = append(cmd.Environ(), "PYTHONHASHSEED=0")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if cmd.Process.Signal(syscall.SIGTERM) != nil {
-			cmd.Process.Kill() // Windows has no SIGTERM to send
-		}
-		cmd.Wait()
-	})
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr.String()); err == nil {
-			c.Close()
-			return addr
-		}
-	}
-	t.Fatalf("gunicorn did not start: %s", stderr.String())
-	return nil
+	return addr
 }
 
 // shape is what must be the same in two answers: the status line, the

@@ -1,48 +1,28 @@
 package prefork
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/guntest"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
 )
 
 // startGunicorn runs Debian's gunicorn with an app of testdata/gunicorn/
-// apps.py on a free port, and stops it (by its PID) when the test ends.
+// apps.py on a socket of its own, and stops it (by its PID) when the test
+// ends.
 func startGunicorn(t *testing.T, app string) string {
 	t.Helper()
 	bin, err := exec.LookPath("gunicorn")
 	if err != nil {
 		peer.Missing(t, "gunicorn is not installed: apt-get install gunicorn (Debian's 20.1.0) to compare the pre-fork server with it")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	must(t, err)
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, "--chdir", filepath.Join("testdata", "gunicorn"), "-w", "2", "-b", addr, "apps:"+app)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	must(t, cmd.Start())
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		cmd.Wait()
-	})
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return addr
-		}
-	}
-	t.Fatalf("gunicorn did not start: %s", stderr.String())
-	return ""
+	return guntest.Start(t, bin, filepath.Join("testdata", "gunicorn"), "apps:"+app)
 }
 
 // shape is what must be the same in both answers: the status line and

@@ -1,10 +1,11 @@
 package proxy
 
 import (
-	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
 func testUpstream(leastConn bool, peers ...*peerConf) *balancer {
@@ -103,7 +104,7 @@ func TestLeastConn(t *testing.T) {
 // says what nginx says, and the dead server is set aside afterwards.
 func TestUpstreamFailover(t *testing.T) {
 	up := startUpstream(t)
-	dead := deadAddr(t)
+	dead := porttest.Refused(t)
 	conf := `events {}
 http {
     upstream app { server ` + dead + `; server ` + up.addr() + `; }
@@ -142,7 +143,7 @@ http {
 func TestNoLiveUpstreamsAnswers502(t *testing.T) {
 	conf := `events {}
 http {
-    upstream app { server ` + deadAddr(t) + ` down; server 127.0.0.1:1 down; }
+    upstream app { server ` + porttest.Refused(t) + ` down; server 127.0.0.1:1 down; }
     server { listen 8080; location / { proxy_pass http://app; } }
 }`
 	p := startProxy(t, conf, nil)
@@ -154,15 +155,4 @@ http {
 		!strings.Contains(logs, `upstream: "http://app/"`) {
 		t.Errorf("error log:\n%s", logs)
 	}
-}
-
-// deadAddr returns a loopback address nothing listens on.
-func deadAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }

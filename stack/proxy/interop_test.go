@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the captures under testdata/interop from a real nginx")
@@ -231,7 +232,7 @@ func TestInterop(t *testing.T) {
 	cases := interopCases()
 	up := startUpstream(t)
 	up.slow = 1500 * time.Millisecond
-	dead := nginxtest.FreeAddr(t)
+	dead := porttest.Refused(t)
 	vars := map[string]string{"upstream": up.addr(), "dead": dead}
 
 	t.Run("proxy", func(t *testing.T) {

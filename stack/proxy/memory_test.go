@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
-	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
 // spoolConf proxies /app/ to {{upstream}} and /dead/ to nothing, with
@@ -33,7 +33,7 @@ http {
 
 func startSpoolProxy(t *testing.T, up *upstream) (p *testProxy, temp string) {
 	t.Helper()
-	conf := strings.NewReplacer("{{upstream}}", up.addr(), "{{dead}}", nginxtest.FreeAddr(t)).Replace(spoolConf)
+	conf := strings.NewReplacer("{{upstream}}", up.addr(), "{{dead}}", porttest.Refused(t)).Replace(spoolConf)
 	p = startProxy(t, conf, nil)
 	return p, filepath.Join(filepath.Dir(p.conf.file), "client_body_temp")
 }
@@ -121,7 +121,7 @@ func TestSmallBodyStaysInMemory(t *testing.T) {
 // and must allocate a small part of it, not hold 1 MiB of it as it did.
 func TestBodyMemory(t *testing.T) {
 	up := startUpstream(t)
-	conf := strings.NewReplacer("{{upstream}}", up.addr(), "{{dead}}", nginxtest.FreeAddr(t)).Replace(spoolConf)
+	conf := strings.NewReplacer("{{upstream}}", up.addr(), "{{dead}}", porttest.Refused(t)).Replace(spoolConf)
 	path := filepath.Join(t.TempDir(), "nginx.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)

@@ -62,7 +62,7 @@ func TestUwsgiPacketsAgainstNginx(t *testing.T) {
 		Vars: map[string]string{"upstream": up.ln.Addr().String()}, Files: map[string]string{"uwsgi_params": string(params)}})
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "uwsgi_params"), params, 0o644)
-	conf := strings.NewReplacer("{{dir}}", filepath.ToSlash(dir), "{{addr}}", nginxtest.FreeAddr(t), "{{upstream}}", up.ln.Addr().String()).Replace(uwsgiInteropConf)
+	conf := strings.NewReplacer("{{dir}}", filepath.ToSlash(dir), "{{addr}}", "127.0.0.1:8080", "{{upstream}}", up.ln.Addr().String()).Replace(uwsgiInteropConf)
 	p := startProxy(t, conf, nil)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -39,7 +39,10 @@ type base struct {
 
 	dir     string
 	private string // where the program itself listens, behind the relay
-	front   *Relay
+	// ports finds a private address for the program; nil is freeAddr.
+	// Tests give addresses another holds.
+	ports func() (string, error)
+	front *Relay
 	// upstreams are the relays between the program and the servers it
 	// passes requests to (nginx's).
 	upstreams []*Relay
@@ -194,8 +197,7 @@ func (b *base) prepare(python bool, line func(string), report func(*report)) (er
 	if err != nil {
 		return fmt.Errorf("%s: %w", b.name, err)
 	}
-	b.private, err = freeAddr()
-	return err
+	return nil
 }
 
 // writePython writes the embedded Python files into dir.
@@ -210,17 +212,6 @@ func writePython(dir string) error {
 		}
 		return os.WriteFile(filepath.Join(dir, d.Name()), data, 0o644)
 	})
-}
-
-// freeAddr returns a loopback address whose port was free a moment ago,
-// for a program that binds its own socket.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // env is the environment every Python server gets: where to report, no
@@ -238,11 +229,17 @@ func (b *base) env() []string {
 
 // launch starts the program and the relay in front of it, and returns
 // once the program listens and ready (when set) says it is ready, or
-// with why not, everything stopped.
-func (b *base) launch(ctx context.Context, c command, ready func(context.Context) error) error {
+// with why not, everything stopped. build makes the program's command
+// for the private address it is to listen on.
+//
+// The program binds its private port itself, found free a moment
+// before: another program may take the port in between. One that exits
+// saying its address is in use is started again on another port
+// (privateTries starts at most); nothing else is tried again.
+func (b *base) launch(ctx context.Context, build func(private string) (command, error), ready func(context.Context) error) error {
 	// The relay listens first: a port another program holds is an error
 	// at once, before the program starts.
-	front := NewRelay(RelayConfig{Name: b.name, Addr: b.cfg.Addr, Target: b.private, Tap: b.tap,
+	front := NewRelay(RelayConfig{Name: b.name, Addr: b.cfg.Addr, Tap: b.tap,
 		Dialed: b.dialed, Ended: b.ended, ServerDone: b.serverDone})
 	if err := front.Start(ctx); err != nil {
 		b.cleanup()
@@ -251,28 +248,47 @@ func (b *base) launch(ctx context.Context, c command, ready func(context.Context
 	b.mu.Lock()
 	b.front = front
 	b.mu.Unlock()
-	c.Dir, c.Output = b.dir, b.out.File()
-	c.Env = append(c.Env, b.env()...)
-	proc, err := startProcess(b.name, c)
-	if err != nil {
-		front.Close()
-		b.cleanup()
-		return err
-	}
-	b.mu.Lock()
-	b.proc = proc
-	b.mu.Unlock()
-	if err := b.waitListening(ctx); err != nil {
-		b.Close()
-		return err
-	}
-	if ready != nil {
-		if err := ready(ctx); err != nil {
-			b.Close()
-			return fmt.Errorf("%s: %w%s", b.name, err, b.words())
+	for try := 1; ; try++ {
+		c, err := b.privateCommand(build)
+		if err != nil {
+			front.Close()
+			b.cleanup()
+			return err
 		}
+		front.retarget(b.private)
+		c.Dir, c.Output = b.dir, b.out.File()
+		c.Env = append(c.Env, b.env()...)
+		proc, err := startProcess(b.name, c)
+		if err != nil {
+			front.Close()
+			b.cleanup()
+			return err
+		}
+		b.mu.Lock()
+		b.proc = proc
+		b.mu.Unlock()
+		err = b.waitListening(ctx)
+		var notReady error
+		if err == nil && ready != nil {
+			notReady = ready(ctx)
+		}
+		if err == nil && notReady == nil {
+			return nil
+		}
+		taken := b.portTaken(ctx)
+		if taken && try < privateTries {
+			b.forget()
+			continue
+		}
+		b.Close()
+		if notReady != nil {
+			err = fmt.Errorf("%s: %w%s", b.name, notReady, b.words())
+		}
+		if taken {
+			err = fmt.Errorf("%w (its private port was taken before it could bind it, %d times in a row)", err, privateTries)
+		}
+		return err
 	}
-	return nil
 }
 
 // words returns the program's last lines of output, for an error.

@@ -113,8 +113,13 @@ func (g *Gunicorn) Start(ctx context.Context) error {
 	if err := g.prepare(true, func(string) {}, g.report); err != nil {
 		return err
 	}
+	return g.launch(ctx, g.command, g.waitSettled)
+}
+
+// command is gunicorn's command, to listen on private.
+func (g *Gunicorn) command(private string) (command, error) {
 	o := g.opts
-	args := []string{"--config", "config.py", "--chdir", g.dir, "--bind", g.private,
+	args := []string{"--config", "config.py", "--chdir", g.dir, "--bind", private,
 		"--workers", strconv.Itoa(o.Workers)}
 	if o.Timeout != 0 {
 		args = append(args, "--timeout", seconds(max(o.Timeout, 0)))
@@ -133,7 +138,7 @@ func (g *Gunicorn) Start(ctx context.Context) error {
 		args = append(args, "--worker-class", "gthread", "--threads", strconv.Itoa(threads))
 	}
 	args = append(args, o.App)
-	return g.launch(ctx, command{Path: g.found.Path, Args: args}, g.waitSettled)
+	return command{Path: g.found.Path, Args: args}, nil
 }
 
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }

@@ -68,7 +68,7 @@ func (n *Nginx) Start(ctx context.Context) error {
 		n.cleanup()
 		return fmt.Errorf("%s: %w", n.name, err)
 	}
-	run := nginxRun{Dir: n.dir, Listen: n.private, Relays: map[string]string{}, Root: os.Geteuid() == 0}
+	run := nginxRun{Dir: n.dir, Relays: map[string]string{}, Root: os.Geteuid() == 0}
 	for _, addr := range upstreamAddrs(dirs) {
 		r := NewRelay(RelayConfig{Name: n.name, Target: n.cfg.Peer(addr), Tap: n.tap, TapDialed: true, Link: n.link})
 		if err := r.Start(ctx); err != nil {
@@ -78,22 +78,8 @@ func (n *Nginx) Start(ctx context.Context) error {
 		n.upstreams = append(n.upstreams, r)
 		run.Relays[addr] = r.Addr().String()
 	}
-	dirs, err = run.rewrite(dirs)
-	if err == nil {
-		err = os.WriteFile(filepath.Join(n.dir, "ngw2f-lab.conf"), []byte(format(dirs)), 0o644)
-	}
-	if err == nil {
-		err = os.MkdirAll(filepath.Join(n.dir, "tmp"), 0o755)
-	}
-	if err != nil {
-		n.stop(ctx, "TERM")
-		return fmt.Errorf("%s: %w", n.name, err)
-	}
-	n.want = workerProcesses(dirs)
 	n.serverDone = n.drain
-	c := command{Path: n.found.Path, Args: []string{"-p", prefix + string(filepath.Separator),
-		"-c", filepath.Join(n.dir, "ngw2f-lab.conf"), "-e", "stderr"}}
-	err = n.launch(ctx, c, n.waitWorkers)
+	err = n.launch(ctx, func(private string) (command, error) { return n.command(run, dirs, prefix, private) }, n.waitWorkers)
 	if err != nil {
 		for _, r := range n.upstreams {
 			r.Close()
@@ -101,6 +87,25 @@ func (n *Nginx) Start(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// command writes nginx's configuration, dirs rewritten by run to listen
+// on private, and returns nginx's command, its prefix directory prefix.
+func (n *Nginx) command(run nginxRun, dirs []*conf.Directive, prefix, private string) (command, error) {
+	run.Listen = private
+	dirs, err := run.rewrite(dirs)
+	if err == nil {
+		err = os.WriteFile(filepath.Join(n.dir, "ngw2f-lab.conf"), []byte(format(dirs)), 0o644)
+	}
+	if err == nil {
+		err = os.MkdirAll(filepath.Join(n.dir, "tmp"), 0o755)
+	}
+	if err != nil {
+		return command{}, fmt.Errorf("%s: %w", n.name, err)
+	}
+	n.want = workerProcesses(dirs)
+	return command{Path: n.found.Path, Args: []string{"-p", prefix + string(filepath.Separator),
+		"-c", filepath.Join(n.dir, "ngw2f-lab.conf"), "-e", "stderr"}}, nil
 }
 
 // writeFiles writes an embedded configuration's files (the talk's

@@ -80,7 +80,12 @@ func (s *PythonServer) Start(ctx context.Context) error {
 		return err
 	}
 	s.serverDone = s.drain
-	host, port, _ := net.SplitHostPort(s.private)
+	return s.launch(ctx, s.command, nil)
+}
+
+// command is the server's command, to listen on private.
+func (s *PythonServer) command(private string) (command, error) {
+	host, port, _ := net.SplitHostPort(private)
 	args := []string{"serve.py", s.server, host, port, s.app}
 	if s.server == rawsock.Kind {
 		args = []string{"webserver.py", host, port}
@@ -88,7 +93,7 @@ func (s *PythonServer) Start(ctx context.Context) error {
 	if s.threaded {
 		args = append(args, "threaded")
 	}
-	return s.launch(ctx, command{Path: s.found.Path, Args: args}, nil)
+	return command{Path: s.found.Path, Args: args}, nil
 }
 
 // ansi matches a terminal colour sequence, which Werkzeug may put in its

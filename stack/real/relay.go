@@ -102,6 +102,14 @@ func (r *Relay) Addr() net.Addr {
 	return r.ln.Addr()
 }
 
+// retarget passes the connections accepted from now on to addr: the
+// program behind a front relay started again on another port.
+func (r *Relay) retarget(addr string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cfg.Target = addr
+}
+
 // Close stops accepting and ends every relayed connection at once.
 func (r *Relay) Close() error {
 	r.stopAccepting()
@@ -230,7 +238,10 @@ func (x *relayed) run() {
 		first = readFirst(x.in)
 		from = r.cfg.Link(first)
 	}
-	out, err := net.DialTimeout("tcp", r.cfg.Target, 5*time.Second)
+	r.mu.Lock()
+	target := r.cfg.Target
+	r.mu.Unlock()
+	out, err := net.DialTimeout("tcp", target, 5*time.Second)
 	if err != nil {
 		// The program behind is gone: the client sees its connection
 		// reset, as nginx sees a refused one fail.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -209,12 +210,7 @@ func TestRelayPassesAReset(t *testing.T) {
 // client's connection is reset, as a refused one fails.
 func TestRelayToNothingResets(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := startRelay(t, RelayConfig{Name: "relay", Target: ln.Addr().String()})
-	ln.Close() // held until the relay had its own port, so that it cannot be this one
+	r, _ := startRelay(t, RelayConfig{Name: "relay", Target: porttest.Refused(t)})
 	c, err := net.Dial("tcp", r.Addr().String())
 	if err == nil { // the reset may come before the connect returns, or after
 		defer c.Close()

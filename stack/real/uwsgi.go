@@ -53,13 +53,18 @@ func (u *Uwsgi) Start(ctx context.Context) error {
 	if err := u.prepare(true, u.line, u.report); err != nil {
 		return err
 	}
-	args := []string{"--socket", u.private, "--protocol", "uwsgi", "--master",
+	return u.launch(ctx, u.command, u.waitSettled)
+}
+
+// command is uWSGI's command, to listen on private.
+func (u *Uwsgi) command(private string) (command, error) {
+	args := []string{"--socket", private, "--protocol", "uwsgi", "--master",
 		"--processes", strconv.Itoa(u.want), "--pythonpath", u.dir, "--module", "lab_uwsgi:application",
 		"--env", "NGW2F_LAB_APP=" + u.app, "--die-on-term", "--need-app", "--no-defer-accept"}
 	if u.found.Plugin != "" {
 		args = append([]string{"--need-plugin", u.found.Plugin}, args...)
 	}
-	return u.launch(ctx, command{Path: u.found.Path, Args: args}, u.waitSettled)
+	return command{Path: u.found.Path, Args: args}, nil
 }
 
 var (

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
 // screen is a concurrency-safe buffer standing in for the terminal.
@@ -162,9 +164,7 @@ func TestSessionLocalClose(t *testing.T) {
 
 func TestDialRefused(t *testing.T) {
 	t.Parallel()
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := porttest.Refused(t)
 	var scr screen
 	if _, err := Dial(context.Background(), "localhost", addr, &scr); err == nil {
 		t.Fatal("Dial to a closed port succeeded")

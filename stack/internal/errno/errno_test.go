@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
 func TestString(t *testing.T) {
@@ -62,12 +64,7 @@ func TestOf(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := porttest.Refused(t)
 	_, errMissing := os.Stat(filepath.Join(dir, "missing"))
 	_, errUnderFile := os.Stat(filepath.Join(file, "x"))
 	_, errLong := os.Stat(filepath.Join(dir, strings.Repeat("a", 300)))

@@ -1,11 +1,10 @@
 // Package nginxtest starts Debian's nginx for the interop tests that
-// compare the lab's layers with it: in a directory of its own, on a free
-// loopback port, stopped by its PID when the test ends.
+// compare the lab's layers with it: in a directory of its own, on a
+// loopback socket the test holds, stopped by its PID when the test ends.
 package nginxtest
 
 import (
 	"bytes"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peer"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
 // Version is the nginx whose answers the tests' captures hold.
@@ -31,7 +31,8 @@ type Nginx struct {
 type Options struct {
 	// Conf is the configuration. {{dir}} in it becomes nginx's directory
 	// and {{addr}} the address to listen on; Vars names other
-	// replacements.
+	// replacements. It must write nginx's PID file to {{dir}}/nginx.pid,
+	// where Start sees that nginx runs.
 	Conf string
 	Vars map[string]string
 	// Files are written into the directory first, by relative path.
@@ -88,51 +89,44 @@ func Start(t testing.TB, opts Options) *Nginx {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for try := 0; ; try++ {
-		addr := FreeAddr(t)
-		pairs := []string{"{{dir}}", dir, "{{addr}}", addr}
-		for k, v := range opts.Vars {
-			pairs = append(pairs, "{{"+k+"}}", v)
-		}
-		conf := strings.NewReplacer(pairs...).Replace(opts.Conf)
-		confPath := filepath.Join(dir, "nginx.conf")
-		if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("starting nginx: %v", err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if waitListening(addr, exited) {
-			t.Cleanup(func() { stop(t, cmd.Process, exited) })
-			return &Nginx{Addr: addr, Dir: dir}
-		}
-		stop(t, cmd.Process, exited)
-		if try == 2 {
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			t.Fatalf("nginx did not start: %s%s", stderr.Bytes(), log)
-		}
+	// nginx is handed its listening socket, open, rather than a port to
+	// bind: a port found free and closed may be another test's by the
+	// time nginx binds it. nginx takes the sockets its NGINX variable
+	// names for the listen directives on their addresses.
+	ln, addr := porttest.Listener(t)
+	pairs := []string{"{{dir}}", dir, "{{addr}}", addr}
+	for k, v := range opts.Vars {
+		pairs = append(pairs, "{{"+k+"}}", v)
 	}
-}
-
-// FreeAddr returns a loopback address with a port that was free a moment
-// ago.
-func FreeAddr(t testing.TB) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	conf := strings.NewReplacer(pairs...).Replace(opts.Conf)
+	confPath := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
+	cmd.ExtraFiles = []*os.File{ln}
+	cmd.Env = append(os.Environ(), "NGINX=3;")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting nginx: %v", err)
+	}
+	ln.Close()
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { stop(t, cmd.Process, exited) })
+	if !waitRunning(filepath.Join(dir, "nginx.pid"), exited) {
+		log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+		t.Fatalf("nginx did not start: %s%s", stderr.Bytes(), log)
+	}
+	return &Nginx{Addr: addr, Dir: dir}
 }
 
-// waitListening waits up to five seconds for addr to accept connections,
-// and gives up early when nginx exits.
-func waitListening(addr string, exited chan error) bool {
+// waitRunning waits up to five seconds for nginx to write its PID file,
+// which it does once it has read its configuration and taken its
+// sockets, and gives up early when nginx exits. A connection made before
+// its workers accept waits in the socket's queue.
+func waitRunning(pidFile string, exited chan error) bool {
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
@@ -141,8 +135,7 @@ func waitListening(addr string, exited chan error) bool {
 			return false
 		default:
 		}
-		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			conn.Close()
+		if _, err := os.Stat(pidFile); err == nil {
 			return true
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/nginxtest"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
 )
 
@@ -126,10 +127,7 @@ func TestVisibleShowsLineEnds(t *testing.T) {
 }
 
 func TestUnreachable(t *testing.T) {
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
-	host, port, _ := net.SplitHostPort(addr)
+	host, port, _ := net.SplitHostPort(porttest.Refused(t))
 	var after bytes.Buffer
 	err := runOn(context.Background(), simScreen(t), host, port, &after)
 	if err == nil || after.String() != "Trying 127.0.0.1...\ntelnet: Unable to connect to remote host: Connection refused\n" {
