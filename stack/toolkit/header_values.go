@@ -1,7 +1,6 @@
 package toolkit
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -9,8 +8,8 @@ import (
 // optionsStart and optionsPiece are Werkzeug 2.2.2's regular expressions
 // for a header with options, such as Content-Type or Content-Disposition.
 var (
-	optionsStart = regexp.MustCompile(`^,\s*([^;,\s]+)([;,]\s*.+)?`)
-	optionsPiece = regexp.MustCompile(`^;\s*,?\s*` +
+	optionsStart = lazyRegexp(`^,\s*([^;,\s]+)([;,]\s*.+)?`)
+	optionsPiece = lazyRegexp(`^;\s*,?\s*` +
 		`("[^"\\]*(?:\\.[^"\\]*)*"|[^\s;,=*]+)` + // key
 		`(?:\*(\d+))?` + // continuation index
 		`\s*` +
@@ -28,13 +27,13 @@ func ParseOptionsHeader(value string) (string, map[string]string) {
 	if value == "" {
 		return "", opts
 	}
-	m := optionsStart.FindStringSubmatch("," + strings.ReplaceAll(value, "\n", ","))
+	m := optionsStart().FindStringSubmatch("," + strings.ReplaceAll(value, "\n", ","))
 	if m == nil {
 		return "", opts
 	}
 	rest := m[2]
 	for rest != "" {
-		p := optionsPiece.FindStringSubmatchIndex(rest)
+		p := optionsPiece().FindStringSubmatchIndex(rest)
 		if p == nil {
 			break
 		}

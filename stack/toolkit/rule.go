@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Rule is one URL rule of a Map: a pattern such as "/user/<int:id>", the
@@ -99,7 +100,7 @@ func cmpInt(a, b int) int {
 
 // partRE finds the next piece of a pattern: a slash, static text, or a
 // variable <converter(arguments):name>.
-var partRE = regexp.MustCompile(`^(?:(/)|([^</]+)|<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\((.*?)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>)`)
+var partRE = lazyRegexp(`^(?:(/)|([^</]+)|<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\((.*?)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>)`)
 
 // compile parses the pattern into parts, as Werkzeug's Rule._parse_rule.
 func (r *Rule) compile(convs map[string]ConverterFactory, mergeSlashes bool) error {
@@ -114,7 +115,7 @@ func (r *Rule) compile(convs map[string]ConverterFactory, mergeSlashes bool) err
 	}
 	var b partBuilder
 	for pos := 0; pos < len(pattern); {
-		m := partRE.FindStringSubmatchIndex(pattern[pos:])
+		m := partRE().FindStringSubmatchIndex(pattern[pos:])
 		if m == nil {
 			return fmt.Errorf("toolkit: malformed url rule: %q", r.Pattern)
 		}
@@ -328,4 +329,11 @@ func isIdent(s string) bool {
 		}
 	}
 	return true
+}
+
+// lazyRegexp returns a function that compiles expr the first time it is
+// called, for a package-level expression: compiling it at init would cost
+// every process that links the toolkit, most of which never use it.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
