@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 )
 
 // FileStorage is an uploaded file of a multipart form, as Werkzeug's.
@@ -75,9 +76,9 @@ func ParseForm(contentType string, body []byte, maxMemory int64) (*MultiDict, *F
 // Multipart's line breaks are CRLF by RFC 7578, but Werkzeug also takes
 // a lone CR or LF, as many clients send them.
 var (
-	blankLine         = lazyRegexp(`\r\n\r\n|\r\r|\n\n`)
-	headerContinued   = lazyRegexp(`(?:\r\n|\n|\r)[ \t]`)
-	multipartLineEnds = lazyRegexp(`\r\n|\n|\r`)
+	blankLine         = lazy.Regexp(`\r\n\r\n|\r\r|\n\n`)
+	headerContinued   = lazy.Regexp(`(?:\r\n|\n|\r)[ \t]`)
+	multipartLineEnds = lazy.Regexp(`\r\n|\n|\r`)
 )
 
 var errMultipart = errors.New("toolkit: invalid multipart form")

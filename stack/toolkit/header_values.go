@@ -3,13 +3,15 @@ package toolkit
 import (
 	"strconv"
 	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 )
 
 // optionsStart and optionsPiece are Werkzeug 2.2.2's regular expressions
 // for a header with options, such as Content-Type or Content-Disposition.
 var (
-	optionsStart = lazyRegexp(`^,\s*([^;,\s]+)([;,]\s*.+)?`)
-	optionsPiece = lazyRegexp(`^;\s*,?\s*` +
+	optionsStart = lazy.Regexp(`^,\s*([^;,\s]+)([;,]\s*.+)?`)
+	optionsPiece = lazy.Regexp(`^;\s*,?\s*` +
 		`("[^"\\]*(?:\\.[^"\\]*)*"|[^\s;,=*]+)` + // key
 		`(?:\*(\d+))?` + // continuation index
 		`\s*` +

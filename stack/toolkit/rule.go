@@ -5,7 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 )
 
 // Rule is one URL rule of a Map: a pattern such as "/user/<int:id>", the
@@ -100,7 +101,7 @@ func cmpInt(a, b int) int {
 
 // partRE finds the next piece of a pattern: a slash, static text, or a
 // variable <converter(arguments):name>.
-var partRE = lazyRegexp(`^(?:(/)|([^</]+)|<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\((.*?)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>)`)
+var partRE = lazy.Regexp(`^(?:(/)|([^</]+)|<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\((.*?)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>)`)
 
 // compile parses the pattern into parts, as Werkzeug's Rule._parse_rule.
 func (r *Rule) compile(convs map[string]ConverterFactory, mergeSlashes bool) error {
@@ -329,11 +330,4 @@ func isIdent(s string) bool {
 		}
 	}
 	return true
-}
-
-// lazyRegexp returns a function that compiles expr the first time it is
-// called, for a package-level expression: compiling it at init would cost
-// every process that links the toolkit, most of which never use it.
-func lazyRegexp(expr string) func() *regexp.Regexp {
-	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
