@@ -54,12 +54,10 @@ func Executable() (string, error) {
 // beside returns the child executable beside self, the lab's binary built
 // as own says, or "" when there is none of the same build.
 func beside(self string, own *debug.BuildInfo) string {
-	dir := filepath.Dir(self)
-	if real, err := filepath.EvalSymlinks(self); err == nil {
-		dir = filepath.Dir(real) // a lab linked from bin/ finds the child beside its target
-		self = real
+	if target, err := filepath.EvalSymlinks(self); err == nil {
+		self = target // a lab linked from bin/ finds the child beside its target
 	}
-	lean := filepath.Join(dir, Name+exeSuffix)
+	lean := filepath.Join(filepath.Dir(self), Name+exeSuffix)
 	fi, err := os.Stat(lean)
 	if err != nil || !fi.Mode().IsRegular() {
 		return ""
