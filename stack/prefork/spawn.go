@@ -107,6 +107,16 @@ func (s *Server) exec() (*workerProc, error) {
 		ready: make(chan struct{}), exited: make(chan struct{}), acks: make(chan uint64, 4)}
 	cmd := exec.Command(s.exe)
 	cmd.Env = append(os.Environ(), child.Mark(childRole))
+	if s.opts.Threads <= 1 && os.Getenv("GOMAXPROCS") == "" {
+		// A sync worker serves one request at a time from one goroutine,
+		// as gunicorn's runs one thread. A second P only lets the Go
+		// runtime hand it back and forth around each accept, read and
+		// write: ~7 µs of CPU a request more, measured. Given at exec,
+		// the runtime starts with one P, where runtime.GOMAXPROCS(1) in
+		// the worker stopped the world to drop the other: ~1 ms of CPU
+		// of each worker's start (BenchmarkExecToServing).
+		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
+	}
 	cmd.ExtraFiles = []*os.File{s.lnFile, evW, ctlR} // fds 3, 4, 5
 	cmd.Stderr = w.stderr
 	ownGroup(cmd)
