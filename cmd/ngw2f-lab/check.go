@@ -19,6 +19,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
 	"github.com/ngw2f/ngw2f-lab/lessons/runner"
+	"github.com/ngw2f/ngw2f-lab/stack/child/lean"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/transcripts"
@@ -159,8 +160,9 @@ func checkTerminal(w io.Writer, ios ioStreams) {
 	}
 }
 
-// checkExecutable checks that the lab can start itself again, as the
-// pre-fork server does for each worker process, where host runs it.
+// checkExecutable checks that the lab can start its children (package
+// lean finds their binary), as the pre-fork server does for each worker
+// process, where host runs it, and says which binary they start from.
 func checkExecutable(w io.Writer, host *runner.Host) {
 	if k, ok := kinds.Lookup(prefork.Kind); ok {
 		if err := host.Runs(k); err != nil {
@@ -168,7 +170,7 @@ func checkExecutable(w io.Writer, host *runner.Host) {
 			return
 		}
 	}
-	exe, err := os.Executable()
+	exe, err := lean.Executable()
 	if err == nil {
 		var fi os.FileInfo
 		if fi, err = os.Stat(exe); err == nil && fi.Mode()&0o111 == 0 {
@@ -177,6 +179,11 @@ func checkExecutable(w io.Writer, host *runner.Host) {
 	}
 	if err != nil {
 		line(w, "processes", "worker processes cannot start: "+err.Error())
+		return
+	}
+	if self, _ := os.Executable(); exe == self {
+		line(w, "processes", "worker processes start from "+exe,
+			"(the lab's own binary: "+lean.Name+" of the same build beside it would start them in a few milliseconds)")
 		return
 	}
 	line(w, "processes", "worker processes start from "+exe)

@@ -7,6 +7,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 )
@@ -40,19 +41,24 @@ func Verdict(s Summary) string {
 
 // errorLogPrefix is what starts an nginx error log line before its
 // message: the date, the level, the process and thread, the connection.
-var errorLogPrefix = regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: (\*\d+ )?`)
+// It is compiled when first used, as tags is: not by every process that
+// links the lessons.
+var errorLogPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[\w+\] \d+#\d+: (\*\d+ )?`)
+})
 
 // logReason keeps the message of an error log line: nginx's prefix and
 // its ", client: ..." context go.
 func logReason(line string) string {
-	line = errorLogPrefix.ReplaceAllString(strings.TrimSpace(line), "")
+	line = errorLogPrefix().ReplaceAllString(strings.TrimSpace(line), "")
 	if i := strings.Index(line, ", client: "); i > 0 {
 		line = line[:i]
 	}
 	return line
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
+// tags matches an HTML tag.
+var tags = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<[^>]*>`) })
 
 // pageReason reads the reason an error page gives after its heading, as
 // gunicorn writes it ("Invalid HTTP Version ..."); nginx's pages name only
@@ -63,7 +69,7 @@ func pageReason(answer []byte) string {
 		return ""
 	}
 	text, _, _ := bytes.Cut(after, []byte("</body>"))
-	reason := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(string(text), " "))), " ")
+	reason := strings.Join(strings.Fields(html.UnescapeString(tags().ReplaceAllString(string(text), " "))), " ")
 	if strings.HasPrefix(reason, "nginx") {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -141,7 +142,7 @@ func compareBody(n *notes, lab, realB []byte, lserver, rserver string) bool {
 			return true
 		}
 	}
-	if lp, rp := ports.ReplaceAllString(l, "${1}<port>"), ports.ReplaceAllString(r, "${1}<port>"); lp == rp {
+	if lp, rp := ports().ReplaceAllString(l, "${1}<port>"), ports().ReplaceAllString(r, "${1}<port>"); lp == rp {
 		n.add("ports")
 		return true
 	}
@@ -149,12 +150,16 @@ func compareBody(n *notes, lab, realB []byte, lserver, rserver string) bool {
 	return false
 }
 
-// ports matches a port after a loopback address or localhost.
-var ports = regexp.MustCompile(`((?:127\.0\.0\.1|localhost|\[::1\]):)\d+`)
+// ports matches a port after a loopback address or localhost. It and
+// object are compiled when first used, not by every process that links
+// the lessons.
+var ports = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`((?:127\.0\.0\.1|localhost|\[::1\]):)\d+`)
+})
 
 // object matches how an environ shows an object: <WSGIErrorsWrapper>,
 // <socket 127.0.0.1:8000>.
-var object = regexp.MustCompile(`^<[^<>]*>$`)
+var object = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^<[^<>]*>$`) })
 
 // compareValue compares one header's or environ key's values, after the
 // normalising that key takes.
@@ -168,9 +173,9 @@ func compareValue(n *notes, key, lab, realV string) {
 		n.add("Server's product token")
 	case k == "server_port" || k == "remote_port":
 		n.add("ports")
-	case object.MatchString(lab) && object.MatchString(realV):
+	case object().MatchString(lab) && object().MatchString(realV):
 		n.add("objects, shown by their types")
-	case ports.ReplaceAllString(lab, "${1}<port>") == ports.ReplaceAllString(realV, "${1}<port>"):
+	case ports().ReplaceAllString(lab, "${1}<port>") == ports().ReplaceAllString(realV, "${1}<port>"):
 		n.add("ports")
 	default:
 		n.differ("%s: the lab's %q, the real %q", key, lab, realV)

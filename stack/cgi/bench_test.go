@@ -12,13 +12,22 @@ import (
 )
 
 // BenchmarkScriptStart measures a CGI script's start as the server makes
-// it (run): the lab's own binary (proctest.LabBinary), which pays the
-// package init of everything the lab links, started as the hello script
-// with a GET's meta-variables, standard input and output and a lifeline,
-// from its exec to the first byte of its output. It reports the median in
-// milliseconds and the CPU time each script used, start to exit.
+// it (run), from the binaries the lab runs scripts from: "child", the lean
+// child executable (proctest.ChildBinary), which the lab uses when it lies
+// beside it, and "lab", the lab's own binary (proctest.LabBinary), its
+// fallback, which pays the package init of everything the lab links. Each
+// is started as the hello script with a GET's meta-variables, standard
+// input and output and a lifeline, and timed from its exec to the first
+// byte of its output. It reports the median in milliseconds and the CPU
+// time each script used, start to exit.
 func BenchmarkScriptStart(b *testing.B) {
-	bin := proctest.LabBinary(b)
+	child, lab := proctest.ChildBinary(b), proctest.LabBinary(b)
+	b.Run("child", func(b *testing.B) { startScripts(b, child) })
+	b.Run("lab", func(b *testing.B) { startScripts(b, lab) })
+}
+
+// startScripts starts b.N hello scripts from bin, one at a time.
+func startScripts(b *testing.B, bin string) {
 	env := []string{
 		"GATEWAY_INTERFACE=CGI/1.1", "SERVER_SOFTWARE=" + Software, "SERVER_PROTOCOL=HTTP/1.0",
 		"REQUEST_METHOD=GET", "REQUEST_URI=/cgi-bin/hello", "SCRIPT_NAME=/cgi-bin/hello",

@@ -12,9 +12,10 @@
 // into an HTTP/1.0 answer of its own and closes the connection, which
 // ends the body. Then the script exits; the next request starts another.
 //
-// The scripts are the lab's own, compiled into its binary: a script is the
-// lab's binary started again (package child) in the role of that script,
-// so a request can run no other program and name no path. Each is a Go
+// The scripts are the lab's own, compiled into its binaries: a script is
+// the lab's lean child executable, or the lab's binary started again
+// (packages child and lean), in the role of that script, so a request can run no
+// other program and name no path. Each is a Go
 // function registered under its name (Scripts lists them).
 //
 // NOTES:

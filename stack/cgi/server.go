@@ -38,7 +38,13 @@ const ScriptLayer = "script"
 // Server is the CGI server.
 type Server struct {
 	*stack.Serial
-	exe string // the lab's binary, which runs the scripts
+	exe string // the binary that runs the scripts, from Executable
+
+	// Executable returns the path of the binary to run scripts from,
+	// resolved once at Start: the lab passes lean.Executable, its lean
+	// child executable or its own binary; nil is this process's own
+	// binary. Set it before Start.
+	Executable func() (string, error)
 
 	// ReadTimeout is how long the server waits for each read from a
 	// client, of its request head or of its body; a client that sends
@@ -59,12 +65,15 @@ func New(cfg stack.Config) *Server {
 	return s
 }
 
-// Start finds the lab's binary, which scripts are run from, and starts
-// serving.
+// Start finds the binary scripts are run from and starts serving.
 func (s *Server) Start(ctx context.Context) error {
-	exe, err := os.Executable()
+	executable := s.Executable
+	if executable == nil {
+		executable = os.Executable
+	}
+	exe, err := executable()
 	if err != nil {
-		return fmt.Errorf("%s: finding the lab's own binary to run scripts with: %w", s.Name(), err)
+		return fmt.Errorf("%s: finding the binary to run scripts with: %w", s.Name(), err)
 	}
 	s.exe = exe
 	return s.Serial.Start(ctx)

@@ -1,8 +1,11 @@
 // Package child marks and dispatches the processes the lab starts from its
-// own binary: a pre-fork server's workers, a CGI gateway's scripts. Go
-// cannot fork, so such a process is the lab's binary started again with
-// one environment variable set, whose value names its role. main checks it
-// before anything else, so a child never parses the command line:
+// own code: a pre-fork server's workers, a CGI gateway's scripts, the real
+// programs' watchers. Go cannot fork, so such a process is a binary
+// started again with one environment variable set, whose value names its
+// role: the lab's lean child executable (cmd/ngw2f-lab-child, which links
+// only what children run) when it lies beside the lab's, else the lab's
+// own binary (package lean finds which). The main of each checks the mark before
+// anything else, so a child never parses the command line:
 //
 //	if child.Is() {
 //		os.Exit(child.Run())
@@ -15,7 +18,9 @@ package child
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -37,6 +42,13 @@ func Register(role string, run func() int) {
 		panic("child: role " + role + " registered twice")
 	}
 	roles.run[role] = run
+}
+
+// Roles returns the roles this binary runs, sorted.
+func Roles() []string {
+	roles.RLock()
+	defer roles.RUnlock()
+	return slices.Sorted(maps.Keys(roles.run))
 }
 
 // Is reports whether this process is a child the lab started.

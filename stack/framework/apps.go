@@ -12,15 +12,13 @@ import (
 // The Flask apps compiled into the lab, by the names lessons serve them
 // with. testdata/flask/apps.py has each in Python, as Flask runs it.
 func init() {
-	gateway.Register("app:application", Talk.ServeWSGI)
-	gateway.Register("tour:application", Tour.ServeWSGI)
+	gateway.RegisterBuild("app:application", func() gateway.App { return Talk().ServeWSGI })
+	gateway.RegisterBuild("tour:application", func() gateway.App { return Tour().ServeWSGI })
 }
 
-// Talk is the talk's Flask app (part V), which gunicorn serves as
+// Talk makes the talk's Flask app (part V), which gunicorn serves as
 // app:application.
-var Talk = newTalk()
-
-func newTalk() *App {
+func Talk() *App {
 	app := New("app")
 	app.Route("/", hello)
 	return app
@@ -28,11 +26,9 @@ func newTalk() *App {
 
 func hello(r *Request, args toolkit.Args) any { return "Hello, World! (from Flask)" }
 
-// Tour has a route for each way a view can answer, before- and
-// after-request hooks, an error handler and a method view.
-var Tour = newTour()
-
-func newTour() *App {
+// Tour makes an app with a route for each way a view can answer, before-
+// and after-request hooks, an error handler and a method view.
+func Tour() *App {
 	app := New("tour")
 	app.BeforeRequest(stopEarly)
 	app.AfterRequest(mark)

@@ -50,7 +50,7 @@ func BenchmarkRequest(b *testing.B) {
 		name string
 		app  *App
 		raw  string
-	}{{"talk", Talk, talk}, {"tour-user", Tour, user}} {
+	}{{"talk", Talk(), talk}, {"tour-user", Tour(), user}} {
 		for _, traced := range []bool{false, true} {
 			name := c.name + "/tracing-off"
 			tr := gateway.Tracer{Server: "prefork"}

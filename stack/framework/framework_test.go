@@ -151,7 +151,7 @@ func TestEveryStepIsAHandOff(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rec := &events{}
-			status, _ := run(t, Tour.ServeWSGI, tt.method, tt.target, rec)
+			status, _ := run(t, Tour().ServeWSGI, tt.method, tt.target, rec)
 			if status != tt.status {
 				t.Errorf("status %q, want %q", status, tt.status)
 			}
@@ -176,7 +176,7 @@ func TestErrorsAreLoggedAsFlaskLogsThem(t *testing.T) {
 	stamp := regexp.MustCompile(`^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] `)
 	var got []string
 	for _, target := range []string{"/none", "/crash"} {
-		status, log := run(t, Tour.ServeWSGI, "GET", target, nil)
+		status, log := run(t, Tour().ServeWSGI, "GET", target, nil)
 		if status != "500 INTERNAL SERVER ERROR" {
 			t.Errorf("%s: status %q", target, status)
 		}
@@ -300,7 +300,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	rec := &events{}
-	go func() { done <- Talk.Run(ctx, "127.0.0.1:0", rec) }()
+	go func() { done <- Talk().Run(ctx, "127.0.0.1:0", rec) }()
 	var answer string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		addr := runningOn(rec)

@@ -2,14 +2,17 @@ package framework
 
 import (
 	"reflect"
-	"regexp"
 	"runtime"
 	"strings"
 	"unicode"
 )
 
-// anonymous matches the names Go gives function literals: main.func1.
-var anonymous = regexp.MustCompile(`^func\d+$`)
+// anonymous reports whether name is one Go gives a function literal:
+// func1, func12.
+func anonymous(name string) bool {
+	digits, ok := strings.CutPrefix(name, "func")
+	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
+}
 
 // funcName returns the name of the function f, in snake_case, or "" for a
 // function literal.
@@ -24,7 +27,7 @@ func funcName(f any) string {
 	}
 	name := strings.TrimSuffix(fn.Name(), "-fm")
 	name = name[strings.LastIndexByte(name, '.')+1:]
-	if anonymous.MatchString(name) {
+	if anonymous(name) {
 		return ""
 	}
 	return snakeCase(name)

@@ -8,16 +8,25 @@ import (
 )
 
 // The registry holds the apps compiled into the lab, by the name gunicorn
-// would give them: "module:callable". A worker process is the lab's own
-// binary, so it finds the same apps by name.
+// would give them: "module:callable", each as the function that builds it
+// once. A worker process is the lab's own binary, so it finds the same
+// apps by name, and builds only the one it serves.
 var registry = struct {
 	sync.RWMutex
-	apps map[string]App
-}{apps: map[string]App{}}
+	apps map[string]func() App
+}{apps: map[string]func() App{}}
 
 // Register adds app under name, which must be "module:callable". It is
 // meant for init functions; registering a name twice panics.
 func Register(name string, app App) {
+	RegisterBuild(name, func() App { return app })
+}
+
+// RegisterBuild adds the app that build makes under name, as Register
+// does, for an app whose making costs (a URL map, a framework's routes):
+// build runs once, the first time Lookup asks for name, so that a process
+// that serves another app, or none, does not pay for it at start.
+func RegisterBuild(name string, build func() App) {
 	if _, _, err := splitName(name); err != nil {
 		panic(err)
 	}
@@ -26,7 +35,7 @@ func Register(name string, app App) {
 	if _, dup := registry.apps[name]; dup {
 		panic("gateway: app " + name + " registered twice")
 	}
-	registry.apps[name] = app
+	registry.apps[name] = sync.OnceValue(build)
 }
 
 // Lookup returns the app registered as name. Its errors read like
@@ -37,10 +46,13 @@ func Lookup(name string) (App, error) {
 		return nil, err
 	}
 	registry.RLock()
-	defer registry.RUnlock()
-	if app, ok := registry.apps[name]; ok {
-		return app, nil
+	build, ok := registry.apps[name]
+	registry.RUnlock()
+	if ok {
+		return build(), nil
 	}
+	registry.RLock()
+	defer registry.RUnlock()
 	for n := range registry.apps {
 		if strings.HasPrefix(n, module+":") {
 			return nil, fmt.Errorf("gateway: failed to find attribute %q in %q (the lab has: %s)", callable, module, strings.Join(names(), ", "))

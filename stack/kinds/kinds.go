@@ -1,6 +1,8 @@
 // Package kinds is the lab's composition root: every kind of layer a
 // lesson, up or a test can start, by the name the lessons call it, and,
 // by linking them, every app the servers serve by module:callable. The
+// layers that start children (the pre-fork server, the CGI gateway) start
+// them from the binary package lean finds. The
 // lesson runner, the command and the pre-fork server's workers (which
 // look their app up by name) all find the layers and apps through it,
 // and nothing that only needs a layer has to import the lesson engine.
@@ -13,6 +15,7 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/cgi"
+	"github.com/ngw2f/ngw2f-lab/stack/child/lean"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway/wsgiref"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
@@ -77,6 +80,7 @@ var kinds = map[string]Kind{
 			if err != nil {
 				return nil, err
 			}
+			opts.Procs.Executable = lean.Executable
 			return prefork.New(c, opts), nil
 		},
 		Real: realPrefork,
@@ -125,7 +129,9 @@ var kinds = map[string]Kind{
 			if err := noArgs(cgi.Kind, args); err != nil {
 				return nil, err
 			}
-			return cgi.New(c), nil
+			s := cgi.New(c)
+			s.Executable = lean.Executable
+			return s, nil
 		},
 	},
 	proxy.Kind: {

@@ -115,24 +115,34 @@ func latencies(b *testing.B, f func()) {
 	b.ReportMetric(float64(samples[len(samples)*99/100].Microseconds()), "p99-µs")
 }
 
-// BenchmarkExecToServing measures what starting a worker costs, with the
-// lab's own binary (proctest.LabBinary), which links everything the lab
-// does and so pays its package init. "cold" is a process from its exec to
-// the master reading that it accepts: what a worker costs when there is no
-// spare, and what the spare itself takes from its exec to serving, but for
-// its wait for a configuration. "spare" is a spare that has had time to
-// initialise, from its configuration to accepting: what a respawn costs.
-// Each reports the median in milliseconds and the CPU time the process
-// used in its whole life, start to exit.
+// BenchmarkExecToServing measures what starting a worker costs, from the
+// binaries the lab starts workers from: "child", the lean child executable
+// (proctest.ChildBinary), which the lab uses when it lies beside it, and
+// "lab", the lab's own binary (proctest.LabBinary), its fallback, which
+// links everything the lab does and so pays its package init. "cold" is a
+// process from its exec to the master reading that it accepts: what a
+// worker costs when there is no spare, and what the spare itself takes
+// from its exec to serving, but for its wait for a configuration. "spare"
+// is a spare that has had time to initialise, from its configuration to
+// accepting: what a respawn costs. Each reports the median in
+// milliseconds and the CPU time the process used in its whole life, start
+// to exit.
 func BenchmarkExecToServing(b *testing.B) {
-	bin := proctest.LabBinary(b)
-	s := New(stack.Config{}, Options{Workers: 1, Procs: Procs{Executable: func() (string, error) { return bin, nil }}})
-	if err := s.Start(context.Background()); err != nil {
-		b.Fatal(err)
+	for _, bin := range []struct {
+		name string
+		path func(testing.TB) string
+	}{{"child", proctest.ChildBinary}, {"lab", proctest.LabBinary}} {
+		b.Run(bin.name, func(b *testing.B) {
+			path := bin.path(b)
+			s := New(stack.Config{}, Options{Workers: 1, Procs: Procs{Executable: func() (string, error) { return path, nil }}})
+			if err := s.Start(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			b.Run("cold", func(b *testing.B) { startWorkers(b, s, false) })
+			b.Run("spare", func(b *testing.B) { startWorkers(b, s, true) })
+		})
 	}
-	defer s.Close()
-	b.Run("cold", func(b *testing.B) { startWorkers(b, s, false) })
-	b.Run("spare", func(b *testing.B) { startWorkers(b, s, true) })
 }
 
 // startWorkers starts b.N workers from s's binary, beside s's own, one at

@@ -7,9 +7,10 @@
 // The master is the lab's own process: a Server and one goroutine, its
 // arbiter, that owns the set of workers and changes it one step at a time,
 // as gunicorn's arbiter loop does, so hooks fire in a fixed order. Workers
-// are real processes with their own PIDs: the lab's binary started again
-// (os.Executable, resolved at Start) with the mark of package child, which
-// makes main call RunWorker before anything else. A worker inherits three
+// are real processes with their own PIDs: the lab's lean child executable,
+// or the lab's binary started again when there is none (Procs.Executable,
+// resolved at Start), with the mark of package child, which makes main
+// call RunWorker before anything else. A worker inherits three
 // descriptors: a duplicate of the listening socket (3), a pipe to send the
 // master its frames (4: trace events, "ready", heartbeats, flush answers),
 // and a pipe from the master (5: its configuration, its commands, and end
@@ -35,8 +36,9 @@
 //   - Workers never outlive the master: EOF on the control pipe makes a
 //     worker stop accepting and exit within half a second. Pdeathsig is not
 //     used: in Go it follows the thread that started the child.
-//   - Go cannot fork, so a new worker is a fresh process of the lab's binary,
-//     which takes tens of milliseconds to initialise its packages. The
+//   - Go cannot fork, so a new worker is a fresh process, of the lab's lean
+//     child executable (a few milliseconds to initialise) or of the lab's
+//     own binary (tens of milliseconds) when there is none. The
 //     master keeps one spare process started ahead and waiting for its
 //     configuration, so a killed worker is replaced in milliseconds, as a
 //     fork would be. A spare is no worker: it is not in PIDs and fires no

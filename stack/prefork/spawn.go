@@ -18,9 +18,11 @@ import (
 // Procs is how the master makes processes. The zero value of each field
 // means the real thing; tests replace a field to make a start fail.
 type Procs struct {
-	// Executable returns the path of the binary to start as a worker: the
-	// lab's own, resolved once when the server starts (go run builds it to
-	// a temporary path, which stays valid while the lab runs).
+	// Executable returns the path of the binary to start as a worker,
+	// resolved once when the server starts: the lab passes lean.Executable,
+	// its lean child executable or its own binary; the zero value is this
+	// process's own binary (go run builds it to a temporary path, which
+	// stays valid while it runs).
 	Executable func() (string, error)
 	// Start starts a prepared command.
 	Start func(*exec.Cmd) error
@@ -64,8 +66,8 @@ type workerProc struct {
 // one, and starts a new spare behind it.
 //
 // Go cannot fork a running program as gunicorn's master forks itself, so
-// a new worker is the lab's binary started afresh, and the lab's binary
-// takes tens of milliseconds to initialise its packages. A spare is a
+// a new worker is a binary started afresh (Procs.Executable), which takes
+// milliseconds to initialise its packages. A spare is a
 // process started ahead of need, initialised and waiting for its
 // configuration on the control pipe: what fork gives gunicorn for free.
 // It is no worker until it is given its configuration, and fires no hook
@@ -88,7 +90,7 @@ func (s *Server) spawn() (*workerProc, error) {
 	return w, nil
 }
 
-// exec starts the lab's binary as a process that waits to become a
+// exec starts the children's binary as a process that waits to become a
 // worker.
 func (s *Server) exec() (*workerProc, error) {
 	evR, evW, err := os.Pipe()
@@ -105,6 +107,16 @@ func (s *Server) exec() (*workerProc, error) {
 		ready: make(chan struct{}), exited: make(chan struct{}), acks: make(chan uint64, 4)}
 	cmd := exec.Command(s.exe)
 	cmd.Env = append(os.Environ(), child.Mark(childRole))
+	if s.opts.Threads <= 1 && os.Getenv("GOMAXPROCS") == "" {
+		// A sync worker serves one request at a time from one goroutine,
+		// as gunicorn's runs one thread. A second P only lets the Go
+		// runtime hand it back and forth around each accept, read and
+		// write: ~7 µs of CPU a request more, measured. Given at exec,
+		// the runtime starts with one P, where runtime.GOMAXPROCS(1) in
+		// the worker stopped the world to drop the other: ~1 ms of CPU
+		// of each worker's start (BenchmarkExecToServing).
+		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
+	}
 	cmd.ExtraFiles = []*os.File{s.lnFile, evW, ctlR} // fds 3, 4, 5
 	cmd.Stderr = w.stderr
 	ownGroup(cmd)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -51,13 +50,6 @@ func runWorker() int {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
 		return exitBootError
-	}
-	if cfg.Threads <= 1 && os.Getenv("GOMAXPROCS") == "" {
-		// A sync worker serves one request at a time from one goroutine,
-		// as gunicorn's runs one thread. A second P only lets the Go
-		// runtime hand it back and forth around each accept, read
-		// and write: ~7 µs of CPU a request more, measured.
-		runtime.GOMAXPROCS(1)
 	}
 	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
 	// gunicorn logs this in the new worker, before post_fork.

@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -16,7 +15,7 @@ import (
 func (r *request) preconditions(mod time.Time, etag string) int {
 	h := r.hr.Headers
 	if v := h.Get("If-Unmodified-Since"); v != "" {
-		t, err := http.ParseTime(v)
+		t, err := http1.ParseDate(v)
 		if err != nil || t.Before(mod) {
 			return 412
 		}
@@ -40,7 +39,7 @@ func (r *request) preconditions(mod time.Time, etag string) int {
 // modifiedSince reports whether a file changed since the date the client
 // sent, as if_modified_since says to compare.
 func (r *request) modifiedSince(v string, mod time.Time) bool {
-	t, err := http.ParseTime(v)
+	t, err := http1.ParseDate(v)
 	switch r.loc.ifModifiedSince {
 	case "off":
 		return true
@@ -219,7 +218,7 @@ func (r *request) ifRangeHolds(v string, h *head) bool {
 		}
 		return false
 	}
-	t, err := http.ParseTime(v)
+	t, err := http1.ParseDate(v)
 	return err == nil && t.Equal(h.lastModified)
 }
 

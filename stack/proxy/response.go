@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"net/http"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -98,7 +97,7 @@ func (d *dates) get() *dateValue {
 	if v := d.cur.Load(); v != nil && v.sec == t.Unix() {
 		return v
 	}
-	v := &dateValue{sec: t.Unix(), http: t.UTC().Format(http.TimeFormat), log: logTime(t)}
+	v := &dateValue{sec: t.Unix(), http: t.UTC().Format(http1.DateLayout), log: logTime(t)}
 	d.cur.Store(v)
 	return v
 }
@@ -133,7 +132,7 @@ func (r *request) appendHead(dst []byte, h *head) []byte {
 	}
 	if !h.lastModified.IsZero() {
 		dst = append(dst, "Last-Modified: "...)
-		dst = h.lastModified.UTC().AppendFormat(dst, http.TimeFormat)
+		dst = h.lastModified.UTC().AppendFormat(dst, http1.DateLayout)
 		dst = append(dst, "\r\n"...)
 	}
 	if h.location != "" {

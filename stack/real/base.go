@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/real/watch"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -100,8 +101,8 @@ func (b *base) frontRelay() *Relay {
 }
 
 // privatePrefix starts the name of every private directory of a real
-// program.
-const privatePrefix = "ngw2f-lab-real-"
+// program, as the watcher knows it.
+const privatePrefix = watch.PrivatePrefix
 
 // timeoutDrain bounds the wait for a program's output to be read.
 const timeoutDrain = time.Second

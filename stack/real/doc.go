@@ -36,8 +36,8 @@
 //     on the wire: the relay picks the oldest request awaiting its answer
 //     with the same method and target. Under concurrent identical
 //     requests (a load), a journey may borrow its twin's upstream hop.
-//   - Every program runs under a watcher, the lab's binary started again
-//     (a child role): if the lab exits without stopping the program,
+//   - Every program runs under a watcher (package watch, a child role of
+//     the lab): if the lab exits without stopping the program,
 //     however (even kill -9), the watcher sees its pipe from the lab end,
 //     ends the program's whole process group and removes its directory.
 //   - The real programs run on Unix; on Windows Supported says so, and

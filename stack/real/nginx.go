@@ -7,13 +7,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy/conf"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
@@ -214,11 +214,11 @@ func (n *Nginx) drain(net.Conn) {
 
 // errorLine is a line of nginx's error log: its date, level, process and
 // connection number, and message.
-var errorLine = regexp.MustCompile(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(\w+)\] (\d+)#\d+: (?:\*(\d+) )?(.*)$`)
+var errorLine = lazy.Regexp(`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d \[(\w+)\] (\d+)#\d+: (?:\*(\d+) )?(.*)$`)
 
 var (
-	workerStarted = regexp.MustCompile(`^start worker process (\d+)`)
-	workerExited  = regexp.MustCompile(`^worker process (\d+) exited`)
+	workerStarted = lazy.Regexp(`^start worker process (\d+)`)
+	workerExited  = lazy.Regexp(`^worker process (\d+) exited`)
 )
 
 // line handles a line nginx wrote on its standard error: an access log
@@ -228,19 +228,19 @@ func (n *Nginx) line(l string) {
 		n.access(rest)
 		return
 	}
-	m := errorLine.FindStringSubmatch(l)
+	m := errorLine().FindStringSubmatch(l)
 	if m == nil {
 		return
 	}
 	level, pid, connNum, msg := m[1], m[2], m[3], m[4]
 	p, _ := strconv.Atoi(pid)
 	switch {
-	case workerStarted.MatchString(msg):
-		w, _ := strconv.Atoi(workerStarted.FindStringSubmatch(msg)[1])
+	case workerStarted().MatchString(msg):
+		w, _ := strconv.Atoi(workerStarted().FindStringSubmatch(msg)[1])
 		n.addWorker(w)
 		n.tapAs(p).Log(nil, "error_log", l)
-	case workerExited.MatchString(msg):
-		w, _ := strconv.Atoi(workerExited.FindStringSubmatch(msg)[1])
+	case workerExited().MatchString(msg):
+		w, _ := strconv.Atoi(workerExited().FindStringSubmatch(msg)[1])
 		n.dropWorker(w)
 		n.tapAs(p).Log(nil, "error_log", l)
 	case connNum != "":

@@ -15,14 +15,16 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/child"
+	"github.com/ngw2f/ngw2f-lab/stack/child/lean"
+	"github.com/ngw2f/ngw2f-lab/stack/real/watch"
 )
 
 // Supported reports whether the real programs run here: nil on Unix.
 func Supported() error { return nil }
 
-// process is a real program the lab started, through a watcher (the
-// lab's binary started again, see runWatcher) that ends the program's
-// whole process group if the lab goes away without stopping it.
+// process is a real program the lab started, through a watcher (a child
+// of the lab, package watch) that ends the program's whole process group
+// if the lab goes away without stopping it.
 type process struct {
 	name  string
 	pid   int // the program's PID, which is also its process group's
@@ -37,7 +39,7 @@ type process struct {
 // startProcess starts c's program through a watcher and returns once it
 // runs.
 func startProcess(name string, c command) (*process, error) {
-	exe, err := os.Executable()
+	exe, err := lean.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("%s: cannot start the watcher: %w", name, err)
 	}
@@ -53,7 +55,7 @@ func startProcess(name string, c command) (*process, error) {
 	}
 	w := exec.Command(exe, append([]string{c.Dir, "--", c.Path}, c.Args...)...)
 	w.Dir = c.Dir
-	w.Env = append(append(programEnv(os.Environ()), c.Env...), child.Mark(watchRole))
+	w.Env = append(append(programEnv(os.Environ()), c.Env...), child.Mark(watch.Role))
 	w.Stdin = inR
 	if c.Output != nil {
 		w.Stdout, w.Stderr = c.Output, c.Output

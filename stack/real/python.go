@@ -3,11 +3,11 @@ package real
 import (
 	"context"
 	"net"
-	"regexp"
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway/wsgiref"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 	"github.com/ngw2f/ngw2f-lab/stack/rawsock"
 	"github.com/ngw2f/ngw2f-lab/stack/toolkit/devserver"
 )
@@ -98,12 +98,12 @@ func (s *PythonServer) command(private string) (command, error) {
 
 // ansi matches a terminal colour sequence, which Werkzeug may put in its
 // log lines.
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+var ansi = lazy.Regexp("\x1b\\[[0-9;]*m")
 
 // line records a line the server wrote on its standard error: a request
 // logged, under the connection being served, or a note of its own.
 func (s *PythonServer) line(l string) {
-	l = ansi.ReplaceAllString(l, "")
+	l = ansi().ReplaceAllString(l, "")
 	if strings.TrimSpace(l) == "" {
 		return
 	}

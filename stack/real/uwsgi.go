@@ -3,12 +3,12 @@ package real
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 )
 
@@ -68,10 +68,10 @@ func (u *Uwsgi) command(private string) (command, error) {
 }
 
 var (
-	uwsgiSpawned   = regexp.MustCompile(`^spawned uWSGI worker \d+ \(pid: (\d+)`)
-	uwsgiRespawned = regexp.MustCompile(`^Respawned uWSGI worker \d+ \(new pid: (\d+)\)`)
-	uwsgiDied      = regexp.MustCompile(`^DAMN ! worker \d+ \(pid: (\d+)\) died`)
-	uwsgiRequest   = regexp.MustCompile(`^\[pid: (\d+)\|`)
+	uwsgiSpawned   = lazy.Regexp(`^spawned uWSGI worker \d+ \(pid: (\d+)`)
+	uwsgiRespawned = lazy.Regexp(`^Respawned uWSGI worker \d+ \(new pid: (\d+)\)`)
+	uwsgiDied      = lazy.Regexp(`^DAMN ! worker \d+ \(pid: (\d+)\) died`)
+	uwsgiRequest   = lazy.Regexp(`^\[pid: (\d+)\|`)
 )
 
 // line follows uWSGI's output: the workers it starts and loses are
@@ -80,18 +80,18 @@ var (
 func (u *Uwsgi) line(l string) {
 	pid := u.masterPID()
 	switch {
-	case uwsgiSpawned.MatchString(l):
-		u.addWorker(atoi(uwsgiSpawned.FindStringSubmatch(l)[1]))
-	case uwsgiRespawned.MatchString(l):
-		u.addWorker(atoi(uwsgiRespawned.FindStringSubmatch(l)[1]))
-	case uwsgiDied.MatchString(l):
-		w := atoi(uwsgiDied.FindStringSubmatch(l)[1])
+	case uwsgiSpawned().MatchString(l):
+		u.addWorker(atoi(uwsgiSpawned().FindStringSubmatch(l)[1]))
+	case uwsgiRespawned().MatchString(l):
+		u.addWorker(atoi(uwsgiRespawned().FindStringSubmatch(l)[1]))
+	case uwsgiDied().MatchString(l):
+		w := atoi(uwsgiDied().FindStringSubmatch(l)[1])
 		u.dropWorker(w)
 		u.mu.Lock()
 		delete(u.dying, w)
 		u.mu.Unlock()
-	case uwsgiRequest.MatchString(l):
-		u.tapAs(atoi(uwsgiRequest.FindStringSubmatch(l)[1])).Log(u.only(), "log", l)
+	case uwsgiRequest().MatchString(l):
+		u.tapAs(atoi(uwsgiRequest().FindStringSubmatch(l)[1])).Log(u.only(), "log", l)
 		return
 	case strings.HasPrefix(l, "spawned uWSGI master"), strings.HasPrefix(l, "goodbye to uWSGI"):
 	default:

@@ -3,6 +3,7 @@ package toolkit
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
@@ -38,19 +39,22 @@ var Hello = Application(func(req *Request) *Response {
 	return NewResponse("Hello, World! (from Werkzeug)", Mimetype("text/html"))
 })
 
-// routesMap is the URL map of Routes: one rule for each converter.
-var routesMap = mustMap(
-	NewRule("/", "index"),
-	NewRule("/hello/<name>", "hello"),
-	NewRule("/user/<int:id>", "user", "GET", "POST"),
-	NewRule("/user/admin", "admin"),
-	NewRule("/files/<path:rest>", "files"),
-	NewRule("/docs/", "docs"),
-	NewRule("/page/<int(min=1, max=99):n>", "page"),
-	NewRule("/price/<float:amount>", "price"),
-	NewRule("/lang/<string(length=2):code>", "lang"),
-	NewRule("/color/<any(red, green, blue):c>", "color"),
-)
+// routesMap is the URL map of Routes: one rule for each converter, made
+// the first time Routes answers, not by every process that links it.
+var routesMap = sync.OnceValue(func() *Map {
+	return mustMap(
+		NewRule("/", "index"),
+		NewRule("/hello/<name>", "hello"),
+		NewRule("/user/<int:id>", "user", "GET", "POST"),
+		NewRule("/user/admin", "admin"),
+		NewRule("/files/<path:rest>", "files"),
+		NewRule("/docs/", "docs"),
+		NewRule("/page/<int(min=1, max=99):n>", "page"),
+		NewRule("/price/<float:amount>", "price"),
+		NewRule("/lang/<string(length=2):code>", "lang"),
+		NewRule("/color/<any(red, green, blue):c>", "color"),
+	)
+})
 
 func mustMap(rules ...*Rule) *Map {
 	m, err := NewMap(rules...)
@@ -64,7 +68,7 @@ func mustMap(rules ...*Rule) *Map {
 // converters made and the URL built back from them, or with the map's
 // own 404, 405 or redirect.
 var Routes = Application(func(req *Request) *Response {
-	adapter := routesMap.Bind(req)
+	adapter := routesMap().Bind(req)
 	rule, args, err := adapter.Match()
 	if err != nil {
 		return asResponse(err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 )
 
 // FileStorage is an uploaded file of a multipart form, as Werkzeug's.
@@ -75,9 +76,9 @@ func ParseForm(contentType string, body []byte, maxMemory int64) (*MultiDict, *F
 // Multipart's line breaks are CRLF by RFC 7578, but Werkzeug also takes
 // a lone CR or LF, as many clients send them.
 var (
-	blankLine         = regexp.MustCompile(`\r\n\r\n|\r\r|\n\n`)
-	headerContinued   = regexp.MustCompile(`(?:\r\n|\n|\r)[ \t]`)
-	multipartLineEnds = regexp.MustCompile(`\r\n|\n|\r`)
+	blankLine         = lazy.Regexp(`\r\n\r\n|\r\r|\n\n`)
+	headerContinued   = lazy.Regexp(`(?:\r\n|\n|\r)[ \t]`)
+	multipartLineEnds = lazy.Regexp(`\r\n|\n|\r`)
 )
 
 var errMultipart = errors.New("toolkit: invalid multipart form")
@@ -101,7 +102,7 @@ func parseMultipart(body []byte, boundary string) (*MultiDict, *Files, error) {
 	last := strings.HasPrefix(string(body[m[2]:m[3]]), "--")
 	body = body[m[1]:]
 	for !last {
-		b := blankLine.FindIndex(body)
+		b := blankLine().FindIndex(body)
 		if b == nil {
 			return nil, nil, errMultipart
 		}
@@ -130,7 +131,7 @@ func parseMultipart(body []byte, boundary string) (*MultiDict, *Files, error) {
 // partHeaders reads a part's header lines, continued lines joined; ok is
 // false when a line has no colon.
 func partHeaders(raw []byte) (h http1.Headers, ok bool) {
-	for _, line := range multipartLineEnds.Split(headerContinued.ReplaceAllString(string(raw), " "), -1) {
+	for _, line := range multipartLineEnds().Split(headerContinued().ReplaceAllString(string(raw), " "), -1) {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}

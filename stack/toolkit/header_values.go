@@ -1,16 +1,17 @@
 package toolkit
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 )
 
 // optionsStart and optionsPiece are Werkzeug 2.2.2's regular expressions
 // for a header with options, such as Content-Type or Content-Disposition.
 var (
-	optionsStart = regexp.MustCompile(`^,\s*([^;,\s]+)([;,]\s*.+)?`)
-	optionsPiece = regexp.MustCompile(`^;\s*,?\s*` +
+	optionsStart = lazy.Regexp(`^,\s*([^;,\s]+)([;,]\s*.+)?`)
+	optionsPiece = lazy.Regexp(`^;\s*,?\s*` +
 		`("[^"\\]*(?:\\.[^"\\]*)*"|[^\s;,=*]+)` + // key
 		`(?:\*(\d+))?` + // continuation index
 		`\s*` +
@@ -28,13 +29,13 @@ func ParseOptionsHeader(value string) (string, map[string]string) {
 	if value == "" {
 		return "", opts
 	}
-	m := optionsStart.FindStringSubmatch("," + strings.ReplaceAll(value, "\n", ","))
+	m := optionsStart().FindStringSubmatch("," + strings.ReplaceAll(value, "\n", ","))
 	if m == nil {
 		return "", opts
 	}
 	rest := m[2]
 	for rest != "" {
-		p := optionsPiece.FindStringSubmatchIndex(rest)
+		p := optionsPiece().FindStringSubmatchIndex(rest)
 		if p == nil {
 			break
 		}

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/lazy"
 )
 
 // Rule is one URL rule of a Map: a pattern such as "/user/<int:id>", the
@@ -99,7 +101,7 @@ func cmpInt(a, b int) int {
 
 // partRE finds the next piece of a pattern: a slash, static text, or a
 // variable <converter(arguments):name>.
-var partRE = regexp.MustCompile(`^(?:(/)|([^</]+)|<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\((.*?)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>)`)
+var partRE = lazy.Regexp(`^(?:(/)|([^</]+)|<(?:([a-zA-Z_][a-zA-Z0-9_]*)(?:\((.*?)\))?:)?([a-zA-Z_][a-zA-Z0-9_]*)>)`)
 
 // compile parses the pattern into parts, as Werkzeug's Rule._parse_rule.
 func (r *Rule) compile(convs map[string]ConverterFactory, mergeSlashes bool) error {
@@ -114,7 +116,7 @@ func (r *Rule) compile(convs map[string]ConverterFactory, mergeSlashes bool) err
 	}
 	var b partBuilder
 	for pos := 0; pos < len(pattern); {
-		m := partRE.FindStringSubmatchIndex(pattern[pos:])
+		m := partRE().FindStringSubmatchIndex(pattern[pos:])
 		if m == nil {
 			return fmt.Errorf("toolkit: malformed url rule: %q", r.Pattern)
 		}

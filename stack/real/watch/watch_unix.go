@@ -1,6 +1,6 @@
 //go:build unix
 
-package real
+package watch
 
 import (
 	"bufio"
@@ -17,23 +17,13 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/child"
 )
 
-// watchRole is the child role of the watcher: the lab's binary started
-// again to start one real program and to end it, with every process it
-// started, when the lab goes away.
-const watchRole = "real-watch"
-
-func init() { child.Register(watchRole, runWatcher) }
-
-// The watcher's file descriptors: its standard input is the lab's end of
-// a pipe, which reaches end of file when the lab exits, however it exits;
-// fdReport carries the program's PID and exit status back.
-const fdReport = 3
+func init() { child.Register(Role, run) }
 
 // killGrace is how long the program's processes get to stop after TERM
 // before the watcher kills them.
 const killGrace = 2 * time.Second
 
-// runWatcher starts the program its arguments name (DIR -- PROGRAM
+// run starts the program its arguments name (DIR -- PROGRAM
 // ARGS...), in a process group of its own, tells the lab its PID, and then
 // waits. When the program exits, the watcher ends what is left of its
 // group (workers whose master was killed) and reports how it ended. When
@@ -41,13 +31,13 @@ const killGrace = 2 * time.Second
 // it ends the whole group, TERM and KILL for what still runs two seconds
 // later, and removes DIR, the program's private directory, which the lab
 // would have removed.
-func runWatcher() int {
+func run() int {
 	// The terminal's signals are for the lab, which stops the programs in
 	// order; the watcher only acts when the lab is gone. They are caught
 	// and dropped, not ignored: an ignored signal stays ignored in the
 	// program the watcher starts, and Python would not stop on TERM.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGINT, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGTSTP)
-	report := os.NewFile(fdReport, "report")
+	report := os.NewFile(FDReport, "report")
 	if len(os.Args) < 4 || os.Args[2] != "--" {
 		fmt.Fprintln(report, "error the watcher was started without a directory and a program")
 		return 2
@@ -80,7 +70,7 @@ func runWatcher() int {
 		fmt.Fprintf(report, "exit %s\n", exitText(err))
 	case <-labGone:
 		endGroup(pgid, exited)
-		if strings.HasPrefix(filepath.Base(dir), privatePrefix) {
+		if strings.HasPrefix(filepath.Base(dir), PrivatePrefix) {
 			os.RemoveAll(dir)
 		}
 	}
