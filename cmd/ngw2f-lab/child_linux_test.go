@@ -30,7 +30,7 @@ func TestChildrenStartFromTheChildExecutable(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		cmd := exec.Command(lab, "up", "3", "--port", fmt.Sprint(freePort(t)))
+		cmd := exec.Command(lab, "up", "3", "--free-ports")
 		cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+t.TempDir())
 		out := &syncBuffer{}
 		cmd.Stdout, cmd.Stderr = out, out
