@@ -37,7 +37,10 @@ func (r *request) proxy() {
 	pass := r.loc.pass
 	r.proxyHost = pass.host
 	uri := r.upstreamURI()
-	reqHead, err := r.upstreamHead(uri)
+	uio := r.c.srv.getUpstreamIO(r.loc.bufferSize)
+	defer r.c.srv.putUpstreamIO(uio)
+	reqHead, err := r.upstreamHead(uio.head[:0], uri)
+	uio.head = reqHead[:0]
 	if err != nil {
 		r.logError(levelError, err.Error())
 		r.sendError(502, "")
@@ -69,7 +72,7 @@ func (r *request) proxy() {
 			r.sendError(500, "")
 			return
 		}
-		f := r.tryPeer(p.conf.addr, reqHead, body)
+		f := r.tryPeer(p.conf.addr, reqHead, body, uio)
 		r.c.rt.conns.put()
 		disabled := bal.done(p, f != nil)
 		if f == nil {
@@ -122,13 +125,13 @@ func (r *request) upstreamURI() string {
 	return p.uri + escapeURI(strings.TrimPrefix(r.uri, r.loc.name)) + args
 }
 
-// upstreamHead builds what goes upstream before the body: an HTTP/1.0
-// request head for proxy_pass, or a uwsgi packet's header and variables.
-func (r *request) upstreamHead(uri string) ([]byte, error) {
+// upstreamHead appends to b what goes upstream before the body: an
+// HTTP/1.0 request head for proxy_pass, or a uwsgi packet's header and
+// variables.
+func (r *request) upstreamHead(b []byte, uri string) ([]byte, error) {
 	if r.loc.pass.uwsgi {
-		return r.uwsgiPacket()
+		return r.uwsgiPacket(b)
 	}
-	b := make([]byte, 0, 512)
 	b = append(b, r.method...)
 	b = append(b, ' ')
 	b = append(b, uri...)
@@ -159,10 +162,10 @@ func (r *request) upstreamHead(uri string) ([]byte, error) {
 	return append(b, "\r\n"...), nil
 }
 
-// uwsgiPacket builds the uwsgi packet nginx sends: the uwsgi_param
-// variables in order, then an HTTP_ variable for each request header no
-// parameter already set.
-func (r *request) uwsgiPacket() ([]byte, error) {
+// uwsgiPacket appends to dst the uwsgi packet nginx sends: the
+// uwsgi_param variables in order, then an HTTP_ variable for each request
+// header no parameter already set.
+func (r *request) uwsgiPacket(dst []byte) ([]byte, error) {
 	p := &uwsgi.Packet{}
 	set := map[string]bool{}
 	for _, up := range r.loc.uwsgiParams {
@@ -185,17 +188,17 @@ func (r *request) uwsgiPacket() ([]byte, error) {
 			p.Vars = append(p.Vars, uwsgi.Var{Key: key, Value: f.Value})
 		}
 	}
-	b, err := uwsgi.Append(nil, p)
+	b, err := uwsgi.Append(dst, p)
 	if err != nil {
-		return nil, fmt.Errorf("uwsgi request is too big to send: %w", err)
+		return dst, fmt.Errorf("uwsgi request is too big to send: %w", err)
 	}
 	return b, nil
 }
 
-// tryPeer sends the request to one server and relays its answer; it
-// returns nil once the client has an answer, or what went wrong before
-// the client got anything.
-func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
+// tryPeer sends the request to one server and relays its answer, read
+// with uio; it returns nil once the client has an answer, or what went
+// wrong before the client got anything.
+func (r *request) tryPeer(addr string, reqHead []byte, body *spool, uio *upstreamIO) *failure {
 	lc := r.loc
 	raw, err := dialPeer(r.c.srv.ctx, r.c.srv.cfg.Peer(addr), lc.connectTimeout)
 	if err != nil {
@@ -211,13 +214,10 @@ func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
 	if f := r.sendUpstream(up, reqHead, body); f != nil {
 		return f
 	}
-	uio := r.c.srv.getUpstreamIO(up, lc.bufferSize)
+	rd := uio.rd
+	rd.Reset(up)
 	r.upBuf = uio.body[:lc.bufferSize]
-	defer func() {
-		r.upBuf = nil
-		r.c.srv.putUpstreamIO(uio)
-	}()
-	rd := http1.NewReader(uio.br, http1.Limits{MaxResponseHead: lc.bufferSize})
+	defer func() { r.upBuf = nil }()
 	up.SetReadDeadline(time.Now().Add(lc.readTimeout))
 	resp, err := rd.ReadResponse(r.method)
 	var he *http1.Error
