@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -200,7 +199,7 @@ func (r *request) uwsgiPacket(dst []byte) ([]byte, error) {
 // wrong before the client got anything.
 func (r *request) tryPeer(addr string, reqHead []byte, body *spool, uio *upstreamIO) *failure {
 	lc := r.loc
-	raw, err := dialPeer(r.c.srv.ctx, r.c.srv.cfg.Peer(addr), lc.connectTimeout)
+	raw, err := dialPeer(&dialContext{c: r.c, deadline: time.Now().Add(lc.connectTimeout)}, r.c.srv.cfg.Peer(addr))
 	if err != nil {
 		return connectFailure(err)
 	}
@@ -232,18 +231,6 @@ func (r *request) tryPeer(addr string, reqHead []byte, body *spool, uio *upstrea
 	r.upstreamCode = strconv.Itoa(resp.Status)
 	r.relay(up, resp)
 	return nil
-}
-
-// dialPeer connects to an upstream server within timeout, or until ctx
-// ends. No TCP keep-alive probes go upstream, as with nginx (and four
-// setsockopt calls fewer per request). It dials by name even for an IP
-// and a port: Dialer.DialTCP, which skips the resolver, binds the socket
-// to its local address before connecting even when that is the zero
-// address, a bind per request that connect would not make and that takes
-// the ephemeral port without regard to the peer.
-func dialPeer(ctx context.Context, addr string, timeout time.Duration) (net.Conn, error) {
-	d := net.Dialer{Timeout: timeout, KeepAlive: -1}
-	return d.DialContext(ctx, "tcp", addr)
 }
 
 // sendUpstream writes the request head and body within proxy_send_timeout.
