@@ -52,6 +52,10 @@ func (r *Reader) Reset(src io.Reader) {
 	r.pending = nil
 }
 
+// SetLimits makes the Reader read its next messages with the limits lim,
+// so that a pooled Reader can serve callers with limits of their own.
+func (r *Reader) SetLimits(lim Limits) { r.lim = lim }
+
 // Buffered returns how many bytes the Reader has read from the connection
 // that no message has used yet, such as a pipelined request.
 func (r *Reader) Buffered() int { return r.br.Buffered() }

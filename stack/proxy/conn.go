@@ -44,7 +44,8 @@ type conn struct {
 	reused   bool
 
 	mu       sync.Mutex
-	upstream net.Conn // the upstream connection in use, closed by Close
+	upstream net.Conn  // the upstream connection in use, closed by Close
+	dialHook *dialHook // what stops the upstream dial in progress, started by Close
 }
 
 // readerPair is a request reader and the buffer under it, pooled.
@@ -240,11 +241,22 @@ func (c *conn) setUpstream(up net.Conn) {
 }
 
 // abort closes the connection and any upstream connection it uses, from
-// any goroutine: the connection's own goroutine then ends.
+// any goroutine: the connection's own goroutine then ends. Once the
+// server's context has ended, it also stops an upstream dial in
+// progress.
 func (c *conn) abort() {
 	c.mu.Lock()
-	up := c.upstream
+	up, h := c.upstream, c.dialHook
+	if c.srv.ctx.Err() == nil {
+		h = nil // the dial's context has not ended: its function waits on
+	}
+	if h != nil {
+		c.dialHook = nil
+	}
 	c.mu.Unlock()
+	if h != nil {
+		go h.f()
+	}
 	if up != nil {
 		up.Close()
 	}

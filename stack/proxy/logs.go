@@ -41,14 +41,18 @@ type errorLog struct {
 }
 
 // logAccess writes the request's access log lines, to the trace and to
-// the configured files, after its answer was sent, as nginx does.
+// the configured files, after its answer was sent, as nginx does. It
+// builds them in the connection's answer buffer, free once the answer is
+// out, rather than in a slice grown anew for each line.
 func (r *request) logAccess() {
 	for _, a := range r.loc.accessLogs {
-		line := a.format.line.appendLogTo(nil, r, a.format.escape)
+		line := a.format.line.appendLogTo(r.c.buf[:0], r, a.format.escape)
 		r.c.srv.tap.Log(r.c.nc, "access_log", string(line))
 		if a.file != nil {
-			a.file.writeLine(append(line, '\n'))
+			line = append(line, '\n')
+			a.file.writeLine(line)
 		}
+		r.c.buf = line[:0]
 	}
 }
 

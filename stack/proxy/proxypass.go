@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -37,7 +36,10 @@ func (r *request) proxy() {
 	pass := r.loc.pass
 	r.proxyHost = pass.host
 	uri := r.upstreamURI()
-	reqHead, err := r.upstreamHead(uri)
+	uio := r.c.srv.getUpstreamIO(r.loc.bufferSize)
+	defer r.c.srv.putUpstreamIO(uio)
+	reqHead, err := r.upstreamHead(uio.head[:0], uri)
+	uio.head = reqHead[:0]
 	if err != nil {
 		r.logError(levelError, err.Error())
 		r.sendError(502, "")
@@ -69,7 +71,7 @@ func (r *request) proxy() {
 			r.sendError(500, "")
 			return
 		}
-		f := r.tryPeer(p.conf.addr, reqHead, body)
+		f := r.tryPeer(p.conf.addr, reqHead, body, uio)
 		r.c.rt.conns.put()
 		disabled := bal.done(p, f != nil)
 		if f == nil {
@@ -122,13 +124,13 @@ func (r *request) upstreamURI() string {
 	return p.uri + escapeURI(strings.TrimPrefix(r.uri, r.loc.name)) + args
 }
 
-// upstreamHead builds what goes upstream before the body: an HTTP/1.0
-// request head for proxy_pass, or a uwsgi packet's header and variables.
-func (r *request) upstreamHead(uri string) ([]byte, error) {
+// upstreamHead appends to b what goes upstream before the body: an
+// HTTP/1.0 request head for proxy_pass, or a uwsgi packet's header and
+// variables.
+func (r *request) upstreamHead(b []byte, uri string) ([]byte, error) {
 	if r.loc.pass.uwsgi {
-		return r.uwsgiPacket()
+		return r.uwsgiPacket(b)
 	}
-	b := make([]byte, 0, 512)
 	b = append(b, r.method...)
 	b = append(b, ' ')
 	b = append(b, uri...)
@@ -159,10 +161,10 @@ func (r *request) upstreamHead(uri string) ([]byte, error) {
 	return append(b, "\r\n"...), nil
 }
 
-// uwsgiPacket builds the uwsgi packet nginx sends: the uwsgi_param
-// variables in order, then an HTTP_ variable for each request header no
-// parameter already set.
-func (r *request) uwsgiPacket() ([]byte, error) {
+// uwsgiPacket appends to dst the uwsgi packet nginx sends: the
+// uwsgi_param variables in order, then an HTTP_ variable for each request
+// header no parameter already set.
+func (r *request) uwsgiPacket(dst []byte) ([]byte, error) {
 	p := &uwsgi.Packet{}
 	set := map[string]bool{}
 	for _, up := range r.loc.uwsgiParams {
@@ -185,19 +187,19 @@ func (r *request) uwsgiPacket() ([]byte, error) {
 			p.Vars = append(p.Vars, uwsgi.Var{Key: key, Value: f.Value})
 		}
 	}
-	b, err := uwsgi.Append(nil, p)
+	b, err := uwsgi.Append(dst, p)
 	if err != nil {
-		return nil, fmt.Errorf("uwsgi request is too big to send: %w", err)
+		return dst, fmt.Errorf("uwsgi request is too big to send: %w", err)
 	}
 	return b, nil
 }
 
-// tryPeer sends the request to one server and relays its answer; it
-// returns nil once the client has an answer, or what went wrong before
-// the client got anything.
-func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
+// tryPeer sends the request to one server and relays its answer, read
+// with uio; it returns nil once the client has an answer, or what went
+// wrong before the client got anything.
+func (r *request) tryPeer(addr string, reqHead []byte, body *spool, uio *upstreamIO) *failure {
 	lc := r.loc
-	raw, err := dialPeer(r.c.srv.ctx, r.c.srv.cfg.Peer(addr), lc.connectTimeout)
+	raw, err := dialPeer(&dialContext{c: r.c, deadline: time.Now().Add(lc.connectTimeout)}, r.c.srv.cfg.Peer(addr))
 	if err != nil {
 		return connectFailure(err)
 	}
@@ -211,13 +213,10 @@ func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
 	if f := r.sendUpstream(up, reqHead, body); f != nil {
 		return f
 	}
-	uio := r.c.srv.getUpstreamIO(up, lc.bufferSize)
+	rd := uio.rd
+	rd.Reset(up)
 	r.upBuf = uio.body[:lc.bufferSize]
-	defer func() {
-		r.upBuf = nil
-		r.c.srv.putUpstreamIO(uio)
-	}()
-	rd := http1.NewReader(uio.br, http1.Limits{MaxResponseHead: lc.bufferSize})
+	defer func() { r.upBuf = nil }()
 	up.SetReadDeadline(time.Now().Add(lc.readTimeout))
 	resp, err := rd.ReadResponse(r.method)
 	var he *http1.Error
@@ -232,18 +231,6 @@ func (r *request) tryPeer(addr string, reqHead []byte, body *spool) *failure {
 	r.upstreamCode = strconv.Itoa(resp.Status)
 	r.relay(up, resp)
 	return nil
-}
-
-// dialPeer connects to an upstream server within timeout, or until ctx
-// ends. No TCP keep-alive probes go upstream, as with nginx (and four
-// setsockopt calls fewer per request). It dials by name even for an IP
-// and a port: Dialer.DialTCP, which skips the resolver, binds the socket
-// to its local address before connecting even when that is the zero
-// address, a bind per request that connect would not make and that takes
-// the ephemeral port without regard to the peer.
-func dialPeer(ctx context.Context, addr string, timeout time.Duration) (net.Conn, error) {
-	d := net.Dialer{Timeout: timeout, KeepAlive: -1}
-	return d.DialContext(ctx, "tcp", addr)
 }
 
 // sendUpstream writes the request head and body within proxy_send_timeout.

@@ -282,29 +282,31 @@ func (s *Server) putReader(rp *readerPair) {
 	s.readers.Put(rp)
 }
 
-// upstreamIO is what reading one upstream answer needs, pooled: the
-// buffer under the answer's reader, and the buffer its body is read into.
+// upstreamIO is what one request's trip upstream needs, pooled: the
+// buffer its request head is built in, the reader of the answer with the
+// buffer under it, and the buffer the body is read into.
 type upstreamIO struct {
-	br   *bufio.Reader
+	head []byte
+	rd   *http1.Reader
 	body []byte
 }
 
-// getUpstreamIO returns buffers to read an answer from up with, the body
-// buffer at least size bytes long.
-func (s *Server) getUpstreamIO(up io.Reader, size int) *upstreamIO {
+// getUpstreamIO returns buffers for a trip upstream: the body buffer at
+// least size bytes long, the reader taking a head of at most size bytes.
+func (s *Server) getUpstreamIO(size int) *upstreamIO {
 	u, _ := s.upIO.Get().(*upstreamIO)
 	if u == nil {
-		u = &upstreamIO{br: bufio.NewReaderSize(nil, 4096)}
+		u = &upstreamIO{rd: http1.NewReader(nil, http1.Limits{})}
 	}
 	if len(u.body) < size {
 		u.body = make([]byte, size)
 	}
-	u.br.Reset(up)
+	u.rd.SetLimits(http1.Limits{MaxResponseHead: size})
 	return u
 }
 
 func (s *Server) putUpstreamIO(u *upstreamIO) {
-	u.br.Reset(nil)
+	u.rd.Reset(nil)
 	s.upIO.Put(u)
 }
 

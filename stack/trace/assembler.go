@@ -25,10 +25,18 @@ type Assembler struct {
 	bytes    int // memory the journeys held take, as MaxBytes counts it
 	journeys []*Journey
 	conns    map[ConnID]*connState
-	ends     map[string]*tcpEnds // a TCP connection's tapped ends, by endsKey
-	links    map[string]link     // a dialed connection's ends (endsKey) -> where it came from
-	linkFIFO []string            // links in the order they came, to bound the map
-	orphans  []string            // ends keys of closed dialed ends still awaiting their accepted end
+	ends     map[endsID]*tcpEnds // a TCP connection's tapped ends
+	links    map[endsID]link     // a dialed connection's ends -> where it came from
+	linkFIFO []endsID            // links in the order they came, to bound the map
+	orphans  []endsID            // closed dialed ends still awaiting their accepted end
+}
+
+// endsID names the TCP connection a tapped end belongs to, the same from
+// both ends: the dialer's address, then the accepting one's. It is a
+// pair rather than one string, so that naming a connection allocates
+// nothing.
+type endsID struct {
+	dialer, acceptor string
 }
 
 // tcpEnds is what the Assembler knows of one TCP connection between two
@@ -57,10 +65,14 @@ type connState struct {
 	// files nothing more.
 	dropped bool
 	lastDir Dir
-	pending []Event // events seen before the connection had a journey
-	// opened holds the first pending event, the open, so that tracking a
-	// connection allocates once rather than twice.
-	opened [1]Event
+	// held says that the connection's open waits to be filed, made again
+	// from the fields above and these three: a tracked connection then
+	// takes one small allocation, not a copy of the whole event besides.
+	held     bool
+	openSeq  uint64
+	openTime time.Time
+	openPID  int
+	pending  []Event // events after the open seen before the connection had a journey
 }
 
 // link is a dialed connection that carries a journey on to another layer.
@@ -84,7 +96,7 @@ func NewAssembler(max int) *Assembler {
 	if max <= 0 {
 		max = 1000
 	}
-	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[string]*tcpEnds{}, links: map[string]link{}}
+	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[endsID]*tcpEnds{}, links: map[endsID]link{}}
 }
 
 // Journeys returns the journeys held, oldest first. The caller must not
@@ -187,7 +199,11 @@ const followPause = 5 * time.Millisecond
 func (a *Assembler) open(e *Event) {
 	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
-	st.pending = append(st.opened[:0], *e)
+	if bareOpen(e) {
+		st.held, st.openSeq, st.openTime, st.openPID = true, e.Seq, e.Time, e.PID
+	} else {
+		st.pending = []Event{*e}
+	}
 	ends := a.endsOf(st)
 	if e.Side == Server {
 		ends.accepted = st
@@ -207,13 +223,27 @@ func (a *Assembler) open(e *Event) {
 	}
 }
 
-// endsKey names the TCP connection a tapped end belongs to, the same from
-// both ends: the dialer's address, then the accepting one's.
-func endsKey(st *connState) string {
-	if st.side == Server {
-		return st.remote + ">" + st.local
+// bareOpen reports whether e, an open, carries nothing but what a
+// connState keeps of it, as a Tap's opens do.
+func bareOpen(e *Event) bool {
+	return e.Dir == 0 && e.From == "" && e.To == "" && e.Name == "" && e.Data == nil &&
+		e.Omitted == 0 && e.Fields == nil && e.Err == ""
+}
+
+// openEvent makes again the open event of a connection whose open is held.
+func (st *connState) openEvent() Event {
+	return Event{
+		Seq: st.openSeq, Time: st.openTime, PID: st.openPID, Layer: st.layer, Conn: st.id,
+		Kind: KindOpen, Side: st.side, Local: st.local, Remote: st.remote,
 	}
-	return st.local + ">" + st.remote
+}
+
+// endsKey returns the endsID of the TCP connection st is an end of.
+func endsKey(st *connState) endsID {
+	if st.side == Server {
+		return endsID{st.remote, st.local}
+	}
+	return endsID{st.local, st.remote}
 }
 
 // endsOf returns the record of st's TCP connection, made if new.
@@ -265,7 +295,7 @@ func (a *Assembler) pair(ends *tcpEnds) {
 // filed in its journey.
 func (a *Assembler) shadow(st *connState) {
 	st.shadowed = true
-	st.pending, st.opened = nil, [1]Event{}
+	st.pending, st.held = nil, false
 	j := st.journey
 	if j == nil {
 		return
@@ -290,7 +320,7 @@ func (a *Assembler) link(e *Event) *Journey {
 		return nil
 	}
 	l := link{journey: in.journey, layer: e.Layer}
-	k := e.Local + ">" + e.Remote // endsKey of the dialed connection
+	k := endsID{e.Local, e.Remote} // e names the dialed end's addresses
 	if ends := a.ends[k]; ends != nil {
 		if ends.dialed != nil && !ends.dialed.shadowed {
 			a.join(ends.dialed, l)
@@ -308,7 +338,7 @@ func (a *Assembler) link(e *Event) *Journey {
 	return in.journey
 }
 
-func (a *Assembler) forgetLink(k string) {
+func (a *Assembler) forgetLink(k endsID) {
 	delete(a.links, k)
 	for i, x := range a.linkFIFO {
 		if x == k {
@@ -423,11 +453,17 @@ func (a *Assembler) prune() {
 
 // flush moves events held before the connection had a journey into it.
 func (a *Assembler) flush(st *connState) {
+	if st.held {
+		st.held = false
+		e := st.openEvent()
+		a.fill(st, &e)
+		a.file(st.journey, &e)
+	}
 	for i := range st.pending {
 		a.fill(st, &st.pending[i])
 		a.file(st.journey, &st.pending[i])
 	}
-	st.pending, st.opened = nil, [1]Event{} // nor keep the open's strings
+	st.pending = nil
 }
 
 // remove takes journey j out, its events about to be filed again in

@@ -19,9 +19,13 @@ const (
 	DefaultBytes  = 4 << 20
 )
 
-// eventSize is the memory one Event takes in a slot, without the data
-// and fields it points to.
+// eventSize is the memory one Event takes, without the data and fields
+// it points to.
 const eventSize = int(unsafe.Sizeof(Event{}))
+
+// slotSize is the memory one slot of a Recorder's ring takes: the event,
+// and the count of what it holds beyond (its heldSize).
+const slotSize = eventSize + int(unsafe.Sizeof(int(0)))
 
 // fieldSize is the memory one Field takes, without its strings.
 const fieldSize = int(unsafe.Sizeof(Field{}))
@@ -45,12 +49,16 @@ type Recorder struct {
 	maxEvents int
 	maxBytes  int
 
-	mu      sync.Mutex
-	ring    []Event // grows up to maxEvents, and maxBytes, as events come
-	first   uint64  // Seq of the oldest event still held; first == next when empty
-	next    uint64  // Seq the next event gets
-	bytes   int     // heldSize summed over the events held
-	dropped uint64  // events pushed out of the ring
+	mu   sync.Mutex
+	ring []Event // grows up to maxEvents, and maxBytes, as events come
+	// held is the heldSize of the event in each slot of ring: dropping
+	// the oldest event reads it here, from a dense array, rather than
+	// from the event and its fields, long out of the processor's cache.
+	held    []int
+	first   uint64 // Seq of the oldest event still held; first == next when empty
+	next    uint64 // Seq the next event gets
+	bytes   int    // heldSize summed over the events held
+	dropped uint64 // events pushed out of the ring
 	subs    []*Subscription
 	gate    *Gate
 }
@@ -81,11 +89,13 @@ func NewRecorder(events, bytes int) *Recorder {
 	if bytes <= 0 {
 		bytes = DefaultBytes
 	}
+	slots := max(1, min(events, initialRing, bytes/slotSize))
 	return &Recorder{
 		pid:       os.Getpid(),
 		maxEvents: events,
 		maxBytes:  bytes,
-		ring:      make([]Event, max(1, min(events, initialRing, bytes/eventSize))),
+		ring:      make([]Event, slots),
+		held:      make([]int, slots),
 		first:     1,
 		next:      1,
 	}
@@ -116,14 +126,15 @@ func (r *Recorder) Record(e Event) {
 		if grown := min(2*len(r.ring), r.maxEvents); grown > len(r.ring) && r.fits(grown, need) {
 			r.grow(grown)
 		} else {
-			r.dropOldest()
+			r.dropOldest(false) // e takes its slot, just below
 		}
 	}
 	for !r.fits(len(r.ring), need) && r.first < r.next {
-		r.dropOldest()
+		r.dropOldest(true)
 	}
 	e.Seq = r.next
 	r.ring[e.Seq%uint64(len(r.ring))] = e
+	r.held[e.Seq%uint64(len(r.ring))] = need
 	r.next++
 	r.bytes += need
 	for _, s := range r.subs {
@@ -135,24 +146,29 @@ func (r *Recorder) Record(e Event) {
 // fits reports whether a ring of slots slots holds the events held and
 // one more of need bytes within the byte bound. r.mu must be held.
 func (r *Recorder) fits(slots, need int) bool {
-	return slots*eventSize+r.bytes+need <= r.maxBytes
+	return slots*slotSize+r.bytes+need <= r.maxBytes
 }
 
 // grow makes the ring slots long, keeping every event at the slot its Seq
 // names. r.mu must be held.
 func (r *Recorder) grow(slots int) {
-	ring := make([]Event, slots)
+	ring, held := make([]Event, slots), make([]int, slots)
 	for seq := r.first; seq < r.next; seq++ {
 		ring[seq%uint64(len(ring))] = r.ring[seq%uint64(len(r.ring))]
+		held[seq%uint64(len(held))] = r.held[seq%uint64(len(r.held))]
 	}
-	r.ring = ring
+	r.ring, r.held = ring, held
 }
 
-// dropOldest frees the oldest slot. r.mu must be held.
-func (r *Recorder) dropOldest() {
-	slot := &r.ring[r.first%uint64(len(r.ring))]
-	r.bytes -= slot.heldSize()
-	*slot = Event{}
+// dropOldest frees the oldest slot, clearing it when wipe is set, so that
+// it keeps no data alive: a slot the next event takes at once need not be
+// cleared first. r.mu must be held.
+func (r *Recorder) dropOldest(wipe bool) {
+	i := r.first % uint64(len(r.ring))
+	r.bytes -= r.held[i]
+	if wipe {
+		r.ring[i] = Event{}
+	}
 	r.first++
 	r.dropped++
 }

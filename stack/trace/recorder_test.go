@@ -28,7 +28,7 @@ func TestRecorderRing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r := NewRecorder(tt.events, min(tt.events, initialRing)*eventSize+tt.bytes)
+			r := NewRecorder(tt.events, min(tt.events, initialRing)*slotSize+tt.bytes)
 			sub := r.Subscribe()
 			defer sub.Close()
 			for _, s := range tt.record {
@@ -57,14 +57,14 @@ func TestRecorderRing(t *testing.T) {
 // event rather than grow.
 func TestRecorderBoundsItsMemory(t *testing.T) {
 	t.Parallel()
-	r := NewRecorder(1<<16, 300*eventSize)
+	r := NewRecorder(1<<16, 300*slotSize)
 	sub := r.Subscribe()
 	defer sub.Close()
 	for i := range 700 {
 		r.Record(Event{Kind: KindBytes, Data: []byte(strconv.Itoa(i))})
 	}
 	if len(r.ring) != initialRing {
-		t.Errorf("the ring grew to %d slots, %d bytes, past its bound of %d", len(r.ring), len(r.ring)*eventSize, 300*eventSize)
+		t.Errorf("the ring grew to %d slots, %d bytes, past its bound of %d", len(r.ring), len(r.ring)*slotSize, 300*slotSize)
 	}
 	evs := sub.TryNext(0)
 	if len(evs) != initialRing || string(evs[len(evs)-1].Data) != "699" {

@@ -61,12 +61,10 @@ func (t *Tap) Conn(c net.Conn, side Side) net.Conn {
 	if t == nil {
 		return c
 	}
-	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side}
+	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side,
+		local: addrString(c.LocalAddr()), remote: addrString(c.RemoteAddr())}
 	tc.arriving.Store(true)
-	t.record(Event{
-		Kind: KindOpen, Conn: tc.id, Side: side,
-		Local: addrString(c.LocalAddr()), Remote: addrString(c.RemoteAddr()),
-	})
+	t.record(Event{Kind: KindOpen, Conn: tc.id, Side: side, Local: tc.local, Remote: tc.remote})
 	return tc
 }
 
@@ -77,10 +75,13 @@ func (t *Tap) Link(in net.Conn, out net.Conn) {
 	if t == nil {
 		return
 	}
-	t.record(Event{
-		Kind: KindLink, Conn: ID(in),
-		Local: addrString(out.LocalAddr()), Remote: addrString(out.RemoteAddr()),
-	})
+	var local, remote string
+	if tc, ok := out.(*Conn); ok {
+		local, remote = tc.local, tc.remote // as its open said them
+	} else {
+		local, remote = addrString(out.LocalAddr()), addrString(out.RemoteAddr())
+	}
+	t.record(Event{Kind: KindLink, Conn: ID(in), Local: local, Remote: remote})
 }
 
 // Handoff records a structured hand-off from one layer to another that is
@@ -160,6 +161,8 @@ type Conn struct {
 	tap       *Tap
 	id        ConnID
 	side      Side
+	local     string // the addresses its open recorded
+	remote    string
 	closeOnce sync.Once
 	arriving  atomic.Bool // the next bytes read down start a request: the gate holds them
 

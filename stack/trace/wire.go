@@ -66,10 +66,13 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // strings that come back event after event (layer names, environ keys, a
 // hand-off's name) are made once and shared, and the Data of the event
 // returned shares the bytes it was given, as a Sink expects (Record
-// copies it). The zero Decoder is ready to use; it is not safe for
-// concurrent use.
+// copies it). A string is first compared with the one last decoded at
+// its place in an event (the nth environ key is the same name request
+// after request), which costs less than looking it up. The zero Decoder
+// is ready to use; it is not safe for concurrent use.
 type Decoder struct {
 	strings map[string]string
+	placed  [maxPlaced]string // the string last decoded at each place in an event
 }
 
 // Parse decodes b, refusing what AppendEvent did not encode with an error
@@ -80,14 +83,17 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 		// in time: start over, and share again those that do come back.
 		d.strings = make(map[string]string, maxShared)
 	}
-	return parseEvent(decoder{b: b, shared: d.strings})
+	return parseEvent(decoder{b: b, shared: d.strings, placed: &d.placed})
 }
 
 // Strings longer than maxSharedLen are not shared, and a Decoder shares
-// at most maxShared of them at a time.
+// at most maxShared of them at a time. It remembers the strings of the
+// first maxPlaced places in an event: its seven strings and the keys and
+// values of some thirty fields, as many as an environ has.
 const (
 	maxSharedLen = 64
 	maxShared    = 1024
+	maxPlaced    = 64
 )
 
 func parseEvent(d decoder) (Event, error) {
@@ -139,7 +145,9 @@ func parseEvent(d decoder) (Event, error) {
 type decoder struct {
 	b      []byte
 	err    error
-	shared map[string]string // strings made so far, to share; nil for none
+	shared map[string]string  // strings made so far, to share; nil for none
+	placed *[maxPlaced]string // with shared: the strings last decoded at each place
+	place  int                // the place of the next string in the event
 }
 
 func (d *decoder) fail(what string) error {
@@ -201,14 +209,23 @@ func (d *decoder) bytes() []byte {
 
 func (d *decoder) string() string {
 	b := d.bytes()
+	place := d.place
+	d.place++
 	if len(b) == 0 || d.shared == nil || len(b) > maxSharedLen {
 		return string(b)
 	}
-	if s, ok := d.shared[string(b)]; ok {
-		return s
+	placed := d.placed != nil && place < maxPlaced
+	if placed && d.placed[place] == string(b) {
+		return d.placed[place]
 	}
-	s := string(b)
-	d.shared[s] = s
+	s, ok := d.shared[string(b)]
+	if !ok {
+		s = string(b)
+		d.shared[s] = s
+	}
+	if placed {
+		d.placed[place] = s
+	}
 	return s
 }
 
