@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	goruntime "runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -33,7 +34,16 @@ type tidier struct {
 }
 
 func newTidier() *tidier {
-	return &tidier{crowd: tidyCrowd, quiet: tidyQuiet, free: debug.FreeOSMemory}
+	return &tidier{crowd: tidyCrowd, quiet: tidyQuiet, free: freeMemory}
+}
+
+// freeMemory hands the process's free memory back to the system. The
+// buffers idle connections gave back wait in the proxy's pools, and a
+// sync.Pool keeps what it holds through one collection: the first
+// collection frees nothing of them, the second, FreeOSMemory's, does.
+func freeMemory() {
+	goruntime.GC()
+	debug.FreeOSMemory()
 }
 
 // letGo notes that a connection let its memory go.

@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	goruntime "runtime"
+	"sync"
 	"testing"
 	"time"
 )
@@ -29,4 +31,23 @@ func TestTidierHandsBackAfterACrowd(t *testing.T) {
 		t.Fatal("handed back twice for one crowd")
 	case <-time.After(50 * time.Millisecond):
 	}
+}
+
+// TestFreeMemoryEmptiesThePools checks that tidying frees what idle
+// connections gave back to the proxy's pools: a sync.Pool keeps its
+// contents through one collection, so one alone would free none of it.
+func TestFreeMemoryEmptiesThePools(t *testing.T) {
+	var pool sync.Pool
+	freed := make(chan struct{})
+	rp := &readerPair{}
+	goruntime.SetFinalizer(rp, func(*readerPair) { close(freed) })
+	pool.Put(rp)
+	rp = nil
+	freeMemory()
+	select {
+	case <-freed:
+	case <-time.After(5 * time.Second):
+		t.Error("a pooled reader outlived the tidying")
+	}
+	goruntime.KeepAlive(&pool)
 }
