@@ -4,8 +4,8 @@
 // started again with one environment variable set, whose value names its
 // role: the lab's lean child executable (cmd/ngw2f-lab-child, which links
 // only what children run) when it lies beside the lab's, else the lab's
-// own binary (package lean finds which). The main of each checks the mark before
-// anything else, so a child never parses the command line:
+// own binary (package lean finds which). The main of each checks the mark
+// before anything else, so a child never parses the command line:
 //
 //	if child.Is() {
 //		os.Exit(child.Run())

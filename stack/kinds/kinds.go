@@ -2,10 +2,10 @@
 // lesson, up or a test can start, by the name the lessons call it, and,
 // by linking them, every app the servers serve by module:callable. The
 // layers that start children (the pre-fork server, the CGI gateway) start
-// them from the binary package lean finds. The
-// lesson runner, the command and the pre-fork server's workers (which
-// look their app up by name) all find the layers and apps through it,
-// and nothing that only needs a layer has to import the lesson engine.
+// them from the binary package lean finds. The lesson runner, the command
+// and the pre-fork server's workers (which look their app up by name) all
+// find the layers and apps through it, and nothing that only needs a
+// layer has to import the lesson engine.
 package kinds
 
 import (

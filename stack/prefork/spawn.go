@@ -67,9 +67,9 @@ type workerProc struct {
 //
 // Go cannot fork a running program as gunicorn's master forks itself, so
 // a new worker is a binary started afresh (Procs.Executable), which takes
-// milliseconds to initialise its packages. A spare is a
-// process started ahead of need, initialised and waiting for its
-// configuration on the control pipe: what fork gives gunicorn for free.
+// milliseconds to initialise its packages. A spare is a process started
+// ahead of need, initialised and waiting for its configuration on the
+// control pipe: what fork gives gunicorn for free.
 // It is no worker until it is given its configuration, and fires no hook
 // before that.
 func (s *Server) spawn() (*workerProc, error) {

@@ -27,7 +27,7 @@ func LabBinary(tb testing.TB) string {
 }
 
 // ChildBinary returns the lab's lean child executable, which the lab
-// starts its children from when it lies beside it (child.Executable): the
+// starts its children from when it lies beside it (lean.Executable): the
 // one ChildEnv names, else one it builds into a temporary directory.
 func ChildBinary(tb testing.TB) string {
 	tb.Helper()
