@@ -250,25 +250,12 @@ func (b *base) launch(ctx context.Context, build func(private string) (command, 
 	b.front = front
 	b.mu.Unlock()
 	for try := 1; ; try++ {
-		c, err := b.privateCommand(build)
-		if err != nil {
+		if err := b.start(front, build); err != nil {
 			front.Close()
 			b.cleanup()
 			return err
 		}
-		front.retarget(b.private)
-		c.Dir, c.Output = b.dir, b.out.File()
-		c.Env = append(c.Env, b.env()...)
-		proc, err := startProcess(b.name, c)
-		if err != nil {
-			front.Close()
-			b.cleanup()
-			return err
-		}
-		b.mu.Lock()
-		b.proc = proc
-		b.mu.Unlock()
-		err = b.waitListening(ctx)
+		err := b.waitListening(ctx)
 		var notReady error
 		if err == nil && ready != nil {
 			notReady = ready(ctx)
@@ -290,6 +277,26 @@ func (b *base) launch(ctx context.Context, build func(private string) (command, 
 		}
 		return err
 	}
+}
+
+// start starts the program on a private address of its own, which front
+// then relays to.
+func (b *base) start(front *Relay, build func(private string) (command, error)) error {
+	c, err := b.privateCommand(build)
+	if err != nil {
+		return err
+	}
+	front.retarget(b.private)
+	c.Dir, c.Output = b.dir, b.out.File()
+	c.Env = append(c.Env, b.env()...)
+	proc, err := startProcess(b.name, c)
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.proc = proc
+	b.mu.Unlock()
+	return nil
 }
 
 // words returns the program's last lines of output, for an error.
