@@ -25,6 +25,7 @@ import (
 	"os/signal"
 
 	"github.com/ngw2f/ngw2f-lab/lessons"
+	"github.com/ngw2f/ngw2f-lab/stack"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 
 	// Every layer and every app: a worker process looks its app up by
@@ -45,6 +46,7 @@ func main() {
 	if prefork.IsWorker() {
 		os.Exit(prefork.RunWorker())
 	}
+	stack.OneProcessor()
 	os.Exit(run(os.Args[1:]))
 }
 

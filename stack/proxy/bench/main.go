@@ -19,9 +19,14 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack"
 )
 
 func main() {
+	// The proxy in the lab's process as the lab runs it (package stack,
+	// OneProcessor).
+	stack.OneProcessor()
 	var o options
 	flag.DurationVar(&o.duration, "d", 10*time.Second, "how long each wrk run lasts")
 	flag.IntVar(&o.conns, "c", 50, "wrk's connections")

@@ -52,6 +52,8 @@ func main() {
 	if prefork.IsWorker() {
 		os.Exit(prefork.RunWorker())
 	}
+	// The lab's process as the lab runs it (package stack, OneProcessor).
+	stack.OneProcessor()
 	latency := flag.Bool("latency", false, "measure a journey's latency against the loopback floor")
 	wrk := flag.Bool("wrk", false, "run wrk against the lab's stack and nginx -> gunicorn")
 	n := flag.Int("n", 3000, "requests for -latency")
