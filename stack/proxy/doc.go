@@ -33,7 +33,9 @@
 // NOTES:
 //   - nginx runs worker processes around an event loop; the proxy runs as
 //     goroutines inside the lab's process, one per connection, parked in
-//     Go's netpoller (epoll) while they wait. worker_processes,
+//     Go's netpoller (epoll) while they wait; the lab's process runs them
+//     on one Go processor (stack.OneProcessor), one at a time as nginx's
+//     one worker runs its connections. worker_processes,
 //     accept_mutex, sendfile, tcp_nopush, tcp_nodelay, the hash sizes,
 //     the temp paths but client_body_temp_path, and gzip are read,
 //     checked and without effect. gzip stays off so that the bytes stay
