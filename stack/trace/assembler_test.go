@@ -422,3 +422,51 @@ func TestFollow(t *testing.T) {
 		t.Errorf("the last journey:\n got %s\nwant %s", got, want)
 	}
 }
+
+// BenchmarkAssemblerWorker files one journey as the lab's front of the
+// stack records it, proxy -> pre-fork worker: the proxy's events first,
+// its dialed end tapped too, then the worker's, which reach the recorder
+// over a pipe after the proxy has answered and go back in their place by
+// their time.
+func BenchmarkAssemblerWorker(b *testing.B) {
+	t0 := time.Unix(1700000000, 0)
+	env := make([]Field, 23)
+	for i := range env {
+		env[i] = Field{Key: fmt.Sprint("KEY_", i), Value: "value"}
+	}
+	req, resp := []byte("GET / HTTP/1.0\r\n\r\n"), []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")
+	a := NewAssembler(0)
+	b.ReportAllocs()
+	var c, seq uint64
+	for b.Loop() {
+		c += 2
+		cli, dial := fmt.Sprint("127.0.0.1:", c), fmt.Sprint("127.0.0.1:", c+1)
+		front, up, worker := ConnID{1, c}, ConnID{1, c + 1}, ConnID{2, c}
+		for _, e := range [...]Event{
+			{PID: 1, Time: t0.Add(1), Layer: "proxy", Kind: KindOpen, Conn: front, Side: Server, Local: "127.0.0.1:8080", Remote: cli},
+			{PID: 1, Time: t0.Add(2), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Down, Data: req},
+			{PID: 1, Time: t0.Add(3), Layer: "proxy", Kind: KindOpen, Conn: up, Side: Client, Local: dial, Remote: "127.0.0.1:8000"},
+			{PID: 1, Time: t0.Add(4), Layer: "proxy", Kind: KindLink, Conn: front, Local: dial, Remote: "127.0.0.1:8000"},
+			{PID: 1, Time: t0.Add(5), Layer: "proxy", Kind: KindBytes, Conn: up, Dir: Down, Data: req},
+			{PID: 1, Time: t0.Add(20), Layer: "proxy", Kind: KindBytes, Conn: up, Dir: Up, Data: resp},
+			{PID: 1, Time: t0.Add(21), Layer: "proxy", Kind: KindClose, Conn: up},
+			{PID: 1, Time: t0.Add(22), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Up, Data: resp},
+			{PID: 1, Time: t0.Add(23), Layer: "proxy", Kind: KindLog, Conn: front, Name: "access_log", Data: req},
+			{PID: 1, Time: t0.Add(24), Layer: "proxy", Kind: KindClose, Conn: front},
+			{PID: 2, Time: t0.Add(10), Layer: "prefork", Kind: KindOpen, Conn: worker, Side: Server, Local: "127.0.0.1:8000", Remote: dial},
+			{PID: 2, Time: t0.Add(11), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Down, Data: req},
+			{PID: 2, Time: t0.Add(12), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Down, From: "prefork", To: "gateway", Name: "environ", Fields: env},
+			{PID: 2, Time: t0.Add(13), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Up, From: "prefork", To: "gateway", Name: "start_response", Fields: env[:3]},
+			{PID: 2, Time: t0.Add(14), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Up, From: "prefork", To: "gateway", Name: "chunk", Data: resp},
+			{PID: 2, Time: t0.Add(15), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Up, Data: resp},
+			{PID: 2, Time: t0.Add(16), Layer: "prefork", Kind: KindClose, Conn: worker},
+		} {
+			seq++
+			e.Seq = seq
+			a.Add(e)
+		}
+	}
+	if j := a.Journeys(); len(j[len(j)-1].Events) != 12 {
+		b.Fatalf("the last journey has %d events, want 12", len(j[len(j)-1].Events))
+	}
+}
