@@ -140,8 +140,10 @@ func parseEvent(d decoder) (Event, error) {
 	return e, nil
 }
 
-// decoder reads the parts of an encoded event; the first error sticks and
-// every later read returns zero values.
+// decoder reads the parts of an encoded event. The first error sticks:
+// it empties what is left to read, so every later read fails at once and
+// returns zero values. The common cases, a one-byte length, count or
+// number, take a short path the compiler inlines.
 type decoder struct {
 	b      []byte
 	err    error
@@ -154,11 +156,12 @@ func (d *decoder) fail(what string) error {
 	if d.err == nil {
 		d.err = fmt.Errorf("%w: %s", ErrBadEvent, what)
 	}
+	d.b = nil
 	return d.err
 }
 
 func (d *decoder) byte() byte {
-	if d.err != nil || len(d.b) == 0 {
+	if len(d.b) == 0 {
 		d.fail("truncated")
 		return 0
 	}
@@ -168,8 +171,9 @@ func (d *decoder) byte() byte {
 }
 
 func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
+	if len(d.b) > 0 && d.b[0] < 0x80 {
+		x := d.byte()
+		return int64(x>>1) ^ -int64(x&1) // zig-zag, as binary.Varint
 	}
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
@@ -181,8 +185,8 @@ func (d *decoder) varint() int64 {
 }
 
 func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
+	if len(d.b) > 0 && d.b[0] < 0x80 {
+		return uint64(d.byte())
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
@@ -195,9 +199,6 @@ func (d *decoder) uvarint() uint64 {
 
 func (d *decoder) bytes() []byte {
 	n := d.uvarint()
-	if d.err != nil {
-		return nil
-	}
 	if n > uint64(len(d.b)) {
 		d.fail("length past the end")
 		return nil
