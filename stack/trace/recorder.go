@@ -115,7 +115,11 @@ func (r *Recorder) Record(e Event) {
 		e.PID = r.pid
 	}
 	if len(e.Data) > 0 {
-		e.Data = append([]byte(nil), e.Data...)
+		// make and copy together allocate the copy without clearing
+		// it first; append goes the long way, through growslice.
+		data := make([]byte, len(e.Data))
+		copy(data, e.Data)
+		e.Data = data
 	}
 	r.mu.Lock()
 	if e.Time.IsZero() {
