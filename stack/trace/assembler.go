@@ -28,7 +28,12 @@ type Assembler struct {
 	ends     map[endsID]*tcpEnds // a TCP connection's tapped ends
 	links    map[endsID]link     // a dialed connection's ends -> where it came from
 	linkFIFO []endsID            // links in the order they came, to bound the map
-	orphans  []endsID            // closed dialed ends still awaiting their accepted end
+	// orphans are the closed dialed ends still awaiting their accepted
+	// end, the newest maxLinks of them: a ring, which once full takes
+	// each new one in the oldest's place, so that remembering them costs
+	// no regrowth. oldest is that place.
+	orphans []endsID
+	oldest  int
 }
 
 // endsID names the TCP connection a tapped end belongs to, the same from
@@ -268,16 +273,25 @@ func (a *Assembler) forget(id ConnID, st *connState) {
 		return
 	}
 	if st.side == Client && st.linked && ends.accepted == nil {
-		a.orphans = append(a.orphans, k)
-		if len(a.orphans) > maxLinks {
-			if old := a.ends[a.orphans[0]]; old != nil && old.accepted == nil {
-				delete(a.ends, a.orphans[0])
-			}
-			a.orphans = a.orphans[1:]
-		}
+		a.orphan(k)
 		return
 	}
 	delete(a.ends, k)
+}
+
+// orphan remembers k, a closed dialed end's connection, and forgets the
+// oldest one remembered past maxLinks that is still an orphan.
+func (a *Assembler) orphan(k endsID) {
+	if len(a.orphans) < maxLinks {
+		a.orphans = append(a.orphans, k)
+		return
+	}
+	old := a.orphans[a.oldest]
+	if ends := a.ends[old]; ends != nil && ends.accepted == nil {
+		delete(a.ends, old)
+	}
+	a.orphans[a.oldest] = k
+	a.oldest = (a.oldest + 1) % maxLinks
 }
 
 // pair settles a TCP connection both of whose ends are tapped: the

@@ -320,6 +320,36 @@ func TestAssemblerForgetsLostConnections(t *testing.T) {
 	}
 }
 
+// TestAssemblerRemembersOrphansBounded closes more dialed ends than it
+// remembers, each before its accepted end shows up, as a worker's events
+// come late: the accepted end of the newest maxLinks joins its journey,
+// and that of the oldest, forgotten, starts a journey of its own.
+func TestAssemblerRemembersOrphansBounded(t *testing.T) {
+	t.Parallel()
+	a := NewAssembler(2 * maxLinks)
+	const requests = maxLinks + 10
+	dial := func(i uint64) string { return fmt.Sprint("127.0.0.1:", 10000+i) }
+	for i := range uint64(requests) {
+		front, up := 2*i+1, 2*i+2
+		a.Add(open("proxy", front, Server, "127.0.0.1:8080", fmt.Sprint("127.0.0.1:", 50000+i)))
+		a.Add(bytesEv("proxy", front, Down, "GET"))
+		a.Add(open("proxy", up, Client, dial(i), "127.0.0.1:8000"))
+		a.Add(linkEv("proxy", front, dial(i), "127.0.0.1:8000"))
+		a.Add(closeEv("proxy", up))
+	}
+	for _, tc := range []struct {
+		i      uint64
+		joined bool
+	}{{0, false}, {9, false}, {10, true}, {requests - 1, true}} {
+		worker := uint64(1e6) + tc.i
+		a.Add(open("prefork", worker, Server, "127.0.0.1:8000", dial(tc.i)))
+		j := a.Add(bytesEv("prefork", worker, Down, "GET"))
+		if joined := j != nil && j.ID == int(tc.i)+1; joined != tc.joined {
+			t.Errorf("request %d: the worker's end joined its journey: %v, want %v", tc.i, joined, tc.joined)
+		}
+	}
+}
+
 // TestAssemblerPutsAWorkersLateEventsInPlace feeds a journey whose inner
 // hop was recorded in another process and reached the recorder after the
 // proxy had already answered: the hops come out in the order they
