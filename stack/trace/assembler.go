@@ -54,22 +54,24 @@ type tcpEnds struct {
 
 // connState is what the Assembler knows of one tapped connection.
 type connState struct {
-	id     ConnID
-	layer  string
-	side   Side
-	local  string
-	remote string
-	peer   string // the layer at the other end
-	linked bool   // its journey came from a link: it is an inner hop
+	id      ConnID
+	layer   string
+	local   string
+	remote  string
+	peer    string // the layer at the other end
+	journey *Journey
+	// The small fields sit together: three connections a proxied
+	// request, each 160 bytes rather than 176.
+	side    Side
+	lastDir Dir
+	linked  bool // its journey came from a link: it is an inner hop
 	// shadowed marks a dialed end whose accepted end is tapped too: its
 	// events are left out, as the accepted end records the same bytes.
 	shadowed bool
-	journey  *Journey
 	// dropped marks a connection whose journey was let go: a front
 	// connection starts a new one with its next request, an inner one
 	// files nothing more.
 	dropped bool
-	lastDir Dir
 	// held says that the connection's open waits to be filed, made again
 	// from the fields above and these three: a tracked connection then
 	// takes one small allocation, not a copy of the whole event besides.

@@ -111,15 +111,21 @@ const initialRing = 256
 // the sequence number, under one lock, so that the events of one process
 // are in the same order by either.
 func (r *Recorder) Record(e Event) {
-	if e.PID == 0 {
-		e.PID = r.pid
-	}
 	if len(e.Data) > 0 {
 		// make and copy together allocate the copy without clearing
 		// it first; append goes the long way, through growslice.
 		data := make([]byte, len(e.Data))
 		copy(data, e.Data)
 		e.Data = data
+	}
+	r.keep(e)
+}
+
+// keep stores e as Record does, but for copying e.Data: the caller made
+// it for e and lets it go.
+func (r *Recorder) keep(e Event) {
+	if e.PID == 0 {
+		e.PID = r.pid
 	}
 	r.mu.Lock()
 	if e.Time.IsZero() {
