@@ -137,7 +137,7 @@ func (t *Tap) Log(c net.Conn, name, text string) {
 		// The line's bytes are made for e: a Recorder keeps them rather
 		// than copying them again.
 		e.Layer, e.PID = t.layer, t.pid
-		r.keep(e)
+		r.keep(&e)
 		return
 	}
 	t.record(e)
