@@ -146,8 +146,8 @@ func parseEvent(d decoder) (Event, error) {
 
 // decoder reads the parts of an encoded event. The first error sticks:
 // it empties what is left to read, so every later read fails at once and
-// returns zero values. The common case, a one-byte length, count or
-// number, takes a short path.
+// returns zero values. The common cases, a one-byte length, count or
+// number, take a short path the compiler inlines.
 type decoder struct {
 	b      []byte
 	err    error
