@@ -144,10 +144,8 @@ func parseEvent(d decoder) (Event, error) {
 	return e, nil
 }
 
-// decoder reads the parts of an encoded event. The first error sticks:
-// it empties what is left to read, so every later read fails at once and
-// returns zero values. The common cases, a one-byte length, count or
-// number, take a short path the compiler inlines.
+// decoder reads the parts of an encoded event; the first error sticks and
+// every later read returns zero values.
 type decoder struct {
 	b      []byte
 	err    error
@@ -160,12 +158,11 @@ func (d *decoder) fail(what string) error {
 	if d.err == nil {
 		d.err = fmt.Errorf("%w: %s", ErrBadEvent, what)
 	}
-	d.b = nil
 	return d.err
 }
 
 func (d *decoder) byte() byte {
-	if len(d.b) == 0 {
+	if d.err != nil || len(d.b) == 0 {
 		d.fail("truncated")
 		return 0
 	}
@@ -175,9 +172,8 @@ func (d *decoder) byte() byte {
 }
 
 func (d *decoder) varint() int64 {
-	if len(d.b) > 0 && d.b[0] < 0x80 {
-		x := d.byte()
-		return int64(x>>1) ^ -int64(x&1) // zig-zag, as binary.Varint
+	if d.err != nil {
+		return 0
 	}
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
@@ -189,8 +185,8 @@ func (d *decoder) varint() int64 {
 }
 
 func (d *decoder) uvarint() uint64 {
-	if len(d.b) > 0 && d.b[0] < 0x80 {
-		return uint64(d.byte())
+	if d.err != nil {
+		return 0
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
@@ -203,6 +199,9 @@ func (d *decoder) uvarint() uint64 {
 
 func (d *decoder) bytes() []byte {
 	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
 	if n > uint64(len(d.b)) {
 		d.fail("length past the end")
 		return nil
