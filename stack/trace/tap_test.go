@@ -294,3 +294,29 @@ func TestServerName(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTapConn taps one accepted and one dialed end of a loopback
+// connection, as a proxy does for each request it passes on.
+func BenchmarkTapConn(b *testing.B) {
+	tap := NewTap(NewRecorder(0, 0), "proxy")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	dialed, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dialed.Close()
+	accepted, err := ln.Accept()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer accepted.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		tap.Conn(accepted, Server)
+		tap.Conn(dialed, Client)
+	}
+}
