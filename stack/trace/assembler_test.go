@@ -320,6 +320,36 @@ func TestAssemblerForgetsLostConnections(t *testing.T) {
 	}
 }
 
+// TestAssemblerRemembersOrphansBounded closes more dialed ends than it
+// remembers, each before its accepted end shows up, as a worker's events
+// come late: the accepted end of the newest maxLinks joins its journey,
+// and that of the oldest, forgotten, starts a journey of its own.
+func TestAssemblerRemembersOrphansBounded(t *testing.T) {
+	t.Parallel()
+	a := NewAssembler(2 * maxLinks)
+	const requests = maxLinks + 10
+	dial := func(i uint64) string { return fmt.Sprint("127.0.0.1:", 10000+i) }
+	for i := range uint64(requests) {
+		front, up := 2*i+1, 2*i+2
+		a.Add(open("proxy", front, Server, "127.0.0.1:8080", fmt.Sprint("127.0.0.1:", 50000+i)))
+		a.Add(bytesEv("proxy", front, Down, "GET"))
+		a.Add(open("proxy", up, Client, dial(i), "127.0.0.1:8000"))
+		a.Add(linkEv("proxy", front, dial(i), "127.0.0.1:8000"))
+		a.Add(closeEv("proxy", up))
+	}
+	for _, tc := range []struct {
+		i      uint64
+		joined bool
+	}{{0, false}, {9, false}, {10, true}, {requests - 1, true}} {
+		worker := uint64(1e6) + tc.i
+		a.Add(open("prefork", worker, Server, "127.0.0.1:8000", dial(tc.i)))
+		j := a.Add(bytesEv("prefork", worker, Down, "GET"))
+		if joined := j != nil && j.ID == int(tc.i)+1; joined != tc.joined {
+			t.Errorf("request %d: the worker's end joined its journey: %v, want %v", tc.i, joined, tc.joined)
+		}
+	}
+}
+
 // TestAssemblerPutsAWorkersLateEventsInPlace feeds a journey whose inner
 // hop was recorded in another process and reached the recorder after the
 // proxy had already answered: the hops come out in the order they
@@ -420,5 +450,53 @@ func TestFollow(t *testing.T) {
 	}
 	if got, want := describe(a.Journeys()[requests-1:]), "J300: client>rawsock:GET|client<rawsock:OK|client<rawsock:close"; got != want {
 		t.Errorf("the last journey:\n got %s\nwant %s", got, want)
+	}
+}
+
+// BenchmarkAssemblerWorker files one journey as the lab's front of the
+// stack records it, proxy -> pre-fork worker: the proxy's events first,
+// its dialed end tapped too, then the worker's, which reach the recorder
+// over a pipe after the proxy has answered and go back in their place by
+// their time.
+func BenchmarkAssemblerWorker(b *testing.B) {
+	t0 := time.Unix(1700000000, 0)
+	env := make([]Field, 23)
+	for i := range env {
+		env[i] = Field{Key: fmt.Sprint("KEY_", i), Value: "value"}
+	}
+	req, resp := []byte("GET / HTTP/1.0\r\n\r\n"), []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")
+	a := NewAssembler(0)
+	b.ReportAllocs()
+	var c, seq uint64
+	for b.Loop() {
+		c += 2
+		cli, dial := fmt.Sprint("127.0.0.1:", c), fmt.Sprint("127.0.0.1:", c+1)
+		front, up, worker := ConnID{1, c}, ConnID{1, c + 1}, ConnID{2, c}
+		for _, e := range [...]Event{
+			{PID: 1, Time: t0.Add(1), Layer: "proxy", Kind: KindOpen, Conn: front, Side: Server, Local: "127.0.0.1:8080", Remote: cli},
+			{PID: 1, Time: t0.Add(2), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Down, Data: req},
+			{PID: 1, Time: t0.Add(3), Layer: "proxy", Kind: KindOpen, Conn: up, Side: Client, Local: dial, Remote: "127.0.0.1:8000"},
+			{PID: 1, Time: t0.Add(4), Layer: "proxy", Kind: KindLink, Conn: front, Local: dial, Remote: "127.0.0.1:8000"},
+			{PID: 1, Time: t0.Add(5), Layer: "proxy", Kind: KindBytes, Conn: up, Dir: Down, Data: req},
+			{PID: 1, Time: t0.Add(20), Layer: "proxy", Kind: KindBytes, Conn: up, Dir: Up, Data: resp},
+			{PID: 1, Time: t0.Add(21), Layer: "proxy", Kind: KindClose, Conn: up},
+			{PID: 1, Time: t0.Add(22), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Up, Data: resp},
+			{PID: 1, Time: t0.Add(23), Layer: "proxy", Kind: KindLog, Conn: front, Name: "access_log", Data: req},
+			{PID: 1, Time: t0.Add(24), Layer: "proxy", Kind: KindClose, Conn: front},
+			{PID: 2, Time: t0.Add(10), Layer: "prefork", Kind: KindOpen, Conn: worker, Side: Server, Local: "127.0.0.1:8000", Remote: dial},
+			{PID: 2, Time: t0.Add(11), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Down, Data: req},
+			{PID: 2, Time: t0.Add(12), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Down, From: "prefork", To: "gateway", Name: "environ", Fields: env},
+			{PID: 2, Time: t0.Add(13), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Up, From: "prefork", To: "gateway", Name: "start_response", Fields: env[:3]},
+			{PID: 2, Time: t0.Add(14), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Up, From: "prefork", To: "gateway", Name: "chunk", Data: resp},
+			{PID: 2, Time: t0.Add(15), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Up, Data: resp},
+			{PID: 2, Time: t0.Add(16), Layer: "prefork", Kind: KindClose, Conn: worker},
+		} {
+			seq++
+			e.Seq = seq
+			a.Add(e)
+		}
+	}
+	if j := a.Journeys(); len(j[len(j)-1].Events) != 12 {
+		b.Fatalf("the last journey has %d events, want 12", len(j[len(j)-1].Events))
 	}
 }

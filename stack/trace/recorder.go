@@ -111,11 +111,22 @@ const initialRing = 256
 // the sequence number, under one lock, so that the events of one process
 // are in the same order by either.
 func (r *Recorder) Record(e Event) {
+	if len(e.Data) > 0 {
+		// make and copy together allocate the copy without clearing
+		// it first; append goes the long way, through growslice.
+		data := make([]byte, len(e.Data))
+		copy(data, e.Data)
+		e.Data = data
+	}
+	r.keep(&e)
+}
+
+// keep stores *e as Record does, but for copying e.Data: the caller made
+// it for e and lets it go. It sets e's Seq, and its Time and PID when
+// they are zero.
+func (r *Recorder) keep(e *Event) {
 	if e.PID == 0 {
 		e.PID = r.pid
-	}
-	if len(e.Data) > 0 {
-		e.Data = append([]byte(nil), e.Data...)
 	}
 	r.mu.Lock()
 	if e.Time.IsZero() {
@@ -133,7 +144,7 @@ func (r *Recorder) Record(e Event) {
 		r.dropOldest(true)
 	}
 	e.Seq = r.next
-	r.ring[e.Seq%uint64(len(r.ring))] = e
+	r.ring[e.Seq%uint64(len(r.ring))] = *e
 	r.held[e.Seq%uint64(len(r.ring))] = need
 	r.next++
 	r.bytes += need

@@ -270,3 +270,53 @@ func TestTapKeepsAHandoffRunBounded(t *testing.T) {
 		t.Errorf("hand-offs kept %v, want %v", got, want)
 	}
 }
+
+// TestServerName checks that the names a Tap keeps for server ends are
+// what the addresses' String methods say, the first time and the next.
+func TestServerName(t *testing.T) {
+	t.Parallel()
+	tap := NewTap(NewRecorder(0, 0), "proxy")
+	addrs := []net.Addr{
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080},
+		&net.TCPAddr{IP: net.IP{127, 0, 0, 1}, Port: 8080},
+		&net.TCPAddr{IP: net.ParseIP("::1"), Port: 8080},
+		&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 8080, Zone: "eth0"},
+		&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 8080, Zone: "eth1"},
+		&net.TCPAddr{Port: 8000},
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8000},
+		&net.UnixAddr{Name: "/tmp/lab.sock", Net: "unix"},
+	}
+	for range 2 {
+		for _, a := range addrs {
+			if got, want := tap.serverName(a), a.String(); got != want {
+				t.Errorf("serverName(%#v) = %q, want %q", a, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkTapConn taps one accepted and one dialed end of a loopback
+// connection, as a proxy does for each request it passes on.
+func BenchmarkTapConn(b *testing.B) {
+	tap := NewTap(NewRecorder(0, 0), "proxy")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	dialed, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dialed.Close()
+	accepted, err := ln.Accept()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer accepted.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		tap.Conn(accepted, Server)
+		tap.Conn(dialed, Client)
+	}
+}

@@ -78,10 +78,14 @@ type Decoder struct {
 // Parse decodes b, refusing what AppendEvent did not encode with an error
 // wrapping ErrBadEvent. e.Data is b's memory: it is valid as long as b is.
 func (d *Decoder) Parse(b []byte) (e Event, err error) {
-	if d.strings == nil || len(d.strings) >= maxShared {
-		// Strings that never come back (a client's port) fill the table
-		// in time: start over, and share again those that do come back.
+	switch {
+	case d.strings == nil:
 		d.strings = make(map[string]string, maxShared)
+	case len(d.strings) >= maxShared:
+		// Strings that never come back (a client's port) fill the table
+		// in time: start over, in the same table, and share again those
+		// that do come back.
+		clear(d.strings)
 	}
 	return parseEvent(decoder{b: b, shared: d.strings, placed: &d.placed})
 }
