@@ -41,12 +41,13 @@ func newDialTarget(addr string) *dialTarget {
 }
 
 // dial connects to the server by d's deadline, or until the server
-// closes. To an IP and a port it makes the system calls nginx makes
-// (socket, connect, and getsockopt for connect's outcome once the poller
-// finds the socket writable) and getsockname for the local address the
-// tap links connections by; net's Dialer would also parse the address
-// again, race dials, ask getpeername and set TCP_NODELAY, some twelve
-// microseconds per request here.
+// closes. To an IP and a port it makes socket, connect, getsockname for
+// the local address the tap links connections by, and getpeername to
+// learn that the connect is done, as nginx asks getsockopt once its
+// poller finds the socket writable. net's Dialer would also parse the
+// address again, race dials, set TCP_NODELAY (nginx leaves Nagle's
+// algorithm on upstream too), ask getsockopt and getpeername both, and
+// wait for the poller even for a connect already done.
 func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 	if t.sa == nil {
 		return dialByName(d, t.addr)
@@ -88,9 +89,9 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 // first, and again whenever the poller finds f writable: getpeername
 // succeeds once the socket is connected, which on loopback it mostly is
 // already, so the dial need not wait for the poller at all; otherwise
-// SO_ERROR tells a connect that failed from one still in progress. (The
-// poller cannot be trusted to wake the dial for a connect that ended
-// before the wait began: RawConn.Write forgets a readiness it had seen.)
+// SO_ERROR tells a connect that failed from one still in progress. (It
+// cannot wait first and ask after: RawConn.Write clears what the poller
+// saw before it began, so a connect that ended then would wake no one.)
 func awaitConnect(d *dialContext, f *os.File) error {
 	rc, err := f.SyscallConn()
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -77,4 +78,43 @@ func TestDialWaits(t *testing.T) {
 	if c.dialHook != nil {
 		t.Error("the dial left its hook on the connection")
 	}
+}
+
+// TestDialMany dials a listener of its own many times at once. On
+// loopback a connect has mostly ended before the dial would wait for the
+// poller, and while other dials run, the poller takes in the news
+// before the dial asks: none may be missed for it (the dial would hang
+// until its deadline).
+func TestDialMany(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	dt := newDialTarget(ln.Addr().String())
+	var wg sync.WaitGroup
+	for range 20 {
+		c, _ := dialConn(t)
+		wg.Go(func() {
+			for range 50 {
+				up, err := dt.dial(&dialContext{c: c, deadline: time.Now().Add(5 * time.Second)})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				up.Close()
+			}
+		})
+	}
+	wg.Wait()
 }
