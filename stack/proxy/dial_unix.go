@@ -17,9 +17,10 @@ import (
 // address connect(2) takes; a name is left to net's Dialer, which looks
 // it up on every dial.
 type dialTarget struct {
-	addr   string           // host:port
-	sa     syscall.Sockaddr // nil for a name
-	family int
+	addr   string // host:port
+	family int    // AF_INET or AF_INET6; 0 for a name
+	sa4    syscall.SockaddrInet4
+	sa6    syscall.SockaddrInet6
 	raddr  *net.TCPAddr
 }
 
@@ -30,14 +31,26 @@ func newDialTarget(addr string) *dialTarget {
 	switch ip := ap.Addr(); {
 	case err != nil:
 	case ip.Is4():
-		t.sa, t.family = &syscall.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}, syscall.AF_INET
+		t.family, t.sa4 = syscall.AF_INET, syscall.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}
 	case ip.Is6() && !ip.Is4In6() && ip.Zone() == "":
-		t.sa, t.family = &syscall.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}, syscall.AF_INET6
+		t.family, t.sa6 = syscall.AF_INET6, syscall.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
 	}
-	if t.sa != nil {
+	if t.family != 0 {
 		t.raddr = net.TCPAddrFromAddrPort(ap)
 	}
 	return t
+}
+
+// sockaddr returns a copy of t's socket address for one connect:
+// syscall fills a buffer inside the one it is given, so dials at once
+// cannot share one.
+func (t *dialTarget) sockaddr() syscall.Sockaddr {
+	if t.family == syscall.AF_INET {
+		sa := t.sa4
+		return &sa
+	}
+	sa := t.sa6
+	return &sa
 }
 
 // dial connects to the server by d's deadline, or until the server
@@ -49,7 +62,7 @@ func newDialTarget(addr string) *dialTarget {
 // algorithm on upstream too), ask getsockopt and getpeername both, and
 // wait for the poller even for a connect already done.
 func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
-	if t.sa == nil {
+	if t.family == 0 {
 		return dialByName(d, t.addr)
 	}
 	if err := d.Err(); err != nil {
@@ -60,7 +73,7 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 		return nil, t.opError(os.NewSyscallError("socket", err))
 	}
 	connecting := false
-	switch err := syscall.Connect(fd, t.sa); err {
+	switch err := syscall.Connect(fd, t.sockaddr()); err {
 	case nil, syscall.EISCONN:
 	case syscall.EINPROGRESS, syscall.EALREADY, syscall.EINTR:
 		connecting = true
