@@ -184,7 +184,11 @@ func TestDialContextAfterFunc(t *testing.T) {
 
 // BenchmarkDial dials a listener of its own and closes the connection,
 // through net's Dialer and through a dialTarget, which takes a leaner
-// route to an IP and a port where the system has one.
+// route to an IP and a port where the system has one. Its allocations
+// tell the routes apart; its time per dial is mostly the kernel's, and
+// grows with the connections each run leaves in TIME_WAIT, so compare
+// runs of one route at a time, or the CPU per request of the whole
+// stack (stack/prefork/bench/fullstack -wrk).
 func BenchmarkDial(b *testing.B) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
