@@ -134,21 +134,23 @@ func awaitConnect(d *dialContext, f *os.File) error {
 var errConnecting = errors.New("still connecting")
 
 // connected reports how the connect on fd stands: nil once it is
-// connected, errConnecting while it goes on, or the error it ended with.
+// connected, errConnecting while it goes on, or the error it ended with,
+// which SO_ERROR holds whatever getpeername answers for a socket that
+// failed to connect (ENOTCONN on Linux, which macOS may word otherwise).
 func connected(fd int) error {
-	_, err := syscall.Getpeername(fd)
-	if err == nil {
+	_, peerErr := syscall.Getpeername(fd)
+	if peerErr == nil {
 		return nil
-	}
-	if err != syscall.ENOTCONN {
-		return os.NewSyscallError("getpeername", err)
 	}
 	soErr, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR)
 	switch errno := syscall.Errno(soErr); {
 	case err != nil:
 		return os.NewSyscallError("getsockopt", err)
-	case errno == 0, errno == syscall.EINPROGRESS, errno == syscall.EALREADY, errno == syscall.EINTR:
+	case errno == 0 && peerErr == syscall.ENOTCONN,
+		errno == syscall.EINPROGRESS, errno == syscall.EALREADY, errno == syscall.EINTR:
 		return errConnecting
+	case errno == 0:
+		return os.NewSyscallError("getpeername", peerErr)
 	default:
 		return os.NewSyscallError("connect", errno)
 	}
