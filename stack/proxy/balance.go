@@ -20,16 +20,19 @@ type balancer struct {
 // peer is a server of an upstream and what the balancer knows of it.
 type peer struct {
 	conf               *peerConf
+	target             *dialTarget // where it really listens, ready to dial
 	current, effective int
 	fails              int
 	accessed, checked  time.Time
 	conns              int
 }
 
-func newBalancer(u *upstreamConf) *balancer {
+// newBalancer makes the balancer of u, whose servers really listen where
+// where says their configured addresses are.
+func newBalancer(u *upstreamConf, where func(addr string) string) *balancer {
 	b := &balancer{u: u}
 	for _, pc := range u.peers {
-		p := &peer{conf: pc, effective: pc.weight}
+		p := &peer{conf: pc, target: newDialTarget(where(pc.addr)), effective: pc.weight}
 		if pc.backup {
 			b.backup = append(b.backup, p)
 		} else {

@@ -9,7 +9,7 @@ import (
 )
 
 func testUpstream(leastConn bool, peers ...*peerConf) *balancer {
-	return newBalancer(&upstreamConf{name: "app", leastConn: leastConn, peers: peers})
+	return newBalancer(&upstreamConf{name: "app", leastConn: leastConn, peers: peers}, func(addr string) string { return addr })
 }
 
 func pc(addr string, weight, maxFails int) *peerConf {

@@ -137,7 +137,7 @@ func FuzzLoad(f *testing.F) {
 			return // building the runtime opens log files: not with fuzzed paths
 		}
 		c.prefix = t.TempDir()
-		rt, err := newRuntime(c)
+		rt, err := newRuntime(c, func(addr string) string { return addr })
 		if rt != nil {
 			rt.logs.close()
 			rt.roots.close()

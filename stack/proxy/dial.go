@@ -6,14 +6,15 @@ import (
 	"time"
 )
 
-// dialPeer connects to an upstream server by ctx's deadline, or until ctx
-// ends. No TCP keep-alive probes go upstream, as with nginx (and four
-// setsockopt calls fewer per request). It dials by name even for an IP
-// and a port: Dialer.DialTCP, which skips the resolver, binds the socket
-// to its local address before connecting even when that is the zero
-// address, a bind per request that connect would not make and that takes
-// the ephemeral port without regard to the peer.
-func dialPeer(ctx context.Context, addr string) (net.Conn, error) {
+// dialByName connects to an upstream server at addr, host:port, through
+// net's Dialer, by ctx's deadline, or until ctx ends: where a
+// dialTarget has no leaner route. No TCP keep-alive probes go upstream,
+// as with nginx (and four setsockopt calls fewer per request). It dials
+// by name even for an IP and a port: Dialer.DialTCP, which skips the
+// resolver, binds the socket to its local address before connecting even
+// when that is the zero address, a bind per request that connect would
+// not make and that takes the ephemeral port without regard to the peer.
+func dialByName(ctx context.Context, addr string) (net.Conn, error) {
 	d := net.Dialer{KeepAlive: -1}
 	return d.DialContext(ctx, "tcp", addr)
 }

@@ -71,7 +71,7 @@ func (r *request) proxy() {
 			r.sendError(500, "")
 			return
 		}
-		f := r.tryPeer(p.conf.addr, reqHead, body, uio)
+		f := r.tryPeer(p.target, reqHead, body, uio)
 		r.c.rt.conns.put()
 		disabled := bal.done(p, f != nil)
 		if f == nil {
@@ -197,9 +197,9 @@ func (r *request) uwsgiPacket(dst []byte) ([]byte, error) {
 // tryPeer sends the request to one server and relays its answer, read
 // with uio; it returns nil once the client has an answer, or what went
 // wrong before the client got anything.
-func (r *request) tryPeer(addr string, reqHead []byte, body *spool, uio *upstreamIO) *failure {
+func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstreamIO) *failure {
 	lc := r.loc
-	raw, err := dialPeer(&dialContext{c: r.c, deadline: time.Now().Add(lc.connectTimeout)}, r.c.srv.cfg.Peer(addr))
+	raw, err := t.dial(&dialContext{c: r.c, deadline: time.Now().Add(lc.connectTimeout)})
 	if err != nil {
 		return connectFailure(err)
 	}

@@ -135,7 +135,7 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		}
 		c.prefix = s.dir
 	}
-	rt, err := newRuntime(&c)
+	rt, err := newRuntime(&c, s.cfg.Peer)
 	if err != nil {
 		s.cleanup(rt)
 		return fmt.Errorf("%s: %w", s.name, err)
@@ -159,8 +159,9 @@ func (s *Server) Start(ctx context.Context) (err error) {
 }
 
 // newRuntime makes a configuration ready: its servers and locations, its
-// log files, its upstreams.
-func newRuntime(c *Config) (*runtime, error) {
+// log files, its upstreams, whose servers really listen where where says
+// their configured addresses are.
+func newRuntime(c *Config, where func(addr string) string) (*runtime, error) {
 	rt := &runtime{
 		logs:      &logFiles{files: map[string]*logFile{}},
 		balancers: map[*upstreamConf]*balancer{},
@@ -185,12 +186,12 @@ func newRuntime(c *Config) (*runtime, error) {
 	rt.mergeSlashes = setting(defBlock, "merge_slashes", true)
 	rt.errorLog = rt.def.base.errorLog
 	for _, u := range c.upstreams {
-		rt.balancers[u] = newBalancer(u)
+		rt.balancers[u] = newBalancer(u, where)
 	}
 	for _, s := range c.servers {
 		for _, blk := range passBlocks(s) {
 			if p := blk.vals["pass"].(*proxyPass); rt.balancers[p.upstream] == nil {
-				rt.balancers[p.upstream] = newBalancer(p.upstream)
+				rt.balancers[p.upstream] = newBalancer(p.upstream, where)
 			}
 		}
 	}
