@@ -190,21 +190,7 @@ func TestDialContextAfterFunc(t *testing.T) {
 // runs of one route at a time, or the CPU per request of the whole
 // stack (stack/prefork/bench/fullstack -wrk).
 func BenchmarkDial(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	addr := ln.Addr().String()
+	addr := closingListener(b)
 	c, _ := dialConn(b)
 	dt := newDialTarget(addr)
 	for _, bc := range []struct {
@@ -225,4 +211,24 @@ func BenchmarkDial(b *testing.B) {
 			}
 		})
 	}
+}
+
+// closingListener listens on a port of its own until tb ends, closing
+// each connection it accepts, and returns its address.
+func closingListener(tb testing.TB) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
 }

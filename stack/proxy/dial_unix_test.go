@@ -87,21 +87,7 @@ func TestDialWaits(t *testing.T) {
 // until its deadline).
 func TestDialMany(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	dt := newDialTarget(ln.Addr().String())
+	dt := newDialTarget(closingListener(t))
 	var wg sync.WaitGroup
 	for range 20 {
 		c, _ := dialConn(t)
