@@ -237,12 +237,14 @@ func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstr
 func (r *request) sendUpstream(up net.Conn, reqHead []byte, body *spool) *failure {
 	up.SetWriteDeadline(time.Now().Add(r.loc.sendUpTimeout))
 	var err error
-	if data, small := body.small(); small && r.loc.passBody {
+	data, small := body.small()
+	switch {
+	case !r.loc.passBody:
+		_, err = up.Write(reqHead)
+	case small:
 		_, err = up.Write(append(reqHead, data...))
-	} else {
-		if _, err = up.Write(reqHead); err == nil && r.loc.passBody {
-			_, err = io.Copy(up, body.reader())
-		}
+	default:
+		err = sendPieces(up, reqHead, body.reader(), int(max(r.loc.bodyBuffer, 1)))
 	}
 	if err == nil {
 		return nil
@@ -251,6 +253,31 @@ func (r *request) sendUpstream(up net.Conn, reqHead []byte, body *spool) *failur
 		return &failure{status: 504, kind: "timeout", msg: "upstream timed out (110: Connection timed out) while sending request to upstream"}
 	}
 	return &failure{status: 502, kind: "error", msg: fmt.Sprintf("writev() failed (%s) while sending request to upstream", errno.Text(err))}
+}
+
+// sendPieces sends head and then body, which a file holds, as nginx
+// sends a request body it spooled: it reads the file back a piece at a
+// time (client_body_buffer_size) and writes each piece as it reads it,
+// the head in the first write with the first piece (nginx's writev of
+// the two), so the bytes cross the hop in the pieces nginx's do.
+func sendPieces(up io.Writer, head []byte, body io.Reader, piece int) error {
+	buf := make([]byte, len(head)+piece)
+	start := copy(buf, head)
+	for {
+		n, err := io.ReadFull(body, buf[start:start+piece])
+		if start+n > 0 {
+			if _, werr := up.Write(buf[:start+n]); werr != nil {
+				return werr
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		start = 0
+	}
 }
 
 // connectFailure words a failed connect as nginx does.
