@@ -40,7 +40,7 @@ type base struct {
 
 	dir     string
 	private string // where the program itself listens, behind the relay
-	// ports finds a private address for the program; nil is freeAddr.
+	// ports finds a private address for the program; nil is freeaddr.Loopback.
 	// Tests give addresses another holds.
 	ports func() (string, error)
 	front *Relay

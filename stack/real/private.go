@@ -3,9 +3,10 @@ package real
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"strings"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/freeaddr"
 )
 
 // privateTries bounds the starts of a program whose private port was
@@ -17,7 +18,7 @@ const privateTries = 3
 func (b *base) privateCommand(build func(private string) (command, error)) (command, error) {
 	find := b.ports
 	if find == nil {
-		find = freeAddr
+		find = freeaddr.Loopback
 	}
 	private, err := find()
 	if err != nil {
@@ -25,17 +26,6 @@ func (b *base) privateCommand(build func(private string) (command, error)) (comm
 	}
 	b.private = private
 	return build(private)
-}
-
-// freeAddr returns a loopback address whose port was free a moment ago,
-// for a program that binds its own socket.
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }
 
 // portTaken reports whether the program said its address was in use,

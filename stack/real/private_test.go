@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/freeaddr"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/porttest"
 )
 
@@ -38,7 +39,7 @@ func TestTakenPrivatePort(t *testing.T) {
 				if found++; found <= tt.taken {
 					return porttest.Refused(t), nil
 				}
-				return freeAddr()
+				return freeaddr.Loopback()
 			}
 			if tt.err == "" {
 				run(t, s)

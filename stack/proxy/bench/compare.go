@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/freeaddr"
 	"github.com/ngw2f/ngw2f-lab/stack/proxy"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
@@ -176,7 +177,7 @@ func startNginx(dir string) (string, func(), error) {
 	if err := proxy.WriteEmbedded("part-1", prefix); err != nil {
 		return "", nil, err
 	}
-	addr, err := freeAddr()
+	addr, err := freeaddr.Loopback()
 	if err != nil {
 		return "", nil, err
 	}
@@ -220,13 +221,4 @@ func startNginx(dir string) (string, func(), error) {
 	}
 	stop()
 	return "", nil, fmt.Errorf("nginx did not start on %s", addr)
-}
-
-func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

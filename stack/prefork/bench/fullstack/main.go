@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/freeaddr"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
@@ -319,7 +320,14 @@ func realStack() (realPeers, func(), error) {
 	if err != nil {
 		return realPeers{}, nil, err
 	}
-	gunAddr, nginxAddr := freeAddr(), freeAddr()
+	gunAddr, err := freeaddr.Loopback()
+	if err != nil {
+		return realPeers{}, nil, err
+	}
+	nginxAddr, err := freeaddr.Loopback()
+	if err != nil {
+		return realPeers{}, nil, err
+	}
 	apps, _ := filepath.Abs(realDir)
 	gun := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gunAddr, realApp)
 	if err := gun.Start(); err != nil {
@@ -362,15 +370,6 @@ http {
 		}
 	}
 	return realPeers{addr: nginxAddr, nginx: ng.Process.Pid, gunicorn: gun.Process.Pid}, stop, nil
-}
-
-func freeAddr() string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "127.0.0.1:0"
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 func waitFor(addr string) error {
