@@ -118,13 +118,6 @@ func (r *Recorder) Record(e Event) {
 		copy(data, e.Data)
 		e.Data = data
 	}
-	r.keep(&e)
-}
-
-// keep stores *e as Record does, but for copying e.Data: the caller made
-// it for e and lets it go. It sets e's Seq, and its Time and PID when
-// they are zero.
-func (r *Recorder) keep(e *Event) {
 	if e.PID == 0 {
 		e.PID = r.pid
 	}
@@ -144,7 +137,7 @@ func (r *Recorder) keep(e *Event) {
 		r.dropOldest(true)
 	}
 	e.Seq = r.next
-	r.ring[e.Seq%uint64(len(r.ring))] = *e
+	r.ring[e.Seq%uint64(len(r.ring))] = e
 	r.held[e.Seq%uint64(len(r.ring))] = need
 	r.next++
 	r.bytes += need

@@ -132,15 +132,7 @@ func (t *Tap) Log(c net.Conn, name, text string) {
 	if t == nil {
 		return
 	}
-	e := Event{Kind: KindLog, Conn: ID(c), Name: name, Data: []byte(text)}
-	if r, ok := t.sink.(*Recorder); ok {
-		// The line's bytes are made for e: a Recorder keeps them rather
-		// than copying them again.
-		e.Layer, e.PID = t.layer, t.pid
-		r.keep(&e)
-		return
-	}
-	t.record(e)
+	t.record(Event{Kind: KindLog, Conn: ID(c), Name: name, Data: []byte(text)})
 }
 
 // ID returns the ConnID of a tapped connection, or the zero ConnID when c is
