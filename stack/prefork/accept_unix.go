@@ -21,6 +21,11 @@ import (
 // from the listening socket, where the master sets it once as gunicorn's
 // does (handOff); the local address is the listener's when it is bound
 // to one IP, and is asked only when it listens on every address.
+//
+// The client's connection is direct (rawsock.NewDirectConn): it goes on
+// the poller only if the worker must wait for the request, as it reads
+// what has come and writes a small answer the way gunicorn's blocking
+// socket does, with nothing in between.
 type acceptor struct {
 	f      *os.File // the listening socket, on Go's poller
 	rc     syscall.RawConn
@@ -87,7 +92,7 @@ func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
 		}
 		local = rawsock.TCPAddr(la)
 	}
-	return rawsock.NewConn(os.NewFile(uintptr(nfd), "client"), local, rawsock.TCPAddr(sa)), nil
+	return rawsock.NewDirectConn(nfd, local, rawsock.TCPAddr(sa)), nil
 }
 
 // close closes the worker's copy of the listening socket, which wakes an

@@ -3,19 +3,21 @@
 package rawsock
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"os"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
 // accepted accepts a client of a listener of its own with Accept and
-// returns the connection on it, the client's end, and the listener's
-// address.
+// returns the direct connection on it, the client's end, and the
+// listener's address.
 func accepted(t *testing.T) (*Conn, net.Conn, *net.TCPAddr) {
 	t.Helper()
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
@@ -43,22 +45,19 @@ func accepted(t *testing.T) (*Conn, net.Conn, *net.TCPAddr) {
 		t.Fatal(acceptErr)
 	}
 	laddr := ln.Addr().(*net.TCPAddr)
-	c := NewConn(os.NewFile(uintptr(nfd), "client"), laddr, TCPAddr(sa))
+	c := NewDirectConn(nfd, laddr, TCPAddr(sa))
 	t.Cleanup(func() { c.Close() })
 	return c, client, laddr
 }
 
-// TestAcceptedConn accepts a client and talks with it through Conn: the
-// socket is non-blocking and closes on exec, the addresses are the
-// listener's and the client's, CloseWrite ends what the client reads, and
-// a closed Conn answers net.ErrClosed.
+// TestAcceptedConn accepts a client and talks with it through a direct
+// Conn: the socket is non-blocking and closes on exec, the addresses are
+// the listener's and the client's, what has come is read and a small
+// answer written without the poller, CloseWrite ends what the client
+// reads, and a closed Conn answers net.ErrClosed.
 func TestAcceptedConn(t *testing.T) {
 	c, client, laddr := accepted(t)
-	rc, err := c.f.SyscallConn()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc.Control(func(fd uintptr) {
+	func(fd uintptr) {
 		flags, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
 		if err != nil || flags&unix.O_NONBLOCK == 0 {
 			t.Errorf("file status flags %#x, %v: want O_NONBLOCK", flags, err)
@@ -67,7 +66,7 @@ func TestAcceptedConn(t *testing.T) {
 		if err != nil || flags&unix.FD_CLOEXEC == 0 {
 			t.Errorf("descriptor flags %#x, %v: want FD_CLOEXEC", flags, err)
 		}
-	})
+	}(uintptr(c.fd))
 	if got := c.LocalAddr().String(); got != laddr.String() {
 		t.Errorf("LocalAddr = %s, want %s", got, laddr)
 	}
@@ -92,13 +91,72 @@ func TestAcceptedConn(t *testing.T) {
 	if err != nil || string(got) != "pong" {
 		t.Errorf("the client read %q, %v; want pong, then the end", got, err)
 	}
+	if c.f != nil {
+		t.Error("a Conn that never waited went on the poller")
+	}
 
-	c.Close()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
 	_, err = c.Read(buf)
 	var oe *net.OpError
 	if !errors.Is(err, net.ErrClosed) || !errors.As(err, &oe) || oe.Op != "read" {
 		t.Errorf("read after close: %v, want a read *net.OpError of net.ErrClosed", err)
 	}
+	if err := c.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("second close: %v, want net.ErrClosed", err)
+	}
+}
+
+// TestConnWaits has a direct Conn wait, as it then must on the poller:
+// for a request that comes later, for a client that reads a large answer
+// slowly, until a deadline, and until the Conn is closed.
+func TestConnWaits(t *testing.T) {
+	t.Run("read", func(t *testing.T) {
+		c, client, _ := accepted(t)
+		time.AfterFunc(50*time.Millisecond, func() { client.Write([]byte("late")) })
+		buf := make([]byte, 4)
+		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "late" {
+			t.Fatalf("read %q, %v", buf, err)
+		}
+		if c.f == nil {
+			t.Error("a Conn that waited for its read was not on the poller")
+		}
+	})
+	t.Run("write", func(t *testing.T) {
+		c, client, _ := accepted(t)
+		big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB: more than the socket buffers hold
+		done := make(chan []byte)
+		go func() {
+			got, _ := io.ReadAll(client)
+			done <- got
+		}()
+		if n, err := c.Write(big); n != len(big) || err != nil {
+			t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(big))
+		}
+		c.Close()
+		if got := <-done; !bytes.Equal(got, big) {
+			t.Errorf("the client read %d bytes, not the %d written", len(got), len(big))
+		}
+	})
+	t.Run("deadline", func(t *testing.T) {
+		c, _, _ := accepted(t)
+		if err := c.SetReadDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.Read(make([]byte, 1))
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("read past the deadline: %v, want os.ErrDeadlineExceeded", err)
+		}
+	})
+	t.Run("close", func(t *testing.T) {
+		c, _, _ := accepted(t)
+		time.AfterFunc(50*time.Millisecond, func() { c.Close() })
+		_, err := c.Read(make([]byte, 1))
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("read of a Conn closed meanwhile: %v, want net.ErrClosed", err)
+		}
+	})
 }
 
 // TestTCPAddr turns socket addresses into TCP addresses, and anything

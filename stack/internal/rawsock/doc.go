@@ -5,6 +5,6 @@
 // pre-fork worker's accept (as gunicorn's).
 //
 // Every socket it opens or accepts is non-blocking and closes on exec, as
-// net's are; Conn serves it on Go's poller, as net serves its
-// connections. It exists on Unix only.
+// net's are; Conn waits for it on Go's poller, as net's connections wait,
+// but only when it must (see Conn). It exists on Unix only.
 package rawsock

@@ -14,5 +14,5 @@ func Socket(family int) (int, error) {
 // non-blocking socket that closes on exec, in one system call (accept4),
 // and returns it with the client's address.
 func Accept(fd int) (int, syscall.Sockaddr, error) {
-	return syscall.Accept4(fd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+	return accept4(fd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
 }
