@@ -6,6 +6,12 @@ import (
 	"strings"
 )
 
+// unsafeBytes drops what urlsplit strips from anywhere in a URL (Python's
+// _UNSAFE_URL_BYTES_TO_REMOVE). It is made once: a Replacer builds its
+// tables on first use, and one made for each call (twice a request) took
+// 5.5% of a pre-fork worker's perf samples.
+var unsafeBytes = strings.NewReplacer("\t", "", "\r", "", "\n", "")
+
 // SplitTarget splits a request target into its path and query as
 // gunicorn 20.1.0 does (split_request_uri, which calls Python 3.11's
 // urllib.parse.urlsplit as Debian has it, with its security fixes):
@@ -25,7 +31,7 @@ func SplitTarget(target string) (path, query string, err error) {
 	if !dotted {
 		u = strings.TrimLeft(u, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
 	}
-	u = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(u)
+	u = unsafeBytes.Replace(u)
 	if !dotted {
 		if i := strings.IndexByte(u, ':'); i > 0 && isLetter(u[0]) && isScheme(u[:i]) {
 			u = u[i+1:]

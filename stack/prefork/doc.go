@@ -47,10 +47,11 @@
 //     child: a duplicate made with F_DUPFD_CLOEXEC, wrapped by os.NewFile,
 //     which leaves it non-blocking (ln.File would make it blocking, and the
 //     flag is shared by every copy of the socket, in every process). The
-//     worker makes it a listener with net.FileListener and waits on Go's
-//     poller with a deadline (see acceptor). This is the Unix path, the
-//     same on Linux and macOS; Windows cannot hand a socket down this way,
-//     and Start says so (Supported).
+//     worker waits on Go's poller with a deadline and accepts with
+//     accept(2) itself, without the socket options net would set on each
+//     client, as gunicorn's sync worker (see acceptor). This is the Unix
+//     path, the same on Linux and macOS; Windows cannot hand a socket down
+//     this way, and Start says so (Supported).
 //   - What gunicorn's master says to a worker with a signal (TERM, INT or
 //     QUIT, ABRT) the lab's master says on the control pipe, which every
 //     system has; the only signal it sends is the kill of a worker that

@@ -18,6 +18,10 @@ import (
 // mode alone. (ln.File would mark the socket blocking when it is handed to
 // a child, and that flag is shared by every process that holds the socket:
 // the master's listener and every worker's.)
+//
+// It also sets TCP_NODELAY on the socket, as gunicorn's master does on
+// its listener: the clients the workers accept inherit it, and a worker
+// need not set it on each (see acceptor.acceptFrom).
 func handOff(ln net.Listener) (*os.File, error) {
 	sc, ok := ln.(syscall.Conn)
 	if !ok {
@@ -30,13 +34,16 @@ func handOff(ln net.Listener) (*os.File, error) {
 	var dup int
 	var dupErr error
 	err = rc.Control(func(fd uintptr) {
-		dup, dupErr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+		dupErr = unix.SetsockoptInt(int(fd), unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		if dupErr == nil {
+			dup, dupErr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+		}
 	})
 	if err == nil {
 		err = dupErr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("prefork: duplicating the listening socket: %w", err)
+		return nil, fmt.Errorf("prefork: readying the listening socket: %w", err)
 	}
 	return os.NewFile(uintptr(dup), "listener"), nil
 }

@@ -4,12 +4,13 @@ package proxy
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/netip"
 	"os"
 	"syscall"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/rawsock"
 )
 
 // dialTarget is an upstream server's address, made ready to dial. An IP
@@ -68,7 +69,7 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 	if err := d.Err(); err != nil {
 		return nil, t.opError(err)
 	}
-	fd, err := socket(t.family)
+	fd, err := rawsock.Socket(t.family)
 	if err != nil {
 		return nil, t.opError(os.NewSyscallError("socket", err))
 	}
@@ -94,7 +95,7 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 		f.Close()
 		return nil, t.opError(err)
 	}
-	return &fileConn{f: f, laddr: tcpAddr(la), raddr: t.raddr}, nil
+	return rawsock.NewConn(f, rawsock.TCPAddr(la), t.raddr), nil
 }
 
 // awaitConnect waits for the connect in progress on f to end, by d's
@@ -161,70 +162,4 @@ var aLongTimeAgo = time.Unix(1, 0)
 
 func (t *dialTarget) opError(err error) error {
 	return &net.OpError{Op: "dial", Net: "tcp", Addr: t.raddr, Err: err}
-}
-
-// tcpAddr returns the TCP address of sa.
-func tcpAddr(sa syscall.Sockaddr) *net.TCPAddr {
-	switch sa := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port}
-	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port}
-	}
-	return nil
-}
-
-// fileConn is a TCP connection dialTarget made: an *os.File on its
-// socket, which Go's poller serves as it serves net's connections, and
-// the addresses net.Conn tells. Its errors read as net's do.
-type fileConn struct {
-	f            *os.File
-	laddr, raddr *net.TCPAddr
-}
-
-func (c *fileConn) Read(b []byte) (int, error) {
-	n, err := c.f.Read(b)
-	return n, c.opError("read", err)
-}
-
-func (c *fileConn) Write(b []byte) (int, error) {
-	n, err := c.f.Write(b)
-	return n, c.opError("write", err)
-}
-
-func (c *fileConn) Close() error { return c.opError("close", c.f.Close()) }
-
-func (c *fileConn) LocalAddr() net.Addr  { return c.laddr }
-func (c *fileConn) RemoteAddr() net.Addr { return c.raddr }
-
-func (c *fileConn) SetDeadline(t time.Time) error {
-	return c.opError("set", c.f.SetDeadline(t))
-}
-
-func (c *fileConn) SetReadDeadline(t time.Time) error {
-	return c.opError("set", c.f.SetReadDeadline(t))
-}
-
-func (c *fileConn) SetWriteDeadline(t time.Time) error {
-	return c.opError("set", c.f.SetWriteDeadline(t))
-}
-
-// opError words err, from c's file, as net's connections do: an
-// *net.OpError around the system call's error, net.ErrClosed once the
-// connection is closed, io.EOF as it is.
-func (c *fileConn) opError(op string, err error) error {
-	if err == nil || err == io.EOF {
-		return err
-	}
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	if errno, ok := err.(syscall.Errno); ok {
-		err = os.NewSyscallError(op, errno)
-	}
-	if errors.Is(err, os.ErrClosed) {
-		err = net.ErrClosed
-	}
-	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
 }

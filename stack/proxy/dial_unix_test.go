@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/rawsock"
 )
 
 // fullListener returns the address of a listener whose queue of
@@ -34,7 +36,7 @@ func fullListener(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := tcpAddr(sa).String()
+	addr := rawsock.TCPAddr(sa).String()
 	for range 8 {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err != nil {

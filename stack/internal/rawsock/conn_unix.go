@@ -1,0 +1,229 @@
+//go:build unix
+
+package rawsock
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Conn is a TCP connection on a socket the caller opened or accepted
+// itself, with the addresses net.Conn tells. Its errors read as net's do.
+//
+// A Conn made by NewConn is on Go's poller from the start, as an
+// *os.File, which waits as net's connections wait. One made by
+// NewDirectConn is not: it reads what has come, writes what fits and
+// closes, as a program whose socket blocks sees it (gunicorn's sync
+// worker), and goes on the poller only the first time it must wait. A
+// client that sends its request at once and reads a small answer so costs
+// the poller nothing: no registering (fcntl in os.NewFile, epoll_ctl
+// twice) and no wait. Either way a Conn makes its reads and writes itself,
+// through the file's RawConn once on the poller: see sys_raw.go for how.
+type Conn struct {
+	laddr, raddr *net.TCPAddr
+
+	mu     sync.Mutex
+	fd     int             // the socket, while direct
+	f      *os.File        // the socket on the poller, once there
+	rc     syscall.RawConn // f's
+	closed atomic.Bool
+}
+
+// NewConn returns the connection on f, a non-blocking TCP socket, whose
+// addresses are laddr and raddr. Closing the connection closes f.
+func NewConn(f *os.File, laddr, raddr *net.TCPAddr) *Conn {
+	c := &Conn{fd: -1, laddr: laddr, raddr: raddr}
+	c.onPoller(f)
+	return c
+}
+
+// NewDirectConn returns the connection on fd, a non-blocking TCP socket
+// that is not on Go's poller, whose addresses are laddr and raddr. Closing
+// the connection closes fd.
+func NewDirectConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
+	return &Conn{fd: fd, laddr: laddr, raddr: raddr}
+}
+
+// onPoller makes f the socket's file; mu must be held, or c new.
+func (c *Conn) onPoller(f *os.File) {
+	c.f = f
+	c.rc, _ = f.SyscallConn() // fails for a nil file only
+}
+
+// direct makes call on the socket while it is direct, and returns the
+// socket's RawConn if it is on the poller: already, or now, as call found
+// it not ready (EAGAIN).
+func (c *Conn) direct(call func(fd int) error) (syscall.RawConn, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.rc != nil:
+		return c.rc, nil
+	case c.closed.Load():
+		return nil, os.ErrClosed
+	}
+	for {
+		switch err := call(c.fd); err {
+		case syscall.EINTR:
+			continue
+		case syscall.EAGAIN:
+			c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
+			return c.rc, nil
+		default:
+			return nil, err
+		}
+	}
+}
+
+// wait makes call on the poller, through wait (a RawConn's Read or
+// Write): at once, and again each time the poller finds the socket ready,
+// until call finds it ready too.
+func (c *Conn) wait(wait func(func(uintptr) bool) error, call func(fd int) error) error {
+	var callErr error
+	err := wait(func(fd uintptr) bool {
+		callErr = call(int(fd))
+		for callErr == syscall.EINTR {
+			callErr = call(int(fd))
+		}
+		return callErr != syscall.EAGAIN
+	})
+	switch {
+	case err != nil && c.closed.Load():
+		return os.ErrClosed // the poller's word for it is its own
+	case err != nil:
+		return err
+	}
+	return callErr
+}
+
+func (c *Conn) Read(b []byte) (int, error) {
+	n := 0
+	call := func(fd int) (err error) {
+		if len(b) > 0 {
+			n, err = read(fd, b)
+		}
+		return err
+	}
+	rc, err := c.direct(call)
+	if rc != nil {
+		err = c.wait(rc.Read, call)
+	}
+	if err == nil && n == 0 && len(b) > 0 {
+		err = io.EOF
+	}
+	return n, c.opError("read", err)
+}
+
+// Write writes b whole, as net's connections do: what the socket does not
+// take at once it takes on the poller.
+func (c *Conn) Write(b []byte) (int, error) {
+	n := 0
+	call := func(fd int) error {
+		for n < len(b) {
+			m, err := write(fd, b[n:])
+			n += m
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	rc, err := c.direct(call)
+	if rc != nil {
+		err = c.wait(rc.Write, call)
+	}
+	return n, c.opError("write", err)
+}
+
+func (c *Conn) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.closed.Swap(true):
+		return c.opError("close", os.ErrClosed)
+	case c.f != nil:
+		return c.opError("close", c.f.Close())
+	}
+	return c.opError("close", closeFD(c.fd))
+}
+
+// CloseWrite shuts down the writing side of the connection, as
+// net.TCPConn's does.
+func (c *Conn) CloseWrite() error {
+	var shutErr error
+	shut := func(fd int) error {
+		shutErr = syscall.Shutdown(fd, syscall.SHUT_WR)
+		return nil
+	}
+	rc, err := c.direct(shut)
+	if rc != nil {
+		err = rc.Control(func(fd uintptr) { shut(int(fd)) })
+	}
+	if err == nil {
+		err = shutErr
+	}
+	return c.opError("close", err)
+}
+
+func (c *Conn) LocalAddr() net.Addr  { return c.laddr }
+func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
+
+// SetDeadline, SetReadDeadline and SetWriteDeadline put a direct socket
+// on the poller, which keeps the time.
+
+func (c *Conn) SetDeadline(t time.Time) error {
+	return c.setDeadline((*os.File).SetDeadline, t)
+}
+
+func (c *Conn) SetReadDeadline(t time.Time) error {
+	return c.setDeadline((*os.File).SetReadDeadline, t)
+}
+
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	return c.setDeadline((*os.File).SetWriteDeadline, t)
+}
+
+func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) error {
+	_, err := c.direct(func(int) error { return syscall.EAGAIN }) // onto the poller
+	if err == nil {
+		err = set(c.f, t)
+	}
+	return c.opError("set", err)
+}
+
+// opError words err, from c's file, as net's connections do: an
+// *net.OpError around the system call's error, net.ErrClosed once the
+// connection is closed, io.EOF as it is.
+func (c *Conn) opError(op string, err error) error {
+	if err == nil || err == io.EOF {
+		return err
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	if errno, ok := err.(syscall.Errno); ok {
+		err = os.NewSyscallError(op, errno)
+	}
+	if errors.Is(err, os.ErrClosed) {
+		err = net.ErrClosed
+	}
+	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
+}
+
+// TCPAddr returns the TCP address of sa, or nil when sa is no IP address.
+func TCPAddr(sa syscall.Sockaddr) *net.TCPAddr {
+	switch sa := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port}
+	case *syscall.SockaddrInet6:
+		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port}
+	}
+	return nil
+}

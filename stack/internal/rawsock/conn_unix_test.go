@@ -1,0 +1,180 @@
+//go:build unix
+
+package rawsock
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// accepted accepts a client of a listener of its own with Accept and
+// returns the direct connection on it, the client's end, and the
+// listener's address.
+func accepted(t *testing.T) (*Conn, net.Conn, *net.TCPAddr) {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	rc, err := ln.(*net.TCPListener).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nfd int
+	var sa syscall.Sockaddr
+	var acceptErr error
+	// The client is connected, so it is queued: Accept need not wait.
+	if err := rc.Control(func(fd uintptr) { nfd, sa, acceptErr = Accept(int(fd)) }); err != nil {
+		t.Fatal(err)
+	}
+	if acceptErr != nil {
+		t.Fatal(acceptErr)
+	}
+	laddr := ln.Addr().(*net.TCPAddr)
+	c := NewDirectConn(nfd, laddr, TCPAddr(sa))
+	t.Cleanup(func() { c.Close() })
+	return c, client, laddr
+}
+
+// TestAcceptedConn accepts a client and talks with it through a direct
+// Conn: the socket is non-blocking and closes on exec, the addresses are
+// the listener's and the client's, what has come is read and a small
+// answer written without the poller, CloseWrite ends what the client
+// reads, and a closed Conn answers net.ErrClosed.
+func TestAcceptedConn(t *testing.T) {
+	c, client, laddr := accepted(t)
+	func(fd uintptr) {
+		flags, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
+		if err != nil || flags&unix.O_NONBLOCK == 0 {
+			t.Errorf("file status flags %#x, %v: want O_NONBLOCK", flags, err)
+		}
+		flags, err = unix.FcntlInt(fd, unix.F_GETFD, 0)
+		if err != nil || flags&unix.FD_CLOEXEC == 0 {
+			t.Errorf("descriptor flags %#x, %v: want FD_CLOEXEC", flags, err)
+		}
+	}(uintptr(c.fd))
+	if got := c.LocalAddr().String(); got != laddr.String() {
+		t.Errorf("LocalAddr = %s, want %s", got, laddr)
+	}
+	if got, want := c.RemoteAddr().String(), client.LocalAddr().String(); got != want {
+		t.Errorf("RemoteAddr = %s, want %s", got, want)
+	}
+
+	if _, err := client.Write([]byte("ping")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	if _, err := c.Write([]byte("pong")); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(client)
+	if err != nil || string(got) != "pong" {
+		t.Errorf("the client read %q, %v; want pong, then the end", got, err)
+	}
+	if c.f != nil {
+		t.Error("a Conn that never waited went on the poller")
+	}
+
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Read(buf)
+	var oe *net.OpError
+	if !errors.Is(err, net.ErrClosed) || !errors.As(err, &oe) || oe.Op != "read" {
+		t.Errorf("read after close: %v, want a read *net.OpError of net.ErrClosed", err)
+	}
+	if err := c.Close(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("second close: %v, want net.ErrClosed", err)
+	}
+}
+
+// TestConnWaits has a direct Conn wait, as it then must on the poller:
+// for a request that comes later, for a client that reads a large answer
+// slowly, until a deadline, and until the Conn is closed.
+func TestConnWaits(t *testing.T) {
+	t.Run("read", func(t *testing.T) {
+		c, client, _ := accepted(t)
+		time.AfterFunc(50*time.Millisecond, func() { client.Write([]byte("late")) })
+		buf := make([]byte, 4)
+		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "late" {
+			t.Fatalf("read %q, %v", buf, err)
+		}
+		if c.f == nil {
+			t.Error("a Conn that waited for its read was not on the poller")
+		}
+	})
+	t.Run("write", func(t *testing.T) {
+		c, client, _ := accepted(t)
+		big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB: more than the socket buffers hold
+		done := make(chan []byte)
+		go func() {
+			got, _ := io.ReadAll(client)
+			done <- got
+		}()
+		if n, err := c.Write(big); n != len(big) || err != nil {
+			t.Fatalf("Write = %d, %v; want %d, nil", n, err, len(big))
+		}
+		c.Close()
+		if got := <-done; !bytes.Equal(got, big) {
+			t.Errorf("the client read %d bytes, not the %d written", len(got), len(big))
+		}
+	})
+	t.Run("deadline", func(t *testing.T) {
+		c, _, _ := accepted(t)
+		if err := c.SetReadDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := c.Read(make([]byte, 1))
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("read past the deadline: %v, want os.ErrDeadlineExceeded", err)
+		}
+	})
+	t.Run("close", func(t *testing.T) {
+		c, _, _ := accepted(t)
+		time.AfterFunc(50*time.Millisecond, func() { c.Close() })
+		_, err := c.Read(make([]byte, 1))
+		if !errors.Is(err, net.ErrClosed) {
+			t.Errorf("read of a Conn closed meanwhile: %v, want net.ErrClosed", err)
+		}
+	})
+}
+
+// TestTCPAddr turns socket addresses into TCP addresses, and anything
+// else into nil.
+func TestTCPAddr(t *testing.T) {
+	tests := []struct {
+		sa   syscall.Sockaddr
+		want string
+	}{
+		{&syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: 8080}, "127.0.0.1:8080"},
+		{&syscall.SockaddrInet6{Addr: [16]byte{15: 1}, Port: 443}, "[::1]:443"},
+	}
+	for _, tt := range tests {
+		if got := TCPAddr(tt.sa).String(); got != tt.want {
+			t.Errorf("TCPAddr(%v) = %s, want %s", tt.sa, got, tt.want)
+		}
+	}
+	if got := TCPAddr(&syscall.SockaddrUnix{Name: "/tmp/s"}); got != nil {
+		t.Errorf("TCPAddr of a Unix socket = %v, want nil", got)
+	}
+}

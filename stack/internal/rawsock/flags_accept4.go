@@ -1,0 +1,18 @@
+//go:build dragonfly || freebsd || linux || netbsd || openbsd
+
+package rawsock
+
+import "syscall"
+
+// Socket opens a non-blocking TCP socket of family that closes on exec,
+// in one system call, as net does on these systems.
+func Socket(family int) (int, error) {
+	return syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, syscall.IPPROTO_TCP)
+}
+
+// Accept takes a connection from the listening socket fd, as a
+// non-blocking socket that closes on exec, in one system call (accept4),
+// and returns it with the client's address.
+func Accept(fd int) (int, syscall.Sockaddr, error) {
+	return accept4(fd, syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC)
+}

@@ -1,0 +1,74 @@
+//go:build linux && !386
+
+package rawsock
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// The system calls a Conn makes on its socket, and Accept's, here made
+// raw: without telling Go's scheduler, as syscall tells it of a call that
+// may block (entersyscall). Once every P of a process is idle, that
+// telling wakes the runtime's monitor thread (sysmon) from its deep sleep,
+// and it then wakes every 20 µs until it finds the process idle again: a
+// pre-fork worker, which is idle between clients, paid about a context
+// switch a request for it (futex and nanosleep in strace). Every call here
+// is on a non-blocking socket without SO_LINGER, so none can block.
+
+func read(fd int, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_READ, uintptr(fd), uintptr(bufPtr(p)), uintptr(len(p)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
+
+func write(fd int, p []byte) (int, error) {
+	n, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(bufPtr(p)), uintptr(len(p)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(n), nil
+}
+
+func closeFD(fd int) error {
+	if _, _, errno := syscall.RawSyscall(syscall.SYS_CLOSE, uintptr(fd), 0, 0); errno != 0 {
+		return errno
+	}
+	return nil
+}
+
+// accept4 is syscall.Accept4 made raw, for an IPv4 or IPv6 listener.
+func accept4(fd, flags int) (int, syscall.Sockaddr, error) {
+	var rsa syscall.RawSockaddrAny
+	n := uint32(syscall.SizeofSockaddrAny)
+	nfd, _, errno := syscall.RawSyscall6(syscall.SYS_ACCEPT4, uintptr(fd),
+		uintptr(unsafe.Pointer(&rsa)), uintptr(unsafe.Pointer(&n)), uintptr(flags), 0, 0)
+	if errno != 0 {
+		return -1, nil, errno
+	}
+	switch rsa.Addr.Family {
+	case syscall.AF_INET:
+		pp := (*syscall.RawSockaddrInet4)(unsafe.Pointer(&rsa))
+		return int(nfd), &syscall.SockaddrInet4{Port: port(pp.Port), Addr: pp.Addr}, nil
+	case syscall.AF_INET6:
+		pp := (*syscall.RawSockaddrInet6)(unsafe.Pointer(&rsa))
+		return int(nfd), &syscall.SockaddrInet6{Port: port(pp.Port), ZoneId: pp.Scope_id, Addr: pp.Addr}, nil
+	}
+	closeFD(int(nfd))
+	return -1, nil, syscall.EAFNOSUPPORT
+}
+
+// port reads a port in network byte order.
+func port(p uint16) int {
+	b := (*[2]byte)(unsafe.Pointer(&p))
+	return int(b[0])<<8 | int(b[1])
+}
+
+func bufPtr(p []byte) unsafe.Pointer {
+	if len(p) == 0 {
+		return nil
+	}
+	return unsafe.Pointer(&p[0])
+}

@@ -1,0 +1,103 @@
+//go:build unix
+
+package prefork
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/rawsock"
+)
+
+// acceptor takes clients with accept(2) itself, once Go's poller finds
+// the listening socket ready, and makes only that system call, as
+// gunicorn's sync worker does (see accept.go). net's AcceptTCP would also
+// ask getsockname, and set TCP_NODELAY and four keep-alive options on
+// every client (which the worker then unset one of). TCP_NODELAY comes
+// from the listening socket, where the master sets it once as gunicorn's
+// does (handOff); the local address is the listener's when it is bound
+// to one IP, and is asked only when it listens on every address.
+//
+// The client's connection is direct (rawsock.NewDirectConn): it goes on
+// the poller only if the worker must wait for the request, as it reads
+// what has come and writes a small answer the way gunicorn's blocking
+// socket does, with nothing in between.
+type acceptor struct {
+	f      *os.File // the listening socket, on Go's poller
+	rc     syscall.RawConn
+	addr   *net.TCPAddr
+	closed atomic.Bool
+}
+
+// newAcceptor waits for clients on the socket the worker inherited as f,
+// and closes f when it is closed.
+func newAcceptor(f *os.File) (*acceptor, error) {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("prefork: the inherited socket: %w", err)
+	}
+	var sa syscall.Sockaddr
+	var saErr error
+	if err := rc.Control(func(fd uintptr) { sa, saErr = syscall.Getsockname(int(fd)) }); err != nil {
+		saErr = err
+	}
+	addr := rawsock.TCPAddr(sa)
+	if saErr == nil && addr == nil {
+		saErr = fmt.Errorf("a %T, not TCP", sa)
+	}
+	if saErr != nil {
+		f.Close()
+		return nil, fmt.Errorf("prefork: the inherited socket: %w", saErr)
+	}
+	return &acceptor{f: f, rc: rc, addr: addr}, nil
+}
+
+// acceptFrom takes a client that comes by deadline.
+func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
+	a.f.SetReadDeadline(deadline) // fails only once closed, which the wait reports
+	var nfd int
+	var sa syscall.Sockaddr
+	var acceptErr error
+	err := a.rc.Read(func(fd uintptr) bool {
+		for {
+			nfd, sa, acceptErr = rawsock.Accept(int(fd))
+			switch acceptErr {
+			case syscall.EINTR, syscall.ECONNABORTED:
+				continue // a client that left while queued is no error, as in net
+			case syscall.EAGAIN:
+				return false // none yet: wait on the poller
+			}
+			return true
+		}
+	})
+	switch {
+	case err != nil && a.closed.Load():
+		return nil, net.ErrClosed
+	case err != nil:
+		return nil, err
+	case acceptErr != nil:
+		return nil, os.NewSyscallError("accept", acceptErr)
+	}
+	local := a.addr
+	if local.IP.IsUnspecified() {
+		la, err := syscall.Getsockname(nfd)
+		if err != nil {
+			syscall.Close(nfd)
+			return nil, os.NewSyscallError("getsockname", err)
+		}
+		local = rawsock.TCPAddr(la)
+	}
+	return rawsock.NewDirectConn(nfd, local, rawsock.TCPAddr(sa)), nil
+}
+
+// close closes the worker's copy of the listening socket, which wakes an
+// accept in progress; the master's and the other workers' stay open.
+func (a *acceptor) close() {
+	a.closed.Store(true)
+	a.f.Close()
+}
