@@ -365,12 +365,19 @@ func (a *Assembler) forgetLink(k endsID) {
 }
 
 // join makes st an inner hop of l's journey. An accepted end learns the
-// name of the layer that dialed it.
+// name of the layer that dialed it. When that journey was let go before
+// st showed up (a worker's events come late under load), st is an inner
+// hop of a journey let go, and files nothing.
 func (a *Assembler) join(st *connState, l link) {
 	if st.side == Server {
 		st.peer = l.layer
 	}
 	st.linked = true
+	if l.journey == nil || l.journey.dropped {
+		st.journey, st.dropped = nil, true
+		st.pending, st.held = nil, false
+		return
+	}
 	st.journey = l.journey
 	if !slices.Contains(l.journey.conns, st) {
 		l.journey.conns = append(l.journey.conns, st)
@@ -386,7 +393,7 @@ func (a *Assembler) rehome(st *connState, l link) {
 		st.pending = append(old.Events, st.pending...)
 	}
 	a.join(st, l)
-	if !inOrder(l.journey.Events) {
+	if st.journey != nil && !inOrder(l.journey.Events) {
 		slices.SortStableFunc(l.journey.Events, compareEvents)
 	}
 }
