@@ -68,11 +68,17 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // returned shares the bytes it was given, as a Sink expects (Record
 // copies it). A string is first compared with the one last decoded at
 // its place in an event (the nth environ key is the same name request
-// after request), which costs less than looking it up. The zero Decoder
-// is ready to use; it is not safe for concurrent use.
+// after request), which costs less than looking it up. A place whose
+// string was new to the table last time (a port, which changes with
+// every request) skips the table a while: such strings would only fill
+// it. The zero Decoder is ready to use; it is not safe for concurrent
+// use.
 type Decoder struct {
 	strings map[string]string
 	placed  [maxPlaced]string // the string last decoded at each place in an event
+	// skip counts, for each place, the strings still to be made there
+	// without the table, because the last one looked up was new to it.
+	skip [maxPlaced]uint8
 }
 
 // Parse decodes b, refusing what AppendEvent did not encode with an error
@@ -82,22 +88,25 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 	case d.strings == nil:
 		d.strings = make(map[string]string, maxShared)
 	case len(d.strings) >= maxShared:
-		// Strings that never come back (a client's port) fill the table
-		// in time: start over, in the same table, and share again those
-		// that do come back.
+		// Strings that never come back fill the table in time, though
+		// their places skip it: start over, in the same table, and share
+		// again those that do come back.
 		clear(d.strings)
 	}
-	return parseEvent(decoder{b: b, shared: d.strings, placed: &d.placed})
+	return parseEvent(decoder{b: b, shared: d})
 }
 
 // Strings longer than maxSharedLen are not shared, and a Decoder shares
 // at most maxShared of them at a time. It remembers the strings of the
 // first maxPlaced places in an event: its seven strings and the keys and
-// values of some thirty fields, as many as an environ has.
+// values of some thirty fields, as many as an environ has. A place whose
+// string was new to the table makes the next skipNew strings there
+// without it.
 const (
 	maxSharedLen = 64
 	maxShared    = 1024
 	maxPlaced    = 64
+	skipNew      = 8
 )
 
 func parseEvent(d decoder) (Event, error) {
@@ -123,10 +132,12 @@ func parseEvent(d decoder) (Event, error) {
 		return e, d.fail("field count past the end")
 	}
 	if n > 0 && d.err == nil {
-		e.Fields = make([]Field, 0, n)
-	}
-	for i := uint64(0); i < n && d.err == nil; i++ {
-		e.Fields = append(e.Fields, Field{Key: d.string(), Value: d.string()})
+		e.Fields = make([]Field, n)
+		for i := range e.Fields {
+			f := &e.Fields[i]
+			f.Key = d.string()
+			f.Value = d.string()
+		}
 	}
 	e.Err = d.string()
 	switch {
@@ -144,25 +155,25 @@ func parseEvent(d decoder) (Event, error) {
 	return e, nil
 }
 
-// decoder reads the parts of an encoded event; the first error sticks and
-// every later read returns zero values.
+// decoder reads the parts of an encoded event; the first error sticks,
+// leaves nothing more to read, and every later read returns zero values.
 type decoder struct {
 	b      []byte
 	err    error
-	shared map[string]string  // strings made so far, to share; nil for none
-	placed *[maxPlaced]string // with shared: the strings last decoded at each place
-	place  int                // the place of the next string in the event
+	shared *Decoder // whose strings to share; nil for none
+	place  int      // the place of the next string in the event
 }
 
 func (d *decoder) fail(what string) error {
 	if d.err == nil {
 		d.err = fmt.Errorf("%w: %s", ErrBadEvent, what)
 	}
+	d.b = nil
 	return d.err
 }
 
 func (d *decoder) byte() byte {
-	if d.err != nil || len(d.b) == 0 {
+	if len(d.b) == 0 {
 		d.fail("truncated")
 		return 0
 	}
@@ -172,9 +183,6 @@ func (d *decoder) byte() byte {
 }
 
 func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
 		d.fail("bad varint")
@@ -185,8 +193,10 @@ func (d *decoder) varint() int64 {
 }
 
 func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
+	if len(d.b) > 0 && d.b[0] < 0x80 { // one byte, as most lengths are
+		v := uint64(d.b[0])
+		d.b = d.b[1:]
+		return v
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
@@ -199,14 +209,11 @@ func (d *decoder) uvarint() uint64 {
 
 func (d *decoder) bytes() []byte {
 	n := d.uvarint()
-	if d.err != nil {
-		return nil
-	}
 	if n > uint64(len(d.b)) {
 		d.fail("length past the end")
 		return nil
 	}
-	out := d.b[:n]
+	out := d.b[:n:n]
 	d.b = d.b[n:]
 	return out
 }
@@ -215,20 +222,37 @@ func (d *decoder) string() string {
 	b := d.bytes()
 	place := d.place
 	d.place++
-	if len(b) == 0 || d.shared == nil || len(b) > maxSharedLen {
+	sh := d.shared
+	if len(b) == 0 || sh == nil || len(b) > maxSharedLen {
 		return string(b)
 	}
-	placed := d.placed != nil && place < maxPlaced
-	if placed && d.placed[place] == string(b) {
-		return d.placed[place]
+	if place >= maxPlaced {
+		return sh.lookUp(b)
 	}
-	s, ok := d.shared[string(b)]
+	if s := sh.placed[place]; s == string(b) {
+		return s
+	}
+	var s string
+	if sh.skip[place] > 0 {
+		sh.skip[place]--
+		s = string(b)
+	} else if t, ok := sh.strings[string(b)]; ok {
+		s = t
+	} else {
+		s = string(b)
+		sh.strings[s] = s
+		sh.skip[place] = skipNew
+	}
+	sh.placed[place] = s
+	return s
+}
+
+// lookUp returns b as a string from d's table, adding it when new.
+func (d *Decoder) lookUp(b []byte) string {
+	s, ok := d.strings[string(b)]
 	if !ok {
 		s = string(b)
-		d.shared[s] = s
-	}
-	if placed {
-		d.placed[place] = s
+		d.strings[s] = s
 	}
 	return s
 }

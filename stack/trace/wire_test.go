@@ -71,6 +71,13 @@ func TestDecoder(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("event %d: got %+v, %v; want %+v", i, got, err, want)
 		}
+		if i == maxShared {
+			// A place whose strings are new each time skips the table,
+			// as good as never filling it.
+			if n := len(d.strings); n > maxShared/skipNew+10 {
+				t.Errorf("after %d ports, %d strings in the table", i, n)
+			}
+		}
 	}
 	// The table started over meanwhile; a key at the place where it came
 	// before is still shared, found at its place.
