@@ -318,10 +318,13 @@ func (a *Assembler) shadow(st *connState) {
 	}
 	kept := j.Events[:0]
 	for i := range j.Events { // by index: an event is some two hundred bytes
-		if e := &j.Events[i]; e.Conn != st.id {
-			kept = append(kept, *e)
-		} else {
+		switch e := &j.Events[i]; {
+		case e.Conn == st.id:
 			a.account(j, -e.memSize())
+		case len(kept) == i:
+			kept = kept[:i+1] // in its place already
+		default:
+			kept = append(kept, *e)
 		}
 	}
 	clear(j.Events[len(kept):])
@@ -405,10 +408,9 @@ func (a *Assembler) start(st *connState) {
 	// events on three connections (the front one, the proxy's dialed end
 	// and the worker's accepted end): room for them at once spares the
 	// slices their regrowths, and no more room spares clearing memory
-	// never used.
-	conns := make([]*connState, 1, 3)
-	conns[0] = st
-	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12), conns: conns}
+	// never used. The room for the connections is in the journey.
+	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12)}
+	j.conns = append(j.room[:0], st)
 	a.journeys = append(a.journeys, j)
 	st.journey = j
 	st.dropped = false
