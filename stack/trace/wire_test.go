@@ -87,6 +87,38 @@ func TestDecoder(t *testing.T) {
 	}
 }
 
+// TestDecoderPlacesFieldsByName decodes events with fields of two names
+// in turn, as a worker sends an environ and a start_response with each
+// request: each name's keys and values are found at their places, not
+// in the table, which here is emptied between requests.
+func TestDecoderPlacesFieldsByName(t *testing.T) {
+	t.Parallel()
+	environ := AppendEvent(nil, wireSamples()[2])
+	start := AppendEvent(nil, Event{Kind: KindHandoff, Dir: Up, Name: "start_response",
+		Fields: []Field{{"status", "200 OK"}, {"Content-Type", "text/plain"}}})
+	var d Decoder
+	var first [2]Event
+	for i := range 3 {
+		for j, b := range [][]byte{environ, start} {
+			e, err := d.Parse(append([]byte(nil), b...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first[j] = e
+				continue
+			}
+			for k, f := range e.Fields {
+				was := first[j].Fields[k]
+				if unsafe.StringData(f.Key) != unsafe.StringData(was.Key) || unsafe.StringData(f.Value) != unsafe.StringData(was.Value) {
+					t.Errorf("request %d: %s field %d made again, not shared", i+1, e.Name, k)
+				}
+			}
+		}
+		clear(d.strings)
+	}
+}
+
 func TestParseEventRefuses(t *testing.T) {
 	t.Parallel()
 	good := AppendEvent(nil, wireSamples()[2])
