@@ -341,6 +341,19 @@ func (fr *FrameReader) Next() ([]byte, error) {
 	case n > MaxFrame:
 		return nil, fmt.Errorf("%w: frame of %d bytes", ErrBadEvent, n)
 	}
+	if n <= uint64(fr.br.Size()) {
+		// The frame fits in the reader's buffer: it is read there, not
+		// copied out, and stays until the next read.
+		p, err := fr.br.Peek(int(n))
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("trace: reading a frame: %w", err)
+		}
+		fr.br.Discard(len(p))
+		return p, nil
+	}
 	if uint64(cap(fr.buf)) < n {
 		fr.buf = make([]byte, n)
 	}
