@@ -25,9 +25,9 @@ type Assembler struct {
 	bytes    int // memory the journeys held take, as MaxBytes counts it
 	journeys []*Journey
 	conns    map[ConnID]*connState
-	ends     map[endsID]*tcpEnds // a TCP connection's tapped ends
-	links    map[endsID]link     // a dialed connection's ends -> where it came from
-	linkFIFO []endsID            // links in the order they came, to bound the map
+	ends     map[endsID]tcpEnds // a TCP connection's tapped ends
+	links    map[endsID]link    // a dialed connection's ends -> where it came from
+	linkFIFO []endsID           // links in the order they came, to bound the map
 	// orphans are the closed dialed ends still awaiting their accepted
 	// end, the newest maxLinks of them: a ring, which once full takes
 	// each new one in the oldest's place, so that remembering them costs
@@ -103,7 +103,7 @@ func NewAssembler(max int) *Assembler {
 	if max <= 0 {
 		max = 1000
 	}
-	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[endsID]*tcpEnds{}, links: map[endsID]link{}}
+	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[endsID]tcpEnds{}, links: map[endsID]link{}}
 }
 
 // Journeys returns the journeys held, oldest first. The caller must not
@@ -211,16 +211,17 @@ func (a *Assembler) open(e *Event) {
 	} else {
 		st.pending = []Event{*e}
 	}
-	ends := a.endsOf(st)
+	// A link names the connection by both its ends: one local port can
+	// dial two upstreams at once (the proxy to app-a and to app-b).
+	k := endsKey(st)
+	ends := a.ends[k]
 	if e.Side == Server {
 		ends.accepted = st
 	} else {
 		st.peer = e.Remote
 		ends.dialed = st
 	}
-	// A link names the connection by both its ends: one local port can
-	// dial two upstreams at once (the proxy to app-a and to app-b).
-	k := endsKey(st)
+	a.ends[k] = ends
 	if l, ok := a.links[k]; ok {
 		a.forgetLink(k)
 		a.join(st, l)
@@ -253,25 +254,14 @@ func endsKey(st *connState) endsID {
 	return endsID{st.local, st.remote}
 }
 
-// endsOf returns the record of st's TCP connection, made if new.
-func (a *Assembler) endsOf(st *connState) *tcpEnds {
-	k := endsKey(st)
-	ends := a.ends[k]
-	if ends == nil {
-		ends = &tcpEnds{}
-		a.ends[k] = ends
-	}
-	return ends
-}
-
 // forget drops a closed connection. A dialed end that was linked and whose
 // accepted end has not shown up yet is remembered a while: that end may
 // be a layer in another process, whose events come later.
 func (a *Assembler) forget(id ConnID, st *connState) {
 	delete(a.conns, id)
 	k := endsKey(st)
-	ends := a.ends[k]
-	if ends == nil {
+	ends, ok := a.ends[k]
+	if !ok {
 		return
 	}
 	if st.side == Client && st.linked && ends.accepted == nil {
@@ -289,7 +279,7 @@ func (a *Assembler) orphan(k endsID) {
 		return
 	}
 	old := a.orphans[a.oldest]
-	if ends := a.ends[old]; ends != nil && ends.accepted == nil {
+	if ends, ok := a.ends[old]; ok && ends.accepted == nil {
 		delete(a.ends, old)
 	}
 	a.orphans[a.oldest] = k
@@ -299,7 +289,7 @@ func (a *Assembler) orphan(k endsID) {
 // pair settles a TCP connection both of whose ends are tapped: the
 // accepted end joins the journey the dialed end was linked to, and the
 // dialed end is shadowed.
-func (a *Assembler) pair(ends *tcpEnds) {
+func (a *Assembler) pair(ends tcpEnds) {
 	d, acc := ends.dialed, ends.accepted
 	if d.linked && !acc.linked {
 		a.rehome(acc, link{journey: d.journey, layer: d.layer})
@@ -340,7 +330,7 @@ func (a *Assembler) link(e *Event) *Journey {
 	}
 	l := link{journey: in.journey, layer: e.Layer}
 	k := endsID{e.Local, e.Remote} // e names the dialed end's addresses
-	if ends := a.ends[k]; ends != nil {
+	if ends, ok := a.ends[k]; ok {
 		if ends.dialed != nil && !ends.dialed.shadowed {
 			a.join(ends.dialed, l)
 		}
