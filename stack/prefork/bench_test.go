@@ -179,3 +179,65 @@ func startWorkers(b *testing.B, s *Server, spare bool) {
 	b.ReportMetric(float64(samples[len(samples)/2].Microseconds())/1000, "ms-p50")
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/proc")
 }
+
+// BenchmarkFrames measures the master's side of a worker's events: it
+// reads the frames of a worker's request to the hello app, each a real
+// event, and records them, as watch does with what a worker writes to
+// its pipe. An op is one request's frames.
+func BenchmarkFrames(b *testing.B) {
+	rec := trace.NewRecorder(0, 0)
+	sub := rec.Subscribe()
+	defer sub.Close()
+	s := New(stack.Config{Trace: rec}, Options{App: "hello:application", Workers: 1, Procs: benchProcs()})
+	if err := s.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	exchange(b, s.Addr(), "GET / HTTP/1.0\r\n\r\n")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err := s.FlushTrace(ctx)
+	cancel()
+	worker := s.PIDs()[1]
+	s.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The request's events, encoded as the worker's pipe carries them,
+	// come again and again.
+	var one pipeSink
+	n := 0
+	for _, e := range sub.TryNext(0) {
+		if e.PID == worker && e.Conn.PID == worker {
+			one.Record(e)
+			n++
+		}
+	}
+	if n == 0 {
+		b.Fatal("the worker recorded no event of the request")
+	}
+	fr := trace.NewFrameReader(&replay{b: one.buf})
+	w := &workerProc{}
+	b.ReportAllocs()
+	for b.Loop() {
+		for range n {
+			p, err := fr.Next()
+			if err == nil {
+				err = s.frame(w, p)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// replay reads b again and again, without end.
+type replay struct {
+	b   []byte
+	off int
+}
+
+func (r *replay) Read(p []byte) (int, error) {
+	n := copy(p, r.b[r.off:])
+	r.off = (r.off + n) % len(r.b)
+	return n, nil
+}

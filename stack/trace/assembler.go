@@ -25,9 +25,9 @@ type Assembler struct {
 	bytes    int // memory the journeys held take, as MaxBytes counts it
 	journeys []*Journey
 	conns    map[ConnID]*connState
-	ends     map[endsID]*tcpEnds // a TCP connection's tapped ends
-	links    map[endsID]link     // a dialed connection's ends -> where it came from
-	linkFIFO []endsID            // links in the order they came, to bound the map
+	ends     map[endsID]tcpEnds // a TCP connection's tapped ends
+	links    map[endsID]link    // a dialed connection's ends -> where it came from
+	linkFIFO []endsID           // links in the order they came, to bound the map
 	// orphans are the closed dialed ends still awaiting their accepted
 	// end, the newest maxLinks of them: a ring, which once full takes
 	// each new one in the oldest's place, so that remembering them costs
@@ -103,7 +103,7 @@ func NewAssembler(max int) *Assembler {
 	if max <= 0 {
 		max = 1000
 	}
-	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[endsID]*tcpEnds{}, links: map[endsID]link{}}
+	return &Assembler{max: max, conns: map[ConnID]*connState{}, ends: map[endsID]tcpEnds{}, links: map[endsID]link{}}
 }
 
 // Journeys returns the journeys held, oldest first. The caller must not
@@ -211,16 +211,17 @@ func (a *Assembler) open(e *Event) {
 	} else {
 		st.pending = []Event{*e}
 	}
-	ends := a.endsOf(st)
+	// A link names the connection by both its ends: one local port can
+	// dial two upstreams at once (the proxy to app-a and to app-b).
+	k := endsKey(st)
+	ends := a.ends[k]
 	if e.Side == Server {
 		ends.accepted = st
 	} else {
 		st.peer = e.Remote
 		ends.dialed = st
 	}
-	// A link names the connection by both its ends: one local port can
-	// dial two upstreams at once (the proxy to app-a and to app-b).
-	k := endsKey(st)
+	a.ends[k] = ends
 	if l, ok := a.links[k]; ok {
 		a.forgetLink(k)
 		a.join(st, l)
@@ -253,25 +254,14 @@ func endsKey(st *connState) endsID {
 	return endsID{st.local, st.remote}
 }
 
-// endsOf returns the record of st's TCP connection, made if new.
-func (a *Assembler) endsOf(st *connState) *tcpEnds {
-	k := endsKey(st)
-	ends := a.ends[k]
-	if ends == nil {
-		ends = &tcpEnds{}
-		a.ends[k] = ends
-	}
-	return ends
-}
-
 // forget drops a closed connection. A dialed end that was linked and whose
 // accepted end has not shown up yet is remembered a while: that end may
 // be a layer in another process, whose events come later.
 func (a *Assembler) forget(id ConnID, st *connState) {
 	delete(a.conns, id)
 	k := endsKey(st)
-	ends := a.ends[k]
-	if ends == nil {
+	ends, ok := a.ends[k]
+	if !ok {
 		return
 	}
 	if st.side == Client && st.linked && ends.accepted == nil {
@@ -289,7 +279,7 @@ func (a *Assembler) orphan(k endsID) {
 		return
 	}
 	old := a.orphans[a.oldest]
-	if ends := a.ends[old]; ends != nil && ends.accepted == nil {
+	if ends, ok := a.ends[old]; ok && ends.accepted == nil {
 		delete(a.ends, old)
 	}
 	a.orphans[a.oldest] = k
@@ -299,7 +289,7 @@ func (a *Assembler) orphan(k endsID) {
 // pair settles a TCP connection both of whose ends are tapped: the
 // accepted end joins the journey the dialed end was linked to, and the
 // dialed end is shadowed.
-func (a *Assembler) pair(ends *tcpEnds) {
+func (a *Assembler) pair(ends tcpEnds) {
 	d, acc := ends.dialed, ends.accepted
 	if d.linked && !acc.linked {
 		a.rehome(acc, link{journey: d.journey, layer: d.layer})
@@ -318,10 +308,13 @@ func (a *Assembler) shadow(st *connState) {
 	}
 	kept := j.Events[:0]
 	for i := range j.Events { // by index: an event is some two hundred bytes
-		if e := &j.Events[i]; e.Conn != st.id {
-			kept = append(kept, *e)
-		} else {
+		switch e := &j.Events[i]; {
+		case e.Conn == st.id:
 			a.account(j, -e.memSize())
+		case len(kept) == i:
+			kept = kept[:i+1] // in its place already
+		default:
+			kept = append(kept, *e)
 		}
 	}
 	clear(j.Events[len(kept):])
@@ -337,7 +330,7 @@ func (a *Assembler) link(e *Event) *Journey {
 	}
 	l := link{journey: in.journey, layer: e.Layer}
 	k := endsID{e.Local, e.Remote} // e names the dialed end's addresses
-	if ends := a.ends[k]; ends != nil {
+	if ends, ok := a.ends[k]; ok {
 		if ends.dialed != nil && !ends.dialed.shadowed {
 			a.join(ends.dialed, l)
 		}
@@ -365,12 +358,19 @@ func (a *Assembler) forgetLink(k endsID) {
 }
 
 // join makes st an inner hop of l's journey. An accepted end learns the
-// name of the layer that dialed it.
+// name of the layer that dialed it. When that journey was let go before
+// st showed up (a worker's events come late under load), st is an inner
+// hop of a journey let go, and files nothing.
 func (a *Assembler) join(st *connState, l link) {
 	if st.side == Server {
 		st.peer = l.layer
 	}
 	st.linked = true
+	if l.journey == nil || l.journey.dropped {
+		st.journey, st.dropped = nil, true
+		st.pending, st.held = nil, false
+		return
+	}
 	st.journey = l.journey
 	if !slices.Contains(l.journey.conns, st) {
 		l.journey.conns = append(l.journey.conns, st)
@@ -386,7 +386,7 @@ func (a *Assembler) rehome(st *connState, l link) {
 		st.pending = append(old.Events, st.pending...)
 	}
 	a.join(st, l)
-	if !inOrder(l.journey.Events) {
+	if st.journey != nil && !inOrder(l.journey.Events) {
 		slices.SortStableFunc(l.journey.Events, compareEvents)
 	}
 }
@@ -398,10 +398,9 @@ func (a *Assembler) start(st *connState) {
 	// events on three connections (the front one, the proxy's dialed end
 	// and the worker's accepted end): room for them at once spares the
 	// slices their regrowths, and no more room spares clearing memory
-	// never used.
-	conns := make([]*connState, 1, 3)
-	conns[0] = st
-	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12), conns: conns}
+	// never used. The room for the connections is in the journey.
+	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12)}
+	j.conns = append(j.room[:0], st)
 	a.journeys = append(a.journeys, j)
 	st.journey = j
 	st.dropped = false

@@ -295,6 +295,38 @@ func TestAssemblerBoundsItsMemory(t *testing.T) {
 	}
 }
 
+// TestAssemblerLateEndOfAJourneyLetGo lets a proxied journey go before
+// the accepted end of its upstream connection shows up, as a worker's
+// events come late under load: whether the proxy's dialed end was tapped
+// (the two ends pair) or not (the accepted end finds the link), the
+// accepted end files nothing, and the Assembler counts no memory for a
+// journey it no longer holds.
+func TestAssemblerLateEndOfAJourneyLetGo(t *testing.T) {
+	t.Parallel()
+	for _, tapped := range []bool{true, false} {
+		a := NewAssembler(1)
+		a.Add(open("proxy", 1, Server, "127.0.0.1:8080", "127.0.0.1:50000"))
+		a.Add(bytesEv("proxy", 1, Down, "GET"))
+		if tapped {
+			a.Add(open("proxy", 2, Client, "127.0.0.1:50001", "127.0.0.1:8000"))
+		}
+		a.Add(linkEv("proxy", 1, "127.0.0.1:50001", "127.0.0.1:8000"))
+		a.Add(open("rawsock", 3, Server, "a", "c3"))
+		a.Add(bytesEv("rawsock", 3, Down, "x")) // journey 2: journey 1 goes
+		a.Add(open("app", 4, Server, "127.0.0.1:8000", "127.0.0.1:50001"))
+		if j := a.Add(bytesEv("app", 4, Down, "GET")); j != nil {
+			t.Errorf("tapped %v: the late end filed its bytes in journey %d", tapped, j.ID)
+		}
+		held := 0
+		for _, j := range a.Journeys() {
+			held += j.size
+		}
+		if got := describe(a.Journeys()); got != "J2: client>rawsock:x" || a.bytes != held {
+			t.Errorf("tapped %v: %s, %d bytes counted for %d held", tapped, got, a.bytes, held)
+		}
+	}
+}
+
 // TestAssemblerForgetsLostConnections feeds connections whose closes were
 // never seen, as a subscriber that fell behind the ring sees them: the
 // connections tracked stay bounded by the journeys kept.

@@ -10,9 +10,10 @@ type Journey struct {
 	ID     int
 	Events []Event
 
-	size    int          // the memory its events take, as Assembler.MaxBytes counts it
-	conns   []*connState // the connections that file events in it
-	dropped bool         // let go by its Assembler
+	size    int           // the memory its events take, as Assembler.MaxBytes counts it
+	conns   []*connState  // the connections that file events in it
+	room    [3]*connState // conns' first room: a proxied request's three
+	dropped bool          // let go by its Assembler
 }
 
 // memSize returns the memory e takes in a journey.

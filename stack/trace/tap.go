@@ -144,7 +144,15 @@ func ID(c net.Conn) ConnID {
 	return ConnID{}
 }
 
+// addrString returns a.String(), in one allocation for a TCP address
+// without a zone, such as a client's, which is new with each connection,
+// where net.TCPAddr's String takes three.
 func addrString(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" && ta.Port >= 0 && ta.Port <= 0xffff {
+		if ip, ok := netip.AddrFromSlice(ta.IP); ok {
+			return netip.AddrPortFrom(ip.Unmap(), uint16(ta.Port)).String()
+		}
+	}
 	if a == nil {
 		return ""
 	}

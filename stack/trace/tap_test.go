@@ -271,8 +271,9 @@ func TestTapKeepsAHandoffRunBounded(t *testing.T) {
 	}
 }
 
-// TestServerName checks that the names a Tap keeps for server ends are
-// what the addresses' String methods say, the first time and the next.
+// TestServerName checks that the names a Tap keeps for server ends, and
+// those it makes for client ends, are what the addresses' String methods
+// say, the first time and the next.
 func TestServerName(t *testing.T) {
 	t.Parallel()
 	tap := NewTap(NewRecorder(0, 0), "proxy")
@@ -284,6 +285,13 @@ func TestServerName(t *testing.T) {
 		&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 8080, Zone: "eth1"},
 		&net.TCPAddr{Port: 8000},
 		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8000},
+		&net.TCPAddr{IP: net.ParseIP("2001:db8::ffff:1"), Port: 65535},
+		&net.TCPAddr{IP: net.ParseIP("::ffff:10.0.0.1"), Port: 0},
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 70000},
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: -1},
+		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Zone: "eth0"},
+		&net.TCPAddr{IP: net.IP{1, 2, 3}, Port: 80},
+		(*net.TCPAddr)(nil),
 		&net.UnixAddr{Name: "/tmp/lab.sock", Net: "unix"},
 	}
 	for range 2 {
@@ -291,7 +299,13 @@ func TestServerName(t *testing.T) {
 			if got, want := tap.serverName(a), a.String(); got != want {
 				t.Errorf("serverName(%#v) = %q, want %q", a, got, want)
 			}
+			if got, want := addrString(a), a.String(); got != want {
+				t.Errorf("addrString(%#v) = %q, want %q", a, got, want)
+			}
 		}
+	}
+	if got := addrString(nil); got != "" {
+		t.Errorf("addrString(nil) = %q, want none", got)
 	}
 }
 

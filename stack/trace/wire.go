@@ -67,12 +67,32 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // hand-off's name) are made once and shared, and the Data of the event
 // returned shares the bytes it was given, as a Sink expects (Record
 // copies it). A string is first compared with the one last decoded at
-// its place in an event (the nth environ key is the same name request
-// after request), which costs less than looking it up. The zero Decoder
-// is ready to use; it is not safe for concurrent use.
+// its place, which costs less than looking it up: its place in an event,
+// or in the fields of the last events of its name (the nth environ key
+// is the same name request after request, and so is the nth header of
+// start_response). A place whose string was new to the table last time
+// (a port, which changes with every request) skips the table a while:
+// such strings would only fill it. The zero Decoder is ready to use; it
+// is not safe for concurrent use.
 type Decoder struct {
 	strings map[string]string
-	placed  [maxPlaced]string // the string last decoded at each place in an event
+	head    [headPlaces]place // an event's own strings: Layer, From, To, Name, Local, Remote, Err
+	fields  [fieldSets]fieldSet
+	evict   int // the set of fields that next makes room for another name
+}
+
+// place is what a Decoder remembers of one place of a string.
+type place struct {
+	s string // the string last decoded there
+	// skip counts the strings still to be made there without the
+	// table, because the last one looked up was new to it.
+	skip uint8
+}
+
+// fieldSet remembers the fields of the events of one name.
+type fieldSet struct {
+	name   string
+	places [fieldPlaces]place // keys and values, in turn
 }
 
 // Parse decodes b, refusing what AppendEvent did not encode with an error
@@ -82,22 +102,52 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 	case d.strings == nil:
 		d.strings = make(map[string]string, maxShared)
 	case len(d.strings) >= maxShared:
-		// Strings that never come back (a client's port) fill the table
-		// in time: start over, in the same table, and share again those
-		// that do come back.
+		// Strings that never come back fill the table in time, though
+		// their places skip it: start over, in the same table, and share
+		// again those that do come back.
 		clear(d.strings)
 	}
-	return parseEvent(decoder{b: b, shared: d.strings, placed: &d.placed})
+	return parseEvent(decoder{b: b, shared: d})
+}
+
+// fieldSet returns where the fields of events named name are remembered,
+// taking the place of another name's when name is new.
+func (d *Decoder) fieldSet(name string) *fieldSet {
+	for i := range d.fields {
+		if d.fields[i].name == name {
+			return &d.fields[i]
+		}
+	}
+	// The places keep their strings, which only ever compare unequal or
+	// equal to a string with the same bytes.
+	set := &d.fields[d.evict]
+	set.name = name
+	d.evict = (d.evict + 1) % fieldSets
+	return set
+}
+
+// lookUp returns b as a string from d's table, adding it when new.
+func (d *Decoder) lookUp(b []byte) string {
+	s, ok := d.strings[string(b)]
+	if !ok {
+		s = string(b)
+		d.strings[s] = s
+	}
+	return s
 }
 
 // Strings longer than maxSharedLen are not shared, and a Decoder shares
-// at most maxShared of them at a time. It remembers the strings of the
-// first maxPlaced places in an event: its seven strings and the keys and
-// values of some thirty fields, as many as an environ has.
+// at most maxShared of them at a time. It remembers the places of
+// fieldSets names of events with fields, each the keys and values of up
+// to thirty-two fields, as many as an environ has. A place whose string
+// was new to the table makes the next skipNew strings there without it.
 const (
 	maxSharedLen = 64
 	maxShared    = 1024
-	maxPlaced    = 64
+	headPlaces   = 7
+	fieldSets    = 4
+	fieldPlaces  = 64
+	skipNew      = 8
 )
 
 func parseEvent(d decoder) (Event, error) {
@@ -109,11 +159,11 @@ func parseEvent(d decoder) (Event, error) {
 		e.Time = time.Unix(0, t)
 	}
 	e.PID = int(d.varint())
-	e.Layer = d.string()
+	e.Layer = d.string(0)
 	e.Conn.PID = int(d.varint())
 	e.Conn.N = d.uvarint()
 	e.Kind, e.Dir, e.Side = Kind(d.byte()), Dir(d.byte()), Side(d.byte())
-	e.From, e.To, e.Name, e.Local, e.Remote = d.string(), d.string(), d.string(), d.string(), d.string()
+	e.From, e.To, e.Name, e.Local, e.Remote = d.string(1), d.string(2), d.string(3), d.string(4), d.string(5)
 	if data := d.bytes(); len(data) > 0 {
 		e.Data = data
 	}
@@ -123,12 +173,18 @@ func parseEvent(d decoder) (Event, error) {
 		return e, d.fail("field count past the end")
 	}
 	if n > 0 && d.err == nil {
-		e.Fields = make([]Field, 0, n)
+		var set *fieldSet
+		if d.shared != nil {
+			set = d.shared.fieldSet(e.Name)
+		}
+		e.Fields = make([]Field, n)
+		for i := range e.Fields {
+			f := &e.Fields[i]
+			f.Key = d.field(set, 2*i)
+			f.Value = d.field(set, 2*i+1)
+		}
 	}
-	for i := uint64(0); i < n && d.err == nil; i++ {
-		e.Fields = append(e.Fields, Field{Key: d.string(), Value: d.string()})
-	}
-	e.Err = d.string()
+	e.Err = d.string(6)
 	switch {
 	case d.err != nil:
 		return Event{}, d.err
@@ -144,25 +200,24 @@ func parseEvent(d decoder) (Event, error) {
 	return e, nil
 }
 
-// decoder reads the parts of an encoded event; the first error sticks and
-// every later read returns zero values.
+// decoder reads the parts of an encoded event; the first error sticks,
+// leaves nothing more to read, and every later read returns zero values.
 type decoder struct {
 	b      []byte
 	err    error
-	shared map[string]string  // strings made so far, to share; nil for none
-	placed *[maxPlaced]string // with shared: the strings last decoded at each place
-	place  int                // the place of the next string in the event
+	shared *Decoder // whose strings to share; nil for none
 }
 
 func (d *decoder) fail(what string) error {
 	if d.err == nil {
 		d.err = fmt.Errorf("%w: %s", ErrBadEvent, what)
 	}
+	d.b = nil
 	return d.err
 }
 
 func (d *decoder) byte() byte {
-	if d.err != nil || len(d.b) == 0 {
+	if len(d.b) == 0 {
 		d.fail("truncated")
 		return 0
 	}
@@ -172,9 +227,6 @@ func (d *decoder) byte() byte {
 }
 
 func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
 		d.fail("bad varint")
@@ -185,8 +237,10 @@ func (d *decoder) varint() int64 {
 }
 
 func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
+	if len(d.b) > 0 && d.b[0] < 0x80 { // one byte, as most lengths are
+		v := uint64(d.b[0])
+		d.b = d.b[1:]
+		return v
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
@@ -199,37 +253,59 @@ func (d *decoder) uvarint() uint64 {
 
 func (d *decoder) bytes() []byte {
 	n := d.uvarint()
-	if d.err != nil {
-		return nil
-	}
 	if n > uint64(len(d.b)) {
 		d.fail("length past the end")
 		return nil
 	}
-	out := d.b[:n]
+	out := d.b[:n:n]
 	d.b = d.b[n:]
 	return out
 }
 
-func (d *decoder) string() string {
+// string reads the event's own string at place i of Decoder.head.
+func (d *decoder) string(i int) string {
+	if d.shared == nil {
+		return string(d.bytes())
+	}
+	return d.placed(&d.shared.head[i])
+}
+
+// field reads the key or value at place i of set, which is nil when d
+// shares no strings.
+func (d *decoder) field(set *fieldSet, i int) string {
+	switch {
+	case set == nil:
+		return string(d.bytes())
+	case i >= fieldPlaces:
+		return d.placed(nil)
+	}
+	return d.placed(&set.places[i])
+}
+
+// placed reads a string to share whose place is at, or nil for none.
+func (d *decoder) placed(at *place) string {
 	b := d.bytes()
-	place := d.place
-	d.place++
-	if len(b) == 0 || d.shared == nil || len(b) > maxSharedLen {
+	sh := d.shared
+	switch {
+	case len(b) == 0 || len(b) > maxSharedLen:
 		return string(b)
+	case at == nil:
+		return sh.lookUp(b)
+	case at.s == string(b):
+		return at.s
 	}
-	placed := d.placed != nil && place < maxPlaced
-	if placed && d.placed[place] == string(b) {
-		return d.placed[place]
-	}
-	s, ok := d.shared[string(b)]
-	if !ok {
+	var s string
+	if at.skip > 0 {
+		at.skip--
 		s = string(b)
-		d.shared[s] = s
+	} else if t, ok := sh.strings[string(b)]; ok {
+		s = t
+	} else {
+		s = string(b)
+		sh.strings[s] = s
+		at.skip = skipNew
 	}
-	if placed {
-		d.placed[place] = s
-	}
+	at.s = s
 	return s
 }
 
@@ -264,6 +340,19 @@ func (fr *FrameReader) Next() ([]byte, error) {
 		return nil, fmt.Errorf("trace: reading a frame: %w", err)
 	case n > MaxFrame:
 		return nil, fmt.Errorf("%w: frame of %d bytes", ErrBadEvent, n)
+	}
+	if n <= uint64(fr.br.Size()) {
+		// The frame fits in the reader's buffer: it is read there, not
+		// copied out, and stays until the next read.
+		p, err := fr.br.Peek(int(n))
+		if err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, fmt.Errorf("trace: reading a frame: %w", err)
+		}
+		fr.br.Discard(len(p))
+		return p, nil
 	}
 	if uint64(cap(fr.buf)) < n {
 		fr.buf = make([]byte, n)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -70,12 +72,51 @@ func TestDecoder(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("event %d: got %+v, %v; want %+v", i, got, err, want)
 		}
+		if i == maxShared {
+			// A place whose strings are new each time skips the table,
+			// as good as never filling it.
+			if n := len(d.strings); n > maxShared/skipNew+10 {
+				t.Errorf("after %d ports, %d strings in the table", i, n)
+			}
+		}
 	}
 	// The table started over meanwhile; a key at the place where it came
 	// before is still shared, found at its place.
 	third, _ := d.Parse(append([]byte(nil), environ...))
 	if unsafe.StringData(first.Fields[0].Key) != unsafe.StringData(third.Fields[0].Key) {
 		t.Error("an environ key that comes again at its place is made again, not shared")
+	}
+}
+
+// TestDecoderPlacesFieldsByName decodes events with fields of two names
+// in turn, as a worker sends an environ and a start_response with each
+// request: each name's keys and values are found at their places, not
+// in the table, which here is emptied between requests.
+func TestDecoderPlacesFieldsByName(t *testing.T) {
+	t.Parallel()
+	environ := AppendEvent(nil, wireSamples()[2])
+	start := AppendEvent(nil, Event{Kind: KindHandoff, Dir: Up, Name: "start_response",
+		Fields: []Field{{"status", "200 OK"}, {"Content-Type", "text/plain"}}})
+	var d Decoder
+	var first [2]Event
+	for i := range 3 {
+		for j, b := range [][]byte{environ, start} {
+			e, err := d.Parse(append([]byte(nil), b...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first[j] = e
+				continue
+			}
+			for k, f := range e.Fields {
+				was := first[j].Fields[k]
+				if unsafe.StringData(f.Key) != unsafe.StringData(was.Key) || unsafe.StringData(f.Value) != unsafe.StringData(was.Value) {
+					t.Errorf("request %d: %s field %d made again, not shared", i+1, e.Name, k)
+				}
+			}
+		}
+		clear(d.strings)
 	}
 }
 
@@ -112,12 +153,14 @@ func TestParseEventRefuses(t *testing.T) {
 
 func TestFrameReader(t *testing.T) {
 	t.Parallel()
+	// A frame larger than the reader's buffer is read past it.
+	frames := []string{"one", "", strings.Repeat("big", 50<<10), "three"}
 	var stream []byte
-	for _, p := range []string{"one", "", "three"} {
+	for _, p := range frames {
 		stream = AppendFrame(stream, []byte(p))
 	}
 	fr := NewFrameReader(bytes.NewReader(stream))
-	for _, want := range []string{"one", "", "three"} {
+	for _, want := range frames {
 		got, err := fr.Next()
 		if err != nil || string(got) != want {
 			t.Fatalf("Next = %q, %v; want %q", got, err, want)
@@ -127,8 +170,9 @@ func TestFrameReader(t *testing.T) {
 		t.Errorf("at the end: %v, want io.EOF", err)
 	}
 	cut := NewFrameReader(bytes.NewReader(stream[:len(stream)-2]))
-	cut.Next()
-	cut.Next()
+	for range len(frames) - 1 {
+		cut.Next()
+	}
 	if _, err := cut.Next(); !errors.Is(err, io.ErrUnexpectedEOF) {
 		t.Errorf("broken off: %v, want io.ErrUnexpectedEOF", err)
 	}
@@ -198,21 +242,64 @@ func ParseEvent(b []byte) (Event, error) {
 // BenchmarkDecoder decodes what a worker sends for one request to the
 // hello app: the open, the request's bytes, an environ of twenty-one
 // fields, start_response, the body chunk, the answer's bytes and the
-// close.
+// close. The proxy's port changes from request to request, as it does:
+// in the open's remote address, in gunicorn.socket and in REMOTE_PORT.
 func BenchmarkDecoder(b *testing.B) {
+	req := newWorkerRequest()
+	var d Decoder
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range req.next() {
+			if _, err := d.Parse(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkDecoderRecord decodes a worker's request as BenchmarkDecoder
+// does and records its events, as the pre-fork master does with each
+// frame a worker sends.
+func BenchmarkDecoderRecord(b *testing.B) {
+	req := newWorkerRequest()
+	var d Decoder
+	r := NewRecorder(0, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, f := range req.next() {
+			e, err := d.Parse(f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r.Record(e)
+		}
+	}
+}
+
+// workerRequest is the encoded events of a worker's request to the hello
+// app, from a port of the proxy that next changes.
+type workerRequest struct {
+	frames [][]byte
+	ports  [][]byte // where the port is written in frames
+	n      int
+	port   [5]byte
+}
+
+func newWorkerRequest() *workerRequest {
+	const port = "10000"
 	env := []Field{
 		{"wsgi.errors", "<wsgi.errors>"}, {"wsgi.version", "(1, 0)"}, {"wsgi.multithread", "False"},
 		{"wsgi.multiprocess", "True"}, {"wsgi.run_once", "False"}, {"wsgi.file_wrapper", "<wsgi.file_wrapper>"},
 		{"wsgi.input_terminated", "True"}, {"SERVER_SOFTWARE", "gunicorn/20.1.0 (ngw2f-lab)"},
-		{"wsgi.input", "<wsgi.input>"}, {"gunicorn.socket", "<socket 127.0.0.1:8000>"}, {"REQUEST_METHOD", "GET"},
+		{"wsgi.input", "<wsgi.input>"}, {"gunicorn.socket", "<socket 127.0.0.1:" + port + ">"}, {"REQUEST_METHOD", "GET"},
 		{"QUERY_STRING", ""}, {"RAW_URI", "/"}, {"SERVER_PROTOCOL", "HTTP/1.0"}, {"wsgi.url_scheme", "http"},
-		{"REMOTE_ADDR", "127.0.0.1"}, {"REMOTE_PORT", "50123"}, {"SERVER_NAME", "127.0.0.1"},
+		{"REMOTE_ADDR", "127.0.0.1"}, {"REMOTE_PORT", port}, {"SERVER_NAME", "127.0.0.1"},
 		{"SERVER_PORT", "8000"}, {"PATH_INFO", "/"}, {"SCRIPT_NAME", ""},
 	}
 	c := ConnID{41, 1}
-	var frames [][]byte
+	r := &workerRequest{}
 	for _, e := range []Event{
-		{Kind: KindOpen, Layer: "prefork", Conn: c, Side: Server, Local: "127.0.0.1:8000", Remote: "127.0.0.1:50123"},
+		{Kind: KindOpen, Layer: "prefork", Conn: c, Side: Server, Local: "127.0.0.1:8000", Remote: "127.0.0.1:" + port},
 		{Kind: KindBytes, Layer: "prefork", Conn: c, Dir: Down, Data: []byte("GET / HTTP/1.0\r\nHost: x\r\n\r\n")},
 		{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: Down, From: "prefork", To: "gateway", Name: "environ", Fields: env},
 		{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: Up, From: "prefork", To: "gateway", Name: "start_response",
@@ -223,15 +310,23 @@ func BenchmarkDecoder(b *testing.B) {
 		{Kind: KindClose, Layer: "prefork", Conn: c},
 	} {
 		e.PID, e.Time = 41, time.Unix(1700000000, 0)
-		frames = append(frames, AppendEvent(nil, e))
-	}
-	var d Decoder
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, f := range frames {
-			if _, err := d.Parse(f); err != nil {
-				b.Fatal(err)
-			}
+		f := AppendEvent(nil, e)
+		r.frames = append(r.frames, f)
+		for rest := f; bytes.Contains(rest, []byte(port)); {
+			i := bytes.Index(rest, []byte(port))
+			r.ports = append(r.ports, rest[i:i+len(port)])
+			rest = rest[i+len(port):]
 		}
 	}
+	return r
+}
+
+// next writes the next port in r's frames, and returns them.
+func (r *workerRequest) next() [][]byte {
+	r.n++
+	port := strconv.AppendInt(r.port[:0], int64(10000+r.n%90000), 10)
+	for _, p := range r.ports {
+		copy(p, port)
+	}
+	return r.frames
 }
