@@ -28,6 +28,12 @@ type Environ struct {
 // NewEnviron returns an empty Environ.
 func NewEnviron() *Environ { return &Environ{vals: map[string]any{}} }
 
+// newEnvironFor returns an empty Environ with room for n keys, so that
+// one a server fills key by key is not rebuilt as it grows.
+func newEnvironFor(n int) *Environ {
+	return &Environ{keys: make([]string, 0, n), vals: make(map[string]any, n)}
+}
+
 // Set sets key to v. A new key goes at the end; a key already set keeps
 // its place.
 func (e *Environ) Set(key string, v any) {

@@ -68,7 +68,8 @@ func (FileWrapper) String() string { return "<wsgi.file_wrapper>" }
 // "Jürgen". SERVER_PROTOCOL is HTTP/ and the version's numbers, without
 // leading zeros. Header lines the reader marked Invalid are left out.
 func RequestEnviron(req *http1.Request, o Origin) *Environ {
-	e := NewEnviron()
+	const requestKeys = 20 // the keys set whatever the request's headers
+	e := newEnvironFor(requestKeys + len(o.Extra) + len(req.Headers))
 	e.Set(KeyErrors, o.errors())
 	e.Set(KeyVersion, Version{1, 0})
 	e.Set(KeyMultithread, o.Multithread)

@@ -253,3 +253,15 @@ func TestPathAsGunicorn(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRequestEnviron builds the environ of the request the lab's
+// proxy sends a pre-fork worker, as the worker does for each request.
+func BenchmarkRequestEnviron(b *testing.B) {
+	req := readRequest(b, "GET / HTTP/1.0\r\nX-Forwarded-For: 127.0.0.1\r\nHost: 127.0.0.1:8080\r\n"+
+		"Connection: close\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+	o := Origin{Software: "gunicorn/20.1.0", Local: local, Remote: remote, Multiprocess: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		RequestEnviron(req, o)
+	}
+}
