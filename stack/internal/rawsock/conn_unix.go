@@ -171,6 +171,17 @@ func (c *Conn) CloseWrite() error {
 	return c.opError("close", err)
 }
 
+// SyscallConn returns the socket's RawConn, as net's connections do, for
+// a caller that makes its own calls on it (package peek). A direct socket
+// goes on the poller first, so that the RawConn can wait.
+func (c *Conn) SyscallConn() (syscall.RawConn, error) {
+	rc, err := c.direct(toPoller)
+	if err != nil {
+		return nil, c.opError("raw-conn", err)
+	}
+	return rc, nil
+}
+
 func (c *Conn) LocalAddr() net.Addr  { return c.laddr }
 func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
 
@@ -190,12 +201,16 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 }
 
 func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) error {
-	_, err := c.direct(func(int) error { return syscall.EAGAIN }) // onto the poller
+	_, err := c.direct(toPoller)
 	if err == nil {
 		err = set(c.f, t)
 	}
 	return c.opError("set", err)
 }
+
+// toPoller is a call for direct that puts a direct socket on the poller
+// and does nothing else.
+func toPoller(int) error { return syscall.EAGAIN }
 
 // opError words err, from c's file, as net's connections do: an
 // *net.OpError around the system call's error, net.ErrClosed once the

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/peek"
 )
 
 // accepted accepts a client of a listener of its own with Accept and
@@ -176,5 +178,31 @@ func TestTCPAddr(t *testing.T) {
 	}
 	if got := TCPAddr(&syscall.SockaddrUnix{Name: "/tmp/s"}); got != nil {
 		t.Errorf("TCPAddr of a Unix socket = %v, want nil", got)
+	}
+}
+
+// TestPeekDirectConn peeks at what waits on a direct Conn, as a pre-fork
+// worker does before it closes a client it refused, so that its close is
+// a clean one rather than a reset: the Conn is a syscall.Conn, as net's
+// are, and the bytes peeked at are still there to read.
+func TestPeekDirectConn(t *testing.T) {
+	c, client, _ := accepted(t)
+	if peek.Pending(c) {
+		t.Fatal("Pending before the client wrote")
+	}
+	if _, err := client.Write([]byte("GET")); err != nil {
+		t.Fatal(err)
+	}
+	client.SetReadDeadline(time.Now().Add(5 * time.Second))
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := peek.Readable(c); err != nil {
+		t.Fatalf("Readable: %v", err)
+	}
+	if !peek.Pending(c) {
+		t.Fatal("not Pending once the client wrote")
+	}
+	buf := make([]byte, 8)
+	if n, err := c.Read(buf); err != nil || string(buf[:n]) != "GET" {
+		t.Errorf("Read after peeking = %q, %v; want \"GET\"", buf[:n], err)
 	}
 }
