@@ -26,8 +26,8 @@ var errIdle = errors.New("prefork: no connection within the accept wait")
 // closed acceptor wakes a waiting accept at once, so a worker told to
 // stop stops accepting without delay. Every worker waits on the same
 // socket: a client wakes them all, one takes it, and the others wait
-// again. How it takes the client depends on the system: newAcceptor,
-// acceptFrom and close are in accept_unix.go and accept_other.go.
+// again. newAcceptor, acceptFrom and close are in accept_unix.go:
+// Windows runs no worker.
 func (a *acceptor) accept() (net.Conn, error) {
 	c, err := a.acceptFrom(time.Now().Add(acceptWait))
 	switch {

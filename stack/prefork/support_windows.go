@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"time"
 )
 
 // ErrUnsupported says why the pre-fork server does not run on Windows.
@@ -18,6 +19,12 @@ func Supported() error { return ErrUnsupported }
 func handOff(net.Listener) (*os.File, error) { return nil, ErrUnsupported }
 
 func ownGroup(*exec.Cmd) {}
+
+type acceptor struct{ addr net.Addr }
+
+func newAcceptor(*os.File) (*acceptor, error)            { return nil, ErrUnsupported }
+func (*acceptor) acceptFrom(time.Time) (net.Conn, error) { return nil, ErrUnsupported }
+func (*acceptor) close()                                 {}
 
 func killedBy(*os.ProcessState) (int, bool) { return 0, false }
 
