@@ -18,12 +18,6 @@ type Tap struct {
 	layer string
 	pid   int
 	gate  *Gate // holds requests in hop-by-hop mode; nil for none
-
-	mu sync.Mutex
-	// servers names the server ends of the connections tapped (the
-	// listener's address of an accepted one, the upstream's of a dialed
-	// one), which are few and come back connection after connection.
-	servers map[netip.AddrPort]string
 }
 
 // NewTap returns a Tap that records what layer does into sink. It returns
@@ -68,12 +62,8 @@ func (t *Tap) Conn(c net.Conn, side Side) net.Conn {
 	if t == nil {
 		return c
 	}
-	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side}
-	if side == Server {
-		tc.local, tc.remote = t.serverName(c.LocalAddr()), addrString(c.RemoteAddr())
-	} else {
-		tc.local, tc.remote = addrString(c.LocalAddr()), t.serverName(c.RemoteAddr())
-	}
+	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side,
+		local: addrString(c.LocalAddr()), remote: addrString(c.RemoteAddr())}
 	tc.arriving.Store(true)
 	t.record(Event{Kind: KindOpen, Conn: tc.id, Side: side, Local: tc.local, Remote: tc.remote})
 	return tc
@@ -145,8 +135,7 @@ func ID(c net.Conn) ConnID {
 }
 
 // addrString returns a.String(), in one allocation for a TCP address
-// without a zone, such as a client's, which is new with each connection,
-// where net.TCPAddr's String takes three.
+// without a zone, where net.TCPAddr's String takes three.
 func addrString(a net.Addr) string {
 	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" && ta.Port >= 0 && ta.Port <= 0xffff {
 		if ip, ok := netip.AddrFromSlice(ta.IP); ok {
@@ -158,32 +147,6 @@ func addrString(a net.Addr) string {
 	}
 	return a.String()
 }
-
-// serverName returns a.String(), a being the server's end of a
-// connection the Tap taps. Those ends are the same connection after
-// connection, and a name made once is kept: making it takes a few
-// allocations, looking it up none.
-func (t *Tap) serverName(a net.Addr) string {
-	ta, ok := a.(*net.TCPAddr)
-	if !ok {
-		return addrString(a)
-	}
-	k := ta.AddrPort()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	name, ok := t.servers[k]
-	if !ok {
-		if t.servers == nil || len(t.servers) >= maxServers {
-			t.servers = make(map[netip.AddrPort]string) // a bound, should a layer dial ever more servers
-		}
-		name = ta.String()
-		t.servers[k] = name
-	}
-	return name
-}
-
-// maxServers bounds the server names a Tap keeps.
-const maxServers = 64
 
 type listener struct {
 	net.Listener
