@@ -85,7 +85,11 @@ func (r *Recorder) Gate() *Gate {
 // NewRecorder returns a Recorder holding at most events events in at
 // most bytes bytes of memory: its ring's slots, and the data and fields
 // of the events held. It always holds the newest event. Zero or negative
-// values mean the defaults.
+// values mean the defaults. Short data is copied into blocks that events
+// share, each at most a sixty-fourth of bytes, so that the memory the
+// events held keep alive may pass bytes by the rest of the blocks at the
+// two ends of the ring: the data of events dropped, and room not used
+// yet.
 func NewRecorder(events, bytes int) *Recorder {
 	if events <= 0 {
 		events = DefaultEvents
