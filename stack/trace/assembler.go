@@ -414,7 +414,8 @@ func (a *Assembler) start(st *connState) {
 // front one, the proxy's dialed end and the worker's accepted end): room
 // for them at once spares the slice its regrowths, and no more room
 // spares clearing memory never used. Twelve events and the journey fill
-// the allocation's size class as twelve events alone did. The room for
+// the allocation's size class as twelve events alone did; a journey that
+// outgrows them keeps them, unused, as long as it is held. The room for
 // the connections is in the journey.
 type journeyRoom struct {
 	journey Journey
