@@ -394,12 +394,10 @@ func (a *Assembler) rehome(st *connState, l link) {
 // start begins a new journey on a front connection.
 func (a *Assembler) start(st *connState) {
 	a.nextID++
-	// A request through the proxy to a worker and back is ten to twelve
-	// events on three connections (the front one, the proxy's dialed end
-	// and the worker's accepted end): room for them at once spares the
-	// slices their regrowths, and no more room spares clearing memory
-	// never used. The room for the connections is in the journey.
-	j := &Journey{ID: a.nextID, Events: make([]Event, 0, 12)}
+	jr := new(journeyRoom)
+	j := &jr.journey
+	j.ID = a.nextID
+	j.Events = jr.events[:0]
 	j.conns = append(j.room[:0], st)
 	a.journeys = append(a.journeys, j)
 	st.journey = j
@@ -408,6 +406,20 @@ func (a *Assembler) start(st *connState) {
 	if len(a.conns) > a.maxConns() {
 		a.prune()
 	}
+}
+
+// journeyRoom is a new journey made together with the room for its first
+// events, in one allocation rather than two. A request through the proxy
+// to a worker and back is ten to twelve events on three connections (the
+// front one, the proxy's dialed end and the worker's accepted end): room
+// for them at once spares the slice its regrowths, and no more room
+// spares clearing memory never used. Twelve events and the journey fill
+// the allocation's size class as twelve events alone did; a journey that
+// outgrows them keeps them, unused, as long as it is held. The room for
+// the connections is in the journey.
+type journeyRoom struct {
+	journey Journey
+	events  [12]Event
 }
 
 // trim lets the oldest journeys go while more are held than the bounds

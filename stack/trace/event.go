@@ -134,9 +134,10 @@ type Event struct {
 	Err     string
 }
 
-// Sink receives events. Record must not block for long and must not keep
-// e.Data beyond the call without copying it: the caller reuses that buffer.
-// It may keep e.Fields.
+// Sink receives events. Record must not block for long, must not keep
+// e.Data beyond the call without copying it (the caller reuses that
+// buffer) and must not change it (it may be a string's bytes). It may
+// keep e.Fields.
 type Sink interface {
 	Record(e Event)
 }

@@ -48,6 +48,7 @@ type Recorder struct {
 	pid       int
 	maxEvents int
 	maxBytes  int
+	block     int // the size of the blocks short data is copied into
 
 	mu   sync.Mutex
 	ring []Event // grows up to maxEvents, and maxBytes, as events come
@@ -61,6 +62,9 @@ type Recorder struct {
 	dropped uint64 // events pushed out of the ring
 	subs    []*Subscription
 	gate    *Gate
+	// free is the unused end of the block that short data is copied
+	// into, one event's after another's (see carve).
+	free []byte
 }
 
 // SetGate makes the Taps made on r from now on hold requests at g (the
@@ -81,7 +85,11 @@ func (r *Recorder) Gate() *Gate {
 // NewRecorder returns a Recorder holding at most events events in at
 // most bytes bytes of memory: its ring's slots, and the data and fields
 // of the events held. It always holds the newest event. Zero or negative
-// values mean the defaults.
+// values mean the defaults. Short data is copied into blocks that events
+// share, each at most a sixty-fourth of bytes, so that the memory the
+// events held keep alive may pass bytes by the rest of the blocks at the
+// two ends of the ring: the data of events dropped, and room not used
+// yet.
 func NewRecorder(events, bytes int) *Recorder {
 	if events <= 0 {
 		events = DefaultEvents
@@ -94,6 +102,7 @@ func NewRecorder(events, bytes int) *Recorder {
 		pid:       os.Getpid(),
 		maxEvents: events,
 		maxBytes:  bytes,
+		block:     min(maxBlock, bytes/64),
 		ring:      make([]Event, slots),
 		held:      make([]int, slots),
 		first:     1,
@@ -111,7 +120,7 @@ const initialRing = 256
 // the sequence number, under one lock, so that the events of one process
 // are in the same order by either.
 func (r *Recorder) Record(e Event) {
-	if len(e.Data) > 0 {
+	if len(e.Data) > r.block/8 {
 		// make and copy together allocate the copy without clearing
 		// it first; append goes the long way, through growslice.
 		data := make([]byte, len(e.Data))
@@ -122,6 +131,9 @@ func (r *Recorder) Record(e Event) {
 		e.PID = r.pid
 	}
 	r.mu.Lock()
+	if len(e.Data) > 0 && len(e.Data) <= r.block/8 {
+		e.Data = r.carve(e.Data)
+	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
@@ -145,6 +157,32 @@ func (r *Recorder) Record(e Event) {
 		s.wake()
 	}
 	r.mu.Unlock()
+}
+
+// Short data is copied into blocks of maxBlock bytes, one event's after
+// another's, rather than into an allocation of its own each: a proxied
+// request records some eight events with data, a few hundred bytes in
+// all. Data longer than an eighth of a block has its own allocation, so
+// that the end of a block a longer copy leaves unused is an eighth at
+// most. A Recorder bound to fewer bytes than 64 blocks has smaller ones,
+// so that its blocks stay a small part of what it holds.
+const maxBlock = 8 << 10
+
+// carve returns a copy of b, at most an eighth of r.block bytes, made in
+// the current block, or in a new one when the current one has no room
+// left. A block lives as long as any event copied into it: the ring and
+// an Assembler's journeys hold the events of one stretch of time,
+// recorded one after another, so that what they keep alive beyond their
+// events' data is about a block at each end of that stretch. r.mu must
+// be held.
+func (r *Recorder) carve(b []byte) []byte {
+	if len(b) > len(r.free) {
+		r.free = make([]byte, r.block)
+	}
+	n := copy(r.free, b)
+	data := r.free[:n:n] // full: an append to it cannot reach the next copy
+	r.free = r.free[n:]
+	return data
 }
 
 // fits reports whether a ring of slots slots holds the events held and

@@ -2,7 +2,9 @@ package trace
 
 import (
 	"context"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,20 +153,51 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
+// TestRecordCopiesData checks that each event keeps a copy of its data,
+// short (copied into a block, after the one before) or long (copied on
+// its own), that nothing done to the caller's buffer or to another
+// event's copy reaches.
 func TestRecordCopiesData(t *testing.T) {
 	t.Parallel()
-	r := NewRecorder(4, 0)
-	sub := r.Subscribe()
-	defer sub.Close()
-	buf := []byte("GET /")
-	r.Record(Event{Kind: KindBytes, Data: buf})
-	copy(buf, "XXXXX")
-	evs := sub.TryNext(0)
-	if len(evs) != 1 || string(evs[0].Data) != "GET /" {
-		t.Fatalf("recorded %v, want the bytes as they were", evs)
+	long := strings.Repeat("x", maxBlock/8+1)
+	tests := []struct {
+		name string
+		data []string
+	}{
+		{name: "short", data: []string{"GET /", "HTTP/1.0 200 OK"}},
+		{name: "long", data: []string{long, long + "y"}},
+		{name: "short after long", data: []string{long, "GET /", "ok"}},
+		{name: "a block fills up", data: slices.Repeat([]string{strings.Repeat("z", maxBlock/8)}, 9)},
 	}
-	if evs[0].Seq != 1 || evs[0].PID == 0 || evs[0].Time.IsZero() {
-		t.Errorf("Seq %d, PID %d, Time %v: want them set", evs[0].Seq, evs[0].PID, evs[0].Time)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := NewRecorder(16, 0)
+			sub := r.Subscribe()
+			defer sub.Close()
+			for _, d := range tt.data {
+				buf := []byte(d)
+				r.Record(Event{Kind: KindBytes, Data: buf})
+				copy(buf, "XXXXX")
+			}
+			evs := sub.TryNext(0)
+			for i := range evs {
+				// An append to one event's data must not write over
+				// the next event's.
+				evs[i].Data = append(evs[i].Data, '!')
+			}
+			if len(evs) != len(tt.data) {
+				t.Fatalf("recorded %d events, want %d", len(evs), len(tt.data))
+			}
+			for i, e := range evs {
+				if got := string(e.Data); got != tt.data[i]+"!" {
+					t.Errorf("event %d holds %.20q (%d bytes), want %.20q, as it was", i, got, len(got)-1, tt.data[i])
+				}
+				if e.Seq != uint64(i+1) || e.PID == 0 || e.Time.IsZero() {
+					t.Errorf("Seq %d, PID %d, Time %v: want them set", e.Seq, e.PID, e.Time)
+				}
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Tap records the traffic of one layer into a Sink. A nil *Tap, or a Tap
@@ -122,7 +123,14 @@ func (t *Tap) Log(c net.Conn, name, text string) {
 	if t == nil {
 		return
 	}
-	t.record(Event{Kind: KindLog, Conn: ID(c), Name: name, Data: []byte(text)})
+	// The event's data is text's own bytes, not a copy: a Sink reads
+	// Data and copies what it keeps, and never changes it. An empty line
+	// is empty data, not none, as []byte(text) made it.
+	data := []byte{}
+	if text != "" {
+		data = unsafe.Slice(unsafe.StringData(text), len(text))
+	}
+	t.record(Event{Kind: KindLog, Conn: ID(c), Name: name, Data: data})
 }
 
 // ID returns the ConnID of a tapped connection, or the zero ConnID when c is

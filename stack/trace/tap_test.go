@@ -103,6 +103,37 @@ func TestNilTapWrapsNothing(t *testing.T) {
 	tap.Log(nil, "x", "y") // must not panic
 }
 
+// TestTapLog checks that a log line reaches the sink as the line's bytes,
+// an empty line as empty data, and with the connection it was logged for.
+func TestTapLog(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, text string }{
+		{"access_log", `127.0.0.1 - - "GET / HTTP/1.1" 200 14`},
+		{"hook", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := NewRecorder(0, 0)
+			sub := rec.Subscribe()
+			defer sub.Close()
+			c := &Conn{id: ConnID{PID: 1, N: 7}}
+			NewTap(rec, "proxy").Log(c, tt.name, tt.text)
+			evs := sub.TryNext(0)
+			if len(evs) != 1 {
+				t.Fatalf("%d events, want 1", len(evs))
+			}
+			e := evs[0]
+			if e.Kind != KindLog || e.Name != tt.name || e.Conn != c.id || e.Layer != "proxy" {
+				t.Errorf("got %s %q on %v by %q, want log %q on %v by proxy", e.Kind, e.Name, e.Conn, e.Layer, tt.name, c.id)
+			}
+			if e.Data == nil || string(e.Data) != tt.text {
+				t.Errorf("data %q (nil %v), want %q", e.Data, e.Data == nil, tt.text)
+			}
+		})
+	}
+}
+
 func TestClientSideDirections(t *testing.T) {
 	t.Parallel()
 	rec := NewRecorder(0, 0)

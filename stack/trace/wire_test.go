@@ -120,6 +120,40 @@ func TestDecoderPlacesFieldsByName(t *testing.T) {
 	}
 }
 
+// TestDecoderFieldsStayPut decodes many events with fields, few and many,
+// as a worker sends them, and checks that each keeps its own after those
+// that follow: an append to one event's fields must not reach the next's.
+func TestDecoderFieldsStayPut(t *testing.T) {
+	t.Parallel()
+	var wants [][]Field
+	for _, n := range []int{1, 3, 21, maxBlockFields, maxBlockFields + 1} {
+		fields := make([]Field, n)
+		for i := range fields {
+			fields[i] = Field{Key: fmt.Sprint("KEY_", i), Value: fmt.Sprint("value ", n)}
+		}
+		wants = append(wants, fields)
+	}
+	var d Decoder
+	var got []Event
+	for i := range 5 * fieldBlock / 10 { // through several blocks
+		want := wants[i%len(wants)]
+		e, err := d.Parse(AppendEvent(nil, Event{Kind: KindHandoff, Dir: Down, Name: "environ", Fields: want}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e)
+	}
+	for i := range got {
+		got[i].Fields = append(got[i].Fields, Field{Key: "appended"})
+	}
+	for i, e := range got {
+		want := append(wants[i%len(wants)], Field{Key: "appended"})
+		if !reflect.DeepEqual(e.Fields, want) {
+			t.Fatalf("event %d: fields %v, want %v", i, e.Fields, want)
+		}
+	}
+}
+
 func TestParseEventRefuses(t *testing.T) {
 	t.Parallel()
 	good := AppendEvent(nil, wireSamples()[2])
