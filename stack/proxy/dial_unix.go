@@ -62,12 +62,16 @@ func (t *dialTarget) sockaddr() syscall.Sockaddr {
 // address again, race dials, set TCP_NODELAY (nginx leaves Nagle's
 // algorithm on upstream too), ask getsockopt and getpeername both, and
 // wait for the poller even for a connect already done.
-func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
+func (t *dialTarget) dial(dc dialContext) (net.Conn, error) {
 	if t.family == 0 {
-		return dialByName(d, t.addr)
+		d := dc // the context escapes: only a copy goes to the heap
+		return dialByName(&d, t.addr)
 	}
-	if err := d.Err(); err != nil {
+	if err := dc.Err(); err != nil {
 		return nil, t.opError(err)
+	}
+	if !time.Now().Before(dc.deadline) {
+		return nil, t.opError(os.ErrDeadlineExceeded) // as the poller would say
 	}
 	fd, err := rawsock.Socket(t.family)
 	if err != nil {
@@ -87,9 +91,20 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 		syscall.Close(fd)
 		return nil, t.opError(os.NewSyscallError("getsockname", err))
 	}
+	if connecting {
+		// On loopback the handshake is mostly over by now: ask once, and
+		// wait on the poller only for a connect still going on.
+		if err = connected(fd); err == nil {
+			connecting = false
+		} else if err != errConnecting {
+			syscall.Close(fd)
+			return nil, t.opError(err)
+		}
+	}
 	f := os.NewFile(uintptr(fd), "upstream") // the poller waits on it
 	if connecting {
-		err = awaitConnect(d, f)
+		d := dc
+		err = awaitConnect(&d, f)
 	}
 	if err != nil {
 		f.Close()
@@ -101,11 +116,10 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 // awaitConnect waits for the connect in progress on f to end, by d's
 // deadline or until the server closes, and returns how it ended. It asks
 // first, and again whenever the poller finds f writable: getpeername
-// succeeds once the socket is connected, which on loopback it mostly is
-// already, so the dial need not wait for the poller at all; otherwise
-// SO_ERROR tells a connect that failed from one still in progress. (It
-// cannot wait first and ask after: RawConn.Write clears what the poller
-// saw before it began, so a connect that ended then would wake no one.)
+// succeeds once the socket is connected; otherwise SO_ERROR tells a
+// connect that failed from one still in progress. (It cannot wait first
+// and ask after: RawConn.Write clears what the poller saw before it
+// began, so a connect that ended then would wake no one.)
 func awaitConnect(d *dialContext, f *os.File) error {
 	rc, err := f.SyscallConn()
 	if err != nil {
