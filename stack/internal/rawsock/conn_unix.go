@@ -64,11 +64,16 @@ func (c *Conn) onPoller(f *os.File) {
 	c.rc, _ = f.SyscallConn() // fails for a nil file only
 }
 
-// direct makes call on the socket while it is direct; call reports
-// whether it is done, as a RawConn's functions do. direct returns the
+// A call is what a Conn does on its socket: attempt makes it and reports
+// whether it is done, as a RawConn's functions do; false means the socket
+// was not ready. An interface rather than a function, so that a read or
+// write made directly needs no closure (see ioCall).
+type call interface{ attempt(fd uintptr) bool }
+
+// direct makes call on the socket while it is direct. It returns the
 // socket's RawConn if it is on the poller: already, or now, as call found
 // it not ready.
-func (c *Conn) direct(call func(fd uintptr) bool) (syscall.RawConn, error) {
+func (c *Conn) direct(call call) (syscall.RawConn, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -76,7 +81,7 @@ func (c *Conn) direct(call func(fd uintptr) bool) (syscall.RawConn, error) {
 		return c.rc, nil
 	case c.closed.Load():
 		return nil, os.ErrClosed
-	case call(uintptr(c.fd)):
+	case call.attempt(uintptr(c.fd)):
 		return nil, nil
 	}
 	c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
@@ -84,9 +89,10 @@ func (c *Conn) direct(call func(fd uintptr) bool) (syscall.RawConn, error) {
 }
 
 // ioCall is a Conn's read or write: its buffer and what it has done so
-// far. Its function for the poller is made the first time it is used,
-// once a connection rather than once a call (a closure, and the variables
-// it shares, would each go to the heap on every call).
+// far. Its function for the poller is made the first time the poller
+// waits, once a connection rather than once a call (a closure, and the
+// variables it shares, would each go to the heap on every call); a
+// connection that never waits makes none.
 type ioCall struct {
 	sys   func(fd int, p []byte) (int, error) // read or write
 	whole bool                                // go on until p is all done (write)
@@ -124,13 +130,13 @@ func (o *ioCall) attempt(fd uintptr) bool {
 func (c *Conn) do(o *ioCall, p []byte, wait func(syscall.RawConn, func(uintptr) bool) error) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.try == nil {
-		o.try = o.attempt
-	}
 	o.p, o.n = p, 0
 	defer func() { o.p = nil }()
-	rc, err := c.direct(o.try)
+	rc, err := c.direct(o)
 	if rc != nil {
+		if o.try == nil {
+			o.try = o.attempt
+		}
 		err = wait(rc, o.try)
 	}
 	switch {
@@ -172,19 +178,23 @@ func (c *Conn) Close() error {
 // CloseWrite shuts down the writing side of the connection, as
 // net.TCPConn's does.
 func (c *Conn) CloseWrite() error {
-	var shutErr error
-	shut := func(fd uintptr) bool {
-		shutErr = syscall.Shutdown(int(fd), syscall.SHUT_WR)
-		return true
-	}
-	rc, err := c.direct(shut)
+	var shut shutdown
+	rc, err := c.direct(&shut)
 	if rc != nil {
-		err = rc.Control(func(fd uintptr) { shut(fd) })
+		err = rc.Control(func(fd uintptr) { shut.attempt(fd) })
 	}
 	if err == nil {
-		err = shutErr
+		err = shut.err
 	}
 	return c.opError("close", err)
+}
+
+// shutdown is the call CloseWrite makes.
+type shutdown struct{ err error }
+
+func (s *shutdown) attempt(fd uintptr) bool {
+	s.err = syscall.Shutdown(int(fd), syscall.SHUT_WR)
+	return true
 }
 
 // SyscallConn returns the socket's RawConn, as net's connections do, for
@@ -226,7 +236,11 @@ func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) err
 
 // toPoller is a call for direct that puts a direct socket on the poller
 // and does nothing else.
-func toPoller(uintptr) bool { return false }
+var toPoller call = toPollerCall{}
+
+type toPollerCall struct{}
+
+func (toPollerCall) attempt(uintptr) bool { return false }
 
 // opError words err, from c's file, as net's connections do: an
 // *net.OpError around the system call's error, net.ErrClosed once the
