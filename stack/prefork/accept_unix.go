@@ -85,12 +85,10 @@ func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
 	}
 	local := a.addr
 	if local.IP.IsUnspecified() {
-		la, err := syscall.Getsockname(nfd)
-		if err != nil {
+		if local, err = rawsock.LocalAddr(nfd); err != nil {
 			syscall.Close(nfd)
-			return nil, os.NewSyscallError("getsockname", err)
+			return nil, err
 		}
-		local = rawsock.TCPAddr(la)
 	}
 	return rawsock.NewDirectConn(nfd, local, rawsock.TCPAddr(sa)), nil
 }

@@ -240,6 +240,19 @@ func (c *conn) setUpstream(up net.Conn) {
 	c.mu.Unlock()
 }
 
+// closeUpstream closes the upstream connection c uses, once: the answer
+// read, nginx frees the upstream before it writes to the client, and
+// the request's end finds it closed already.
+func (c *conn) closeUpstream() {
+	c.mu.Lock()
+	up := c.upstream
+	c.upstream = nil
+	c.mu.Unlock()
+	if up != nil {
+		up.Close()
+	}
+}
+
 // abort closes the connection and any upstream connection it uses, from
 // any goroutine: the connection's own goroutine then ends. Once the
 // server's context has ended, it also stops an upstream dial in

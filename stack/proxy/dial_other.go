@@ -12,4 +12,4 @@ func newDialTarget(addr string) *dialTarget { return &dialTarget{addr: addr} }
 
 // dial connects to the server by d's deadline, or until the server
 // closes, through net's Dialer.
-func (t *dialTarget) dial(d *dialContext) (net.Conn, error) { return dialByName(d, t.addr) }
+func (t *dialTarget) dial(d dialContext) (net.Conn, error) { return dialByName(&d, t.addr) }

@@ -48,7 +48,7 @@ func TestDial(t *testing.T) {
 			}
 			c, closeServer := dialConn(t)
 			dt := newDialTarget(target)
-			up, err := dt.dial(&dialContext{c: c, deadline: time.Now().Add(time.Minute)})
+			up, err := dt.dial(dialContext{c: c, deadline: time.Now().Add(time.Minute)})
 			if err != nil {
 				t.Fatalf("dialing %s: %v", target, err)
 			}
@@ -83,7 +83,7 @@ func TestDial(t *testing.T) {
 				t.Error("the dial left its hook on the connection")
 			}
 
-			up, err = dt.dial(&dialContext{c: c, deadline: time.Now().Add(-time.Second)})
+			up, err = dt.dial(dialContext{c: c, deadline: time.Now().Add(-time.Second)})
 			if err == nil {
 				up.Close()
 			}
@@ -92,7 +92,7 @@ func TestDial(t *testing.T) {
 			}
 
 			closeServer()
-			if up, err := dt.dial(&dialContext{c: c, deadline: time.Now().Add(time.Minute)}); !errors.Is(err, context.Canceled) {
+			if up, err := dt.dial(dialContext{c: c, deadline: time.Now().Add(time.Minute)}); !errors.Is(err, context.Canceled) {
 				if up != nil {
 					up.Close()
 				}
@@ -108,7 +108,7 @@ func TestDial(t *testing.T) {
 	refused := free.Addr().String()
 	free.Close()
 	c, _ := dialConn(t)
-	up, err := newDialTarget(refused).dial(&dialContext{c: c, deadline: time.Now().Add(time.Minute)})
+	up, err := newDialTarget(refused).dial(dialContext{c: c, deadline: time.Now().Add(time.Minute)})
 	if err == nil {
 		up.Close()
 		t.Fatalf("dialing %s, where nobody listens, connected", refused)
@@ -195,15 +195,15 @@ func BenchmarkDial(b *testing.B) {
 	dt := newDialTarget(addr)
 	for _, bc := range []struct {
 		name string
-		dial func(d *dialContext) (net.Conn, error)
+		dial func(d dialContext) (net.Conn, error)
 	}{
-		{"net.Dialer", func(d *dialContext) (net.Conn, error) { return dialByName(d, addr) }},
+		{"net.Dialer", func(d dialContext) (net.Conn, error) { return dialByName(&d, addr) }},
 		{"dialTarget", dt.dial},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				up, err := bc.dial(&dialContext{c: c, deadline: time.Now().Add(time.Minute)})
+				up, err := bc.dial(dialContext{c: c, deadline: time.Now().Add(time.Minute)})
 				if err != nil {
 					b.Fatal(err)
 				}

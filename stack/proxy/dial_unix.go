@@ -3,7 +3,6 @@
 package proxy
 
 import (
-	"errors"
 	"net"
 	"net/netip"
 	"os"
@@ -18,40 +17,19 @@ import (
 // address connect(2) takes; a name is left to net's Dialer, which looks
 // it up on every dial.
 type dialTarget struct {
-	addr   string // host:port
-	family int    // AF_INET or AF_INET6; 0 for a name
-	sa4    syscall.SockaddrInet4
-	sa6    syscall.SockaddrInet6
-	raddr  *net.TCPAddr
+	addr  string        // host:port
+	to    *rawsock.Addr // nil for a name
+	raddr *net.TCPAddr
 }
 
 // newDialTarget readies addr, host:port, for dialing.
 func newDialTarget(addr string) *dialTarget {
 	t := &dialTarget{addr: addr}
 	ap, err := netip.ParseAddrPort(addr)
-	switch ip := ap.Addr(); {
-	case err != nil:
-	case ip.Is4():
-		t.family, t.sa4 = syscall.AF_INET, syscall.SockaddrInet4{Port: int(ap.Port()), Addr: ip.As4()}
-	case ip.Is6() && !ip.Is4In6() && ip.Zone() == "":
-		t.family, t.sa6 = syscall.AF_INET6, syscall.SockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
-	}
-	if t.family != 0 {
-		t.raddr = net.TCPAddrFromAddrPort(ap)
+	if ip := ap.Addr(); err == nil && (ip.Is4() || ip.Is6() && !ip.Is4In6() && ip.Zone() == "") {
+		t.to, t.raddr = rawsock.NewAddr(ap), net.TCPAddrFromAddrPort(ap)
 	}
 	return t
-}
-
-// sockaddr returns a copy of t's socket address for one connect:
-// syscall fills a buffer inside the one it is given, so dials at once
-// cannot share one.
-func (t *dialTarget) sockaddr() syscall.Sockaddr {
-	if t.family == syscall.AF_INET {
-		sa := t.sa4
-		return &sa
-	}
-	sa := t.sa6
-	return &sa
 }
 
 // dial connects to the server by d's deadline, or until the server
@@ -62,19 +40,23 @@ func (t *dialTarget) sockaddr() syscall.Sockaddr {
 // address again, race dials, set TCP_NODELAY (nginx leaves Nagle's
 // algorithm on upstream too), ask getsockopt and getpeername both, and
 // wait for the poller even for a connect already done.
-func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
-	if t.family == 0 {
-		return dialByName(d, t.addr)
+func (t *dialTarget) dial(dc dialContext) (net.Conn, error) {
+	if t.to == nil {
+		d := dc // the context escapes: only a copy goes to the heap
+		return dialByName(&d, t.addr)
 	}
-	if err := d.Err(); err != nil {
+	if err := dc.Err(); err != nil {
 		return nil, t.opError(err)
 	}
-	fd, err := rawsock.Socket(t.family)
+	if !time.Now().Before(dc.deadline) {
+		return nil, t.opError(os.ErrDeadlineExceeded) // as the poller would say
+	}
+	fd, err := rawsock.Socket(t.to.Family())
 	if err != nil {
 		return nil, t.opError(os.NewSyscallError("socket", err))
 	}
 	connecting := false
-	switch err := syscall.Connect(fd, t.sockaddr()); err {
+	switch err := rawsock.Connect(fd, t.to); err {
 	case nil, syscall.EISCONN:
 	case syscall.EINPROGRESS, syscall.EALREADY, syscall.EINTR:
 		connecting = true
@@ -82,30 +64,40 @@ func (t *dialTarget) dial(d *dialContext) (net.Conn, error) {
 		syscall.Close(fd)
 		return nil, t.opError(os.NewSyscallError("connect", err))
 	}
-	la, err := syscall.Getsockname(fd) // connect has chosen the local port
+	la, err := rawsock.LocalAddr(fd) // connect has chosen the local port
 	if err != nil {
 		syscall.Close(fd)
-		return nil, t.opError(os.NewSyscallError("getsockname", err))
+		return nil, t.opError(err)
+	}
+	if connecting {
+		// On loopback the handshake is mostly over by now: ask once, and
+		// wait on the poller only for a connect still going on.
+		if err = rawsock.Connected(fd); err == nil {
+			connecting = false
+		} else if err != rawsock.ErrConnecting {
+			syscall.Close(fd)
+			return nil, t.opError(err)
+		}
 	}
 	f := os.NewFile(uintptr(fd), "upstream") // the poller waits on it
 	if connecting {
-		err = awaitConnect(d, f)
+		d := dc
+		err = awaitConnect(&d, f)
 	}
 	if err != nil {
 		f.Close()
 		return nil, t.opError(err)
 	}
-	return rawsock.NewConn(f, rawsock.TCPAddr(la), t.raddr), nil
+	return rawsock.NewConn(f, la, t.raddr), nil
 }
 
 // awaitConnect waits for the connect in progress on f to end, by d's
 // deadline or until the server closes, and returns how it ended. It asks
 // first, and again whenever the poller finds f writable: getpeername
-// succeeds once the socket is connected, which on loopback it mostly is
-// already, so the dial need not wait for the poller at all; otherwise
-// SO_ERROR tells a connect that failed from one still in progress. (It
-// cannot wait first and ask after: RawConn.Write clears what the poller
-// saw before it began, so a connect that ended then would wake no one.)
+// succeeds once the socket is connected; otherwise SO_ERROR tells a
+// connect that failed from one still in progress. (It cannot wait first
+// and ask after: RawConn.Write clears what the poller saw before it
+// began, so a connect that ended then would wake no one.)
 func awaitConnect(d *dialContext, f *os.File) error {
 	rc, err := f.SyscallConn()
 	if err != nil {
@@ -115,8 +107,8 @@ func awaitConnect(d *dialContext, f *os.File) error {
 	stop := d.AfterFunc(func() { f.SetWriteDeadline(aLongTimeAgo) })
 	var connErr error
 	err = rc.Write(func(fd uintptr) bool {
-		connErr = connected(int(fd))
-		return connErr != errConnecting
+		connErr = rawsock.Connected(int(fd))
+		return connErr != rawsock.ErrConnecting
 	})
 	stopped := stop()
 	switch {
@@ -129,32 +121,6 @@ func awaitConnect(d *dialContext, f *os.File) error {
 	}
 	f.SetWriteDeadline(time.Time{})
 	return nil
-}
-
-// errConnecting is connected's word for a connect still in progress.
-var errConnecting = errors.New("still connecting")
-
-// connected reports how the connect on fd stands: nil once it is
-// connected, errConnecting while it goes on, or the error it ended with,
-// which SO_ERROR holds whatever getpeername answers for a socket that
-// failed to connect (ENOTCONN on Linux, which macOS may word otherwise).
-func connected(fd int) error {
-	_, peerErr := syscall.Getpeername(fd)
-	if peerErr == nil {
-		return nil
-	}
-	soErr, err := syscall.GetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_ERROR)
-	switch errno := syscall.Errno(soErr); {
-	case err != nil:
-		return os.NewSyscallError("getsockopt", err)
-	case errno == 0 && peerErr == syscall.ENOTCONN,
-		errno == syscall.EINPROGRESS, errno == syscall.EALREADY, errno == syscall.EINTR:
-		return errConnecting
-	case errno == 0:
-		return os.NewSyscallError("getpeername", peerErr)
-	default:
-		return os.NewSyscallError("connect", errno)
-	}
 }
 
 // aLongTimeAgo is a deadline that has passed, which stops a wait at once.

@@ -56,7 +56,7 @@ func TestDialWaits(t *testing.T) {
 	dt := newDialTarget(fullListener(t))
 	c, closeServer := dialConn(t)
 
-	up, err := dt.dial(&dialContext{c: c, deadline: time.Now().Add(100 * time.Millisecond)})
+	up, err := dt.dial(dialContext{c: c, deadline: time.Now().Add(100 * time.Millisecond)})
 	if err == nil {
 		up.Close()
 	}
@@ -70,7 +70,7 @@ func TestDialWaits(t *testing.T) {
 		c.abort() // as Close does
 	}()
 	deadline := time.Now().Add(time.Minute)
-	up, err = dt.dial(&dialContext{c: c, deadline: deadline})
+	up, err = dt.dial(dialContext{c: c, deadline: deadline})
 	if err == nil {
 		up.Close()
 	}
@@ -95,7 +95,7 @@ func TestDialMany(t *testing.T) {
 		c, _ := dialConn(t)
 		wg.Go(func() {
 			for range 50 {
-				up, err := dt.dial(&dialContext{c: c, deadline: time.Now().Add(5 * time.Second)})
+				up, err := dt.dial(dialContext{c: c, deadline: time.Now().Add(5 * time.Second)})
 				if err != nil {
 					t.Error(err)
 					return

@@ -199,17 +199,14 @@ func (r *request) uwsgiPacket(dst []byte) ([]byte, error) {
 // wrong before the client got anything.
 func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstreamIO) *failure {
 	lc := r.loc
-	raw, err := t.dial(&dialContext{c: r.c, deadline: time.Now().Add(lc.connectTimeout)})
+	raw, err := t.dial(dialContext{c: r.c, deadline: time.Now().Add(lc.connectTimeout)})
 	if err != nil {
 		return connectFailure(err)
 	}
 	up := r.c.srv.tap.Conn(raw, trace.Client)
 	r.c.srv.tap.Link(r.c.nc, up)
 	r.c.setUpstream(up)
-	defer func() {
-		r.c.setUpstream(nil)
-		up.Close()
-	}()
+	defer r.c.closeUpstream()
 	if f := r.sendUpstream(up, reqHead, body); f != nil {
 		return f
 	}
@@ -219,13 +216,13 @@ func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstr
 	defer func() { r.upBuf = nil }()
 	up.SetReadDeadline(time.Now().Add(lc.readTimeout))
 	resp, err := rd.ReadResponse(r.method)
-	var he *http1.Error
-	if errors.As(err, &he) && he.Status == 0 {
-		r.logError(levelError, he.Detail+" while reading response header from upstream")
-		r.relaySimple(up, rd.ReadSimpleResponse())
-		return nil
-	}
 	if err != nil {
+		var he *http1.Error
+		if errors.As(err, &he) && he.Status == 0 {
+			r.logError(levelError, he.Detail+" while reading response header from upstream")
+			r.relaySimple(up, rd.ReadSimpleResponse())
+			return nil
+		}
 		return readFailure(err, " while reading response header from upstream")
 	}
 	r.upstreamCode = strconv.Itoa(resp.Status)

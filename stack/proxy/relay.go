@@ -104,7 +104,7 @@ func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
 		_, err := s.Write(p)
 		return err
 	})
-	up.Close()
+	r.c.closeUpstream()
 	return s, err
 }
 

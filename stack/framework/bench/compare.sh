@@ -13,7 +13,7 @@
 # The pre-fork server's fullstack command does the work (it starts both
 # stacks, on loopback only, and stops every process it started by its PID);
 # this script gives it the Flask app on both sides and the issue's target,
-# three times the real stack's requests per second.
+# two and a half times the real stack's requests per second.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 WRK_ARGS=${WRK_ARGS:-"-t2 -c50 -d10s"}
@@ -22,4 +22,4 @@ for tool in wrk nginx /usr/bin/gunicorn; do
 done
 /usr/bin/python3 -c 'import flask' 2>/dev/null || { echo "compare.sh: Flask is not installed for gunicorn's python (apt-get install python3-flask)" >&2; exit 1; }
 exec go run ./stack/prefork/bench/fullstack -wrk -wrk-args "$WRK_ARGS" \
-  -app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 3
+  -app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 2.5

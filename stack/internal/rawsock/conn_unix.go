@@ -33,12 +33,14 @@ type Conn struct {
 	f      *os.File        // the socket on the poller, once there
 	rc     syscall.RawConn // f's
 	closed atomic.Bool
+
+	rd, wr ioCall
 }
 
 // NewConn returns the connection on f, a non-blocking TCP socket, whose
 // addresses are laddr and raddr. Closing the connection closes f.
 func NewConn(f *os.File, laddr, raddr *net.TCPAddr) *Conn {
-	c := &Conn{fd: -1, laddr: laddr, raddr: raddr}
+	c := newConn(-1, laddr, raddr)
 	c.onPoller(f)
 	return c
 }
@@ -47,7 +49,13 @@ func NewConn(f *os.File, laddr, raddr *net.TCPAddr) *Conn {
 // that is not on Go's poller, whose addresses are laddr and raddr. Closing
 // the connection closes fd.
 func NewDirectConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
-	return &Conn{fd: fd, laddr: laddr, raddr: raddr}
+	return newConn(fd, laddr, raddr)
+}
+
+func newConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
+	c := &Conn{fd: fd, laddr: laddr, raddr: raddr}
+	c.rd.sys, c.wr.sys, c.wr.whole = read, write, true
+	return c
 }
 
 // onPoller makes f the socket's file; mu must be held, or c new.
@@ -56,10 +64,16 @@ func (c *Conn) onPoller(f *os.File) {
 	c.rc, _ = f.SyscallConn() // fails for a nil file only
 }
 
-// direct makes call on the socket while it is direct, and returns the
+// A call is what a Conn does on its socket: attempt makes it and reports
+// whether it is done, as a RawConn's functions do; false means the socket
+// was not ready. An interface rather than a function, so that a read or
+// write made directly needs no closure (see ioCall).
+type call interface{ attempt(fd uintptr) bool }
+
+// direct makes call on the socket while it is direct. It returns the
 // socket's RawConn if it is on the poller: already, or now, as call found
-// it not ready (EAGAIN).
-func (c *Conn) direct(call func(fd int) error) (syscall.RawConn, error) {
+// it not ready.
+func (c *Conn) direct(call call) (syscall.RawConn, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -67,53 +81,75 @@ func (c *Conn) direct(call func(fd int) error) (syscall.RawConn, error) {
 		return c.rc, nil
 	case c.closed.Load():
 		return nil, os.ErrClosed
+	case call.attempt(uintptr(c.fd)):
+		return nil, nil
 	}
-	for {
-		switch err := call(c.fd); err {
-		case syscall.EINTR:
-			continue
-		case syscall.EAGAIN:
-			c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
-			return c.rc, nil
-		default:
-			return nil, err
-		}
-	}
+	c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
+	return c.rc, nil
 }
 
-// wait makes call on the poller, through wait (a RawConn's Read or
-// Write): at once, and again each time the poller finds the socket ready,
-// until call finds it ready too.
-func (c *Conn) wait(wait func(func(uintptr) bool) error, call func(fd int) error) error {
-	var callErr error
-	err := wait(func(fd uintptr) bool {
-		callErr = call(int(fd))
-		for callErr == syscall.EINTR {
-			callErr = call(int(fd))
+// ioCall is a Conn's read or write: its buffer and what it has done so
+// far. Its function for the poller is made the first time the poller
+// waits, once a connection rather than once a call (a closure, and the
+// variables it shares, would each go to the heap on every call); a
+// connection that never waits makes none.
+type ioCall struct {
+	sys   func(fd int, p []byte) (int, error) // read or write
+	whole bool                                // go on until p is all done (write)
+
+	mu  sync.Mutex // one call at a time, as net's connections have
+	p   []byte
+	n   int
+	err error
+	try func(fd uintptr) bool // o.attempt
+}
+
+// attempt makes the call on fd and reports whether it is done: false
+// only when fd was not ready (EAGAIN). Its error is left in o.err.
+func (o *ioCall) attempt(fd uintptr) bool {
+	o.err = nil
+	for o.n < len(o.p) {
+		m, err := o.sys(int(fd), o.p[o.n:])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			o.err = err
+			return err != syscall.EAGAIN
 		}
-		return callErr != syscall.EAGAIN
-	})
+		o.n += m
+		if !o.whole {
+			break
+		}
+	}
+	return true
+}
+
+// do makes o's call with p on c: directly, or on the poller, through
+// wait (a RawConn's Read or Write), until the socket is ready.
+func (c *Conn) do(o *ioCall, p []byte, wait func(syscall.RawConn, func(uintptr) bool) error) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.p, o.n = p, 0
+	defer func() { o.p = nil }()
+	rc, err := c.direct(o)
+	if rc != nil {
+		if o.try == nil {
+			o.try = o.attempt
+		}
+		err = wait(rc, o.try)
+	}
 	switch {
 	case err != nil && c.closed.Load():
-		return os.ErrClosed // the poller's word for it is its own
-	case err != nil:
-		return err
+		err = os.ErrClosed // the poller's word for it is its own
+	case err == nil:
+		err = o.err
 	}
-	return callErr
+	return o.n, err
 }
 
 func (c *Conn) Read(b []byte) (int, error) {
-	n := 0
-	call := func(fd int) (err error) {
-		if len(b) > 0 {
-			n, err = read(fd, b)
-		}
-		return err
-	}
-	rc, err := c.direct(call)
-	if rc != nil {
-		err = c.wait(rc.Read, call)
-	}
+	n, err := c.do(&c.rd, b, syscall.RawConn.Read)
 	if err == nil && n == 0 && len(b) > 0 {
 		err = io.EOF
 	}
@@ -123,21 +159,7 @@ func (c *Conn) Read(b []byte) (int, error) {
 // Write writes b whole, as net's connections do: what the socket does not
 // take at once it takes on the poller.
 func (c *Conn) Write(b []byte) (int, error) {
-	n := 0
-	call := func(fd int) error {
-		for n < len(b) {
-			m, err := write(fd, b[n:])
-			n += m
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	rc, err := c.direct(call)
-	if rc != nil {
-		err = c.wait(rc.Write, call)
-	}
+	n, err := c.do(&c.wr, b, syscall.RawConn.Write)
 	return n, c.opError("write", err)
 }
 
@@ -156,19 +178,23 @@ func (c *Conn) Close() error {
 // CloseWrite shuts down the writing side of the connection, as
 // net.TCPConn's does.
 func (c *Conn) CloseWrite() error {
-	var shutErr error
-	shut := func(fd int) error {
-		shutErr = syscall.Shutdown(fd, syscall.SHUT_WR)
-		return nil
-	}
-	rc, err := c.direct(shut)
+	var shut shutdown
+	rc, err := c.direct(&shut)
 	if rc != nil {
-		err = rc.Control(func(fd uintptr) { shut(int(fd)) })
+		err = rc.Control(func(fd uintptr) { shut.attempt(fd) })
 	}
 	if err == nil {
-		err = shutErr
+		err = shut.err
 	}
 	return c.opError("close", err)
+}
+
+// shutdown is the call CloseWrite makes.
+type shutdown struct{ err error }
+
+func (s *shutdown) attempt(fd uintptr) bool {
+	s.err = syscall.Shutdown(int(fd), syscall.SHUT_WR)
+	return true
 }
 
 // SyscallConn returns the socket's RawConn, as net's connections do, for
@@ -210,7 +236,11 @@ func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) err
 
 // toPoller is a call for direct that puts a direct socket on the poller
 // and does nothing else.
-func toPoller(int) error { return syscall.EAGAIN }
+var toPoller call = toPollerCall{}
+
+type toPollerCall struct{}
+
+func (toPollerCall) attempt(uintptr) bool { return false }
 
 // opError words err, from c's file, as net's connections do: an
 // *net.OpError around the system call's error, net.ErrClosed once the

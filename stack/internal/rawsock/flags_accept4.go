@@ -7,7 +7,7 @@ import "syscall"
 // Socket opens a non-blocking TCP socket of family that closes on exec,
 // in one system call, as net does on these systems.
 func Socket(family int) (int, error) {
-	return syscall.Socket(family, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, syscall.IPPROTO_TCP)
+	return socket(family, syscall.SOCK_STREAM|syscall.SOCK_NONBLOCK|syscall.SOCK_CLOEXEC, syscall.IPPROTO_TCP)
 }
 
 // Accept takes a connection from the listening socket fd, as a

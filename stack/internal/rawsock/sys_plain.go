@@ -2,7 +2,10 @@
 
 package rawsock
 
-import "syscall"
+import (
+	"net/netip"
+	"syscall"
+)
 
 // The system calls a Conn makes on its socket, made as syscall makes
 // them (see sys_raw.go for the systems where they are made raw).
@@ -18,3 +21,37 @@ func write(fd int, p []byte) (int, error) {
 }
 
 func closeFD(fd int) error { return syscall.Close(fd) }
+
+// rawAddr is empty here: connect gets a new syscall.Sockaddr for each
+// call, since syscall writes into the one it is given.
+type rawAddr struct{}
+
+func makeRawAddr(netip.AddrPort) rawAddr { return rawAddr{} }
+
+func connect(fd int, a *Addr) error {
+	ip := a.ap.Addr()
+	if ip.Is4() {
+		return syscall.Connect(fd, &syscall.SockaddrInet4{Port: int(a.ap.Port()), Addr: ip.As4()})
+	}
+	return syscall.Connect(fd, &syscall.SockaddrInet6{Port: int(a.ap.Port()), Addr: ip.As16()})
+}
+
+func getsockname(fd int) (netip.AddrPort, error) {
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		return netip.AddrPort{}, err
+	}
+	switch sa := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port)), nil
+	case *syscall.SockaddrInet6:
+		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port)), nil
+	}
+	return netip.AddrPort{}, syscall.EAFNOSUPPORT
+}
+
+// getpeername reports whether fd is connected, as getpeername(2) does.
+func getpeername(fd int) error {
+	_, err := syscall.Getpeername(fd)
+	return err
+}

@@ -8,7 +8,7 @@
 // -app, -real-dir and -real-app serve another app on both sides, such as
 // the talk's Flask app (stack/framework/bench/compare.sh):
 //
-//	-app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 3
+//	-app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 2.5
 //
 // The layers are made by their kinds, as a lesson makes them; a build
 // without the proxy says so and stops.
@@ -65,7 +65,7 @@ func main() {
 	flag.StringVar(&labApp, "app", labApp, "the app the lab's pre-fork server serves, module:callable")
 	flag.StringVar(&realDir, "real-dir", realDir, "the folder of the Python app gunicorn serves")
 	flag.StringVar(&realApp, "real-app", realApp, "the Python app gunicorn serves, module:callable")
-	target := flag.Float64("target", 2, "the ratio of requests/s to reach, lab over real")
+	target := flag.Float64("target", 1.5, "the ratio of requests/s to reach, lab over real")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
