@@ -14,22 +14,19 @@ import (
 // its client: nginx's own Server and Date; Content-Type and
 // Content-Length in their places under nginx's spelling; hop-by-hop and
 // hidden headers dropped; the rest in the upstream's order.
-func (r *request) relayHead(resp *http1.Response) *head {
-	h := &head{status: resp.Status, contentLength: resp.ContentLength}
-	h.line = strconv.Itoa(resp.Status)
-	if resp.Reason != "" {
-		h.line += " " + resp.Reason
-	}
+func (r *request) relayHead(resp *http1.Response) head {
+	h := head{status: resp.Status, relayed: true, reason: resp.Reason, contentLength: resp.ContentLength}
+	var buf [64]byte
 	for _, f := range resp.Headers {
 		if f.Invalid {
 			continue
 		}
-		switch name := lower(f.Name); {
-		case name == "content-type":
+		switch name := appendLower(buf[:0], f.Name); {
+		case string(name) == "content-type":
 			h.contentType = f.Value
-		case name == "content-length", name == "connection", name == "keep-alive", name == "transfer-encoding":
-		case r.loc.hide[name]:
-		case name == "location" || name == "refresh":
+		case string(name) == "content-length", string(name) == "connection", string(name) == "keep-alive", string(name) == "transfer-encoding":
+		case r.loc.hide[string(name)]:
+		case string(name) == "location" || string(name) == "refresh":
 			h.others = append(h.others, http1.Header{Name: f.Name, Value: r.rewriteRedirect(f.Value)})
 		default:
 			h.others = append(h.others, f)
@@ -78,7 +75,8 @@ func (r *request) bodyFollows(status int) bool {
 // proxy_buffering on, the whole answer is read first and the upstream
 // freed; off, the body goes on as it comes.
 func (r *request) relay(up net.Conn, resp *http1.Response) {
-	h := r.relayHead(resp)
+	hd := r.relayHead(resp)
+	h := &hd
 	r.status = resp.Status
 	unknown := resp.ContentLength < 0 && r.bodyFollows(resp.Status)
 	if unknown {

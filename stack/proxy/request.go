@@ -44,9 +44,9 @@ type request struct {
 	stats        []statResult // files looked up
 	expectSeen   bool         // "Expect: 100-continue" was answered, or must not be
 	dropLater    bool         // the body is dropped once the answer is out
-	upstreamURL  string       // "http://127.0.0.1:8000/", for the error log
+	upstreamURL  upstreamURL  // for the error log
 	upstreamAddr string
-	upstreamCode string
+	upstreamCode int // $upstream_status; 0 before an upstream answered
 	proxyHost    string
 	bodyLength   int64 // the request body's length once read; -1 before
 	respHeaders  http1.Headers
@@ -80,10 +80,7 @@ func (r *request) setRequestLine() {
 	hr := r.hr
 	r.method = hr.Method
 	r.http09 = hr.Proto == ""
-	r.requestLine = hr.Method + " " + hr.Target
-	if !r.http09 {
-		r.requestLine += " " + hr.Proto
-	}
+	r.requestLine = hr.RequestLine()
 	host, path, args := splitTarget(hr.Target)
 	r.unparsed = hr.Target
 	if host != "" {
@@ -145,7 +142,16 @@ func (r *request) while() string {
 // does whatever the request line says.
 func (r *request) checkHead() bool {
 	hr := r.hr
-	hosts := hr.Headers.Values("Host")
+	var hosts [2]string // the first two
+	n := 0
+	for _, f := range hr.Headers {
+		if !f.Invalid && strings.EqualFold(f.Name, "Host") {
+			if n < len(hosts) {
+				hosts[n] = f.Value
+			}
+			n++
+		}
+	}
 	bad := func(why string) bool {
 		r.logError(levelInfo, why)
 		r.sendError(400, "")
@@ -154,12 +160,12 @@ func (r *request) checkHead() bool {
 	if r.badLineHost {
 		return bad("client sent invalid host in request line while reading client request line")
 	}
-	if len(hosts) > 0 {
+	if n > 0 {
 		h, ok := validateHost(hosts[0])
 		switch {
 		case !ok:
 			return bad("client sent invalid host header while reading client request headers")
-		case len(hosts) > 1:
+		case n > 1:
 			return bad(fmt.Sprintf(`client sent duplicate host header: "Host: %s", previous value: "Host: %s" while reading client request headers`, hosts[1], hosts[0]))
 		case r.host == "":
 			r.host = h

@@ -107,7 +107,9 @@ func (r *request) variable(name string) string {
 	case "upstream_addr":
 		return r.upstreamAddr
 	case "upstream_status":
-		return r.upstreamCode
+		if r.upstreamCode != 0 {
+			return strconv.Itoa(r.upstreamCode)
+		}
 	}
 	switch {
 	case strings.HasPrefix(name, "http_"):
