@@ -101,16 +101,18 @@ func (r *request) readBody() (*spool, error) {
 		if hr.ContentLength == 0 {
 			r.bodyLength = 0
 		}
-		return &spool{}, nil
+		r.body = spool{}
+		return &r.body, nil
 	}
 	size := int(r.loc.bodyBuffer)
-	s := &spool{limit: size, create: func() (*os.File, error) {
+	r.body = spool{limit: size, create: func() (*os.File, error) {
 		f, err := r.c.rt.temp.create(r.loc.bodyTemp)
 		if err == nil {
 			r.logError(levelWarn, "a client request body is buffered to a temporary file "+f.Name())
 		}
 		return f, err
 	}}
+	s := &r.body
 	rest := hr.ContentLength - int64(r.c.rp.rd.Buffered())
 	switch {
 	case hr.Chunked:

@@ -32,10 +32,12 @@ type conn struct {
 	remoteIP, remotePort string
 	localIP, localPort   string
 
-	rp       *readerPair // nil while idle without a buffer
-	requests int
-	buf      []byte // the answer being built, reused
-	idle     atomic.Bool
+	rp        *readerPair // nil while idle without a buffer
+	requests  int
+	buf       []byte   // the answer being built, reused
+	answerMem []byte   // the memory an upstream's answer is buffered in, reused
+	req       *request // the request being served, reused for the next
+	idle      atomic.Bool
 
 	// In the connection table (connTable), guarded by its lock: while
 	// the connection waits for a request, its place in the table's list
@@ -103,7 +105,11 @@ func (c *conn) serveFrom(ready bool, timeout time.Duration) {
 			return // the client left without a word, or after its last request
 		}
 		c.requests++
-		r := &request{c: c, hr: hr, start: time.Now(), loc: c.rt.def.base, bodyLength: -1}
+		if c.req == nil {
+			c.req = new(request)
+		}
+		r := c.req
+		*r = request{c: c, hr: hr, start: time.Now(), loc: c.rt.def.base, bodyLength: -1}
 		keep := r.serve(err)
 		if !keep || c.srv.shuttingDown() {
 			// As nginx, linger when the client may still be sending, so
@@ -202,6 +208,8 @@ func (c *conn) awaitRequest(timeout time.Duration) (awaitState, time.Time) {
 	c.srv.putReader(c.rp)
 	c.rp = nil
 	c.buf = nil // as large as the largest answer it built: a waiting connection holds none
+	c.answerMem = nil
+	c.req = nil // kept from one request to the next while they come
 	return idling, deadline
 }
 

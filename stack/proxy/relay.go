@@ -93,11 +93,14 @@ func (r *request) relay(up net.Conn, resp *http1.Response) {
 	r.relayStreaming(up, resp, h)
 }
 
-// bufferBody reads an upstream's whole body into a spool and frees the
+// bufferBody reads an upstream's whole body into a spool, in the memory
+// the connection's last answer left (closeAnswer), and frees the
 // upstream. A body that broke off comes back as far as it came, with the
 // error.
 func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
-	s := &spool{limit: answerMemory}
+	r.answer = spool{limit: answerMemory, mem: r.c.answerMem}
+	r.c.answerMem = nil
+	s := &r.answer
 	err := r.readUpstream(up, body, func(p []byte) error {
 		_, err := s.Write(p)
 		return err
@@ -106,10 +109,24 @@ func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
 	return s, err
 }
 
+// closeAnswer closes the spool that bufferBody filled once its answer is
+// out, and keeps its memory for the connection's next answer when that is
+// no more than keptAnswer bytes.
+func (r *request) closeAnswer(s *spool) {
+	if s.file == nil && cap(s.mem) <= keptAnswer {
+		r.c.answerMem = s.mem[:0]
+	}
+	s.close()
+}
+
+// keptAnswer is the most memory a connection keeps from one buffered
+// answer to the next.
+const keptAnswer = 16 << 10
+
 // relayBuffered reads the whole body, then sends head and body at once.
 func (r *request) relayBuffered(up net.Conn, resp *http1.Response, h *head) {
 	s, err := r.bufferBody(up, resp.Body)
-	defer s.close()
+	defer r.closeAnswer(s)
 	buf := r.c.buf[:0]
 	if !r.http09 {
 		buf = r.appendHead(buf, h)
@@ -219,7 +236,7 @@ func appendChunk(dst, p []byte, chunked bool) []byte {
 func (r *request) relaySimple(up net.Conn, resp *http1.Response) {
 	r.status = 9
 	s, err := r.bufferBody(up, resp.Body)
-	defer s.close()
+	defer r.closeAnswer(s)
 	if data, small := s.small(); small {
 		r.write(append(r.c.buf[:0], data...), 0)
 	} else {

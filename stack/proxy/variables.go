@@ -195,6 +195,9 @@ func cookieValue(cookies, name string) string {
 
 // statusCode is $status: three digits, "009" for an HTTP/0.9 answer.
 func statusCode(s int) string {
+	if line, ok := statusLines[s]; ok {
+		return line[:3] // a status nginx knows, without making a string
+	}
 	if s >= 100 && s <= 999 {
 		return strconv.Itoa(s)
 	}
