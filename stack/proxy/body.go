@@ -125,7 +125,7 @@ func (r *request) readBody() (*spool, error) {
 	maxBody := r.loc.maxBody
 	buf := make([]byte, max(size, 1))
 	for {
-		r.c.nc.SetReadDeadline(time.Now().Add(r.loc.bodyTimeout))
+		r.c.setReadDeadline(time.Now(), r.loc.bodyTimeout)
 		n, err := io.ReadFull(hr.Body, buf)
 		if n > 0 {
 			if hr.Chunked && maxBody > 0 && s.size+int64(n) > maxBody {

@@ -379,11 +379,12 @@ func (r *request) dropBody() {
 	buf := make([]byte, 4096)
 	var n int64
 	for {
-		next := time.Now().Add(r.loc.lingeringTimeout)
+		now := time.Now()
+		next := now.Add(r.loc.lingeringTimeout)
 		if next.After(end) {
 			next = end
 		}
-		r.c.nc.SetReadDeadline(next)
+		r.c.readBy.arm(r.c.nc.SetReadDeadline, now, next)
 		m, err := r.hr.Body.Read(buf)
 		n += int64(m)
 		if err == io.EOF {
@@ -420,7 +421,7 @@ func (r *request) expect() {
 	if !strings.EqualFold(r.hr.Headers.Get("Expect"), "100-continue") {
 		return
 	}
-	r.c.nc.SetWriteDeadline(time.Now().Add(r.sendTimeout()))
+	r.c.setWriteDeadline(r.sendTimeout())
 	// nginx counts these bytes in $body_bytes_sent.
 	n, err := io.WriteString(r.c.nc, "HTTP/1.1 100 Continue\r\n\r\n")
 	r.bodySent += int64(n)

@@ -297,7 +297,7 @@ func (r *request) write(b []byte, headLen int) {
 	if r.writeFailed {
 		return
 	}
-	r.c.nc.SetWriteDeadline(time.Now().Add(r.sendTimeout()))
+	r.c.setWriteDeadline(r.sendTimeout())
 	n, err := r.c.nc.Write(b)
 	sent := int64(n - headLen)
 	if sent > 0 {
