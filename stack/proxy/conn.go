@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"container/list"
 	"errors"
 	"io"
 	"net"
@@ -45,9 +44,10 @@ type conn struct {
 
 	// In the connection table (connTable), guarded by its lock: while
 	// the connection waits for a request, its place in the table's list
-	// of those; and whether the table took its slot back.
-	waitSlot *list.Element
-	reused   bool
+	// of those (waitList); and whether the table took its slot back.
+	waitPrev, waitNext *conn
+	waiting            bool
+	reused             bool
 
 	mu       sync.Mutex
 	upstream net.Conn  // the upstream connection in use, closed by Close

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -35,5 +36,56 @@ func TestDeadlineArm(t *testing.T) {
 				t.Errorf("armed %v, now at %v; want re-armed %v", set, d.at.Sub(now), tc.rearms)
 			}
 		})
+	}
+}
+
+// TestWaitList checks the list of waiting connections: newest at the
+// front, any one taken out, the oldest at the back.
+func TestWaitList(t *testing.T) {
+	cs := make([]*conn, 4)
+	for i := range cs {
+		cs[i] = &conn{n: uint64(i)}
+	}
+	order := func(l *waitList) []uint64 {
+		var out []uint64
+		for c := l.front; c != nil; c = c.waitNext {
+			out = append(out, c.n)
+		}
+		var back []uint64
+		for c := l.back; c != nil; c = c.waitPrev {
+			back = append([]uint64{c.n}, back...)
+		}
+		if fmt.Sprint(out) != fmt.Sprint(back) || len(out) != l.n {
+			t.Fatalf("front to back %v, back to front %v, n %d", out, back, l.n)
+		}
+		return out
+	}
+	var l waitList
+	for _, c := range cs {
+		l.pushFront(c)
+	}
+	for _, step := range []struct {
+		remove *conn
+		want   string
+	}{
+		{nil, "[3 2 1 0]"},
+		{cs[2], "[3 1 0]"},
+		{cs[0], "[3 1]"},
+		{cs[3], "[1]"},
+		{cs[1], "[]"},
+	} {
+		if step.remove != nil {
+			l.remove(step.remove)
+			if step.remove.waiting {
+				t.Errorf("connection %d still marked waiting", step.remove.n)
+			}
+		}
+		if got := fmt.Sprint(order(&l)); got != step.want {
+			t.Errorf("after removing: %s, want %s", got, step.want)
+		}
+	}
+	l.pushFront(cs[2])
+	if got := fmt.Sprint(order(&l)); got != "[2]" || l.back != cs[2] {
+		t.Errorf("pushed again into an empty list: %s", got)
 	}
 }
