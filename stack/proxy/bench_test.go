@@ -14,12 +14,12 @@ import (
 )
 
 // BenchmarkProxyRequest sends the talk's request again and again on one
-// keep-alive client connection through a proxy with the talk's part II
-// configuration (proxy_set_header, proxy_redirect off, the access log on)
-// (a new one after keepalive_requests, as wrk opens) to a small upstream of the test's, which answers each connection with
-// the hello answer, as the pre-fork server does. Its allocations are the
-// proxy's request path; "traced" adds the trace's, recorded and assembled
-// into journeys as the lab does.
+// keep-alive client connection (a new one after keepalive_requests, as
+// wrk opens one) through a proxy with the talk's part II configuration
+// (proxy_set_header, proxy_redirect off, the access log on) to
+// helloUpstream. Its allocations are the proxy's request path, the
+// client's reading of the answer and the upstream's accept; "traced" adds
+// the trace's, recorded and assembled into journeys as the lab does.
 func BenchmarkProxyRequest(b *testing.B) {
 	for _, bc := range []struct {
 		name  string
@@ -55,7 +55,11 @@ func BenchmarkProxyRequest(b *testing.B) {
 			b.Cleanup(func() { p.Close() })
 			var nc net.Conn
 			var rd *http1.Reader
-			defer func() { nc.Close() }()
+			defer func() {
+				if nc != nil {
+					nc.Close()
+				}
+			}()
 			const req = "GET / HTTP/1.1\r\nHost: localhost:8080\r\nUser-Agent: wrk\r\n\r\n"
 			b.ReportAllocs()
 			for b.Loop() {
