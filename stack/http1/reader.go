@@ -305,8 +305,12 @@ func newMessage[M any](n int) (*M, Headers) {
 		return boxed[M](n, func(a *[2]Header) []Header { return a[:] })
 	case n <= 4:
 		return boxed[M](n, func(a *[4]Header) []Header { return a[:] })
+	case n <= 6:
+		return boxed[M](n, func(a *[6]Header) []Header { return a[:] })
 	case n <= 8:
 		return boxed[M](n, func(a *[8]Header) []Header { return a[:] })
+	case n <= 12:
+		return boxed[M](n, func(a *[12]Header) []Header { return a[:] })
 	case n <= 16:
 		return boxed[M](n, func(a *[16]Header) []Header { return a[:] })
 	}
