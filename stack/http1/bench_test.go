@@ -56,3 +56,31 @@ func BenchmarkReadRequest(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReadResponse reads answers one after another with one Reader,
+// as the proxy reads its upstreams' answers: gunicorn's to the talk's
+// request, and one with more headers.
+func BenchmarkReadResponse(b *testing.B) {
+	for _, bm := range []struct {
+		name string
+		msg  []byte
+	}{
+		{"gunicorn", []byte("HTTP/1.0 200 OK\r\nServer: gunicorn\r\nDate: Sun, 06 Dec 2026 11:00:00 GMT\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 30\r\n\r\nHello, World! (from Gunicorn)\n")},
+		{"headers", []byte("HTTP/1.1 200 OK\r\nServer: gunicorn\r\nDate: Sun, 06 Dec 2026 11:00:00 GMT\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 2\r\nCache-Control: no-cache\r\nVary: Accept-Encoding\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nX-Frame-Options: DENY\r\nX-Content-Type-Options: nosniff\r\nETag: \"e\"\r\n\r\nok")},
+	} {
+		b.Run(bm.name, func(b *testing.B) {
+			r := NewReader(&loopReader{msg: bm.msg}, Limits{})
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bm.msg)))
+			for b.Loop() {
+				resp, err := r.ReadResponse("GET")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

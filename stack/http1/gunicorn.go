@@ -111,10 +111,8 @@ func (r *Reader) readGunicornRequest() (*Request, error) {
 	if err := r.readGunicornBlock(start, g.buffer); err != nil {
 		return nil, err
 	}
-	req := &Request{}
-	req.Body = &req.body
 	herr := r.parseGunicornHeaders(start, len(r.head)-2, g)
-	r.finishHead(req, nil, rl)
+	req := r.newRequest(rl)
 	req.Method = strings.ToUpper(req.Method)
 	if herr != nil {
 		return req, herr

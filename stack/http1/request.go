@@ -33,7 +33,28 @@ type Request struct {
 	// before the request line are not counted.
 	HeadSize int
 
-	body body // what Body points to
+	body body   // what Body points to
+	line string // the request line as read, from the method to the version
+}
+
+// RequestLine returns the request line as a server logs it: Method,
+// Target and Proto joined by single spaces ("GET / HTTP/1.1"), Method and
+// Target alone for HTTP/0.9. When the line was sent so, it is the line as
+// read, and costs nothing.
+func (r *Request) RequestLine() string {
+	m, t := len(r.Method), len(r.Target)
+	n := m + 1 + t
+	if r.Proto != "" {
+		n += 1 + len(r.Proto)
+	}
+	l := r.line
+	if len(l) == n && l[:m] == r.Method && l[m] == ' ' && l[m+1:m+1+t] == r.Target && (r.Proto == "" || l[m+1+t] == ' ' && l[m+2+t:] == r.Proto) {
+		return l
+	}
+	if r.Proto == "" {
+		return r.Method + " " + r.Target
+	}
+	return r.Method + " " + r.Target + " " + r.Proto
 }
 
 // KeepAlive reports whether the client may send another request on the

@@ -74,9 +74,11 @@ func (r *Reader) ReadResponse(requestMethod string) (*Response, error) {
 	if err := r.readHeaders(nil, headerRules{underscores: true, upstream: true}); err != nil {
 		return nil, err
 	}
-	resp := &Response{}
+	resp, hs := newMessage[Response](len(r.spans))
+	s := r.finishHead(hs)
 	resp.Body = &resp.body
-	s := r.finishHead(nil, resp, requestLine{})
+	resp.Headers = hs
+	resp.HeadSize = len(s)
 	resp.Proto = s[:sl.proto]
 	resp.Major, resp.Minor, resp.Status = sl.major, sl.minor, sl.status
 	resp.Reason = s[sl.reason:sl.end]

@@ -101,16 +101,18 @@ func (r *request) readBody() (*spool, error) {
 		if hr.ContentLength == 0 {
 			r.bodyLength = 0
 		}
-		return &spool{}, nil
+		r.body = spool{}
+		return &r.body, nil
 	}
 	size := int(r.loc.bodyBuffer)
-	s := &spool{limit: size, create: func() (*os.File, error) {
+	r.body = spool{limit: size, create: func() (*os.File, error) {
 		f, err := r.c.rt.temp.create(r.loc.bodyTemp)
 		if err == nil {
 			r.logError(levelWarn, "a client request body is buffered to a temporary file "+f.Name())
 		}
 		return f, err
 	}}
+	s := &r.body
 	rest := hr.ContentLength - int64(r.c.rp.rd.Buffered())
 	switch {
 	case hr.Chunked:
@@ -123,7 +125,7 @@ func (r *request) readBody() (*spool, error) {
 	maxBody := r.loc.maxBody
 	buf := make([]byte, max(size, 1))
 	for {
-		r.c.nc.SetReadDeadline(time.Now().Add(r.loc.bodyTimeout))
+		r.c.setReadDeadline(time.Now(), r.loc.bodyTimeout)
 		n, err := io.ReadFull(hr.Body, buf)
 		if n > 0 {
 			if hr.Chunked && maxBody > 0 && s.size+int64(n) > maxBody {

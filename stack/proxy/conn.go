@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"container/list"
 	"errors"
 	"io"
 	"net"
@@ -32,16 +31,23 @@ type conn struct {
 	remoteIP, remotePort string
 	localIP, localPort   string
 
-	rp       *readerPair // nil while idle without a buffer
-	requests int
-	buf      []byte // the answer being built, reused
-	idle     atomic.Bool
+	rp        *readerPair // nil while idle without a buffer
+	requests  int
+	buf       []byte   // the answer being built, reused
+	answerMem []byte   // the memory an upstream's answer is buffered in, reused
+	req       *request // the request being served, reused for the next
+	idle      atomic.Bool
+
+	// The deadlines armed on nc, which only this connection's goroutine
+	// sets, through them.
+	readBy, writeBy deadline
 
 	// In the connection table (connTable), guarded by its lock: while
 	// the connection waits for a request, its place in the table's list
-	// of those; and whether the table took its slot back.
-	waitSlot *list.Element
-	reused   bool
+	// of those (waitList); and whether the table took its slot back.
+	waitPrev, waitNext *conn
+	waiting            bool
+	reused             bool
 
 	mu       sync.Mutex
 	upstream net.Conn  // the upstream connection in use, closed by Close
@@ -93,7 +99,7 @@ func (c *conn) serveFrom(ready bool, timeout time.Duration) {
 			}
 		}
 		ready = false
-		c.nc.SetReadDeadline(time.Now().Add(c.rt.headerTimeout))
+		c.setReadDeadline(time.Now(), c.rt.headerTimeout)
 		var hr *http1.Request
 		err := c.badStart()
 		if err == nil {
@@ -103,7 +109,11 @@ func (c *conn) serveFrom(ready bool, timeout time.Duration) {
 			return // the client left without a word, or after its last request
 		}
 		c.requests++
-		r := &request{c: c, hr: hr, start: time.Now(), loc: c.rt.def.base, bodyLength: -1}
+		if c.req == nil {
+			c.req = new(request)
+		}
+		r := c.req
+		*r = request{c: c, hr: hr, start: time.Now(), loc: c.rt.def.base, bodyLength: -1}
 		keep := r.serve(err)
 		if !keep || c.srv.shuttingDown() {
 			// As nginx, linger when the client may still be sending, so
@@ -124,7 +134,7 @@ func (c *conn) serveFrom(ready bool, timeout time.Duration) {
 // waitIdle waits until deadline for the next request of a connection
 // whose buffers went, and serves it.
 func (c *conn) waitIdle(deadline time.Time) {
-	c.nc.SetReadDeadline(deadline)
+	c.readBy.arm(c.nc.SetReadDeadline, time.Now(), deadline)
 	err := peek.Readable(c.raw)
 	c.idle.Store(false)
 	if err == nil {
@@ -186,7 +196,7 @@ func (c *conn) awaitRequest(timeout time.Duration) (awaitState, time.Time) {
 	if c.rp == nil {
 		c.rp = c.srv.getReader(c.nc)
 	}
-	c.nc.SetReadDeadline(now.Add(min(holdTime, timeout)))
+	c.setReadDeadline(now, min(holdTime, timeout))
 	_, err := c.rp.br.Peek(1)
 	if err == nil {
 		c.idle.Store(false)
@@ -202,6 +212,8 @@ func (c *conn) awaitRequest(timeout time.Duration) (awaitState, time.Time) {
 	c.srv.putReader(c.rp)
 	c.rp = nil
 	c.buf = nil // as large as the largest answer it built: a waiting connection holds none
+	c.answerMem = nil
+	c.req = nil // kept from one request to the next while they come
 	return idling, deadline
 }
 
@@ -222,12 +234,12 @@ func (c *conn) lingeringClose(lc *locConf, halfClose bool) {
 	}
 	end := time.Now().Add(lc.lingeringTime)
 	buf := make([]byte, 4096)
-	for time.Now().Before(end) {
-		next := time.Now().Add(lc.lingeringTimeout)
+	for now := time.Now(); now.Before(end); now = time.Now() {
+		next := now.Add(lc.lingeringTimeout)
 		if next.After(end) {
 			next = end
 		}
-		c.nc.SetReadDeadline(next)
+		c.readBy.arm(c.nc.SetReadDeadline, now, next)
 		if _, err := c.nc.Read(buf); err != nil {
 			return
 		}
@@ -283,4 +295,34 @@ func (c *conn) close() {
 		c.srv.putReader(c.rp)
 		c.rp = nil
 	}
+}
+
+// lazyDelay is how close to the deadline armed a new one may be and
+// leave it as it is: nginx's NGX_TIMER_LAZY_DELAY.
+const lazyDelay = 300 * time.Millisecond
+
+// deadline is a read or write deadline as last armed on a connection.
+type deadline struct{ at time.Time }
+
+// arm arms t with set, unless the deadline armed has not passed at now and
+// is within lazyDelay of t: it then stays, as nginx leaves a timer it adds
+// again (ngx_event_add_timer), so that a connection whose requests come
+// one after another re-arms no timer for each read and write.
+func (d *deadline) arm(set func(time.Time) error, now, t time.Time) {
+	if d.at.After(now) && t.Sub(d.at).Abs() < lazyDelay {
+		return
+	}
+	d.at = t
+	set(t)
+}
+
+// setReadDeadline arms the read deadline timeout from now.
+func (c *conn) setReadDeadline(now time.Time, timeout time.Duration) {
+	c.readBy.arm(c.nc.SetReadDeadline, now, now.Add(timeout))
+}
+
+// setWriteDeadline arms the write deadline timeout from now.
+func (c *conn) setWriteDeadline(timeout time.Duration) {
+	now := time.Now()
+	c.writeBy.arm(c.nc.SetWriteDeadline, now, now.Add(timeout))
 }

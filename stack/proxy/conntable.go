@@ -1,7 +1,6 @@
 package proxy
 
 import (
-	"container/list"
 	"fmt"
 	"sync"
 	"time"
@@ -21,14 +20,14 @@ type connTable struct {
 
 	mu       sync.Mutex
 	free     int
-	waiting  *list.List // of *conn: connections waiting for a request, the newest first
-	lastWarn int64      // the second "reusing connections" was last logged in
+	waiting  waitList // connections waiting for a request, the newest first
+	lastWarn int64    // the second "reusing connections" was last logged in
 }
 
 // newConnTable returns a table of total slots of which reserved are
 // nginx's own.
 func newConnTable(total, reserved int, log func(logLevel, string)) *connTable {
-	return &connTable{total: total, log: log, free: max(total-reserved, 0), waiting: list.New()}
+	return &connTable{total: total, log: log, free: max(total-reserved, 0)}
 }
 
 // notEnough is nginx's alert when the table is full.
@@ -43,14 +42,15 @@ func (t *connTable) notEnough() string {
 func (t *connTable) get() bool {
 	t.mu.Lock()
 	var reused []*conn
-	if t.free <= t.total/16 && t.waiting.Len() > 0 {
+	if t.free <= t.total/16 && t.waiting.n > 0 {
 		if now := time.Now().Unix(); now != t.lastWarn {
 			t.lastWarn = now
 			t.log(levelWarn, t.notEnough()+", reusing connections")
 		}
-		for range max(min(32, t.waiting.Len()/8), 1) {
-			c := t.waiting.Remove(t.waiting.Back()).(*conn)
-			c.waitSlot, c.reused = nil, true
+		for range max(min(32, t.waiting.n/8), 1) {
+			c := t.waiting.back
+			t.waiting.remove(c)
+			c.reused = true
 			t.free++
 			reused = append(reused, c)
 		}
@@ -77,8 +77,8 @@ func (t *connTable) put() {
 func (t *connTable) wait(c *conn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if !c.reused && c.waitSlot == nil {
-		c.waitSlot = t.waiting.PushFront(c)
+	if !c.reused && !c.waiting {
+		t.waiting.pushFront(c)
 	}
 }
 
@@ -87,9 +87,8 @@ func (t *connTable) wait(c *conn) {
 func (t *connTable) busy(c *conn) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if c.waitSlot != nil {
-		t.waiting.Remove(c.waitSlot)
-		c.waitSlot = nil
+	if c.waiting {
+		t.waiting.remove(c)
 	}
 	return !c.reused
 }
@@ -99,13 +98,48 @@ func (t *connTable) busy(c *conn) bool {
 func (t *connTable) release(c *conn) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if c.waitSlot != nil {
-		t.waiting.Remove(c.waitSlot)
-		c.waitSlot = nil
+	if c.waiting {
+		t.waiting.remove(c)
 	}
 	if !c.reused {
 		t.free++
 	}
+}
+
+// waitList is a list of connections, linked through their fields
+// (waitPrev, waitNext, waiting) so that a connection waits for its next
+// request without allocating a list element. The table's lock guards it.
+type waitList struct {
+	front, back *conn
+	n           int
+}
+
+// pushFront puts c, in no list, at the front.
+func (l *waitList) pushFront(c *conn) {
+	c.waitPrev, c.waitNext, c.waiting = nil, l.front, true
+	if l.front != nil {
+		l.front.waitPrev = c
+	} else {
+		l.back = c
+	}
+	l.front = c
+	l.n++
+}
+
+// remove takes c, which is in the list, out.
+func (l *waitList) remove(c *conn) {
+	if c.waitPrev != nil {
+		c.waitPrev.waitNext = c.waitNext
+	} else {
+		l.front = c.waitNext
+	}
+	if c.waitNext != nil {
+		c.waitNext.waitPrev = c.waitPrev
+	} else {
+		l.back = c.waitPrev
+	}
+	c.waitPrev, c.waitNext, c.waiting = nil, nil, false
+	l.n--
 }
 
 // slotsOf returns worker_connections for c (512 when not set) and how

@@ -120,7 +120,7 @@ func (r *request) logError(level logLevel, msg string) {
 	if r.requestLine != "" {
 		fmt.Fprintf(&b, `, request: "%s"`, r.requestLine)
 	}
-	if r.upstreamURL != "" {
+	if r.upstreamURL.scheme != "" {
 		fmt.Fprintf(&b, `, upstream: "%s"`, r.upstreamURL)
 	}
 	if r.hr != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"time"
 
@@ -55,7 +54,7 @@ func (r *request) proxy() {
 	for len(tried) < limit {
 		p := bal.pick(tried)
 		if p == nil {
-			r.upstreamURL = r.scheme() + pass.upstream.name + uri
+			r.upstreamURL = upstreamURL{r.scheme(), pass.upstream.name, uri}
 			if last == nil || len(tried) < bal.tries() {
 				r.logError(levelError, "no live upstreams while connecting to upstream")
 				last = &failure{status: 502}
@@ -63,7 +62,7 @@ func (r *request) proxy() {
 			break
 		}
 		tried[p] = true
-		r.upstreamURL = r.scheme() + p.conf.addr + uri
+		r.upstreamURL = upstreamURL{r.scheme(), p.conf.addr, uri}
 		r.upstreamAddr = p.conf.addr
 		if !r.c.rt.conns.get() { // the upstream connection takes a slot too
 			bal.done(p, false)
@@ -86,9 +85,18 @@ func (r *request) proxy() {
 			break
 		}
 	}
-	r.upstreamCode = strconv.Itoa(last.status)
+	r.upstreamCode = last.status
 	r.sendError(last.status, "")
 }
+
+// upstreamURL is the URL of the upstream server a request went to, as
+// the error log names it ("http://127.0.0.1:8000/"), in its parts: it is
+// joined only for a line that names it.
+type upstreamURL struct {
+	scheme, host, uri string
+}
+
+func (u upstreamURL) String() string { return u.scheme + u.host + u.uri }
 
 func (r *request) scheme() string {
 	if r.loc.pass.uwsgi {
@@ -138,18 +146,20 @@ func (r *request) upstreamHead(b []byte, uri string) ([]byte, error) {
 	b = append(b, r.loc.httpVersion...)
 	b = append(b, "\r\n"...)
 	for _, h := range r.loc.proxyHeaders {
-		v := h.value.eval(r)
-		if v == "" {
-			continue
-		}
+		start := len(b)
 		b = append(b, h.name...)
 		b = append(b, ": "...)
-		b = append(b, v...)
+		value := len(b)
+		if b = h.value.appendTo(b, r); len(b) == value {
+			b = b[:start] // an empty value sends no header
+			continue
+		}
 		b = append(b, "\r\n"...)
 	}
 	if r.loc.passHeaders {
+		var name [64]byte
 		for _, f := range r.hr.Headers {
-			if f.Invalid || r.loc.proxySetNames[lower(f.Name)] {
+			if f.Invalid || r.loc.proxySetNames[string(appendLower(name[:0], f.Name))] {
 				continue
 			}
 			b = append(b, f.Name...)
@@ -225,7 +235,7 @@ func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstr
 		}
 		return readFailure(err, " while reading response header from upstream")
 	}
-	r.upstreamCode = strconv.Itoa(resp.Status)
+	r.upstreamCode = resp.Status
 	r.relay(up, resp)
 	return nil
 }

@@ -14,22 +14,19 @@ import (
 // its client: nginx's own Server and Date; Content-Type and
 // Content-Length in their places under nginx's spelling; hop-by-hop and
 // hidden headers dropped; the rest in the upstream's order.
-func (r *request) relayHead(resp *http1.Response) *head {
-	h := &head{status: resp.Status, contentLength: resp.ContentLength}
-	h.line = strconv.Itoa(resp.Status)
-	if resp.Reason != "" {
-		h.line += " " + resp.Reason
-	}
+func (r *request) relayHead(resp *http1.Response) head {
+	h := head{status: resp.Status, relayed: true, reason: resp.Reason, contentLength: resp.ContentLength}
+	var buf [64]byte
 	for _, f := range resp.Headers {
 		if f.Invalid {
 			continue
 		}
-		switch name := lower(f.Name); {
-		case name == "content-type":
+		switch name := appendLower(buf[:0], f.Name); {
+		case string(name) == "content-type":
 			h.contentType = f.Value
-		case name == "content-length", name == "connection", name == "keep-alive", name == "transfer-encoding":
-		case r.loc.hide[name]:
-		case name == "location" || name == "refresh":
+		case string(name) == "content-length", string(name) == "connection", string(name) == "keep-alive", string(name) == "transfer-encoding":
+		case r.loc.hide[string(name)]:
+		case string(name) == "location" || string(name) == "refresh":
 			h.others = append(h.others, http1.Header{Name: f.Name, Value: r.rewriteRedirect(f.Value)})
 		default:
 			h.others = append(h.others, f)
@@ -78,7 +75,8 @@ func (r *request) bodyFollows(status int) bool {
 // proxy_buffering on, the whole answer is read first and the upstream
 // freed; off, the body goes on as it comes.
 func (r *request) relay(up net.Conn, resp *http1.Response) {
-	h := r.relayHead(resp)
+	hd := r.relayHead(resp)
+	h := &hd
 	r.status = resp.Status
 	unknown := resp.ContentLength < 0 && r.bodyFollows(resp.Status)
 	if unknown {
@@ -95,11 +93,14 @@ func (r *request) relay(up net.Conn, resp *http1.Response) {
 	r.relayStreaming(up, resp, h)
 }
 
-// bufferBody reads an upstream's whole body into a spool and frees the
+// bufferBody reads an upstream's whole body into a spool, in the memory
+// the connection's last answer left (closeAnswer), and frees the
 // upstream. A body that broke off comes back as far as it came, with the
 // error.
 func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
-	s := &spool{limit: answerMemory}
+	r.answer = spool{limit: answerMemory, mem: r.c.answerMem}
+	r.c.answerMem = nil
+	s := &r.answer
 	err := r.readUpstream(up, body, func(p []byte) error {
 		_, err := s.Write(p)
 		return err
@@ -108,10 +109,24 @@ func (r *request) bufferBody(up net.Conn, body io.Reader) (*spool, error) {
 	return s, err
 }
 
+// closeAnswer closes the spool that bufferBody filled once its answer is
+// out, and keeps its memory for the connection's next answer when that is
+// no more than keptAnswer bytes.
+func (r *request) closeAnswer(s *spool) {
+	if s.file == nil && cap(s.mem) <= keptAnswer {
+		r.c.answerMem = s.mem[:0]
+	}
+	s.close()
+}
+
+// keptAnswer is the most memory a connection keeps from one buffered
+// answer to the next.
+const keptAnswer = 16 << 10
+
 // relayBuffered reads the whole body, then sends head and body at once.
 func (r *request) relayBuffered(up net.Conn, resp *http1.Response, h *head) {
 	s, err := r.bufferBody(up, resp.Body)
-	defer s.close()
+	defer r.closeAnswer(s)
 	buf := r.c.buf[:0]
 	if !r.http09 {
 		buf = r.appendHead(buf, h)
@@ -221,7 +236,7 @@ func appendChunk(dst, p []byte, chunked bool) []byte {
 func (r *request) relaySimple(up net.Conn, resp *http1.Response) {
 	r.status = 9
 	s, err := r.bufferBody(up, resp.Body)
-	defer s.close()
+	defer r.closeAnswer(s)
 	if data, small := s.small(); small {
 		r.write(append(r.c.buf[:0], data...), 0)
 	} else {

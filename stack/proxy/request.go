@@ -25,7 +25,9 @@ type request struct {
 	badLineHost bool   // the request line names a host nginx refuses
 	http09      bool
 
-	upBuf []byte // the upstream answer's body is read into this, pooled
+	upBuf  []byte // the upstream answer's body is read into this, pooled
+	body   spool  // the request body, once read
+	answer spool  // an upstream's answer, buffered
 
 	srv       *rtServer
 	loc       *locConf
@@ -44,9 +46,9 @@ type request struct {
 	stats        []statResult // files looked up
 	expectSeen   bool         // "Expect: 100-continue" was answered, or must not be
 	dropLater    bool         // the body is dropped once the answer is out
-	upstreamURL  string       // "http://127.0.0.1:8000/", for the error log
+	upstreamURL  upstreamURL  // for the error log
 	upstreamAddr string
-	upstreamCode string
+	upstreamCode int // $upstream_status; 0 before an upstream answered
 	proxyHost    string
 	bodyLength   int64 // the request body's length once read; -1 before
 	respHeaders  http1.Headers
@@ -80,10 +82,7 @@ func (r *request) setRequestLine() {
 	hr := r.hr
 	r.method = hr.Method
 	r.http09 = hr.Proto == ""
-	r.requestLine = hr.Method + " " + hr.Target
-	if !r.http09 {
-		r.requestLine += " " + hr.Proto
-	}
+	r.requestLine = hr.RequestLine()
 	host, path, args := splitTarget(hr.Target)
 	r.unparsed = hr.Target
 	if host != "" {
@@ -145,7 +144,16 @@ func (r *request) while() string {
 // does whatever the request line says.
 func (r *request) checkHead() bool {
 	hr := r.hr
-	hosts := hr.Headers.Values("Host")
+	var hosts [2]string // the first two
+	n := 0
+	for _, f := range hr.Headers {
+		if !f.Invalid && strings.EqualFold(f.Name, "Host") {
+			if n < len(hosts) {
+				hosts[n] = f.Value
+			}
+			n++
+		}
+	}
 	bad := func(why string) bool {
 		r.logError(levelInfo, why)
 		r.sendError(400, "")
@@ -154,12 +162,12 @@ func (r *request) checkHead() bool {
 	if r.badLineHost {
 		return bad("client sent invalid host in request line while reading client request line")
 	}
-	if len(hosts) > 0 {
+	if n > 0 {
 		h, ok := validateHost(hosts[0])
 		switch {
 		case !ok:
 			return bad("client sent invalid host header while reading client request headers")
-		case len(hosts) > 1:
+		case n > 1:
 			return bad(fmt.Sprintf(`client sent duplicate host header: "Host: %s", previous value: "Host: %s" while reading client request headers`, hosts[1], hosts[0]))
 		case r.host == "":
 			r.host = h
@@ -371,11 +379,12 @@ func (r *request) dropBody() {
 	buf := make([]byte, 4096)
 	var n int64
 	for {
-		next := time.Now().Add(r.loc.lingeringTimeout)
+		now := time.Now()
+		next := now.Add(r.loc.lingeringTimeout)
 		if next.After(end) {
 			next = end
 		}
-		r.c.nc.SetReadDeadline(next)
+		r.c.readBy.arm(r.c.nc.SetReadDeadline, now, next)
 		m, err := r.hr.Body.Read(buf)
 		n += int64(m)
 		if err == io.EOF {
@@ -412,7 +421,7 @@ func (r *request) expect() {
 	if !strings.EqualFold(r.hr.Headers.Get("Expect"), "100-continue") {
 		return
 	}
-	r.c.nc.SetWriteDeadline(time.Now().Add(r.sendTimeout()))
+	r.c.setWriteDeadline(r.sendTimeout())
 	// nginx counts these bytes in $body_bytes_sent.
 	n, err := io.WriteString(r.c.nc, "HTTP/1.1 100 Continue\r\n\r\n")
 	r.bodySent += int64(n)

@@ -72,7 +72,8 @@ func errorPage(code int, token string) ([]byte, bool) {
 // its order.
 type head struct {
 	status        int
-	line          string // the status line after the version; "" means statusLine(status)
+	relayed       bool   // the status line is an upstream's: status and reason as it sent them
+	reason        string // an upstream's reason phrase, when relayed
 	contentType   string
 	contentLength int64 // -1 when unknown
 	lastModified  time.Time
@@ -110,8 +111,12 @@ func (d *dates) now() string { return d.get().http }
 // Transfer-Encoding, Connection, Keep-Alive, then the others in order.
 func (r *request) appendHead(dst []byte, h *head) []byte {
 	dst = append(dst, "HTTP/1.1 "...)
-	if h.line != "" {
-		dst = append(dst, h.line...)
+	if h.relayed {
+		dst = strconv.AppendInt(dst, int64(h.status), 10)
+		if h.reason != "" {
+			dst = append(dst, ' ')
+			dst = append(dst, h.reason...)
+		}
 	} else {
 		dst = append(dst, statusLine(h.status)...)
 	}
@@ -208,19 +213,28 @@ func (r *request) withCharset(t string) string {
 	return t
 }
 
+// lower returns s in lower case (ASCII), s itself when it is already.
 func lower(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
+			return string(appendLower(make([]byte, 0, len(s)), s))
 		}
 	}
 	return s
+}
+
+// appendLower appends s in lower case (ASCII) to dst. Into a buffer on
+// the stack, it lowers a header's name to look it up in a map or compare
+// it (m[string(b)], string(b) == "x") without allocating.
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // keepsAliveAfter reports whether nginx keeps the connection after
@@ -283,7 +297,7 @@ func (r *request) write(b []byte, headLen int) {
 	if r.writeFailed {
 		return
 	}
-	r.c.nc.SetWriteDeadline(time.Now().Add(r.sendTimeout()))
+	r.c.setWriteDeadline(r.sendTimeout())
 	n, err := r.c.nc.Write(b)
 	sent := int64(n - headLen)
 	if sent > 0 {

@@ -286,7 +286,7 @@ func (r *request) sendBody(h *head, body fileBody, off, n int64) {
 	if n == 0 || r.writeFailed {
 		return
 	}
-	r.c.nc.SetWriteDeadline(time.Now().Add(r.sendTimeout()))
+	r.c.setWriteDeadline(r.sendTimeout())
 	sent, err := io.Copy(r.c.nc, io.NewSectionReader(body, off, n))
 	r.bodySent += sent
 	r.bytesSent += sent

@@ -107,7 +107,9 @@ func (r *request) variable(name string) string {
 	case "upstream_addr":
 		return r.upstreamAddr
 	case "upstream_status":
-		return r.upstreamCode
+		if r.upstreamCode != 0 {
+			return strconv.Itoa(r.upstreamCode)
+		}
 	}
 	switch {
 	case strings.HasPrefix(name, "http_"):
@@ -193,6 +195,9 @@ func cookieValue(cookies, name string) string {
 
 // statusCode is $status: three digits, "009" for an HTTP/0.9 answer.
 func statusCode(s int) string {
+	if line, ok := statusLines[s]; ok {
+		return line[:3] // a status nginx knows, without making a string
+	}
 	if s >= 100 && s <= 999 {
 		return strconv.Itoa(s)
 	}
