@@ -224,7 +224,8 @@ func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstr
 	rd.Reset(up)
 	r.upBuf = uio.body[:lc.bufferSize]
 	defer func() { r.upBuf = nil }()
-	up.SetReadDeadline(time.Now().Add(lc.readTimeout))
+	r.upReadBy = deadline{} // a new connection has none
+	r.armUpstreamRead(up)
 	resp, err := rd.ReadResponse(r.method)
 	if err != nil {
 		var he *http1.Error

@@ -185,7 +185,7 @@ func (r *request) readUpstream(up net.Conn, body io.Reader, use func([]byte) err
 		buf = make([]byte, r.loc.bufferSize)
 	}
 	for {
-		up.SetReadDeadline(time.Now().Add(r.loc.readTimeout))
+		r.armUpstreamRead(up)
 		n, err := body.Read(buf)
 		if n > 0 {
 			if werr := use(buf[:n]); werr != nil {
@@ -200,6 +200,14 @@ func (r *request) readUpstream(up net.Conn, body io.Reader, use func([]byte) err
 			return err
 		}
 	}
+}
+
+// armUpstreamRead arms proxy_read_timeout for the next read from the
+// upstream, lazily as the client's deadlines are (deadline.arm): the
+// head and a short body, read microseconds apart, arm it once.
+func (r *request) armUpstreamRead(up net.Conn) {
+	now := time.Now()
+	r.upReadBy.arm(up.SetReadDeadline, now, now.Add(r.loc.readTimeout))
 }
 
 // streamBody sends a body of n bytes from src, chunked or not.

@@ -25,9 +25,10 @@ type request struct {
 	badLineHost bool   // the request line names a host nginx refuses
 	http09      bool
 
-	upBuf  []byte // the upstream answer's body is read into this, pooled
-	body   spool  // the request body, once read
-	answer spool  // an upstream's answer, buffered
+	upBuf    []byte   // the upstream answer's body is read into this, pooled
+	upReadBy deadline // the read deadline armed on the upstream connection
+	body     spool    // the request body, once read
+	answer   spool    // an upstream's answer, buffered
 
 	srv       *rtServer
 	loc       *locConf
