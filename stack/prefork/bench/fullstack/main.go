@@ -4,6 +4,7 @@
 //
 //	go run ./stack/prefork/bench/fullstack -latency   # a journey's p50/p99 vs the loopback floor
 //	go run ./stack/prefork/bench/fullstack -wrk       # wrk vs Debian's nginx -> gunicorn
+//	go run ./stack/prefork/bench/fullstack -wrk -rounds 4 -wrk-args "-t2 -c50 -d5s"
 //
 // -app, -real-dir and -real-app serve another app on both sides, such as
 // the talk's Flask app (stack/framework/bench/compare.sh):
@@ -20,6 +21,11 @@
 // the lab's proxy -> pre-fork and nginx (its part II configuration) ->
 // gunicorn with 2 sync workers and apps.py's hello, and runs wrk with the
 // same settings against each; real programs are stopped by their PIDs.
+// With -rounds N both stacks stay up and wrk runs N times on each, one
+// side after the other, and the figures are summed: on a machine whose
+// speed drifts from one minute to the next (a shared virtual machine),
+// the drift then weighs on both sides alike. It prints the lab process's
+// CPU per request over nginx's beside the ratio of requests per second.
 package main
 
 import (
@@ -66,6 +72,7 @@ func main() {
 	flag.StringVar(&realDir, "real-dir", realDir, "the folder of the Python app gunicorn serves")
 	flag.StringVar(&realApp, "real-app", realApp, "the Python app gunicorn serves, module:callable")
 	target := flag.Float64("target", 1.5, "the ratio of requests/s to reach, lab over real")
+	rounds := flag.Int("rounds", 1, "for -wrk, how many times to run wrk on each side, one side after the other, so that a machine whose speed drifts weighs on both alike")
 	flag.Parse()
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -79,7 +86,7 @@ func main() {
 	case *latency:
 		err = measureLatency(*n)
 	case *wrk:
-		err = compareWrk(strings.Fields(*wrkArgs), *target)
+		err = compareWrk(strings.Fields(*wrkArgs), max(*rounds, 1), *target)
 	case *hold:
 		err = holdStack()
 	default:
@@ -262,7 +269,7 @@ func runWrk(args []string, addr string) (wrkResult, error) {
 	return res, nil
 }
 
-func compareWrk(args []string, target float64) error {
+func compareWrk(args []string, rounds int, target float64) error {
 	for _, tool := range []string{"wrk", "nginx", "gunicorn"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			fmt.Printf("skipped: %s is not installed (apt-get install %s)\n", tool, tool)
@@ -273,35 +280,84 @@ func compareWrk(args []string, target float64) error {
 	if err != nil {
 		return err
 	}
-	self := os.Getpid()
-	labBefore, allBefore := procCPU(self), treeCPU(self)
-	lab, err := runWrk(args, addr)
-	labCPU, workersCPU := procCPU(self)-labBefore, treeCPU(self)-procCPU(self)-(allBefore-labBefore)
-	stop()
-	if err != nil {
-		return err
-	}
+	defer stop()
 	real, stopReal, err := realStack()
 	if err != nil {
 		return err
 	}
-	nginxBefore, gunicornBefore := treeCPU(real.nginx), treeCPU(real.gunicorn)
-	ref, err := runWrk(args, real.addr)
-	nginxCPU, gunicornCPU := treeCPU(real.nginx)-nginxBefore, treeCPU(real.gunicorn)-gunicornBefore
-	stopReal()
+	defer stopReal()
+	// The lab's workers are this process's children other than the
+	// real stack's, which idles while the lab's side runs.
+	self := os.Getpid()
+	labSide := func() (front, back time.Duration) {
+		front = procCPU(self)
+		return front, treeCPU(self) - front - treeCPU(real.nginx) - treeCPU(real.gunicorn)
+	}
+	realSide := func() (front, back time.Duration) {
+		return treeCPU(real.nginx), treeCPU(real.gunicorn)
+	}
+	var lab, ref tally
+	for range rounds {
+		if err := lab.run(args, addr, labSide); err != nil {
+			return err
+		}
+		if err := ref.run(args, real.addr, realSide); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("wrk %s, %d round(s) each, one side after the other\n", strings.Join(args, " "), rounds)
+	fmt.Printf("lab proxy -> prefork (2 workers, tracing on) -> %s: %s\n", labApp, lab.summary())
+	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync) -> %s: %s\n", realApp, ref.summary())
+	fmt.Printf("CPU per request: lab process %s + workers %s (wrk %s); nginx %s + gunicorn %s (wrk %s)\n",
+		perRequest(lab.front, lab.requests), perRequest(lab.back, lab.requests), perRequest(lab.wrk, lab.requests),
+		perRequest(ref.front, ref.requests), perRequest(ref.back, ref.requests), perRequest(ref.wrk, ref.requests))
+	if ref.requests > 0 && lab.requests > 0 {
+		fmt.Printf("lab process over nginx, CPU per request: %.2f (target <= 1.2)\n",
+			float64(lab.front)/float64(lab.requests)/(float64(ref.front)/float64(ref.requests)))
+		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps()/ref.rps(), target)
+	}
+	return nil
+}
+
+// tally sums one side's wrk runs: the requests answered, their time,
+// and the CPU time of the side's front process (the proxy), its back
+// (the app server and its workers) and wrk.
+type tally struct {
+	requests         int
+	elapsed          time.Duration
+	front, back, wrk time.Duration
+	last             string // wrk's summary of the last run
+}
+
+// run runs wrk once against addr and adds what it measured, with the CPU
+// cpu reports the side's processes used meanwhile.
+func (t *tally) run(args []string, addr string, cpu func() (front, back time.Duration)) error {
+	front0, back0 := cpu()
+	start := time.Now()
+	res, err := runWrk(args, addr)
+	t.elapsed += time.Since(start)
+	front1, back1 := cpu()
 	if err != nil {
 		return err
 	}
-	fmt.Printf("wrk %s\n", strings.Join(args, " "))
-	fmt.Printf("lab proxy -> prefork (2 workers, tracing on) -> %s: %s\n", labApp, lab.summary)
-	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync) -> %s: %s\n", realApp, ref.summary)
-	fmt.Printf("CPU per request: lab process %s + workers %s (wrk %s); nginx %s + gunicorn %s (wrk %s)\n",
-		perRequest(labCPU, lab.requests), perRequest(workersCPU, lab.requests), perRequest(lab.cpu, lab.requests),
-		perRequest(nginxCPU, ref.requests), perRequest(gunicornCPU, ref.requests), perRequest(ref.cpu, ref.requests))
-	if ref.rps > 0 {
-		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps/ref.rps, target)
-	}
+	t.requests += res.requests
+	t.front += front1 - front0
+	t.back += back1 - back0
+	t.wrk += res.cpu
+	t.last = res.summary
 	return nil
+}
+
+// rps is the requests answered per second over every run.
+func (t *tally) rps() float64 {
+	if t.elapsed <= 0 {
+		return 0
+	}
+	return float64(t.requests) / t.elapsed.Seconds()
+}
+
+func (t *tally) summary() string {
+	return fmt.Sprintf("%s; over every run %.0f requests/s", t.last, t.rps())
 }
 
 // realPeers are the real stack's front address and processes.
