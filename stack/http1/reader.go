@@ -295,8 +295,8 @@ func (s span) shift(by int) span { return span{s.start + by, s.end + by} }
 
 // newMessage returns a new message and the Headers, n long, it is to
 // hold: nil for none; up to 16 in the message's own allocation, in room
-// for 2, 4, 8 or 16, which costs the bytes two allocations would and one
-// allocation less; more in a slice of their own.
+// for 2, 4, 6, 8, 12 or 16, which costs about the bytes two allocations
+// would and one allocation less; more in a slice of their own.
 func newMessage[M any](n int) (*M, Headers) {
 	switch {
 	case n == 0:
