@@ -22,20 +22,27 @@ import (
 // does (handOff); the local address is the listener's when it is bound
 // to one IP, and is asked only when it listens on every address.
 //
-// The client's connection is direct (rawsock.NewDirectConn): it goes on
-// the poller only if the worker must wait for the request, as it reads
-// what has come and writes a small answer the way gunicorn's blocking
-// socket does, with nothing in between.
+// The client's connection is direct (rawsock.NewDirectConn): the worker
+// reads what has come and writes a small answer the way gunicorn's
+// blocking socket does, with nothing in between, and waits only when the
+// request has not all come. A worker that serves one client at a time
+// (the sync worker) then waits on one rawsock.Waiter for all its
+// clients, rather than putting each on Go's poller as an os.File, whose
+// close would wake the runtime's monitor thread from its sleep (see
+// rawsock.Waiter); a thread worker, or a system with no Waiter, waits on
+// Go's poller.
 type acceptor struct {
 	f      *os.File // the listening socket, on Go's poller
 	rc     syscall.RawConn
 	addr   *net.TCPAddr
 	closed atomic.Bool
+	waiter *rawsock.Waiter // nil: clients wait on Go's poller
 }
 
 // newAcceptor waits for clients on the socket the worker inherited as f,
-// and closes f when it is closed.
-func newAcceptor(f *os.File) (*acceptor, error) {
+// and closes f when it is closed. oneAtATime says the worker serves one
+// client at a time, whose waits can then share a Waiter.
+func newAcceptor(f *os.File, oneAtATime bool) (*acceptor, error) {
 	rc, err := f.SyscallConn()
 	if err != nil {
 		f.Close()
@@ -54,7 +61,14 @@ func newAcceptor(f *os.File) (*acceptor, error) {
 		f.Close()
 		return nil, fmt.Errorf("prefork: the inherited socket: %w", saErr)
 	}
-	return &acceptor{f: f, rc: rc, addr: addr}, nil
+	a := &acceptor{f: f, rc: rc, addr: addr}
+	if oneAtATime {
+		if a.waiter, err = rawsock.NewWaiter(); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("prefork: %w", err)
+		}
+	}
+	return a, nil
 }
 
 // acceptFrom takes a client that comes by deadline.
@@ -90,7 +104,7 @@ func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
 			return nil, err
 		}
 	}
-	return rawsock.NewDirectConn(nfd, local, rawsock.TCPAddr(sa)), nil
+	return rawsock.NewDirectConn(nfd, local, rawsock.TCPAddr(sa), a.waiter), nil
 }
 
 // close closes the worker's copy of the listening socket, which wakes an
@@ -98,4 +112,5 @@ func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
 func (a *acceptor) close() {
 	a.closed.Store(true)
 	a.f.Close()
+	a.waiter.Close()
 }

@@ -23,7 +23,7 @@ func handedOff(t *testing.T) (*acceptor, string) {
 	t.Cleanup(func() { ln.Close() })
 	f, err := handOff(ln)
 	must(t, err)
-	a, err := newAcceptor(f)
+	a, err := newAcceptor(f, true)
 	must(t, err)
 	t.Cleanup(a.close)
 	return a, ln.Addr().String()

@@ -22,7 +22,7 @@ func ownGroup(*exec.Cmd) {}
 
 type acceptor struct{ addr net.Addr }
 
-func newAcceptor(*os.File) (*acceptor, error)            { return nil, ErrUnsupported }
+func newAcceptor(*os.File, bool) (*acceptor, error)      { return nil, ErrUnsupported }
 func (*acceptor) acceptFrom(time.Time) (net.Conn, error) { return nil, ErrUnsupported }
 func (*acceptor) close()                                 {}
 

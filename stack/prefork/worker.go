@@ -55,7 +55,7 @@ func runWorker() int {
 	// gunicorn logs this in the new worker, before post_fork.
 	w.tap.Log(nil, "log", fmt.Sprintf("Booting worker with pid: %d", os.Getpid()))
 	w.hooks.fire(nil, "post_fork", "")
-	acc, err := newAcceptor(os.NewFile(fdListener, "listener"))
+	acc, err := newAcceptor(os.NewFile(fdListener, "listener"), cfg.Threads <= 1)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "prefork worker: %v\n", err)
 		return exitBootError

@@ -34,6 +34,10 @@ type Conn struct {
 	rc     syscall.RawConn // f's
 	closed atomic.Bool
 
+	w       *Waiter // where a direct socket waits; nil: on the poller as f
+	waited  bool    // the socket is in w's epoll instance
+	waiting bool    // a read or write waits on w now
+
 	rd, wr ioCall
 }
 
@@ -47,9 +51,13 @@ func NewConn(f *os.File, laddr, raddr *net.TCPAddr) *Conn {
 
 // NewDirectConn returns the connection on fd, a non-blocking TCP socket
 // that is not on Go's poller, whose addresses are laddr and raddr. Closing
-// the connection closes fd.
-func NewDirectConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
-	return newConn(fd, laddr, raddr)
+// the connection closes fd. A read or write that must wait waits on w,
+// when it is not nil and no deadline was set, and otherwise puts the
+// socket on Go's poller.
+func NewDirectConn(fd int, laddr, raddr *net.TCPAddr, w *Waiter) *Conn {
+	c := newConn(fd, laddr, raddr)
+	c.w = w
+	return c
 }
 
 func newConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
@@ -71,9 +79,10 @@ func (c *Conn) onPoller(f *os.File) {
 type call interface{ attempt(fd uintptr) bool }
 
 // direct makes call on the socket while it is direct. It returns the
-// socket's RawConn if it is on the poller: already, or now, as call found
-// it not ready.
-func (c *Conn) direct(call call) (syscall.RawConn, error) {
+// RawConn to wait on when call found the socket not ready: the Waiter's,
+// for a read or write (io), or the socket's on Go's poller, which it is
+// put on now if it is not yet.
+func (c *Conn) direct(call call, io bool) (syscall.RawConn, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -83,6 +92,8 @@ func (c *Conn) direct(call call) (syscall.RawConn, error) {
 		return nil, os.ErrClosed
 	case call.attempt(uintptr(c.fd)):
 		return nil, nil
+	case io && c.w != nil:
+		return c.w.rawConn(c), nil
 	}
 	c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
 	return c.rc, nil
@@ -132,7 +143,7 @@ func (c *Conn) do(o *ioCall, p []byte, wait func(syscall.RawConn, func(uintptr) 
 	defer o.mu.Unlock()
 	o.p, o.n = p, 0
 	defer func() { o.p = nil }()
-	rc, err := c.direct(o)
+	rc, err := c.direct(o, true)
 	if rc != nil {
 		if o.try == nil {
 			o.try = o.attempt
@@ -172,14 +183,18 @@ func (c *Conn) Close() error {
 	case c.f != nil:
 		return c.opError("close", c.f.Close())
 	}
-	return c.opError("close", closeFD(c.fd))
+	err := closeFD(c.fd)
+	if c.waiting {
+		c.w.interrupt() // the closed socket has left w: it would never wake
+	}
+	return c.opError("close", err)
 }
 
 // CloseWrite shuts down the writing side of the connection, as
 // net.TCPConn's does.
 func (c *Conn) CloseWrite() error {
 	var shut shutdown
-	rc, err := c.direct(&shut)
+	rc, err := c.direct(&shut, false)
 	if rc != nil {
 		err = rc.Control(func(fd uintptr) { shut.attempt(fd) })
 	}
@@ -201,7 +216,7 @@ func (s *shutdown) attempt(fd uintptr) bool {
 // a caller that makes its own calls on it (package peek). A direct socket
 // goes on the poller first, so that the RawConn can wait.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
-	rc, err := c.direct(toPoller)
+	rc, err := c.direct(toPoller, false)
 	if err != nil {
 		return nil, c.opError("raw-conn", err)
 	}
@@ -227,7 +242,7 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 }
 
 func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) error {
-	_, err := c.direct(toPoller)
+	_, err := c.direct(toPoller, false)
 	if err == nil {
 		err = set(c.f, t)
 	}

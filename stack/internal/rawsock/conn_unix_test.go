@@ -18,9 +18,9 @@ import (
 )
 
 // accepted accepts a client of a listener of its own with Accept and
-// returns the direct connection on it, the client's end, and the
-// listener's address.
-func accepted(t *testing.T) (*Conn, net.Conn, *net.TCPAddr) {
+// returns the direct connection on it, which waits on w, the client's
+// end, and the listener's address.
+func accepted(t *testing.T, w *Waiter) (*Conn, net.Conn, *net.TCPAddr) {
 	t.Helper()
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -47,7 +47,7 @@ func accepted(t *testing.T) (*Conn, net.Conn, *net.TCPAddr) {
 		t.Fatal(acceptErr)
 	}
 	laddr := ln.Addr().(*net.TCPAddr)
-	c := NewDirectConn(nfd, laddr, TCPAddr(sa))
+	c := NewDirectConn(nfd, laddr, TCPAddr(sa), w)
 	t.Cleanup(func() { c.Close() })
 	return c, client, laddr
 }
@@ -58,7 +58,7 @@ func accepted(t *testing.T) (*Conn, net.Conn, *net.TCPAddr) {
 // answer written without the poller, CloseWrite ends what the client
 // reads, and a closed Conn answers net.ErrClosed.
 func TestAcceptedConn(t *testing.T) {
-	c, client, laddr := accepted(t)
+	c, client, laddr := accepted(t, nil)
 	func(fd uintptr) {
 		flags, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
 		if err != nil || flags&unix.O_NONBLOCK == 0 {
@@ -110,23 +110,40 @@ func TestAcceptedConn(t *testing.T) {
 	}
 }
 
-// TestConnWaits has a direct Conn wait, as it then must on the poller:
+// TestConnWaits has a direct Conn wait, on Go's poller or on a Waiter:
 // for a request that comes later, for a client that reads a large answer
 // slowly, until a deadline, and until the Conn is closed.
 func TestConnWaits(t *testing.T) {
-	t.Run("read", func(t *testing.T) {
-		c, client, _ := accepted(t)
-		time.AfterFunc(50*time.Millisecond, func() { client.Write([]byte("late")) })
-		buf := make([]byte, 4)
-		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "late" {
-			t.Fatalf("read %q, %v", buf, err)
+	waiter, err := NewWaiter() // nil where there is none: the poller twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { waiter.Close() })
+	for _, w := range []*Waiter{nil, waiter} {
+		name := "poller"
+		if w != nil {
+			name = "waiter"
 		}
-		if c.f == nil {
-			t.Error("a Conn that waited for its read was not on the poller")
+		t.Run(name, func(t *testing.T) { testConnWaits(t, w) })
+	}
+}
+
+func testConnWaits(t *testing.T, w *Waiter) {
+	t.Run("read", func(t *testing.T) {
+		c, client, _ := accepted(t, w)
+		for _, word := range []string{"late", "later"} { // a second wait, once in the Waiter
+			time.AfterFunc(50*time.Millisecond, func() { client.Write([]byte(word)) })
+			buf := make([]byte, len(word))
+			if _, err := io.ReadFull(c, buf); err != nil || string(buf) != word {
+				t.Fatalf("read %q, %v", buf, err)
+			}
+		}
+		if onPoller := c.f != nil; onPoller != (w == nil) {
+			t.Errorf("a Conn that waited for its read with Waiter %v: on the poller %v", w, onPoller)
 		}
 	})
 	t.Run("write", func(t *testing.T) {
-		c, client, _ := accepted(t)
+		c, client, _ := accepted(t, w)
 		big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB: more than the socket buffers hold
 		done := make(chan []byte)
 		go func() {
@@ -142,7 +159,7 @@ func TestConnWaits(t *testing.T) {
 		}
 	})
 	t.Run("deadline", func(t *testing.T) {
-		c, _, _ := accepted(t)
+		c, _, _ := accepted(t, w)
 		if err := c.SetReadDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +169,7 @@ func TestConnWaits(t *testing.T) {
 		}
 	})
 	t.Run("close", func(t *testing.T) {
-		c, _, _ := accepted(t)
+		c, _, _ := accepted(t, w)
 		time.AfterFunc(50*time.Millisecond, func() { c.Close() })
 		_, err := c.Read(make([]byte, 1))
 		if !errors.Is(err, net.ErrClosed) {
@@ -186,7 +203,7 @@ func TestTCPAddr(t *testing.T) {
 // a clean one rather than a reset: the Conn is a syscall.Conn, as net's
 // are, and the bytes peeked at are still there to read.
 func TestPeekDirectConn(t *testing.T) {
-	c, client, _ := accepted(t)
+	c, client, _ := accepted(t, nil)
 	if peek.Pending(c) {
 		t.Fatal("Pending before the client wrote")
 	}
