@@ -20,11 +20,11 @@ import (
 // *os.File, which waits as net's connections wait. One made by
 // NewDirectConn is not: it reads what has come, writes what fits and
 // closes, as a program whose socket blocks sees it (gunicorn's sync
-// worker), and goes on the poller only the first time it must wait. A
-// client that sends its request at once and reads a small answer so costs
-// the poller nothing: no registering (fcntl in os.NewFile, epoll_ctl
-// twice) and no wait. Either way a Conn makes its reads and writes itself,
-// through the file's RawConn once on the poller: see sys_raw.go for how.
+// worker), and goes on the poller only the first time it must wait; or it
+// waits on its Waiter, if it has one. A client that sends its request at
+// once and reads a small answer so costs the poller nothing: no
+// registering (fcntl in os.NewFile, epoll_ctl twice) and no wait. Either
+// way a Conn makes its reads and writes itself: see sys_raw.go for how.
 type Conn struct {
 	laddr, raddr *net.TCPAddr
 
