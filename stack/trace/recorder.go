@@ -48,7 +48,6 @@ type Recorder struct {
 	pid       int
 	maxEvents int
 	maxBytes  int
-	block     int // the size of the blocks short data is copied into
 
 	mu   sync.Mutex
 	ring []Event // grows up to maxEvents, and maxBytes, as events come
@@ -62,9 +61,7 @@ type Recorder struct {
 	dropped uint64 // events pushed out of the ring
 	subs    []*Subscription
 	gate    *Gate
-	// free is the unused end of the block that short data is copied
-	// into, one event's after another's (see carve).
-	free []byte
+	data    blocks[byte] // where short data is copied (see maxBlock)
 }
 
 // SetGate makes the Taps made on r from now on hold requests at g (the
@@ -102,7 +99,7 @@ func NewRecorder(events, bytes int) *Recorder {
 		pid:       os.Getpid(),
 		maxEvents: events,
 		maxBytes:  bytes,
-		block:     min(maxBlock, bytes/64),
+		data:      blocks[byte]{size: min(maxBlock, bytes/64)},
 		ring:      make([]Event, slots),
 		held:      make([]int, slots),
 		first:     1,
@@ -120,7 +117,7 @@ const initialRing = 256
 // the sequence number, under one lock, so that the events of one process
 // are in the same order by either.
 func (r *Recorder) Record(e Event) {
-	if len(e.Data) > r.block/8 {
+	if !r.data.short(len(e.Data)) {
 		// make and copy together allocate the copy without clearing
 		// it first; append goes the long way, through growslice.
 		data := make([]byte, len(e.Data))
@@ -131,8 +128,10 @@ func (r *Recorder) Record(e Event) {
 		e.PID = r.pid
 	}
 	r.mu.Lock()
-	if len(e.Data) > 0 && len(e.Data) <= r.block/8 {
-		e.Data = r.carve(e.Data)
+	if len(e.Data) > 0 && r.data.short(len(e.Data)) {
+		data := r.data.take(len(e.Data))
+		copy(data, e.Data)
+		e.Data = data
 	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
@@ -159,31 +158,13 @@ func (r *Recorder) Record(e Event) {
 	r.mu.Unlock()
 }
 
-// Short data is copied into blocks of maxBlock bytes, one event's after
-// another's, rather than into an allocation of its own each: a proxied
-// request records some eight events with data, a few hundred bytes in
-// all. Data longer than an eighth of a block has its own allocation, so
-// that the end of a block a longer copy leaves unused is an eighth at
-// most. A Recorder bound to fewer bytes than 64 blocks has smaller ones,
-// so that its blocks stay a small part of what it holds.
+// Short data is copied into blocks of at most maxBlock bytes, one
+// event's after another's, rather than into an allocation of its own
+// each (see blocks): a proxied request records some eight events with
+// data, a few hundred bytes in all. A Recorder bound to fewer bytes than
+// 64 blocks has smaller ones, so that its blocks stay a small part of what
+// it holds.
 const maxBlock = 8 << 10
-
-// carve returns a copy of b, at most an eighth of r.block bytes, made in
-// the current block, or in a new one when the current one has no room
-// left. A block lives as long as any event copied into it: the ring and
-// an Assembler's journeys hold the events of one stretch of time,
-// recorded one after another, so that what they keep alive beyond their
-// events' data is about a block at each end of that stretch. r.mu must
-// be held.
-func (r *Recorder) carve(b []byte) []byte {
-	if len(b) > len(r.free) {
-		r.free = make([]byte, r.block)
-	}
-	n := copy(r.free, b)
-	data := r.free[:n:n] // full: an append to it cannot reach the next copy
-	r.free = r.free[n:]
-	return data
-}
 
 // fits reports whether a ring of slots slots holds the events held and
 // one more of need bytes within the byte bound. r.mu must be held.

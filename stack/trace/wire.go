@@ -75,13 +75,11 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // such strings would only fill it. The zero Decoder is ready to use; it
 // is not safe for concurrent use.
 type Decoder struct {
-	strings map[string]string
-	head    [headPlaces]place // an event's own strings: Layer, From, To, Name, Local, Remote, Err
-	fields  [fieldSets]fieldSet
-	evict   int // the set of fields that next makes room for another name
-	// free is the unused end of the block events' fields are made in,
-	// one event's after another's (see makeFields).
-	free []Field
+	strings   map[string]string
+	head      [headPlaces]place // an event's own strings: Layer, From, To, Name, Local, Remote, Err
+	fields    [fieldSets]fieldSet
+	evict     int           // the set of fields that next makes room for another name
+	fieldRuns blocks[Field] // where events' fields are made (see fieldBlock)
 }
 
 // place is what a Decoder remembers of one place of a string.
@@ -102,8 +100,9 @@ type fieldSet struct {
 // wrapping ErrBadEvent. e.Data is b's memory: it is valid as long as b is.
 func (d *Decoder) Parse(b []byte) (e Event, err error) {
 	switch {
-	case d.strings == nil:
+	case d.strings == nil: // a new Decoder
 		d.strings = make(map[string]string, maxShared)
+		d.fieldRuns.size = fieldBlock
 	case len(d.strings) >= maxShared:
 		// Strings that never come back fill the table in time, though
 		// their places skip it: start over, in the same table, and share
@@ -129,26 +128,6 @@ func (d *Decoder) fieldSet(name string) *fieldSet {
 	return set
 }
 
-// makeFields returns room for n fields of an event. When they are at
-// most maxBlockFields, as an environ's and a start_response's are, the
-// room is in d's current block of fieldBlock fields, or in a new one
-// when that has none left, rather than an allocation of its own. A block
-// lives as long as an event whose fields are in it; a Recorder and an
-// Assembler hold the events of one stretch of time, so that what they
-// keep alive beyond their events' fields is about a block at each end of
-// that stretch.
-func (d *Decoder) makeFields(n int) []Field {
-	if n > maxBlockFields {
-		return make([]Field, n)
-	}
-	if n > len(d.free) {
-		d.free = make([]Field, fieldBlock)
-	}
-	f := d.free[:n:n] // full: an append to it cannot reach the next event's
-	d.free = d.free[n:]
-	return f
-}
-
 // lookUp returns b as a string from d's table, adding it when new.
 func (d *Decoder) lookUp(b []byte) string {
 	s, ok := d.strings[string(b)]
@@ -164,18 +143,18 @@ func (d *Decoder) lookUp(b []byte) string {
 // fieldSets names of events with fields, each the keys and values of up
 // to thirty-two fields, as many as an environ has. A place whose string
 // was new to the table makes the next skipNew strings there without it.
-// The fields of events are made in blocks of fieldBlock, eight times the
-// most one event takes there, maxBlockFields: an environ with many
-// headers has more than thirty-two.
+// The fields of events are made in blocks of fieldBlock (see blocks): an
+// event's go there when they are at most an eighth of it, sixty-four, as
+// an environ's and a start_response's are (one with many headers has
+// more than thirty-two).
 const (
-	maxSharedLen   = 64
-	maxShared      = 1024
-	headPlaces     = 7
-	fieldSets      = 4
-	fieldPlaces    = 64
-	skipNew        = 8
-	maxBlockFields = 64
-	fieldBlock     = 8 * maxBlockFields
+	maxSharedLen = 64
+	maxShared    = 1024
+	headPlaces   = 7
+	fieldSets    = 4
+	fieldPlaces  = 64
+	skipNew      = 8
+	fieldBlock   = 512
 )
 
 func parseEvent(d decoder) (Event, error) {
@@ -204,7 +183,7 @@ func parseEvent(d decoder) (Event, error) {
 		var set *fieldSet
 		if d.shared != nil {
 			set = d.shared.fieldSet(e.Name)
-			e.Fields = d.shared.makeFields(int(n))
+			e.Fields = d.shared.fieldRuns.take(int(n))
 		} else {
 			e.Fields = make([]Field, n)
 		}
