@@ -62,7 +62,7 @@ func NewDirectConn(fd int, laddr, raddr *net.TCPAddr, w *Waiter) *Conn {
 
 func newConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
 	c := &Conn{fd: fd, laddr: laddr, raddr: raddr}
-	c.rd.sys, c.wr.sys, c.wr.whole = read, write, true
+	c.rd.sys, c.wr.sys, c.wr.write = read, write, true
 	return c
 }
 
@@ -78,25 +78,26 @@ func (c *Conn) onPoller(f *os.File) {
 // write made directly needs no closure (see ioCall).
 type call interface{ attempt(fd uintptr) bool }
 
-// direct makes call on the socket while it is direct. It returns the
-// RawConn to wait on when call found the socket not ready: the Waiter's,
-// for a read or write (io), or the socket's on Go's poller, which it is
-// put on now if it is not yet.
-func (c *Conn) direct(call call, io bool) (syscall.RawConn, error) {
+// direct makes call on the socket while it is direct. When call found the
+// socket not ready, it returns where to wait: on the Waiter (onWaiter),
+// for a read or write (io) of a Conn that has one, or else through the
+// socket's RawConn on Go's poller, which it is put on now if it is not
+// yet.
+func (c *Conn) direct(call call, io bool) (rc syscall.RawConn, onWaiter bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.rc != nil:
-		return c.rc, nil
+		return c.rc, false, nil
 	case c.closed.Load():
-		return nil, os.ErrClosed
+		return nil, false, os.ErrClosed
 	case call.attempt(uintptr(c.fd)):
-		return nil, nil
+		return nil, false, nil
 	case io && c.w != nil:
-		return c.w.rawConn(c), nil
+		return nil, true, nil
 	}
 	c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
-	return c.rc, nil
+	return c.rc, false, nil
 }
 
 // ioCall is a Conn's read or write: its buffer and what it has done so
@@ -106,7 +107,7 @@ func (c *Conn) direct(call call, io bool) (syscall.RawConn, error) {
 // connection that never waits makes none.
 type ioCall struct {
 	sys   func(fd int, p []byte) (int, error) // read or write
-	whole bool                                // go on until p is all done (write)
+	write bool                                // go on until p is all written
 
 	mu  sync.Mutex // one call at a time, as net's connections have
 	p   []byte
@@ -129,22 +130,26 @@ func (o *ioCall) attempt(fd uintptr) bool {
 			return err != syscall.EAGAIN
 		}
 		o.n += m
-		if !o.whole {
-			break
+		if !o.write {
+			break // a read: what has come
 		}
 	}
 	return true
 }
 
-// do makes o's call with p on c: directly, or on the poller, through
-// wait (a RawConn's Read or Write), until the socket is ready.
+// do makes o's call with p on c: directly, or, until the socket is
+// ready, on c's Waiter or on the poller, through wait (a RawConn's Read or
+// Write).
 func (c *Conn) do(o *ioCall, p []byte, wait func(syscall.RawConn, func(uintptr) bool) error) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.p, o.n = p, 0
 	defer func() { o.p = nil }()
-	rc, err := c.direct(o, true)
-	if rc != nil {
+	rc, onWaiter, err := c.direct(o, true)
+	switch {
+	case onWaiter:
+		err = c.waitFor(o)
+	case rc != nil:
 		if o.try == nil {
 			o.try = o.attempt
 		}
@@ -180,10 +185,13 @@ func (c *Conn) Close() error {
 	switch {
 	case c.closed.Swap(true):
 		return c.opError("close", os.ErrClosed)
-	case c.f != nil:
-		return c.opError("close", c.f.Close())
 	}
-	err := closeFD(c.fd)
+	var err error
+	if c.f != nil {
+		err = c.f.Close()
+	} else {
+		err = closeFD(c.fd)
+	}
 	if c.waiting {
 		c.w.interrupt() // the closed socket has left w: it would never wake
 	}
@@ -194,7 +202,7 @@ func (c *Conn) Close() error {
 // net.TCPConn's does.
 func (c *Conn) CloseWrite() error {
 	var shut shutdown
-	rc, err := c.direct(&shut, false)
+	rc, _, err := c.direct(&shut, false)
 	if rc != nil {
 		err = rc.Control(func(fd uintptr) { shut.attempt(fd) })
 	}
@@ -216,7 +224,7 @@ func (s *shutdown) attempt(fd uintptr) bool {
 // a caller that makes its own calls on it (package peek). A direct socket
 // goes on the poller first, so that the RawConn can wait.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
-	rc, err := c.direct(toPoller, false)
+	rc, _, err := c.direct(toPoller, false)
 	if err != nil {
 		return nil, c.opError("raw-conn", err)
 	}
@@ -242,7 +250,7 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 }
 
 func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) error {
-	_, err := c.direct(toPoller, false)
+	_, _, err := c.direct(toPoller, false)
 	if err == nil {
 		err = set(c.f, t)
 	}

@@ -57,9 +57,6 @@ func (w *Waiter) Close() error {
 	return w.f.Close()
 }
 
-// rawConn returns the RawConn through which c waits on w.
-func (w *Waiter) rawConn(c *Conn) syscall.RawConn { return waitConn{c} }
-
 // arm asks the epoll instance to tell once (EPOLLONESHOT) when fd is
 // ready for events (EPOLLIN or EPOLLOUT): adding fd the first time it
 // waits, modifying it after. A socket leaves the instance when it closes.
@@ -124,39 +121,25 @@ func (w *Waiter) interrupt() {
 // aLongTimeAgo is a deadline that has passed, which stops a wait at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// waitConn is the syscall.RawConn a Conn's read or write waits on when
-// its socket waits on a Waiter (Conn.do). It is handed out only right
-// after the call found the socket not ready, so its Read and Write wait
-// before they call f, where a RawConn's call f first: an arm of the wait
-// tells of a socket already ready at once.
-type waitConn struct{ c *Conn }
-
-func (r waitConn) Control(f func(fd uintptr)) error {
-	f(uintptr(r.c.fd))
-	return nil
-}
-
-func (r waitConn) Read(f func(fd uintptr) bool) error {
-	return r.c.waitFor(f, syscall.EPOLLIN)
-}
-
-func (r waitConn) Write(f func(fd uintptr) bool) error {
-	return r.c.waitFor(f, syscall.EPOLLOUT)
-}
-
-// waitFor waits on c's Waiter until the socket is ready for events, then
-// calls f, and so on until f is done, or until c is closed. Each call of
-// f, and the arming of the wait, is made under c's lock, as Close is, so
-// that neither is made on a descriptor closed meanwhile (and perhaps
-// another socket's by then).
-func (c *Conn) waitFor(f func(fd uintptr) bool, events uint32) error {
+// waitFor makes o's call on c once c's Waiter tells the socket is ready,
+// and again after each wait while the socket is not, until the call is
+// done or c is closed. It is called right after the call found the socket
+// not ready (Conn.do), so it waits first: arming the wait tells at once
+// of a socket already ready. Each call, and each arming, is made under
+// c's lock, as Close is, so that neither is made on a descriptor closed
+// meanwhile (and perhaps another socket's by then).
+func (c *Conn) waitFor(o *ioCall) error {
+	events := uint32(syscall.EPOLLIN)
+	if o.write {
+		events = syscall.EPOLLOUT
+	}
 	for first := true; ; first = false {
 		c.mu.Lock()
 		switch {
 		case c.closed.Load():
 			c.mu.Unlock()
 			return os.ErrClosed
-		case !first && f(uintptr(c.fd)):
+		case !first && o.attempt(uintptr(c.fd)):
 			c.mu.Unlock()
 			return nil
 		}

@@ -2,7 +2,7 @@
 
 package rawsock
 
-import "syscall"
+import "errors"
 
 // Waiter would wait for the sockets of direct Conns on a poller of its
 // own, as it does on Linux (waiter_linux.go); here there is none, and a
@@ -15,8 +15,8 @@ func NewWaiter() (*Waiter, error) { return nil, nil }
 // Close does nothing: there is no Waiter here.
 func (w *Waiter) Close() error { return nil }
 
-// rawConn is never called: there is no Waiter here.
-func (w *Waiter) rawConn(*Conn) syscall.RawConn { return nil }
+// waitFor is never called: no Conn has a Waiter here.
+func (c *Conn) waitFor(*ioCall) error { return errors.ErrUnsupported }
 
-// interrupt is never called: there is no Waiter here.
+// interrupt is never called: no Conn has a Waiter here.
 func (w *Waiter) interrupt() {}
