@@ -75,11 +75,11 @@ func newAcceptor(f *os.File, oneAtATime bool) (*acceptor, error) {
 func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
 	a.f.SetReadDeadline(deadline) // fails only once closed, which the wait reports
 	var nfd int
-	var sa syscall.Sockaddr
+	var client *net.TCPAddr
 	var acceptErr error
 	err := a.rc.Read(func(fd uintptr) bool {
 		for {
-			nfd, sa, acceptErr = rawsock.Accept(int(fd))
+			nfd, client, acceptErr = rawsock.Accept(int(fd))
 			switch acceptErr {
 			case syscall.EINTR, syscall.ECONNABORTED:
 				continue // a client that left while queued is no error, as in net
@@ -104,7 +104,7 @@ func (a *acceptor) acceptFrom(deadline time.Time) (net.Conn, error) {
 			return nil, err
 		}
 	}
-	return rawsock.NewDirectConn(nfd, local, rawsock.TCPAddr(sa), a.waiter), nil
+	return rawsock.NewDirectConn(nfd, local, client, a.waiter), nil
 }
 
 // close closes the worker's copy of the listening socket, which wakes an

@@ -284,14 +284,3 @@ func (c *Conn) opError(op string, err error) error {
 	}
 	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
 }
-
-// TCPAddr returns the TCP address of sa, or nil when sa is no IP address.
-func TCPAddr(sa syscall.Sockaddr) *net.TCPAddr {
-	switch sa := sa.(type) {
-	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port}
-	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: sa.Addr[:], Port: sa.Port}
-	}
-	return nil
-}

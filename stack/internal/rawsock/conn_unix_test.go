@@ -37,17 +37,17 @@ func accepted(t *testing.T, w *Waiter) (*Conn, net.Conn, *net.TCPAddr) {
 		t.Fatal(err)
 	}
 	var nfd int
-	var sa syscall.Sockaddr
+	var clientAddr *net.TCPAddr
 	var acceptErr error
 	// The client is connected, so it is queued: Accept need not wait.
-	if err := rc.Control(func(fd uintptr) { nfd, sa, acceptErr = Accept(int(fd)) }); err != nil {
+	if err := rc.Control(func(fd uintptr) { nfd, clientAddr, acceptErr = Accept(int(fd)) }); err != nil {
 		t.Fatal(err)
 	}
 	if acceptErr != nil {
 		t.Fatal(acceptErr)
 	}
 	laddr := ln.Addr().(*net.TCPAddr)
-	c := NewDirectConn(nfd, laddr, TCPAddr(sa), w)
+	c := NewDirectConn(nfd, laddr, clientAddr, w)
 	t.Cleanup(func() { c.Close() })
 	return c, client, laddr
 }

@@ -94,3 +94,37 @@ func tcpAddr(ap netip.AddrPort) *net.TCPAddr {
 	a.Port = int(ap.Port())
 	return &a.TCPAddr
 }
+
+// TCPAddr returns the TCP address of sa, or nil when sa is no IP address.
+func TCPAddr(sa syscall.Sockaddr) *net.TCPAddr {
+	ap, err := sockaddrAddrPort(sa)
+	if err != nil {
+		return nil
+	}
+	return tcpAddr(ap)
+}
+
+// sockaddrAddrPort returns the IP address and port of sa.
+func sockaddrAddrPort(sa syscall.Sockaddr) (netip.AddrPort, error) {
+	switch sa := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return netip.AddrPortFrom(netip.AddrFrom4(sa.Addr), uint16(sa.Port)), nil
+	case *syscall.SockaddrInet6:
+		return netip.AddrPortFrom(netip.AddrFrom16(sa.Addr), uint16(sa.Port)), nil
+	}
+	return netip.AddrPort{}, syscall.EAFNOSUPPORT
+}
+
+// acceptedAddr returns what accept(2) returned, the client's address as
+// an AddrPort: it closes a socket whose client has no IP address.
+func acceptedAddr(nfd int, sa syscall.Sockaddr, err error) (int, netip.AddrPort, error) {
+	if err != nil {
+		return -1, netip.AddrPort{}, err
+	}
+	ap, err := sockaddrAddrPort(sa)
+	if err != nil {
+		syscall.Close(nfd)
+		return -1, netip.AddrPort{}, err
+	}
+	return nfd, ap, nil
+}

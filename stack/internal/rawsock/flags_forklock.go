@@ -2,7 +2,10 @@
 
 package rawsock
 
-import "syscall"
+import (
+	"net"
+	"syscall"
+)
 
 // Socket opens a non-blocking TCP socket of family that closes on exec.
 // socket(2) takes no such flags here (macOS among others), so the fork
@@ -22,15 +25,18 @@ func Socket(family int) (int, error) {
 // non-blocking socket that closes on exec, and returns it with the
 // client's address. There is no accept4 here (macOS among others): the
 // fork lock covers the accept and the marking, as for Socket.
-func Accept(fd int) (int, syscall.Sockaddr, error) {
+func Accept(fd int) (int, *net.TCPAddr, error) {
 	syscall.ForkLock.RLock()
 	nfd, sa, err := syscall.Accept(fd)
 	if err == nil {
 		syscall.CloseOnExec(nfd)
 	}
 	syscall.ForkLock.RUnlock()
-	nfd, err = nonblocking(nfd, err)
-	return nfd, sa, err
+	nfd, ap, err := acceptedAddr(nfd, sa, err)
+	if nfd, err = nonblocking(nfd, err); err != nil {
+		return -1, nil, err
+	}
+	return nfd, tcpAddr(ap), nil
 }
 
 // nonblocking makes fd, just opened with err, non-blocking, or closes it.

@@ -40,25 +40,21 @@ func closeFD(fd int) error {
 	return nil
 }
 
-// accept4 is syscall.Accept4 made raw, for an IPv4 or IPv6 listener.
-func accept4(fd, flags int) (int, syscall.Sockaddr, error) {
+// accept4 is accept4(2) made raw, for an IPv4 or IPv6 listener.
+func accept4(fd, flags int) (int, netip.AddrPort, error) {
 	var rsa syscall.RawSockaddrAny
 	n := uint32(syscall.SizeofSockaddrAny)
 	nfd, _, errno := syscall.RawSyscall6(syscall.SYS_ACCEPT4, uintptr(fd),
 		uintptr(unsafe.Pointer(&rsa)), uintptr(unsafe.Pointer(&n)), uintptr(flags), 0, 0)
 	if errno != 0 {
-		return -1, nil, errno
+		return -1, netip.AddrPort{}, errno
 	}
-	switch rsa.Addr.Family {
-	case syscall.AF_INET:
-		pp := (*syscall.RawSockaddrInet4)(unsafe.Pointer(&rsa))
-		return int(nfd), &syscall.SockaddrInet4{Port: port(pp.Port), Addr: pp.Addr}, nil
-	case syscall.AF_INET6:
-		pp := (*syscall.RawSockaddrInet6)(unsafe.Pointer(&rsa))
-		return int(nfd), &syscall.SockaddrInet6{Port: port(pp.Port), ZoneId: pp.Scope_id, Addr: pp.Addr}, nil
+	ap, err := addrPort(&rsa)
+	if err != nil {
+		closeFD(int(nfd))
+		return -1, netip.AddrPort{}, err
 	}
-	closeFD(int(nfd))
-	return -1, nil, syscall.EAFNOSUPPORT
+	return int(nfd), ap, nil
 }
 
 // port reads a port in network byte order.
