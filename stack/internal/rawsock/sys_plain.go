@@ -49,3 +49,17 @@ func getpeername(fd int) error {
 	_, err := syscall.Getpeername(fd)
 	return err
 }
+
+// acceptedAddr returns what accept(2) returned, the client's address as
+// an AddrPort: it closes a socket whose client has no IP address.
+func acceptedAddr(nfd int, sa syscall.Sockaddr, err error) (int, netip.AddrPort, error) {
+	if err != nil {
+		return -1, netip.AddrPort{}, err
+	}
+	ap, err := sockaddrAddrPort(sa)
+	if err != nil {
+		syscall.Close(nfd)
+		return -1, netip.AddrPort{}, err
+	}
+	return nfd, ap, nil
+}
