@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -15,15 +16,18 @@ import (
 )
 
 // handedOff returns an acceptor on the socket a listener of its own hands
-// to workers, as a worker makes one, and the listener's address.
+// to workers, made as a worker makes one, from its own descriptor of the
+// socket, and the listener's address.
 func handedOff(t *testing.T) (*acceptor, string) {
 	t.Helper()
 	ln, err := stack.Listen(context.Background(), "test", "127.0.0.1:0")
 	must(t, err)
-	t.Cleanup(func() { ln.Close() })
-	f, err := handOff(ln)
+	f, err := handOff(ln) // closes ln
 	must(t, err)
-	a, err := newAcceptor(f, true)
+	defer f.Close()
+	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, 0)
+	must(t, err)
+	a, err := newAcceptor(os.NewFile(uintptr(fd), "listener"), true)
 	must(t, err)
 	t.Cleanup(a.close)
 	return a, ln.Addr().String()

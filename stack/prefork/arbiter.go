@@ -262,7 +262,6 @@ func (a *arbiter) stop(ctx context.Context, cmd byte) error {
 	s := a.s
 	a.quit = true
 	s.mu.Lock()
-	s.ln.Close()
 	s.lnFile.Close()
 	s.mu.Unlock()
 	if s.spare != nil {

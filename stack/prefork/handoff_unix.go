@@ -17,7 +17,14 @@ import (
 // it by chance, and wrapped with os.NewFile, which leaves its blocking
 // mode alone. (ln.File would mark the socket blocking when it is handed to
 // a child, and that flag is shared by every process that holds the socket:
-// the master's listener and every worker's.)
+// the master's copy and every worker's.)
+//
+// It closes ln, and the duplicate it returns is on no poller: the master
+// accepts nothing, as gunicorn's, which keeps its listener only to hand
+// it on. A socket on the master's poller would have the kernel tell the
+// master's epoll instance of every connection a worker is to accept, in
+// the connecting process: the lab's proxy, whose connect to a worker paid
+// for that twice (ln, and the duplicate) on every request.
 //
 // It also sets TCP_NODELAY on the socket, as gunicorn's master does on
 // its listener: the clients the workers accept inherit it, and a worker
@@ -45,5 +52,27 @@ func handOff(ln net.Listener) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prefork: readying the listening socket: %w", err)
 	}
-	return os.NewFile(uintptr(dup), "listener"), nil
+	ln.Close()
+	f, err := offPoller(dup)
+	if err != nil {
+		syscall.Close(dup)
+		return nil, fmt.Errorf("prefork: readying the listening socket: %w", err)
+	}
+	return f, nil
+}
+
+// offPoller wraps fd, a non-blocking socket no one else uses yet, in an
+// os.File that is on no poller, and leaves the socket non-blocking, as
+// the workers that inherit it want it. os.NewFile puts a non-blocking
+// descriptor on the poller, and a blocking one not: the socket is
+// blocking for the moment it is wrapped.
+func offPoller(fd int) (*os.File, error) {
+	if err := syscall.SetNonblock(fd, false); err != nil {
+		return nil, os.NewSyscallError("fcntl", err)
+	}
+	f := os.NewFile(uintptr(fd), "listener")
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		return nil, os.NewSyscallError("fcntl", err)
+	}
+	return f, nil
 }

@@ -4,24 +4,28 @@ package prefork
 
 import (
 	"context"
+	"errors"
+	"os"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
 
 // TestListenerStaysNonBlocking checks that handing the socket to workers,
-// at start and again at a respawn, leaves the master's listener in
-// non-blocking mode: the flag is shared by every copy of the socket, and
-// ln.File would clear it.
+// at start and again at a respawn, leaves it in non-blocking mode, which
+// the workers' accept wants: the flag is shared by every copy of the
+// socket, and ln.File would clear it. The master's copy is on no poller
+// (handOff): it would be told of every connection the workers accept.
 func TestListenerStaysNonBlocking(t *testing.T) {
 	s, _ := startServer(t, Options{Workers: 2})
 	if _, err := s.KillWorker(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	flush(t, s)
-	rc, err := s.ln.(syscall.Conn).SyscallConn()
+	rc, err := s.lnFile.SyscallConn()
 	must(t, err)
 	var flags int
 	var ferr error
@@ -29,6 +33,9 @@ func TestListenerStaysNonBlocking(t *testing.T) {
 	must(t, ferr)
 	if flags&unix.O_NONBLOCK == 0 {
 		t.Error("the listening socket is in blocking mode after the workers were started")
+	}
+	if err := s.lnFile.SetReadDeadline(time.Now()); !errors.Is(err, os.ErrNoDeadline) {
+		t.Errorf("the master's listening socket takes a deadline (%v): it is on the poller", err)
 	}
 }
 

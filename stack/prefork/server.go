@@ -119,8 +119,8 @@ type Server struct {
 	hooks hookPrinter
 
 	mu        sync.Mutex
-	ln        net.Listener
-	lnFile    *os.File // a duplicate of the socket, which the workers inherit
+	addr      net.Addr // where the socket listens, once started
+	lnFile    *os.File // the listening socket, which the workers inherit (handOff)
 	exe       string
 	workers   []*workerProc // alive, oldest first; written by the arbiter
 	spare     *workerProc   // started ahead, waiting to be a worker; the arbiter's
@@ -154,10 +154,7 @@ func (s *Server) Name() string { return s.name }
 func (s *Server) Addr() net.Addr {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.ln == nil {
-		return nil
-	}
-	return s.ln.Addr()
+	return s.addr
 }
 
 // PIDs returns the master's PID (the lab's own) and then the workers',
@@ -225,7 +222,7 @@ func (s *Server) Start(ctx context.Context) error {
 	case s.closed:
 		s.mu.Unlock()
 		return stack.ErrServerClosed
-	case s.ln != nil:
+	case s.addr != nil:
 		s.mu.Unlock()
 		return fmt.Errorf("%s: already started", s.name)
 	}
@@ -240,7 +237,7 @@ func (s *Server) Start(ctx context.Context) error {
 		s.mu.Unlock()
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
-	s.ln, s.lnFile, s.exe = ln, f, exe
+	s.addr, s.lnFile, s.exe = ln.Addr(), f, exe
 	s.reqs, s.exits, s.done = make(chan func()), make(chan *workerProc), make(chan struct{})
 	s.stopping = make(chan struct{})
 	s.mu.Unlock()
@@ -252,7 +249,7 @@ func (s *Server) Start(ctx context.Context) error {
 	s.hooks.fire(nil, "nworkers_changed", fmt.Sprintf("None -> %d", s.opts.Workers))
 	s.log("log", "Starting gunicorn 20.1.0")
 	s.hooks.fire(nil, "on_starting", "")
-	s.log("log", fmt.Sprintf("Listening at: http://%s (%d)", ln.Addr(), os.Getpid()))
+	s.log("log", fmt.Sprintf("Listening at: http://%s (%d)", s.addr, os.Getpid()))
 	s.log("log", "Using worker: "+s.workerClassName())
 	s.hooks.fire(nil, "when_ready", "")
 	a := newArbiter(s)
