@@ -4,6 +4,13 @@ package proxy
 
 import "net"
 
+// dialer is what the upstream dials share: nothing here.
+type dialer struct{}
+
+func newDialer() (dialer, error) { return dialer{}, nil }
+
+func (dialer) close() {}
+
 // dialTarget is an upstream server's address, made ready to dial.
 type dialTarget struct{ addr string }
 

@@ -14,15 +14,20 @@ import (
 // a dial needs one, and the function that closes the server's context.
 func dialConn(t testing.TB) (*conn, context.CancelFunc) {
 	t.Helper()
-	s := &Server{}
+	s := &Server{rt: &runtime{}}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	var err error
+	if s.rt.dialer, err = newDialer(); err != nil {
+		t.Fatal(err)
+	}
 	client, peer := net.Pipe()
 	t.Cleanup(func() {
 		s.cancel()
 		client.Close()
 		peer.Close()
+		s.rt.dialer.close()
 	})
-	return &conn{srv: s, nc: client}, s.cancel
+	return &conn{srv: s, rt: s.rt, nc: client}, s.cancel
 }
 
 // TestDial dials a listener of its own under a connection's dial

@@ -12,6 +12,17 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/internal/rawsock"
 )
 
+// dialer is what the upstream dials share: the Poller their connections
+// wait on, nil where the system has none (they wait on Go's poller).
+type dialer struct{ p *rawsock.Poller }
+
+func newDialer() (dialer, error) {
+	p, err := rawsock.NewPoller()
+	return dialer{p}, err
+}
+
+func (d dialer) close() { d.p.Close() }
+
 // dialTarget is an upstream server's address, made ready to dial. An IP
 // and a port, as the lab's servers have, is turned once into the socket
 // address connect(2) takes; a name is left to net's Dialer, which looks
@@ -36,10 +47,14 @@ func newDialTarget(addr string) *dialTarget {
 // closes. To an IP and a port it makes socket, connect, getsockname for
 // the local address the tap links connections by, and getpeername to
 // learn that the connect is done, as nginx asks getsockopt once its
-// poller finds the socket writable. net's Dialer would also parse the
-// address again, race dials, set TCP_NODELAY (nginx leaves Nagle's
-// algorithm on upstream too), ask getsockopt and getpeername both, and
-// wait for the poller even for a connect already done.
+// poller finds the socket writable. The connection then waits on the
+// dialer's Poller, as nginx's on its epoll instance: one epoll_ctl, which
+// its close undoes. net's Dialer would also parse the address again, race
+// dials, set TCP_NODELAY (nginx leaves Nagle's algorithm on upstream
+// too), ask getsockopt and getpeername both, and wait for the poller even
+// for a connect already done; and its connection would be an os.File on
+// Go's poller, as one whose connect is still going on here is: fcntl,
+// epoll_ctl twice and a finalizer.
 func (t *dialTarget) dial(dc dialContext) (net.Conn, error) {
 	if t.to == nil {
 		d := dc // the context escapes: only a copy goes to the heap
@@ -78,6 +93,9 @@ func (t *dialTarget) dial(dc dialContext) (net.Conn, error) {
 			syscall.Close(fd)
 			return nil, t.opError(err)
 		}
+	}
+	if p := dc.c.rt.dialer.p; p != nil && !connecting {
+		return rawsock.NewPolledConn(fd, la, t.raddr, p), nil
 	}
 	f := os.NewFile(uintptr(fd), "upstream") // the poller waits on it
 	if connecting {

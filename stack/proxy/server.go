@@ -63,6 +63,7 @@ type runtime struct {
 	boundary      atomic.Uint64
 	temp          tempFiles
 	conns         *connTable
+	dialer        dialer // what the upstream dials share
 }
 
 // New returns a proxy that will serve conf on cfg.Addr once started.
@@ -136,6 +137,9 @@ func (s *Server) Start(ctx context.Context) (err error) {
 		c.prefix = s.dir
 	}
 	rt, err := newRuntime(&c, s.cfg.Peer)
+	if err == nil {
+		rt.dialer, err = newDialer()
+	}
 	if err != nil {
 		s.cleanup(rt)
 		return fmt.Errorf("%s: %w", s.name, err)
@@ -395,6 +399,7 @@ func (s *Server) cleanup(rt *runtime) {
 	if rt != nil {
 		rt.logs.close()
 		rt.roots.close()
+		rt.dialer.close()
 	}
 	if s.dir != "" {
 		os.RemoveAll(s.dir)

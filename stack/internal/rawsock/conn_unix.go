@@ -23,8 +23,10 @@ import (
 // worker), and goes on the poller only the first time it must wait; or it
 // waits on its Waiter, if it has one. A client that sends its request at
 // once and reads a small answer so costs the poller nothing: no
-// registering (fcntl in os.NewFile, epoll_ctl twice) and no wait. Either
-// way a Conn makes its reads and writes itself: see sys_raw.go for how.
+// registering (fcntl in os.NewFile, epoll_ctl twice) and no wait. One made
+// by NewPolledConn waits on its Poller whenever it must, and the Poller
+// keeps its deadlines. Each way a Conn makes its reads and writes itself:
+// see sys_raw.go for how.
 type Conn struct {
 	laddr, raddr *net.TCPAddr
 
@@ -35,8 +37,15 @@ type Conn struct {
 	closed atomic.Bool
 
 	w       *Waiter // where a direct socket waits; nil: on the poller as f
-	waited  bool    // the socket is in w's epoll instance
+	p       *Poller // or there, with the deadlines below
+	waited  bool    // the socket is in w's or p's epoll instance
 	waiting bool    // a read or write waits on w now
+
+	readBy, writeBy time.Time // the deadlines, on p
+	// answerDue: a write was made on p and no read since. The next read
+	// waits first: an answer is not there the moment its request is sent,
+	// and a read that tried would find nothing, a system call for naught.
+	answerDue atomic.Bool
 
 	rd, wr ioCall
 }
@@ -60,16 +69,32 @@ func NewDirectConn(fd int, laddr, raddr *net.TCPAddr, w *Waiter) *Conn {
 	return c
 }
 
+// NewPolledConn returns the connection on fd, a non-blocking TCP socket
+// that is not on Go's poller, whose addresses are laddr and raddr. Closing
+// the connection closes fd. A read or write that must wait waits on p,
+// which keeps the connection's deadlines, unless SyscallConn has put the
+// socket on Go's poller.
+func NewPolledConn(fd int, laddr, raddr *net.TCPAddr, p *Poller) *Conn {
+	c := newConn(fd, laddr, raddr)
+	c.p = p
+	return c
+}
+
 func newConn(fd int, laddr, raddr *net.TCPAddr) *Conn {
 	c := &Conn{fd: fd, laddr: laddr, raddr: raddr}
 	c.rd.sys, c.wr.sys, c.wr.write = read, write, true
 	return c
 }
 
-// onPoller makes f the socket's file; mu must be held, or c new.
+// onPoller makes f the socket's file, with the deadlines a Poller kept;
+// mu must be held, or c new.
 func (c *Conn) onPoller(f *os.File) {
 	c.f = f
 	c.rc, _ = f.SyscallConn() // fails for a nil file only
+	if c.p != nil {
+		f.SetReadDeadline(c.readBy)
+		f.SetWriteDeadline(c.writeBy)
+	}
 }
 
 // A call is what a Conn does on its socket: attempt makes it and reports
@@ -78,12 +103,13 @@ func (c *Conn) onPoller(f *os.File) {
 // write made directly needs no closure (see ioCall).
 type call interface{ attempt(fd uintptr) bool }
 
-// direct makes call on the socket while it is direct. When call found the
-// socket not ready, it returns where to wait: on the Waiter (onWaiter),
-// for a read or write (io) of a Conn that has one, or else through the
-// socket's RawConn on Go's poller, which it is put on now if it is not
-// yet.
-func (c *Conn) direct(call call, io bool) (rc syscall.RawConn, onWaiter bool, err error) {
+// direct makes call on the socket while it is direct, unless it is to
+// wait first, on a Poller. When call found the socket not ready, or is to
+// wait first, it returns where to wait: on the Waiter or the Poller
+// (onWaiter), for a read or write (io) of a Conn that has one, or else
+// through the socket's RawConn on Go's poller, which it is put on now if
+// it is not yet.
+func (c *Conn) direct(call call, io, waitFirst bool) (rc syscall.RawConn, onWaiter bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -91,9 +117,11 @@ func (c *Conn) direct(call call, io bool) (rc syscall.RawConn, onWaiter bool, er
 		return c.rc, false, nil
 	case c.closed.Load():
 		return nil, false, os.ErrClosed
+	case waitFirst && c.p != nil:
+		return nil, true, nil
 	case call.attempt(uintptr(c.fd)):
 		return nil, false, nil
-	case io && c.w != nil:
+	case io && (c.w != nil || c.p != nil):
 		return nil, true, nil
 	}
 	c.onPoller(os.NewFile(uintptr(c.fd), "tcp"))
@@ -114,6 +142,12 @@ type ioCall struct {
 	n   int
 	err error
 	try func(fd uintptr) bool // o.attempt
+
+	// On a Poller: whether the call waits, and how it is woken, made the
+	// first time it waits (Poller.arm).
+	polling bool // under the Conn's mu
+	ready   chan struct{}
+	timer   *time.Timer // wakes the wait at its deadline
 }
 
 // attempt makes the call on fd and reports whether it is done: false
@@ -138,15 +172,17 @@ func (o *ioCall) attempt(fd uintptr) bool {
 }
 
 // do makes o's call with p on c: directly, or, until the socket is
-// ready, on c's Waiter or on the poller, through wait (a RawConn's Read or
-// Write).
+// ready, on c's Waiter or Poller or on Go's poller, through wait (a
+// RawConn's Read or Write).
 func (c *Conn) do(o *ioCall, p []byte, wait func(syscall.RawConn, func(uintptr) bool) error) (int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.p, o.n = p, 0
 	defer func() { o.p = nil }()
-	rc, onWaiter, err := c.direct(o, true)
+	rc, onWaiter, err := c.direct(o, true, !o.write && c.answerDue.Swap(false))
 	switch {
+	case onWaiter && c.p != nil:
+		err = c.pollFor(o)
 	case onWaiter:
 		err = c.waitFor(o)
 	case rc != nil:
@@ -176,6 +212,9 @@ func (c *Conn) Read(b []byte) (int, error) {
 // take at once it takes on the poller.
 func (c *Conn) Write(b []byte) (int, error) {
 	n, err := c.do(&c.wr, b, syscall.RawConn.Write)
+	if err == nil && c.p != nil {
+		c.answerDue.Store(true)
+	}
 	return n, c.opError("write", err)
 }
 
@@ -192,8 +231,11 @@ func (c *Conn) Close() error {
 	} else {
 		err = closeFD(c.fd)
 	}
-	if c.waiting {
+	switch {
+	case c.waiting:
 		c.w.interrupt() // the closed socket has left w: it would never wake
+	case c.p != nil:
+		c.p.forget(c) // and wake a call that waits
 	}
 	return c.opError("close", err)
 }
@@ -202,7 +244,7 @@ func (c *Conn) Close() error {
 // net.TCPConn's does.
 func (c *Conn) CloseWrite() error {
 	var shut shutdown
-	rc, _, err := c.direct(&shut, false)
+	rc, _, err := c.direct(&shut, false, false)
 	if rc != nil {
 		err = rc.Control(func(fd uintptr) { shut.attempt(fd) })
 	}
@@ -224,7 +266,7 @@ func (s *shutdown) attempt(fd uintptr) bool {
 // a caller that makes its own calls on it (package peek). A direct socket
 // goes on the poller first, so that the RawConn can wait.
 func (c *Conn) SyscallConn() (syscall.RawConn, error) {
-	rc, _, err := c.direct(toPoller, false)
+	rc, _, err := c.direct(toPoller, false, false)
 	if err != nil {
 		return nil, c.opError("raw-conn", err)
 	}
@@ -234,27 +276,52 @@ func (c *Conn) SyscallConn() (syscall.RawConn, error) {
 func (c *Conn) LocalAddr() net.Addr  { return c.laddr }
 func (c *Conn) RemoteAddr() net.Addr { return c.raddr }
 
-// SetDeadline, SetReadDeadline and SetWriteDeadline put a direct socket
-// on the poller, which keeps the time.
+// SetDeadline, SetReadDeadline and SetWriteDeadline keep the time on the
+// Conn's Poller, if it has one, and otherwise put a direct socket on Go's
+// poller, which keeps it.
 
 func (c *Conn) SetDeadline(t time.Time) error {
-	return c.setDeadline((*os.File).SetDeadline, t)
+	return c.setDeadline((*os.File).SetDeadline, true, true, t)
 }
 
 func (c *Conn) SetReadDeadline(t time.Time) error {
-	return c.setDeadline((*os.File).SetReadDeadline, t)
+	return c.setDeadline((*os.File).SetReadDeadline, true, false, t)
 }
 
 func (c *Conn) SetWriteDeadline(t time.Time) error {
-	return c.setDeadline((*os.File).SetWriteDeadline, t)
+	return c.setDeadline((*os.File).SetWriteDeadline, false, true, t)
 }
 
-func (c *Conn) setDeadline(set func(*os.File, time.Time) error, t time.Time) error {
-	_, _, err := c.direct(toPoller, false)
+func (c *Conn) setDeadline(set func(*os.File, time.Time) error, read, write bool, t time.Time) error {
+	if c.keepDeadline(read, write, t) {
+		return nil
+	}
+	_, _, err := c.direct(toPoller, false, false)
 	if err == nil {
 		err = set(c.f, t)
 	}
 	return c.opError("set", err)
+}
+
+// keepDeadline sets the read or write deadline, or both, to t on the
+// Conn's Poller, and wakes the calls that wait, to look at it; it reports
+// false, and does nothing, where there is no Poller to keep it: the Conn
+// has none, or it is on Go's poller now, or closed.
+func (c *Conn) keepDeadline(read, write bool, t time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.p == nil || c.rc != nil || c.closed.Load() {
+		return false
+	}
+	if read {
+		c.readBy = t
+		c.rd.wakeUp()
+	}
+	if write {
+		c.writeBy = t
+		c.wr.wakeUp()
+	}
+	return true
 }
 
 // toPoller is a call for direct that puts a direct socket on the poller

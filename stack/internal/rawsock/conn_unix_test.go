@@ -17,10 +17,27 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/internal/peek"
 )
 
+// waits is where a direct Conn waits: on Go's poller (both nil), on a
+// Waiter, or on a Poller.
+type waits struct {
+	w *Waiter
+	p *Poller
+}
+
+func (h waits) String() string {
+	switch {
+	case h.w != nil:
+		return "waiter"
+	case h.p != nil:
+		return "poller"
+	}
+	return "go"
+}
+
 // accepted accepts a client of a listener of its own with Accept and
-// returns the direct connection on it, which waits on w, the client's
-// end, and the listener's address.
-func accepted(t *testing.T, w *Waiter) (*Conn, net.Conn, *net.TCPAddr) {
+// returns the direct connection on it, which waits where h says, the
+// client's end, and the listener's address.
+func accepted(t *testing.T, h waits) (*Conn, net.Conn, *net.TCPAddr) {
 	t.Helper()
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -47,7 +64,10 @@ func accepted(t *testing.T, w *Waiter) (*Conn, net.Conn, *net.TCPAddr) {
 		t.Fatal(acceptErr)
 	}
 	laddr := ln.Addr().(*net.TCPAddr)
-	c := NewDirectConn(nfd, laddr, clientAddr, w)
+	c := NewDirectConn(nfd, laddr, clientAddr, h.w)
+	if h.p != nil {
+		c = NewPolledConn(nfd, laddr, clientAddr, h.p)
+	}
 	t.Cleanup(func() { c.Close() })
 	return c, client, laddr
 }
@@ -58,7 +78,7 @@ func accepted(t *testing.T, w *Waiter) (*Conn, net.Conn, *net.TCPAddr) {
 // answer written without the poller, CloseWrite ends what the client
 // reads, and a closed Conn answers net.ErrClosed.
 func TestAcceptedConn(t *testing.T) {
-	c, client, laddr := accepted(t, nil)
+	c, client, laddr := accepted(t, waits{})
 	func(fd uintptr) {
 		flags, err := unix.FcntlInt(fd, unix.F_GETFL, 0)
 		if err != nil || flags&unix.O_NONBLOCK == 0 {
@@ -110,27 +130,29 @@ func TestAcceptedConn(t *testing.T) {
 	}
 }
 
-// TestConnWaits has a direct Conn wait, on Go's poller or on a Waiter:
-// for a request that comes later, for a client that reads a large answer
-// slowly, until a deadline, and until the Conn is closed.
+// TestConnWaits has a direct Conn wait, on Go's poller, on a Waiter or on
+// a Poller: for a request that comes later, for a client that reads a
+// large answer slowly, until a deadline, until a deadline moved while it
+// waits, and until the Conn is closed.
 func TestConnWaits(t *testing.T) {
-	waiter, err := NewWaiter() // nil where there is none: the poller twice
+	waiter, err := NewWaiter() // nil where there is none: Go's poller
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { waiter.Close() })
-	for _, w := range []*Waiter{nil, waiter} {
-		name := "poller"
-		if w != nil {
-			name = "waiter"
-		}
-		t.Run(name, func(t *testing.T) { testConnWaits(t, w) })
+	poller, err := NewPoller() // nil where there is none too
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { poller.Close() })
+	for _, h := range []waits{{}, {w: waiter}, {p: poller}} {
+		t.Run(h.String(), func(t *testing.T) { testConnWaits(t, h) })
 	}
 }
 
-func testConnWaits(t *testing.T, w *Waiter) {
+func testConnWaits(t *testing.T, h waits) {
 	t.Run("read", func(t *testing.T) {
-		c, client, _ := accepted(t, w)
+		c, client, _ := accepted(t, h)
 		for _, word := range []string{"late", "later"} { // a second wait, once in the Waiter
 			time.AfterFunc(50*time.Millisecond, func() { client.Write([]byte(word)) })
 			buf := make([]byte, len(word))
@@ -138,12 +160,12 @@ func testConnWaits(t *testing.T, w *Waiter) {
 				t.Fatalf("read %q, %v", buf, err)
 			}
 		}
-		if onPoller := c.f != nil; onPoller != (w == nil) {
-			t.Errorf("a Conn that waited for its read with Waiter %v: on the poller %v", w, onPoller)
+		if onPoller := c.f != nil; onPoller != (h == waits{}) {
+			t.Errorf("a Conn that waited for its read on the %s: on Go's poller %v", h, onPoller)
 		}
 	})
 	t.Run("write", func(t *testing.T) {
-		c, client, _ := accepted(t, w)
+		c, client, _ := accepted(t, h)
 		big := bytes.Repeat([]byte("0123456789abcdef"), 1<<18) // 4 MiB: more than the socket buffers hold
 		done := make(chan []byte)
 		go func() {
@@ -159,7 +181,7 @@ func testConnWaits(t *testing.T, w *Waiter) {
 		}
 	})
 	t.Run("deadline", func(t *testing.T) {
-		c, _, _ := accepted(t, w)
+		c, _, _ := accepted(t, h)
 		if err := c.SetReadDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
 			t.Fatal(err)
 		}
@@ -168,8 +190,19 @@ func testConnWaits(t *testing.T, w *Waiter) {
 			t.Errorf("read past the deadline: %v, want os.ErrDeadlineExceeded", err)
 		}
 	})
+	t.Run("deadline moved", func(t *testing.T) {
+		c, _, _ := accepted(t, h)
+		if err := c.SetReadDeadline(time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		time.AfterFunc(50*time.Millisecond, func() { c.SetReadDeadline(time.Now()) })
+		_, err := c.Read(make([]byte, 1))
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Errorf("read whose deadline was moved to now: %v, want os.ErrDeadlineExceeded", err)
+		}
+	})
 	t.Run("close", func(t *testing.T) {
-		c, _, _ := accepted(t, w)
+		c, _, _ := accepted(t, h)
 		time.AfterFunc(50*time.Millisecond, func() { c.Close() })
 		_, err := c.Read(make([]byte, 1))
 		if !errors.Is(err, net.ErrClosed) {
@@ -203,7 +236,7 @@ func TestTCPAddr(t *testing.T) {
 // a clean one rather than a reset: the Conn is a syscall.Conn, as net's
 // are, and the bytes peeked at are still there to read.
 func TestPeekDirectConn(t *testing.T) {
-	c, client, _ := accepted(t, nil)
+	c, client, _ := accepted(t, waits{})
 	if peek.Pending(c) {
 		t.Fatal("Pending before the client wrote")
 	}

@@ -2,12 +2,10 @@ package rawsock
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"sync"
 	"syscall"
 	"time"
-	"unsafe"
 )
 
 // Waiter waits for the sockets of direct Conns on an epoll instance of
@@ -22,31 +20,17 @@ import (
 // monitor thread, once a connection had waited. Every call a Waiter makes
 // is raw, with a timeout of 0 for epoll_pwait: none can block.
 type Waiter struct {
-	mu   sync.Mutex // one wait at a time
-	epfd int
-	f    *os.File // the epoll instance, on Go's poller
-	rc   syscall.RawConn
+	mu  sync.Mutex // one wait at a time
+	set epollSet
 }
 
 // NewWaiter returns a Waiter. Close it when done.
 func NewWaiter() (*Waiter, error) {
-	epfd, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
+	set, err := newEpollSet()
 	if err != nil {
-		return nil, fmt.Errorf("rawsock: %w", os.NewSyscallError("epoll_create1", err))
+		return nil, err
 	}
-	// Non-blocking, so that os.NewFile puts it on Go's poller, which
-	// tells when one of the sockets it holds is ready.
-	if err := syscall.SetNonblock(epfd, true); err != nil {
-		syscall.Close(epfd)
-		return nil, fmt.Errorf("rawsock: %w", os.NewSyscallError("fcntl", err))
-	}
-	w := &Waiter{epfd: epfd, f: os.NewFile(uintptr(epfd), "epoll")}
-	w.rc, err = w.f.SyscallConn()
-	if err != nil {
-		w.f.Close()
-		return nil, fmt.Errorf("rawsock: %w", err)
-	}
-	return w, nil
+	return &Waiter{set: set}, nil
 }
 
 // Close closes the Waiter's epoll instance. A nil Waiter has none.
@@ -54,22 +38,7 @@ func (w *Waiter) Close() error {
 	if w == nil {
 		return nil
 	}
-	return w.f.Close()
-}
-
-// arm asks the epoll instance to tell once (EPOLLONESHOT) when fd is
-// ready for events (EPOLLIN or EPOLLOUT): adding fd the first time it
-// waits, modifying it after. A socket leaves the instance when it closes.
-func (w *Waiter) arm(fd int, added bool, events uint32) error {
-	op := syscall.EPOLL_CTL_ADD
-	if added {
-		op = syscall.EPOLL_CTL_MOD
-	}
-	ev := syscall.EpollEvent{Events: events | syscall.EPOLLRDHUP | syscall.EPOLLONESHOT, Fd: int32(fd)}
-	if err := syscall.EpollCtl(w.epfd, op, fd, &ev); err != nil {
-		return os.NewSyscallError("epoll_ctl", err)
-	}
-	return nil
+	return w.set.f.Close()
 }
 
 // block waits on Go's poller until the epoll instance tells that fd,
@@ -78,16 +47,13 @@ func (w *Waiter) block(fd int) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var waitErr error
-	err := w.rc.Read(func(epfd uintptr) bool {
+	err := w.set.rc.Read(func(epfd uintptr) bool {
 		var got [1]syscall.EpollEvent
 		for {
-			n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, epfd,
-				uintptr(unsafe.Pointer(&got[0])), 1, 0, 0, 0)
+			n, err := w.set.take(epfd, got[:])
 			switch {
-			case errno == syscall.EINTR:
-				continue
-			case errno != 0:
-				waitErr = os.NewSyscallError("epoll_pwait", errno)
+			case err != nil:
+				waitErr = err
 				return true
 			case n == 0:
 				return false // nothing yet: wait on Go's poller
@@ -99,7 +65,7 @@ func (w *Waiter) block(fd int) error {
 	})
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		w.f.SetReadDeadline(time.Time{}) // interrupted: ready for the next wait
+		w.set.f.SetReadDeadline(time.Time{}) // interrupted: ready for the next wait
 		return errInterrupted
 	case err == nil:
 		err = waitErr
@@ -115,7 +81,7 @@ var errInterrupted = errors.New("rawsock: wait interrupted")
 // ended just before is told nothing: the next one is interrupted in
 // its stead, and goes on.
 func (w *Waiter) interrupt() {
-	w.f.SetReadDeadline(aLongTimeAgo)
+	w.set.f.SetReadDeadline(aLongTimeAgo)
 }
 
 // aLongTimeAgo is a deadline that has passed, which stops a wait at once.
@@ -143,7 +109,7 @@ func (c *Conn) waitFor(o *ioCall) error {
 			c.mu.Unlock()
 			return nil
 		}
-		err := c.w.arm(c.fd, c.waited, events)
+		err := c.w.set.arm(c.fd, c.waited, events)
 		c.waited, c.waiting = true, err == nil
 		c.mu.Unlock()
 		if err == nil {
