@@ -147,7 +147,7 @@ type ioCall struct {
 	// first time it waits (Poller.arm).
 	polling bool // under the Conn's mu
 	ready   chan struct{}
-	timer   *time.Timer // wakes the wait at its deadline
+	waitBy  time.Time // the deadline of the wait, under the Poller's mu
 }
 
 // attempt makes the call on fd and reports whether it is done: false

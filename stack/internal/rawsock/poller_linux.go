@@ -18,7 +18,7 @@ import (
 // on Go's poller costs an os.File: fcntl and epoll_ctl to put it there,
 // epoll_ctl again to take it off, a finalizer, and, when it reads as soon
 // as it has written, a read that finds nothing yet. A Poller keeps the
-// Conns' deadlines itself, with a timer a Conn, and only while one waits.
+// Conns' deadlines itself, with one timer for all (see expire).
 type Poller struct {
 	set  epollSet
 	done chan struct{} // closed when run returns
@@ -26,6 +26,8 @@ type Poller struct {
 	mu     sync.Mutex
 	conns  []*Conn // by descriptor: the Conns waiting, each until woken
 	closed bool
+	timer  *time.Timer // runs expire at next
+	next   time.Time   // zero: the timer is not set
 }
 
 // NewPoller returns a Poller. Close it when done.
@@ -35,6 +37,8 @@ func NewPoller() (*Poller, error) {
 		return nil, err
 	}
 	p := &Poller{set: set, done: make(chan struct{})}
+	p.timer = time.AfterFunc(time.Hour, p.expire)
+	p.timer.Stop()
 	go p.run()
 	return p, nil
 }
@@ -47,6 +51,7 @@ func (p *Poller) Close() error {
 	}
 	p.mu.Lock()
 	p.closed = true
+	p.timer.Stop()
 	for fd, c := range p.conns {
 		if c != nil {
 			p.conns[fd] = nil
@@ -82,10 +87,11 @@ func (p *Poller) run() {
 }
 
 // arm has the Poller wake o, c's read or write, once c's socket is ready
-// for it, and wake any other call of c's that waits too; c.mu is held. A
+// for it or by passes (if it is not zero), and wake any other call of c's
+// that waits too; c.mu is held. A
 // call woken for a socket closed since, whose descriptor another Conn has
 // taken, finds its own not ready and waits again.
-func (p *Poller) arm(c *Conn, o *ioCall) error {
+func (p *Poller) arm(c *Conn, o *ioCall, by time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -108,7 +114,43 @@ func (p *Poller) arm(c *Conn, o *ioCall) error {
 		// Made under p.mu, as the Poller reads it, and c.mu, as Close does.
 		o.ready = make(chan struct{}, 1)
 	}
+	o.waitBy = by
+	if !by.IsZero() && (p.next.IsZero() || by.Before(p.next)) {
+		p.next = by
+		p.timer.Reset(time.Until(by))
+	}
 	return nil
+}
+
+// expire wakes the calls whose deadlines have passed, which then fail,
+// and sets the timer for the next deadline of a call still waiting. The
+// timer is set for the earliest deadline of a call that began to wait,
+// and left so when that call ends: then it wakes no one, and is set
+// again. With deadlines of seconds and calls of microseconds, as the
+// proxy's upstream has, it so runs about once a deadline's length, where
+// a timer a call would be set and stopped on every wait.
+func (p *Poller) expire() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	p.next = time.Time{}
+	for _, c := range p.conns {
+		if c == nil {
+			continue
+		}
+		for _, o := range [...]*ioCall{&c.rd, &c.wr} {
+			switch {
+			case o.waitBy.IsZero():
+			case !o.waitBy.After(now):
+				o.wakeUp()
+			case p.next.IsZero() || o.waitBy.Before(p.next):
+				p.next = o.waitBy
+			}
+		}
+	}
+	if !p.next.IsZero() && !p.closed {
+		p.timer.Reset(p.next.Sub(now))
+	}
 }
 
 // epollEvents is what o waits for: EPOLLIN to read, EPOLLOUT to write.
@@ -171,30 +213,15 @@ func (c *Conn) pollFor(o *ioCall) error {
 			c.mu.Unlock()
 			return os.ErrDeadlineExceeded
 		}
-		err := c.p.arm(c, o)
+		err := c.p.arm(c, o, by)
 		c.waited, o.polling = c.waited || err == nil, err == nil
 		c.mu.Unlock()
 		if err != nil {
 			return err
 		}
-		o.sleep(by)
+		<-o.ready
 		c.mu.Lock()
 		o.polling = false
 		c.mu.Unlock()
 	}
-}
-
-// sleep waits until o is woken, or until by, if it is not zero.
-func (o *ioCall) sleep(by time.Time) {
-	if by.IsZero() {
-		<-o.ready
-		return
-	}
-	if o.timer == nil {
-		o.timer = time.AfterFunc(time.Until(by), o.wakeUp)
-	} else {
-		o.timer.Reset(time.Until(by))
-	}
-	<-o.ready
-	o.timer.Stop()
 }

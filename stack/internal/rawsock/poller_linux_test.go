@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -120,5 +121,35 @@ func TestPollerAnswerHere(t *testing.T) {
 	buf := make([]byte, 4)
 	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "pong" {
 		t.Errorf("read %q, %v; want pong", buf, err)
+	}
+}
+
+// TestPollerDeadlines has two Conns wait on one Poller with deadlines: the
+// first, whose deadline is the earlier, gets its word in time; the second
+// waits on, past the first's deadline, and fails at its own.
+func TestPollerDeadlines(t *testing.T) {
+	p, err := NewPoller()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	early, earlyClient, _ := accepted(t, waits{p: p})
+	late, _, _ := accepted(t, waits{p: p})
+	start := time.Now()
+	early.SetReadDeadline(start.Add(60 * time.Millisecond))
+	late.SetReadDeadline(start.Add(150 * time.Millisecond))
+	time.AfterFunc(10*time.Millisecond, func() { earlyClient.Write([]byte("word")) })
+	lateErr := make(chan error, 1)
+	go func() {
+		_, err := late.Read(make([]byte, 1))
+		lateErr <- err
+	}()
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(early, buf); err != nil || string(buf) != "word" {
+		t.Errorf("the early Conn read %q, %v; want its word before its deadline", buf, err)
+	}
+	err = <-lateErr
+	if took := time.Since(start); !errors.Is(err, os.ErrDeadlineExceeded) || took < 150*time.Millisecond {
+		t.Errorf("the late Conn's read: %v after %v; want os.ErrDeadlineExceeded once 150ms passed", err, took)
 	}
 }
