@@ -49,7 +49,7 @@ func misbehave(how string) int {
 	if _, err := readConfig(os.NewFile(fdControl, "control")); err != nil {
 		return exitBootError
 	}
-	out := &pipeSink{f: os.NewFile(fdEvents, "events")}
+	out := &pipeSink{w: openFramePipe(fdEvents)}
 	switch how {
 	case "garbage":
 		out.ready()

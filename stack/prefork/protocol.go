@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -117,8 +116,8 @@ func command(cmd byte, arg uint64) []byte {
 // follows every event recorded before it.
 type pipeSink struct {
 	mu       sync.Mutex
-	f        *os.File
-	buf      []byte // frames not written yet
+	w        io.Writer // the pipe (openFramePipe)
+	buf      []byte    // frames not written yet
 	tmp      []byte
 	lastBeat time.Time
 }
@@ -137,7 +136,7 @@ func (p *pipeSink) add(kind byte, body []byte) {
 // is noticed on the control pipe, not here.
 func (p *pipeSink) flushLocked() {
 	if len(p.buf) > 0 {
-		p.f.Write(p.buf)
+		p.w.Write(p.buf)
 		p.buf = p.buf[:0]
 	}
 }

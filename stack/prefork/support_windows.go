@@ -2,6 +2,7 @@ package prefork
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -19,6 +20,8 @@ func Supported() error { return ErrUnsupported }
 func handOff(net.Listener) (*os.File, error) { return nil, ErrUnsupported }
 
 func ownGroup(*exec.Cmd) {}
+
+func openFramePipe(fd uintptr) io.Writer { return os.NewFile(fd, "events") }
 
 type acceptor struct{ addr net.Addr }
 

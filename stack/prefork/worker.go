@@ -51,7 +51,7 @@ func runWorker() int {
 		fmt.Fprintf(os.Stderr, "prefork worker: bad configuration: %v\n", err)
 		return exitBootError
 	}
-	w := newWorker(cfg, os.NewFile(fdEvents, "events"))
+	w := newWorker(cfg, openFramePipe(fdEvents))
 	// gunicorn logs this in the new worker, before post_fork.
 	w.tap.Log(nil, "log", fmt.Sprintf("Booting worker with pid: %d", os.Getpid()))
 	w.hooks.fire(nil, "post_fork", "")
@@ -99,8 +99,8 @@ type worker struct {
 	inRequest net.Conn // the request a sync worker serves, until post_request
 }
 
-func newWorker(cfg workerConfig, events *os.File) *worker {
-	w := &worker{cfg: cfg, out: &pipeSink{f: events}, serving: make(chan struct{}, max(cfg.Threads, 1)),
+func newWorker(cfg workerConfig, events io.Writer) *worker {
+	w := &worker{cfg: cfg, out: &pipeSink{w: events}, serving: make(chan struct{}, max(cfg.Threads, 1)),
 		scheme: schemeRules{allow: cfg.ForwardedAllowIPs}}
 	var sink trace.Sink
 	if cfg.Trace {

@@ -351,3 +351,8 @@ func (c *Conn) opError(op string, err error) error {
 	}
 	return &net.OpError{Op: op, Net: "tcp", Source: c.laddr, Addr: c.raddr, Err: err}
 }
+
+// Write is write(2) on fd, a non-blocking descriptor of any kind, made as
+// a Conn makes it (see sys_raw.go): for a caller that waits for room
+// itself, through a RawConn whose Write it calls this in.
+func Write(fd int, p []byte) (int, error) { return write(fd, p) }
