@@ -36,10 +36,9 @@ type Conn struct {
 	rc     syscall.RawConn // f's
 	closed atomic.Bool
 
-	w       *Waiter // where a direct socket waits; nil: on the poller as f
-	p       *Poller // or there, with the deadlines below
-	waited  bool    // the socket is in w's or p's epoll instance
-	waiting bool    // a read or write waits on w now
+	w      *Waiter // where a direct socket waits; nil: on the poller as f
+	p      *Poller // or there, with the deadlines below
+	waited bool    // the socket is in w's or p's epoll instance
 
 	readBy, writeBy time.Time // the deadlines, on p
 	// answerDue: a write was made on p and no read since. The next read
@@ -143,9 +142,10 @@ type ioCall struct {
 	err error
 	try func(fd uintptr) bool // o.attempt
 
-	// On a Poller: whether the call waits, and how it is woken, made the
-	// first time it waits (Poller.arm).
-	polling bool // under the Conn's mu
+	// On a Waiter or a Poller: whether the call waits now (under the
+	// Conn's mu); and on a Poller, how it is woken, made the first time
+	// it waits (Poller.armWait).
+	waiting bool
 	ready   chan struct{}
 	waitBy  time.Time // the deadline of the wait, under the Poller's mu
 }
@@ -181,10 +181,8 @@ func (c *Conn) do(o *ioCall, p []byte, wait func(syscall.RawConn, func(uintptr) 
 	defer func() { o.p = nil }()
 	rc, onWaiter, err := c.direct(o, true, !o.write && c.answerDue.Swap(false))
 	switch {
-	case onWaiter && c.p != nil:
-		err = c.pollFor(o)
 	case onWaiter:
-		err = c.waitFor(o)
+		err = c.wait(o)
 	case rc != nil:
 		if o.try == nil {
 			o.try = o.attempt
@@ -232,7 +230,7 @@ func (c *Conn) Close() error {
 		err = closeFD(c.fd)
 	}
 	switch {
-	case c.waiting:
+	case c.w != nil && (c.rd.waiting || c.wr.waiting):
 		c.w.interrupt() // the closed socket has left w: it would never wake
 	case c.p != nil:
 		c.p.forget(c) // and wake a call that waits

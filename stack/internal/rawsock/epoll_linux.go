@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -65,5 +66,64 @@ func (s *epollSet) take(epfd uintptr, got []syscall.EpollEvent) (int, error) {
 			continue
 		}
 		return 0, os.NewSyscallError("epoll_pwait", errno)
+	}
+}
+
+// epollEvents is what o waits for: EPOLLIN to read, EPOLLOUT to write.
+func (o *ioCall) epollEvents() uint32 {
+	if o.write {
+		return syscall.EPOLLOUT
+	}
+	return syscall.EPOLLIN
+}
+
+// wait makes o's call on c once c's Waiter or Poller tells the socket is
+// ready, and again after each wake-up while it is not, until the call is
+// done, its deadline passes (a Poller keeps the deadlines) or c is
+// closed. It is called right after the call found the socket not ready
+// (Conn.do), or when it is to wait first, so it waits first: arming the
+// wait tells at once of a socket already ready. Each call, and each
+// arming, is made under c's lock, as Close is, so that neither is made on
+// a descriptor closed meanwhile (and perhaps another socket's by then).
+func (c *Conn) wait(o *ioCall) error {
+	for first := true; ; first = false {
+		c.mu.Lock()
+		by := c.readBy
+		if o.write {
+			by = c.writeBy
+		}
+		switch {
+		case c.closed.Load():
+			c.mu.Unlock()
+			return os.ErrClosed
+		case !first && o.attempt(uintptr(c.fd)):
+			c.mu.Unlock()
+			return nil
+		case !by.IsZero() && !time.Now().Before(by):
+			c.mu.Unlock()
+			return os.ErrDeadlineExceeded
+		}
+		var err error
+		if c.p != nil {
+			err = c.p.armWait(c, o, by)
+		} else {
+			err = c.w.armWait(c, o)
+		}
+		c.waited, o.waiting = c.waited || err == nil, err == nil
+		c.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		if c.p != nil {
+			<-o.ready
+		} else {
+			err = c.w.block(c.fd)
+		}
+		c.mu.Lock()
+		o.waiting = false
+		c.mu.Unlock()
+		if err != nil && err != errInterrupted {
+			return err
+		}
 	}
 }

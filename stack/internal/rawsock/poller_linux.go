@@ -2,7 +2,6 @@ package rawsock
 
 import (
 	"net"
-	"os"
 	"sync"
 	"syscall"
 	"time"
@@ -86,12 +85,12 @@ func (p *Poller) run() {
 	})
 }
 
-// arm has the Poller wake o, c's read or write, once c's socket is ready
-// for it or by passes (if it is not zero), and wake any other call of c's
-// that waits too; c.mu is held. A
+// armWait has the Poller wake o, c's read or write, once c's socket is
+// ready for it or by passes (if it is not zero), and wake any other call
+// of c's that waits too; c.mu is held. A
 // call woken for a socket closed since, whose descriptor another Conn has
 // taken, finds its own not ready and waits again.
-func (p *Poller) arm(c *Conn, o *ioCall, by time.Time) error {
+func (p *Poller) armWait(c *Conn, o *ioCall, by time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -99,7 +98,7 @@ func (p *Poller) arm(c *Conn, o *ioCall, by time.Time) error {
 	}
 	var events uint32
 	for _, w := range [...]*ioCall{&c.rd, &c.wr} {
-		if w == o || w.polling {
+		if w == o || w.waiting {
 			events |= w.epollEvents()
 		}
 	}
@@ -153,14 +152,6 @@ func (p *Poller) expire() {
 	}
 }
 
-// epollEvents is what o waits for: EPOLLIN to read, EPOLLOUT to write.
-func (o *ioCall) epollEvents() uint32 {
-	if o.write {
-		return syscall.EPOLLOUT
-	}
-	return syscall.EPOLLIN
-}
-
 // forget takes c, whose socket closes, out of the Poller's hands; c.mu is
 // held.
 func (p *Poller) forget(c *Conn) {
@@ -188,40 +179,5 @@ func (o *ioCall) wakeUp() {
 	select {
 	case o.ready <- struct{}{}:
 	default:
-	}
-}
-
-// pollFor makes o's call on c once c's Poller tells the socket is ready,
-// and again after each wake-up while the socket is not, until the call
-// is done, its deadline passes or c is closed. As waitFor, it is called
-// right after the call found the socket not ready, so it waits first.
-func (c *Conn) pollFor(o *ioCall) error {
-	for first := true; ; first = false {
-		c.mu.Lock()
-		by := c.readBy
-		if o.write {
-			by = c.writeBy
-		}
-		switch {
-		case c.closed.Load():
-			c.mu.Unlock()
-			return os.ErrClosed
-		case !first && o.attempt(uintptr(c.fd)):
-			c.mu.Unlock()
-			return nil
-		case !by.IsZero() && !time.Now().Before(by):
-			c.mu.Unlock()
-			return os.ErrDeadlineExceeded
-		}
-		err := c.p.arm(c, o, by)
-		c.waited, o.polling = c.waited || err == nil, err == nil
-		c.mu.Unlock()
-		if err != nil {
-			return err
-		}
-		<-o.ready
-		c.mu.Lock()
-		o.polling = false
-		c.mu.Unlock()
 	}
 }

@@ -2,8 +2,6 @@
 
 package rawsock
 
-import "errors"
-
 // Poller would wait for the sockets of many direct Conns at once on a
 // poller of its own, as it does on Linux (poller_linux.go); here there is
 // none, and a caller that has a nil Poller puts its sockets on Go's
@@ -15,9 +13,6 @@ func NewPoller() (*Poller, error) { return nil, nil }
 
 // Close does nothing: there is no Poller here.
 func (p *Poller) Close() error { return nil }
-
-// pollFor is never called: no Conn has a Poller here.
-func (c *Conn) pollFor(*ioCall) error { return errors.ErrUnsupported }
 
 // forget is never called: no Conn has a Poller here.
 func (p *Poller) forget(*Conn) {}

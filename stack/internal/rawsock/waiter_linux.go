@@ -87,39 +87,7 @@ func (w *Waiter) interrupt() {
 // aLongTimeAgo is a deadline that has passed, which stops a wait at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-// waitFor makes o's call on c once c's Waiter tells the socket is ready,
-// and again after each wait while the socket is not, until the call is
-// done or c is closed. It is called right after the call found the socket
-// not ready (Conn.do), so it waits first: arming the wait tells at once
-// of a socket already ready. Each call, and each arming, is made under
-// c's lock, as Close is, so that neither is made on a descriptor closed
-// meanwhile (and perhaps another socket's by then).
-func (c *Conn) waitFor(o *ioCall) error {
-	events := uint32(syscall.EPOLLIN)
-	if o.write {
-		events = syscall.EPOLLOUT
-	}
-	for first := true; ; first = false {
-		c.mu.Lock()
-		switch {
-		case c.closed.Load():
-			c.mu.Unlock()
-			return os.ErrClosed
-		case !first && o.attempt(uintptr(c.fd)):
-			c.mu.Unlock()
-			return nil
-		}
-		err := c.w.set.arm(c.fd, c.waited, events)
-		c.waited, c.waiting = true, err == nil
-		c.mu.Unlock()
-		if err == nil {
-			err = c.w.block(c.fd)
-			c.mu.Lock()
-			c.waiting = false
-			c.mu.Unlock()
-		}
-		if err != nil && err != errInterrupted {
-			return err
-		}
-	}
+// armWait arms c's socket on the Waiter for o; c.mu is held.
+func (w *Waiter) armWait(c *Conn, o *ioCall) error {
+	return w.set.arm(c.fd, c.waited, o.epollEvents())
 }

@@ -15,8 +15,8 @@ func NewWaiter() (*Waiter, error) { return nil, nil }
 // Close does nothing: there is no Waiter here.
 func (w *Waiter) Close() error { return nil }
 
-// waitFor is never called: no Conn has a Waiter here.
-func (c *Conn) waitFor(*ioCall) error { return errors.ErrUnsupported }
+// wait is never called: no Conn has a Waiter or a Poller here.
+func (c *Conn) wait(*ioCall) error { return errors.ErrUnsupported }
 
 // interrupt is never called: no Conn has a Waiter here.
 func (w *Waiter) interrupt() {}
