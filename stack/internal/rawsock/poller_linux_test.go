@@ -11,16 +11,23 @@ import (
 	"time"
 )
 
+// newPoller returns a Poller the test closes at its end.
+func newPoller(t *testing.T) *Poller {
+	t.Helper()
+	p, err := NewPoller()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
+}
+
 // TestPollerManyWaits has many Conns wait on one Poller at once, each
 // for a word its client sends later, in an order of their own, and one
 // Conn read and write at once: the Poller wakes each call, and only
 // once its socket is ready.
 func TestPollerManyWaits(t *testing.T) {
-	p, err := NewPoller()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p := newPoller(t)
 	const n = 40
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -102,11 +109,7 @@ func TestPollerClose(t *testing.T) {
 // there: the read waits first (answerDue), and the Poller, armed, tells
 // at once that the socket is ready.
 func TestPollerAnswerHere(t *testing.T) {
-	p, err := NewPoller()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p := newPoller(t)
 	c, client, _ := accepted(t, waits{p: p})
 	if _, err := client.Write([]byte("pong")); err != nil {
 		t.Fatal(err)
@@ -128,11 +131,7 @@ func TestPollerAnswerHere(t *testing.T) {
 // first, whose deadline is the earlier, gets its word in time; the second
 // waits on, past the first's deadline, and fails at its own.
 func TestPollerDeadlines(t *testing.T) {
-	p, err := NewPoller()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
+	p := newPoller(t)
 	early, earlyClient, _ := accepted(t, waits{p: p})
 	late, _, _ := accepted(t, waits{p: p})
 	start := time.Now()
@@ -148,7 +147,7 @@ func TestPollerDeadlines(t *testing.T) {
 	if _, err := io.ReadFull(early, buf); err != nil || string(buf) != "word" {
 		t.Errorf("the early Conn read %q, %v; want its word before its deadline", buf, err)
 	}
-	err = <-lateErr
+	err := <-lateErr
 	if took := time.Since(start); !errors.Is(err, os.ErrDeadlineExceeded) || took < 150*time.Millisecond {
 		t.Errorf("the late Conn's read: %v after %v; want os.ErrDeadlineExceeded once 150ms passed", err, took)
 	}
