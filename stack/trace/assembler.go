@@ -25,6 +25,7 @@ type Assembler struct {
 	bytes    int // memory the journeys held take, as MaxBytes counts it
 	journeys []*Journey
 	conns    map[ConnID]*connState
+	last     *connState         // the connection of the last event, or nil (see conn)
 	ends     map[endsID]tcpEnds // a TCP connection's tapped ends
 	links    map[endsID]link    // a dialed connection's ends -> where it came from
 	linkFIFO []endsID           // links in the order they came, to bound the map
@@ -143,7 +144,7 @@ func (a *Assembler) add(e *Event) *Journey {
 	case KindLink:
 		return a.link(e)
 	}
-	st := a.conns[e.Conn]
+	st := a.conn(e.Conn)
 	if st == nil {
 		return nil
 	}
@@ -162,6 +163,21 @@ func (a *Assembler) add(e *Event) *Journey {
 	a.fill(st, e)
 	a.file(st.journey, e)
 	return st.journey
+}
+
+// conn returns the connection id, or nil when it is not tracked. Events
+// come in runs on one connection (a worker's, which reach the lab's
+// process in batches, all in a row), so the connection of the last event
+// is tried first, with no look-up.
+func (a *Assembler) conn(id ConnID) *connState {
+	if a.last != nil && a.last.id == id {
+		return a.last
+	}
+	st := a.conns[id]
+	if st != nil {
+		a.last = st
+	}
+	return st
 }
 
 // Follow adds every event of sub, as it comes, until ctx ends, and then
@@ -206,6 +222,7 @@ const followPause = 5 * time.Millisecond
 func (a *Assembler) open(e *Event) {
 	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
+	a.last = st
 	if bareOpen(e) {
 		st.held, st.openSeq, st.openTime, st.openPID = true, e.Seq, e.Time, e.PID
 	} else {
@@ -259,6 +276,9 @@ func endsKey(st *connState) endsID {
 // be a layer in another process, whose events come later.
 func (a *Assembler) forget(id ConnID, st *connState) {
 	delete(a.conns, id)
+	if a.last == st {
+		a.last = nil
+	}
 	k := endsKey(st)
 	ends, ok := a.ends[k]
 	if !ok {
@@ -324,7 +344,7 @@ func (a *Assembler) shadow(st *connState) {
 // link records where a request continues, and joins a connection that was
 // opened before its link was recorded.
 func (a *Assembler) link(e *Event) *Journey {
-	in := a.conns[e.Conn]
+	in := a.conn(e.Conn)
 	if in == nil || in.journey == nil {
 		return nil
 	}
