@@ -26,6 +26,7 @@ type Assembler struct {
 	journeys []*Journey
 	conns    map[ConnID]*connState
 	last     *connState         // the connection of the last event, or nil (see conn)
+	spare    []*connState       // states of connections forgotten, for new ones to take
 	ends     map[endsID]tcpEnds // a TCP connection's tapped ends
 	links    map[endsID]link    // a dialed connection's ends -> where it came from
 	linkFIFO []endsID           // links in the order they came, to bound the map
@@ -148,9 +149,16 @@ func (a *Assembler) add(e *Event) *Journey {
 	if st == nil {
 		return nil
 	}
+	j := a.fileConn(st, e)
 	if e.Kind == KindClose {
 		a.forget(e.Conn, st)
 	}
+	return j
+}
+
+// fileConn files e, an event of connection st, and returns the journey
+// it went to, or nil.
+func (a *Assembler) fileConn(st *connState, e *Event) *Journey {
 	if st.shadowed || st.dropped && (st.linked || e.Dir != Down) {
 		return nil // or the rest of a journey let go
 	}
@@ -220,7 +228,13 @@ const followPause = 5 * time.Millisecond
 // open starts tracking a connection; a server-side connection dialed by a
 // layer that recorded a link joins that layer's journey.
 func (a *Assembler) open(e *Event) {
-	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
+	var st *connState
+	if n := len(a.spare); n > 0 {
+		st, a.spare = a.spare[n-1], a.spare[:n-1]
+	} else {
+		st = new(connState)
+	}
+	*st = connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
 	a.last = st
 	if bareOpen(e) {
@@ -280,16 +294,27 @@ func (a *Assembler) forget(id ConnID, st *connState) {
 		a.last = nil
 	}
 	k := endsKey(st)
-	ends, ok := a.ends[k]
-	if !ok {
-		return
+	if ends, ok := a.ends[k]; ok {
+		if st.side == Client && st.linked && ends.accepted == nil {
+			a.orphan(k)
+			return
+		}
+		delete(a.ends, k)
 	}
-	if st.side == Client && st.linked && ends.accepted == nil {
-		a.orphan(k)
-		return
+	// Nothing holds st now but the journeys it filed in, which only look
+	// at it to see whether it is one of theirs (join) or still in theirs
+	// (trim): a new connection may take its state, and a request through
+	// the proxy to a worker then allocates one where it allocated three.
+	// A close is forgotten after it is filed, which reads st.
+	*st = connState{}
+	if len(a.spare) < maxSpare {
+		a.spare = append(a.spare, st)
 	}
-	delete(a.ends, k)
 }
+
+// maxSpare bounds the states of connections forgotten that the Assembler
+// keeps for new ones, a few more than a request has open at once.
+const maxSpare = 8
 
 // orphan remembers k, a closed dialed end's connection, and forgets the
 // oldest one remembered past maxLinks that is still an orphan.
