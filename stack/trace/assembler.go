@@ -26,7 +26,7 @@ type Assembler struct {
 	journeys []*Journey
 	conns    map[ConnID]*connState
 	last     *connState         // the connection of the last event, or nil (see conn)
-	spare    []*connState       // states of connections forgotten, for new ones to take
+	spares   []*connState       // states of connections forgotten, for new ones to take
 	ends     map[endsID]tcpEnds // a TCP connection's tapped ends
 	links    map[endsID]link    // a dialed connection's ends -> where it came from
 	linkFIFO []endsID           // links in the order they came, to bound the map
@@ -74,6 +74,9 @@ type connState struct {
 	// connection starts a new one with its next request, an inner one
 	// files nothing more.
 	dropped bool
+	// orphaned marks a dialed end closed while it awaits its accepted
+	// end, held only by the TCP connection's ends (see forget).
+	orphaned bool
 	// held says that the connection's open waits to be filed, made again
 	// from the fields above and these three: a tracked connection then
 	// takes one small allocation, not a copy of the whole event besides.
@@ -229,8 +232,8 @@ const followPause = 5 * time.Millisecond
 // layer that recorded a link joins that layer's journey.
 func (a *Assembler) open(e *Event) {
 	var st *connState
-	if n := len(a.spare); n > 0 {
-		st, a.spare = a.spare[n-1], a.spare[:n-1]
+	if n := len(a.spares); n > 0 {
+		st, a.spares = a.spares[n-1], a.spares[:n-1]
 	} else {
 		st = new(connState)
 	}
@@ -296,25 +299,41 @@ func (a *Assembler) forget(id ConnID, st *connState) {
 	k := endsKey(st)
 	if ends, ok := a.ends[k]; ok {
 		if st.side == Client && st.linked && ends.accepted == nil {
+			st.orphaned = true
 			a.orphan(k)
 			return
 		}
-		delete(a.ends, k)
+		a.forgetEnds(k, ends)
 	}
-	// Nothing holds st now but the journeys it filed in, which only look
-	// at it to see whether it is one of theirs (join) or still in theirs
-	// (trim): a new connection may take its state, and a request through
-	// the proxy to a worker then allocates one where it allocated three.
-	// A close is forgotten after it is filed, which reads st.
-	*st = connState{}
-	if len(a.spare) < maxSpare {
-		a.spare = append(a.spare, st)
+	a.spare(st)
+}
+
+// forgetEnds forgets the ends k of a TCP connection, and the state of its
+// dialed end when that closed before.
+func (a *Assembler) forgetEnds(k endsID, ends tcpEnds) {
+	delete(a.ends, k)
+	if ends.dialed != nil && ends.dialed.orphaned {
+		a.spare(ends.dialed)
 	}
 }
 
-// maxSpare bounds the states of connections forgotten that the Assembler
-// keeps for new ones, a few more than a request has open at once.
-const maxSpare = 8
+// spare keeps st, the state of a connection forgotten, for a new one to
+// take. Nothing holds it now but the journeys it filed in, which only
+// look at it to see whether it is one of theirs (join) or still in
+// theirs (trim): a request through the proxy to a worker then allocates
+// no connection state where it allocated three. A close is forgotten
+// after it is filed, which reads its state.
+func (a *Assembler) spare(st *connState) {
+	*st = connState{}
+	if len(a.spares) < maxSpares {
+		a.spares = append(a.spares, st)
+	}
+}
+
+// maxSpares bounds the states of connections forgotten that the
+// Assembler keeps for new ones, a few more than a request has open at
+// once.
+const maxSpares = 8
 
 // orphan remembers k, a closed dialed end's connection, and forgets the
 // oldest one remembered past maxLinks that is still an orphan.
@@ -325,7 +344,7 @@ func (a *Assembler) orphan(k endsID) {
 	}
 	old := a.orphans[a.oldest]
 	if ends, ok := a.ends[old]; ok && ends.accepted == nil {
-		delete(a.ends, old)
+		a.forgetEnds(old, ends)
 	}
 	a.orphans[a.oldest] = k
 	a.oldest = (a.oldest + 1) % maxLinks
