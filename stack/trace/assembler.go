@@ -25,6 +25,8 @@ type Assembler struct {
 	bytes    int // memory the journeys held take, as MaxBytes counts it
 	journeys []*Journey
 	conns    map[ConnID]*connState
+	last     *connState         // the connection of the last event, or nil (see conn)
+	spares   []*connState       // states of connections forgotten, for new ones to take
 	ends     map[endsID]tcpEnds // a TCP connection's tapped ends
 	links    map[endsID]link    // a dialed connection's ends -> where it came from
 	linkFIFO []endsID           // links in the order they came, to bound the map
@@ -72,6 +74,9 @@ type connState struct {
 	// connection starts a new one with its next request, an inner one
 	// files nothing more.
 	dropped bool
+	// orphaned marks a dialed end closed while it awaits its accepted
+	// end, held only by the TCP connection's ends (see forget).
+	orphaned bool
 	// held says that the connection's open waits to be filed, made again
 	// from the fields above and these three: a tracked connection then
 	// takes one small allocation, not a copy of the whole event besides.
@@ -143,13 +148,20 @@ func (a *Assembler) add(e *Event) *Journey {
 	case KindLink:
 		return a.link(e)
 	}
-	st := a.conns[e.Conn]
+	st := a.conn(e.Conn)
 	if st == nil {
 		return nil
 	}
+	j := a.fileConn(st, e)
 	if e.Kind == KindClose {
 		a.forget(e.Conn, st)
 	}
+	return j
+}
+
+// fileConn files e, an event of connection st, and returns the journey
+// it went to, or nil.
+func (a *Assembler) fileConn(st *connState, e *Event) *Journey {
 	if st.shadowed || st.dropped && (st.linked || e.Dir != Down) {
 		return nil // or the rest of a journey let go
 	}
@@ -162,6 +174,21 @@ func (a *Assembler) add(e *Event) *Journey {
 	a.fill(st, e)
 	a.file(st.journey, e)
 	return st.journey
+}
+
+// conn returns the connection id, or nil when it is not tracked. Events
+// come in runs on one connection (a worker's, which reach the lab's
+// process in batches, all in a row), so the connection of the last event
+// is tried first, with no look-up.
+func (a *Assembler) conn(id ConnID) *connState {
+	if a.last != nil && a.last.id == id {
+		return a.last
+	}
+	st := a.conns[id]
+	if st != nil {
+		a.last = st
+	}
+	return st
 }
 
 // Follow adds every event of sub, as it comes, until ctx ends, and then
@@ -204,8 +231,15 @@ const followPause = 5 * time.Millisecond
 // open starts tracking a connection; a server-side connection dialed by a
 // layer that recorded a link joins that layer's journey.
 func (a *Assembler) open(e *Event) {
-	st := &connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
+	var st *connState
+	if n := len(a.spares); n > 0 {
+		st, a.spares = a.spares[n-1], a.spares[:n-1]
+	} else {
+		st = new(connState)
+	}
+	*st = connState{id: e.Conn, layer: e.Layer, side: e.Side, local: e.Local, remote: e.Remote, peer: ClientName}
 	a.conns[e.Conn] = st
+	a.last = st
 	if bareOpen(e) {
 		st.held, st.openSeq, st.openTime, st.openPID = true, e.Seq, e.Time, e.PID
 	} else {
@@ -259,17 +293,47 @@ func endsKey(st *connState) endsID {
 // be a layer in another process, whose events come later.
 func (a *Assembler) forget(id ConnID, st *connState) {
 	delete(a.conns, id)
+	if a.last == st {
+		a.last = nil
+	}
 	k := endsKey(st)
-	ends, ok := a.ends[k]
-	if !ok {
-		return
+	if ends, ok := a.ends[k]; ok {
+		if st.side == Client && st.linked && ends.accepted == nil {
+			st.orphaned = true
+			a.orphan(k)
+			return
+		}
+		a.forgetEnds(k, ends)
 	}
-	if st.side == Client && st.linked && ends.accepted == nil {
-		a.orphan(k)
-		return
-	}
-	delete(a.ends, k)
+	a.spare(st)
 }
+
+// forgetEnds forgets the ends k of a TCP connection, and the state of its
+// dialed end when that closed before.
+func (a *Assembler) forgetEnds(k endsID, ends tcpEnds) {
+	delete(a.ends, k)
+	if ends.dialed != nil && ends.dialed.orphaned {
+		a.spare(ends.dialed)
+	}
+}
+
+// spare keeps st, the state of a connection forgotten, for a new one to
+// take. Nothing holds it now but the journeys it filed in, which only
+// look at it to see whether it is one of theirs (join) or still in
+// theirs (trim): a request through the proxy to a worker then allocates
+// no connection state where it allocated three. A close is forgotten
+// after it is filed, which reads its state.
+func (a *Assembler) spare(st *connState) {
+	*st = connState{}
+	if len(a.spares) < maxSpares {
+		a.spares = append(a.spares, st)
+	}
+}
+
+// maxSpares bounds the states of connections forgotten that the
+// Assembler keeps for new ones, a few more than a request has open at
+// once.
+const maxSpares = 8
 
 // orphan remembers k, a closed dialed end's connection, and forgets the
 // oldest one remembered past maxLinks that is still an orphan.
@@ -280,7 +344,7 @@ func (a *Assembler) orphan(k endsID) {
 	}
 	old := a.orphans[a.oldest]
 	if ends, ok := a.ends[old]; ok && ends.accepted == nil {
-		delete(a.ends, old)
+		a.forgetEnds(old, ends)
 	}
 	a.orphans[a.oldest] = k
 	a.oldest = (a.oldest + 1) % maxLinks
@@ -324,7 +388,7 @@ func (a *Assembler) shadow(st *connState) {
 // link records where a request continues, and joins a connection that was
 // opened before its link was recorded.
 func (a *Assembler) link(e *Event) *Journey {
-	in := a.conns[e.Conn]
+	in := a.conn(e.Conn)
 	if in == nil || in.journey == nil {
 		return nil
 	}

@@ -421,6 +421,66 @@ func TestAssemblerPutsAWorkersLateEventsInPlace(t *testing.T) {
 	}
 }
 
+// TestAssemblerTakesStatesAgain runs requests through the proxy to a
+// worker, whose dialed end closes before the worker's events come, with
+// room for one journey only: each new connection takes the state of one
+// forgotten, still named in the journeys let go (the dialed end's once its
+// accepted end closes too). Every journey must come out whole, the close
+// that freed a state filed with its hop, and a state taken again must not
+// be touched by the journey it filed in before.
+func TestAssemblerTakesStatesAgain(t *testing.T) {
+	t.Parallel()
+	a := NewAssembler(1)
+	var dropped []*Journey
+	a.OnDrop = func(j *Journey) { dropped = append(dropped, j) }
+	t0 := time.Unix(1700000000, 0)
+	var seq uint64
+	at := func(e Event, pid int, ms int) Event {
+		seq++
+		e.PID, e.Time, e.Seq = pid, t0.Add(time.Duration(ms)*time.Millisecond), seq
+		e.Conn.PID = pid
+		return e
+	}
+	const want = "client>proxy:GET|proxy>prefork:GET|proxy<prefork:OK|proxy<prefork:close|client<proxy:OK|client<proxy:close"
+	for i := range uint64(4) {
+		c, ms := 10*i, 100*int(i)
+		cli, dial := fmt.Sprint("127.0.0.1:", 50000+c), fmt.Sprint("127.0.0.1:", 50001+c)
+		for _, e := range []Event{
+			at(open("proxy", c+1, Server, "127.0.0.1:8080", cli), 1, ms),
+			at(bytesEv("proxy", c+1, Down, "GET"), 1, ms+1),
+			at(open("proxy", c+2, Client, dial, "127.0.0.1:8000"), 1, ms+2),
+			at(linkEv("proxy", c+1, dial, "127.0.0.1:8000"), 1, ms+3),
+			at(bytesEv("proxy", c+2, Down, "GET"), 1, ms+4),
+			at(bytesEv("proxy", c+2, Up, "OK"), 1, ms+10),
+			at(closeEv("proxy", c+2), 1, ms+11),
+			at(bytesEv("proxy", c+1, Up, "OK"), 1, ms+12),
+			at(closeEv("proxy", c+1), 1, ms+13),
+			// the worker's events, recorded at 5 to 9 ms, arrive now
+			at(open("prefork", c+3, Server, "127.0.0.1:8000", dial), 2, ms+5),
+			at(bytesEv("prefork", c+3, Down, "GET"), 2, ms+6),
+			at(bytesEv("prefork", c+3, Up, "OK"), 2, ms+8),
+			at(closeEv("prefork", c+3), 2, ms+9),
+		} {
+			a.Add(e)
+		}
+		j := a.Journeys()
+		if len(j) != 1 || describe(j) != fmt.Sprintf("J%d: %s", i+1, want) {
+			t.Fatalf("request %d: got\n%s\nwant J%d: %s", i+1, describe(j), i+1, want)
+		}
+	}
+	if len(a.spares) == 0 {
+		t.Error("no state of a forgotten connection kept for a new one")
+	}
+	if len(dropped) != 3 {
+		t.Fatalf("%d journeys let go, want 3", len(dropped))
+	}
+	for _, j := range dropped {
+		if got := describe([]*Journey{j}); got != fmt.Sprintf("J%d: %s", j.ID, want) {
+			t.Errorf("after it was let go, got %s", got)
+		}
+	}
+}
+
 // BenchmarkAssembler files the events of one proxied journey whose
 // upstream connection is tapped at both ends.
 func BenchmarkAssembler(b *testing.B) {

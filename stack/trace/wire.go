@@ -109,7 +109,11 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 		// again those that do come back.
 		clear(d.strings)
 	}
-	return parseEvent(decoder{b: b, shared: d})
+	dec := decoder{b: b, shared: d}
+	if err := dec.event(&e); err != nil {
+		return Event{}, err
+	}
+	return e, nil
 }
 
 // fieldSet returns where the fields of events named name are remembered,
@@ -157,10 +161,21 @@ const (
 	fieldBlock   = 512
 )
 
+// parseEvent decodes the event d reads.
 func parseEvent(d decoder) (Event, error) {
 	var e Event
+	if err := d.event(&e); err != nil {
+		return Event{}, err
+	}
+	return e, nil
+}
+
+// event decodes into e, which is zero, the event d reads. It fills e in
+// place: an event is some two hundred bytes, which a result would copy
+// on its way out.
+func (d *decoder) event(e *Event) error {
 	if v := d.byte(); v != wireVersion {
-		return e, d.fail(fmt.Sprintf("version %d", v))
+		return d.fail(fmt.Sprintf("version %d", v))
 	}
 	if t := d.varint(); t != 0 {
 		e.Time = time.Unix(0, t)
@@ -177,7 +192,7 @@ func parseEvent(d decoder) (Event, error) {
 	e.Omitted = d.varint()
 	n := d.uvarint()
 	if n > uint64(len(d.b)) { // each field takes two bytes at least
-		return e, d.fail("field count past the end")
+		return d.fail("field count past the end")
 	}
 	if n > 0 && d.err == nil {
 		var set *fieldSet
@@ -196,17 +211,17 @@ func parseEvent(d decoder) (Event, error) {
 	e.Err = d.string(6)
 	switch {
 	case d.err != nil:
-		return Event{}, d.err
+		return d.err
 	case len(d.b) > 0:
-		return Event{}, d.fail(fmt.Sprintf("%d bytes left over", len(d.b)))
+		return d.fail(fmt.Sprintf("%d bytes left over", len(d.b)))
 	case e.Kind < KindOpen || e.Kind > KindLog:
-		return Event{}, d.fail(fmt.Sprintf("kind %d", e.Kind))
+		return d.fail(fmt.Sprintf("kind %d", e.Kind))
 	case e.Dir > Up || e.Side > Client:
-		return Event{}, d.fail("direction or side out of range")
+		return d.fail("direction or side out of range")
 	case e.Omitted < 0:
-		return Event{}, d.fail("a negative count of omitted bytes")
+		return d.fail("a negative count of omitted bytes")
 	}
-	return e, nil
+	return nil
 }
 
 // decoder reads the parts of an encoded event; the first error sticks,
@@ -225,6 +240,10 @@ func (d *decoder) fail(what string) error {
 	return d.err
 }
 
+// The reads below take the case most of an event's parts are, a number
+// or a length of one byte, in a few instructions, and leave the rest to a
+// function of their own.
+
 func (d *decoder) byte() byte {
 	if len(d.b) == 0 {
 		d.fail("truncated")
@@ -236,6 +255,15 @@ func (d *decoder) byte() byte {
 }
 
 func (d *decoder) varint() int64 {
+	if len(d.b) > 0 && d.b[0] < 0x80 { // one byte: -64 to 63, zigzagged
+		v := int64(d.b[0]>>1) ^ -int64(d.b[0]&1)
+		d.b = d.b[1:]
+		return v
+	}
+	return d.longVarint()
+}
+
+func (d *decoder) longVarint() int64 {
 	v, n := binary.Varint(d.b)
 	if n <= 0 {
 		d.fail("bad varint")
@@ -251,6 +279,10 @@ func (d *decoder) uvarint() uint64 {
 		d.b = d.b[1:]
 		return v
 	}
+	return d.longUvarint()
+}
+
+func (d *decoder) longUvarint() uint64 {
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
 		d.fail("bad uvarint")
@@ -261,6 +293,16 @@ func (d *decoder) uvarint() uint64 {
 }
 
 func (d *decoder) bytes() []byte {
+	if len(d.b) > 0 && d.b[0] < 0x80 && int(d.b[0]) < len(d.b) { // a one-byte length, within
+		n := int(d.b[0]) + 1
+		out := d.b[1:n:n]
+		d.b = d.b[n:]
+		return out
+	}
+	return d.longBytes()
+}
+
+func (d *decoder) longBytes() []byte {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		d.fail("length past the end")
@@ -293,15 +335,26 @@ func (d *decoder) field(set *fieldSet, i int) string {
 
 // placed reads a string to share whose place is at, or nil for none.
 func (d *decoder) placed(at *place) string {
-	b := d.bytes()
+	if b := d.b; at != nil && len(b) > 0 && int(b[0]) < len(b) {
+		// A one-byte length (at.s is never longer than maxSharedLen),
+		// within: often the string last read at its place.
+		if n := int(b[0]) + 1; at.s == string(b[1:n]) {
+			d.b = b[n:]
+			return at.s
+		}
+	}
+	return d.share(at, d.bytes())
+}
+
+// share returns b, read at place at, or nil for none, as a string: one
+// from the table when b is short and the place does not skip it.
+func (d *decoder) share(at *place, b []byte) string {
 	sh := d.shared
 	switch {
 	case len(b) == 0 || len(b) > maxSharedLen:
 		return string(b)
 	case at == nil:
 		return sh.lookUp(b)
-	case at.s == string(b):
-		return at.s
 	}
 	var s string
 	if at.skip > 0 {
