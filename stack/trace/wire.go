@@ -161,15 +161,6 @@ const (
 	fieldBlock   = 512
 )
 
-// parseEvent decodes the event d reads.
-func parseEvent(d decoder) (Event, error) {
-	var e Event
-	if err := d.event(&e); err != nil {
-		return Event{}, err
-	}
-	return e, nil
-}
-
 // event decodes into e, which is zero, the event d reads. It fills e in
 // place: an event is some two hundred bytes, which a result would copy
 // on its way out.

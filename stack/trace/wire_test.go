@@ -266,11 +266,15 @@ func FuzzFrameReader(f *testing.F) {
 // unknown kind, direction or side, a length running past the end, or
 // bytes left over. The event's Data and strings do not share b's memory.
 func ParseEvent(b []byte) (Event, error) {
-	e, err := parseEvent(decoder{b: b})
+	var e Event
+	d := decoder{b: b}
+	if err := d.event(&e); err != nil {
+		return Event{}, err
+	}
 	if len(e.Data) > 0 {
 		e.Data = append([]byte(nil), e.Data...)
 	}
-	return e, err
+	return e, nil
 }
 
 // BenchmarkDecoder decodes what a worker sends for one request to the
