@@ -51,11 +51,8 @@ func (p *Poller) Close() error {
 	p.mu.Lock()
 	p.closed = true
 	p.timer.Stop()
-	for fd, c := range p.conns {
-		if c != nil {
-			p.conns[fd] = nil
-			c.wakeUp()
-		}
+	for fd := range p.conns {
+		p.wake(fd)
 	}
 	p.mu.Unlock()
 	err := p.set.f.Close()
@@ -75,9 +72,8 @@ func (p *Poller) run() {
 			}
 			p.mu.Lock()
 			for _, ev := range got[:n] {
-				if fd := int(ev.Fd); fd < len(p.conns) && p.conns[fd] != nil {
-					p.conns[fd].wakeUp()
-					p.conns[fd] = nil
+				if fd := int(ev.Fd); fd < len(p.conns) {
+					p.wake(fd)
 				}
 			}
 			p.mu.Unlock()
@@ -85,11 +81,23 @@ func (p *Poller) run() {
 	})
 }
 
+// wake wakes the calls of the Conn armed on fd, if any, and takes it out
+// of the Poller's hands until it is armed again; p.mu is held.
+func (p *Poller) wake(fd int) {
+	c := p.conns[fd]
+	if c == nil {
+		return
+	}
+	p.conns[fd] = nil
+	c.rd.waitBy, c.wr.waitBy = time.Time{}, time.Time{}
+	c.wakeUp()
+}
+
 // armWait has the Poller wake o, c's read or write, once c's socket is
 // ready for it or by passes (if it is not zero), and wake any other call
-// of c's that waits too; c.mu is held. A
-// call woken for a socket closed since, whose descriptor another Conn has
-// taken, finds its own not ready and waits again.
+// of c's that waits too; c.mu is held. A call woken for a socket closed
+// since, whose descriptor another Conn has taken, finds its own not ready
+// and waits again.
 func (p *Poller) armWait(c *Conn, o *ioCall, by time.Time) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -141,6 +149,7 @@ func (p *Poller) expire() {
 			switch {
 			case o.waitBy.IsZero():
 			case !o.waitBy.After(now):
+				o.waitBy = time.Time{}
 				o.wakeUp()
 			case p.next.IsZero() || o.waitBy.Before(p.next):
 				p.next = o.waitBy
