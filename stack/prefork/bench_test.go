@@ -2,6 +2,9 @@ package prefork
 
 import (
 	"context"
+	"github.com/ngw2f/ngw2f-lab/stack/gateway"
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"io"
 	"net"
 	"os"
 	"slices"
@@ -240,4 +243,56 @@ func (r *replay) Read(p []byte) (int, error) {
 	n := copy(p, r.b[r.off:])
 	r.off = (r.off + n) % len(r.b)
 	return n, nil
+}
+
+// BenchmarkWorkerHandle measures a sync worker's work on one request,
+// tracing on, from the accepted connection to its close: what the
+// worker's process spends a request but for the accept and its waits.
+// The client's side, a fresh loopback connection, is timed along with it.
+func BenchmarkWorkerHandle(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	app, err := gateway.Lookup("hello:application")
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := newWorker(workerConfig{Layer: "gunicorn", App: "hello:application", Workers: 2, Trace: true, Threads: 1}, io.Discard)
+	w.app = app
+	w.acc = &acceptor{addr: ln.Addr().(*net.TCPAddr)}
+	const req = "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n"
+	done := make(chan error, 1)
+	n := b.N
+	go func() {
+		for range n {
+			c, err := net.Dial("tcp", ln.Addr().String())
+			if err != nil {
+				done <- err
+				return
+			}
+			c.Write([]byte(req))
+			_, err = io.Copy(io.Discard, c)
+			c.Close()
+			if err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	b.ReportAllocs()
+	var rd *http1.Reader
+	for range b.N {
+		c, err := ln.Accept()
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.handle(w.tap.Conn(c, trace.Server), &rd)
+		w.out.Flush()
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
 }
