@@ -240,7 +240,12 @@ func FormatValue(v any) string {
 // 3333.
 type Version [2]int
 
-func (v Version) String() string { return fmt.Sprintf("(%d, %d)", v[0], v[1]) }
+func (v Version) String() string {
+	if v == (Version{1, 0}) {
+		return "(1, 0)" // every environ's, written without an allocation
+	}
+	return fmt.Sprintf("(%d, %d)", v[0], v[1])
+}
 
 type eofReader struct{}
 
