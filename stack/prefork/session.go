@@ -2,6 +2,7 @@ package prefork
 
 import (
 	"io"
+	"net"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
@@ -24,10 +25,11 @@ type session struct {
 	call gateway.App // callApp, made once
 	// extra is Origin.Extra, gunicorn.socket.
 	extra [1]gateway.Entry
+	local net.Addr // the listener's address, written once
 }
 
 func (w *worker) newSession() *session {
-	s := &session{w: w, slow: time.AfterFunc(slowApp, w.out.Flush)}
+	s := &session{w: w, slow: time.AfterFunc(slowApp, w.out.Flush), local: fixAddr(w.acc.addr)}
 	s.slow.Stop()
 	s.call = s.callApp
 	return s

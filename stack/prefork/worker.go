@@ -345,7 +345,7 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string, s *
 	s.extra[0] = gateway.Entry{Key: "gunicorn.socket", Value: socketValue{raw}}
 	env := gateway.RequestEnviron(req, gateway.Origin{
 		Software:     Software,
-		Local:        w.acc.addr,
+		Local:        s.local,
 		Remote:       raw.RemoteAddr(),
 		Scheme:       scheme,
 		Multiprocess: w.cfg.Workers > 1,
@@ -377,7 +377,11 @@ func (w *worker) callAndAnswer(c, raw net.Conn, s *session, env *gateway.Environ
 // socketValue is gunicorn.socket in the environ: the client's connection.
 type socketValue struct{ net.Conn }
 
-func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
+func (s socketValue) String() string {
+	var buf [64]byte
+	b := append(buf[:0], "<socket "...)
+	return string(append(appendAddr(b, s.RemoteAddr()), '>'))
+}
 
 // clientReader is what the worker reads a request through: before it
 // waits for more from the client, it sends the master the events
