@@ -43,6 +43,7 @@ type response struct {
 	bare  bool
 	buf   []byte
 	frame []byte
+	date  httpDate
 }
 
 // hopByHop are the headers gunicorn drops from an app's answer
@@ -78,7 +79,7 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 	b = append(b, "\r\n"...)
 	if !r.bare {
 		b = append(b, "Server: "+ServerHeader+"\r\nDate: "...)
-		b = r.now().UTC().AppendFormat(b, http1Date)
+		b = r.date.append(b, r.now())
 		b = append(b, "\r\nConnection: close\r\n"...)
 	}
 	if r.chunked {
@@ -137,6 +138,21 @@ func appendLower(b []byte, s string) []byte {
 
 // http1Date is the layout of an HTTP date, in GMT.
 const http1Date = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// httpDate is the Date header's value, written again only when the
+// second changes, as nginx keeps it: the answers of one second share it.
+type httpDate struct {
+	sec  int64
+	text []byte
+}
+
+// append appends t as an HTTP date.
+func (d *httpDate) append(b []byte, t time.Time) []byte {
+	if sec := t.Unix(); d.text == nil || sec != d.sec {
+		d.sec, d.text = sec, t.UTC().AppendFormat(d.text[:0], http1Date)
+	}
+	return append(b, d.text...)
+}
 
 // Write sends one chunk, framed when the body is chunked (the size in
 // upper-case hex, as gunicorn writes it), and cut at Content-Length.

@@ -54,7 +54,7 @@ func (s *session) callApp(env *gateway.Environ, start gateway.StartResponse) (ga
 const keptBuffer = 64 << 10
 
 // response returns the session's response, made anew for req, to be
-// written to w; its buffers are the last request's.
+// written to w; its buffers and its Date are the last request's.
 func (s *session) response(w io.Writer, req *http1.Request) *response {
 	buf, frame := s.resp.buf[:0], s.resp.frame[:0]
 	if cap(buf) > keptBuffer {
@@ -63,6 +63,6 @@ func (s *session) response(w io.Writer, req *http1.Request) *response {
 	if cap(frame) > keptBuffer {
 		frame = nil
 	}
-	s.resp = response{w: w, req: req, now: time.Now, length: -1, buf: buf, frame: frame}
+	s.resp = response{w: w, req: req, now: time.Now, length: -1, buf: buf, frame: frame, date: s.resp.date}
 	return &s.resp
 }

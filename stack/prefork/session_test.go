@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
@@ -68,4 +69,19 @@ func serveOne(t *testing.T, w *worker, s *session, ln net.Listener, raw string) 
 	must(t, err)
 	w.handle(w.tap.Conn(c, trace.Server), s)
 	return dateLine.ReplaceAllString(<-answer, "Date: <date>\r")
+}
+
+func TestHTTPDate(t *testing.T) {
+	t.Parallel()
+	var d httpDate
+	base := time.Date(2026, 12, 6, 16, 59, 59, 0, time.UTC)
+	for _, at := range []time.Time{
+		base, base.Add(300 * time.Millisecond), base.Add(time.Second), base.Add(1999 * time.Millisecond),
+		base.Add(-time.Hour), base.In(time.FixedZone("CET", 3600)), base.Add(2 * time.Second),
+		time.Unix(0, 0), time.Unix(-1, 500), time.Unix(-1, 0),
+	} {
+		if got, want := string(d.append([]byte("Date: "), at)), "Date: "+at.UTC().Format(http1Date); got != want {
+			t.Errorf("%v: %q, want %q", at, got, want)
+		}
+	}
 }
