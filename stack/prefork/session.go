@@ -28,6 +28,8 @@ type session struct {
 	local net.Addr // the listener's address, written once
 }
 
+// newSession returns a new session for one of w's threads; w's acceptor
+// must be set.
 func (w *worker) newSession() *session {
 	s := &session{w: w, slow: time.AfterFunc(slowApp, w.out.Flush), local: fixAddr(w.acc.addr)}
 	s.slow.Stop()
