@@ -98,7 +98,9 @@ func (e *AppError) Unwrap() error { return e.Err }
 func Serve(app App, env *Environ, w ResponseWriter, t Tracer) (err error) {
 	st := &startState{t: t}
 	env.tracer = t
-	t.handoff(trace.Down, "environ", env.Fields(), nil)
+	if t.On() {
+		t.handoff(trace.Down, "environ", env.Fields(), nil)
+	}
 	body, err := callApp(app, env, st.start)
 	if err != nil {
 		return err
@@ -155,14 +157,17 @@ type startState struct {
 }
 
 func (s *startState) start(status string, headers http1.Headers, excInfo error) error {
-	fields := []trace.Field{{Key: "status", Value: status}}
-	for _, h := range headers {
-		fields = append(fields, trace.Field{Key: h.Name, Value: h.Value})
+	if s.t.On() {
+		fields := make([]trace.Field, 0, len(headers)+2)
+		fields = append(fields, trace.Field{Key: "status", Value: status})
+		for _, h := range headers {
+			fields = append(fields, trace.Field{Key: h.Name, Value: h.Value})
+		}
+		if excInfo != nil {
+			fields = append(fields, trace.Field{Key: "exc_info", Value: excInfo.Error()})
+		}
+		s.t.handoff(trace.Up, "start_response", fields, nil)
 	}
-	if excInfo != nil {
-		fields = append(fields, trace.Field{Key: "exc_info", Value: excInfo.Error()})
-	}
-	s.t.handoff(trace.Up, "start_response", fields, nil)
 	switch {
 	case excInfo != nil && s.sent:
 		return excInfo

@@ -3,6 +3,7 @@ package gateway
 import (
 	"io"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -77,60 +78,68 @@ func RequestEnviron(req *http1.Request, o Origin) *Environ {
 	e.Set(KeyRunOnce, false)
 	e.Set("wsgi.file_wrapper", FileWrapper(NewFileBody))
 	e.Set("wsgi.input_terminated", true)
-	e.Set("SERVER_SOFTWARE", o.Software)
+	e.setString("SERVER_SOFTWARE", o.Software)
 	e.Set(KeyInput, o.input(req))
 	for _, x := range o.Extra {
 		e.Set(x.Key, x.Value)
 	}
 	path, query, _ := http1.SplitTarget(req.Target)
-	e.Set("REQUEST_METHOD", strings.ToUpper(req.Method))
-	e.Set("QUERY_STRING", query)
-	e.Set("RAW_URI", req.Target)
-	e.Set("SERVER_PROTOCOL", "HTTP/"+strconv.Itoa(req.Major)+"."+strconv.Itoa(req.Minor))
+	e.setString("REQUEST_METHOD", strings.ToUpper(req.Method))
+	e.setString("QUERY_STRING", query)
+	e.setString("RAW_URI", req.Target)
+	e.setString("SERVER_PROTOCOL", protocol(req.Major, req.Minor))
 
 	script := o.ScriptName
 	for _, h := range req.Headers {
 		if h.Invalid {
 			continue
 		}
-		name := strings.ToUpper(h.Name)
-		switch name {
-		case "CONTENT-TYPE":
-			e.Set("CONTENT_TYPE", h.Value)
-			continue
-		case "CONTENT-LENGTH":
-			e.Set("CONTENT_LENGTH", h.Value)
-			continue
-		case "SCRIPT_NAME":
+		key, scriptName := headerKey(h.Name)
+		if scriptName {
 			script = h.Value
 		}
-		key := "HTTP_" + strings.ReplaceAll(name, "-", "_")
 		v := h.Value
-		if old, ok := e.vals[key].(string); ok {
+		switch key {
+		case "CONTENT_TYPE", "CONTENT_LENGTH":
+			e.setString(key, v)
+			continue
+		}
+		if old, ok := e.lookupString(key); ok {
 			v = old + "," + v
 		}
-		e.Set(key, v)
+		e.setString(key, v)
 	}
 
 	scheme := o.Scheme
 	if scheme == "" {
 		scheme = "http"
 	}
-	e.Set(KeyURLScheme, scheme)
+	e.setString(KeyURLScheme, scheme)
 	host, port := splitAddr(o.Remote)
-	e.Set("REMOTE_ADDR", host)
-	e.Set("REMOTE_PORT", port)
+	e.setString("REMOTE_ADDR", host)
+	e.setString("REMOTE_PORT", port)
 	host, port = splitAddr(o.Local)
-	e.Set("SERVER_NAME", host)
-	e.Set("SERVER_PORT", port)
+	e.setString("SERVER_NAME", host)
+	e.setString("SERVER_PORT", port)
 	if script != "" {
 		if _, after, ok := strings.Cut(path, script); ok {
 			path = after
 		}
 	}
-	e.Set("PATH_INFO", unquote(latin1ToUTF8(path)))
-	e.Set("SCRIPT_NAME", script)
+	e.setString("PATH_INFO", unquote(latin1ToUTF8(path)))
+	e.setString("SCRIPT_NAME", script)
 	return e
+}
+
+// protocol returns SERVER_PROTOCOL for an HTTP version.
+func protocol(major, minor int) string {
+	switch {
+	case major == 1 && minor == 1:
+		return "HTTP/1.1"
+	case major == 1 && minor == 0:
+		return "HTTP/1.0"
+	}
+	return "HTTP/" + strconv.Itoa(major) + "." + strconv.Itoa(minor)
 }
 
 // latin1ToUTF8 encodes s, bytes each standing for a latin-1 character, as
@@ -168,8 +177,19 @@ type input struct{ io.Reader }
 func (input) String() string { return "<wsgi.input>" }
 
 // splitAddr returns an address's host and port, or the whole address and
-// "" when it has no port.
+// "" when it has no port: what net.SplitHostPort makes of a.String().
 func splitAddr(a net.Addr) (host, port string) {
+	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" {
+		if ip, ok := netip.AddrFromSlice(ta.IP); ok {
+			// Both in one string, where a.String() takes three
+			// allocations; net.IP writes an IPv4-mapped address as IPv4.
+			var buf [64]byte
+			b := ip.Unmap().AppendTo(buf[:0])
+			n := len(b)
+			s := string(strconv.AppendInt(b, int64(ta.Port), 10))
+			return s[:n], s[n:]
+		}
+	}
 	if a == nil {
 		return "", ""
 	}

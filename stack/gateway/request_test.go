@@ -134,7 +134,7 @@ func TestEnvironOrder(t *testing.T) {
 	if e.String("B") != "3" || c.Len() != 3 || e.Len() != 2 {
 		t.Errorf("values or lengths wrong: %v %d %d", e.String("B"), c.Len(), e.Len())
 	}
-	if FormatValue(Version{1, 0}) != "(1, 0)" || FormatValue(true) != "True" || FormatValue(nil) != "None" || FormatValue(3) != "<int>" {
+	if FormatValue(Version{1, 0}) != "(1, 0)" || FormatValue(Version{2, 10}) != "(2, 10)" || FormatValue(true) != "True" || FormatValue(nil) != "None" || FormatValue(3) != "<int>" {
 		t.Error("FormatValue")
 	}
 }

@@ -68,10 +68,10 @@ func SimpleEnviron(req *http1.Request, o Origin) *Environ {
 		}
 		k := strings.ToUpper(strings.ReplaceAll(h.Name, "-", "_"))
 		v := pystr.Strip(h.Value)
-		if _, taken := e.vals[k]; taken {
+		if e.find(k) >= 0 {
 			continue
 		}
-		if old, ok := e.vals["HTTP_"+k].(string); ok {
+		if old, ok := e.lookupString("HTTP_" + k); ok {
 			v = old + "," + v
 		}
 		e.Set("HTTP_"+k, v)

@@ -3,7 +3,6 @@ package prefork
 import (
 	"context"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
-	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"io"
 	"net"
 	"os"
@@ -283,13 +282,13 @@ func BenchmarkWorkerHandle(b *testing.B) {
 		done <- nil
 	}()
 	b.ReportAllocs()
-	var rd *http1.Reader
+	s := w.newSession()
 	for range b.N {
 		c, err := ln.Accept()
 		if err != nil {
 			b.Fatal(err)
 		}
-		w.handle(w.tap.Conn(c, trace.Server), &rd)
+		w.handle(w.tap.Conn(c, trace.Server), s)
 		w.out.Flush()
 	}
 	if err := <-done; err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 )
@@ -42,10 +43,7 @@ type response struct {
 	bare  bool
 	buf   []byte
 	frame []byte
-}
-
-func newResponse(w io.Writer, req *http1.Request, now func() time.Time) *response {
-	return &response{w: w, req: req, now: now, length: -1}
+	date  httpDate
 }
 
 // hopByHop are the headers gunicorn drops from an app's answer
@@ -59,19 +57,14 @@ var hopByHop = map[string]bool{
 // WriteHeader sends the head.
 func (r *response) WriteHeader(status string, headers http1.Headers) error {
 	r.status = status
-	var kept http1.Headers
+	var name [32]byte // room for a header's name in lower case
 	for _, h := range headers {
-		v := strings.Trim(h.Value, " \t")
-		lname := strings.ToLower(h.Name)
-		if lname == "content-length" {
-			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
-				r.length = n
-			}
-		}
-		if hopByHop[lname] {
+		if string(appendLower(name[:0], h.Name)) != "content-length" {
 			continue
 		}
-		kept = append(kept, http1.Header{Name: h.Name, Value: v})
+		if n, err := strconv.ParseInt(strings.Trim(h.Value, " \t"), 10, 64); err == nil && n >= 0 {
+			r.length = n
+		}
 	}
 	r.chunked = !r.bare && r.length < 0 && (r.req.Major > 1 || r.req.Major == 1 && r.req.Minor >= 1) &&
 		r.req.Method != "HEAD" && !strings.HasPrefix(status, "204") && !strings.HasPrefix(status, "304")
@@ -86,16 +79,19 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 	b = append(b, "\r\n"...)
 	if !r.bare {
 		b = append(b, "Server: "+ServerHeader+"\r\nDate: "...)
-		b = r.now().UTC().AppendFormat(b, http1Date)
+		b = r.date.append(b, r.now())
 		b = append(b, "\r\nConnection: close\r\n"...)
 	}
 	if r.chunked {
 		b = append(b, "Transfer-Encoding: chunked\r\n"...)
 	}
-	for _, h := range kept {
+	for _, h := range headers {
+		if hopByHop[string(appendLower(name[:0], h.Name))] {
+			continue
+		}
 		b = append(b, h.Name...)
 		b = append(b, ": "...)
-		b = append(b, h.Value...)
+		b = append(b, strings.Trim(h.Value, " \t")...)
 		b = append(b, "\r\n"...)
 	}
 	b = append(b, "\r\n"...)
@@ -112,7 +108,8 @@ func (r *response) headSent() bool { return r.started && !r.headPending }
 func (r *response) send(p []byte) error {
 	if r.headPending {
 		r.headPending = false
-		p = append(r.buf, p...)
+		r.buf = append(r.buf, p...) // kept grown for the session's next answer
+		p = r.buf
 	}
 	if len(p) == 0 {
 		return nil
@@ -121,8 +118,41 @@ func (r *response) send(p []byte) error {
 	return err
 }
 
+// appendLower appends s lower-cased as strings.ToLower writes it, without
+// the allocation ToLower takes for a name with capitals.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
 // http1Date is the layout of an HTTP date, in GMT.
 const http1Date = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// httpDate is the Date header's value, written again only when the
+// second changes, as nginx keeps it: the answers of one second share it.
+type httpDate struct {
+	sec  int64
+	text []byte
+}
+
+// append appends t as an HTTP date.
+func (d *httpDate) append(b []byte, t time.Time) []byte {
+	if sec := t.Unix(); d.text == nil || sec != d.sec {
+		d.sec, d.text = sec, t.UTC().AppendFormat(d.text[:0], http1Date)
+	}
+	return append(b, d.text...)
+}
 
 // Write sends one chunk, framed when the body is chunked (the size in
 // upper-case hex, as gunicorn writes it), and cut at Content-Length.

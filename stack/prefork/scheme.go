@@ -63,5 +63,15 @@ func (s schemeRules) of(req *http1.Request, c net.Conn) (scheme string, ok bool)
 // address is in the list as written.
 func (s schemeRules) trusts(peer net.Addr) bool {
 	ta, ok := peer.(*net.TCPAddr)
-	return !ok || slices.Contains(s.allow, "*") || slices.Contains(s.allow, ta.IP.String())
+	if !ok {
+		return true
+	}
+	var buf [64]byte
+	ip := appendIP(buf[:0], ta.IP)
+	for _, a := range s.allow {
+		if a == "*" || a == string(ip) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -19,15 +18,15 @@ import (
 // where a Python thread blocked in a read holds an OS thread, a goroutine
 // holds none, but it serves one connection at a time all the same.
 func (w *worker) serveThreads() int {
-	free := make(chan *http1.Reader, w.cfg.Threads) // one reader per idle thread
+	free := make(chan *session, w.cfg.Threads) // one per idle thread
 	for range w.cfg.Threads {
-		free <- nil
+		free <- w.newSession()
 	}
 	var busy sync.WaitGroup
 	for !w.isStopping() {
-		var rd *http1.Reader
+		var s *session
 		select {
-		case rd = <-free:
+		case s = <-free:
 		case <-time.After(acceptWait):
 			w.out.tick()
 			continue
@@ -35,7 +34,7 @@ func (w *worker) serveThreads() int {
 		c, err := w.acc.accept()
 		w.out.tick()
 		if err != nil {
-			free <- rd
+			free <- s
 			if err != errIdle {
 				w.tap.Log(nil, "log", err.Error())
 				time.Sleep(10 * time.Millisecond)
@@ -47,10 +46,10 @@ func (w *worker) serveThreads() int {
 		go func() {
 			defer busy.Done()
 			defer func() { <-w.serving }()
-			if w.handle(w.tap.Conn(c, trace.Server), &rd) {
+			if w.handle(w.tap.Conn(c, trace.Server), s) {
 				w.stop() // max requests: accept no more, finish what runs
 			}
-			free <- rd
+			free <- s
 		}()
 	}
 	busy.Wait()

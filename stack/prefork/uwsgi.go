@@ -7,7 +7,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
@@ -20,7 +19,7 @@ import (
 // the environ, as they are, and the body follows the packet. The answer
 // is plain HTTP (see response.bare). It reports whether this was the
 // worker's last request.
-func (w *worker) handleUwsgi(c net.Conn, in io.Reader) (last bool) {
+func (w *worker) handleUwsgi(c net.Conn, in io.Reader, s *session) (last bool) {
 	p, err := readPacket(in)
 	if err == io.EOF {
 		return false
@@ -52,9 +51,9 @@ func (w *worker) handleUwsgi(c net.Conn, in io.Reader) (last bool) {
 		Errors:       tracer.Errors(),
 	})
 	req := packetRequest(p)
-	resp := newResponse(c, req, time.Now)
+	resp := s.response(c, req)
 	resp.bare = true
-	w.callAndAnswer(c, raw, env, resp, tracer, valueOf(p, "REQUEST_URI"))
+	w.callAndAnswer(c, raw, s, env, resp, tracer, valueOf(p, "REQUEST_URI"))
 	// What the app left of the body is read before the close, which would
 	// otherwise be a reset that may cost nginx the answer.
 	io.Copy(io.Discard, body)

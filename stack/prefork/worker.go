@@ -119,7 +119,7 @@ func (w *worker) serve() int {
 	if w.cfg.Threads > 1 {
 		return w.serveThreads()
 	}
-	var rd *http1.Reader
+	s := w.newSession()
 	for !w.isStopping() {
 		c, err := w.acc.accept()
 		w.out.tick()
@@ -134,7 +134,7 @@ func (w *worker) serve() int {
 		// A client accepted as TERM arrived is still served: it is off the
 		// shared queue, so no other worker would take it.
 		w.serving <- struct{}{}
-		last := w.handle(w.tap.Conn(c, trace.Server), &rd)
+		last := w.handle(w.tap.Conn(c, trace.Server), s)
 		<-w.serving
 		w.out.tick()
 		if last {
@@ -265,23 +265,23 @@ wait:
 }
 
 // handle serves one connection: one request, then close, as gunicorn's
-// sync worker. rd is the reader the calling thread reuses from one
-// connection to the next. It reports whether this was the worker's last
-// request.
-func (w *worker) handle(c net.Conn, rd **http1.Reader) (last bool) {
+// sync worker. s is the calling thread's session. It reports whether this
+// was the worker's last request.
+func (w *worker) handle(c net.Conn, s *session) (last bool) {
 	defer c.Close()
-	in := &clientReader{r: c, out: w.out}
+	s.in = clientReader{r: c, out: w.out}
+	in := &s.in
 	if w.cfg.Protocol == ProtocolUwsgi {
-		return w.handleUwsgi(c, in)
+		return w.handleUwsgi(c, in, s)
 	}
-	if *rd == nil {
-		*rd = http1.NewReader(in, http1.GunicornLimits())
+	if s.rd == nil {
+		s.rd = http1.NewReader(in, http1.GunicornLimits())
 	} else {
-		(*rd).Reset(in)
+		s.rd.Reset(in)
 	}
-	req, err := (*rd).ReadRequest()
-	var refused *http1.Error
-	if err != nil && !errors.As(err, &refused) {
+	req, err := s.rd.ReadRequest()
+	refused, isRefused := errors.AsType[*http1.Error](err)
+	if err != nil && !isRefused {
 		// gunicorn: "Ignored premature client disconnection", or an error
 		// page it failed to write.
 		return false
@@ -291,12 +291,12 @@ func (w *worker) handle(c net.Conn, rd **http1.Reader) (last bool) {
 	case !ok:
 		w.refuse(c, badRequest("Contradictory scheme headers"))
 		return false
-	case refused != nil:
+	case isRefused:
 		w.refuse(c, refusalOf(refused))
 		return false
 	}
 	last = w.count(c)
-	w.serveRequest(c, req, scheme)
+	w.serveRequest(c, req, scheme, s)
 	return last
 }
 
@@ -321,7 +321,7 @@ func (w *worker) refuse(c net.Conn, r *refusal) {
 
 // serveRequest builds the environ, calls the app through the gateway and
 // writes its answer, between the pre_request and post_request hooks.
-func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string) {
+func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string, s *session) {
 	w.hooks.fire(c, "pre_request", "")
 	if w.cfg.Threads > 1 {
 		defer w.hooks.fire(c, "post_request", "")
@@ -342,25 +342,25 @@ func (w *worker) serveRequest(c net.Conn, req *http1.Request, scheme string) {
 		raw = tc.Unwrap()
 	}
 	tracer := gateway.Tracer{Tap: w.tap, Conn: c, Server: w.cfg.Layer}
+	s.extra[0] = gateway.Entry{Key: "gunicorn.socket", Value: socketValue{raw}}
 	env := gateway.RequestEnviron(req, gateway.Origin{
 		Software:     Software,
-		Local:        w.acc.addr,
+		Local:        s.local,
 		Remote:       raw.RemoteAddr(),
 		Scheme:       scheme,
 		Multiprocess: w.cfg.Workers > 1,
 		Multithread:  w.cfg.Threads > 1,
 		Errors:       tracer.Errors(),
-		Extra:        []gateway.Entry{{Key: "gunicorn.socket", Value: socketValue{raw}}},
+		Extra:        s.extra[:],
 	})
-	resp := newResponse(c, req, time.Now)
-	w.callAndAnswer(c, raw, env, resp, tracer, req.Target)
+	w.callAndAnswer(c, raw, s, env, s.response(c, req), tracer, req.Target)
 }
 
-// callAndAnswer hands env to the app through the gateway and writes its
-// answer with resp. When the app fails it answers 500 if nothing was sent
-// yet, and else ends the answer early.
-func (w *worker) callAndAnswer(c, raw net.Conn, env *gateway.Environ, resp *response, tracer gateway.Tracer, target string) {
-	err := gateway.Serve(w.callApp, env, resp, tracer)
+// callAndAnswer hands env to the app through the gateway, in session s,
+// and writes its answer with resp. When the app fails it answers 500 if
+// nothing was sent yet, and else ends the answer early.
+func (w *worker) callAndAnswer(c, raw net.Conn, s *session, env *gateway.Environ, resp *response, tracer gateway.Tracer, target string) {
+	err := gateway.Serve(s.call, env, resp, tracer)
 	if err == nil {
 		return
 	}
@@ -374,24 +374,14 @@ func (w *worker) callAndAnswer(c, raw net.Conn, env *gateway.Environ, resp *resp
 	}
 }
 
-// slowApp is how long an app may run before the worker sends the master
-// what it recorded so far.
-const slowApp = 20 * time.Millisecond
-
-// callApp calls the app, and sends the master what came before it (the
-// request, the environ) if the app is slow: an app that hangs, and a
-// worker killed for it, must not take them along. A quick app costs the
-// pipe nothing here.
-func (w *worker) callApp(env *gateway.Environ, start gateway.StartResponse) (gateway.Body, error) {
-	t := time.AfterFunc(slowApp, w.out.Flush)
-	defer t.Stop()
-	return w.app(env, start)
-}
-
 // socketValue is gunicorn.socket in the environ: the client's connection.
 type socketValue struct{ net.Conn }
 
-func (s socketValue) String() string { return "<socket " + s.RemoteAddr().String() + ">" }
+func (s socketValue) String() string {
+	var buf [64]byte
+	b := append(buf[:0], "<socket "...)
+	return string(append(appendAddr(b, s.RemoteAddr()), '>'))
+}
 
 // clientReader is what the worker reads a request through: before it
 // waits for more from the client, it sends the master the events
