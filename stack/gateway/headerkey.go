@@ -1,9 +1,6 @@
 package gateway
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "github.com/ngw2f/ngw2f-lab/stack/internal/textcase"
 
 // headerKey returns the environ key of a request header, as gunicorn
 // makes it: HTTP_ and the name upper-cased with dashes turned to
@@ -13,7 +10,7 @@ import (
 // The key of a common header costs no allocation.
 func headerKey(name string) (key string, scriptName bool) {
 	var buf [64]byte
-	b := appendUpper(append(buf[:0], "HTTP_"...), name)
+	b := textcase.AppendUpper(append(buf[:0], "HTTP_"...), name)
 	upper := b[len("HTTP_"):]
 	switch string(upper) {
 	case "CONTENT-TYPE":
@@ -32,23 +29,6 @@ func headerKey(name string) (key string, scriptName bool) {
 		return key, scriptName
 	}
 	return string(b), scriptName
-}
-
-// appendUpper appends s upper-cased as strings.ToUpper writes it.
-func appendUpper(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return append(b, strings.ToUpper(s)...)
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return b
 }
 
 // commonHeaderKeys are the environ keys of the headers that browsers,

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/textcase"
 )
 
 // ServerHeader is the Server header the workers send. gunicorn sends
@@ -59,7 +59,7 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 	r.status = status
 	var name [32]byte // room for a header's name in lower case
 	for _, h := range headers {
-		if string(appendLower(name[:0], h.Name)) != "content-length" {
+		if string(textcase.AppendLower(name[:0], h.Name)) != "content-length" {
 			continue
 		}
 		if n, err := strconv.ParseInt(strings.Trim(h.Value, " \t"), 10, 64); err == nil && n >= 0 {
@@ -86,7 +86,7 @@ func (r *response) WriteHeader(status string, headers http1.Headers) error {
 		b = append(b, "Transfer-Encoding: chunked\r\n"...)
 	}
 	for _, h := range headers {
-		if hopByHop[string(appendLower(name[:0], h.Name))] {
+		if hopByHop[string(textcase.AppendLower(name[:0], h.Name))] {
 			continue
 		}
 		b = append(b, h.Name...)
@@ -116,24 +116,6 @@ func (r *response) send(p []byte) error {
 	}
 	_, err := r.w.Write(p)
 	return err
-}
-
-// appendLower appends s lower-cased as strings.ToLower writes it, without
-// the allocation ToLower takes for a name with capitals.
-func appendLower(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return append(b, strings.ToLower(s)...)
-		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return b
 }
 
 // http1Date is the layout of an HTTP date, in GMT.
