@@ -25,7 +25,9 @@
 // side after the other, and the figures are summed: on a machine whose
 // speed drifts from one minute to the next (a shared virtual machine),
 // the drift then weighs on both sides alike. It prints the lab process's
-// CPU per request over nginx's beside the ratio of requests per second.
+// CPU per request over nginx's beside the ratio of requests per second,
+// and with several rounds each round's CPU ratio and their median, whose
+// spread says how much the machine drifted meanwhile.
 package main
 
 import (
@@ -297,12 +299,17 @@ func compareWrk(args []string, rounds int, target float64) error {
 		return treeCPU(real.nginx), treeCPU(real.gunicorn)
 	}
 	var lab, ref tally
+	var roundRatios []float64 // the lab process's CPU per request over nginx's, round by round
 	for range rounds {
+		labBefore, refBefore := lab, ref
 		if err := lab.run(args, addr, labSide); err != nil {
 			return err
 		}
 		if err := ref.run(args, real.addr, realSide); err != nil {
 			return err
+		}
+		if r, ok := frontRatio(lab.minus(labBefore), ref.minus(refBefore)); ok {
+			roundRatios = append(roundRatios, r)
 		}
 	}
 	fmt.Printf("wrk %s, %d round(s) each, one side after the other\n", strings.Join(args, " "), rounds)
@@ -311,12 +318,35 @@ func compareWrk(args []string, rounds int, target float64) error {
 	fmt.Printf("CPU per request: lab process %s + workers %s (wrk %s); nginx %s + gunicorn %s (wrk %s)\n",
 		perRequest(lab.front, lab.requests), perRequest(lab.back, lab.requests), perRequest(lab.wrk, lab.requests),
 		perRequest(ref.front, ref.requests), perRequest(ref.back, ref.requests), perRequest(ref.wrk, ref.requests))
-	if ref.requests > 0 && lab.requests > 0 {
-		fmt.Printf("lab process over nginx, CPU per request: %.2f (target <= 1.2)\n",
-			float64(lab.front)/float64(lab.requests)/(float64(ref.front)/float64(ref.requests)))
+	if r, ok := frontRatio(lab, ref); ok {
+		fmt.Printf("lab process over nginx, CPU per request: %.2f (target <= 1.2)%s\n", r, spread(roundRatios))
 		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps()/ref.rps(), target)
 	}
 	return nil
+}
+
+// frontRatio is the lab process's CPU per request over nginx's, from
+// what the two sides measured; ok is false when a side answered nothing.
+func frontRatio(lab, ref tally) (r float64, ok bool) {
+	if lab.requests == 0 || ref.requests == 0 || ref.front == 0 {
+		return 0, false
+	}
+	return float64(lab.front) / float64(lab.requests) / (float64(ref.front) / float64(ref.requests)), true
+}
+
+// spread lists the rounds' ratios and their median, with more than one
+// round: on a machine whose speed drifts, their spread says how far the
+// summed figure can be trusted.
+func spread(ratios []float64) string {
+	if len(ratios) < 2 {
+		return ""
+	}
+	sorted := slices.Sorted(slices.Values(ratios))
+	words := make([]string, len(ratios))
+	for i, r := range ratios {
+		words[i] = strconv.FormatFloat(r, 'f', 2, 64)
+	}
+	return fmt.Sprintf("; round by round %s, median %.2f", strings.Join(words, " "), sorted[len(sorted)/2])
 }
 
 // tally sums one side's wrk runs: the requests answered, their time,
@@ -346,6 +376,12 @@ func (t *tally) run(args []string, addr string, cpu func() (front, back time.Dur
 	t.wrk += res.cpu
 	t.last = res.summary
 	return nil
+}
+
+// minus returns what t measured since it was before.
+func (t tally) minus(before tally) tally {
+	return tally{requests: t.requests - before.requests, elapsed: t.elapsed - before.elapsed,
+		front: t.front - before.front, back: t.back - before.back, wrk: t.wrk - before.wrk}
 }
 
 // rps is the requests answered per second over every run.
