@@ -1,8 +1,6 @@
 package trace
 
 import (
-	"context"
-	"slices"
 	"sort"
 	"time"
 )
@@ -191,43 +189,6 @@ func (a *Assembler) conn(id ConnID) *connState {
 	return st
 }
 
-// Follow adds every event of sub, as it comes, until ctx ends, and then
-// returns ctx's error. It reads through one buffer, so following costs no
-// allocation per batch of events. Once it has taken all that were
-// waiting, it lets events gather for followPause before it reads again,
-// as the lab's view takes them once a frame: under load it wakes once for
-// hundreds of events rather than about once a request, each wake-up a
-// goroutine readied and often a thread woken.
-func (a *Assembler) Follow(ctx context.Context, sub *Subscription) error {
-	buf := make([]Event, 256)
-	pause := time.NewTimer(followPause)
-	defer pause.Stop()
-	for {
-		n, err := sub.Read(ctx, buf)
-		if err != nil {
-			return err
-		}
-		for i := range buf[:n] {
-			a.addEvent(&buf[i])
-		}
-		clear(buf[:n]) // the buffer keeps no event's data alive
-		if n == len(buf) {
-			continue // more are waiting
-		}
-		pause.Reset(followPause)
-		select {
-		case <-pause.C:
-		case <-ctx.Done(): // take what is left; then Read says ctx ended
-		}
-	}
-}
-
-// followPause is how long Follow lets events gather between reads: short
-// beside a frame of the lab's view (a thirtieth of a second), and a few
-// hundred events at the most the lab's stack records in it, which the
-// Recorder's ring holds many times over.
-const followPause = 5 * time.Millisecond
-
 // open starts tracking a connection; a server-side connection dialed by a
 // layer that recorded a link joins that layer's journey.
 func (a *Assembler) open(e *Event) {
@@ -350,111 +311,6 @@ func (a *Assembler) orphan(k endsID) {
 	a.oldest = (a.oldest + 1) % maxLinks
 }
 
-// pair settles a TCP connection both of whose ends are tapped: the
-// accepted end joins the journey the dialed end was linked to, and the
-// dialed end is shadowed.
-func (a *Assembler) pair(ends tcpEnds) {
-	d, acc := ends.dialed, ends.accepted
-	if d.linked && !acc.linked {
-		a.rehome(acc, link{journey: d.journey, layer: d.layer})
-	}
-	a.shadow(d)
-}
-
-// shadow leaves a dialed end out from now on, and takes back what it had
-// filed in its journey.
-func (a *Assembler) shadow(st *connState) {
-	st.shadowed = true
-	st.pending, st.held = nil, false
-	j := st.journey
-	if j == nil {
-		return
-	}
-	kept := j.Events[:0]
-	for i := range j.Events { // by index: an event is some two hundred bytes
-		switch e := &j.Events[i]; {
-		case e.Conn == st.id:
-			a.account(j, -e.memSize())
-		case len(kept) == i:
-			kept = kept[:i+1] // in its place already
-		default:
-			kept = append(kept, *e)
-		}
-	}
-	clear(j.Events[len(kept):])
-	j.Events = kept
-}
-
-// link records where a request continues, and joins a connection that was
-// opened before its link was recorded.
-func (a *Assembler) link(e *Event) *Journey {
-	in := a.conn(e.Conn)
-	if in == nil || in.journey == nil {
-		return nil
-	}
-	l := link{journey: in.journey, layer: e.Layer}
-	k := endsID{e.Local, e.Remote} // e names the dialed end's addresses
-	if ends, ok := a.ends[k]; ok {
-		if ends.dialed != nil && !ends.dialed.shadowed {
-			a.join(ends.dialed, l)
-		}
-		if ends.accepted != nil {
-			a.rehome(ends.accepted, l)
-		}
-		return in.journey
-	}
-	a.links[k] = l
-	a.linkFIFO = append(a.linkFIFO, k)
-	if len(a.linkFIFO) > maxLinks {
-		a.forgetLink(a.linkFIFO[0])
-	}
-	return in.journey
-}
-
-func (a *Assembler) forgetLink(k endsID) {
-	delete(a.links, k)
-	for i, x := range a.linkFIFO {
-		if x == k {
-			a.linkFIFO = append(a.linkFIFO[:i], a.linkFIFO[i+1:]...)
-			break
-		}
-	}
-}
-
-// join makes st an inner hop of l's journey. An accepted end learns the
-// name of the layer that dialed it. When that journey was let go before
-// st showed up (a worker's events come late under load), st is an inner
-// hop of a journey let go, and files nothing.
-func (a *Assembler) join(st *connState, l link) {
-	if st.side == Server {
-		st.peer = l.layer
-	}
-	st.linked = true
-	if l.journey == nil || l.journey.dropped {
-		st.journey, st.dropped = nil, true
-		st.pending, st.held = nil, false
-		return
-	}
-	st.journey = l.journey
-	if !slices.Contains(l.journey.conns, st) {
-		l.journey.conns = append(l.journey.conns, st)
-	}
-	a.flush(st)
-}
-
-// rehome moves a connection that began a journey of its own, because its
-// link came late, into the journey it belongs to.
-func (a *Assembler) rehome(st *connState, l link) {
-	if old := st.journey; old != nil && old != l.journey {
-		a.remove(old)
-		st.pending = append(old.Events, st.pending...)
-	}
-	a.join(st, l)
-	if st.journey != nil && !inOrder(l.journey.Events) {
-		slices.SortStableFunc(l.journey.Events, compareEvents)
-	}
-}
-
 // start begins a new journey on a front connection.
 func (a *Assembler) start(st *connState) {
 	a.nextID++
@@ -574,57 +430,6 @@ func (a *Assembler) remove(j *Journey) {
 			return
 		}
 	}
-}
-
-// add files e in the journey in the order things happened. Events reach
-// the recorder in the order they were recorded, except those that a worker
-// process sends over a pipe, which can come after what happened next in
-// the lab's process: those are put back in their place by their time. One
-// process's events never change places.
-func (j *Journey) add(e *Event) {
-	i := len(j.Events)
-	for i > 0 && e.before(&j.Events[i-1]) {
-		i--
-	}
-	if i == len(j.Events) {
-		j.Events = append(j.Events, *e) // the usual case: no events to move
-		return
-	}
-	j.Events = slices.Insert(j.Events, i, *e)
-}
-
-// before reports whether e happened before f: by time when they come
-// from different processes, else in the order they were recorded.
-func (e *Event) before(f *Event) bool {
-	if e.PID != f.PID && !e.Time.IsZero() && !f.Time.IsZero() {
-		return e.Time.Before(f.Time)
-	}
-	return e.Seq < f.Seq
-}
-
-// inOrder reports whether events are in the order before says. Filing
-// puts each event in its place, so they nearly always are, and checking
-// in place costs less than sorting, whose comparison takes the events by
-// value.
-func inOrder(events []Event) bool {
-	for i := 1; i < len(events); i++ {
-		if events[i].before(&events[i-1]) {
-			return false
-		}
-	}
-	return true
-}
-
-// compareEvents orders events as before does, for slices.SortStableFunc
-// (which, unlike sort.SliceStable, allocates nothing).
-func compareEvents(e, f Event) int {
-	switch {
-	case e.before(&f):
-		return -1
-	case f.before(&e):
-		return 1
-	}
-	return 0
 }
 
 // fill names the hop of a connection event and, for closes, its direction.
