@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/addrtext"
 )
 
 // secureSchemeHeaders are gunicorn's secure_scheme_headers: a header
@@ -67,7 +68,7 @@ func (s schemeRules) trusts(peer net.Addr) bool {
 		return true
 	}
 	var buf [64]byte
-	ip := appendIP(buf[:0], ta.IP)
+	ip := addrtext.AppendIP(buf[:0], ta.IP)
 	for _, a := range s.allow {
 		if a == "*" || a == string(ip) {
 			return true

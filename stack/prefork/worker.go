@@ -14,6 +14,7 @@ import (
 	"github.com/ngw2f/ngw2f-lab/stack/child"
 	"github.com/ngw2f/ngw2f-lab/stack/gateway"
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/addrtext"
 	"github.com/ngw2f/ngw2f-lab/stack/trace"
 )
 
@@ -380,7 +381,7 @@ type socketValue struct{ net.Conn }
 func (s socketValue) String() string {
 	var buf [64]byte
 	b := append(buf[:0], "<socket "...)
-	return string(append(appendAddr(b, s.RemoteAddr()), '>'))
+	return string(append(addrtext.Append(b, s.RemoteAddr()), '>'))
 }
 
 // clientReader is what the worker reads a request through: before it

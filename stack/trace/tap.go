@@ -4,11 +4,12 @@ import (
 	"errors"
 	"io"
 	"net"
-	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/ngw2f/ngw2f-lab/stack/internal/addrtext"
 )
 
 // Tap records the traffic of one layer into a Sink. A nil *Tap, or a Tap
@@ -64,7 +65,7 @@ func (t *Tap) Conn(c net.Conn, side Side) net.Conn {
 		return c
 	}
 	tc := &Conn{Conn: c, tap: t, id: newConnID(t.pid), side: side,
-		local: addrString(c.LocalAddr()), remote: addrString(c.RemoteAddr())}
+		local: addrtext.String(c.LocalAddr()), remote: addrtext.String(c.RemoteAddr())}
 	tc.arriving.Store(true)
 	t.record(Event{Kind: KindOpen, Conn: tc.id, Side: side, Local: tc.local, Remote: tc.remote})
 	return tc
@@ -81,7 +82,7 @@ func (t *Tap) Link(in net.Conn, out net.Conn) {
 	if tc, ok := out.(*Conn); ok {
 		local, remote = tc.local, tc.remote // as its open said them
 	} else {
-		local, remote = addrString(out.LocalAddr()), addrString(out.RemoteAddr())
+		local, remote = addrtext.String(out.LocalAddr()), addrtext.String(out.RemoteAddr())
 	}
 	t.record(Event{Kind: KindLink, Conn: ID(in), Local: local, Remote: remote})
 }
@@ -140,20 +141,6 @@ func ID(c net.Conn) ConnID {
 		return tc.id
 	}
 	return ConnID{}
-}
-
-// addrString returns a.String(), in one allocation for a TCP address
-// without a zone, where net.TCPAddr's String takes three.
-func addrString(a net.Addr) string {
-	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" && ta.Port >= 0 && ta.Port <= 0xffff {
-		if ip, ok := netip.AddrFromSlice(ta.IP); ok {
-			return netip.AddrPortFrom(ip.Unmap(), uint16(ta.Port)).String()
-		}
-	}
-	if a == nil {
-		return ""
-	}
-	return a.String()
 }
 
 type listener struct {

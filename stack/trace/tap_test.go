@@ -302,37 +302,6 @@ func TestTapKeepsAHandoffRunBounded(t *testing.T) {
 	}
 }
 
-// TestAddrString checks that the names a Tap makes for the ends of a
-// connection are what the addresses' String methods say.
-func TestAddrString(t *testing.T) {
-	t.Parallel()
-	addrs := []net.Addr{
-		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080},
-		&net.TCPAddr{IP: net.IP{127, 0, 0, 1}, Port: 8080},
-		&net.TCPAddr{IP: net.ParseIP("::1"), Port: 8080},
-		&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 8080, Zone: "eth0"},
-		&net.TCPAddr{IP: net.ParseIP("fe80::1"), Port: 8080, Zone: "eth1"},
-		&net.TCPAddr{Port: 8000},
-		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8000},
-		&net.TCPAddr{IP: net.ParseIP("2001:db8::ffff:1"), Port: 65535},
-		&net.TCPAddr{IP: net.ParseIP("::ffff:10.0.0.1"), Port: 0},
-		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 70000},
-		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: -1},
-		&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Zone: "eth0"},
-		&net.TCPAddr{IP: net.IP{1, 2, 3}, Port: 80},
-		(*net.TCPAddr)(nil),
-		&net.UnixAddr{Name: "/tmp/lab.sock", Net: "unix"},
-	}
-	for _, a := range addrs {
-		if got, want := addrString(a), a.String(); got != want {
-			t.Errorf("addrString(%#v) = %q, want %q", a, got, want)
-		}
-	}
-	if got := addrString(nil); got != "" {
-		t.Errorf("addrString(nil) = %q, want none", got)
-	}
-}
-
 // BenchmarkTapConn taps one accepted and one dialed end of a loopback
 // connection, as a proxy does for each request it passes on.
 func BenchmarkTapConn(b *testing.B) {
