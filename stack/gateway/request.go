@@ -3,12 +3,12 @@ package gateway
 import (
 	"io"
 	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
+	"github.com/ngw2f/ngw2f-lab/stack/internal/addrtext"
 )
 
 // Origin is what a server knows about a request besides its bytes: where
@@ -179,16 +179,13 @@ func (input) String() string { return "<wsgi.input>" }
 // splitAddr returns an address's host and port, or the whole address and
 // "" when it has no port: what net.SplitHostPort makes of a.String().
 func splitAddr(a net.Addr) (host, port string) {
-	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" {
-		if ip, ok := netip.AddrFromSlice(ta.IP); ok {
-			// Both in one string, where a.String() takes three
-			// allocations; net.IP writes an IPv4-mapped address as IPv4.
-			var buf [64]byte
-			b := ip.Unmap().AppendTo(buf[:0])
-			n := len(b)
-			s := string(strconv.AppendInt(b, int64(ta.Port), 10))
-			return s[:n], s[n:]
-		}
+	if ta, ok := a.(*net.TCPAddr); ok && ta != nil && ta.Zone == "" && (len(ta.IP) == net.IPv4len || len(ta.IP) == net.IPv6len) {
+		// Both in one string, where a.String() takes three allocations.
+		var buf [64]byte
+		b := addrtext.AppendIP(buf[:0], ta.IP)
+		n := len(b)
+		s := string(strconv.AppendInt(b, int64(ta.Port), 10))
+		return s[:n], s[n:]
 	}
 	if a == nil {
 		return "", ""
