@@ -291,12 +291,12 @@ func compareWrk(args []string, rounds int, target float64) error {
 	// The lab's workers are this process's children other than the
 	// real stack's, which idles while the lab's side runs.
 	self := os.Getpid()
-	labSide := func() (front, back time.Duration) {
+	labSide := func() (front cpuTime, back time.Duration) {
 		front = procCPU(self)
-		return front, treeCPU(self) - front - treeCPU(real.nginx) - treeCPU(real.gunicorn)
+		return front, treeCPU(self).total() - front.total() - treeCPU(real.nginx).total() - treeCPU(real.gunicorn).total()
 	}
-	realSide := func() (front, back time.Duration) {
-		return treeCPU(real.nginx), treeCPU(real.gunicorn)
+	realSide := func() (front cpuTime, back time.Duration) {
+		return treeCPU(real.nginx), treeCPU(real.gunicorn).total()
 	}
 	var lab, ref tally
 	var roundRatios []float64 // the lab process's CPU per request over nginx's, round by round
@@ -316,8 +316,8 @@ func compareWrk(args []string, rounds int, target float64) error {
 	fmt.Printf("lab proxy -> prefork (2 workers, tracing on) -> %s: %s\n", labApp, lab.summary())
 	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync) -> %s: %s\n", realApp, ref.summary())
 	fmt.Printf("CPU per request: lab process %s + workers %s (wrk %s); nginx %s + gunicorn %s (wrk %s)\n",
-		perRequest(lab.front, lab.requests), perRequest(lab.back, lab.requests), perRequest(lab.wrk, lab.requests),
-		perRequest(ref.front, ref.requests), perRequest(ref.back, ref.requests), perRequest(ref.wrk, ref.requests))
+		perRequestSplit(lab.front, lab.requests), perRequest(lab.back, lab.requests), perRequest(lab.wrk, lab.requests),
+		perRequestSplit(ref.front, ref.requests), perRequest(ref.back, ref.requests), perRequest(ref.wrk, ref.requests))
 	if r, ok := frontRatio(lab, ref); ok {
 		fmt.Printf("lab process over nginx, CPU per request: %.2f (target <= 1.2)%s\n", r, spread(roundRatios))
 		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps()/ref.rps(), target)
@@ -328,10 +328,10 @@ func compareWrk(args []string, rounds int, target float64) error {
 // frontRatio is the lab process's CPU per request over nginx's, from
 // what the two sides measured; ok is false when a side answered nothing.
 func frontRatio(lab, ref tally) (r float64, ok bool) {
-	if lab.requests == 0 || ref.requests == 0 || ref.front == 0 {
+	if lab.requests == 0 || ref.requests == 0 || ref.front.total() == 0 {
 		return 0, false
 	}
-	return float64(lab.front) / float64(lab.requests) / (float64(ref.front) / float64(ref.requests)), true
+	return float64(lab.front.total()) / float64(lab.requests) / (float64(ref.front.total()) / float64(ref.requests)), true
 }
 
 // spread lists the rounds' ratios and their median, with more than one
@@ -353,15 +353,16 @@ func spread(ratios []float64) string {
 // and the CPU time of the side's front process (the proxy), its back
 // (the app server and its workers) and wrk.
 type tally struct {
-	requests         int
-	elapsed          time.Duration
-	front, back, wrk time.Duration
-	last             string // wrk's summary of the last run
+	requests  int
+	elapsed   time.Duration
+	front     cpuTime
+	back, wrk time.Duration
+	last      string // wrk's summary of the last run
 }
 
 // run runs wrk once against addr and adds what it measured, with the CPU
 // cpu reports the side's processes used meanwhile.
-func (t *tally) run(args []string, addr string, cpu func() (front, back time.Duration)) error {
+func (t *tally) run(args []string, addr string, cpu func() (front cpuTime, back time.Duration)) error {
 	front0, back0 := cpu()
 	start := time.Now()
 	res, err := runWrk(args, addr)
@@ -371,7 +372,7 @@ func (t *tally) run(args []string, addr string, cpu func() (front, back time.Dur
 		return err
 	}
 	t.requests += res.requests
-	t.front += front1 - front0
+	t.front = t.front.plus(front1.minus(front0))
 	t.back += back1 - back0
 	t.wrk += res.cpu
 	t.last = res.summary
@@ -381,7 +382,7 @@ func (t *tally) run(args []string, addr string, cpu func() (front, back time.Dur
 // minus returns what t measured since it was before.
 func (t tally) minus(before tally) tally {
 	return tally{requests: t.requests - before.requests, elapsed: t.elapsed - before.elapsed,
-		front: t.front - before.front, back: t.back - before.back, wrk: t.wrk - before.wrk}
+		front: t.front.minus(before.front), back: t.back - before.back, wrk: t.wrk - before.wrk}
 }
 
 // rps is the requests answered per second over every run.
