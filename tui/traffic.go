@@ -26,8 +26,10 @@ type hopCache struct {
 }
 
 func newTraffic() *traffic {
+	asm := trace.NewAssembler(maxJourneys)
+	asm.Reuse = true // the panels look a journey up each time they draw
 	return &traffic{
-		asm:     trace.NewAssembler(maxJourneys),
+		asm:     asm,
 		served:  map[string]int{},
 		counted: map[int]map[string]bool{},
 		hops:    map[int]hopCache{},

@@ -80,6 +80,7 @@ func (f *follower) run(done <-chan struct{}) {
 	f.asm = trace.NewAssembler(maxJourneys)
 	f.asm.MaxBytes = maxJourneyBytes
 	f.asm.OnDrop = f.dropping
+	f.asm.Reuse = true // a journey is handed on, and printed, before it is let go
 	f.buf = make([]trace.Event, 1024)
 	f.last, f.printed, f.checked = map[int]time.Time{}, map[int]bool{}, map[int]int{}
 	tick := time.NewTicker(settleTime / 3)

@@ -17,6 +17,13 @@ type Assembler struct {
 	// OnDrop, when set, is called with each journey the Assembler lets
 	// go of, just before it does: a follower hands it on as it stands.
 	OnDrop func(*Journey)
+	// Reuse lets the Assembler make new journeys in the memory of those
+	// it let go, rather than allocate each anew: under a flood of
+	// requests, that memory was most of what the lab's process
+	// allocated. Set it only when nothing keeps a *Journey, or its
+	// Events, once the Assembler lets it go (once OnDrop returns): a view
+	// that looks journeys up each time it draws, as the lab's do.
+	Reuse bool
 
 	max      int
 	nextID   int
@@ -34,6 +41,7 @@ type Assembler struct {
 	// no regrowth. oldest is that place.
 	orphans []endsID
 	oldest  int
+	free    []*journeyRoom // the memory of journeys let go, for Reuse
 }
 
 // endsID names the TCP connection a tapped end belongs to, the same from
@@ -88,7 +96,22 @@ type connState struct {
 // link is a dialed connection that carries a journey on to another layer.
 type link struct {
 	journey *Journey
+	id      int // the journey's ID: under Reuse, a journey let go may be another since
 	layer   string
+}
+
+// linkTo returns a link to journey j, which may be nil, from layer.
+func linkTo(j *Journey, layer string) link {
+	l := link{journey: j, layer: layer}
+	if j != nil {
+		l.id = j.ID
+	}
+	return l
+}
+
+// gone reports whether the journey l names was let go.
+func (l link) gone() bool {
+	return l.journey == nil || l.journey.dropped || l.journey.ID != l.id
 }
 
 // maxLinks bounds the links the Assembler remembers for connections that
@@ -314,9 +337,14 @@ func (a *Assembler) orphan(k endsID) {
 // start begins a new journey on a front connection.
 func (a *Assembler) start(st *connState) {
 	a.nextID++
-	jr := new(journeyRoom)
+	var jr *journeyRoom
+	if n := len(a.free); n > 0 {
+		jr, a.free = a.free[n-1], a.free[:n-1]
+	} else {
+		jr = new(journeyRoom)
+	}
+	jr.journey = Journey{ID: a.nextID, made: jr}
 	j := &jr.journey
-	j.ID = a.nextID
 	j.Events = jr.events[:0]
 	j.conns = append(j.room[:0], st)
 	a.journeys = append(a.journeys, j)
@@ -365,8 +393,33 @@ func (a *Assembler) trim() {
 			}
 		}
 		j.conns = nil
+		if a.Reuse {
+			a.reuse(j)
+		}
 	}
 }
+
+// reuse keeps the memory of j, a journey let go, for a new one: its
+// events cleared, so that they keep no data alive, and it is marked let
+// go until then, for whatever still points at it.
+func (a *Assembler) reuse(j *Journey) {
+	jr := j.made
+	if jr == nil || len(a.free) >= maxFreeJourneys {
+		return
+	}
+	used := len(jr.events)
+	if len(j.Events) > 0 && &j.Events[0] == &jr.events[0] {
+		used = len(j.Events)
+	}
+	clear(jr.events[:used])
+	jr.journey = Journey{ID: j.ID, dropped: true}
+	a.free = append(a.free, jr)
+}
+
+// maxFreeJourneys bounds the memory of journeys let go that an Assembler
+// keeps for Reuse: new journeys come one at a time, and old ones go as
+// they do.
+const maxFreeJourneys = 16
 
 // account adds n bytes to what journey j, and so the Assembler, holds.
 func (a *Assembler) account(j *Journey, n int) {

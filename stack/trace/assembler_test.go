@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -549,15 +550,30 @@ func TestFollow(t *testing.T) {
 // stack records it, proxy -> pre-fork worker: the proxy's events first,
 // its dialed end tapped too, then the worker's, which reach the recorder
 // over a pipe after the proxy has answered and go back in their place by
-// their time.
+// their time. Each journey is made anew ("new") or in the memory of one
+// let go ("reuse", Assembler.Reuse).
 func BenchmarkAssemblerWorker(b *testing.B) {
-	t0 := time.Unix(1700000000, 0)
 	env := make([]Field, 23)
 	for i := range env {
 		env[i] = Field{Key: fmt.Sprint("KEY_", i), Value: "value"}
 	}
 	req, resp := []byte("GET / HTTP/1.0\r\n\r\n"), []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")
+	for _, reuse := range []bool{false, true} {
+		name := "new"
+		if reuse {
+			name = "reuse"
+		}
+		b.Run(name, func(b *testing.B) { benchmarkWorkerJourneys(b, reuse, env, req, resp) })
+	}
+}
+
+// benchmarkWorkerJourneys assembles journeys through the proxy to a
+// worker, whose events come late, each journey made anew or in the
+// memory of one let go.
+func benchmarkWorkerJourneys(b *testing.B, reuse bool, env []Field, req, resp []byte) {
+	t0 := time.Unix(1700000000, 0)
 	a := NewAssembler(0)
+	a.Reuse = reuse
 	b.ReportAllocs()
 	var c, seq uint64
 	for b.Loop() {
@@ -590,5 +606,73 @@ func BenchmarkAssemblerWorker(b *testing.B) {
 	}
 	if j := a.Journeys(); len(j[len(j)-1].Events) != 12 {
 		b.Fatalf("the last journey has %d events, want 12", len(j[len(j)-1].Events))
+	}
+}
+
+// TestAssemblerReuse runs proxied requests through an Assembler that
+// reuses the memory of journeys let go, room for two kept, and through
+// one that does not. Each worker's events come three requests late, after
+// its journey was let go and its memory taken by another: they must not
+// join that other journey, whether the dialed end was tapped or only its
+// link recorded. After every event, both must hold the same journeys.
+func TestAssemblerReuse(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1700000000, 0)
+	request := func(i int) (proxy, worker []Event) {
+		c := uint64(3 * i)
+		cli, dial := fmt.Sprint("127.0.0.1:", 40000+i), fmt.Sprint("127.0.0.1:", 50000+i)
+		at := func(e Event, pid, ms int) Event {
+			e.PID, e.Time, e.Conn.PID = pid, t0.Add(time.Duration(100*i+ms)*time.Millisecond), pid
+			return e
+		}
+		get, ok := fmt.Sprint("GET /", i), fmt.Sprint("OK ", i)
+		proxy = []Event{
+			at(open("proxy", c, Server, "127.0.0.1:8080", cli), 1, 0),
+			at(bytesEv("proxy", c, Down, get), 1, 1),
+			at(open("proxy", c+1, Client, dial, "127.0.0.1:8000"), 1, 2),
+			at(linkEv("proxy", c, dial, "127.0.0.1:8000"), 1, 3),
+			at(bytesEv("proxy", c+1, Down, get), 1, 4),
+			at(bytesEv("proxy", c+1, Up, ok), 1, 9),
+			at(closeEv("proxy", c+1), 1, 10),
+			at(bytesEv("proxy", c, Up, ok), 1, 11),
+			at(closeEv("proxy", c), 1, 12),
+		}
+		worker = []Event{
+			at(open("prefork", c+2, Server, "127.0.0.1:8000", dial), 2, 5),
+			at(bytesEv("prefork", c+2, Down, get), 2, 6),
+			at(bytesEv("prefork", c+2, Up, ok), 2, 8),
+			at(closeEv("prefork", c+2), 2, 9),
+		}
+		return proxy, worker
+	}
+	var events []Event
+	var late [][]Event
+	for i := range 20 {
+		proxy, worker := request(i)
+		if i%2 == 1 { // a dialed end not tapped: its link only
+			proxy = slices.DeleteFunc(proxy, func(e Event) bool { return e.Conn.N == uint64(3*i+1) })
+		}
+		events = append(events, proxy...)
+		late = append(late, worker)
+		if i >= 3 {
+			events = append(events, late[i-3]...)
+		}
+	}
+	reusing, fresh := NewAssembler(2), NewAssembler(2)
+	reusing.Reuse = true
+	rooms := map[*journeyRoom]bool{}
+	for i, e := range events {
+		e.Seq = uint64(i + 1)
+		reusing.Add(e)
+		fresh.Add(e)
+		if got, want := describe(reusing.Journeys()), describe(fresh.Journeys()); got != want {
+			t.Fatalf("after event %d, reusing:\n%s\nwant, as without reuse:\n%s", i+1, got, want)
+		}
+		for _, j := range reusing.Journeys() {
+			rooms[j.made] = true
+		}
+	}
+	if len(rooms) >= reusing.nextID {
+		t.Errorf("%d journeys made in %d allocations: none reused", reusing.nextID, len(rooms))
 	}
 }

@@ -14,6 +14,7 @@ type Journey struct {
 	conns   []*connState  // the connections that file events in it
 	room    [3]*connState // conns' first room: a proxied request's three
 	dropped bool          // let go by its Assembler
+	made    *journeyRoom  // the memory it was made in (see Assembler.Reuse)
 }
 
 // memSize returns the memory e takes in a journey.

@@ -10,7 +10,7 @@ import (
 func (a *Assembler) pair(ends tcpEnds) {
 	d, acc := ends.dialed, ends.accepted
 	if d.linked && !acc.linked {
-		a.rehome(acc, link{journey: d.journey, layer: d.layer})
+		a.rehome(acc, linkTo(d.journey, d.layer))
 	}
 	a.shadow(d)
 }
@@ -46,7 +46,7 @@ func (a *Assembler) link(e *Event) *Journey {
 	if in == nil || in.journey == nil {
 		return nil
 	}
-	l := link{journey: in.journey, layer: e.Layer}
+	l := linkTo(in.journey, e.Layer)
 	k := endsID{e.Local, e.Remote} // e names the dialed end's addresses
 	if ends, ok := a.ends[k]; ok {
 		if ends.dialed != nil && !ends.dialed.shadowed {
@@ -84,7 +84,7 @@ func (a *Assembler) join(st *connState, l link) {
 		st.peer = l.layer
 	}
 	st.linked = true
-	if l.journey == nil || l.journey.dropped {
+	if l.gone() {
 		st.journey, st.dropped = nil, true
 		st.pending, st.held = nil, false
 		return
