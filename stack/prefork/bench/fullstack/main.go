@@ -134,7 +134,9 @@ func labStack(ctx context.Context) (string, func(), error) {
 	drained := make(chan struct{})
 	go func() {
 		defer close(drained)
-		trace.NewAssembler(0).Follow(ctx, sub)
+		asm := trace.NewAssembler(0)
+		asm.Reuse = true // as the lab's views have it
+		asm.Follow(ctx, sub)
 	}()
 	var layers stack.Stack
 	stop := func() {
