@@ -403,15 +403,11 @@ func (a *Assembler) trim() {
 // events cleared, so that they keep no data alive, and it is marked let
 // go until then, for whatever still points at it.
 func (a *Assembler) reuse(j *Journey) {
-	jr := j.made
-	if jr == nil || len(a.free) >= maxFreeJourneys {
+	if len(a.free) >= maxFreeJourneys {
 		return
 	}
-	used := len(jr.events)
-	if len(j.Events) > 0 && &j.Events[0] == &jr.events[0] {
-		used = len(j.Events)
-	}
-	clear(jr.events[:used])
+	jr := j.made
+	clear(jr.events[:])
 	jr.journey = Journey{ID: j.ID, dropped: true}
 	a.free = append(a.free, jr)
 }
