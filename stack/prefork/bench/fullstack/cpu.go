@@ -68,9 +68,5 @@ func perRequest(d time.Duration, n int) string {
 
 // perRequestSplit is perRequest of c, with its user and kernel parts.
 func perRequestSplit(c cpuTime, n int) string {
-	if n == 0 {
-		return "?"
-	}
-	us := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(n) }
-	return fmt.Sprintf("%.0f µs (user %.0f, kernel %.0f)", us(c.total()), us(c.user), us(c.sys))
+	return fmt.Sprintf("%s (user %s, kernel %s)", perRequest(c.total(), n), perRequest(c.user, n), perRequest(c.sys, n))
 }
