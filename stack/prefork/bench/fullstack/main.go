@@ -11,6 +11,14 @@
 //
 //	-app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 2.5
 //
+// -against compares the lab's process of this build with that of another
+// build of this bench, both held up side by side (-hold), by wrk runs
+// alternated between them: the way to tell a change of a few
+// microseconds a request from the machine's drift.
+//
+//	go build -o /tmp/fullstack-before ./stack/prefork/bench/fullstack   # before the change
+//	go run ./stack/prefork/bench/fullstack -against /tmp/fullstack-before -pairs 30 -wrk-args "-t2 -c50 -d2s"
+//
 // The layers are made by their kinds, as a lesson makes them; a build
 // without the proxy says so and stops.
 //
@@ -74,6 +82,8 @@ func main() {
 	flag.StringVar(&realDir, "real-dir", realDir, "the folder of the Python app gunicorn serves")
 	flag.StringVar(&realApp, "real-app", realApp, "the Python app gunicorn serves, module:callable")
 	target := flag.Float64("target", 1.5, "the ratio of requests/s to reach, lab over real")
+	against := flag.String("against", "", "another build of this bench: compare the CPU per request of its lab process with this build's, by wrk runs alternated between the two")
+	pairs := flag.Int("pairs", 20, "for -against, how many runs on each side")
 	rounds := flag.Int("rounds", 1, "for -wrk, how many times to run wrk on each side, one side after the other, so that a machine whose speed drifts weighs on both alike")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -89,6 +99,8 @@ func main() {
 		err = measureLatency(*n)
 	case *wrk:
 		err = compareWrk(strings.Fields(*wrkArgs), max(*rounds, 1), *target)
+	case *against != "":
+		err = compareBuilds(*against, strings.Fields(*wrkArgs), *pairs)
 	case *hold:
 		err = holdStack()
 	default:
