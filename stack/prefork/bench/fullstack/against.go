@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -78,22 +79,29 @@ func compareBuilds(other string, args []string, pairs int) error {
 type heldSide struct {
 	name        string // the build's path, or "this build"
 	cmd         *exec.Cmd
+	cancel      context.CancelFunc // stops cmd (stop)
 	addr        string
 	total, user []float64 // µs a request
 }
 
 // holdChild starts bin -hold and waits for it to say where it serves.
 func holdChild(bin string) (*heldSide, error) {
-	cmd := exec.Command(bin, "-hold")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "-hold")
+	// Stopped, it is interrupted as by Ctrl-C, and killed by its PID
+	// should it not stop within ten seconds.
+	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
+	cmd.WaitDelay = 10 * time.Second
 	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
+	out, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
+		cancel()
 		return nil, fmt.Errorf("%s: %w", bin, err)
 	}
-	s := &heldSide{name: bin, cmd: cmd}
+	s := &heldSide{name: bin, cmd: cmd, cancel: cancel}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
@@ -134,21 +142,11 @@ func (s *heldSide) run(args []string) error {
 	return nil
 }
 
-// stop stops the held stack by its PID, as an interrupt does, and waits
-// for it; the lab's workers stop with it.
+// stop stops the held stack and waits for it; the lab's workers stop
+// with it.
 func (s *heldSide) stop() {
-	s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		s.cmd.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
-	}
+	s.cancel()
+	s.cmd.Wait()
 }
 
 func median(xs []float64) float64 {
