@@ -35,7 +35,6 @@ func compareBuilds(other string, args []string, pairs int) error {
 		return err
 	}
 	a.name = "this build"
-
 	defer a.stop()
 	b, err := holdChild(other)
 	if err != nil {
@@ -149,6 +148,7 @@ func (s *heldSide) stop() {
 	s.cmd.Wait()
 }
 
+// median returns the middle of xs, or the mean of its two middle values.
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0

@@ -355,12 +355,11 @@ func spread(ratios []float64) string {
 	if len(ratios) < 2 {
 		return ""
 	}
-	sorted := slices.Sorted(slices.Values(ratios))
 	words := make([]string, len(ratios))
 	for i, r := range ratios {
 		words[i] = strconv.FormatFloat(r, 'f', 2, 64)
 	}
-	return fmt.Sprintf("; round by round %s, median %.2f", strings.Join(words, " "), sorted[len(sorted)/2])
+	return fmt.Sprintf("; round by round %s, median %.2f", strings.Join(words, " "), median(ratios))
 }
 
 // tally sums one side's wrk runs: the requests answered, their time,
