@@ -11,6 +11,16 @@
 //
 //	-app app:application -real-dir stack/framework/testdata/flask -real-app apps:application -target 2.5
 //
+// -ceiling adds a third side to -wrk: nginx, with the same part II
+// configuration, in front of nginx as the app server (2 workers, each
+// answering with return 200). It is the most a stack of two layers as
+// lean as nginx reaches on this machine, and the bench prints its
+// requests/s over nginx -> gunicorn beside the lab's: a throughput
+// target above it asks the lab's stack, tracing on, to outrun nginx
+// itself.
+//
+//	go run ./stack/prefork/bench/fullstack -wrk -ceiling -rounds 3 -wrk-args "-t2 -c50 -d4s"
+//
 // -against compares the lab's process of this build with that of another
 // build of this bench, both held up side by side (-hold), by wrk runs
 // alternated between them: the way to tell a change of a few
@@ -58,7 +68,6 @@ import (
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack"
-	"github.com/ngw2f/ngw2f-lab/stack/internal/freeaddr"
 	"github.com/ngw2f/ngw2f-lab/stack/kinds"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork"
 	"github.com/ngw2f/ngw2f-lab/stack/prefork/bench/loopback"
@@ -84,6 +93,7 @@ func main() {
 	target := flag.Float64("target", 1.5, "the ratio of requests/s to reach, lab over real")
 	against := flag.String("against", "", "another build of this bench: compare the CPU per request of its lab process with this build's, by wrk runs alternated between the two")
 	pairs := flag.Int("pairs", 20, "for -against, how many runs on each side")
+	ceiling := flag.Bool("ceiling", false, "for -wrk, also run wrk against nginx in front of nginx as the app server (return 200), the most two layers as lean as nginx reach here, to read the throughput target against")
 	rounds := flag.Int("rounds", 1, "for -wrk, how many times to run wrk on each side, one side after the other, so that a machine whose speed drifts weighs on both alike")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -98,7 +108,7 @@ func main() {
 	case *latency:
 		err = measureLatency(*n)
 	case *wrk:
-		err = compareWrk(strings.Fields(*wrkArgs), max(*rounds, 1), *target)
+		err = compareWrk(strings.Fields(*wrkArgs), max(*rounds, 1), *target, *ceiling)
 	case *against != "":
 		err = compareBuilds(*against, strings.Fields(*wrkArgs), *pairs)
 	case *hold:
@@ -285,7 +295,7 @@ func runWrk(args []string, addr string) (wrkResult, error) {
 	return res, nil
 }
 
-func compareWrk(args []string, rounds int, target float64) error {
+func compareWrk(args []string, rounds int, target float64, ceiling bool) error {
 	for _, tool := range []string{"wrk", "nginx", "gunicorn"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			fmt.Printf("skipped: %s is not installed (apt-get install %s)\n", tool, tool)
@@ -297,35 +307,47 @@ func compareWrk(args []string, rounds int, target float64) error {
 		return err
 	}
 	defer stop()
-	real, stopReal, err := realStack()
-	if err != nil {
-		return err
+	stacks := []appServer{gunicorn}
+	if ceiling {
+		stacks = append(stacks, nginxApp)
 	}
-	defer stopReal()
+	var reals []realPeers
+	for _, app := range stacks {
+		peers, stopReal, err := realStack(app)
+		if err != nil {
+			return err
+		}
+		defer stopReal()
+		reals = append(reals, peers)
+	}
 	// The lab's workers are this process's children other than the
-	// real stack's, which idles while the lab's side runs.
+	// real stacks', which idle while the lab's side runs.
 	self := os.Getpid()
 	labSide := func() (front cpuTime, back time.Duration) {
 		front = procCPU(self)
-		return front, treeCPU(self).total() - front.total() - treeCPU(real.nginx).total() - treeCPU(real.gunicorn).total()
+		back = treeCPU(self).total() - front.total()
+		for _, p := range reals {
+			back -= treeCPU(p.front).total() + treeCPU(p.back).total()
+		}
+		return front, back
 	}
-	realSide := func() (front cpuTime, back time.Duration) {
-		return treeCPU(real.nginx), treeCPU(real.gunicorn).total()
-	}
-	var lab, ref tally
-	var roundRatios []float64 // the lab process's CPU per request over nginx's, round by round
+	tallies := make([]tally, 1+len(reals)) // the lab's, then each real stack's
+	var roundRatios []float64              // the lab process's CPU per request over nginx's, round by round
 	for range rounds {
-		labBefore, refBefore := lab, ref
-		if err := lab.run(args, addr, labSide); err != nil {
+		before := slices.Clone(tallies)
+		if err := tallies[0].run(args, addr, labSide); err != nil {
 			return err
 		}
-		if err := ref.run(args, real.addr, realSide); err != nil {
-			return err
+		for i, p := range reals {
+			if err := tallies[1+i].run(args, p.addr, p.cpu); err != nil {
+				return err
+			}
 		}
-		if r, ok := frontRatio(lab.minus(labBefore), ref.minus(refBefore)); ok {
+		if r, ok := frontRatio(tallies[0].minus(before[0]), tallies[1].minus(before[1])); ok {
 			roundRatios = append(roundRatios, r)
 		}
 	}
+	lab, ref := tallies[0], tallies[1]
 	fmt.Printf("wrk %s, %d round(s) each, one side after the other\n", strings.Join(args, " "), rounds)
 	fmt.Printf("lab proxy -> prefork (2 workers, tracing on) -> %s: %s\n", labApp, lab.summary())
 	fmt.Printf("nginx 1.22 -> gunicorn 20.1.0 (2 sync) -> %s: %s\n", realApp, ref.summary())
@@ -336,7 +358,24 @@ func compareWrk(args []string, rounds int, target float64) error {
 		fmt.Printf("lab process over nginx, CPU per request: %.2f (target <= 1.2)%s\n", r, spread(roundRatios))
 		fmt.Printf("ratio %.2f (target >= %g)\n", lab.rps()/ref.rps(), target)
 	}
+	if ceiling {
+		printCeiling(lab, ref, tallies[2])
+	}
 	return nil
+}
+
+// printCeiling says what nginx in front of nginx as the app server
+// reached beside the lab's stack and the real one: a throughput target
+// above its ratio asks of the lab's stack more than two layers as lean
+// as nginx do on this machine.
+func printCeiling(lab, ref, ceil tally) {
+	fmt.Printf("nginx 1.22 -> nginx 1.22 (2 workers, return 200): %s\n", ceil.summary())
+	fmt.Printf("CPU per request: nginx %s + nginx as the app server %s (wrk %s)\n",
+		perRequestSplit(ceil.front, ceil.requests), perRequest(ceil.back, ceil.requests), perRequest(ceil.wrk, ceil.requests))
+	if ref.rps() > 0 && ceil.rps() > 0 {
+		fmt.Printf("ceiling: nginx -> nginx over nginx -> gunicorn %.2f; the lab's stack over nginx -> nginx %.2f\n",
+			ceil.rps()/ref.rps(), lab.rps()/ceil.rps())
+	}
 }
 
 // frontRatio is the lab process's CPU per request over nginx's, from
@@ -408,74 +447,6 @@ func (t *tally) rps() float64 {
 
 func (t *tally) summary() string {
 	return fmt.Sprintf("%s; over every run %.0f requests/s", t.last, t.rps())
-}
-
-// realPeers are the real stack's front address and processes.
-type realPeers struct {
-	addr            string
-	nginx, gunicorn int // the masters' PIDs
-}
-
-// realStack starts gunicorn (2 sync workers, apps.py's hello) and nginx
-// with the talk's part II configuration pointed at it (an access log
-// line per request, as the lab's proxy writes), in a temporary
-// directory, and returns nginx's address and PIDs and a function that
-// stops both by their PIDs.
-func realStack() (realPeers, func(), error) {
-	dir, err := os.MkdirTemp("", "ngw2f-fullstack-")
-	if err != nil {
-		return realPeers{}, nil, err
-	}
-	gunAddr, err := freeaddr.Loopback()
-	if err != nil {
-		return realPeers{}, nil, err
-	}
-	nginxAddr, err := freeaddr.Loopback()
-	if err != nil {
-		return realPeers{}, nil, err
-	}
-	apps, _ := filepath.Abs(realDir)
-	gun := exec.Command("gunicorn", "--chdir", apps, "-w", "2", "-b", gunAddr, realApp)
-	if err := gun.Start(); err != nil {
-		return realPeers{}, nil, err
-	}
-	conf := fmt.Sprintf(`worker_processes 1; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
-events { worker_connections 1024; }
-http {
-  access_log %[1]s/access.log;
-  upstream app_server { server %[2]s fail_timeout=0; }
-  server {
-    listen %[3]s;
-    location / {
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header Host $http_host;
-      proxy_redirect off;
-      proxy_pass http://app_server;
-    }
-  }
-}`, dir, gunAddr, nginxAddr)
-	if err := os.WriteFile(filepath.Join(dir, "nginx.conf"), []byte(conf), 0o644); err != nil {
-		return realPeers{}, nil, err
-	}
-	ng := exec.Command("nginx", "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off;")
-	if err := ng.Start(); err != nil {
-		gun.Process.Kill()
-		return realPeers{}, nil, err
-	}
-	stop := func() {
-		ng.Process.Signal(os.Interrupt)
-		gun.Process.Signal(os.Interrupt)
-		ng.Wait()
-		gun.Wait()
-		os.RemoveAll(dir)
-	}
-	for _, a := range []string{gunAddr, nginxAddr} {
-		if err := waitFor(a); err != nil {
-			stop()
-			return realPeers{}, nil, err
-		}
-	}
-	return realPeers{addr: nginxAddr, nginx: ng.Process.Pid, gunicorn: gun.Process.Pid}, stop, nil
 }
 
 func waitFor(addr string) error {
