@@ -99,11 +99,13 @@ http {
 		back.Wait()
 		os.RemoveAll(dir)
 	}
-	for _, a := range []string{appAddr, nginxAddr} {
-		if err := waitFor(a); err != nil {
-			stop()
-			return realPeers{}, nil, err
-		}
+	if err := waitFor(appAddr); err != nil {
+		stop()
+		return realPeers{}, nil, fmt.Errorf("%s, the app server, did not start: %w", back.Args[0], err)
+	}
+	if err := waitFor(nginxAddr); err != nil {
+		stop()
+		return realPeers{}, nil, fmt.Errorf("nginx in front of %s did not start: %w", back.Args[0], err)
 	}
 	return realPeers{addr: nginxAddr, front: front.Process.Pid, back: back.Process.Pid}, stop, nil
 }
