@@ -58,7 +58,7 @@
 //     does not stop when told. A worker still takes those signals from a
 //     shell (kill -TERM PID), as gunicorn's does.
 //   - Workers send their events in batches (pipeSink), at flush points:
-//     between requests at most every 50 ms, before waiting for more of a
+//     between requests at most every 5 ms, before waiting for more of a
 //     request, once the app has run 20 ms, at the master's flush command,
 //     at exit, and whenever 64 KiB wait. So the tap's invariant for
 //     another process holds (see package trace): a worker's events reach
