@@ -83,10 +83,11 @@ type heldSide struct {
 	total, user []float64 // µs a request
 }
 
-// holdChild starts bin -hold and waits for it to say where it serves.
+// holdChild starts bin -hold, serving the app -app names, and waits for
+// it to say where it serves.
 func holdChild(bin string) (*heldSide, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-hold")
+	cmd := exec.CommandContext(ctx, bin, "-hold", "-app", labApp)
 	// Stopped, it is interrupted as by Ctrl-C, and killed by its PID
 	// should it not stop within ten seconds.
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
