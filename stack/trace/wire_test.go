@@ -278,20 +278,30 @@ func ParseEvent(b []byte) (Event, error) {
 }
 
 // BenchmarkDecoder decodes what a worker sends for one request to the
-// hello app: the open, the request's bytes, an environ of twenty-one
-// fields, start_response, the body chunk, the answer's bytes and the
-// close. The proxy's port changes from request to request, as it does:
-// in the open's remote address, in gunicorn.socket and in REMOTE_PORT.
+// hello app (/hello): the open, the request's bytes, an environ of
+// twenty-one fields, start_response, the body chunk, the answer's bytes
+// and the close; and to the framework's app (/framework), which hands
+// off seven times more on the way, each hand-off with fields of a name
+// of its own. The proxy's port changes from request to request, as it
+// does: in the open's remote address, in gunicorn.socket and in
+// REMOTE_PORT.
 func BenchmarkDecoder(b *testing.B) {
-	req := newWorkerRequest()
-	var d Decoder
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, f := range req.next() {
-			if _, err := d.Parse(f); err != nil {
-				b.Fatal(err)
+	for _, bc := range []struct {
+		name      string
+		framework bool
+	}{{"hello", false}, {"framework", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			req := newWorkerRequest(bc.framework)
+			var d Decoder
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, f := range req.next() {
+					if _, err := d.Parse(f); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -299,7 +309,7 @@ func BenchmarkDecoder(b *testing.B) {
 // does and records its events, as the pre-fork master does with each
 // frame a worker sends.
 func BenchmarkDecoderRecord(b *testing.B) {
-	req := newWorkerRequest()
+	req := newWorkerRequest(false)
 	var d Decoder
 	r := NewRecorder(0, 0)
 	b.ReportAllocs()
@@ -315,7 +325,7 @@ func BenchmarkDecoderRecord(b *testing.B) {
 }
 
 // workerRequest is the encoded events of a worker's request to the hello
-// app, from a port of the proxy that next changes.
+// app, or to the framework's, from a port of the proxy that next changes.
 type workerRequest struct {
 	frames [][]byte
 	ports  [][]byte // where the port is written in frames
@@ -323,7 +333,7 @@ type workerRequest struct {
 	port   [5]byte
 }
 
-func newWorkerRequest() *workerRequest {
+func newWorkerRequest(framework bool) *workerRequest {
 	const port = "10000"
 	env := []Field{
 		{"wsgi.errors", "<wsgi.errors>"}, {"wsgi.version", "(1, 0)"}, {"wsgi.multithread", "False"},
@@ -335,18 +345,36 @@ func newWorkerRequest() *workerRequest {
 		{"SERVER_PORT", "8000"}, {"PATH_INFO", "/"}, {"SCRIPT_NAME", ""},
 	}
 	c := ConnID{41, 1}
-	r := &workerRequest{}
-	for _, e := range []Event{
+	handoff := func(dir Dir, from, to, name string, fields ...Field) Event {
+		return Event{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: dir, From: from, To: to, Name: name, Fields: fields}
+	}
+	events := []Event{
 		{Kind: KindOpen, Layer: "prefork", Conn: c, Side: Server, Local: "127.0.0.1:8000", Remote: "127.0.0.1:" + port},
 		{Kind: KindBytes, Layer: "prefork", Conn: c, Dir: Down, Data: []byte("GET / HTTP/1.0\r\nHost: x\r\n\r\n")},
-		{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: Down, From: "prefork", To: "gateway", Name: "environ", Fields: env},
-		{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: Up, From: "prefork", To: "gateway", Name: "start_response",
-			Fields: []Field{{"status", "200 OK"}, {"Content-type", "text/plain"}, {"Content-Length", "30"}}},
-		{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: Up, From: "prefork", To: "gateway", Name: "chunk",
+		handoff(Down, "prefork", "gateway", "environ", env...),
+	}
+	if framework {
+		events = append(events,
+			handoff(Down, "gateway", "toolkit", "Request(environ)", Field{"method", "GET"}, Field{"path", "/"},
+				Field{"url", "http://x/"}, Field{"args", "{}"}, Field{"headers", "2"}),
+			handoff(Down, "toolkit", "framework", "url_map.match()", Field{"rule", "/"}, Field{"endpoint", "index"}, Field{"view_args", "{}"}),
+			handoff(Down, "toolkit", "framework", "view function", Field{"call", "index()"}),
+			handoff(Up, "toolkit", "framework", "return value", Field{"type", "str"}, Field{"value", "'Hello, World! (from Flask)'"}),
+			handoff(Up, "toolkit", "framework", "make_response(rv)", Field{"status", "200 OK"}, Field{"mimetype", "text/html"},
+				Field{"charset", "utf-8"}, Field{"Content-Length", "26"}),
+			handoff(Up, "gateway", "toolkit", "Response", Field{"status", "200 OK"}, Field{"headers", "Content-Type, Content-Length"}),
+		)
+	}
+	events = append(events,
+		handoff(Up, "prefork", "gateway", "start_response",
+			Field{"status", "200 OK"}, Field{"Content-type", "text/plain"}, Field{"Content-Length", "30"}),
+		Event{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: Up, From: "prefork", To: "gateway", Name: "chunk",
 			Data: []byte("Hello, World! (from Gunicorn)\n")},
-		{Kind: KindBytes, Layer: "prefork", Conn: c, Dir: Up, Data: []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")},
-		{Kind: KindClose, Layer: "prefork", Conn: c},
-	} {
+		Event{Kind: KindBytes, Layer: "prefork", Conn: c, Dir: Up, Data: []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")},
+		Event{Kind: KindClose, Layer: "prefork", Conn: c},
+	)
+	r := &workerRequest{}
+	for _, e := range events {
 		e.PID, e.Time = 41, time.Unix(1700000000, 0)
 		f := AppendEvent(nil, e)
 		r.frames = append(r.frames, f)
