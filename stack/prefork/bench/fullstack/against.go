@@ -136,9 +136,8 @@ func (s *heldSide) run(args []string) error {
 	if res.requests == 0 {
 		return fmt.Errorf("%s answered no request", s.name)
 	}
-	perReq := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(res.requests) }
-	s.total = append(s.total, perReq(used.total()))
-	s.user = append(s.user, perReq(used.user))
+	s.total = append(s.total, microsPerRequest(used.total(), res.requests))
+	s.user = append(s.user, microsPerRequest(used.user, res.requests))
 	return nil
 }
 

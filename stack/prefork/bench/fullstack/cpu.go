@@ -58,12 +58,18 @@ func treeCPU(pid int) cpuTime {
 	return total
 }
 
+// microsPerRequest is CPU time spent over n requests, in microseconds a
+// request; n must not be 0.
+func microsPerRequest(d time.Duration, n int) float64 {
+	return float64(d.Microseconds()) / float64(n)
+}
+
 // perRequest words CPU time spent over n requests, in microseconds.
 func perRequest(d time.Duration, n int) string {
 	if n == 0 {
 		return "?"
 	}
-	return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(n))
+	return fmt.Sprintf("%.0f µs", microsPerRequest(d, n))
 }
 
 // perRequestSplit is perRequest of c, with its user and kernel parts.
