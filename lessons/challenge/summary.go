@@ -65,27 +65,20 @@ func Summarize(j *trace.Journey) Summary {
 	}
 	s.Status, s.Reason = statusLine(s.Request, s.Answer)
 	s.Answered = ended || http1.AnswerComplete(s.Request, s.Answer)
-	s.Settled = passed.settled()
+	s.Settled = !j.Awaiting() && len(passed.open) == 0
 	return s
 }
 
 // passedOn follows the connections between layers behind the client's
-// (a proxy's to its upstream): each is settled once the layer that
-// accepted it has reported it, to its close.
+// (a proxy's to its upstream) that the journey has seen accepted: each is
+// settled once the layer that accepted it has reported it, to its close.
+// Those not seen accepted yet, the journey awaits (trace.Journey.Awaiting).
 type passedOn struct {
-	open     map[trace.ConnID]bool // accepted ends not closed yet
-	unshadow bool                  // a dialed end whose accepted end has not reported
+	open map[trace.ConnID]bool // accepted ends not closed yet
 }
 
 func (p *passedOn) add(e trace.Event) {
-	if e.From == trace.ClientName || e.From == "" || e.Kind == trace.KindHandoff || e.Kind == trace.KindLog {
-		return
-	}
-	if e.Layer == e.From {
-		p.unshadow = true // the Assembler drops these once the accepted end shows
-		return
-	}
-	if e.Layer != e.To {
+	if e.From == trace.ClientName || e.From == "" || e.Layer != e.To || e.Kind == trace.KindHandoff || e.Kind == trace.KindLog {
 		return
 	}
 	switch e.Kind {
@@ -98,8 +91,6 @@ func (p *passedOn) add(e trace.Event) {
 		delete(p.open, e.Conn)
 	}
 }
-
-func (p *passedOn) settled() bool { return !p.unshadow && len(p.open) == 0 }
 
 // bytes files one event of bytes, recorded by the layer that read or wrote
 // them, so that each crossing counts once.

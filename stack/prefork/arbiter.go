@@ -263,6 +263,7 @@ func (a *arbiter) stop(ctx context.Context, cmd byte) error {
 	a.quit = true
 	s.mu.Lock()
 	s.lnFile.Close()
+	s.uncover()
 	s.mu.Unlock()
 	if s.spare != nil {
 		s.spare.ctl.Close() // it exits: no configuration will come

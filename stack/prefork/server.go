@@ -121,6 +121,7 @@ type Server struct {
 	mu        sync.Mutex
 	addr      net.Addr // where the socket listens, once started
 	lnFile    *os.File // the listening socket, which the workers inherit (handOff)
+	uncover   func()   // ends the tap's cover of the socket's address (trace.Tap.Cover)
 	exe       string
 	workers   []*workerProc // alive, oldest first; written by the arbiter
 	spare     *workerProc   // started ahead, waiting to be a worker; the arbiter's
@@ -238,6 +239,10 @@ func (s *Server) Start(ctx context.Context) error {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
 	s.addr, s.lnFile, s.exe = ln.Addr(), f, exe
+	// The workers tap every connection they accept on the socket and send
+	// the events here: a layer of the lab that dials it need not tap its
+	// own end too.
+	s.uncover = s.tap.Cover(s.addr)
 	s.reqs, s.exits, s.done = make(chan func()), make(chan *workerProc), make(chan struct{})
 	s.stopping = make(chan struct{})
 	s.mu.Unlock()

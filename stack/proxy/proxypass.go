@@ -10,7 +10,6 @@ import (
 
 	"github.com/ngw2f/ngw2f-lab/stack/http1"
 	"github.com/ngw2f/ngw2f-lab/stack/internal/errno"
-	"github.com/ngw2f/ngw2f-lab/stack/trace"
 	"github.com/ngw2f/ngw2f-lab/stack/uwsgi"
 )
 
@@ -213,7 +212,7 @@ func (r *request) tryPeer(t *dialTarget, reqHead []byte, body *spool, uio *upstr
 	if err != nil {
 		return connectFailure(err)
 	}
-	up := r.c.srv.tap.Conn(raw, trace.Client)
+	up := r.c.srv.tap.Dialed(raw)
 	r.c.srv.tap.Link(r.c.nc, up)
 	r.c.setUpstream(up)
 	defer r.c.closeUpstream()

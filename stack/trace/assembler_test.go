@@ -65,6 +65,9 @@ func TestAssembler(t *testing.T) {
 		name   string
 		events []Event
 		want   string
+		// awaiting are the journeys that went on to a connection whose
+		// accepted end has not shown up (Journey.Awaiting).
+		awaiting []int
 	}{
 		{
 			name: "one request on a front connection",
@@ -110,6 +113,17 @@ func TestAssembler(t *testing.T) {
 				bytesEv("proxy", 1, Up, "OK"),
 			},
 			want: "J1: client>proxy:GET|proxy>prefork:GET'|prefork>gateway:environ|proxy<prefork:OK'|client<proxy:OK",
+		},
+		{
+			name: "linked, the upstream's accepted end not seen yet: the journey awaits it",
+			events: []Event{
+				open("proxy", 1, Server, prx, cli),
+				bytesEv("proxy", 1, Down, "GET"),
+				linkEv("proxy", 1, dial, app),
+				bytesEv("proxy", 1, Up, "OK"),
+			},
+			want:     "J1: client>proxy:GET|client<proxy:OK",
+			awaiting: []int{1},
 		},
 		{
 			name: "link after the upstream already read: rehomed in order",
@@ -170,7 +184,8 @@ func TestAssembler(t *testing.T) {
 				closeEv("proxy", 2),
 				bytesEv("proxy", 1, Up, "OK"),
 			},
-			want: "J1: client>proxy:GET|proxy>" + app + ":GET'|proxy<" + app + ":OK'|proxy>" + app + ":close|client<proxy:OK",
+			want:     "J1: client>proxy:GET|proxy>" + app + ":GET'|proxy<" + app + ":OK'|proxy>" + app + ":close|client<proxy:OK",
+			awaiting: []int{1},
 		},
 		{
 			name: "the accepted end's events come after the dialed end closed",
@@ -226,6 +241,15 @@ func TestAssembler(t *testing.T) {
 			}
 			if got := describe(a.Journeys()); got != tt.want {
 				t.Errorf("journeys:\n%s\nwant:\n%s", got, tt.want)
+			}
+			var awaiting []int
+			for _, j := range a.Journeys() {
+				if j.Awaiting() {
+					awaiting = append(awaiting, j.ID)
+				}
+			}
+			if !slices.Equal(awaiting, tt.awaiting) {
+				t.Errorf("journeys awaiting an accepted end: %v, want %v", awaiting, tt.awaiting)
 			}
 		})
 	}

@@ -40,8 +40,16 @@
 //     another one records a Link, and the Assembler follows it to the
 //     accepted side, within one process or across processes.
 //   - A layer that dials a program outside the lab (which nobody taps) taps
-//     its dialed end too, on the Client side. When both ends of one TCP
-//     connection are tapped, the Assembler matches them by their addresses
-//     and shows the accepted end only, so that no hop shows twice; the
-//     dialed end's events already filed are taken back.
+//     its dialed end too, on the Client side (Tap.Dialed). It leaves that
+//     end untapped when the address it dials is covered: a listener whose
+//     accepted connections are tapped into the same Recorder (Tap.Listen
+//     covers its own; the pre-fork master covers the socket its workers
+//     accept on). Recording both ends would cost the lab's process every
+//     event of the hop twice, for the Assembler to show one end. When both
+//     ends of one TCP connection are tapped all the same (a sink that is
+//     not a Recorder), the Assembler matches them by their addresses and
+//     shows the accepted end only, so that no hop shows twice; the dialed
+//     end's events already filed are taken back. A journey passed on to a
+//     connection whose accepted end has not shown up yet (a worker's
+//     events come in batches) is Awaiting it.
 package trace

@@ -1,5 +1,7 @@
 package trace
 
+import "slices"
+
 // ClientName is the name journeys give the program at the front of the
 // stack: telnet, curl, a browser, or the lab's own client.
 const ClientName = "client"
@@ -15,6 +17,32 @@ type Journey struct {
 	room    [3]*connState // conns' first room: a proxied request's three
 	dropped bool          // let go by its Assembler
 	made    *journeyRoom  // the memory it was made in (see Assembler.Reuse)
+	// awaits are the connections it was passed on to whose accepted end
+	// has not shown up yet (see Awaiting); awaitRoom is their first room.
+	awaits    []endsID
+	awaitRoom [1]endsID
+}
+
+// Awaiting reports whether the journey was passed on to a layer whose
+// end of the connection has not been seen yet: a layer in another
+// process (a pre-fork worker) sends its events in batches, so that a
+// journey can be over for its client before that layer's hops arrive.
+// A journey passed on to a program nobody taps awaits for good.
+func (j *Journey) Awaiting() bool { return len(j.awaits) > 0 }
+
+// await notes that the journey was passed on to the TCP connection k.
+func (j *Journey) await(k endsID) {
+	if j.awaits == nil {
+		j.awaits = j.awaitRoom[:0]
+	}
+	j.awaits = append(j.awaits, k)
+}
+
+// arrived notes that the accepted end of the TCP connection k is seen.
+func (j *Journey) arrived(k endsID) {
+	if i := slices.Index(j.awaits, k); i >= 0 {
+		j.awaits = slices.Delete(j.awaits, i, i+1)
+	}
 }
 
 // memSize returns the memory e takes in a journey.

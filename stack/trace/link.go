@@ -54,9 +54,12 @@ func (a *Assembler) link(e *Event) *Journey {
 		}
 		if ends.accepted != nil {
 			a.rehome(ends.accepted, l)
+		} else {
+			in.journey.await(k)
 		}
 		return in.journey
 	}
+	in.journey.await(k)
 	a.links[k] = l
 	a.linkFIFO = append(a.linkFIFO, k)
 	if len(a.linkFIFO) > maxLinks {
@@ -90,6 +93,9 @@ func (a *Assembler) join(st *connState, l link) {
 		return
 	}
 	st.journey = l.journey
+	if st.side == Server {
+		l.journey.arrived(endsKey(st))
+	}
 	if !slices.Contains(l.journey.conns, st) {
 		l.journey.conns = append(l.journey.conns, st)
 	}

@@ -62,6 +62,8 @@ type Recorder struct {
 	subs    []*Subscription
 	gate    *Gate
 	data    blocks[byte] // where short data is copied (see maxBlock)
+
+	cover coverage // where the connections accepted are tapped into r (Tap.Cover)
 }
 
 // SetGate makes the Taps made on r from now on hold requests at g (the

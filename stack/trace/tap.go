@@ -19,7 +19,8 @@ type Tap struct {
 	sink  Sink
 	layer string
 	pid   int
-	gate  *Gate // holds requests in hop-by-hop mode; nil for none
+	gate  *Gate     // holds requests in hop-by-hop mode; nil for none
+	rec   *Recorder // the sink, when it is a Recorder; nil otherwise
 }
 
 // NewTap returns a Tap that records what layer does into sink. It returns
@@ -30,7 +31,7 @@ func NewTap(sink Sink, layer string) *Tap {
 	}
 	t := &Tap{sink: sink, layer: layer, pid: os.Getpid()}
 	if r, ok := sink.(*Recorder); ok {
-		t.gate = r.Gate()
+		t.gate, t.rec = r.Gate(), r
 	}
 	return t
 }
@@ -51,12 +52,38 @@ func (t *Tap) record(e Event) {
 }
 
 // Listen wraps ln so that every connection it accepts is tapped on the
-// server side.
+// server side. Its address is covered (Cover) until it is closed.
 func (t *Tap) Listen(ln net.Listener) net.Listener {
 	if t == nil {
 		return ln
 	}
-	return &listener{Listener: ln, tap: t}
+	return &listener{Listener: ln, tap: t, uncover: t.Cover(ln.Addr())}
+}
+
+// Cover says that every connection accepted at addr is tapped into the
+// Tap's Recorder from now on, until release is called: by a Tap in this
+// process (Listen covers its listener's address), or in another that
+// sends its events to the Recorder (a pre-fork worker, accepting on the
+// socket its master bound). A layer of the lab that dials addr then
+// leaves its end untapped (Dialed). Cover does nothing for a Tap whose
+// sink is not a Recorder, or for an address that is not TCP.
+func (t *Tap) Cover(addr net.Addr) (release func()) {
+	if t == nil || t.rec == nil {
+		return func() {}
+	}
+	return t.rec.cover.add(addr)
+}
+
+// Dialed taps c, a connection the layer dialed, on the client side, as
+// Conn does, unless its other end is accepted where the Tap's Recorder
+// is covered (Cover): that end records the same bytes, and the hop would
+// only be recorded twice, for the Assembler to show once. Then c is
+// returned as it is, and Link still names it by its addresses.
+func (t *Tap) Dialed(c net.Conn) net.Conn {
+	if t == nil || t.rec != nil && t.rec.cover.covers(c.RemoteAddr()) {
+		return c
+	}
+	return t.Conn(c, Client)
 }
 
 // Conn wraps c so that its traffic is recorded as seen from side.
@@ -145,7 +172,14 @@ func ID(c net.Conn) ConnID {
 
 type listener struct {
 	net.Listener
-	tap *Tap
+	tap     *Tap
+	uncover func()
+}
+
+// Close stops covering the listener's address and closes it.
+func (l *listener) Close() error {
+	l.uncover()
+	return l.Listener.Close()
 }
 
 func (l *listener) Accept() (net.Conn, error) {
