@@ -346,6 +346,9 @@ func (a *Assembler) start(st *connState) {
 	jr.journey = Journey{ID: a.nextID, made: jr}
 	j := &jr.journey
 	j.Events = jr.events[:0]
+	if jr.grown != nil {
+		j.Events = jr.grown
+	}
 	j.conns = append(j.room[:0], st)
 	a.journeys = append(a.journeys, j)
 	st.journey = j
@@ -368,7 +371,19 @@ func (a *Assembler) start(st *connState) {
 type journeyRoom struct {
 	journey Journey
 	events  [12]Event
+	// grown is the room a journey made here grew to, when it outgrew
+	// events (the framework's app makes seven more hand-offs a request),
+	// kept by Reuse for the next: journeys made one after another are
+	// much alike, and growing each anew was most of what assembling a
+	// longer one cost.
+	grown []Event
 }
+
+// maxGrown bounds the room of a journey that Reuse keeps beyond a
+// journeyRoom's own: a request through the whole framework is some twenty
+// events, and a rare long journey (a stream of many hops) should not
+// leave room for its like in the memory kept.
+const maxGrown = 32
 
 // trim lets the oldest journeys go while more are held than the bounds
 // allow, the newest aside.
@@ -408,6 +423,16 @@ func (a *Assembler) reuse(j *Journey) {
 	}
 	jr := j.made
 	clear(jr.events[:])
+	switch n := cap(j.Events); {
+	case n <= len(jr.events): // in its own room
+	case n <= maxGrown:
+		// Past the events' length, the room is clear: growing clears
+		// it, and taking events out clears what they left (shadow).
+		clear(j.Events)
+		jr.grown = j.Events[:0]
+	default:
+		jr.grown = nil
+	}
 	jr.journey = Journey{ID: j.ID, dropped: true}
 	a.free = append(a.free, jr)
 }

@@ -571,65 +571,89 @@ func TestFollow(t *testing.T) {
 }
 
 // BenchmarkAssemblerWorker files one journey as the lab's front of the
-// stack records it, proxy -> pre-fork worker: the proxy's events first,
-// its dialed end tapped too, then the worker's, which reach the recorder
-// over a pipe after the proxy has answered and go back in their place by
-// their time. Each journey is made anew ("new") or in the memory of one
-// let go ("reuse", Assembler.Reuse).
+// stack records it, proxy -> pre-fork worker: the proxy's events first
+// (its dialed end untapped, as the worker taps the accepted end; see
+// Tap.Dialed), then the worker's, which reach the recorder over a pipe
+// after the proxy has answered and go back in their place by their time.
+// The worker's app is hello, or the framework's, whose seven more
+// hand-offs make a journey longer than the room a new one has. Each
+// journey is made anew ("new") or in the memory of one let go ("reuse",
+// Assembler.Reuse).
 func BenchmarkAssemblerWorker(b *testing.B) {
 	env := make([]Field, 23)
 	for i := range env {
 		env[i] = Field{Key: fmt.Sprint("KEY_", i), Value: "value"}
 	}
 	req, resp := []byte("GET / HTTP/1.0\r\n\r\n"), []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")
-	for _, reuse := range []bool{false, true} {
-		name := "new"
-		if reuse {
-			name = "reuse"
+	hello := []Event{
+		{Dir: Down, From: "prefork", To: "gateway", Name: "environ", Fields: env},
+		{Dir: Up, From: "prefork", To: "gateway", Name: "start_response", Fields: env[:3]},
+		{Dir: Up, From: "prefork", To: "gateway", Name: "chunk", Data: resp},
+	}
+	framework := []Event{
+		hello[0],
+		{Dir: Down, From: "gateway", To: "toolkit", Name: "Request(environ)", Fields: env[:5]},
+		{Dir: Down, From: "toolkit", To: "framework", Name: "url_map.match()", Fields: env[:3]},
+		{Dir: Down, From: "toolkit", To: "framework", Name: "view function", Fields: env[:1]},
+		{Dir: Up, From: "toolkit", To: "framework", Name: "return value", Fields: env[:2]},
+		{Dir: Up, From: "toolkit", To: "framework", Name: "make_response(rv)", Fields: env[:4]},
+		{Dir: Up, From: "gateway", To: "toolkit", Name: "Response", Fields: env[:2]},
+		hello[1], hello[2],
+	}
+	for _, app := range []struct {
+		name     string
+		handoffs []Event
+		events   int // in each journey
+	}{{"hello", hello, 12}, {"framework", framework, 18}} {
+		for _, reuse := range []bool{false, true} {
+			name := app.name + "/new"
+			if reuse {
+				name = app.name + "/reuse"
+			}
+			b.Run(name, func(b *testing.B) { benchmarkWorkerJourneys(b, reuse, app.handoffs, app.events, req, resp) })
 		}
-		b.Run(name, func(b *testing.B) { benchmarkWorkerJourneys(b, reuse, env, req, resp) })
 	}
 }
 
 // benchmarkWorkerJourneys assembles journeys through the proxy to a
-// worker, whose events come late, each journey made anew or in the
-// memory of one let go.
-func benchmarkWorkerJourneys(b *testing.B, reuse bool, env []Field, req, resp []byte) {
+// worker, whose events come late, with the worker's hand-offs handoffs,
+// each journey made anew or in the memory of one let go.
+func benchmarkWorkerJourneys(b *testing.B, reuse bool, handoffs []Event, events int, req, resp []byte) {
 	t0 := time.Unix(1700000000, 0)
 	a := NewAssembler(0)
 	a.Reuse = reuse
 	b.ReportAllocs()
 	var c, seq uint64
+	file := func(e Event) {
+		seq++
+		e.Seq = seq
+		a.Add(e)
+	}
 	for b.Loop() {
 		c += 2
 		cli, dial := fmt.Sprint("127.0.0.1:", c), fmt.Sprint("127.0.0.1:", c+1)
-		front, up, worker := ConnID{1, c}, ConnID{1, c + 1}, ConnID{2, c}
+		front, worker := ConnID{1, c}, ConnID{2, c}
 		for _, e := range [...]Event{
 			{PID: 1, Time: t0.Add(1), Layer: "proxy", Kind: KindOpen, Conn: front, Side: Server, Local: "127.0.0.1:8080", Remote: cli},
 			{PID: 1, Time: t0.Add(2), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Down, Data: req},
-			{PID: 1, Time: t0.Add(3), Layer: "proxy", Kind: KindOpen, Conn: up, Side: Client, Local: dial, Remote: "127.0.0.1:8000"},
 			{PID: 1, Time: t0.Add(4), Layer: "proxy", Kind: KindLink, Conn: front, Local: dial, Remote: "127.0.0.1:8000"},
-			{PID: 1, Time: t0.Add(5), Layer: "proxy", Kind: KindBytes, Conn: up, Dir: Down, Data: req},
-			{PID: 1, Time: t0.Add(20), Layer: "proxy", Kind: KindBytes, Conn: up, Dir: Up, Data: resp},
-			{PID: 1, Time: t0.Add(21), Layer: "proxy", Kind: KindClose, Conn: up},
-			{PID: 1, Time: t0.Add(22), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Up, Data: resp},
-			{PID: 1, Time: t0.Add(23), Layer: "proxy", Kind: KindLog, Conn: front, Name: "access_log", Data: req},
-			{PID: 1, Time: t0.Add(24), Layer: "proxy", Kind: KindClose, Conn: front},
+			{PID: 1, Time: t0.Add(60), Layer: "proxy", Kind: KindBytes, Conn: front, Dir: Up, Data: resp},
+			{PID: 1, Time: t0.Add(61), Layer: "proxy", Kind: KindLog, Conn: front, Name: "access_log", Data: req},
+			{PID: 1, Time: t0.Add(62), Layer: "proxy", Kind: KindClose, Conn: front},
 			{PID: 2, Time: t0.Add(10), Layer: "prefork", Kind: KindOpen, Conn: worker, Side: Server, Local: "127.0.0.1:8000", Remote: dial},
 			{PID: 2, Time: t0.Add(11), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Down, Data: req},
-			{PID: 2, Time: t0.Add(12), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Down, From: "prefork", To: "gateway", Name: "environ", Fields: env},
-			{PID: 2, Time: t0.Add(13), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Up, From: "prefork", To: "gateway", Name: "start_response", Fields: env[:3]},
-			{PID: 2, Time: t0.Add(14), Layer: "prefork", Kind: KindHandoff, Conn: worker, Dir: Up, From: "prefork", To: "gateway", Name: "chunk", Data: resp},
-			{PID: 2, Time: t0.Add(15), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Up, Data: resp},
-			{PID: 2, Time: t0.Add(16), Layer: "prefork", Kind: KindClose, Conn: worker},
 		} {
-			seq++
-			e.Seq = seq
-			a.Add(e)
+			file(e)
 		}
+		for i, e := range handoffs {
+			e.PID, e.Time, e.Layer, e.Kind, e.Conn = 2, t0.Add(time.Duration(12+i)), "prefork", KindHandoff, worker
+			file(e)
+		}
+		file(Event{PID: 2, Time: t0.Add(50), Layer: "prefork", Kind: KindBytes, Conn: worker, Dir: Up, Data: resp})
+		file(Event{PID: 2, Time: t0.Add(51), Layer: "prefork", Kind: KindClose, Conn: worker})
 	}
-	if j := a.Journeys(); len(j[len(j)-1].Events) != 12 {
-		b.Fatalf("the last journey has %d events, want 12", len(j[len(j)-1].Events))
+	if j := a.Journeys(); len(j[len(j)-1].Events) != events {
+		b.Fatalf("the last journey has %d events, want %d", len(j[len(j)-1].Events), events)
 	}
 }
 
@@ -676,6 +700,13 @@ func TestAssemblerReuse(t *testing.T) {
 		if i%2 == 1 { // a dialed end not tapped: its link only
 			proxy = slices.DeleteFunc(proxy, func(e Event) bool { return e.Conn.N == uint64(3*i+1) })
 		}
+		if i%3 == 0 { // a journey that outgrows its room, by hand-offs of the proxy's own
+			for k := range 8 {
+				h := handoff("proxy", uint64(3*i), "proxy", "proxy", fmt.Sprint("step ", k))
+				h.PID, h.Conn.PID, h.Time = 1, 1, proxy[1].Time
+				proxy = slices.Insert(proxy, 2, h)
+			}
+		}
 		events = append(events, proxy...)
 		late = append(late, worker)
 		if i >= 3 {
@@ -694,6 +725,9 @@ func TestAssemblerReuse(t *testing.T) {
 		}
 		for _, j := range reusing.Journeys() {
 			rooms[j.made] = true
+			if past := j.Events[len(j.Events):cap(j.Events)]; slices.ContainsFunc(past, func(e Event) bool { return e.Kind != 0 }) {
+				t.Fatalf("after event %d, journey %d keeps events past its own in its room", i+1, j.ID)
+			}
 		}
 	}
 	if len(rooms) >= reusing.nextID {
