@@ -67,18 +67,22 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // hand-off's name) are made once and shared, and the Data of the event
 // returned shares the bytes it was given, as a Sink expects (Record
 // copies it). A string is first compared with the one last decoded at
-// its place, which costs less than looking it up: its place in an event,
-// or in the fields of the last events of its name (the nth environ key
-// is the same name request after request, and so is the nth header of
-// start_response). A place whose string was new to the table last time
+// its place, which costs less than looking it up: its place in the
+// fields of the last events of its name (the nth environ key is the same
+// name request after request, and so is the nth header of
+// start_response), or in an event that came after an event of the same
+// name as the last one (a worker's events of a request come in the same
+// order request after request, so the event after an environ is named as
+// it was last time, between the same two layers). A place whose string was new to the table last time
 // (a port, which changes with every request) skips the table a while:
 // such strings would only fill it. The zero Decoder is ready to use; it
 // is not safe for concurrent use.
 type Decoder struct {
 	strings   map[string]string
-	head      [headPlaces]place // an event's own strings: Layer, From, To, Name, Local, Remote, Err
-	fields    [fieldSets]fieldSet
-	evict     int           // the set of fields that next makes room for another name
+	head      [headPlaces]place // the first event's own strings (see fieldSet.next)
+	names     [fieldSets]fieldSet
+	last      *fieldSet     // the set of the last event's name, whose next places this event's strings are read at
+	evict     int           // the set that next makes room for another name
 	fieldRuns blocks[Field] // where events' fields are made (see fieldBlock)
 }
 
@@ -90,9 +94,12 @@ type place struct {
 	skip uint8
 }
 
-// fieldSet remembers the fields of the events of one name.
+// fieldSet remembers the events of one name: their fields, and the
+// event that came after the last of them.
 type fieldSet struct {
 	name   string
+	next   [headPlaces]place  // that event's own strings: Layer, From, To, Name, Local, Remote, Err
+	after  *fieldSet          // that event's set, tried first for the next event after one of this name
 	places [fieldPlaces]place // keys and values, in turn
 }
 
@@ -109,27 +116,76 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 		// again those that do come back.
 		clear(d.strings)
 	}
-	dec := decoder{b: b, shared: d}
+	dec := decoder{b: b, shared: d, head: d.headPlaces()}
 	if err := dec.event(&e); err != nil {
+		d.last = nil
 		return Event{}, err
 	}
 	return e, nil
 }
 
-// fieldSet returns where the fields of events named name are remembered,
-// taking the place of another name's when name is new.
+// fieldSet returns where the events named name are remembered, taking
+// the place of another name's when name is new.
 func (d *Decoder) fieldSet(name string) *fieldSet {
-	for i := range d.fields {
-		if d.fields[i].name == name {
-			return &d.fields[i]
+	for i := range d.names {
+		if d.names[i].name == name {
+			return &d.names[i]
 		}
 	}
 	// The places keep their strings, which only ever compare unequal or
 	// equal to a string with the same bytes.
-	set := &d.fields[d.evict]
+	set := &d.names[d.evict]
 	set.name = name
 	d.evict = (d.evict + 1) % fieldSets
 	return set
+}
+
+// setAfterLast returns the set of name, for an event after the last one:
+// first the set of the event after the last one of the same name, the
+// usual case, which costs one comparison.
+func (d *Decoder) setAfterLast(name string) *fieldSet {
+	last := d.last
+	if last == nil {
+		return d.fieldSet(name)
+	}
+	if last.after != nil && last.after.name == name {
+		return last.after
+	}
+	last.after = d.fieldSet(name)
+	return last.after
+}
+
+// setName returns the name a Decoder remembers e by: its own, or, for
+// an event that has none (bytes, a connection's open or close), its kind
+// and direction, which tell what comes after it better than no name: a
+// worker's request is read after its open, its environ after it was
+// read, and its close after its answer was written.
+func setName(e *Event) string {
+	if e.Name != "" || int(e.Kind) >= len(unnamed) || int(e.Dir) >= len(unnamed[0]) {
+		return e.Name
+	}
+	return unnamed[e.Kind][e.Dir]
+}
+
+// unnamed are the names setName gives events without one, by kind and
+// direction: no event's own name, which never starts with a NUL.
+var unnamed = func() (names [KindLog + 1][Up + 1]string) {
+	for k := range names {
+		for d := range names[k] {
+			names[k][d] = "\x00" + Kind(k).String() + "/" + Dir(d).String()
+		}
+	}
+	return names
+}()
+
+// headPlaces returns the places where the event to decode next reads its
+// own strings: those of the event that came after the last one of the
+// name the last event had.
+func (d *Decoder) headPlaces() *[headPlaces]place {
+	if d.last != nil {
+		return &d.last.next
+	}
+	return &d.head
 }
 
 // lookUp returns b as a string from d's table, adding it when new.
@@ -144,8 +200,10 @@ func (d *Decoder) lookUp(b []byte) string {
 
 // Strings longer than maxSharedLen are not shared, and a Decoder shares
 // at most maxShared of them at a time. It remembers the places of
-// fieldSets names of events with fields, each the keys and values of up
-// to thirty-two fields, as many as an environ has. A place whose string
+// fieldSets names of events (see setName), as many as a request through
+// the framework's app has (ten, an open, bytes each way and a close),
+// each the keys and values of up to thirty-two fields, as many as an
+// environ has. A place whose string
 // was new to the table makes the next skipNew strings there without it.
 // The fields of events are made in blocks of fieldBlock (see blocks): an
 // event's go there when they are at most an eighth of it, sixty-four, as
@@ -155,7 +213,7 @@ const (
 	maxSharedLen = 64
 	maxShared    = 1024
 	headPlaces   = 7
-	fieldSets    = 4
+	fieldSets    = 16
 	fieldPlaces  = 64
 	skipNew      = 8
 	fieldBlock   = 512
@@ -177,6 +235,10 @@ func (d *decoder) event(e *Event) error {
 	e.Conn.N = d.uvarint()
 	e.Kind, e.Dir, e.Side = Kind(d.byte()), Dir(d.byte()), Side(d.byte())
 	e.From, e.To, e.Name, e.Local, e.Remote = d.string(1), d.string(2), d.string(3), d.string(4), d.string(5)
+	var set *fieldSet
+	if d.shared != nil {
+		set = d.shared.setAfterLast(setName(e))
+	}
 	if data := d.bytes(); len(data) > 0 {
 		e.Data = data
 	}
@@ -186,9 +248,7 @@ func (d *decoder) event(e *Event) error {
 		return d.fail("field count past the end")
 	}
 	if n > 0 && d.err == nil {
-		var set *fieldSet
-		if d.shared != nil {
-			set = d.shared.fieldSet(e.Name)
+		if set != nil {
 			e.Fields = d.shared.fieldRuns.take(int(n))
 		} else {
 			e.Fields = make([]Field, n)
@@ -200,6 +260,9 @@ func (d *decoder) event(e *Event) error {
 		}
 	}
 	e.Err = d.string(6)
+	if set != nil {
+		d.shared.last = set
+	}
 	switch {
 	case d.err != nil:
 		return d.err
@@ -220,7 +283,8 @@ func (d *decoder) event(e *Event) error {
 type decoder struct {
 	b      []byte
 	err    error
-	shared *Decoder // whose strings to share; nil for none
+	shared *Decoder           // whose strings to share; nil for none
+	head   *[headPlaces]place // where the event's own strings are read, when shared
 }
 
 func (d *decoder) fail(what string) error {
@@ -304,12 +368,12 @@ func (d *decoder) longBytes() []byte {
 	return out
 }
 
-// string reads the event's own string at place i of Decoder.head.
+// string reads the event's own string at place i of d.head.
 func (d *decoder) string(i int) string {
 	if d.shared == nil {
 		return string(d.bytes())
 	}
-	return d.placed(&d.shared.head[i])
+	return d.placed(&d.head[i])
 }
 
 // field reads the key or value at place i of set, which is nil when d

@@ -120,6 +120,45 @@ func TestDecoderPlacesFieldsByName(t *testing.T) {
 	}
 }
 
+// TestDecoderReadsARequestInTurn decodes a worker's events of requests
+// to the framework's app, ten names in turn, each request with a port of
+// its own: each event is read as ParseEvent reads it, and each event's own
+// strings are those of the event after the last one named as the event
+// before was, shared, not looked up in the table, which is emptied
+// between requests. The first request has no places yet, and the
+// second's open comes after a close for the first time: from the third
+// on, every string is shared.
+func TestDecoderReadsARequestInTurn(t *testing.T) {
+	t.Parallel()
+	req := newWorkerRequest(true)
+	var d Decoder
+	var last []Event
+	for i := range 5 {
+		var this []Event
+		for k, f := range req.next() {
+			want, err := ParseEvent(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := d.Parse(f)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Fatalf("request %d, event %d: got %+v, %v; want %+v", i+1, k+1, got, err, want)
+			}
+			this = append(this, got)
+			if i < 2 {
+				continue
+			}
+			for _, s := range [][2]string{{got.Layer, last[k].Layer}, {got.From, last[k].From}, {got.To, last[k].To}, {got.Name, last[k].Name}} {
+				if s[0] != "" && unsafe.StringData(s[0]) != unsafe.StringData(s[1]) {
+					t.Errorf("request %d, event %d: %q made again, not shared", i+1, k+1, s[0])
+				}
+			}
+		}
+		last = this
+		clear(d.strings)
+	}
+}
+
 // TestDecoderFieldsStayPut decodes many events with fields, few and many,
 // as a worker sends them, and checks that each keeps its own after those
 // that follow: an append to one event's fields must not reach the next's.
@@ -230,6 +269,11 @@ func FuzzParseEvent(f *testing.F) {
 		var d Decoder
 		if shared, serr := d.Parse(b); (serr == nil) != (err == nil) || !reflect.DeepEqual(shared, e) {
 			t.Fatalf("Decoder read %x as %+v, %v; ParseEvent as %+v, %v", b, shared, serr, e, err)
+		}
+		// Again, its strings now looked for where the event after one of
+		// its name had them.
+		if shared, serr := d.Parse(b); (serr == nil) != (err == nil) || !reflect.DeepEqual(shared, e) {
+			t.Fatalf("Decoder read %x again as %+v, %v; ParseEvent as %+v, %v", b, shared, serr, e, err)
 		}
 		if err != nil {
 			return
