@@ -18,7 +18,8 @@ import (
 // tap sees what the program sends and receives: in front of it (the front
 // relay, whose accepted end is tapped as the layer's own), or between
 // nginx and an upstream (an upstream relay, whose dialed end is tapped, as
-// the lab's proxy taps the connections it dials).
+// the lab's proxy taps the connections it dials: unless the upstream is a
+// layer of the lab that taps the end it accepts, trace.Tap.Dialed).
 //
 // Every byte passes through unchanged, as soon as it is read and in the
 // writes it was read in. A half-close from the client passes on (the
@@ -249,7 +250,7 @@ func (x *relayed) run() {
 		return
 	}
 	if r.cfg.TapDialed {
-		out = r.cfg.Tap.Conn(out, trace.Client)
+		out = r.cfg.Tap.Dialed(out)
 		if from != nil {
 			r.cfg.Tap.Link(from, out)
 		}
