@@ -70,18 +70,20 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // its place, which costs less than looking it up: its place in the
 // fields of the last events of its name (the nth environ key is the same
 // name request after request, and so is the nth header of
-// start_response), or in an event that came after an event of the same
-// name as the last one (a worker's events of a request come in the same
-// order request after request, so the event after an environ is named as
-// it was last time, between the same two layers). A place whose string was new to the table last time
-// (a port, which changes with every request) skips the table a while:
-// such strings would only fill it. The zero Decoder is ready to use; it
-// is not safe for concurrent use.
+// start_response), or in the event that came after the last event of the
+// same name as the one before (a worker's events of a request come in
+// the same order request after request, so the event after an environ is
+// named as it was last time, between the same two layers). A place whose
+// string was new to the table last time (a port, which changes with
+// every request) skips the table a while: such strings would only fill
+// it. A set of places that a malformed event leaves behind only guesses
+// worse. The zero Decoder is ready to use; it is not safe for concurrent
+// use.
 type Decoder struct {
 	strings   map[string]string
-	head      [headPlaces]place // the first event's own strings (see fieldSet.next)
-	names     [fieldSets]fieldSet
-	last      *fieldSet     // the set of the last event's name, whose next places this event's strings are read at
+	head      [headPlaces]place // the first event's own strings (see nameSet.next)
+	names     [nameSets]nameSet
+	last      *nameSet      // the last event's set: this event's strings are read at its next places
 	evict     int           // the set that next makes room for another name
 	fieldRuns blocks[Field] // where events' fields are made (see fieldBlock)
 }
@@ -94,12 +96,12 @@ type place struct {
 	skip uint8
 }
 
-// fieldSet remembers the events of one name: their fields, and the
+// nameSet remembers the events of one name: their fields, and the
 // event that came after the last of them.
-type fieldSet struct {
+type nameSet struct {
 	name   string
 	next   [headPlaces]place  // that event's own strings: Layer, From, To, Name, Local, Remote, Err
-	after  *fieldSet          // that event's set, tried first for the next event after one of this name
+	after  *nameSet           // that event's set, tried first for the next event after one of this name
 	places [fieldPlaces]place // keys and values, in turn
 }
 
@@ -118,15 +120,14 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 	}
 	dec := decoder{b: b, shared: d, head: d.headPlaces()}
 	if err := dec.event(&e); err != nil {
-		d.last = nil
 		return Event{}, err
 	}
 	return e, nil
 }
 
-// fieldSet returns where the events named name are remembered, taking
+// setOf returns where the events named name are remembered, taking
 // the place of another name's when name is new.
-func (d *Decoder) fieldSet(name string) *fieldSet {
+func (d *Decoder) setOf(name string) *nameSet {
 	for i := range d.names {
 		if d.names[i].name == name {
 			return &d.names[i]
@@ -136,22 +137,22 @@ func (d *Decoder) fieldSet(name string) *fieldSet {
 	// equal to a string with the same bytes.
 	set := &d.names[d.evict]
 	set.name = name
-	d.evict = (d.evict + 1) % fieldSets
+	d.evict = (d.evict + 1) % nameSets
 	return set
 }
 
 // setAfterLast returns the set of name, for an event after the last one:
 // first the set of the event after the last one of the same name, the
 // usual case, which costs one comparison.
-func (d *Decoder) setAfterLast(name string) *fieldSet {
+func (d *Decoder) setAfterLast(name string) *nameSet {
 	last := d.last
 	if last == nil {
-		return d.fieldSet(name)
+		return d.setOf(name)
 	}
 	if last.after != nil && last.after.name == name {
 		return last.after
 	}
-	last.after = d.fieldSet(name)
+	last.after = d.setOf(name)
 	return last.after
 }
 
@@ -200,11 +201,11 @@ func (d *Decoder) lookUp(b []byte) string {
 
 // Strings longer than maxSharedLen are not shared, and a Decoder shares
 // at most maxShared of them at a time. It remembers the places of
-// fieldSets names of events (see setName), as many as a request through
+// nameSets names of events (see setName), as many as a request through
 // the framework's app has (ten, an open, bytes each way and a close),
 // each the keys and values of up to thirty-two fields, as many as an
-// environ has. A place whose string
-// was new to the table makes the next skipNew strings there without it.
+// environ has. A place whose string was new to the table makes the next
+// skipNew strings there without it.
 // The fields of events are made in blocks of fieldBlock (see blocks): an
 // event's go there when they are at most an eighth of it, sixty-four, as
 // an environ's and a start_response's are (one with many headers has
@@ -213,7 +214,7 @@ const (
 	maxSharedLen = 64
 	maxShared    = 1024
 	headPlaces   = 7
-	fieldSets    = 16
+	nameSets     = 16
 	fieldPlaces  = 64
 	skipNew      = 8
 	fieldBlock   = 512
@@ -235,7 +236,7 @@ func (d *decoder) event(e *Event) error {
 	e.Conn.N = d.uvarint()
 	e.Kind, e.Dir, e.Side = Kind(d.byte()), Dir(d.byte()), Side(d.byte())
 	e.From, e.To, e.Name, e.Local, e.Remote = d.string(1), d.string(2), d.string(3), d.string(4), d.string(5)
-	var set *fieldSet
+	var set *nameSet
 	if d.shared != nil {
 		set = d.shared.setAfterLast(setName(e))
 	}
@@ -378,7 +379,7 @@ func (d *decoder) string(i int) string {
 
 // field reads the key or value at place i of set, which is nil when d
 // shares no strings.
-func (d *decoder) field(set *fieldSet, i int) string {
+func (d *decoder) field(set *nameSet, i int) string {
 	switch {
 	case set == nil:
 		return string(d.bytes())
