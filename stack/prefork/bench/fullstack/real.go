@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/ngw2f/ngw2f-lab/stack/internal/freeaddr"
@@ -49,27 +50,39 @@ http {
 // realStack starts app, and nginx with the talk's part II configuration
 // pointed at it (an access log line per request, as the lab's proxy
 // writes), in a temporary directory, and returns nginx's address and
-// PIDs and a function that stops both by their PIDs.
-func realStack(app appServer) (realPeers, func(), error) {
+// PIDs and a function that stops both by their PIDs. On an error it
+// stops what it started.
+func realStack(app appServer) (_ realPeers, _ func(), err error) {
 	dir, err := os.MkdirTemp("", "ngw2f-fullstack-")
 	if err != nil {
 		return realPeers{}, nil, err
 	}
+	var started []*exec.Cmd // the app server, then nginx
+	stop := func() {
+		for _, cmd := range slices.Backward(started) {
+			cmd.Process.Signal(os.Interrupt) // nginx and gunicorn stop their workers on it
+			cmd.Wait()
+		}
+		os.RemoveAll(dir)
+	}
+	defer func() {
+		if err != nil {
+			stop()
+		}
+	}()
 	appAddr, err := freeaddr.Loopback()
 	if err != nil {
-		os.RemoveAll(dir)
 		return realPeers{}, nil, err
 	}
 	nginxAddr, err := freeaddr.Loopback()
 	if err != nil {
-		os.RemoveAll(dir)
 		return realPeers{}, nil, err
 	}
 	back, err := app(dir, appAddr)
 	if err != nil {
-		os.RemoveAll(dir)
 		return realPeers{}, nil, err
 	}
+	started = append(started, back)
 	conf := fmt.Sprintf(`worker_processes 1; pid %[1]s/nginx.pid; error_log %[1]s/error.log;
 events { worker_connections 1024; }
 http {
@@ -87,24 +100,13 @@ http {
 }`, dir, appAddr, nginxAddr)
 	front, err := startNginx(dir, "nginx.conf", conf)
 	if err != nil {
-		back.Process.Kill()
-		back.Wait()
-		os.RemoveAll(dir)
 		return realPeers{}, nil, err
 	}
-	stop := func() {
-		front.Process.Signal(os.Interrupt)
-		back.Process.Signal(os.Interrupt)
-		front.Wait()
-		back.Wait()
-		os.RemoveAll(dir)
-	}
+	started = append(started, front)
 	if err := waitFor(appAddr); err != nil {
-		stop()
 		return realPeers{}, nil, fmt.Errorf("%s, the app server, did not start: %w", back.Args[0], err)
 	}
 	if err := waitFor(nginxAddr); err != nil {
-		stop()
 		return realPeers{}, nil, fmt.Errorf("nginx in front of %s did not start: %w", back.Args[0], err)
 	}
 	return realPeers{addr: nginxAddr, front: front.Process.Pid, back: back.Process.Pid}, stop, nil
