@@ -64,7 +64,10 @@
 //     another process holds (see package trace): a worker's events reach
 //     the recorder at the latest when FlushTrace returns, a round trip on
 //     each control pipe. FlushTrace also waits for the workers to settle,
-//     so a lesson shows a replaced worker's hooks in one place.
+//     so a lesson shows a replaced worker's hooks in one place. A
+//     worker's pipe has one trace.Encoder at its end, the master's
+//     trace.Decoder at the other: a string sent once goes as a number
+//     after that.
 //   - Workers read requests by gunicorn's rules, not nginx's: the HTTP
 //     reader takes http1.GunicornLimits, whose Dialect makes it accept
 //     what gunicorn accepts (a lower-case method, HTTP/2.0, a header that

@@ -119,6 +119,7 @@ type pipeSink struct {
 	w        io.Writer // the pipe (openFramePipe)
 	buf      []byte    // frames not written yet
 	tmp      []byte
+	enc      trace.Encoder // every event goes through it, in turn, as the master decodes them
 	lastBeat time.Time
 }
 
@@ -155,7 +156,7 @@ func (p *pipeSink) Record(e trace.Event) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.tmp = trace.AppendEvent(append(p.tmp[:0], frameEvent), e)
+	p.tmp = p.enc.AppendEvent(append(p.tmp[:0], frameEvent), e)
 	p.buf = trace.AppendFrame(p.buf, p.tmp)
 	if len(p.buf) > maxPending {
 		p.flushLocked()
