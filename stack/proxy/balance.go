@@ -54,7 +54,6 @@ func (b *balancer) tries() int { return len(b.peers) + len(b.backup) }
 func (b *balancer) pick(tried map[*peer]bool) *peer {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := time.Now()
 	if b.single() {
 		p := b.peers[0]
 		if p.conf.down || tried[p] {
@@ -63,6 +62,7 @@ func (b *balancer) pick(tried map[*peer]bool) *peer {
 		p.conns++
 		return p
 	}
+	now := time.Now()
 	for _, set := range [][]*peer{b.peers, b.backup} {
 		if p := b.choose(set, tried, now); p != nil {
 			p.conns++
