@@ -56,7 +56,8 @@ type Encoder struct {
 	numbers map[string]uint64 // the table: each string's number
 	// recent remembers strings by where their bytes are: a worker sends
 	// the same string from the same memory again and again (a layer's
-	// name, an environ key), found there without hashing its bytes.
+	// name, an environ key), found there without hashing its bytes,
+	// which never change while the string lives.
 	recent [recentSlots]sent
 }
 

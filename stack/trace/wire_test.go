@@ -97,9 +97,9 @@ func TestEncoderDecoder(t *testing.T) {
 			}
 		}
 	}
-	// Each request adds its ports' three strings to the table, which
-	// empties every 1,365 requests: the strings that came before are then
-	// made again, once.
+	// Each request adds its ports' three strings to the table, which so
+	// empties about every 1,350 requests: the strings that came before
+	// are then made again, once.
 	if shared < 100*made {
 		t.Errorf("%d strings shared, %d made again", shared, made)
 	}
