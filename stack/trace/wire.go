@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-	"unsafe"
 )
 
 // The wire encoding carries events from a worker process to the lab's
@@ -54,10 +53,11 @@ const (
 // ready to use; it is not safe for concurrent use.
 type Encoder struct {
 	numbers map[string]uint64 // the table: each string's number
-	// recent remembers strings by where their bytes are: a worker sends
-	// the same string from the same memory again and again (a layer's
-	// name, an environ key), found there without hashing its bytes,
-	// which never change while the string lives.
+	// recent remembers the strings last sent, each in a slot chosen by
+	// its length and three of its bytes: found there, a string costs a
+	// comparison, none when it is the same memory (a layer's name, an
+	// environ key), rather than a look-up in numbers, which hashes all
+	// its bytes.
 	recent [recentSlots]sent
 }
 
@@ -67,7 +67,17 @@ type sent struct {
 	n uint64
 }
 
-const recentSlots = 256
+// recentSlots is how many strings an Encoder's recent holds: several
+// times the strings a request sends again, so that few of them take
+// the same slot.
+const recentSlots = 1024
+
+// recentSlot returns where s, which is not empty, is looked for in
+// recent.
+func recentSlot(s string) uint32 {
+	h := uint32(len(s)) | uint32(s[0])<<8 | uint32(s[len(s)/2])<<16 | uint32(s[len(s)-1])<<24
+	return h * 0x9e3779b1 >> (32 - 10) // the top ten bits: 1024 slots
+}
 
 // AppendEvent appends the wire encoding of e, without its frame length,
 // to dst. Seq is not encoded: the receiving Recorder numbers events anew.
@@ -105,8 +115,8 @@ func (en *Encoder) appendString(dst []byte, s string) []byte {
 		dst = binary.AppendUvarint(dst, uint64(len(s))<<2)
 		return append(dst, s...)
 	}
-	slot := &en.recent[uintptr(unsafe.Pointer(unsafe.StringData(s)))>>3%recentSlots]
-	if unsafe.StringData(slot.s) == unsafe.StringData(s) && len(slot.s) == len(s) {
+	slot := &en.recent[recentSlot(s)]
+	if slot.s == s {
 		return binary.AppendUvarint(dst, slot.n<<1|1)
 	}
 	n, ok := en.numbers[s]

@@ -358,9 +358,10 @@ func workerRequests(framework bool, n int) [][]Event {
 	return reqs
 }
 
-// workerRequest makes the events of a worker's request from port. The
-// strings but those with the port are the same memory from request to
-// request, as a worker's constants are.
+// workerRequest makes the events of a worker's request from port. Its
+// names and layers are the same memory from request to request, as a
+// worker's constants are; the environ's values are made anew, as a
+// worker makes them from each request's head.
 func workerRequest(framework bool, port int) []Event {
 	p := strconv.Itoa(port)
 	env := []Field{
@@ -371,6 +372,9 @@ func workerRequest(framework bool, port int) []Event {
 		{"QUERY_STRING", ""}, {"RAW_URI", "/"}, {"SERVER_PROTOCOL", "HTTP/1.0"}, {"wsgi.url_scheme", "http"},
 		{"REMOTE_ADDR", "127.0.0.1"}, {"REMOTE_PORT", p}, {"SERVER_NAME", "127.0.0.1"},
 		{"SERVER_PORT", "8000"}, {"PATH_INFO", "/"}, {"SCRIPT_NAME", ""},
+	}
+	for i := range env {
+		env[i].Value = strings.Clone(env[i].Value)
 	}
 	c := ConnID{41, 1}
 	handoff := func(dir Dir, from, to, name string, fields ...Field) Event {
