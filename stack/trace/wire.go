@@ -70,13 +70,16 @@ type sent struct {
 // recentSlots is how many strings an Encoder's recent holds: several
 // times the strings a request sends again, so that few of them take
 // the same slot.
-const recentSlots = 1024
+const (
+	recentBits  = 10
+	recentSlots = 1 << recentBits
+)
 
 // recentSlot returns where s, which is not empty, is looked for in
-// recent.
+// recent: the top bits of its length and three of its bytes, mixed.
 func recentSlot(s string) uint32 {
 	h := uint32(len(s)) | uint32(s[0])<<8 | uint32(s[len(s)/2])<<16 | uint32(s[len(s)-1])<<24
-	return h * 0x9e3779b1 >> (32 - 10) // the top ten bits: 1024 slots
+	return h * 0x9e3779b1 >> (32 - recentBits)
 }
 
 // AppendEvent appends the wire encoding of e, without its frame length,
