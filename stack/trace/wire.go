@@ -171,7 +171,7 @@ func (d *Decoder) Parse(b []byte) (e Event, err error) {
 		d.table = make([]string, 0, maxKept)
 		d.fieldRuns.size = fieldBlock
 	}
-	dec := decoder{b: b, d: d}
+	dec := decoder{b: b, stream: d}
 	if err := dec.event(&e); err != nil {
 		return Event{}, err
 	}
@@ -203,7 +203,7 @@ func (d *decoder) event(e *Event) error {
 		return d.fail("field count past the end")
 	}
 	if n > 0 && d.err == nil {
-		e.Fields = d.d.fieldRuns.take(int(n))
+		e.Fields = d.stream.fieldRuns.take(int(n))
 		for i := range e.Fields {
 			f := &e.Fields[i]
 			f.Key = d.string()
@@ -229,9 +229,9 @@ func (d *decoder) event(e *Event) error {
 // decoder reads the parts of an encoded event; the first error sticks,
 // leaves nothing more to read, and every later read returns zero values.
 type decoder struct {
-	b   []byte
-	err error
-	d   *Decoder // whose table the strings are numbered in
+	b      []byte
+	err    error
+	stream *Decoder // the stream's: its table and where fields are made
 }
 
 func (d *decoder) fail(what string) error {
@@ -318,10 +318,10 @@ func (d *decoder) string() string {
 	case v == 0:
 		return ""
 	case v&1 == 1:
-		if i := v >> 1; i < uint64(len(d.d.table)) {
-			return d.d.table[i]
+		if i := v >> 1; i < uint64(len(d.stream.table)) {
+			return d.stream.table[i]
 		}
-		d.fail(fmt.Sprintf("string %d of a table of %d", v>>1, len(d.d.table)))
+		d.fail(fmt.Sprintf("string %d of a table of %d", v>>1, len(d.stream.table)))
 		return ""
 	}
 	b := d.next(v >> 2)
@@ -333,10 +333,10 @@ func (d *decoder) string() string {
 		return ""
 	}
 	s := string(b)
-	if len(d.d.table) == maxKept {
-		d.d.table = d.d.table[:0]
+	if len(d.stream.table) == maxKept {
+		d.stream.table = d.stream.table[:0]
 	}
-	d.d.table = append(d.d.table, s)
+	d.stream.table = append(d.stream.table, s)
 	return s
 }
 
