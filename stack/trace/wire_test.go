@@ -149,6 +149,15 @@ func TestDecoderFieldsStayPut(t *testing.T) {
 	}
 }
 
+// head returns the start of an event of bytes coming down at time 0,
+// which shares with the previous event the parts same says.
+func head(same byte) []byte {
+	return []byte{wireVersion, same, byte(KindBytes) | byte(Down)<<4, 0}
+}
+
+// sameAll flags every part of an event's header as the previous event's.
+const sameAll = samePID | sameConn | sameLayer | sameFrom | sameTo | sameName | sameLocal | sameRemote
+
 func TestDecoderRefuses(t *testing.T) {
 	t.Parallel()
 	good := encode(wireSamples()[2])[0]
@@ -160,17 +169,20 @@ func TestDecoderRefuses(t *testing.T) {
 		{"wrong version", append([]byte{9}, good[1:]...)},
 		{"truncated", good[:len(good)-3]},
 		{"trailing bytes", append(append([]byte(nil), good...), 0)},
-		{"unknown kind", encode(Event{Kind: 99})[0]},
+		{"unknown kind", encode(Event{Kind: KindLog + 1})[0]},
 		{"zero kind", encode(Event{})[0]},
-		{"bad direction", encode(Event{Kind: KindBytes, Dir: 7})[0]},
+		{"bad direction", encode(Event{Kind: KindBytes, Dir: Up + 1})[0]},
+		{"bad side", encode(Event{Kind: KindOpen, Side: Client + 1})[0]},
 		{"negative omitted count", encode(Event{Kind: KindBytes, Dir: Up, Omitted: -1})[0]},
-		{"huge length", []byte{wireVersion, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+		// Below, an event of bytes coming down (kds) at time 0 whose
+		// PID and connection are the previous event's.
+		{"huge length", append(head(sameAll), 0xff, 0xff, 0xff, 0xff, 0x0f)},
 		// A layer named by number 0 in an empty table.
-		{"string past the table", []byte{wireVersion, 0, 0, 1}},
+		{"string past the table", append(head(samePID|sameConn), 1)},
 		// A layer of no bytes, to add to the table.
-		{"empty string to number", []byte{wireVersion, 0, 0, 2}},
+		{"empty string to number", append(head(samePID|sameConn), 2)},
 		// A layer of 65 bytes, to add to the table.
-		{"long string to number", append(binary.AppendUvarint([]byte{wireVersion, 0, 0}, 65<<2|2), make([]byte, 65)...)},
+		{"long string to number", append(binary.AppendUvarint(head(samePID|sameConn), 65<<2|2), make([]byte, 65)...)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -376,7 +388,7 @@ func workerRequest(framework bool, port int) []Event {
 	for i := range env {
 		env[i].Value = strings.Clone(env[i].Value)
 	}
-	c := ConnID{41, 1}
+	c := ConnID{PID: workerPID, N: uint64(port)}
 	handoff := func(dir Dir, from, to, name string, fields ...Field) Event {
 		return Event{Kind: KindHandoff, Layer: "prefork", Conn: c, Dir: dir, From: from, To: to, Name: name, Fields: fields}
 	}
@@ -405,8 +417,15 @@ func workerRequest(framework bool, port int) []Event {
 		Event{Kind: KindBytes, Layer: "prefork", Conn: c, Dir: Up, Data: []byte("HTTP/1.0 200 OK\r\n\r\nHello, World!\n")},
 		Event{Kind: KindClose, Layer: "prefork", Conn: c},
 	)
+	// A worker's PID, and times some microseconds apart, as a worker's
+	// clock reads them.
+	start := time.Unix(1700000000, 0).Add(time.Duration(port) * time.Millisecond)
 	for i := range events {
-		events[i].PID, events[i].Time = 41, time.Unix(1700000000, 0)
+		events[i].PID = workerPID
+		events[i].Time = start.Add(time.Duration(i) * 7 * time.Microsecond)
 	}
 	return events
 }
+
+// workerPID is the PID of the worker whose requests workerRequest makes.
+const workerPID = 31337
