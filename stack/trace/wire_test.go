@@ -105,6 +105,40 @@ func TestEncoderDecoder(t *testing.T) {
 	}
 }
 
+// TestEncoderDecoderInterleaved sends the events of two requests in
+// turn, as a thread worker's clients send theirs, with times that go back
+// and events with no time or PID between: what one event shares with the
+// one before changes at every event, and each comes out as it went in.
+// An event that shares its whole header with the one before takes a few
+// bytes.
+func TestEncoderDecoderInterleaved(t *testing.T) {
+	t.Parallel()
+	a, b := workerRequest(true, 10000), workerRequest(false, 20000)
+	var events []Event
+	for i := range max(len(a), len(b)) {
+		for _, req := range [][]Event{a, b} {
+			if i < len(req) {
+				events = append(events, req[i])
+			}
+		}
+		events = append(events, Event{Kind: KindLog, Name: "tick"})
+	}
+	var en Encoder
+	var d Decoder
+	for k, want := range events {
+		got, err := d.Parse(en.AppendEvent(nil, want))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("event %d: got %+v, %v; want %+v", k+1, got, err, want)
+		}
+	}
+	open := a[0]
+	first := en.AppendEvent(nil, open)
+	again := en.AppendEvent(nil, open)
+	if len(again) > 8 || len(again) >= len(first) {
+		t.Errorf("an event sent twice takes %d bytes, then %d: % x", len(first), len(again), again)
+	}
+}
+
 // strings returns e's strings but the empty ones.
 func (e *Event) strings() []string {
 	out := []string{e.Layer, e.From, e.To, e.Name, e.Local, e.Remote, e.Err}
