@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -99,7 +100,9 @@ func (c *conn) serveFrom(ready bool, timeout time.Duration) {
 			}
 		}
 		ready = false
-		c.setReadDeadline(time.Now(), c.rt.headerTimeout)
+		if !c.headWaiting() {
+			c.setReadDeadline(time.Now(), c.rt.headerTimeout)
+		}
 		var hr *http1.Request
 		err := c.badStart()
 		if err == nil {
@@ -146,6 +149,20 @@ func (c *conn) waitIdle(deadline time.Time) {
 	}
 	c.close()
 	c.srv.forget(c)
+}
+
+// headWaiting reports whether a whole request head waits in the buffer:
+// reading it then waits for nothing, and needs no client_header_timeout.
+// Arming that for each request of a keep-alive connection, and then the
+// wait for the next request, set the connection's deadline twice a
+// request, each time a timer moved in Go's runtime; the wait's deadline,
+// armed lazily (deadline.arm), then stays for request after request.
+// Blank lines before the request line, which nginx skips, are not its
+// end.
+func (c *conn) headWaiting() bool {
+	b, _ := c.rp.br.Peek(c.rp.br.Buffered())
+	b = bytes.TrimLeft(b, "\r\n")
+	return bytes.Contains(b, []byte("\n\r\n")) || bytes.Contains(b, []byte("\n\n"))
 }
 
 // badStart refuses at once a request whose first byte cannot start a

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ngw2f/ngw2f-lab/stack/http1"
 )
 
 // hostileConf serves a root with short timeouts, a small body limit and a
@@ -169,6 +172,43 @@ func TestKeepaliveTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d < 900*time.Millisecond || d > 2500*time.Millisecond {
 		t.Errorf("the kept-alive connection closed after %v, keepalive_timeout is 1s", d)
+	}
+}
+
+// TestHeadInPiecesKeptAlive sends a kept-alive connection's second
+// request head in two pieces, the second after the 250 ms a waiting
+// connection keeps its buffer (holdTime) and within client_header_timeout:
+// the proxy must wait for the rest by that timeout, with or without blank
+// lines before the request line, though it arms none for a head that has
+// all come.
+func TestHeadInPiecesKeptAlive(t *testing.T) {
+	p, _, _ := startHostile(t)
+	for _, first := range []string{"GET / HTTP/1.1\r\n", "\r\n\r\nGET / HTTP/1.1\r\n"} {
+		nc, err := net.Dial("tcp", p.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		nc.SetDeadline(time.Now().Add(5 * time.Second))
+		rd := http1.NewReader(bufio.NewReader(nc), http1.NginxLimits())
+		for i, pieces := range [][]string{{"GET / HTTP/1.1\r\nHost: x\r\n\r\n"}, {first, "Host: x\r\n\r\n"}} {
+			for k, piece := range pieces {
+				if k > 0 {
+					time.Sleep(holdTime + 150*time.Millisecond)
+				}
+				if _, err := io.WriteString(nc, piece); err != nil {
+					t.Fatal(err)
+				}
+			}
+			resp, err := rd.ReadResponse("GET")
+			if err != nil {
+				t.Fatalf("%q, request %d: %v", first, i+1, err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			if resp.Status != 200 {
+				t.Errorf("%q, request %d: status %d", first, i+1, resp.Status)
+			}
+		}
 	}
 }
 
