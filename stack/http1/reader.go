@@ -16,6 +16,14 @@ const readBufferSize = 4096
 //
 // A Reader is not safe for use by several goroutines at once.
 type Reader struct {
+	// Reuse makes ReadRequest and ReadResponse make each message in the
+	// memory of the last one of its kind the Reader returned, when its
+	// headers fit there, rather than allocate it anew: a message is then
+	// valid only until the next of its kind is read. A proxy's reader of
+	// request after request, each done with before the next, so allocates
+	// no message.
+	Reuse bool
+
 	br  *bufio.Reader
 	lim Limits
 
@@ -23,6 +31,39 @@ type Reader struct {
 	spans   []field // where the current head's headers are in head
 	body    *body   // the last message's body, finished before the next head
 	pending []byte  // what a ReadResponse read and could not use
+
+	lastRequest  kept[Request]  // for Reuse
+	lastResponse kept[Response] // for Reuse
+}
+
+// kept is the last message of its kind a Reader returned, and the room
+// for headers made with it, for the next to reuse.
+type kept[M any] struct {
+	msg  *M
+	room Headers
+}
+
+// message returns a message for a head of n headers, and the Headers it
+// is to hold: k's last one, cleared, if r reuses its messages and they
+// fit; else a new one, which k keeps when r reuses them.
+func message[M any](r *Reader, k *kept[M], n int) (*M, Headers) {
+	var m *M
+	var room Headers
+	switch {
+	case !r.Reuse:
+		m, room = newMessage[M](n)
+	case k.msg == nil || n > cap(k.room):
+		k.msg, k.room = newMessage[M](n)
+		m, room = k.msg, k.room
+	default:
+		var zero M
+		*k.msg = zero
+		m, room = k.msg, k.room
+	}
+	if n == 0 {
+		return m, nil
+	}
+	return m, room[:n:n]
 }
 
 // field is a header line's place in a Reader's head buffer. more are
@@ -293,44 +334,45 @@ func equalFold(b []byte, s string) bool {
 
 func (s span) shift(by int) span { return span{s.start + by, s.end + by} }
 
-// newMessage returns a new message and the Headers, n long, it is to
-// hold: nil for none; up to 16 in the message's own allocation, in room
-// for 2, 4, 6, 8, 12 or 16, which costs about the bytes two allocations
-// would and one allocation less; more in a slice of their own.
+// newMessage returns a new message and the room for the n Headers it is
+// to hold: nil for none; up to 16 in the message's own allocation, in
+// room for 2, 4, 6, 8, 12 or 16, which costs about the bytes two
+// allocations would and one allocation less; more in a slice of their
+// own.
 func newMessage[M any](n int) (*M, Headers) {
 	switch {
 	case n == 0:
 		return new(M), nil
 	case n <= 2:
-		return boxed[M](n, func(a *[2]Header) []Header { return a[:] })
+		return boxed[M](func(a *[2]Header) []Header { return a[:] })
 	case n <= 4:
-		return boxed[M](n, func(a *[4]Header) []Header { return a[:] })
+		return boxed[M](func(a *[4]Header) []Header { return a[:] })
 	case n <= 6:
-		return boxed[M](n, func(a *[6]Header) []Header { return a[:] })
+		return boxed[M](func(a *[6]Header) []Header { return a[:] })
 	case n <= 8:
-		return boxed[M](n, func(a *[8]Header) []Header { return a[:] })
+		return boxed[M](func(a *[8]Header) []Header { return a[:] })
 	case n <= 12:
-		return boxed[M](n, func(a *[12]Header) []Header { return a[:] })
+		return boxed[M](func(a *[12]Header) []Header { return a[:] })
 	case n <= 16:
-		return boxed[M](n, func(a *[16]Header) []Header { return a[:] })
+		return boxed[M](func(a *[16]Header) []Header { return a[:] })
 	}
 	return new(M), make(Headers, n)
 }
 
 // boxed allocates a message together with an array A of headers, and
-// returns the message and n of the headers; all of A is a slice of it.
-func boxed[M, A any](n int, all func(*A) []Header) (*M, Headers) {
+// returns the message and all of A as a slice.
+func boxed[M, A any](all func(*A) []Header) (*M, Headers) {
 	b := new(struct {
 		msg M
 		hs  A
 	})
-	return &b.msg, all(&b.hs)[:n:n]
+	return &b.msg, all(&b.hs)
 }
 
 // newRequest returns the Request whose head is in r.head: one string
 // holds the whole head and every field is a part of it.
 func (r *Reader) newRequest(rl requestLine) *Request {
-	req, hs := newMessage[Request](len(r.spans))
+	req, hs := message(r, &r.lastRequest, len(r.spans))
 	s := r.finishHead(hs)
 	req.Body = &req.body
 	req.Headers = hs

@@ -340,6 +340,60 @@ func TestPipelined(t *testing.T) {
 	}
 }
 
+// TestReuse reads messages with a Reader that reuses them and with one
+// that does not: each must read the same, none keeping what the one
+// before it had (headers, a chunked body's framing and trailers), and the
+// reusing Reader must make a message anew only when the last one's room
+// for headers is too small.
+func TestReuse(t *testing.T) {
+	t.Parallel()
+	requests := []struct {
+		raw  string
+		made bool // the reusing Reader allocates this one
+	}{
+		{"POST /one HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nde\r\n0\r\nT: t\r\n\r\n", true},
+		{"GET /two HTTP/1.1\r\nHost: x\r\n\r\n", false},
+		{"GET /three HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", true},
+		{"GET /four HTTP/1.0\r\n\r\n", false},
+		{"POST /five HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc", false},
+	}
+	var raw strings.Builder
+	for _, r := range requests {
+		raw.WriteString(r.raw)
+	}
+	reusing := NewReader(strings.NewReader(raw.String()), NginxLimits())
+	reusing.Reuse = true
+	fresh := NewReader(strings.NewReader(raw.String()), NginxLimits())
+	var last *Request
+	for i, r := range requests {
+		got, gotBody := readNext(t, reusing)
+		want, wantBody := readNext(t, fresh)
+		if got.Method != want.Method || got.Target != want.Target || got.Proto != want.Proto ||
+			!reflect.DeepEqual(got.Headers, want.Headers) || got.ContentLength != want.ContentLength ||
+			got.Chunked != want.Chunked || !reflect.DeepEqual(got.Trailers, want.Trailers) || gotBody != wantBody {
+			t.Errorf("request %d: reused %+v %q, fresh %+v %q", i+1, *got, gotBody, *want, wantBody)
+		}
+		if made := got != last; made != r.made {
+			t.Errorf("request %d: made anew %v, want %v", i+1, made, r.made)
+		}
+		last = got
+	}
+}
+
+// readNext reads the next request from r, and its body.
+func readNext(t *testing.T, r *Reader) (*Request, string) {
+	t.Helper()
+	req, err := r.ReadRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(req.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req, string(b)
+}
+
 // TestBodyStopsAtMessage reads a body with a reader that hands out one
 // byte at a time, and checks nothing past the body was taken.
 func TestBodyStopsAtMessage(t *testing.T) {

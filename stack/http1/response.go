@@ -74,7 +74,7 @@ func (r *Reader) ReadResponse(requestMethod string) (*Response, error) {
 	if err := r.readHeaders(nil, headerRules{underscores: true, upstream: true}); err != nil {
 		return nil, err
 	}
-	resp, hs := newMessage[Response](len(r.spans))
+	resp, hs := message(r, &r.lastResponse, len(r.spans))
 	s := r.finishHead(hs)
 	resp.Body = &resp.body
 	resp.Headers = hs
