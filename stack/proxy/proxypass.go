@@ -34,8 +34,7 @@ func (r *request) proxy() {
 	pass := r.loc.pass
 	r.proxyHost = pass.host
 	uri := r.upstreamURI()
-	uio := r.c.srv.getUpstreamIO(r.loc.bufferSize)
-	defer r.c.srv.putUpstreamIO(uio)
+	uio := r.upstreamIO()
 	reqHead, err := r.upstreamHead(uio.head[:0], uri)
 	uio.head = reqHead[:0]
 	if err != nil {

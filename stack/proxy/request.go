@@ -54,6 +54,7 @@ type request struct {
 	bodyLength   int64 // the request body's length once read; -1 before
 	respHeaders  http1.Headers
 	upHeaders    http1.Headers
+	uio          *upstreamIO // its buffers for trips upstream, once it has made one
 }
 
 // maxRedirects is how many internal redirects nginx follows before it
@@ -63,6 +64,7 @@ const maxRedirects = 10
 // serve answers one request whose head was read with err, and reports
 // whether the connection may carry another.
 func (r *request) serve(err error) bool {
+	defer r.releaseUpstreamIO()
 	if r.hr != nil {
 		r.setRequestLine()
 	}
@@ -76,6 +78,30 @@ func (r *request) serve(err error) bool {
 	}
 	r.run()
 	return r.done()
+}
+
+// upstreamIO returns the buffers for the request's trips upstream, with
+// the sizes of its location. They are the request's until it is done
+// (releaseUpstreamIO): the answer read with them is made in their
+// reader's memory, and its headers must last until the access log line
+// is written ($upstream_http_...). A second trip (an error_page's) takes
+// the same.
+func (r *request) upstreamIO() *upstreamIO {
+	if r.uio == nil {
+		r.uio = r.c.srv.getUpstreamIO()
+	}
+	r.uio.fit(r.loc.bufferSize)
+	return r.uio
+}
+
+// releaseUpstreamIO gives the request's buffers for its trips upstream
+// back to the server, once it is done.
+func (r *request) releaseUpstreamIO() {
+	if r.uio != nil {
+		r.c.srv.putUpstreamIO(r.uio)
+		r.uio = nil
+		r.upHeaders = nil
+	}
 }
 
 // setRequestLine fills what the request line says.

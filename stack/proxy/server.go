@@ -154,7 +154,9 @@ func (s *Server) Start(ctx context.Context) (err error) {
 	s.rt = rt
 	s.readers.New = func() any {
 		br := bufio.NewReaderSize(nil, 4096)
-		return &readerPair{br: br, rd: http1.NewReader(br, rt.limits)}
+		rd := http1.NewReader(br, rt.limits)
+		rd.Reuse = true // a connection's request is done with before its next
+		return &readerPair{br: br, rd: rd}
 	}
 	s.ln = s.tap.Listen(ln)
 	s.done = make(chan struct{})
@@ -296,18 +298,24 @@ type upstreamIO struct {
 	body []byte
 }
 
-// getUpstreamIO returns buffers for a trip upstream: the body buffer at
-// least size bytes long, the reader taking a head of at most size bytes.
-func (s *Server) getUpstreamIO(size int) *upstreamIO {
+// getUpstreamIO returns buffers for a trip upstream. Its reader makes
+// each answer in the memory of the last (http1.Reader.Reuse).
+func (s *Server) getUpstreamIO() *upstreamIO {
 	u, _ := s.upIO.Get().(*upstreamIO)
 	if u == nil {
 		u = &upstreamIO{rd: http1.NewReader(nil, http1.Limits{})}
+		u.rd.Reuse = true
 	}
+	return u
+}
+
+// fit makes u's body buffer at least size bytes long, and its reader
+// take a head of at most size bytes.
+func (u *upstreamIO) fit(size int) {
 	if len(u.body) < size {
 		u.body = make([]byte, size)
 	}
 	u.rd.SetLimits(http1.Limits{MaxResponseHead: size})
-	return u
 }
 
 func (s *Server) putUpstreamIO(u *upstreamIO) {
