@@ -67,8 +67,9 @@
 //     so a lesson shows a replaced worker's hooks in one place. A
 //     worker's pipe has one trace.Encoder at its end, the master's
 //     trace.Decoder at the other: a string sent once goes as a number
-//     after that, and the parts of an event's header that are the
-//     previous event's (its connection, its layers) as a flag.
+//     after that; the parts of an event's header that are the previous
+//     event's (its connection, its layers), and fields that are the last
+//     ones sent under the event's name, go as flags.
 //   - Workers read requests by gunicorn's rules, not nginx's: the HTTP
 //     reader takes http1.GunicornLimits, whose Dialect makes it accept
 //     what gunicorn accepts (a lower-case method, HTTP/2.0, a header that

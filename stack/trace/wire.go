@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -23,12 +24,16 @@ import (
 //     difference from the previous event's;
 //   - the parts of the header not flagged, in that order: integers as
 //     varints, Conn as its PID and N, strings as below;
-//   - Data as a uvarint length and the bytes, Omitted as a varint, Fields
-//     as a count and then key and value pairs, and Err.
+//   - Data as a uvarint length and the bytes, Omitted as a varint, then
+//     Fields as a uvarint v and Err. v = 1 says the fields are those of
+//     the last event of the same Name that had any, among the last few
+//     names (namedRuns); else v>>1 key and value pairs follow.
 //
 // A worker's events come in runs that share most of their header (a
 // request's hand-offs, on one connection, between the same layers), which
-// then costs the Decoder a byte rather than eight reads.
+// then costs the Decoder a byte rather than eight reads; and but for the
+// environ, a hand-off of one name has the same fields request after
+// request, which then cost a byte, and the lab's process no memory.
 //
 // A string is a uvarint v, and for some the bytes after it:
 //
@@ -43,7 +48,7 @@ import (
 // next string to add empties it first, at both ends.
 
 // wireVersion is the first byte of an encoded event.
-const wireVersion = 4
+const wireVersion = 5
 
 // MaxFrame is the largest frame a FrameReader accepts: a frame is one
 // event, and no layer reads more than this in one go.
@@ -67,6 +72,7 @@ const (
 // ready to use; it is not safe for concurrent use.
 type Encoder struct {
 	last    header            // the previous event's, which the next may share
+	runs    namedRuns         // the fields last sent under a few names, copied
 	numbers map[string]uint64 // the table: each string's number
 	// recent remembers the strings last sent, each in a slot chosen by
 	// its length and three of its bytes: found there, a string costs a
@@ -124,12 +130,65 @@ func (en *Encoder) AppendEvent(dst []byte, e Event) []byte {
 	dst = binary.AppendUvarint(dst, uint64(len(e.Data)))
 	dst = append(dst, e.Data...)
 	dst = binary.AppendVarint(dst, e.Omitted)
-	dst = binary.AppendUvarint(dst, uint64(len(e.Fields)))
-	for _, f := range e.Fields {
+	dst = en.appendFields(dst, e.Name, e.Fields)
+	return en.appendString(dst, e.Err)
+}
+
+// appendFields appends an event's fields: a flag when they are those last
+// sent under its name, else each key and value. The Encoder keeps a copy
+// of what it sent, as the caller may make the next event's fields in the
+// same memory.
+func (en *Encoder) appendFields(dst []byte, name string, fields []Field) []byte {
+	if len(fields) == 0 {
+		return append(dst, 0)
+	}
+	i := en.runs.find(name)
+	if i >= 0 && slices.Equal(en.runs.fields[i], fields) {
+		return append(dst, 1)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(fields))<<1)
+	for _, f := range fields {
 		dst = en.appendString(dst, f.Key)
 		dst = en.appendString(dst, f.Value)
 	}
-	return en.appendString(dst, e.Err)
+	i = en.runs.place(i, name)
+	en.runs.fields[i] = append(en.runs.fields[i][:0], fields...)
+	return dst
+}
+
+// namedRuns are the fields of the last events with fields under a few
+// names, both ends of a stream keeping the same: a new name takes the
+// place of the oldest.
+type namedRuns struct {
+	names  [namedRunSlots]string
+	fields [namedRunSlots][]Field // nil: a slot not taken yet
+	oldest int
+}
+
+// namedRunSlots is how many names' fields a stream remembers: more than
+// a request to the framework's app hands off under names of their own.
+const namedRunSlots = 16
+
+// find returns the slot of name's fields, or -1.
+func (r *namedRuns) find(name string) int {
+	for i := range r.names {
+		if r.fields[i] != nil && r.names[i] == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// place returns the slot for name's fields: i, where find found them,
+// or the oldest's.
+func (r *namedRuns) place(i int, name string) int {
+	if i >= 0 {
+		return i
+	}
+	i = r.oldest
+	r.oldest = (r.oldest + 1) % namedRunSlots
+	r.names[i], r.fields[i] = name, nil
+	return i
 }
 
 // header is the part of an event the next of its stream may share.
@@ -224,6 +283,7 @@ var ErrBadEvent = errors.New("trace: malformed event")
 // to use; it is not safe for concurrent use.
 type Decoder struct {
 	last      header        // the previous event's, which the next may share
+	runs      namedRuns     // the fields last decoded under a few names
 	table     []string      // the strings numbered, in turn
 	fieldRuns blocks[Field] // where events' fields are made (see fieldBlock)
 }
@@ -273,18 +333,7 @@ func (d *decoder) event(e *Event) error {
 		e.Data = data
 	}
 	e.Omitted = d.varint()
-	n := d.uvarint()
-	if n > uint64(len(d.b)) { // each field takes two bytes at least
-		return d.fail("field count past the end")
-	}
-	if n > 0 && d.err == nil {
-		e.Fields = d.stream.fieldRuns.take(int(n))
-		for i := range e.Fields {
-			f := &e.Fields[i]
-			f.Key = d.string()
-			f.Value = d.string()
-		}
-	}
+	e.Fields = d.fields(e.Name)
 	e.Err = d.string()
 	switch {
 	case d.err != nil:
@@ -299,6 +348,37 @@ func (d *decoder) event(e *Event) error {
 		return d.fail("a negative count of omitted bytes")
 	}
 	return nil
+}
+
+// fields reads the fields of an event named name (see appendFields).
+func (d *decoder) fields(name string) []Field {
+	v := d.uvarint()
+	runs := &d.stream.runs
+	switch n := v >> 1; {
+	case v == 0 || d.err != nil:
+		return nil
+	case v == 1:
+		if i := runs.find(name); i >= 0 {
+			return runs.fields[i]
+		}
+		d.fail(fmt.Sprintf("the fields last sent as %q, none yet", name))
+		return nil
+	case v&1 == 1:
+		d.fail(fmt.Sprintf("fields %d", v))
+		return nil
+	case n > uint64(len(d.b)): // each field takes two bytes at least
+		d.fail("field count past the end")
+		return nil
+	default:
+		fields := d.stream.fieldRuns.take(int(n))
+		for i := range fields {
+			f := &fields[i]
+			f.Key = d.string()
+			f.Value = d.string()
+		}
+		runs.fields[runs.place(runs.find(name), name)] = fields
+		return fields
+	}
 }
 
 // decoder reads the parts of an encoded event; the first error sticks,
