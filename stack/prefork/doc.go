@@ -69,7 +69,8 @@
 //     trace.Decoder at the other: a string sent once goes as a number
 //     after that; the parts of an event's header that are the previous
 //     event's (its connection, its layers), and fields that are the last
-//     ones sent under the event's name, go as flags.
+//     ones sent under the event's name, go as flags, and an environ as
+//     the few fields that changed since the last.
 //   - Workers read requests by gunicorn's rules, not nginx's: the HTTP
 //     reader takes http1.GunicornLimits, whose Dialect makes it accept
 //     what gunicorn accepts (a lower-case method, HTTP/2.0, a header that

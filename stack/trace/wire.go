@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"time"
 )
 
@@ -25,9 +24,11 @@ import (
 //   - the parts of the header not flagged, in that order: integers as
 //     varints, Conn as its PID and N, strings as below;
 //   - Data as a uvarint length and the bytes, Omitted as a varint, then
-//     Fields as a uvarint v and Err. v = 1 says the fields are those of
+//     Fields as a uvarint v and Err. Fields may be said against those of
 //     the last event of the same Name that had any, among the last few
-//     names (namedRuns); else v>>1 key and value pairs follow.
+//     names (namedRuns): v = 1 says they are the same; v&3 = 3 that v>>2
+//     of them differ, each then given after its place, in order. An even
+//     v is v>>1 key and value pairs.
 //
 // A worker's events come in runs that share most of their header (a
 // request's hand-offs, on one connection, between the same layers), which
@@ -48,7 +49,7 @@ import (
 // next string to add empties it first, at both ends.
 
 // wireVersion is the first byte of an encoded event.
-const wireVersion = 5
+const wireVersion = 6
 
 // MaxFrame is the largest frame a FrameReader accepts: a frame is one
 // event, and no layer reads more than this in one go.
@@ -135,16 +136,38 @@ func (en *Encoder) AppendEvent(dst []byte, e Event) []byte {
 }
 
 // appendFields appends an event's fields: a flag when they are those last
-// sent under its name, else each key and value. The Encoder keeps a copy
-// of what it sent, as the caller may make the next event's fields in the
-// same memory.
+// sent under its name; those of them that differ, when they are few, as
+// an environ's are from one request to the next (its client's port); else
+// each key and value. The Encoder keeps a copy of what it sent, as the
+// caller may make the next event's fields in the same memory.
 func (en *Encoder) appendFields(dst []byte, name string, fields []Field) []byte {
 	if len(fields) == 0 {
 		return append(dst, 0)
 	}
 	i := en.runs.find(name)
-	if i >= 0 && slices.Equal(en.runs.fields[i], fields) {
-		return append(dst, 1)
+	if i >= 0 && len(en.runs.fields[i]) == len(fields) {
+		last := en.runs.fields[i]
+		changed := 0
+		for k := range fields {
+			if fields[k] != last[k] {
+				changed++
+			}
+		}
+		if changed == 0 {
+			return append(dst, 1)
+		}
+		if changed <= len(fields)/2 {
+			dst = binary.AppendUvarint(dst, uint64(changed)<<2|3)
+			for k, f := range fields {
+				if f != last[k] {
+					dst = binary.AppendUvarint(dst, uint64(k))
+					dst = en.appendString(dst, f.Key)
+					dst = en.appendString(dst, f.Value)
+					last[k] = f
+				}
+			}
+			return dst
+		}
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(fields))<<1)
 	for _, f := range fields {
@@ -357,19 +380,11 @@ func (d *decoder) fields(name string) []Field {
 	switch n := v >> 1; {
 	case v == 0 || d.err != nil:
 		return nil
-	case v == 1:
-		if i := runs.find(name); i >= 0 {
-			return runs.fields[i]
+	case v&1 == 0:
+		if n > uint64(len(d.b)) { // each field takes two bytes at least
+			d.fail("field count past the end")
+			return nil
 		}
-		d.fail(fmt.Sprintf("the fields last sent as %q, none yet", name))
-		return nil
-	case v&1 == 1:
-		d.fail(fmt.Sprintf("fields %d", v))
-		return nil
-	case n > uint64(len(d.b)): // each field takes two bytes at least
-		d.fail("field count past the end")
-		return nil
-	default:
 		fields := d.stream.fieldRuns.take(int(n))
 		for i := range fields {
 			f := &fields[i]
@@ -379,6 +394,43 @@ func (d *decoder) fields(name string) []Field {
 		runs.fields[runs.place(runs.find(name), name)] = fields
 		return fields
 	}
+	i := runs.find(name)
+	switch {
+	case i < 0:
+		d.fail(fmt.Sprintf("the fields last sent as %q, none yet", name))
+		return nil
+	case v == 1:
+		return runs.fields[i]
+	case v&3 != 3:
+		d.fail(fmt.Sprintf("fields %d", v))
+		return nil
+	}
+	return d.changedFields(&runs.fields[i], v>>2)
+}
+
+// changedFields reads n fields that differ from those in *last, each
+// after its place, and makes *last the fields they make. The fields
+// before are left as they are: events hold them.
+func (d *decoder) changedFields(last *[]Field, n uint64) []Field {
+	if n == 0 || n > uint64(len(*last)) {
+		d.fail(fmt.Sprintf("%d fields changed of %d", n, len(*last)))
+		return nil
+	}
+	fields := d.stream.fieldRuns.take(len(*last))
+	copy(fields, *last)
+	next := uint64(0) // the first place a change may be at
+	for range n {
+		k := d.uvarint()
+		if k < next || k >= uint64(len(fields)) {
+			d.fail(fmt.Sprintf("a change at field %d", k))
+			return nil
+		}
+		next = k + 1
+		fields[k].Key = d.string()
+		fields[k].Value = d.string()
+	}
+	*last = fields
+	return fields
 }
 
 // decoder reads the parts of an encoded event; the first error sticks,

@@ -169,6 +169,15 @@ func TestEncoderFieldsByName(t *testing.T) {
 	if changed, _ := send("start_response", fields); &changed.Fields[0] == &first.Fields[0] {
 		t.Error("fields changed in place were sent as the same")
 	}
+	// An environ whose client's port changed sends the two fields that
+	// did, and leaves the fields of the events before as they were.
+	environ := workerRequest(false, 10000)[2].Fields
+	firstEnv, whole := send("environ", environ)
+	next := workerRequest(false, 10001)[2].Fields
+	nextEnv, changes := send("environ", next)
+	if changes*3 > whole || !reflect.DeepEqual(firstEnv.Fields, environ) || !reflect.DeepEqual(nextEnv.Fields, next) {
+		t.Errorf("an environ with two fields changed took %d bytes against %d; the first is now %v", changes, whole, firstEnv.Fields)
+	}
 	// More names than the Encoder remembers push the first out.
 	for i := range namedRunSlots {
 		send(fmt.Sprint("name ", i), other)
@@ -268,6 +277,45 @@ func TestDecoderRefuses(t *testing.T) {
 				t.Errorf("err = %v, want ErrBadEvent", err)
 			}
 		})
+	}
+}
+
+// TestDecoderRefusesChanges decodes fields said against those of the
+// last event of their name that no Encoder would send: more changes than
+// fields, changes out of order, a change past the end.
+func TestDecoderRefusesChanges(t *testing.T) {
+	t.Parallel()
+	var en Encoder
+	before := en.AppendEvent(nil, Event{Kind: KindHandoff, Dir: Down, Name: "environ", Fields: []Field{{"A", "1"}, {"B", "2"}}})
+	// The same header, no data, none omitted, then the fields: a change
+	// is its place and a key and a value, here empty strings.
+	changes := func(n byte, places ...byte) []byte {
+		b := append(head(sameAll), 0, 0, n<<2|3)
+		for _, k := range places {
+			b = append(b, k, 0, 0)
+		}
+		return append(b, 0)
+	}
+	for _, tt := range []struct {
+		name string
+		b    []byte
+		ok   bool
+	}{
+		{"two in order", changes(2, 0, 1), true},
+		{"three of two", changes(3, 0, 1, 1), false},
+		{"out of order", changes(2, 1, 0), false},
+		{"the same twice", changes(2, 0, 0), false},
+		{"past the end", changes(1, 2), false},
+		{"none", changes(0), false},
+	} {
+		var d Decoder
+		if _, err := d.Parse(before); err != nil {
+			t.Fatal(err)
+		}
+		_, err := d.Parse(tt.b)
+		if tt.ok != (err == nil) || err != nil && !errors.Is(err, ErrBadEvent) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
 	}
 }
 
