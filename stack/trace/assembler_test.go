@@ -435,12 +435,14 @@ func TestAssemblerPutsAWorkersLateEventsInPlace(t *testing.T) {
 		at(bytesEv("prefork", 2, Down, "GET"), 2, 4, 6),
 		at(handoff("prefork", 2, "prefork", "gateway", "environ"), 2, 5, 7),
 		at(bytesEv("prefork", 2, Up, "OK"), 2, 8, 8),
+		// one at the time the proxy relayed the answer: it goes after
+		at(handoff("prefork", 2, "prefork", "gateway", "close"), 2, 9, 9),
 	}
 	a := NewAssembler(0)
 	for _, e := range events {
 		a.Add(e)
 	}
-	want := "J1: client>proxy:GET|proxy>prefork:GET|prefork>gateway:environ|proxy<prefork:OK|client<proxy:OK"
+	want := "J1: client>proxy:GET|proxy>prefork:GET|prefork>gateway:environ|proxy<prefork:OK|client<proxy:OK|prefork>gateway:close"
 	if got := describe(a.Journeys()); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
