@@ -64,7 +64,7 @@ func snapshot(s *stack.Stack) stackMsg {
 type layerRow struct {
 	layerInfo
 	running bool
-	note    string // what changed last ("worker 4012 died; 4031 took its place")
+	note    string // what changed last ("pid 4012 gone; 4031 took its place")
 }
 
 // stackPanel shows every layer the lesson started: what it mirrors, its
@@ -129,13 +129,25 @@ func pidChange(old, cur []int) string {
 	}
 	switch {
 	case len(gone) > 0 && len(came) > 0:
-		return fmt.Sprintf("pid %s gone; %s took its place", strings.Join(gone, ","), strings.Join(came, ","))
+		place := "took its place"
+		if len(gone) > 1 || len(came) > 1 {
+			place = "took their places"
+		}
+		return fmt.Sprintf("%s gone; %s %s", pids(gone), strings.Join(came, ", "), place)
 	case len(gone) > 0:
-		return fmt.Sprintf("pid %s gone", strings.Join(gone, ","))
+		return pids(gone) + " gone"
 	case len(came) > 0 && len(old) > 0:
-		return fmt.Sprintf("pid %s started", strings.Join(came, ","))
+		return pids(came) + " started"
 	}
 	return ""
+}
+
+// pids names one PID or several: "pid 4012", "pids 4012, 4031".
+func pids(ps []string) string {
+	if len(ps) == 1 {
+		return "pid " + ps[0]
+	}
+	return "pids " + strings.Join(ps, ", ")
 }
 
 // Selected returns the selected layer, if any runs.

@@ -26,6 +26,25 @@ func TestStackPanelFollowsWorkers(t *testing.T) {
 	}
 }
 
+func TestPIDChange(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		old, cur []int
+		want     string
+	}{
+		{[]int{100, 101, 102}, []int{100, 102, 103}, "pid 101 gone; 103 took its place"},
+		{[]int{100, 101, 102}, []int{100, 103, 104}, "pids 101, 102 gone; 103, 104 took their places"},
+		{[]int{100, 101, 102}, []int{100, 102}, "pid 101 gone"},
+		{[]int{100, 101}, []int{100, 101, 102, 103}, "pids 102, 103 started"},
+		{nil, []int{100, 101}, ""},
+		{[]int{100, 101}, []int{100, 101}, ""},
+	} {
+		if got := pidChange(tt.old, tt.cur); got != tt.want {
+			t.Errorf("pidChange(%v, %v) = %q, want %q", tt.old, tt.cur, got, tt.want)
+		}
+	}
+}
+
 func TestKillPicksAWorker(t *testing.T) {
 	t.Parallel()
 	m, _ := newTestModel(t, Options{Lesson: lesson1(t)}, 100, 30)
