@@ -28,7 +28,8 @@ func wireSamples() []Event {
 	}
 }
 
-// encode encodes events with a fresh Encoder, each on its own.
+// encode encodes events, each in a slice of its own, in turn through one
+// new Encoder, as a stream.
 func encode(events ...Event) [][]byte {
 	var en Encoder
 	var out [][]byte
@@ -178,6 +179,8 @@ func TestEncoderFieldsByName(t *testing.T) {
 	if changes*3 > whole || !reflect.DeepEqual(firstEnv.Fields, environ) || !reflect.DeepEqual(nextEnv.Fields, next) {
 		t.Errorf("an environ with two fields changed took %d bytes against %d; the first is now %v", changes, whole, firstEnv.Fields)
 	}
+	send("environ", environ) // the first port again: changed back, against the last sent
+
 	// More names than the Encoder remembers push the first out.
 	for i := range namedRunSlots {
 		send(fmt.Sprint("name ", i), other)
@@ -350,23 +353,45 @@ func TestFrameReader(t *testing.T) {
 	}
 }
 
-// FuzzParseEvent feeds a Decoder bytes from nowhere, as a broken or
-// hostile worker process could send: it must never panic, and whatever it
-// accepts must survive being encoded and decoded again unchanged.
+// FuzzParseEvent feeds a Decoder frames from nowhere, as a broken or
+// hostile worker process could send: it must never panic, and the events
+// it accepts, up to its first error, must survive being encoded by one
+// Encoder and decoded by another Decoder unchanged. A stream rather than
+// one event, as what an event may say depends on the events before it
+// (a header's flags, fields said against the last ones of their name).
 func FuzzParseEvent(f *testing.F) {
-	for _, b := range encode(wireSamples()...) {
-		f.Add(b)
+	for _, e := range wireSamples() {
+		f.Add(AppendFrame(nil, encode(e)[0]))
 	}
-	f.Add([]byte{wireVersion})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var d Decoder
-		e, err := d.Parse(b)
-		if err != nil {
-			return
+	var stream []byte
+	for _, req := range [][]Event{workerRequest(true, 10000), workerRequest(true, 10001), workerRequest(true, 10000), workerRequest(false, 10002)} {
+		for _, b := range encode(req...) {
+			stream = AppendFrame(stream, b)
 		}
+	}
+	f.Add(stream)
+	f.Add(AppendFrame(nil, []byte{wireVersion}))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fr := NewFrameReader(bytes.NewReader(b))
+		var d Decoder
+		var accepted []Event
+		for {
+			p, err := fr.Next()
+			if err != nil {
+				break
+			}
+			e, err := d.Parse(p)
+			if err != nil {
+				break
+			}
+			accepted = append(accepted, e)
+		}
+		var en Encoder
 		var again Decoder
-		if got, err := again.Parse(encode(e)[0]); err != nil || !reflect.DeepEqual(got, e) {
-			t.Fatalf("accepted %x as %+v, which comes back as %+v, %v", b, e, got, err)
+		for i, e := range accepted {
+			if got, err := again.Parse(en.AppendEvent(nil, e)); err != nil || !reflect.DeepEqual(got, e) {
+				t.Fatalf("event %d of %x, accepted as %+v, comes back as %+v, %v", i+1, b, e, got, err)
+			}
 		}
 	})
 }
